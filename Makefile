@@ -1,0 +1,188 @@
+# doppel — one GNU Makefile. `make help` lists the targets.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+AR       ?= ar
+PKG_CONFIG ?= pkg-config
+OPT      ?= -O2
+SANITIZE ?=
+
+VERSION   := $(shell sed -n 's/^\#define DOPPEL_VERSION_STRING "\(.*\)"/\1/p' include/doppel.h)
+SOVERSION := $(shell sed -n 's/^\#define DOPPEL_SOVERSION \([0-9]*\)/\1/p' include/doppel.h)
+
+# Each build flavour has its own directory so that a sanitizer build never
+# mixes objects with a plain one.
+ifeq ($(SANITIZE),)
+BUILD ?= build
+SANFLAGS :=
+else
+BUILD ?= build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+LIB_PKGS  := libutf8proc libxxhash sqlite3 jansson libzstd
+PROG_PKGS := jansson
+TEST_PKGS := cmocka
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wformat=2 -Wconversion
+# -Werror for developers and CI (CI=true, or WERROR=1), never for users.
+ifneq ($(CI)$(WERROR),)
+WARN += -Werror
+endif
+
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) \
+               $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
+LIB_CFLAGS  := $(BASE_CFLAGS) $(WARN) -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
+PROG_CFLAGS := $(BASE_CFLAGS) $(WARN)
+# Tests and benchmarks may call internal functions (lib/internal.h).
+TEST_CFLAGS := $(BASE_CFLAGS) -Wall -Wextra -Ilib
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC := lib/util.c lib/utf8.c lib/date.c lib/read.c lib/normalize.c \
+           lib/sketch.c lib/lsh.c lib/classify.c lib/cluster.c lib/params.c \
+           lib/batch.c lib/scan.c lib/store.c lib/index.c
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+STATIC  := $(BUILD)/libdoppel.a
+SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
+
+PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c
+PROG_OBJ := $(PROG_SRC:%.c=$(BUILD)/%.o)
+DOPPEL   := $(BUILD)/doppel
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay \
+        bench fuzz install uninstall format format-check clean help
+
+all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
+
+help:
+	@echo "make              build libdoppel and the doppel command (in $(BUILD)/)"
+	@echo "make demo         install dependencies, build, scan examples/news/"
+	@echo "make check        install dependencies, build, run all tests, then again"
+	@echo "                  under SANITIZE=address,undefined"
+	@echo "make check-tests  run the tests of this build flavour only"
+	@echo "make bench        build the benchmark corpora and print figures"
+	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
+	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
+	@echo "make format-check check clang-format on lib/ programs/ include/"
+	@echo "variables: SANITIZE=address,undefined  OPT=-O0  WERROR=1  PREFIX=…"
+
+deps:
+	@sh scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(DOPPEL) scan examples/news
+
+# The README's test command: dependencies, the plain build and its tests,
+# then the same tests built with AddressSanitizer and UBSan.
+check: deps
+	@$(MAKE) --no-print-directory check-tests
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined check-tests
+
+check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
+	@sh tests/run-unit.sh $(BUILD)
+	@sh tests/cli/run.sh $(DOPPEL)
+	@sh tests/run-fuzz-replay.sh $(BUILD)
+
+# ---------------------------------------------------------------- library
+
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h include/doppel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libdoppel.so.$(SOVERSION) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	ln -sf libdoppel.so.$(VERSION) $(BUILD)/libdoppel.so.$(SOVERSION)
+	ln -sf libdoppel.so.$(SOVERSION) $(BUILD)/libdoppel.so
+
+$(BUILD)/libdoppel.pc: libdoppel.pc.in include/doppel.h
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# --------------------------------------------------------------- programs
+
+$(BUILD)/programs/%.o: programs/%.c programs/cli.h include/doppel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -c -o $@ $<
+
+$(DOPPEL): $(PROG_OBJ) $(STATIC)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(PROG_OBJ) $(STATIC) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs $(PROG_PKGS))
+
+# ------------------------------------------------------------------ tests
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(STATIC) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL)
+
+# A fuzz target replayed over its corpus as a plain program (gcc + ASan).
+$(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/fuzz/replay.c $(STATIC) $(PKG_LIBS) $(LDFLAGS_ALL)
+
+# libFuzzer builds, clang only: `make fuzz`, then build/fuzz/fuzz_x tests/fuzz/corpus/fuzz_x
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) lib/internal.h include/doppel.h
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -Iinclude -Ilib $(PKG_CFLAGS) \
+	  -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+# -------------------------------------------------------------- benchmark
+
+$(BUILD)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(LDFLAGS_ALL)
+
+bench: all $(BENCH_BIN)
+	@sh bench/run.sh $(BUILD)
+
+# ---------------------------------------------------------------- install
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(DOPPEL) $(DESTDIR)$(PREFIX)/bin/doppel
+	install -m 644 include/doppel.h $(DESTDIR)$(PREFIX)/include/doppel.h
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/libdoppel.a
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/libdoppel.so.$(VERSION)
+	ln -sf libdoppel.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libdoppel.so.$(SOVERSION)
+	ln -sf libdoppel.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libdoppel.so
+	install -m 644 $(BUILD)/libdoppel.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdoppel.pc
+	install -m 644 doc/doppel.1 $(DESTDIR)$(PREFIX)/share/man/man1/doppel.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/doppel $(DESTDIR)$(PREFIX)/include/doppel.h \
+	  $(DESTDIR)$(PREFIX)/lib/libdoppel.a $(DESTDIR)$(PREFIX)/lib/libdoppel.so* \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/libdoppel.pc \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/doppel.1
+
+# ----------------------------------------------------------------- format
+
+FORMAT_FILES := $(wildcard include/*.h lib/*.c lib/*.h programs/*.c programs/*.h)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build

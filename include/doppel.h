@@ -1,0 +1,463 @@
+/*
+ * doppel.h — find copies and near-copies of news articles.
+ *
+ * This is the one public header of libdoppel and its manual. A program
+ * includes it, links with `pkg-config --libs libdoppel`, and works with four
+ * kinds of handle:
+ *
+ *   doppel_reader  reads articles from .txt directories, JSON Lines, .zst
+ *                  and stdin, one record at a time, naming file:line for
+ *                  every bad record;
+ *   doppel_batch   holds a copy of a group of articles; it is the unit that
+ *                  the library normalizes and sketches in parallel;
+ *   doppel_scan    takes batches and, at the end, groups the duplicates and
+ *                  copies of a whole corpus (nothing is stored);
+ *   doppel_index   a persistent index in an SQLite file: add articles,
+ *                  query articles against it.
+ *
+ * Pipeline, one way:
+ *   read -> normalize -> segment -> sketch -> candidates -> verify
+ *        -> cluster -> store/report
+ *
+ * Relations found between two articles A and B (A and B are sets of word
+ * shingles of the normalized, boilerplate-free text):
+ *   duplicate  Jaccard |A∩B|/|A∪B| >= params.duplicate_jaccard (0.8),
+ *              or the same normalized text;
+ *   copy       containment |A∩B|/min(|A|,|B|) >= params.copy_containment
+ *              (0.5): one holds a large part of the other verbatim.
+ *
+ * Conventions, stated once:
+ *   - Every function that can fail returns an int status: DOPPEL_OK (0) or a
+ *     negative doppel_status. doppel_strerror() names a code; the handle the
+ *     call was made on keeps a detail message (…_errmsg()).
+ *   - Ownership is said in the same words everywhere: "caller owns; release
+ *     with X" or "borrowed; valid until …".
+ *   - Every _free(NULL) is a no-op.
+ *   - Threads: the library keeps no mutable global state. A handle is used
+ *     by one thread at a time; different handles may be used from different
+ *     threads at once. The library itself runs worker threads inside
+ *     doppel_scan_add(), doppel_index_add() and doppel_index_query(), as many
+ *     as params.threads says; they are joined before those calls return.
+ *   - Strings are UTF-8 and NUL-terminated unless a length is given.
+ *
+ * Three versions are kept, each written down:
+ *   DOPPEL_VERSION_*        the API version of this header;
+ *   the shared-library version (soname libdoppel.so.DOPPEL_SOVERSION);
+ *   DOPPEL_FORMAT_VERSION   the stored-format version of signatures and
+ *                           index databases; a mismatch is DOPPEL_E_MISMATCH.
+ */
+#ifndef DOPPEL_H
+#define DOPPEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(DOPPEL_BUILDING_LIBRARY)
+#define DOPPEL_API __attribute__((visibility("default")))
+#else
+#define DOPPEL_API
+#endif
+
+#define DOPPEL_VERSION_MAJOR 0
+#define DOPPEL_VERSION_MINOR 1
+#define DOPPEL_VERSION_PATCH 0
+#define DOPPEL_VERSION_STRING "0.1.0"
+#define DOPPEL_SOVERSION 0
+/* Version of stored signatures and of the database schema. */
+#define DOPPEL_FORMAT_VERSION 1
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum doppel_status {
+	DOPPEL_OK = 0,
+	DOPPEL_END = 1,          /* a reader has no more records (not an error) */
+	DOPPEL_E_NOMEM = -1,     /* out of memory */
+	DOPPEL_E_IO = -2,        /* a file could not be opened, read or written */
+	DOPPEL_E_ARG = -3,       /* an argument is out of range or NULL */
+	DOPPEL_E_UTF8 = -4,      /* invalid UTF-8 or a NUL byte in a record */
+	DOPPEL_E_JSON = -5,      /* a JSON line does not parse or has wrong types */
+	DOPPEL_E_EMPTY = -6,     /* a record with no text */
+	DOPPEL_E_TOOBIG = -7,    /* a record over the size limit */
+	DOPPEL_E_DUPID = -8,     /* an id seen before */
+	DOPPEL_E_DB = -9,        /* SQLite reported an error */
+	DOPPEL_E_NOTDB = -10,    /* the file is not a doppel database */
+	DOPPEL_E_MISMATCH = -11, /* database format or parameters differ */
+	DOPPEL_E_READONLY = -12, /* the database cannot be written */
+	DOPPEL_E_NOTFOUND = -13, /* no such file or article */
+	DOPPEL_E_FORMAT = -14,   /* a record field is malformed (a date, say) */
+	DOPPEL_E_STATE = -15     /* a call out of order (add after finish) */
+} doppel_status;
+
+/* A static English description of a status code; never NULL. */
+DOPPEL_API const char *doppel_strerror(int code);
+
+/* The library's version, "0.1.0"; never NULL. */
+DOPPEL_API const char *doppel_version(void);
+
+/*
+ * The versions of the libraries doppel was linked with, one line, for
+ * `doppel --version`: "utf8proc 2.8.0 (Unicode 15.0.0), xxhash 0.8.1, …".
+ * Borrowed; static storage.
+ */
+DOPPEL_API const char *doppel_dependency_versions(void);
+
+/* ------------------------------------------------------------ parameters */
+
+/*
+ * Parameters of detection. Fill with doppel_params_init() and change what
+ * you need. Fields marked [stored] change signatures: an index remembers
+ * them and refuses to open with other values (DOPPEL_E_MISMATCH).
+ */
+typedef struct doppel_params {
+	unsigned shingle;          /* [stored] words per shingle; default 3 */
+	unsigned k;                /* [stored] signature slots, 16..1024, a
+	                              multiple of 8; default 128 */
+	uint64_t seed;             /* [stored] hash seed; default 0 */
+	double threshold;          /* Jaccard similarity that LSH aims to
+	                              catch; bands and rows derive from it;
+	                              default 0.3, so that a copy holding half of
+	                              a text (Jaccard 1/3) is still a candidate */
+	double duplicate_jaccard;  /* duplicate at or above; default 0.8 */
+	double copy_containment;   /* copy at or above; default 0.5 */
+	unsigned threads;          /* worker threads; 0 = all cores; default 0 */
+	unsigned boilerplate_min;  /* a line in at least this many articles of
+	                              one source is boilerplate; default 8;
+	                              0 turns repeated-line detection off */
+	unsigned max_bucket;       /* LSH bucket members compared with each new
+	                              member, most recent first; default 1000 */
+} doppel_params;
+
+DOPPEL_API void doppel_params_init(doppel_params *p);
+
+/*
+ * The LSH layout derived from params->threshold and params->k: bands * rows
+ * <= k, chosen to minimize the area of false positives below the threshold
+ * plus false negatives above it (Leskovec, Rajaraman, Ullman, "Mining of
+ * Massive Datasets", ch. 3.4). Returns DOPPEL_E_ARG for parameters out of
+ * range.
+ */
+DOPPEL_API int doppel_params_bands(const doppel_params *p, unsigned *bands,
+                                   unsigned *rows);
+
+/* Checks every field; DOPPEL_E_ARG with a message in msg (size msglen). */
+DOPPEL_API int doppel_params_check(const doppel_params *p, char *msg,
+                                   size_t msglen);
+
+/* -------------------------------------------------------------- articles */
+
+/* "No date known" for doppel_article.date. */
+#define DOPPEL_NO_DATE INT32_MIN
+
+/*
+ * One article. Strings other than text may be NULL (unknown). date is days
+ * since 1970-01-01 (UTC) or DOPPEL_NO_DATE. origin names where the record
+ * came from ("news/a.txt", "feed.jsonl:17") for messages; may be NULL.
+ */
+typedef struct doppel_article {
+	const char *id;
+	const char *title;
+	const char *text;
+	size_t text_len;
+	int32_t date;
+	const char *source;
+	const char *url;
+	const char *origin;
+} doppel_article;
+
+/* "YYYY-MM-DD" (a longer ISO 8601 stamp is cut at the day) to days since
+ * 1970-01-01. DOPPEL_E_FORMAT when it is not a valid calendar date. */
+DOPPEL_API int doppel_parse_date(const char *s, size_t len, int32_t *days);
+
+/* Writes days as "YYYY-MM-DD" into buf (at least 11 bytes); "" for
+ * DOPPEL_NO_DATE. Returns buf. */
+DOPPEL_API char *doppel_format_date(int32_t days, char buf[11]);
+
+/* ---------------------------------------------------------------- reader */
+
+typedef struct doppel_reader doppel_reader;
+
+/* Field names of JSON Lines records; NULL keeps the default named. */
+typedef struct doppel_read_options {
+	const char *id_field;     /* "id" */
+	const char *title_field;  /* "title" */
+	const char *text_field;   /* "text" */
+	const char *date_field;   /* "date" */
+	const char *source_field; /* "source" */
+	const char *url_field;    /* "url" */
+	size_t max_record_bytes;  /* bigger records are rejected; 0 = 256 MiB */
+	int repair_utf8;          /* nonzero: replace invalid UTF-8 with U+FFFD
+	                             and drop NUL bytes instead of rejecting */
+	int stdin_format;         /* what "-" holds: 0 JSON Lines, 1 one text */
+} doppel_read_options;
+
+DOPPEL_API void doppel_read_options_init(doppel_read_options *o);
+
+/*
+ * A reader over a list of paths, read one after another in the order added.
+ * A path is:
+ *   a directory  walked recursively in byte order of names; it yields the
+ *                *.txt, *.jsonl, *.ndjson and *.jsonl.zst files in it;
+ *   *.txt        one article; id = path relative to the directory argument
+ *                without ".txt" (the file name alone when given directly);
+ *                source = the name of the directory holding it, relative to
+ *                the argument (none at the top); an optional first line that
+ *                looks like a headline is the title; a line "date
+ *                YYYY-MM-DD", alone or leading the first paragraph, is the
+ *                date and is taken out of the text;
+ *   *.jsonl, *.ndjson, *.json  JSON Lines, one object a line; a missing id
+ *                becomes "FILE:LINE";
+ *   *.zst        the same, zstd-compressed (*.jsonl.zst, *.txt.zst);
+ *   "-"          standard input, JSON Lines (or one text, by option).
+ * Caller owns; release with doppel_reader_free(). NULL when out of memory.
+ */
+DOPPEL_API doppel_reader *doppel_reader_new(const doppel_read_options *opt);
+DOPPEL_API void doppel_reader_free(doppel_reader *r);
+
+/* Queues a path. A path that is not there is reported when reached. */
+DOPPEL_API int doppel_reader_add_path(doppel_reader *r, const char *path);
+
+/*
+ * Reads the next record into *out.
+ *   DOPPEL_OK   *out holds an article; its strings are borrowed, valid until
+ *               the next call on this reader.
+ *   DOPPEL_END  no more records.
+ *   < 0         one record (or one path) was bad and is skipped; the detail
+ *               message names it ("feed.jsonl:17: invalid UTF-8 at byte 40");
+ *               call again to go on.
+ */
+DOPPEL_API int doppel_reader_next(doppel_reader *r, doppel_article *out);
+
+/* Detail of the last error; never NULL; borrowed, valid until the next call
+ * on this reader. */
+DOPPEL_API const char *doppel_reader_errmsg(const doppel_reader *r);
+
+/* Bytes read so far from all inputs (uncompressed), for progress. */
+DOPPEL_API uint64_t doppel_reader_bytes(const doppel_reader *r);
+
+/* ----------------------------------------------------------------- batch */
+
+typedef struct doppel_batch doppel_batch;
+
+/* Caller owns; release with doppel_batch_free(). NULL when out of memory. */
+DOPPEL_API doppel_batch *doppel_batch_new(void);
+DOPPEL_API void doppel_batch_free(doppel_batch *b);
+
+/* Copies the article into the batch. */
+DOPPEL_API int doppel_batch_push(doppel_batch *b, const doppel_article *a);
+
+/* Articles pushed since the last clear. */
+DOPPEL_API size_t doppel_batch_count(const doppel_batch *b);
+
+/* Bytes of text pushed since the last clear. */
+DOPPEL_API size_t doppel_batch_bytes(const doppel_batch *b);
+
+/* Empties the batch, keeping its memory for reuse. */
+DOPPEL_API void doppel_batch_clear(doppel_batch *b);
+
+/* The i-th article of the batch; borrowed, valid until the batch is cleared
+ * or freed. NULL when i is out of range. */
+DOPPEL_API const doppel_article *doppel_batch_article(const doppel_batch *b,
+                                                      size_t i);
+
+/* ------------------------------------------------------------- relations */
+
+typedef enum doppel_relation {
+	DOPPEL_REL_NONE = 0,
+	DOPPEL_REL_DUPLICATE = 1,
+	DOPPEL_REL_COPY = 2
+} doppel_relation;
+
+/* "none", "duplicate", "copy"; never NULL. */
+DOPPEL_API const char *doppel_relation_name(doppel_relation r);
+
+/* Which way a derivation goes, seen from the article a match belongs to. */
+typedef enum doppel_direction {
+	DOPPEL_DIR_UNKNOWN = 0, /* no dates, or the same date */
+	DOPPEL_DIR_FROM = 1,    /* the other article is the source */
+	DOPPEL_DIR_TO = 2       /* this article is the source of the other */
+} doppel_direction;
+
+/* "unknown", "from", "to"; never NULL. */
+DOPPEL_API const char *doppel_direction_name(doppel_direction d);
+
+/* A related article, seen from one article. */
+typedef struct doppel_match {
+	const char *id;           /* the other article */
+	const char *title;        /* may be NULL */
+	int32_t date;             /* or DOPPEL_NO_DATE */
+	doppel_relation relation;
+	doppel_direction direction;
+	double jaccard;           /* estimated from the signatures */
+	double containment;       /* of the smaller in the larger, estimated */
+} doppel_match;
+
+/* ------------------------------------------------------------------ scan */
+
+typedef struct doppel_scan doppel_scan;
+
+/*
+ * A one-shot scan of a corpus held in memory as signatures only (about 300
+ * bytes an article); the text is dropped once sketched.
+ * Caller owns; release with doppel_scan_free(). NULL when params are invalid
+ * or memory is short.
+ */
+DOPPEL_API doppel_scan *doppel_scan_new(const doppel_params *p);
+DOPPEL_API void doppel_scan_free(doppel_scan *s);
+
+/*
+ * Optional first pass for repeated-line boilerplate: call with every batch
+ * of the corpus before the first doppel_scan_add(). Without it, only the
+ * built-in boilerplate patterns apply. DOPPEL_E_STATE after the first add.
+ */
+DOPPEL_API int doppel_scan_learn(doppel_scan *s, const doppel_batch *b);
+
+/*
+ * Normalizes and sketches the articles of b (in parallel) and keeps their
+ * signatures. Ids must be unique across the scan: a repeated id is skipped
+ * and counted, its message in doppel_scan_errmsg(), and the call returns
+ * DOPPEL_E_DUPID after taking the rest of the batch.
+ */
+DOPPEL_API int doppel_scan_add(doppel_scan *s, const doppel_batch *b);
+
+/* Finds candidates, verifies them and clusters. After it, no more adds. */
+DOPPEL_API int doppel_scan_finish(doppel_scan *s);
+
+/* A member of a group. */
+typedef struct doppel_member {
+	const char *id;
+	const char *title;   /* may be NULL */
+	const char *origin;  /* where it was read; may be NULL */
+	int32_t date;        /* or DOPPEL_NO_DATE */
+	uint32_t words;      /* content words after boilerplate removal */
+	doppel_relation relation; /* NONE for the representative */
+	const char *of;      /* the member this one relates to; NULL for the
+	                        representative */
+	doppel_direction direction; /* of this member relative to `of` */
+	double jaccard;
+	double containment;
+} doppel_member;
+
+/* A group of articles connected by duplicate or copy relations. */
+typedef struct doppel_group {
+	const char *id;   /* stable: the representative's id */
+	size_t count;
+	const doppel_member *members; /* representative first (earliest date,
+	                                  then most words, then smallest id);
+	                                  the rest by date, then id */
+} doppel_group;
+
+/* Number of groups (two or more members) after doppel_scan_finish(). */
+DOPPEL_API size_t doppel_scan_group_count(const doppel_scan *s);
+
+/* The i-th group, ordered by representative (date, then id). Borrowed;
+ * valid until the scan is freed. DOPPEL_E_ARG if i is out of range. */
+DOPPEL_API int doppel_scan_group(const doppel_scan *s, size_t i,
+                                 doppel_group *out);
+
+/* Counters of a scan or an index operation. */
+typedef struct doppel_stats {
+	uint64_t articles;     /* articles taken */
+	uint64_t bytes;        /* text bytes taken */
+	uint64_t rejected;     /* articles skipped (duplicate id, …) */
+	uint64_t empty;        /* articles with no content words left */
+	uint64_t candidates;   /* candidate pairs from LSH */
+	uint64_t edges;        /* verified relations */
+	unsigned bands, rows;  /* LSH layout in use */
+	double sketch_seconds; /* wall time spent normalizing and sketching */
+} doppel_stats;
+
+DOPPEL_API void doppel_scan_stats(const doppel_scan *s, doppel_stats *out);
+
+/* Detail of the last error; never NULL. */
+DOPPEL_API const char *doppel_scan_errmsg(const doppel_scan *s);
+
+/* ----------------------------------------------------------------- index */
+
+typedef struct doppel_index doppel_index;
+
+/* Flags of doppel_index_open(). */
+#define DOPPEL_OPEN_READONLY 0x1 /* never write; a missing file is an error */
+#define DOPPEL_OPEN_CREATE 0x2   /* create the file if it is not there */
+
+/*
+ * Opens (or creates) an index in an SQLite database file, in WAL mode, and
+ * rebuilds the in-memory LSH tables from the stored signatures.
+ * The stored [stored] parameters must equal p's (DOPPEL_E_MISMATCH names the
+ * first that differs); a file that is not a doppel database is
+ * DOPPEL_E_NOTDB; a file that cannot be written without READONLY is
+ * DOPPEL_E_READONLY.
+ * On success *out is the caller's; release with doppel_index_close(). On
+ * failure *out is NULL and, when errmsg is not NULL, a message is written
+ * to errmsg (size errlen).
+ */
+DOPPEL_API int doppel_index_open(doppel_index **out, const char *path,
+                                 const doppel_params *p, unsigned flags,
+                                 char *errmsg, size_t errlen);
+
+/* Closes the database cleanly (checkpointing the WAL). NULL is a no-op. */
+DOPPEL_API void doppel_index_close(doppel_index *x);
+
+/* What doppel_index_add() does with an id already in the index. */
+typedef enum doppel_on_dup {
+	DOPPEL_DUP_SKIP = 0,    /* keep the stored article; report "skipped" */
+	DOPPEL_DUP_REPLACE = 1, /* replace the stored article */
+	DOPPEL_DUP_ERROR = 2    /* reject the new one with DOPPEL_E_DUPID */
+} doppel_on_dup;
+
+/* What happened to one article of a batch. */
+typedef enum doppel_outcome {
+	DOPPEL_ADDED = 0,
+	DOPPEL_REPLACED = 1,
+	DOPPEL_SKIPPED = 2,   /* id present, DOPPEL_DUP_SKIP */
+	DOPPEL_QUERIED = 3,   /* doppel_index_query(): not added */
+	DOPPEL_REJECTED = 4   /* see doppel_result.error */
+} doppel_outcome;
+
+/* "added", "replaced", "skipped", "queried", "rejected"; never NULL. */
+DOPPEL_API const char *doppel_outcome_name(doppel_outcome o);
+
+/* The result for one article of a batch. */
+typedef struct doppel_result {
+	const char *id;
+	doppel_outcome outcome;
+	int error;                   /* status when REJECTED, else DOPPEL_OK */
+	uint32_t words;              /* content words after normalization */
+	size_t count;                /* matches, strongest first */
+	const doppel_match *matches;
+} doppel_result;
+
+/*
+ * Adds the articles of b, in order, in one transaction: each is compared
+ * with the index and with the articles before it in the batch, then stored.
+ * When the call returns DOPPEL_OK the whole batch is durable (it survives a
+ * killed process). An article whose id repeats is handled by on_dup; other
+ * per-article problems give DOPPEL_REJECTED results, not a failed call.
+ * A failed call (DOPPEL_E_DB, DOPPEL_E_IO, …) stores nothing of the batch.
+ */
+DOPPEL_API int doppel_index_add(doppel_index *x, const doppel_batch *b,
+                                doppel_on_dup on_dup);
+
+/* Compares the articles of b with the index without adding them. */
+DOPPEL_API int doppel_index_query(doppel_index *x, const doppel_batch *b);
+
+/* Results of the last add or query: one per article of the batch, in order.
+ * Borrowed; valid until the next add or query on this index. */
+DOPPEL_API int doppel_index_result(const doppel_index *x, size_t i,
+                                   doppel_result *out);
+
+/* Articles in the index. */
+DOPPEL_API uint64_t doppel_index_count(const doppel_index *x);
+
+DOPPEL_API void doppel_index_stats(const doppel_index *x, doppel_stats *out);
+
+/* Detail of the last error; never NULL. */
+DOPPEL_API const char *doppel_index_errmsg(const doppel_index *x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DOPPEL_H */

@@ -1,0 +1,258 @@
+/*
+ * internal.h — declarations shared by the files of lib/, never installed.
+ *
+ * Symbols here are non-static but hidden from the shared library
+ * (-fvisibility=hidden); their names start with doppel__. Unit tests link
+ * the static library and may call them.
+ */
+#ifndef DOPPEL_INTERNAL_H
+#define DOPPEL_INTERNAL_H
+
+#include "doppel.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DOPPEL__ERRLEN 512
+
+#if defined(__GNUC__)
+#define DOPPEL__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define DOPPEL__PRINTF(f, a)
+#endif
+
+/* ------------------------------------------------------------ util.c */
+
+/* snprintf into an error buffer of DOPPEL__ERRLEN bytes. */
+void doppel__errf(char *buf, const char *fmt, ...) DOPPEL__PRINTF(2, 3);
+
+/* malloc-family wrappers that check size arithmetic; NULL on failure. */
+void *doppel__alloc_array(size_t n, size_t size);
+void *doppel__realloc_array(void *p, size_t n, size_t size);
+char *doppel__strdup(const char *s);       /* NULL stays NULL */
+char *doppel__strndup(const char *s, size_t n);
+
+/* Grows *p (an array of *cap elements of size) to hold at least need. */
+int doppel__grow(void **p, size_t *cap, size_t need, size_t size);
+
+/* Number of online cores, at least 1. */
+unsigned doppel__ncores(void);
+
+/* Monotonic wall clock in seconds. */
+double doppel__now(void);
+
+/*
+ * Runs fn(ctx, i) for i in [0, n) on up to nthreads threads (the calling
+ * thread is one of them) and returns when all are done. Items are handed
+ * out in order in chunks; fn must only write state owned by item i.
+ */
+typedef void (*doppel__task_fn)(void *ctx, size_t i, unsigned worker);
+void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn,
+                          void *ctx);
+
+/* 64-bit and 32-bit finalizers (MurmurHash3's fmix, public domain
+ * constants) used to spread hash bits. */
+static inline uint64_t doppel__mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+static inline uint32_t doppel__mix32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x85ebca6bU;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35U;
+	x ^= x >> 16;
+	return x;
+}
+
+/* xxh3 64-bit of a buffer with a seed. */
+uint64_t doppel__hash(const void *p, size_t n, uint64_t seed);
+
+/* ------------------------------------------------------------ utf8.c */
+
+/*
+ * Validates UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above
+ * U+10FFFF) and rejects NUL bytes. Returns true when valid; otherwise false
+ * and the offset of the first bad byte in *bad.
+ */
+bool doppel__utf8_valid(const char *s, size_t n, size_t *bad);
+
+/*
+ * Writes a repaired copy of s into out (capacity at least 3 * n + 1 bytes):
+ * invalid sequences become U+FFFD, NUL bytes are dropped. Returns the
+ * length written; out is NUL-terminated.
+ */
+size_t doppel__utf8_repair(const char *s, size_t n, char *out);
+
+/* --------------------------------------------------------- normalize.c */
+
+/*
+ * Per-source counts of normalized line hashes, for boilerplate lines that
+ * many articles of one source share. A count-min sketch of fixed size
+ * (DOPPEL__LC_ROWS x DOPPEL__LC_COLS saturating 16-bit counters), so that
+ * its memory and its stored size do not grow with the corpus.
+ */
+#define DOPPEL__LC_ROWS 4
+#define DOPPEL__LC_COLS 65536
+typedef struct doppel__linecount {
+	uint16_t c[DOPPEL__LC_ROWS][DOPPEL__LC_COLS];
+} doppel__linecount;
+
+void doppel__linecount_add(doppel__linecount *lc, uint64_t key);
+unsigned doppel__linecount_get(const doppel__linecount *lc, uint64_t key);
+
+/*
+ * The content of one article after normalization: 64-bit hashes of its
+ * content tokens in order (boilerplate lines removed), the hashes of its
+ * candidate boilerplate lines, and a fingerprint of the whole token stream.
+ */
+typedef struct doppel__tokens {
+	uint64_t *hash;   /* token hashes */
+	size_t n, cap;
+	uint64_t *lines;  /* keys of short lines (source hash ^ line hash) */
+	size_t nlines, linescap;
+	uint64_t fingerprint; /* hash of the token stream; 0 when empty */
+	char *buf;        /* scratch for case folding */
+	size_t bufcap;
+} doppel__tokens;
+
+void doppel__tokens_free(doppel__tokens *t);
+
+/* Key of a source for line counts (0 for an unknown source). */
+uint64_t doppel__source_key(const char *source, uint64_t seed);
+
+/*
+ * Normalizes text (valid UTF-8) into t: lines matching the built-in
+ * boilerplate patterns are dropped (update stamps, donation and subscription
+ * appeals, share prompts) and so is everything after a trailer heading
+ * ("Similar News", "Related articles", …); lines whose key reaches
+ * boilerplate_min in lc (when lc is not NULL) are dropped too. Remaining
+ * text is NFKC case-folded (utf8proc; ASCII lines take a fast path),
+ * split into tokens of letters and digits (apostrophes inside a word are
+ * dropped, so quotes, dashes and spaces of every kind separate tokens) and
+ * each token is hashed once with seed.
+ */
+int doppel__normalize(const char *text, size_t len, uint64_t source_key,
+                      const doppel__linecount *lc, unsigned boilerplate_min,
+                      uint64_t seed, doppel__tokens *t);
+
+/* Version of the normalization rules; part of the stored parameters. */
+#define DOPPEL__NORMALIZE_VERSION 1
+
+/* ------------------------------------------------------------ sketch.c */
+
+/*
+ * The signature of one article: k 16-bit slots of a one-permutation MinHash
+ * (Li, Owen, Zhang, "One Permutation Hashing", NIPS 2012) over the set of
+ * word shingles, densified so that no slot is empty (Shrivastava, "Optimal
+ * Densification for Fast and Accurate Minwise Hashing", ICML 2017). Each
+ * slot keeps 16 bits of its minimum (b-bit minwise hashing: Li and König,
+ * "b-Bit Minwise Hashing", WWW 2010): two different minima agree by chance
+ * with probability 2^-16, which is below the estimator's noise.
+ */
+typedef struct doppel__sketch {
+	uint64_t fingerprint; /* exact-duplicate fingerprint; 0 = no content */
+	uint32_t shingles;    /* distinct shingles */
+	uint32_t words;       /* content tokens */
+	uint16_t *sig;        /* k slots, owned by whoever made the sketch */
+} doppel__sketch;
+
+/* Scratch space reused across calls by one thread. */
+typedef struct doppel__sketcher {
+	unsigned k, shingle;
+	uint64_t seed;
+	uint32_t *mins;   /* k minima */
+	uint64_t *set;    /* open-addressing set of shingle hashes */
+	size_t setcap;
+} doppel__sketcher;
+
+int doppel__sketcher_init(doppel__sketcher *s, unsigned k, unsigned shingle,
+                          uint64_t seed);
+void doppel__sketcher_free(doppel__sketcher *s);
+
+/* Fills out (out->sig must hold k slots) from the tokens t. */
+int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t,
+                          doppel__sketch *out);
+
+/* Estimated Jaccard and containment of two signatures of k slots. */
+void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b,
+                     uint32_t nb, unsigned k, double *jaccard,
+                     double *containment);
+
+/* ------------------------------------------------------------ lsh.c */
+
+/*
+ * Banded LSH tables over signatures: for each band a hash map from the
+ * band's key to the list of article numbers (uint32) in that bucket,
+ * newest first.
+ */
+typedef struct doppel__lsh doppel__lsh;
+
+doppel__lsh *doppel__lsh_new(unsigned k, unsigned bands, unsigned rows);
+void doppel__lsh_free(doppel__lsh *l);
+
+/* Band keys of one signature into keys[bands]. */
+void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig,
+                      uint64_t *keys);
+
+/* Inserts article number id with its band keys. */
+int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys);
+
+/*
+ * Calls fn(ctx, other) for the members of every bucket that keys fall in,
+ * at most max_bucket per bucket, newest first. The same article may come
+ * from several bands; the caller removes repeats. Read-only: several
+ * threads may query at once while nobody inserts.
+ */
+typedef void (*doppel__lsh_fn)(void *ctx, uint32_t other);
+void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys,
+                       unsigned max_bucket, doppel__lsh_fn fn, void *ctx);
+
+unsigned doppel__lsh_bands(const doppel__lsh *l);
+
+/* ------------------------------------------------------------ classify.c */
+
+/* Relation of two compared articles under params p. */
+doppel_relation doppel__classify(const doppel_params *p, double jaccard,
+                                 double containment, bool same_fingerprint);
+
+/* Direction of a relation seen from a (dated da) towards b (dated db). */
+doppel_direction doppel__direction(int32_t da, int32_t db);
+
+/* Orders matches strongest first: relation, then containment, Jaccard, id. */
+int doppel__match_cmp(const void *a, const void *b);
+
+/* ------------------------------------------------------------ cluster.c */
+
+/* Union-find over n elements with path halving and union by size. */
+typedef struct doppel__uf {
+	uint32_t *parent;
+	uint32_t *size;
+	size_t n;
+} doppel__uf;
+
+int doppel__uf_init(doppel__uf *u, size_t n);
+void doppel__uf_free(doppel__uf *u);
+uint32_t doppel__uf_find(doppel__uf *u, uint32_t x);
+void doppel__uf_union(doppel__uf *u, uint32_t a, uint32_t b);
+
+/* ------------------------------------------------------------ params.c */
+
+/* The stored parameters as "key=value" pairs, for the database's meta table
+ * and for mismatch messages. Returns the number of pairs (at most 16). */
+typedef struct doppel__kv {
+	const char *key;
+	char value[64];
+} doppel__kv;
+size_t doppel__stored_params(const doppel_params *p, doppel__kv *out);
+
+#endif /* DOPPEL_INTERNAL_H */
