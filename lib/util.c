@@ -1,0 +1,157 @@
+/*
+ * util.c — small helpers: error strings, checked allocation, threads, time.
+ */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void doppel__errf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, DOPPEL__ERRLEN, fmt, ap);
+	va_end(ap);
+}
+
+void *doppel__alloc_array(size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	return malloc(bytes ? bytes : 1);
+}
+
+void *doppel__realloc_array(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	return realloc(p, bytes ? bytes : 1);
+}
+
+char *doppel__strndup(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *doppel__strdup(const char *s)
+{
+	return s ? doppel__strndup(s, strlen(s)) : NULL;
+}
+
+int doppel__grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return DOPPEL_OK;
+	size_t c = *cap ? *cap : 16;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			return DOPPEL_E_NOMEM;
+		c *= 2;
+	}
+	void *q = doppel__realloc_array(*p, c, size);
+	if (!q)
+		return DOPPEL_E_NOMEM;
+	*p = q;
+	*cap = c;
+	return DOPPEL_OK;
+}
+
+unsigned doppel__ncores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1U : (unsigned)n;
+}
+
+double doppel__now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+uint64_t doppel__hash(const void *p, size_t n, uint64_t seed)
+{
+	return XXH3_64bits_withSeed(p, n, seed);
+}
+
+/* ---------------------------------------------------------- parallel for */
+
+struct pf_job {
+	doppel__task_fn fn;
+	void *ctx;
+	size_t n, chunk;
+	atomic_size_t next;
+};
+
+struct pf_worker {
+	struct pf_job *job;
+	unsigned id;
+};
+
+static void pf_run(struct pf_job *job, unsigned id)
+{
+	for (;;) {
+		size_t start = atomic_fetch_add(&job->next, job->chunk);
+		if (start >= job->n)
+			return;
+		size_t end = start + job->chunk < job->n ? start + job->chunk : job->n;
+		for (size_t i = start; i < end; i++)
+			job->fn(job->ctx, i, id);
+	}
+}
+
+static void *pf_thread(void *arg)
+{
+	struct pf_worker *w = arg;
+	pf_run(w->job, w->id);
+	return NULL;
+}
+
+void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn,
+                          void *ctx)
+{
+	struct pf_job job = {.fn = fn, .ctx = ctx, .n = n};
+	atomic_init(&job.next, 0);
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > 64)
+		nthreads = 64;
+	if ((size_t)nthreads > n)
+		nthreads = n ? (unsigned)n : 1;
+	/* Small chunks balance uneven articles; 1/8 of a fair share each. */
+	job.chunk = n / ((size_t)nthreads * 8);
+	if (job.chunk < 1)
+		job.chunk = 1;
+
+	pthread_t tid[64];
+	struct pf_worker w[64];
+	unsigned started = 0;
+	for (unsigned t = 1; t < nthreads; t++) {
+		w[t].job = &job;
+		w[t].id = t;
+		if (pthread_create(&tid[t], NULL, pf_thread, &w[t]) != 0)
+			break; /* the threads already running and this one finish it */
+		started = t;
+	}
+	pf_run(&job, 0);
+	for (unsigned t = 1; t <= started; t++)
+		pthread_join(tid[t], NULL);
+}
