@@ -99,11 +99,12 @@ DOPPEL_API const char *doppel_strerror(int code);
 DOPPEL_API const char *doppel_version(void);
 
 /*
- * The versions of the libraries doppel was linked with, one line, for
- * `doppel --version`: "utf8proc 2.8.0 (Unicode 15.0.0), xxhash 0.8.1, …".
- * Borrowed; static storage.
+ * Writes the versions of the libraries doppel was linked with, one line,
+ * into buf (size bytes, NUL-terminated, cut if short), for `doppel
+ * --version`: "utf8proc 2.8.0 (Unicode 15.0.0), xxhash 0.8.1, …".
+ * Returns buf.
  */
-DOPPEL_API const char *doppel_dependency_versions(void);
+DOPPEL_API char *doppel_dependency_versions(char *buf, size_t size);
 
 /* ------------------------------------------------------------ parameters */
 
@@ -323,6 +324,15 @@ DOPPEL_API int doppel_scan_learn(doppel_scan *s, const doppel_batch *b);
  */
 DOPPEL_API int doppel_scan_add(doppel_scan *s, const doppel_batch *b);
 
+/*
+ * What became of the i-th article of the last batch given to
+ * doppel_scan_add(): DOPPEL_OK when taken, else the status of its
+ * rejection, with a message naming it in *msg (borrowed; valid until the
+ * next add on this scan). DOPPEL_E_ARG if i is out of range.
+ */
+DOPPEL_API int doppel_scan_status(const doppel_scan *s, size_t i,
+                                  const char **msg);
+
 /* Finds candidates, verifies them and clusters. After it, no more adds. */
 DOPPEL_API int doppel_scan_finish(doppel_scan *s);
 
@@ -382,6 +392,9 @@ typedef struct doppel_index doppel_index;
 /* Flags of doppel_index_open(). */
 #define DOPPEL_OPEN_READONLY 0x1 /* never write; a missing file is an error */
 #define DOPPEL_OPEN_CREATE 0x2   /* create the file if it is not there */
+#define DOPPEL_OPEN_ADOPT 0x4    /* take the [stored] parameters from an
+                                    existing database instead of checking
+                                    them against p (a new one gets p's) */
 
 /*
  * Opens (or creates) an index in an SQLite database file, in WAL mode, and

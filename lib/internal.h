@@ -74,6 +74,24 @@ static inline uint32_t doppel__mix32(uint32_t x)
 	return x;
 }
 
+/*
+ * A map from strings to uint32 values. Keys are borrowed: the owner keeps
+ * each key alive while it is in the map.
+ */
+typedef struct doppel__strmap {
+	struct doppel__strslot {
+		const char *key; /* NULL: free */
+		uint32_t val;
+	} *slots;
+	size_t nslots, used;
+} doppel__strmap;
+
+/* Inserts key, or gives an existing key (the same string) a new value and
+ * this key pointer. */
+int doppel__strmap_put(doppel__strmap *m, const char *key, uint32_t val);
+bool doppel__strmap_get(const doppel__strmap *m, const char *key, uint32_t *val);
+void doppel__strmap_free(doppel__strmap *m);
+
 /* xxh3 64-bit of a buffer with a seed. */
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed);
 
@@ -143,6 +161,14 @@ uint64_t doppel__source_key(const char *source, uint64_t seed);
  */
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
                       const doppel__linecount *lc, unsigned boilerplate_min,
+                      uint64_t seed, doppel__tokens *t);
+
+/*
+ * Only the keys of the candidate boilerplate lines of text (into t->lines),
+ * as doppel__normalize computes them, without tokenizing: the cheap first
+ * pass that counts repeated lines.
+ */
+int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
                       uint64_t seed, doppel__tokens *t);
 
 /* Version of the normalization rules; part of the stored parameters. */
@@ -244,6 +270,57 @@ int doppel__uf_init(doppel__uf *u, size_t n);
 void doppel__uf_free(doppel__uf *u);
 uint32_t doppel__uf_find(doppel__uf *u, uint32_t x);
 void doppel__uf_union(doppel__uf *u, uint32_t a, uint32_t b);
+
+/* ------------------------------------------------------------ store.c */
+
+/*
+ * The SQLite side of an index: one row per article with its signature and
+ * zstd-compressed text, a meta table of stored parameters, and the
+ * boilerplate line counts as one blob.
+ */
+typedef struct doppel__store doppel__store;
+
+/* One stored article as loaded on open. Strings are borrowed for the
+ * duration of the callback. */
+typedef struct doppel__row {
+	int64_t num;
+	const char *id;
+	const char *title;
+	int32_t date;
+	uint32_t words, shingles;
+	uint64_t fingerprint;
+	const uint16_t *sig;
+} doppel__row;
+
+/*
+ * Opens or creates the database. When adopt is true the stored parameters
+ * are copied into *p; otherwise they must equal p's (DOPPEL_E_MISMATCH).
+ * Messages go to err (DOPPEL__ERRLEN bytes).
+ */
+int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
+                       bool adopt, doppel_params *p, char *err);
+void doppel__store_close(doppel__store *s);
+
+int doppel__store_begin(doppel__store *s, char *err);
+int doppel__store_commit(doppel__store *s, char *err);
+void doppel__store_rollback(doppel__store *s);
+
+/* Stores an article; its number is written to *num. */
+int doppel__store_put(doppel__store *s, const doppel_article *a,
+                      const doppel__sketch *sk, unsigned k, int64_t *num,
+                      char *err);
+int doppel__store_delete(doppel__store *s, int64_t num, char *err);
+
+/* Calls fn for every stored article in number order; stops at the first
+ * nonzero return and passes it on. */
+typedef int (*doppel__row_fn)(void *ctx, const doppel__row *row);
+int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn,
+                       void *ctx, char *err);
+
+/* Line counts: load (all zero when none stored) and save. */
+int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err);
+int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc,
+                             char *err);
 
 /* ------------------------------------------------------------ params.c */
 

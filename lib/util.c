@@ -155,3 +155,54 @@ void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn,
 	for (unsigned t = 1; t <= started; t++)
 		pthread_join(tid[t], NULL);
 }
+
+/* -------------------------------------------------------------- strmap */
+
+static size_t strmap_find(const struct doppel__strslot *slots, size_t nslots,
+                          const char *key)
+{
+	size_t mask = nslots - 1;
+	size_t i = (size_t)doppel__hash(key, strlen(key), 0x6964) & mask;
+	while (slots[i].key && strcmp(slots[i].key, key) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+int doppel__strmap_put(doppel__strmap *m, const char *key, uint32_t val)
+{
+	if ((m->used + 1) * 2 > m->nslots) {
+		size_t n = m->nslots ? m->nslots * 2 : 64;
+		struct doppel__strslot *slots = calloc(n, sizeof(*slots));
+		if (!slots)
+			return DOPPEL_E_NOMEM;
+		for (size_t i = 0; i < m->nslots; i++)
+			if (m->slots[i].key)
+				slots[strmap_find(slots, n, m->slots[i].key)] = m->slots[i];
+		free(m->slots);
+		m->slots = slots;
+		m->nslots = n;
+	}
+	size_t i = strmap_find(m->slots, m->nslots, key);
+	if (!m->slots[i].key)
+		m->used++;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
+	return DOPPEL_OK;
+}
+
+bool doppel__strmap_get(const doppel__strmap *m, const char *key, uint32_t *val)
+{
+	if (!m->nslots)
+		return false;
+	size_t i = strmap_find(m->slots, m->nslots, key);
+	if (!m->slots[i].key)
+		return false;
+	*val = m->slots[i].val;
+	return true;
+}
+
+void doppel__strmap_free(doppel__strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}

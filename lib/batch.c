@@ -1,0 +1,103 @@
+/*
+ * batch.c — a group of articles copied out of a reader, the unit of
+ * parallel work. Each article's strings live in one allocation.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct doppel_batch {
+	doppel_article *items;
+	char **blocks;
+	size_t n, cap;
+	size_t bytes;
+};
+
+doppel_batch *doppel_batch_new(void)
+{
+	return calloc(1, sizeof(doppel_batch));
+}
+
+void doppel_batch_clear(doppel_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->blocks[i]);
+	b->n = 0;
+	b->bytes = 0;
+}
+
+void doppel_batch_free(doppel_batch *b)
+{
+	if (!b)
+		return;
+	doppel_batch_clear(b);
+	free(b->items);
+	free(b->blocks);
+	free(b);
+}
+
+static size_t slen(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s (if not NULL) to *at and advances it. */
+static const char *put(char **at, const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *d = *at;
+	memcpy(d, s, n);
+	*at += n;
+	return d;
+}
+
+int doppel_batch_push(doppel_batch *b, const doppel_article *a)
+{
+	if (!b || !a || (!a->text && a->text_len))
+		return DOPPEL_E_ARG;
+	if (b->n == b->cap) {
+		size_t cap = b->cap;
+		if (doppel__grow((void **)&b->items, &cap, b->n + 1, sizeof(*b->items)))
+			return DOPPEL_E_NOMEM;
+		cap = b->cap;
+		if (doppel__grow((void **)&b->blocks, &cap, b->n + 1, sizeof(*b->blocks)))
+			return DOPPEL_E_NOMEM;
+		b->cap = cap;
+	}
+	size_t nid = slen(a->id), ntitle = slen(a->title), nsrc = slen(a->source),
+	       nurl = slen(a->url), norigin = slen(a->origin);
+	size_t total = nid + ntitle + nsrc + nurl + norigin + a->text_len + 1;
+	char *block = malloc(total);
+	if (!block)
+		return DOPPEL_E_NOMEM;
+	char *at = block;
+	doppel_article *d = &b->items[b->n];
+	*d = *a;
+	d->text = put(&at, a->text ? a->text : "", a->text_len);
+	*at++ = '\0';
+	d->id = put(&at, a->id, nid);
+	d->title = put(&at, a->title, ntitle);
+	d->source = put(&at, a->source, nsrc);
+	d->url = put(&at, a->url, nurl);
+	d->origin = put(&at, a->origin, norigin);
+	b->blocks[b->n++] = block;
+	b->bytes += a->text_len;
+	return DOPPEL_OK;
+}
+
+size_t doppel_batch_count(const doppel_batch *b)
+{
+	return b ? b->n : 0;
+}
+
+size_t doppel_batch_bytes(const doppel_batch *b)
+{
+	return b ? b->bytes : 0;
+}
+
+const doppel_article *doppel_batch_article(const doppel_batch *b, size_t i)
+{
+	return b && i < b->n ? &b->items[i] : NULL;
+}

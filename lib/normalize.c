@@ -1,0 +1,386 @@
+/*
+ * normalize.c — from an article's text to the hashes of its content tokens.
+ *
+ * The text is taken a line at a time. Each line is first reduced to a
+ * cheap ASCII-lowered form (letters and digits, one space between words)
+ * that serves three purposes: matching the built-in boilerplate patterns,
+ * the key under which repeated lines are counted, and, for a pure-ASCII
+ * line, the tokens themselves. Lines with other characters go through
+ * utf8proc (NFKC + case fold) before they are split into tokens.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* A line is a candidate for repeated-line boilerplate only when it has
+ * between these many words: shorter lines carry no signal ("Photo: AP"
+ * counts anyway as a pattern), longer ones are paragraphs of content. */
+#define LINE_MIN_WORDS 3
+#define LINE_MAX_WORDS 30
+/* Appeal patterns apply to lines of at most this many words. */
+#define APPEAL_MAX_WORDS 40
+/* Update stamps are short. */
+#define STAMP_MAX_WORDS 12
+
+/* Headings after which the rest of an article is a list of other articles.
+ * Compared with the whole lowered line. */
+static const char *const trailer_headings[] = {
+	"similar news", "related news", "related articles", "related stories",
+	"related", "more news", "more stories", "you may also like",
+	"you might also like", "recommended", "recommended for you",
+	"read next", "most read", "most popular", "trending", "see also",
+	"also read", "more from", "latest news", "other news",
+};
+
+/* Phrases of appeals, share prompts and legal lines, found anywhere in a
+ * lowered line of at most APPEAL_MAX_WORDS words. */
+static const char *const appeal_phrases[] = {
+	"support independent journalism", "support our journalism",
+	"support our work", "support us ", "donate now", "donate today",
+	"please donate", "make a donation", "make a contribution",
+	"subscribe to our", "subscribe now", "subscribe today",
+	"sign up for our", "sign up to our", "our newsletter",
+	"follow us on", "share this article", "share this story",
+	"share on facebook", "share on twitter", "share on x ",
+	"click here", "read more ", "read also ", "advertisement",
+	"all rights reserved", "become a member", "become a patron",
+	"become a supporter", "chip in",
+};
+
+static const char *const stamp_prefixes[] = {
+	"update ", "updated ", "last updated ", "updated on ", "update at ",
+};
+
+/* ----------------------------------------------------------- line counts */
+
+static uint32_t lc_slot(uint64_t key, unsigned row)
+{
+	return (uint32_t)(doppel__mix64(key + (uint64_t)row * UINT64_C(0x9e3779b97f4a7c15)) &
+	                  (DOPPEL__LC_COLS - 1));
+}
+
+void doppel__linecount_add(doppel__linecount *lc, uint64_t key)
+{
+	for (unsigned r = 0; r < DOPPEL__LC_ROWS; r++) {
+		uint16_t *c = &lc->c[r][lc_slot(key, r)];
+		if (*c < UINT16_MAX)
+			(*c)++;
+	}
+}
+
+unsigned doppel__linecount_get(const doppel__linecount *lc, uint64_t key)
+{
+	unsigned m = UINT16_MAX;
+	for (unsigned r = 0; r < DOPPEL__LC_ROWS; r++) {
+		unsigned c = lc->c[r][lc_slot(key, r)];
+		if (c < m)
+			m = c;
+	}
+	return m;
+}
+
+uint64_t doppel__source_key(const char *source, uint64_t seed)
+{
+	if (!source || !*source)
+		return 0;
+	return doppel__hash(source, strlen(source), seed ^ UINT64_C(0x736f75726365)) | 1;
+}
+
+/* --------------------------------------------------------------- tokens */
+
+void doppel__tokens_free(doppel__tokens *t)
+{
+	if (!t)
+		return;
+	free(t->hash);
+	free(t->lines);
+	free(t->buf);
+	memset(t, 0, sizeof(*t));
+}
+
+static int push_hash(doppel__tokens *t, uint64_t h)
+{
+	if (t->n == t->cap &&
+	    doppel__grow((void **)&t->hash, &t->cap, t->n + 1, sizeof(*t->hash)))
+		return DOPPEL_E_NOMEM;
+	t->hash[t->n++] = h;
+	return DOPPEL_OK;
+}
+
+static int push_line(doppel__tokens *t, uint64_t key)
+{
+	if (t->nlines == t->linescap &&
+	    doppel__grow((void **)&t->lines, &t->linescap, t->nlines + 1,
+	                 sizeof(*t->lines)))
+		return DOPPEL_E_NOMEM;
+	t->lines[t->nlines++] = key;
+	return DOPPEL_OK;
+}
+
+static bool is_alnum_ascii(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * The lowered form of one line, written to out (capacity >= len + 1):
+ * ASCII letters lowered, ASCII digits kept, apostrophes dropped, every
+ * other ASCII byte a word break; bytes of other characters kept as they
+ * are. Words are separated by one space, with none leading or trailing.
+ */
+struct lowered {
+	size_t len;
+	unsigned words;
+	bool ascii;
+	bool digit;
+};
+
+static struct lowered lower_line(const char *s, size_t n, char *out)
+{
+	struct lowered r = {0, 0, true, false};
+	bool in_word = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
+			if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			    (unsigned char)s[i + 2] == 0x99 && in_word) {
+				i += 2;
+				continue;
+			}
+			r.ascii = false;
+			if (!in_word) {
+				if (r.len)
+					out[r.len++] = ' ';
+				r.words++;
+				in_word = true;
+			}
+			out[r.len++] = (char)c;
+		} else if (is_alnum_ascii(c)) {
+			if (!in_word) {
+				if (r.len)
+					out[r.len++] = ' ';
+				r.words++;
+				in_word = true;
+			}
+			if (c <= '9')
+				r.digit = true;
+			out[r.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		} else if (c == '\'' && in_word) {
+			continue;
+		} else {
+			in_word = false;
+		}
+	}
+	out[r.len] = '\0';
+	return r;
+}
+
+static bool starts_with(const char *s, size_t n, const char *p)
+{
+	size_t m = strlen(p);
+	return n >= m && memcmp(s, p, m) == 0;
+}
+
+static bool is_trailer(const char *low, size_t n)
+{
+	for (size_t i = 0; i < sizeof(trailer_headings) / sizeof(*trailer_headings); i++) {
+		const char *h = trailer_headings[i];
+		if (strlen(h) == n && memcmp(low, h, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Pattern boilerplate: appeals and share prompts, update stamps. low is
+ * the lowered line followed by a space (so phrases ending in a space match
+ * at the end of a line too). */
+static bool is_pattern_boilerplate(const char *low, size_t n, struct lowered lw)
+{
+	if (lw.words <= APPEAL_MAX_WORDS) {
+		for (size_t i = 0; i < sizeof(appeal_phrases) / sizeof(*appeal_phrases); i++)
+			if (strstr(low, appeal_phrases[i]))
+				return true;
+	}
+	if (lw.digit && lw.words <= STAMP_MAX_WORDS) {
+		for (size_t i = 0; i < sizeof(stamp_prefixes) / sizeof(*stamp_prefixes); i++)
+			if (starts_with(low, n + 1, stamp_prefixes[i]))
+				return true;
+	}
+	return false;
+}
+
+/* Tokens of an ASCII line, from its lowered form: the words themselves. */
+static int tokens_ascii(const char *low, size_t n, uint64_t seed,
+                        doppel__tokens *t)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || low[i] == ' ') {
+			if (i > start && push_hash(t, doppel__hash(low + start, i - start, seed)))
+				return DOPPEL_E_NOMEM;
+			start = i + 1;
+		}
+	}
+	return DOPPEL_OK;
+}
+
+static bool is_word_cp(utf8proc_int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Tokens of a line with non-ASCII characters: NFKC + case fold through
+ * utf8proc, then words are runs of letters, marks and digits; an
+ * apostrophe inside a word joins its halves. Token bytes are gathered in
+ * t->buf so that the hash sees the folded word without apostrophes.
+ */
+static int tokens_unicode(const char *s, size_t n, uint64_t seed,
+                          doppel__tokens *t)
+{
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+	                                  &folded,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPAT |
+	                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+	                                      UTF8PROC_IGNORE);
+	if (m < 0)
+		return m == UTF8PROC_ERROR_NOMEM ? DOPPEL_E_NOMEM : DOPPEL_E_UTF8;
+	int rc = DOPPEL_OK;
+	if (doppel__grow((void **)&t->buf, &t->bufcap, (size_t)m + 1, 1)) {
+		rc = DOPPEL_E_NOMEM;
+		goto out;
+	}
+	size_t w = 0;
+	bool in_word = false;
+	for (utf8proc_ssize_t i = 0; i < m;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step = utf8proc_iterate(folded + i, m - i, &cp);
+		if (step <= 0) {
+			rc = DOPPEL_E_UTF8;
+			goto out;
+		}
+		if (is_word_cp(cp)) {
+			memcpy(t->buf + w, folded + i, (size_t)step);
+			w += (size_t)step;
+			in_word = true;
+		} else if ((cp == '\'' || cp == 0x2019) && in_word) {
+			/* joined: nothing to copy */
+		} else {
+			if (w && push_hash(t, doppel__hash(t->buf, w, seed))) {
+				rc = DOPPEL_E_NOMEM;
+				goto out;
+			}
+			w = 0;
+			in_word = false;
+		}
+		i += step;
+	}
+	if (w && push_hash(t, doppel__hash(t->buf, w, seed)))
+		rc = DOPPEL_E_NOMEM;
+out:
+	free(folded);
+	return rc;
+}
+
+int doppel__normalize(const char *text, size_t len, uint64_t source_key,
+                      const doppel__linecount *lc, unsigned boilerplate_min,
+                      uint64_t seed, doppel__tokens *t)
+{
+	t->n = 0;
+	t->nlines = 0;
+	t->fingerprint = 0;
+	int rc = DOPPEL_OK;
+	/* No line is longer than the text: one scratch buffer does for all. */
+	char *low = malloc(len + 2);
+	if (!low)
+		return DOPPEL_E_NOMEM;
+
+	size_t pos = 0;
+	while (pos < len) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		pos += n + 1;
+
+		struct lowered lw = lower_line(line, n, low);
+		if (lw.words == 0)
+			continue;
+		if (is_trailer(low, lw.len))
+			break;
+		low[lw.len] = ' ';
+		low[lw.len + 1] = '\0';
+		bool boiler = is_pattern_boilerplate(low, lw.len, lw);
+		low[lw.len] = '\0';
+		if (boiler)
+			continue;
+		if (source_key && lw.words >= LINE_MIN_WORDS && lw.words <= LINE_MAX_WORDS) {
+			uint64_t key = source_key ^ doppel__hash(low, lw.len, seed);
+			if (push_line(t, key)) {
+				rc = DOPPEL_E_NOMEM;
+				goto out;
+			}
+			if (lc && boilerplate_min &&
+			    doppel__linecount_get(lc, key) >= boilerplate_min)
+				continue;
+		}
+		rc = lw.ascii ? tokens_ascii(low, lw.len, seed, t)
+		              : tokens_unicode(line, n, seed, t);
+		if (rc)
+			goto out;
+	}
+	if (t->n) {
+		t->fingerprint = doppel__hash(t->hash, t->n * sizeof(*t->hash), seed);
+		if (t->fingerprint == 0)
+			t->fingerprint = 1;
+	}
+out:
+	free(low);
+	return rc;
+}
+
+int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
+                      uint64_t seed, doppel__tokens *t)
+{
+	t->nlines = 0;
+	if (!source_key)
+		return DOPPEL_OK;
+	char *low = malloc(len + 2);
+	if (!low)
+		return DOPPEL_E_NOMEM;
+	int rc = DOPPEL_OK;
+	size_t pos = 0;
+	while (pos < len) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		pos += n + 1;
+		struct lowered lw = lower_line(line, n, low);
+		if (lw.words < LINE_MIN_WORDS || lw.words > LINE_MAX_WORDS)
+			continue;
+		if (push_line(t, source_key ^ doppel__hash(low, lw.len, seed))) {
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+	}
+	free(low);
+	return rc;
+}

@@ -1,0 +1,832 @@
+/*
+ * scan.c — group the duplicates and copies of a whole corpus.
+ *
+ * Articles come in batches; each batch is normalized and sketched in
+ * parallel and only the signatures and a little metadata are kept. At the
+ * end, articles are put in a canonical order (by id) so that nothing below
+ * depends on the input order: exact duplicates are collapsed by
+ * fingerprint, the remaining signatures go into LSH tables, each article
+ * queries the tables in parallel for candidates after it in that order,
+ * candidates are verified into relations, and union-find makes groups.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* An article kept by the scan. id, title and origin share one block. */
+struct art {
+	char *id;
+	const char *title;
+	const char *origin;
+	int32_t date;
+	uint32_t words;
+	uint32_t shingles;
+	uint64_t fingerprint;
+};
+
+/* A verified relation between canonical positions a < b. */
+struct edge {
+	uint32_t a, b;
+	float jaccard, containment;
+	doppel_relation relation;
+};
+
+/* Scratch of one worker thread. */
+struct worker {
+	doppel__tokens tokens;
+	doppel__sketcher sketcher;
+	uint32_t *stamp;        /* last querying position + 1, per position */
+	struct edge *edges;
+	size_t nedges, edgecap;
+	uint64_t candidates;
+	int rc;
+};
+
+struct doppel_scan {
+	doppel_params p;
+	unsigned threads, bands, rows;
+	doppel__linecount *lc;
+	bool adding, finished;
+
+	struct art *arts;
+	size_t n, cap;
+	uint16_t *sigs; /* n * k */
+	size_t sigcap;  /* in articles */
+
+	doppel__strmap ids; /* id -> article index */
+
+	/* status of the last batch */
+	int *status;
+	char **statusmsg;
+	size_t nstatus, statuscap;
+
+	struct worker *workers;
+
+	/* results */
+	doppel_member *members;
+	doppel_group *groups;
+	size_t ngroups;
+
+	doppel_stats stats;
+	char err[DOPPEL__ERRLEN];
+};
+
+doppel_scan *doppel_scan_new(const doppel_params *p)
+{
+	if (doppel_params_check(p, NULL, 0))
+		return NULL;
+	doppel_scan *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->p = *p;
+	s->threads = p->threads ? p->threads : doppel__ncores();
+	if (doppel_params_bands(p, &s->bands, &s->rows))
+		goto fail;
+	s->workers = calloc(s->threads, sizeof(*s->workers));
+	if (!s->workers)
+		goto fail;
+	for (unsigned t = 0; t < s->threads; t++)
+		if (doppel__sketcher_init(&s->workers[t].sketcher, p->k, p->shingle, p->seed))
+			goto fail;
+	s->stats.bands = s->bands;
+	s->stats.rows = s->rows;
+	return s;
+fail:
+	doppel_scan_free(s);
+	return NULL;
+}
+
+static void clear_status(doppel_scan *s)
+{
+	for (size_t i = 0; i < s->nstatus; i++)
+		free(s->statusmsg[i]);
+	s->nstatus = 0;
+}
+
+void doppel_scan_free(doppel_scan *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->arts[i].id);
+	free(s->arts);
+	free(s->sigs);
+	doppel__strmap_free(&s->ids);
+	free(s->lc);
+	clear_status(s);
+	free(s->status);
+	free(s->statusmsg);
+	if (s->workers) {
+		for (unsigned t = 0; t < s->threads; t++) {
+			doppel__tokens_free(&s->workers[t].tokens);
+			doppel__sketcher_free(&s->workers[t].sketcher);
+			free(s->workers[t].stamp);
+			free(s->workers[t].edges);
+		}
+		free(s->workers);
+	}
+	free(s->members);
+	free(s->groups);
+	free(s);
+}
+
+const char *doppel_scan_errmsg(const doppel_scan *s)
+{
+	return s ? s->err : "no scan";
+}
+
+void doppel_scan_stats(const doppel_scan *s, doppel_stats *out)
+{
+	*out = s->stats;
+}
+
+/* ------------------------------------------------------------- learning */
+
+struct learn_ctx {
+	doppel_scan *s;
+	const doppel_batch *b;
+	doppel__tokens *keys; /* one per article of the batch */
+};
+
+static void learn_one(void *ctx, size_t i, unsigned worker)
+{
+	(void)worker;
+	struct learn_ctx *c = ctx;
+	const doppel_article *a = doppel_batch_article(c->b, i);
+	uint64_t sk = doppel__source_key(a->source, c->s->p.seed);
+	/* Out of memory leaves the keys short: fewer lines are learned. */
+	(void)doppel__line_keys(a->text, a->text_len, sk, c->s->p.seed, &c->keys[i]);
+}
+
+int doppel_scan_learn(doppel_scan *s, const doppel_batch *b)
+{
+	if (s->adding || s->finished) {
+		doppel__errf(s->err, "learning must come before the first add");
+		return DOPPEL_E_STATE;
+	}
+	if (!s->p.boilerplate_min)
+		return DOPPEL_OK;
+	if (!s->lc && !(s->lc = calloc(1, sizeof(*s->lc))))
+		return DOPPEL_E_NOMEM;
+	size_t n = doppel_batch_count(b);
+	struct learn_ctx c = {s, b, calloc(n ? n : 1, sizeof(doppel__tokens))};
+	if (!c.keys)
+		return DOPPEL_E_NOMEM;
+	doppel__parallel_for(s->threads, n, learn_one, &c);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < c.keys[i].nlines; j++)
+			doppel__linecount_add(s->lc, c.keys[i].lines[j]);
+		doppel__tokens_free(&c.keys[i]);
+	}
+	free(c.keys);
+	return DOPPEL_OK;
+}
+
+/* --------------------------------------------------------------- adding */
+
+static int set_status(doppel_scan *s, size_t i, int rc, const char *msg)
+{
+	s->status[i] = rc;
+	s->statusmsg[i] = msg ? doppel__strdup(msg) : NULL;
+	if (msg && !s->statusmsg[i])
+		return DOPPEL_E_NOMEM;
+	return DOPPEL_OK;
+}
+
+struct sketch_ctx {
+	doppel_scan *s;
+	const doppel_batch *b;
+	size_t *slot;    /* batch index -> article index, SIZE_MAX if rejected */
+};
+
+static void sketch_one(void *ctx, size_t i, unsigned worker)
+{
+	struct sketch_ctx *c = ctx;
+	if (c->slot[i] == SIZE_MAX)
+		return;
+	doppel_scan *s = c->s;
+	struct worker *w = &s->workers[worker];
+	const doppel_article *a = doppel_batch_article(c->b, i);
+	struct art *art = &s->arts[c->slot[i]];
+	doppel__sketch sk = {.sig = s->sigs + c->slot[i] * s->p.k};
+	int rc = doppel__normalize(a->text, a->text_len,
+	                           doppel__source_key(a->source, s->p.seed), s->lc,
+	                           s->p.boilerplate_min, s->p.seed, &w->tokens);
+	if (rc == DOPPEL_OK)
+		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, &sk);
+	if (rc) {
+		/* Treated as an article without content; the error is kept. */
+		w->rc = rc;
+		memset(sk.sig, 0, s->p.k * sizeof(*sk.sig));
+		sk.fingerprint = 0;
+		sk.words = sk.shingles = 0;
+	}
+	art->words = sk.words;
+	art->shingles = sk.shingles;
+	art->fingerprint = sk.fingerprint;
+}
+
+/* Copies id, title and origin into one block owned by art. */
+static int keep_meta(struct art *art, const doppel_article *a)
+{
+	size_t nid = strlen(a->id) + 1;
+	size_t nt = a->title ? strlen(a->title) + 1 : 0;
+	size_t no = a->origin ? strlen(a->origin) + 1 : 0;
+	char *block = malloc(nid + nt + no);
+	if (!block)
+		return DOPPEL_E_NOMEM;
+	memcpy(block, a->id, nid);
+	art->id = block;
+	art->title = nt ? memcpy(block + nid, a->title, nt) : NULL;
+	art->origin = no ? memcpy(block + nid + nt, a->origin, no) : NULL;
+	art->date = a->date;
+	return DOPPEL_OK;
+}
+
+int doppel_scan_add(doppel_scan *s, const doppel_batch *b)
+{
+	if (s->finished) {
+		doppel__errf(s->err, "the scan is finished; no more articles");
+		return DOPPEL_E_STATE;
+	}
+	s->adding = true;
+	clear_status(s);
+	size_t nb = doppel_batch_count(b);
+	size_t cap = s->statuscap;
+	if (doppel__grow((void **)&s->status, &cap, nb, sizeof(*s->status)))
+		return DOPPEL_E_NOMEM;
+	cap = s->statuscap;
+	if (doppel__grow((void **)&s->statusmsg, &cap, nb, sizeof(*s->statusmsg)))
+		return DOPPEL_E_NOMEM;
+	s->statuscap = cap;
+	s->nstatus = nb;
+	memset(s->statusmsg, 0, nb * sizeof(*s->statusmsg));
+
+	size_t *slot = doppel__alloc_array(nb ? nb : 1, sizeof(*slot));
+	if (!slot)
+		return DOPPEL_E_NOMEM;
+	int rc = DOPPEL_OK, result = DOPPEL_OK;
+	if (doppel__grow((void **)&s->arts, &s->cap, s->n + nb, sizeof(*s->arts)) ||
+	    doppel__grow((void **)&s->sigs, &s->sigcap, s->n + nb,
+	                 s->p.k * sizeof(*s->sigs))) {
+		rc = DOPPEL_E_NOMEM;
+		goto out;
+	}
+	if (s->n + nb >= UINT32_MAX - 1) {
+		doppel__errf(s->err, "a scan holds at most %u articles", UINT32_MAX - 2);
+		rc = DOPPEL_E_ARG;
+		goto out;
+	}
+
+	/* Ids first, in batch order, so the first of two equal ids wins. */
+	size_t base = s->n;
+	for (size_t i = 0; i < nb; i++) {
+		const doppel_article *a = doppel_batch_article(b, i);
+		slot[i] = SIZE_MAX;
+		s->status[i] = DOPPEL_OK;
+		if (!a->id || !*a->id) {
+			char msg[DOPPEL__ERRLEN];
+			doppel__errf(msg, "%s: article without an id",
+			             a->origin ? a->origin : "?");
+			if ((rc = set_status(s, i, DOPPEL_E_ARG, msg)))
+				goto out;
+			s->stats.rejected++;
+			result = DOPPEL_E_ARG;
+			continue;
+		}
+		uint32_t prev;
+		if (doppel__strmap_get(&s->ids, a->id, &prev)) {
+			const struct art *first = &s->arts[prev];
+			char msg[DOPPEL__ERRLEN];
+			doppel__errf(msg, "%s: duplicate id \"%s\" (first at %s); skipped",
+			             a->origin ? a->origin : "?", a->id,
+			             first->origin ? first->origin : "?");
+			if ((rc = set_status(s, i, DOPPEL_E_DUPID, msg)))
+				goto out;
+			s->stats.rejected++;
+			if (result == DOPPEL_OK)
+				result = DOPPEL_E_DUPID;
+			continue;
+		}
+		if ((rc = keep_meta(&s->arts[s->n], a)))
+			goto out;
+		if ((rc = doppel__strmap_put(&s->ids, s->arts[s->n].id, (uint32_t)s->n))) {
+			free(s->arts[s->n].id);
+			goto out;
+		}
+		slot[i] = s->n++;
+		s->stats.articles++;
+		s->stats.bytes += a->text_len;
+	}
+
+	double t0 = doppel__now();
+	struct sketch_ctx c = {s, b, slot};
+	doppel__parallel_for(s->threads, nb, sketch_one, &c);
+	s->stats.sketch_seconds += doppel__now() - t0;
+	for (unsigned t = 0; t < s->threads; t++) {
+		if (s->workers[t].rc == DOPPEL_E_NOMEM) {
+			rc = DOPPEL_E_NOMEM;
+			goto out;
+		}
+		s->workers[t].rc = DOPPEL_OK;
+	}
+	for (size_t i = base; i < s->n; i++)
+		if (!s->arts[i].fingerprint)
+			s->stats.empty++;
+out:
+	free(slot);
+	if (rc) {
+		doppel__errf(s->err, "%s", doppel_strerror(rc));
+		return rc;
+	}
+	if (result == DOPPEL_E_DUPID || result == DOPPEL_E_ARG)
+		doppel__errf(s->err, "some articles of the batch were skipped");
+	return result;
+}
+
+int doppel_scan_status(const doppel_scan *s, size_t i, const char **msg)
+{
+	if (i >= s->nstatus)
+		return DOPPEL_E_ARG;
+	if (msg)
+		*msg = s->statusmsg[i] ? s->statusmsg[i] : "";
+	return s->status[i];
+}
+
+/* -------------------------------------------------------------- finding */
+
+struct find_ctx {
+	doppel_scan *s;
+	const uint32_t *order;  /* canonical position -> article index */
+	const bool *in_lsh;     /* by canonical position */
+	const uint64_t *keys;   /* bands per canonical position */
+	const doppel__lsh *lsh;
+	/* set per query */
+};
+
+struct query_state {
+	struct find_ctx *c;
+	struct worker *w;
+	uint32_t self;
+};
+
+static int push_edge(struct worker *w, uint32_t a, uint32_t b, double j,
+                     double cont, doppel_relation rel)
+{
+	if (w->nedges == w->edgecap &&
+	    doppel__grow((void **)&w->edges, &w->edgecap, w->nedges + 1, sizeof(*w->edges)))
+		return DOPPEL_E_NOMEM;
+	w->edges[w->nedges++] = (struct edge){a, b, (float)j, (float)cont, rel};
+	return DOPPEL_OK;
+}
+
+static void on_candidate(void *ctx, uint32_t other)
+{
+	struct query_state *q = ctx;
+	struct worker *w = q->w;
+	if (other <= q->self || w->stamp[other] == q->self + 1)
+		return;
+	w->stamp[other] = q->self + 1;
+	w->candidates++;
+	doppel_scan *s = q->c->s;
+	const struct art *a = &s->arts[q->c->order[q->self]];
+	const struct art *b = &s->arts[q->c->order[other]];
+	double j, cont;
+	doppel__compare(s->sigs + (size_t)q->c->order[q->self] * s->p.k, a->shingles,
+	                s->sigs + (size_t)q->c->order[other] * s->p.k, b->shingles,
+	                s->p.k, &j, &cont);
+	doppel_relation rel = doppel__classify(&s->p, j, cont, false);
+	if (rel != DOPPEL_REL_NONE && push_edge(w, q->self, other, j, cont, rel))
+		w->rc = DOPPEL_E_NOMEM;
+}
+
+static void query_one(void *ctx, size_t pos, unsigned worker)
+{
+	struct find_ctx *c = ctx;
+	if (!c->in_lsh[pos])
+		return;
+	struct query_state q = {c, &c->s->workers[worker], (uint32_t)pos};
+	doppel__lsh_query(c->lsh, c->keys + pos * c->s->bands, c->s->p.max_bucket,
+	                  on_candidate, &q);
+}
+
+struct keys_ctx {
+	doppel_scan *s;
+	const uint32_t *order;
+	const bool *in_lsh;
+	uint64_t *keys;
+	const doppel__lsh *lsh;
+};
+
+static void keys_one(void *ctx, size_t pos, unsigned worker)
+{
+	(void)worker;
+	struct keys_ctx *c = ctx;
+	if (c->in_lsh[pos])
+		doppel__lsh_keys(c->lsh, c->s->sigs + (size_t)c->order[pos] * c->s->p.k,
+		                 c->keys + pos * c->s->bands);
+}
+
+/* Sorting helpers: qsort has no context argument, so the canonical order is
+ * computed by sorting (pointer to id, index) pairs. */
+struct by_id {
+	const char *id;
+	uint32_t idx;
+};
+
+static int cmp_by_id(const void *pa, const void *pb)
+{
+	return strcmp(((const struct by_id *)pa)->id, ((const struct by_id *)pb)->id);
+}
+
+struct by_fp {
+	uint64_t fp;
+	uint32_t pos;
+};
+
+static int cmp_by_fp(const void *pa, const void *pb)
+{
+	const struct by_fp *a = pa, *b = pb;
+	if (a->fp != b->fp)
+		return a->fp < b->fp ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Representative order: earliest date (undated last), most words, id. */
+static int rep_cmp(const struct art *a, const struct art *b)
+{
+	if (a->date != b->date) {
+		if (a->date == DOPPEL_NO_DATE)
+			return 1;
+		if (b->date == DOPPEL_NO_DATE)
+			return -1;
+		return a->date < b->date ? -1 : 1;
+	}
+	if (a->words != b->words)
+		return a->words > b->words ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Member order after the representative: date (undated last), then id. */
+static int member_cmp(const struct art *a, const struct art *b)
+{
+	if (a->date != b->date) {
+		if (a->date == DOPPEL_NO_DATE)
+			return 1;
+		if (b->date == DOPPEL_NO_DATE)
+			return -1;
+		return a->date < b->date ? -1 : 1;
+	}
+	return strcmp(a->id, b->id);
+}
+
+static int edge_cmp(const void *pa, const void *pb)
+{
+	const struct edge *a = pa, *b = pb;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	if (a->b != b->b)
+		return a->b < b->b ? -1 : 1;
+	return 0;
+}
+
+/* Is edge e (seen from its end `self`) a better "of" than the best so far? */
+static bool better_of(const struct edge *e, uint32_t other, uint32_t rep,
+                      const struct edge *best, uint32_t best_other)
+{
+	if (!best)
+		return true;
+	bool to_rep = other == rep, best_rep = best_other == rep;
+	if (to_rep != best_rep)
+		return to_rep;
+	if (e->relation != best->relation)
+		return e->relation < best->relation;
+	if (e->containment != best->containment)
+		return e->containment > best->containment;
+	if (e->jaccard != best->jaccard)
+		return e->jaccard > best->jaccard;
+	return other < best_other;
+}
+
+struct group_build {
+	uint32_t root;
+	uint32_t rep;     /* canonical position */
+	size_t first;     /* into the member position list */
+	size_t count;
+};
+
+static int cmp_group_build(const void *pa, const void *pb, const doppel_scan *s,
+                           const uint32_t *order)
+{
+	const struct group_build *a = pa, *b = pb;
+	return member_cmp(&s->arts[order[a->rep]], &s->arts[order[b->rep]]);
+}
+
+/* Insertion sort keeps the code free of global qsort context; group and
+ * member counts are sorted through index arrays with merge sort below. */
+typedef int (*ctx_cmp)(const void *, const void *, const doppel_scan *,
+                       const uint32_t *);
+
+static void merge_sort(void *base, size_t n, size_t size, void *tmp, ctx_cmp cmp,
+                       const doppel_scan *s, const uint32_t *order)
+{
+	if (n < 2)
+		return;
+	char *b = base, *t = tmp;
+	size_t h = n / 2;
+	merge_sort(b, h, size, t, cmp, s, order);
+	merge_sort(b + h * size, n - h, size, t, cmp, s, order);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n) {
+		if (cmp(b + j * size, b + i * size, s, order) < 0)
+			memcpy(t + (k++) * size, b + (j++) * size, size);
+		else
+			memcpy(t + (k++) * size, b + (i++) * size, size);
+	}
+	while (i < h)
+		memcpy(t + (k++) * size, b + (i++) * size, size);
+	while (j < n)
+		memcpy(t + (k++) * size, b + (j++) * size, size);
+	memcpy(b, t, n * size);
+}
+
+static int cmp_member_pos(const void *pa, const void *pb, const doppel_scan *s,
+                          const uint32_t *order)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return member_cmp(&s->arts[order[a]], &s->arts[order[b]]);
+}
+
+int doppel_scan_finish(doppel_scan *s)
+{
+	if (s->finished) {
+		doppel__errf(s->err, "the scan is finished already");
+		return DOPPEL_E_STATE;
+	}
+	s->finished = true;
+	const size_t n = s->n;
+	const unsigned k = s->p.k;
+	int rc = DOPPEL_OK;
+	uint32_t *order = NULL, *adj_start = NULL, *mpos = NULL,
+	         *mtmp = NULL;
+	bool *in_lsh = NULL;
+	uint64_t *keys = NULL;
+	struct by_id *byid = NULL;
+	struct by_fp *byfp = NULL;
+	struct edge *edges = NULL, *adj = NULL;
+	struct group_build *gb = NULL, *gtmp = NULL;
+	doppel__lsh *lsh = NULL;
+	doppel__uf uf = {0};
+	size_t nedges = 0;
+
+	/* Canonical order by id. */
+	order = doppel__alloc_array(n ? n : 1, sizeof(*order));
+	byid = doppel__alloc_array(n ? n : 1, sizeof(*byid));
+	in_lsh = calloc(n ? n : 1, sizeof(*in_lsh));
+	if (!order || !byid || !in_lsh)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		byid[i] = (struct by_id){s->arts[i].id, (uint32_t)i};
+	qsort(byid, n, sizeof(*byid), cmp_by_id);
+	for (size_t p = 0; p < n; p++)
+		order[p] = byid[p].idx;
+	free(byid);
+	byid = NULL;
+
+	/* Exact duplicates: one fingerprint class, one member in the LSH. */
+	byfp = doppel__alloc_array(n ? n : 1, sizeof(*byfp));
+	if (!byfp)
+		goto nomem;
+	size_t nfp = 0;
+	for (size_t p = 0; p < n; p++)
+		if (s->arts[order[p]].fingerprint)
+			byfp[nfp++] = (struct by_fp){s->arts[order[p]].fingerprint, (uint32_t)p};
+	qsort(byfp, nfp, sizeof(*byfp), cmp_by_fp);
+	struct worker *w0 = &s->workers[0];
+	for (size_t i = 0; i < nfp;) {
+		size_t j = i + 1;
+		while (j < nfp && byfp[j].fp == byfp[i].fp)
+			j++;
+		in_lsh[byfp[i].pos] = true;
+		for (size_t m = i + 1; m < j; m++)
+			if (push_edge(w0, byfp[i].pos, byfp[m].pos, 1.0, 1.0,
+			              DOPPEL_REL_DUPLICATE))
+				goto nomem;
+		i = j;
+	}
+	free(byfp);
+	byfp = NULL;
+
+	/* LSH over the rest, inserted in canonical order. */
+	lsh = doppel__lsh_new(k, s->bands, s->rows);
+	keys = doppel__alloc_array(n ? n : 1, s->bands * sizeof(*keys));
+	if (!lsh || !keys)
+		goto nomem;
+	struct keys_ctx kc = {s, order, in_lsh, keys, lsh};
+	doppel__parallel_for(s->threads, n, keys_one, &kc);
+	for (size_t p = 0; p < n; p++)
+		if (in_lsh[p] && doppel__lsh_insert(lsh, (uint32_t)p, keys + p * s->bands))
+			goto nomem;
+
+	for (unsigned t = 0; t < s->threads; t++) {
+		free(s->workers[t].stamp);
+		s->workers[t].stamp = calloc(n ? n : 1, sizeof(uint32_t));
+		if (!s->workers[t].stamp)
+			goto nomem;
+	}
+	struct find_ctx fc = {s, order, in_lsh, keys, lsh};
+	doppel__parallel_for(s->threads, n, query_one, &fc);
+	doppel__lsh_free(lsh);
+	lsh = NULL;
+	free(keys);
+	keys = NULL;
+
+	/* Gather the edges of all workers, in a canonical order. */
+	for (unsigned t = 0; t < s->threads; t++) {
+		if (s->workers[t].rc)
+			goto nomem;
+		nedges += s->workers[t].nedges;
+		s->stats.candidates += s->workers[t].candidates;
+	}
+	edges = doppel__alloc_array(nedges ? nedges : 1, sizeof(*edges));
+	if (!edges)
+		goto nomem;
+	nedges = 0;
+	for (unsigned t = 0; t < s->threads; t++) {
+		memcpy(edges + nedges, s->workers[t].edges,
+		       s->workers[t].nedges * sizeof(*edges));
+		nedges += s->workers[t].nedges;
+		free(s->workers[t].edges);
+		s->workers[t].edges = NULL;
+		s->workers[t].nedges = s->workers[t].edgecap = 0;
+		free(s->workers[t].stamp);
+		s->workers[t].stamp = NULL;
+	}
+	qsort(edges, nedges, sizeof(*edges), edge_cmp);
+	s->stats.edges = nedges;
+
+	/* Components. */
+	if (doppel__uf_init(&uf, n ? n : 1))
+		goto nomem;
+	for (size_t e = 0; e < nedges; e++)
+		doppel__uf_union(&uf, edges[e].a, edges[e].b);
+
+	/* Adjacency by position: every edge listed at both ends. */
+	adj_start = calloc(n + 1, sizeof(*adj_start));
+	adj = doppel__alloc_array(nedges ? 2 * nedges : 1, sizeof(*adj));
+	if (!adj_start || !adj)
+		goto nomem;
+	for (size_t e = 0; e < nedges; e++) {
+		adj_start[edges[e].a + 1]++;
+		adj_start[edges[e].b + 1]++;
+	}
+	for (size_t p = 0; p < n; p++)
+		adj_start[p + 1] += adj_start[p];
+	{
+		uint32_t *fill = doppel__alloc_array(n ? n : 1, sizeof(*fill));
+		if (!fill)
+			goto nomem;
+		memcpy(fill, adj_start, n * sizeof(*fill));
+		for (size_t e = 0; e < nedges; e++) {
+			adj[fill[edges[e].a]++] = edges[e];
+			adj[fill[edges[e].b]++] = edges[e];
+		}
+		free(fill);
+	}
+
+	/* Groups: components of two or more, found in canonical order. */
+	size_t ngroups = 0, nmembers = 0;
+	uint32_t *gindex = doppel__alloc_array(n ? n : 1, sizeof(*gindex));
+	if (!gindex)
+		goto nomem;
+	for (size_t p = 0; p < n; p++)
+		gindex[p] = UINT32_MAX;
+	for (size_t p = 0; p < n; p++) {
+		uint32_t r = doppel__uf_find(&uf, (uint32_t)p);
+		if (uf.size[r] < 2)
+			continue;
+		if (gindex[r] == UINT32_MAX)
+			gindex[r] = (uint32_t)ngroups++;
+		nmembers++;
+	}
+	gb = calloc(ngroups ? ngroups : 1, sizeof(*gb));
+	mpos = doppel__alloc_array(nmembers ? nmembers : 1, sizeof(*mpos));
+	if (!gb || !mpos) {
+		free(gindex);
+		goto nomem;
+	}
+	for (size_t p = 0; p < n; p++) {
+		uint32_t r = doppel__uf_find(&uf, (uint32_t)p);
+		if (uf.size[r] >= 2)
+			gb[gindex[r]].count++;
+	}
+	for (size_t g = 0, at = 0; g < ngroups; g++) {
+		gb[g].first = at;
+		at += gb[g].count;
+		gb[g].count = 0;
+	}
+	for (size_t p = 0; p < n; p++) {
+		uint32_t r = doppel__uf_find(&uf, (uint32_t)p);
+		if (uf.size[r] < 2)
+			continue;
+		struct group_build *g = &gb[gindex[r]];
+		mpos[g->first + g->count++] = (uint32_t)p;
+		if (g->count == 1 ||
+		    rep_cmp(&s->arts[order[p]], &s->arts[order[g->rep]]) < 0)
+			g->rep = (uint32_t)p;
+	}
+	free(gindex);
+
+	/* Members of a group: representative first, the rest by date, id. */
+	mtmp = doppel__alloc_array(nmembers ? nmembers : 1, sizeof(*mtmp));
+	gtmp = doppel__alloc_array(ngroups ? ngroups : 1, sizeof(*gtmp));
+	s->members = calloc(nmembers ? nmembers : 1, sizeof(*s->members));
+	s->groups = calloc(ngroups ? ngroups : 1, sizeof(*s->groups));
+	if (!mtmp || !gtmp || !s->members || !s->groups)
+		goto nomem;
+	merge_sort(gb, ngroups, sizeof(*gb), gtmp, cmp_group_build, s, order);
+	size_t at = 0;
+	for (size_t g = 0; g < ngroups; g++) {
+		uint32_t *mp = mpos + gb[g].first;
+		size_t cnt = gb[g].count;
+		/* Put the representative first, sort the rest. */
+		for (size_t i = 0; i < cnt; i++) {
+			if (mp[i] == gb[g].rep) {
+				uint32_t t = mp[0];
+				mp[0] = mp[i];
+				mp[i] = t;
+				break;
+			}
+		}
+		merge_sort(mp + 1, cnt - 1, sizeof(*mp), mtmp, cmp_member_pos, s, order);
+		doppel_group *out = &s->groups[g];
+		out->members = &s->members[at];
+		out->count = cnt;
+		out->id = s->arts[order[gb[g].rep]].id;
+		for (size_t i = 0; i < cnt; i++) {
+			uint32_t p = mp[i];
+			const struct art *a = &s->arts[order[p]];
+			doppel_member *m = &s->members[at + i];
+			m->id = a->id;
+			m->title = a->title;
+			m->origin = a->origin;
+			m->date = a->date;
+			m->words = a->words;
+			if (i == 0)
+				continue;
+			const struct edge *best = NULL;
+			uint32_t best_other = 0;
+			for (uint32_t e = adj_start[p]; e < adj_start[p + 1]; e++) {
+				uint32_t other = adj[e].a == p ? adj[e].b : adj[e].a;
+				if (better_of(&adj[e], other, gb[g].rep, best, best_other)) {
+					best = &adj[e];
+					best_other = other;
+				}
+			}
+			/* Every member of a component of two or more has an edge. */
+			const struct art *o = &s->arts[order[best_other]];
+			m->relation = best->relation;
+			m->of = o->id;
+			m->direction = doppel__direction(a->date, o->date);
+			m->jaccard = best->jaccard;
+			m->containment = best->containment;
+		}
+		at += cnt;
+	}
+	s->ngroups = ngroups;
+	goto out;
+
+nomem:
+	rc = DOPPEL_E_NOMEM;
+	doppel__errf(s->err, "out of memory while grouping %zu articles", n);
+out:
+	doppel__uf_free(&uf);
+	doppel__lsh_free(lsh);
+	free(order);
+	free(in_lsh);
+	free(keys);
+	free(byid);
+	free(byfp);
+	free(edges);
+	free(adj);
+	free(adj_start);
+	free(gb);
+	free(gtmp);
+	free(mpos);
+	free(mtmp);
+	return rc;
+}
+
+size_t doppel_scan_group_count(const doppel_scan *s)
+{
+	return s ? s->ngroups : 0;
+}
+
+int doppel_scan_group(const doppel_scan *s, size_t i, doppel_group *out)
+{
+	if (!s || i >= s->ngroups)
+		return DOPPEL_E_ARG;
+	*out = s->groups[i];
+	return DOPPEL_OK;
+}

@@ -1,0 +1,474 @@
+/*
+ * store.c — the SQLite database behind an index.
+ *
+ * WAL mode with synchronous=NORMAL: a committed transaction survives a
+ * killed process (SQLite, "Write-Ahead Logging", sec. 3; only a power loss
+ * may roll back the last transactions). The database carries an
+ * application_id so that another SQLite file is recognized as "not a doppel
+ * database", and a meta table with the format version and every parameter
+ * that changes signatures.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zstd.h>
+
+/* "DPL1" */
+#define APPLICATION_ID 0x44504c31
+
+#define ZSTD_LEVEL 3
+
+struct doppel__store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *put, *del;
+	void *zbuf;
+	size_t zcap;
+};
+
+static const char schema[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE articles("
+	" num INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" title TEXT, date INTEGER, source TEXT, url TEXT,"
+	" words INTEGER NOT NULL, shingles INTEGER NOT NULL,"
+	" fingerprint INTEGER NOT NULL,"
+	" signature BLOB NOT NULL,"
+	" text BLOB NOT NULL);" /* zstd frame of the text as given */
+	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
+
+static int db_error(doppel__store *s, const char *what, char *err)
+{
+	int code = sqlite3_errcode(s->db);
+	int rc = DOPPEL_E_DB;
+	if (code == SQLITE_NOTADB)
+		rc = DOPPEL_E_NOTDB;
+	else if (code == SQLITE_READONLY)
+		rc = DOPPEL_E_READONLY;
+	else if (code == SQLITE_NOMEM)
+		rc = DOPPEL_E_NOMEM;
+	else if (code == SQLITE_FULL || code == SQLITE_IOERR)
+		rc = DOPPEL_E_IO;
+	if (rc == DOPPEL_E_NOTDB)
+		doppel__errf(err, "%s: not a doppel database (%s)", s->path,
+		             sqlite3_errmsg(s->db));
+	else
+		doppel__errf(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return rc;
+}
+
+static int exec(doppel__store *s, const char *sql, char *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(s, sql, err);
+	return DOPPEL_OK;
+}
+
+/* Reads one integer from a one-row query. */
+static int query_int(doppel__store *s, const char *sql, int64_t *v, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, sql, err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_error(s, sql, err);
+	return DOPPEL_OK;
+}
+
+static int create_schema(doppel__store *s, const doppel_params *p, char *err)
+{
+	int rc;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d;", APPLICATION_ID);
+	if ((rc = exec(s, "BEGIN IMMEDIATE;", err)) || (rc = exec(s, sql, err)) ||
+	    (rc = exec(s, schema, err)))
+		goto fail;
+	doppel__kv kv[16];
+	size_t n = doppel__stored_params(p, kv);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES(?, ?)", -1,
+	                       &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, "meta", err);
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(st, 1, kv[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kv[i].value, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_error(s, "meta", err);
+			sqlite3_finalize(st);
+			goto fail;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if ((rc = exec(s, "COMMIT;", err)))
+		goto fail;
+	return DOPPEL_OK;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Parses an unsigned decimal into *v; false when it is not one. */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || *end || *s == '-')
+		return false;
+	*v = x;
+	return true;
+}
+
+/* Compares (or adopts) the stored parameters. */
+static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_error(s, "reading parameters", err);
+	doppel_params stored = *p;
+	char fmt[64] = "";
+	int rc = DOPPEL_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		const char *val = (const char *)sqlite3_column_text(st, 1);
+		uint64_t v = 0;
+		if (!key || !val)
+			continue;
+		if (strcmp(key, "format_version") == 0)
+			snprintf(fmt, sizeof(fmt), "%s", val);
+		else if (strcmp(key, "shingle") == 0 && parse_u64(val, &v) && v <= 16)
+			stored.shingle = (unsigned)v;
+		else if (strcmp(key, "k") == 0 && parse_u64(val, &v) && v <= 1024)
+			stored.k = (unsigned)v;
+		else if (strcmp(key, "seed") == 0 && parse_u64(val, &v))
+			stored.seed = v;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_error(s, "reading parameters", err);
+
+	char want[32];
+	snprintf(want, sizeof(want), "%d", DOPPEL_FORMAT_VERSION);
+	if (strcmp(fmt, want) != 0) {
+		doppel__errf(err,
+		             "%s: database format version %s, this doppel reads version %s",
+		             s->path, *fmt ? fmt : "(none)", want);
+		return DOPPEL_E_MISMATCH;
+	}
+	if (adopt) {
+		p->shingle = stored.shingle;
+		p->k = stored.k;
+		p->seed = stored.seed;
+	}
+	/* Every stored key must now agree, including the ones no flag sets
+	 * (Unicode version, hash, normalization rules). */
+	doppel__kv kv[16];
+	size_t n = doppel__stored_params(p, kv);
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(s, "reading parameters", err);
+	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++) {
+		sqlite3_bind_text(st, 1, kv[i].key, -1, SQLITE_STATIC);
+		step = sqlite3_step(st);
+		const char *val = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+		                                     : NULL;
+		if (!val || strcmp(val, kv[i].value) != 0) {
+			doppel__errf(err,
+			             "%s: the database was built with %s=%s, this run uses %s=%s",
+			             s->path, kv[i].key, val ? val : "(missing)", kv[i].key,
+			             kv[i].value);
+			rc = DOPPEL_E_MISMATCH;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
+                       bool adopt, doppel_params *p, char *err)
+{
+	*out = NULL;
+	bool ro = flags & DOPPEL_OPEN_READONLY;
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if (!exists && (ro || !(flags & DOPPEL_OPEN_CREATE))) {
+		doppel__errf(err, "%s: no such database", path);
+		return DOPPEL_E_NOTFOUND;
+	}
+	if (exists && S_ISDIR(st.st_mode)) {
+		doppel__errf(err, "%s: is a directory, not a database", path);
+		return DOPPEL_E_NOTDB;
+	}
+	doppel__store *s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = doppel__strdup(path))) {
+		free(s);
+		doppel__errf(err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	int rc = DOPPEL_OK;
+	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (!ro && (flags & DOPPEL_OPEN_CREATE))
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = s->db ? db_error(s, "open", err) : DOPPEL_E_NOMEM;
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {
+		doppel__errf(err, "%s: database is read-only (check the permissions of "
+		                  "the file and its directory)", path);
+		rc = DOPPEL_E_READONLY;
+		goto fail;
+	}
+	int64_t app = 0, tables = 0;
+	if ((rc = query_int(s, "PRAGMA application_id;", &app, err)) ||
+	    (rc = query_int(s, "SELECT count(*) FROM sqlite_master;", &tables, err)))
+		goto fail;
+	if (tables == 0 && app == 0) {
+		if (ro) {
+			doppel__errf(err, "%s: not a doppel database (empty)", path);
+			rc = DOPPEL_E_NOTDB;
+			goto fail;
+		}
+		if ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
+		    (rc = create_schema(s, p, err)))
+			goto fail;
+	} else if (app != APPLICATION_ID) {
+		doppel__errf(err, "%s: not a doppel database (an SQLite database of "
+		                  "another application)", path);
+		rc = DOPPEL_E_NOTDB;
+		goto fail;
+	} else if ((rc = check_meta(s, adopt, p, err))) {
+		goto fail;
+	}
+	if (!ro && ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
+	            (rc = exec(s, "PRAGMA synchronous=NORMAL;", err))))
+		goto fail;
+	if (!ro &&
+	    (sqlite3_prepare_v2(s->db,
+	                        "INSERT INTO articles(id, title, date, source, url, words,"
+	                        " shingles, fingerprint, signature, text)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?,?)",
+	                        -1, &s->put, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
+	                        NULL) != SQLITE_OK)) {
+		rc = db_error(s, "prepare", err);
+		goto fail;
+	}
+	*out = s;
+	return DOPPEL_OK;
+fail:
+	doppel__store_close(s);
+	return rc;
+}
+
+void doppel__store_close(doppel__store *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->put);
+	sqlite3_finalize(s->del);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s->zbuf);
+	free(s);
+}
+
+int doppel__store_begin(doppel__store *s, char *err)
+{
+	return exec(s, "BEGIN IMMEDIATE;", err);
+}
+
+int doppel__store_commit(doppel__store *s, char *err)
+{
+	return exec(s, "COMMIT;", err);
+}
+
+void doppel__store_rollback(doppel__store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int col, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+int doppel__store_put(doppel__store *s, const doppel_article *a,
+                      const doppel__sketch *sk, unsigned k, int64_t *num, char *err)
+{
+	size_t bound = ZSTD_compressBound(a->text_len);
+	if (doppel__grow(&s->zbuf, &s->zcap, bound, 1)) {
+		doppel__errf(err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	size_t z = ZSTD_compress(s->zbuf, s->zcap, a->text, a->text_len, ZSTD_LEVEL);
+	if (ZSTD_isError(z)) {
+		doppel__errf(err, "%s: compressing text: %s", a->origin ? a->origin : a->id,
+		             ZSTD_getErrorName(z));
+		return DOPPEL_E_NOMEM;
+	}
+	/* Signatures are stored little-endian whatever the host. */
+	uint8_t sigbytes[2048];
+	for (unsigned i = 0; i < k; i++) {
+		sigbytes[2 * i] = (uint8_t)(sk->sig[i] & 0xff);
+		sigbytes[2 * i + 1] = (uint8_t)(sk->sig[i] >> 8);
+	}
+	sqlite3_stmt *st = s->put;
+	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 2, a->title);
+	if (a->date == DOPPEL_NO_DATE)
+		sqlite3_bind_null(st, 3);
+	else
+		sqlite3_bind_int(st, 3, a->date);
+	bind_text_or_null(st, 4, a->source);
+	bind_text_or_null(st, 5, a->url);
+	sqlite3_bind_int64(st, 6, sk->words);
+	sqlite3_bind_int64(st, 7, sk->shingles);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)sk->fingerprint);
+	sqlite3_bind_blob(st, 9, sigbytes, (int)(2 * k), SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 10, s->zbuf, z, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return db_error(s, "storing an article", err);
+	*num = sqlite3_last_insert_rowid(s->db);
+	return DOPPEL_OK;
+}
+
+int doppel__store_delete(doppel__store *s, int64_t num, char *err)
+{
+	sqlite3_bind_int64(s->del, 1, num);
+	int rc = sqlite3_step(s->del);
+	sqlite3_reset(s->del);
+	if (rc != SQLITE_DONE)
+		return db_error(s, "deleting an article", err);
+	return DOPPEL_OK;
+}
+
+int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx,
+                       char *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT num, id, title, date, words, shingles, fingerprint,"
+	                       " signature FROM articles ORDER BY num",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, "loading articles", err);
+	uint16_t *sig = doppel__alloc_array(k, sizeof(*sig));
+	if (!sig) {
+		sqlite3_finalize(st);
+		doppel__errf(err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	int rc = DOPPEL_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		doppel__row row = {0};
+		row.num = sqlite3_column_int64(st, 0);
+		row.id = (const char *)sqlite3_column_text(st, 1);
+		row.title = (const char *)sqlite3_column_text(st, 2);
+		row.date = sqlite3_column_type(st, 3) == SQLITE_NULL
+		               ? DOPPEL_NO_DATE
+		               : (int32_t)sqlite3_column_int(st, 3);
+		row.words = (uint32_t)sqlite3_column_int64(st, 4);
+		row.shingles = (uint32_t)sqlite3_column_int64(st, 5);
+		row.fingerprint = (uint64_t)sqlite3_column_int64(st, 6);
+		const uint8_t *blob = sqlite3_column_blob(st, 7);
+		int len = sqlite3_column_bytes(st, 7);
+		if (!row.id || !blob || len != (int)(2 * k)) {
+			doppel__errf(err, "%s: article %lld has a damaged signature (%d bytes, "
+			                  "expected %u)",
+			             s->path, (long long)row.num, len, 2 * k);
+			rc = DOPPEL_E_DB;
+			break;
+		}
+		for (unsigned i = 0; i < k; i++)
+			sig[i] = (uint16_t)(blob[2 * i] | (blob[2 * i + 1] << 8));
+		row.sig = sig;
+		if ((rc = fn(ctx, &row)))
+			break;
+	}
+	if (rc == DOPPEL_OK && step != SQLITE_DONE)
+		rc = db_error(s, "loading articles", err);
+	sqlite3_finalize(st);
+	free(sig);
+	return rc;
+}
+
+int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err)
+{
+	memset(lc, 0, sizeof(*lc));
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT counts FROM lines WHERE id = 1", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(s, "loading line counts", err);
+	int rc = DOPPEL_OK;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const uint8_t *blob = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		if (blob && len == sizeof(lc->c)) {
+			/* Stored little-endian. */
+			uint16_t *c = &lc->c[0][0];
+			for (size_t i = 0; i < len / 2; i++)
+				c[i] = (uint16_t)(blob[2 * i] | (blob[2 * i + 1] << 8));
+		}
+		/* A blob of another size is ignored: counts are a heuristic and
+		 * start again from zero. */
+	} else if (step != SQLITE_DONE) {
+		rc = db_error(s, "loading line counts", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc,
+                             char *err)
+{
+	size_t len = sizeof(lc->c);
+	uint8_t *blob = malloc(len);
+	if (!blob) {
+		doppel__errf(err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	const uint16_t *c = &lc->c[0][0];
+	for (size_t i = 0; i < len / 2; i++) {
+		blob[2 * i] = (uint8_t)(c[i] & 0xff);
+		blob[2 * i + 1] = (uint8_t)(c[i] >> 8);
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK;
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT OR REPLACE INTO lines(id, counts) VALUES(1, ?)", -1,
+	                       &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, "saving line counts", err);
+	} else {
+		sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(s, "saving line counts", err);
+		sqlite3_finalize(st);
+	}
+	free(blob);
+	return rc;
+}

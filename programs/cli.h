@@ -1,0 +1,81 @@
+/*
+ * cli.h — shared declarations of the doppel command's files. The command
+ * uses the library only through include/doppel.h.
+ */
+#ifndef DOPPEL_CLI_H
+#define DOPPEL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "doppel.h"
+
+/* Exit codes, documented in doc/doppel.1. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FATAL = 1,    /* could not run: database, memory, I/O */
+	EXIT_USAGE = 2,    /* bad command line */
+	EXIT_REJECTED = 3  /* finished, but some records were rejected */
+};
+
+/* Articles and bytes a batch collects before it is processed. */
+#define CLI_BATCH_ARTICLES 1024
+#define CLI_BATCH_BYTES (16u << 20)
+
+/* Everything the command line sets. */
+struct cli {
+	const char *cmd;
+	doppel_params params;
+	doppel_read_options read;
+	bool stored_set;      /* --shingle, --k or --seed given */
+	bool json, verbose, quiet;
+	int progress;         /* -1: when stderr is a terminal */
+	const char *db;
+	doppel_on_dup on_dup;
+	char **paths;
+	int npaths;
+	uint64_t rejected;    /* records rejected, all causes */
+};
+
+/* cli_scan.c */
+int cli_scan(struct cli *c);
+
+/* cli_index.c */
+int cli_add(struct cli *c);
+int cli_query(struct cli *c);
+
+/* output.c */
+
+/* "doppel: " + message on stderr (always: errors). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same unless --quiet (warnings and notices). */
+void cli_warn(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reports a reader error and counts it. */
+void cli_reader_error(struct cli *c, const doppel_reader *r);
+
+/* A reader over c->paths with c->read options; NULL after an error. */
+doppel_reader *cli_reader(struct cli *c);
+
+/* Progress on stderr: articles, bytes, rates; at most twice a second. */
+struct progress {
+	bool on;
+	double start, last;
+	uint64_t articles;
+};
+void progress_start(struct progress *p, const struct cli *c);
+void progress_update(struct progress *p, uint64_t articles, uint64_t bytes,
+                     const char *phase);
+void progress_end(struct progress *p);
+
+/* Writes one group of a scan, as text or JSON Lines. */
+void print_group(const struct cli *c, size_t index, const doppel_group *g);
+/* Writes the result of one article of add/query. */
+void print_result(const struct cli *c, const doppel_result *r,
+                  const doppel_article *a);
+/* -v: parameters and counters on stderr. */
+void print_stats(const struct cli *c, const doppel_stats *st, double seconds);
+
+#endif
