@@ -418,10 +418,11 @@ static void finish_results(doppel_index *x)
 	x->mstart[x->nres] = x->nmatch;
 	for (size_t i = 0; i < x->nres; i++) {
 		doppel_result *r = &x->res[i];
-		r->matches = x->matches + x->mstart[i];
 		r->count = x->mstart[i + 1] - x->mstart[i];
-		qsort(x->matches + x->mstart[i], r->count, sizeof(*x->matches),
-		      doppel__match_cmp);
+		r->matches = r->count ? x->matches + x->mstart[i] : NULL;
+		if (r->count > 1)
+			qsort(x->matches + x->mstart[i], r->count, sizeof(*x->matches),
+			      doppel__match_cmp);
 	}
 }
 

@@ -654,8 +654,9 @@ int doppel_scan_finish(doppel_scan *s)
 		goto nomem;
 	nedges = 0;
 	for (unsigned t = 0; t < s->threads; t++) {
-		memcpy(edges + nedges, s->workers[t].edges,
-		       s->workers[t].nedges * sizeof(*edges));
+		if (s->workers[t].nedges)
+			memcpy(edges + nedges, s->workers[t].edges,
+			       s->workers[t].nedges * sizeof(*edges));
 		nedges += s->workers[t].nedges;
 		free(s->workers[t].edges);
 		s->workers[t].edges = NULL;

@@ -201,6 +201,50 @@ static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
 	return rc;
 }
 
+/* (Re)connects s->db to path; immutable opens it as a read-only file
+ * that nobody changes (a "file:" URI with immutable=1). */
+static int connect(doppel__store *s, const char *path, int oflags, bool immutable,
+                   char *err)
+{
+	sqlite3_close(s->db);
+	s->db = NULL;
+	char *uri = NULL;
+	const char *name = path;
+	if (immutable) {
+		/* Percent-encode what a URI path may not hold as it is. */
+		size_t n = strlen(path);
+		uri = malloc(3 * n + 32);
+		if (!uri) {
+			doppel__errf(err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+		size_t w = 0;
+		memcpy(uri, "file:", 5);
+		w = 5;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)path[i];
+			if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f) {
+				static const char hex[] = "0123456789ABCDEF";
+				uri[w++] = '%';
+				uri[w++] = hex[c >> 4];
+				uri[w++] = hex[c & 15];
+			} else {
+				uri[w++] = (char)c;
+			}
+		}
+		memcpy(uri + w, "?immutable=1", 13);
+		name = uri;
+		oflags |= SQLITE_OPEN_URI;
+	}
+	int rc = DOPPEL_OK;
+	if (sqlite3_open_v2(name, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		rc = s->db ? db_error(s, "open", err) : DOPPEL_E_NOMEM;
+	else
+		sqlite3_busy_timeout(s->db, 5000);
+	free(uri);
+	return rc;
+}
+
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
                        bool adopt, doppel_params *p, char *err)
 {
@@ -226,11 +270,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (!ro && (flags & DOPPEL_OPEN_CREATE))
 		oflags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = s->db ? db_error(s, "open", err) : DOPPEL_E_NOMEM;
+	if ((rc = connect(s, path, oflags, false, err)))
 		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
 	if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {
 		doppel__errf(err, "%s: database is read-only (check the permissions of "
 		                  "the file and its directory)", path);
@@ -238,8 +279,16 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 		goto fail;
 	}
 	int64_t app = 0, tables = 0;
-	if ((rc = query_int(s, "PRAGMA application_id;", &app, err)) ||
-	    (rc = query_int(s, "SELECT count(*) FROM sqlite_master;", &tables, err)))
+	rc = query_int(s, "PRAGMA application_id;", &app, err);
+	if (rc == DOPPEL_E_READONLY && ro) {
+		/* A reader that may not create the WAL index (-shm) beside a
+		 * database in a directory it cannot write: read the file as it
+		 * is, as an immutable database. */
+		if ((rc = connect(s, path, oflags, true, err)))
+			goto fail;
+		rc = query_int(s, "PRAGMA application_id;", &app, err);
+	}
+	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;", &tables, err)))
 		goto fail;
 	if (tables == 0 && app == 0) {
 		if (ro) {
