@@ -99,6 +99,7 @@ check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
 	@sh tests/run-unit.sh $(BUILD)
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
+	@sh tests/durability.sh $(DOPPEL)
 
 # ---------------------------------------------------------------- library
 
