@@ -271,6 +271,56 @@ void doppel__uf_free(doppel__uf *u);
 uint32_t doppel__uf_find(doppel__uf *u, uint32_t x);
 void doppel__uf_union(doppel__uf *u, uint32_t a, uint32_t b);
 
+/* ---------------------------------------------------------- wordnet.c */
+
+/*
+ * WordNet synonym data (Princeton WordNet 3.0 as Debian's wordnet-base
+ * installs it under /usr/share/wordnet), read once and shared read-only by
+ * every thread.
+ */
+typedef struct doppel__wordnet doppel__wordnet;
+
+/* Directory of the data files when none is given. */
+#define DOPPEL__WORDNET_DIR "/usr/share/wordnet"
+
+/* Loads index.* , data.* and *.exc of dir (NULL: DOPPEL__WORDNET_DIR).
+ * DOPPEL_E_NOTFOUND with a message in err (DOPPEL__ERRLEN) when absent. */
+int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err);
+void doppel__wordnet_free(doppel__wordnet *wn);
+
+/*
+ * The base forms of a lowercase word (ASCII letters, '-' or '_' inside)
+ * after WordNet's morphology ("morphy": exception lists, then detachment
+ * rules per part of speech), each a lemma present in WordNet. Writes up to
+ * max lemma numbers into out and returns how many there are.
+ */
+size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word,
+                              size_t len, uint32_t *out, size_t max);
+
+/* Synset numbers of a lemma, most frequent sense first (index.* order),
+ * all parts of speech. Returns the count; writes up to max. */
+size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma,
+                               uint32_t *out, size_t max);
+
+/* The lemmas of a synset (borrowed strings, '_' between words). */
+size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset,
+                               const char **out, size_t max);
+
+/*
+ * The synonym class of a lowercase surface word: a number shared by the
+ * word and the synonyms a thesaurus-driven spinner would put in its place,
+ * small enough that unrelated words rarely share one. 0 when the word is
+ * not in WordNet (names, numbers, most function words): such words are
+ * "immutable" for spinners (Zhang, Wang, Voelker, "DSpin: Detecting
+ * Automatically Spun Content on the Web", NDSS 2014).
+ */
+uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word,
+                               size_t len);
+
+/* True when two surface words share a synset (after morphology). */
+bool doppel__wordnet_related(const doppel__wordnet *wn, const char *a, size_t alen,
+                             const char *b, size_t blen);
+
 /* ------------------------------------------------------------ store.c */
 
 /*
