@@ -139,9 +139,35 @@ typedef struct doppel__tokens {
 	uint64_t *lines;  /* keys of short lines (source hash ^ line hash) */
 	size_t nlines, linescap;
 	uint64_t fingerprint; /* hash of the token stream; 0 when empty */
+	unsigned boilerplate; /* DOPPEL__BOILER_* kinds dropped from the text */
+	uint64_t seed;    /* of the token hashes */
 	char *buf;        /* scratch for case folding */
 	size_t bufcap;
 } doppel__tokens;
+
+/* Kinds of boilerplate a text carried; a derived copy often has some that
+ * its source lacks. */
+#define DOPPEL__BOILER_STAMP 0x1    /* "Update: 2024-03-07 09:12 GMT" */
+#define DOPPEL__BOILER_APPEAL 0x2   /* donation, subscription, share prompts */
+#define DOPPEL__BOILER_TRAILER 0x4  /* "Similar News" and what follows */
+#define DOPPEL__BOILER_REPEATED 0x8 /* a line many articles of the source share */
+
+/*
+ * Calls fn for every content line of text: the lines that are left after
+ * the boilerplate rules of doppel__normalize(). low is the line's lowered
+ * form (ASCII letters lowered, words one space apart) and ascii says
+ * whether the line is pure ASCII (then low's words are its tokens). Keys of
+ * candidate boilerplate lines go to t->lines; the kinds dropped to *seen.
+ */
+typedef int (*doppel__line_fn)(void *ctx, const char *line, size_t n,
+                               const char *low, size_t lowlen, bool ascii);
+int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
+                          const doppel__linecount *lc, unsigned boilerplate_min,
+                          uint64_t seed, doppel__tokens *t, unsigned *seen,
+                          doppel__line_fn fn, void *ctx);
+
+/* Letters, marks and digits of every script: what words are made of. */
+bool doppel__is_word_cp(int32_t cp);
 
 void doppel__tokens_free(doppel__tokens *t);
 

@@ -197,20 +197,20 @@ static bool is_trailer(const char *low, size_t n)
 
 /* Pattern boilerplate: appeals and share prompts, update stamps. low is
  * the lowered line followed by a space (so phrases ending in a space match
- * at the end of a line too). */
-static bool is_pattern_boilerplate(const char *low, size_t n, struct lowered lw)
+ * at the end of a line too). Returns the kind found, 0 for content. */
+static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw)
 {
 	if (lw.words <= APPEAL_MAX_WORDS) {
 		for (size_t i = 0; i < sizeof(appeal_phrases) / sizeof(*appeal_phrases); i++)
 			if (strstr(low, appeal_phrases[i]))
-				return true;
+				return DOPPEL__BOILER_APPEAL;
 	}
 	if (lw.digit && lw.words <= STAMP_MAX_WORDS) {
 		for (size_t i = 0; i < sizeof(stamp_prefixes) / sizeof(*stamp_prefixes); i++)
 			if (starts_with(low, n + 1, stamp_prefixes[i]))
-				return true;
+				return DOPPEL__BOILER_STAMP;
 	}
-	return false;
+	return 0;
 }
 
 /* Tokens of an ASCII line, from its lowered form: the words themselves. */
@@ -228,7 +228,7 @@ static int tokens_ascii(const char *low, size_t n, uint64_t seed,
 	return DOPPEL_OK;
 }
 
-static bool is_word_cp(utf8proc_int32_t cp)
+bool doppel__is_word_cp(int32_t cp)
 {
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU:
@@ -278,7 +278,7 @@ static int tokens_unicode(const char *s, size_t n, uint64_t seed,
 			rc = DOPPEL_E_UTF8;
 			goto out;
 		}
-		if (is_word_cp(cp)) {
+		if (doppel__is_word_cp(cp)) {
 			memcpy(t->buf + w, folded + i, (size_t)step);
 			w += (size_t)step;
 			in_word = true;
@@ -301,13 +301,14 @@ out:
 	return rc;
 }
 
-int doppel__normalize(const char *text, size_t len, uint64_t source_key,
-                      const doppel__linecount *lc, unsigned boilerplate_min,
-                      uint64_t seed, doppel__tokens *t)
+int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
+                          const doppel__linecount *lc, unsigned boilerplate_min,
+                          uint64_t seed, doppel__tokens *t, unsigned *seen,
+                          doppel__line_fn fn, void *ctx)
 {
-	t->n = 0;
 	t->nlines = 0;
-	t->fingerprint = 0;
+	if (seen)
+		*seen = 0;
 	int rc = DOPPEL_OK;
 	/* No line is longer than the text: one scratch buffer does for all. */
 	char *low = malloc(len + 2);
@@ -324,14 +325,20 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 		struct lowered lw = lower_line(line, n, low);
 		if (lw.words == 0)
 			continue;
-		if (is_trailer(low, lw.len))
+		if (is_trailer(low, lw.len)) {
+			if (seen)
+				*seen |= DOPPEL__BOILER_TRAILER;
 			break;
+		}
 		low[lw.len] = ' ';
 		low[lw.len + 1] = '\0';
-		bool boiler = is_pattern_boilerplate(low, lw.len, lw);
+		unsigned kind = pattern_boilerplate(low, lw.len, lw);
 		low[lw.len] = '\0';
-		if (boiler)
+		if (kind) {
+			if (seen)
+				*seen |= kind;
 			continue;
+		}
 		if (source_key && lw.words >= LINE_MIN_WORDS && lw.words <= LINE_MAX_WORDS) {
 			uint64_t key = source_key ^ doppel__hash(low, lw.len, seed);
 			if (push_line(t, key)) {
@@ -339,21 +346,42 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 				goto out;
 			}
 			if (lc && boilerplate_min &&
-			    doppel__linecount_get(lc, key) >= boilerplate_min)
+			    doppel__linecount_get(lc, key) >= boilerplate_min) {
+				if (seen)
+					*seen |= DOPPEL__BOILER_REPEATED;
 				continue;
+			}
 		}
-		rc = lw.ascii ? tokens_ascii(low, lw.len, seed, t)
-		              : tokens_unicode(line, n, seed, t);
-		if (rc)
+		if ((rc = fn(ctx, line, n, low, lw.len, lw.ascii)))
 			goto out;
 	}
-	if (t->n) {
+out:
+	free(low);
+	return rc;
+}
+
+/* Tokens of one content line into the doppel__tokens passed as ctx. */
+static int hash_line(void *ctx, const char *line, size_t n, const char *low,
+                     size_t lowlen, bool ascii)
+{
+	doppel__tokens *t = ctx;
+	return ascii ? tokens_ascii(low, lowlen, t->seed, t) : tokens_unicode(line, n, t->seed, t);
+}
+
+int doppel__normalize(const char *text, size_t len, uint64_t source_key,
+                      const doppel__linecount *lc, unsigned boilerplate_min,
+                      uint64_t seed, doppel__tokens *t)
+{
+	t->n = 0;
+	t->fingerprint = 0;
+	t->seed = seed;
+	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, seed, t,
+	                               &t->boilerplate, hash_line, t);
+	if (rc == DOPPEL_OK && t->n) {
 		t->fingerprint = doppel__hash(t->hash, t->n * sizeof(*t->hash), seed);
 		if (t->fingerprint == 0)
 			t->fingerprint = 1;
 	}
-out:
-	free(low);
 	return rc;
 }
 
