@@ -347,6 +347,61 @@ uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word,
 bool doppel__wordnet_related(const doppel__wordnet *wn, const char *a, size_t alen,
                              const char *b, size_t blen);
 
+/* ---------------------------------------------------------- segment.c */
+
+/* One content word of an article. */
+typedef struct doppel__ftok {
+	uint32_t stem;  /* hash of the Snowball stem of the folded word */
+	uint32_t key;   /* what alignment compares: the synonym class, or the
+	                   stem when the word has none */
+} doppel__ftok;
+
+/* A sentence: its content words and where it stands in the text. */
+typedef struct doppel__sent {
+	uint32_t tok, ntok;  /* into doppel__features.tok */
+	uint32_t start, len; /* bytes of the text */
+} doppel__sent;
+
+/* Anchor kinds, kept in the top bits of an anchor hash. */
+#define DOPPEL__ANCHOR_NAME 1u   /* a capitalized name, one word of it */
+#define DOPPEL__ANCHOR_NUMBER 2u /* a number as written, separators dropped */
+#define DOPPEL__ANCHOR_QUOTE 3u  /* four consecutive words inside quotes */
+#define DOPPEL__ANCHOR_DATE 4u   /* a month and a day */
+#define DOPPEL__ANCHOR_KIND(h) ((unsigned)((h) >> 61))
+
+/* What segmentation finds in an article. */
+typedef struct doppel__features {
+	doppel__sent *sent;
+	size_t nsent, sentcap;
+	doppel__ftok *tok;
+	size_t ntok, tokcap;
+	uint64_t *anchor;      /* sorted, unique */
+	size_t nanchor, anchorcap;
+	unsigned boilerplate;  /* DOPPEL__BOILER_* kinds the text carried */
+} doppel__features;
+
+void doppel__features_free(doppel__features *f);
+
+/* The per-thread state of segmentation: a Snowball stemmer (not thread
+ * safe) and a cache of what each distinct word gives. */
+typedef struct doppel__segmenter doppel__segmenter;
+
+/* wn may be NULL: then no synonym classes (every key is the stem). */
+doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed);
+void doppel__segmenter_free(doppel__segmenter *sg);
+
+/*
+ * Segments the content lines of text (the same boilerplate rules as
+ * doppel__normalize) into sentences of content words (stop words left
+ * out) and collects the anchors: names, numbers, quotes and dates.
+ */
+int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
+                    uint64_t source_key, const doppel__linecount *lc,
+                    unsigned boilerplate_min, doppel__features *f);
+
+/* True for an English function word (lowercase ASCII). */
+bool doppel__stopword(const char *w, size_t n);
+
 /* ------------------------------------------------------------ store.c */
 
 /*

@@ -1,0 +1,524 @@
+/*
+ * segment.c — sentences, content words and anchors of an article.
+ *
+ * Works on the content lines that normalization keeps (boilerplate rules
+ * are shared through doppel__content_lines), on the original text so that
+ * capitals, quotes and punctuation are still there. Each distinct word is
+ * folded, stemmed (Snowball English, libstemmer) and looked up in WordNet
+ * once per thread; a cache keeps the answer.
+ */
+#include "internal.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* English function words: left out of the content words. Sorted. */
+static const char *const stopwords[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an",
+	"and", "any", "are", "as", "at", "be", "because", "been", "before", "being",
+	"below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
+	"doing", "down", "during", "each", "few", "for", "from", "further", "had",
+	"has", "have", "having", "he", "her", "here", "hers", "herself", "him",
+	"himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+	"just", "may", "me", "might", "more", "most", "must", "my", "myself", "no",
+	"nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our",
+	"ours", "ourselves", "out", "over", "own", "said", "same", "says", "she",
+	"should", "so", "some", "such", "than", "that", "the", "their", "theirs",
+	"them", "themselves", "then", "there", "these", "they", "this", "those",
+	"through", "to", "too", "under", "until", "up", "upon", "very", "was", "we",
+	"were", "what", "when", "where", "which", "while", "who", "whom", "why",
+	"will", "with", "would", "you", "your", "yours", "yourself",
+};
+
+/* Words before a full stop that does not end a sentence. Sorted. */
+static const char *const abbreviations[] = {
+	"al", "apr", "aug", "capt", "co", "col", "corp", "dec", "dept", "dr", "est",
+	"etc", "feb", "fig", "gen", "gov", "inc", "jan", "jr", "jul", "jun", "lt",
+	"ltd", "mar", "mr", "mrs", "ms", "mt", "no", "nov", "oct", "pres", "prof",
+	"rep", "sen", "sep", "sept", "sgt", "sr", "st", "vs",
+};
+
+static const char *const months[] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december",
+};
+
+static const char *const weekdays[] = {
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+};
+
+static int cmp_word(const char *w, size_t n, const char *s)
+{
+	size_t m = strlen(s);
+	int c = memcmp(w, s, n < m ? n : m);
+	if (c)
+		return c;
+	return n < m ? -1 : n > m;
+}
+
+static bool in_sorted(const char *const *list, size_t count, const char *w, size_t n)
+{
+	size_t lo = 0, hi = count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cmp_word(w, n, list[mid]);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+bool doppel__stopword(const char *w, size_t n)
+{
+	return in_sorted(stopwords, sizeof(stopwords) / sizeof(*stopwords), w, n);
+}
+
+/* 1..12 for a month name, else 0. */
+static unsigned month_of(const char *w, size_t n)
+{
+	for (unsigned i = 0; i < 12; i++)
+		if (cmp_word(w, n, months[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+static bool is_weekday(const char *w, size_t n)
+{
+	for (size_t i = 0; i < sizeof(weekdays) / sizeof(*weekdays); i++)
+		if (cmp_word(w, n, weekdays[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ----------------------------------------------------------- word cache */
+
+#define WORD_STOP 0x1
+#define WORD_DICT 0x2 /* WordNet knows it */
+
+struct word {
+	uint64_t h; /* hash of the folded word; 0: free */
+	uint32_t stem, key;
+	uint32_t flags;
+};
+
+struct doppel__segmenter {
+	const doppel__wordnet *wn;
+	struct sb_stemmer *stemmer;
+	uint64_t seed;
+	struct word *cache;
+	size_t ncache, used;
+	/* per call */
+	const char *text;
+	doppel__features *f;
+	int rc;
+	char *fold;
+	size_t foldcap;
+	uint32_t *quote; /* stems of the open quote */
+	size_t nquote, quotecap;
+};
+
+doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
+{
+	doppel__segmenter *sg = calloc(1, sizeof(*sg));
+	if (!sg)
+		return NULL;
+	sg->wn = wn;
+	sg->seed = seed;
+	sg->stemmer = sb_stemmer_new("english", "UTF_8");
+	sg->ncache = 4096;
+	sg->cache = calloc(sg->ncache, sizeof(*sg->cache));
+	if (!sg->stemmer || !sg->cache) {
+		doppel__segmenter_free(sg);
+		return NULL;
+	}
+	return sg;
+}
+
+void doppel__segmenter_free(doppel__segmenter *sg)
+{
+	if (!sg)
+		return;
+	if (sg->stemmer)
+		sb_stemmer_delete(sg->stemmer);
+	free(sg->cache);
+	free(sg->fold);
+	free(sg->quote);
+	free(sg);
+}
+
+void doppel__features_free(doppel__features *f)
+{
+	if (!f)
+		return;
+	free(f->sent);
+	free(f->tok);
+	free(f->anchor);
+	memset(f, 0, sizeof(*f));
+}
+
+static struct word *cache_slot(struct word *cache, size_t n, uint64_t h)
+{
+	size_t mask = n - 1;
+	size_t i = (size_t)h & mask;
+	while (cache[i].h && cache[i].h != h)
+		i = (i + 1) & mask;
+	return &cache[i];
+}
+
+/* What a folded word gives: stem, key and flags, from the cache. */
+static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n)
+{
+	uint64_t h = doppel__hash(w, n, sg->seed ^ 0x776f7264) | 1;
+	struct word *slot = cache_slot(sg->cache, sg->ncache, h);
+	if (slot->h)
+		return slot;
+	if ((sg->used + 1) * 2 > sg->ncache) {
+		size_t nn = sg->ncache * 2;
+		struct word *c = calloc(nn, sizeof(*c));
+		if (!c)
+			return NULL;
+		for (size_t i = 0; i < sg->ncache; i++)
+			if (sg->cache[i].h)
+				*cache_slot(c, nn, sg->cache[i].h) = sg->cache[i];
+		free(sg->cache);
+		sg->cache = c;
+		sg->ncache = nn;
+		slot = cache_slot(sg->cache, sg->ncache, h);
+	}
+	struct word wd = {.h = h};
+	if (doppel__stopword(w, n))
+		wd.flags |= WORD_STOP;
+	const sb_symbol *st = sb_stemmer_stem(sg->stemmer, (const sb_symbol *)w, (int)n);
+	if (!st)
+		return NULL;
+	int sl = sb_stemmer_length(sg->stemmer);
+	wd.stem = (uint32_t)doppel__hash(st, (size_t)sl, sg->seed) & 0x7fffffffu;
+	wd.key = wd.stem;
+	if (sg->wn && !(wd.flags & WORD_STOP)) {
+		uint32_t lemma;
+		if (doppel__wordnet_lemmas(sg->wn, w, n, &lemma, 1))
+			wd.flags |= WORD_DICT;
+		uint32_t cls = doppel__wordnet_class(sg->wn, w, n);
+		if (cls)
+			wd.key = cls | 0x80000000u;
+	}
+	*slot = wd;
+	sg->used++;
+	return slot;
+}
+
+/* ------------------------------------------------------------- building */
+
+static int add_anchor(doppel__features *f, unsigned kind, uint64_t h)
+{
+	if (doppel__grow((void **)&f->anchor, &f->anchorcap, f->nanchor + 1,
+	                 sizeof(*f->anchor)))
+		return DOPPEL_E_NOMEM;
+	f->anchor[f->nanchor++] = ((uint64_t)kind << 61) | (h & ((UINT64_C(1) << 61) - 1));
+	return DOPPEL_OK;
+}
+
+static int add_token(doppel__features *f, const struct word *w)
+{
+	if (doppel__grow((void **)&f->tok, &f->tokcap, f->ntok + 1, sizeof(*f->tok)))
+		return DOPPEL_E_NOMEM;
+	f->tok[f->ntok++] = (doppel__ftok){w->stem, w->key};
+	return DOPPEL_OK;
+}
+
+/* Closes the open sentence (if it has content words) at byte end. */
+static int end_sentence(doppel__features *f, uint32_t first_tok, uint32_t start,
+                        uint32_t end)
+{
+	if (f->ntok == first_tok || end <= start)
+		return DOPPEL_OK;
+	if (doppel__grow((void **)&f->sent, &f->sentcap, f->nsent + 1, sizeof(*f->sent)))
+		return DOPPEL_E_NOMEM;
+	f->sent[f->nsent++] = (doppel__sent){first_tok, (uint32_t)f->ntok - first_tok, start,
+	                                     end - start};
+	return DOPPEL_OK;
+}
+
+/* Anchors for the words of a closed quote: each run of four. */
+static int close_quote(doppel__segmenter *sg)
+{
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i + 4 <= sg->nquote && rc == DOPPEL_OK; i++)
+		rc = add_anchor(sg->f, DOPPEL__ANCHOR_QUOTE,
+		                doppel__hash(sg->quote + i, 4 * sizeof(*sg->quote), sg->seed));
+	sg->nquote = 0;
+	return rc;
+}
+
+static bool is_upper_cp(int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+}
+
+static bool is_digit_ascii(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Folds one word (the bytes of the original) into sg->fold; apostrophes
+ * and number separators are dropped, letters case-folded. */
+static int fold_word(doppel__segmenter *sg, const char *w, size_t n, size_t *out)
+{
+	if (doppel__grow((void **)&sg->fold, &sg->foldcap, 4 * n + 8, 1))
+		return DOPPEL_E_NOMEM;
+	bool ascii = true;
+	for (size_t i = 0; i < n; i++)
+		ascii &= (unsigned char)w[i] < 0x80;
+	size_t m = 0;
+	if (ascii) {
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)w[i];
+			if (c == '\'' || c == ',')
+				continue;
+			sg->fold[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		*out = m;
+		return DOPPEL_OK;
+	}
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n,
+	                                  &mapped,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPAT |
+	                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+	                                      UTF8PROC_IGNORE);
+	if (r < 0)
+		return r == UTF8PROC_ERROR_NOMEM ? DOPPEL_E_NOMEM : DOPPEL_E_UTF8;
+	if (doppel__grow((void **)&sg->fold, &sg->foldcap, (size_t)r + 1, 1)) {
+		free(mapped);
+		return DOPPEL_E_NOMEM;
+	}
+	for (utf8proc_ssize_t i = 0; i < r;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step = utf8proc_iterate(mapped + i, r - i, &cp);
+		if (step <= 0)
+			break;
+		if (cp != '\'' && cp != 0x2019 && cp != ',') {
+			memcpy(sg->fold + m, mapped + i, (size_t)step);
+			m += (size_t)step;
+		}
+		i += step;
+	}
+	free(mapped);
+	*out = m;
+	return DOPPEL_OK;
+}
+
+static bool opening_quote(int32_t cp)
+{
+	return cp == 0x201C || cp == 0x00AB || cp == 0x201E;
+}
+
+static bool closing_quote(int32_t cp)
+{
+	return cp == 0x201D || cp == 0x00BB;
+}
+
+/* State carried through the words of a line. */
+struct line_state {
+	uint32_t sent_tok, sent_start;
+	bool sentence_start;
+	bool in_quote;
+	unsigned month; /* the previous word was this month */
+	bool prev_abbrev; /* the previous word cannot end a sentence */
+};
+
+/* Handles one word: content word, anchors. */
+static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w,
+                     size_t n, bool upper, bool digit)
+{
+	size_t m;
+	int rc = fold_word(sg, w, n, &m);
+	if (rc || m == 0)
+		return rc;
+	const char *fw = sg->fold;
+	doppel__features *f = sg->f;
+	ls->prev_abbrev =
+		(n == 1 && upper) ||
+		in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), fw, m);
+	unsigned month = month_of(fw, m);
+	if (digit) {
+		if (ls->month && m <= 2) {
+			char *end;
+			unsigned long day = strtoul(fw, &end, 10);
+			if (end == fw + m && day >= 1 && day <= 31 &&
+			    (rc = add_anchor(f, DOPPEL__ANCHOR_DATE, ls->month * 32 + day)))
+				return rc;
+		}
+		if ((m >= 2 || memchr(fw, '.', m)) &&
+		    (rc = add_anchor(f, DOPPEL__ANCHOR_NUMBER, doppel__hash(fw, m, sg->seed))))
+			return rc;
+	}
+	const struct word *wd = lookup(sg, fw, m);
+	if (!wd)
+		return DOPPEL_E_NOMEM;
+	/* A capital in mid-sentence marks a name; at the start of a sentence
+	 * only a word that no dictionary knows does. */
+	if (upper && !digit && !month && !is_weekday(fw, m) && !(wd->flags & WORD_STOP) &&
+	    (!ls->sentence_start || (sg->wn && !(wd->flags & WORD_DICT)))) {
+		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed))))
+			return rc;
+	}
+	ls->month = month;
+	ls->sentence_start = false;
+	if (wd->flags & WORD_STOP)
+		return DOPPEL_OK;
+	if (ls->in_quote) {
+		if (doppel__grow((void **)&sg->quote, &sg->quotecap, sg->nquote + 1,
+		                 sizeof(*sg->quote)))
+			return DOPPEL_E_NOMEM;
+		sg->quote[sg->nquote++] = wd->stem;
+	}
+	return add_token(f, wd);
+}
+
+/* One content line: words, sentence ends and quotes. */
+static int segment_line(void *ctx, const char *line, size_t n, const char *low,
+                        size_t lowlen, bool ascii)
+{
+	(void)low;
+	(void)lowlen;
+	(void)ascii;
+	doppel__segmenter *sg = ctx;
+	doppel__features *f = sg->f;
+	const uint32_t base = (uint32_t)(line - sg->text);
+	struct line_state ls = {(uint32_t)f->ntok, base, true, false, 0, false};
+	size_t wstart = 0, i = 0;
+	bool in_word = false, upper = false, digit = false;
+	int rc = DOPPEL_OK;
+
+	while (i <= n) {
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t step = 1;
+		if (i < n) {
+			unsigned char c = (unsigned char)line[i];
+			if (c < 0x80) {
+				cp = c;
+			} else {
+				step = utf8proc_iterate((const utf8proc_uint8_t *)line + i,
+				                        (utf8proc_ssize_t)(n - i), &cp);
+				if (step <= 0) {
+					cp = 0xFFFD;
+					step = 1;
+				}
+			}
+		}
+		bool word_cp = i < n && doppel__is_word_cp(cp);
+		/* Joiners inside a word: apostrophes; inside a number: , and . */
+		bool joins = in_word && i + 1 < n &&
+		             (((cp == '\'' || cp == 0x2019) && doppel__is_word_cp(
+		                                                   (unsigned char)line[i + 1])) ||
+		              ((cp == ',' || cp == '.') && digit &&
+		               is_digit_ascii((unsigned char)line[i - 1]) &&
+		               is_digit_ascii((unsigned char)line[i + 1])));
+		if (word_cp || joins) {
+			if (!in_word) {
+				in_word = true;
+				wstart = i;
+				upper = is_upper_cp(cp);
+				digit = false;
+			}
+			if (cp >= '0' && cp <= '9')
+				digit = true;
+			i += (size_t)step;
+			continue;
+		}
+		if (in_word) {
+			in_word = false;
+			if ((rc = take_word(sg, &ls, line + wstart, i - wstart, upper, digit)))
+				return rc;
+		}
+		if (i >= n)
+			break;
+		/* Quotes: curly ones open and close; a straight one toggles. */
+		if (opening_quote(cp) || (cp == '"' && !ls.in_quote)) {
+			ls.in_quote = true;
+			sg->nquote = 0;
+		} else if (closing_quote(cp) || cp == '"') {
+			ls.in_quote = false;
+			if ((rc = close_quote(sg)))
+				return rc;
+		}
+		/* Sentence ends: . ! ? followed by a space or the line's end, not
+		 * after an abbreviation or an initial. */
+		if ((cp == '.' || cp == '!' || cp == '?' || cp == 0x2026) &&
+		    !(cp == '.' && ls.prev_abbrev)) {
+			size_t j = i + (size_t)step;
+			/* closing quotes and brackets belong to the sentence */
+			while (j < n && (line[j] == '"' || line[j] == '\'' || line[j] == ')' ||
+			                 (unsigned char)line[j] >= 0x80)) {
+				utf8proc_int32_t q;
+				utf8proc_ssize_t qs = utf8proc_iterate(
+					(const utf8proc_uint8_t *)line + j, (utf8proc_ssize_t)(n - j), &q);
+				if (qs <= 0 || !(q == '"' || q == '\'' || q == ')' || closing_quote(q) ||
+				                 q == 0x2019))
+					break;
+				j += (size_t)qs;
+			}
+			if (j >= n || line[j] == ' ' || line[j] == '\t') {
+				if ((rc = end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)j)))
+					return rc;
+				ls.sent_tok = (uint32_t)f->ntok;
+				while (j < n && (line[j] == ' ' || line[j] == '\t'))
+					j++;
+				ls.sent_start = base + (uint32_t)j;
+				ls.sentence_start = true;
+				i = j;
+				continue;
+			}
+		}
+		i += (size_t)step;
+	}
+	if (ls.in_quote && (rc = close_quote(sg)))
+		return rc;
+	/* A line (paragraph) always ends a sentence. */
+	size_t end = n;
+	while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\r' || line[end - 1] == '\t'))
+		end--;
+	return end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)end);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
+                    uint64_t source_key, const doppel__linecount *lc,
+                    unsigned boilerplate_min, doppel__features *f)
+{
+	f->nsent = f->ntok = f->nanchor = 0;
+	f->boilerplate = 0;
+	if (len >= UINT32_MAX)
+		return DOPPEL_E_TOOBIG;
+	sg->text = text;
+	sg->f = f;
+	sg->nquote = 0;
+	doppel__tokens lines = {0};
+	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, sg->seed,
+	                               &lines, &f->boilerplate, segment_line, sg);
+	doppel__tokens_free(&lines);
+	if (rc)
+		return rc;
+	if (f->nanchor > 1) {
+		qsort(f->anchor, f->nanchor, sizeof(*f->anchor), cmp_u64);
+		size_t w = 1;
+		for (size_t i = 1; i < f->nanchor; i++)
+			if (f->anchor[i] != f->anchor[w - 1])
+				f->anchor[w++] = f->anchor[i];
+		f->nanchor = w;
+	}
+	return DOPPEL_OK;
+}

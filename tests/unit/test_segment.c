@@ -1,0 +1,114 @@
+/*
+ * test_segment.c — sentences, content words and anchors.
+ */
+#include "testutil.h"
+
+#include "internal.h"
+
+static doppel__features seg(doppel__segmenter *sg, const char *text)
+{
+	doppel__features f = {0};
+	assert_int_equal(doppel__segment(sg, text, strlen(text), 0, NULL, 0, &f), DOPPEL_OK);
+	return f;
+}
+
+static size_t count_kind(const doppel__features *f, unsigned kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->nanchor; i++)
+		n += DOPPEL__ANCHOR_KIND(f->anchor[i]) == kind;
+	return n;
+}
+
+static void test_sentences(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	assert_non_null(sg);
+	const char *text =
+		"Mr. Alvarez met Dr. Chen in Geneva on Tuesday. Prices rose 3.5 percent!\n"
+		"\"We will not yield,\" said the minister. The U.S. envoy left early.\n"
+		"Share this article";
+	doppel__features f = seg(sg, text);
+	/* The abbreviations and the decimal do not end sentences; the
+	 * quoted sentence ends at the full stop after "minister"; the share
+	 * prompt is boilerplate. */
+	assert_int_equal(f.nsent, 4);
+	assert_int_equal(f.boilerplate, DOPPEL__BOILER_APPEAL);
+	const char *s0 = text + f.sent[0].start;
+	assert_memory_equal(s0, "Mr. Alvarez met Dr. Chen in Geneva on Tuesday.", f.sent[0].len);
+	const char *s1 = text + f.sent[1].start;
+	assert_memory_equal(s1, "Prices rose 3.5 percent!", f.sent[1].len);
+	const char *s2 = text + f.sent[2].start;
+	assert_memory_equal(s2, "\"We will not yield,\" said the minister.", f.sent[2].len);
+	doppel__features_free(&f);
+	doppel__segmenter_free(sg);
+}
+
+static void test_anchors(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	doppel__features f = seg(sg, "Officials in Vantaa said on March 5 that 1,200 homes "
+	                             "lost power. \xe2\x80\x9cThe grid held up far better than "
+	                             "feared,\xe2\x80\x9d said Aino Virtanen.");
+	/* Names: Vantaa, Aino, Virtanen (not "Officials": sentence start,
+	 * and without WordNet only mid-sentence capitals count). */
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_NAME), 3);
+	/* Numbers: 1200 (the day is a date, and one digit is no anchor). */
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_NUMBER), 1);
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_DATE), 1);
+	/* The quote has 5 content words: grid held far better feared -> 2 runs. */
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_QUOTE), 2);
+	/* Anchors are sorted and unique. */
+	for (size_t i = 1; i < f.nanchor; i++)
+		assert_true(f.anchor[i - 1] < f.anchor[i]);
+
+	/* The same facts written differently share the anchors. */
+	doppel__features g = seg(sg, "In Vantaa, 1200 homes were without power from "
+	                             "March 5, and Aino Virtanen said: \"The grid held up far "
+	                             "better than feared.\"");
+	size_t shared = 0;
+	for (size_t i = 0, j = 0; i < f.nanchor && j < g.nanchor;) {
+		if (f.anchor[i] == g.anchor[j]) {
+			shared++;
+			i++;
+			j++;
+		} else if (f.anchor[i] < g.anchor[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	assert_int_equal(shared, f.nanchor);
+	doppel__features_free(&f);
+	doppel__features_free(&g);
+	doppel__segmenter_free(sg);
+}
+
+static void test_stems_and_stopwords(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	doppel__features a = seg(sg, "The councils were voting on the budgets.");
+	doppel__features b = seg(sg, "A council votes on a budget");
+	assert_int_equal(a.ntok, 3); /* councils voting budgets */
+	assert_int_equal(b.ntok, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(a.tok[i].stem, b.tok[i].stem);
+	assert_true(doppel__stopword("the", 3));
+	assert_false(doppel__stopword("council", 7));
+	doppel__features_free(&a);
+	doppel__features_free(&b);
+	doppel__segmenter_free(sg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sentences),
+		cmocka_unit_test(test_anchors),
+		cmocka_unit_test(test_stems_and_stopwords),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
