@@ -402,6 +402,77 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
 
+/* ----------------------------------------------------------- relate.c */
+
+/*
+ * Document frequencies of stems and anchors in the articles seen, for
+ * rarity weights: idf = ln((N + 1) / (df + 0.5)), blended with a flat
+ * prior for small corpora so that five articles are enough.
+ */
+typedef struct doppel__rarity {
+	struct doppel__rslot {
+		uint64_t key; /* 0: free */
+		uint32_t df;
+	} *slot;
+	size_t nslots, used;
+	uint32_t docs;
+} doppel__rarity;
+
+/* Counts the distinct stems and anchors of one article. */
+int doppel__rarity_add(doppel__rarity *r, const doppel__features *f);
+void doppel__rarity_free(doppel__rarity *r);
+/* Weight of a stem (kind 0) or an anchor hash. */
+double doppel__rarity_weight(const doppel__rarity *r, uint64_t key);
+/* The key under which a stem is counted. */
+static inline uint64_t doppel__stem_key(uint32_t stem)
+{
+	return (uint64_t)stem | (UINT64_C(1) << 40);
+}
+
+/* An article made ready for comparison: per sentence, its keys sorted with
+ * their weights; its anchors with weights. */
+typedef struct doppel__prepared {
+	uint32_t *keys;      /* all sentences' keys, each sentence sorted */
+	float *weights;      /* weight of each key */
+	uint32_t *sstart;    /* nsent + 1 offsets into keys */
+	float *snorm;        /* per sentence: the square root of its weights' sum
+	                        of squares */
+	size_t nsent;
+	const uint64_t *anchor; /* borrowed from the features */
+	float *aweight;
+	size_t nanchor;
+	double names_total, anchors_total;
+} doppel__prepared;
+
+int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
+                    doppel__prepared *p);
+void doppel__prepared_free(doppel__prepared *p);
+
+/* A pair of aligned sentences with its score. */
+typedef struct doppel__pairing {
+	uint32_t a, b;
+	float score;
+} doppel__pairing;
+
+/* What comparing two prepared articles measures. */
+typedef struct doppel__evidence {
+	double aligned;   /* share of the shorter article's sentences aligned */
+	size_t naligned;
+	double anchors;   /* weighted share of anchors in common (of the smaller) */
+	double names;     /* the same, names only */
+	double topic;     /* weighted cosine of all content keys */
+} doppel__evidence;
+
+/*
+ * Compares a and b: monotone sentence alignment (dynamic programming over
+ * sentence pairs whose weighted cosine reaches min_sentence), anchors,
+ * names and topic. When pairs is not NULL the aligned pairs are written
+ * there (capacity min(a.nsent, b.nsent)).
+ */
+int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
+                             double min_sentence, doppel__evidence *ev,
+                             doppel__pairing *pairs);
+
 /* ------------------------------------------------------------ store.c */
 
 /*

@@ -1,0 +1,351 @@
+/*
+ * relate.c — the evidence between two articles beyond shared shingles:
+ * which sentences align in order (rewrites), which names, numbers, quotes
+ * and dates they share (same event), which actors and topic (same story).
+ *
+ * Words and anchors are weighted by rarity in the articles seen, so that
+ * "said" or the current year count for little and a surname or a quote
+ * for much.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Small corpora lean on a flat prior: with N articles, the corpus idf
+ * counts N / (N + PRIOR_DOCS) of the weight. */
+#define PRIOR_DOCS 20.0
+#define PRIOR_WEIGHT 2.0
+
+/* Anchor kinds do not weigh the same: a shared quote says more than a
+ * shared date. */
+static double kind_factor(unsigned kind)
+{
+	switch (kind) {
+	case DOPPEL__ANCHOR_QUOTE:
+		return 1.5;
+	case DOPPEL__ANCHOR_DATE:
+		return 0.5;
+	default:
+		return 1.0;
+	}
+}
+
+/* --------------------------------------------------------------- rarity */
+
+static size_t rarity_find(const doppel__rarity *r, uint64_t key)
+{
+	size_t mask = r->nslots - 1;
+	size_t i = (size_t)doppel__mix64(key) & mask;
+	while (r->slot[i].key && r->slot[i].key != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int rarity_bump(doppel__rarity *r, uint64_t key)
+{
+	if (key == 0)
+		key = 1;
+	if ((r->used + 1) * 2 > r->nslots) {
+		size_t n = r->nslots ? r->nslots * 2 : 4096;
+		struct doppel__rslot *old = r->slot;
+		size_t oldn = r->nslots;
+		r->slot = calloc(n, sizeof(*r->slot));
+		if (!r->slot) {
+			r->slot = old;
+			return DOPPEL_E_NOMEM;
+		}
+		r->nslots = n;
+		for (size_t i = 0; i < oldn; i++)
+			if (old[i].key)
+				r->slot[rarity_find(r, old[i].key)] = old[i];
+		free(old);
+	}
+	size_t i = rarity_find(r, key);
+	if (!r->slot[i].key) {
+		r->slot[i].key = key;
+		r->used++;
+	}
+	r->slot[i].df++;
+	return DOPPEL_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
+{
+	/* Distinct stems: sort a copy. */
+	uint64_t *k = doppel__alloc_array(f->ntok + 1, sizeof(*k));
+	if (!k)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < f->ntok; i++)
+		k[i] = doppel__stem_key(f->tok[i].stem);
+	qsort(k, f->ntok, sizeof(*k), cmp_u64);
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i < f->ntok && rc == DOPPEL_OK; i++)
+		if (i == 0 || k[i] != k[i - 1])
+			rc = rarity_bump(r, k[i]);
+	free(k);
+	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++)
+		rc = rarity_bump(r, f->anchor[i]);
+	if (rc == DOPPEL_OK)
+		r->docs++;
+	return rc;
+}
+
+void doppel__rarity_free(doppel__rarity *r)
+{
+	free(r->slot);
+	memset(r, 0, sizeof(*r));
+}
+
+double doppel__rarity_weight(const doppel__rarity *r, uint64_t key)
+{
+	double n = r ? r->docs : 0;
+	uint32_t df = 0;
+	if (r && r->nslots) {
+		size_t i = rarity_find(r, key ? key : 1);
+		df = r->slot[i].key ? r->slot[i].df : 0;
+	}
+	double idf = log((n + 1.0) / ((double)df + 0.5));
+	if (idf < 0)
+		idf = 0;
+	return (n * idf + PRIOR_DOCS * PRIOR_WEIGHT) / (n + PRIOR_DOCS);
+}
+
+/* ------------------------------------------------------------- prepared */
+
+struct kw {
+	uint32_t key;
+	float w;
+};
+
+static int cmp_kw(const void *a, const void *b)
+{
+	const struct kw *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+void doppel__prepared_free(doppel__prepared *p)
+{
+	free(p->keys);
+	free(p->weights);
+	free(p->sstart);
+	free(p->snorm);
+	free(p->aweight);
+	memset(p, 0, sizeof(*p));
+}
+
+int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
+                    doppel__prepared *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->nsent = f->nsent;
+	p->keys = doppel__alloc_array(f->ntok + 1, sizeof(*p->keys));
+	p->weights = doppel__alloc_array(f->ntok + 1, sizeof(*p->weights));
+	p->sstart = doppel__alloc_array(f->nsent + 1, sizeof(*p->sstart));
+	p->snorm = doppel__alloc_array(f->nsent + 1, sizeof(*p->snorm));
+	p->aweight = doppel__alloc_array(f->nanchor + 1, sizeof(*p->aweight));
+	struct kw *tmp = doppel__alloc_array(f->ntok + 1, sizeof(*tmp));
+	if (!p->keys || !p->weights || !p->sstart || !p->snorm || !p->aweight || !tmp) {
+		free(tmp);
+		doppel__prepared_free(p);
+		return DOPPEL_E_NOMEM;
+	}
+	size_t at = 0;
+	for (size_t s = 0; s < f->nsent; s++) {
+		const doppel__sent *se = &f->sent[s];
+		for (uint32_t t = 0; t < se->ntok; t++) {
+			const doppel__ftok *tk = &f->tok[se->tok + t];
+			tmp[t].key = tk->key;
+			tmp[t].w = (float)doppel__rarity_weight(r, doppel__stem_key(tk->stem));
+		}
+		qsort(tmp, se->ntok, sizeof(*tmp), cmp_kw);
+		p->sstart[s] = (uint32_t)at;
+		double sq = 0;
+		for (uint32_t t = 0; t < se->ntok; t++) {
+			p->keys[at] = tmp[t].key;
+			p->weights[at++] = tmp[t].w;
+			sq += (double)tmp[t].w * tmp[t].w;
+		}
+		p->snorm[s] = (float)sqrt(sq);
+	}
+	p->sstart[f->nsent] = (uint32_t)at;
+	free(tmp);
+	p->anchor = f->anchor;
+	p->nanchor = f->nanchor;
+	for (size_t i = 0; i < f->nanchor; i++) {
+		unsigned kind = DOPPEL__ANCHOR_KIND(f->anchor[i]);
+		double w = doppel__rarity_weight(r, f->anchor[i]) * kind_factor(kind);
+		p->aweight[i] = (float)w;
+		p->anchors_total += w;
+		if (kind == DOPPEL__ANCHOR_NAME)
+			p->names_total += w;
+	}
+	return DOPPEL_OK;
+}
+
+/* ------------------------------------------------------------ comparing */
+
+/* Weighted dot product of two sorted key lists (a key repeated in both
+ * counts once per pairing). */
+static double dot(const uint32_t *ka, const float *wa, size_t na, const uint32_t *kb,
+                  const float *wb, size_t nb)
+{
+	double sum = 0;
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (ka[i] == kb[j]) {
+			sum += (double)wa[i] * wb[j];
+			i++;
+			j++;
+		} else if (ka[i] < kb[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return sum;
+}
+
+static double sentence_cosine(const doppel__prepared *a, size_t i,
+                              const doppel__prepared *b, size_t j)
+{
+	double na = a->snorm[i], nb = b->snorm[j];
+	if (na <= 0 || nb <= 0)
+		return 0;
+	size_t ai = a->sstart[i], bj = b->sstart[j];
+	return dot(a->keys + ai, a->weights + ai, a->sstart[i + 1] - ai, b->keys + bj,
+	           b->weights + bj, b->sstart[j + 1] - bj) /
+	       (na * nb);
+}
+
+/* Topic: cosine over all keys of each article (sorted copies). */
+static double topic_cosine(const doppel__prepared *a, const doppel__prepared *b)
+{
+	size_t na = a->sstart[a->nsent], nb = b->sstart[b->nsent];
+	struct kw *x = doppel__alloc_array(na + 1, sizeof(*x));
+	struct kw *y = doppel__alloc_array(nb + 1, sizeof(*y));
+	double r = 0;
+	if (!x || !y)
+		goto out;
+	for (size_t i = 0; i < na; i++)
+		x[i] = (struct kw){a->keys[i], a->weights[i]};
+	for (size_t i = 0; i < nb; i++)
+		y[i] = (struct kw){b->keys[i], b->weights[i]};
+	qsort(x, na, sizeof(*x), cmp_kw);
+	qsort(y, nb, sizeof(*y), cmp_kw);
+	double sa = 0, sb = 0, d = 0;
+	for (size_t i = 0; i < na; i++)
+		sa += (double)x[i].w * x[i].w;
+	for (size_t i = 0; i < nb; i++)
+		sb += (double)y[i].w * y[i].w;
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (x[i].key == y[j].key) {
+			d += (double)x[i].w * y[j].w;
+			i++;
+			j++;
+		} else if (x[i].key < y[j].key) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	if (sa > 0 && sb > 0)
+		r = d / sqrt(sa * sb);
+out:
+	free(x);
+	free(y);
+	return r;
+}
+
+int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
+                             double min_sentence, doppel__evidence *ev,
+                             doppel__pairing *pairs)
+{
+	memset(ev, 0, sizeof(*ev));
+	const size_t n = a->nsent, m = b->nsent;
+	/* Anchors: both lists are sorted. */
+	double shared = 0, shared_names = 0, names_b = 0;
+	for (size_t i = 0, j = 0; i < a->nanchor && j < b->nanchor;) {
+		if (a->anchor[i] == b->anchor[j]) {
+			double w = (a->aweight[i] + b->aweight[j]) / 2;
+			shared += w;
+			if (DOPPEL__ANCHOR_KIND(a->anchor[i]) == DOPPEL__ANCHOR_NAME)
+				shared_names += w;
+			i++;
+			j++;
+		} else if (a->anchor[i] < b->anchor[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	names_b = b->names_total;
+	double amin = a->anchors_total < b->anchors_total ? a->anchors_total : b->anchors_total;
+	double nmin = a->names_total < names_b ? a->names_total : names_b;
+	ev->anchors = amin > 0 ? shared / amin : 0;
+	ev->names = nmin > 0 ? shared_names / nmin : 0;
+	if (ev->anchors > 1)
+		ev->anchors = 1;
+	if (ev->names > 1)
+		ev->names = 1;
+	ev->topic = topic_cosine(a, b);
+	if (n == 0 || m == 0)
+		return DOPPEL_OK;
+
+	/* Alignment: best total score of an order-preserving one-to-one
+	 * matching of sentences whose cosine reaches min_sentence. */
+	double *dp = doppel__alloc_array((n + 1) * (m + 1), sizeof(*dp));
+	if (!dp)
+		return DOPPEL_E_NOMEM;
+	const size_t w = m + 1;
+	for (size_t j = 0; j <= m; j++)
+		dp[j] = 0;
+	for (size_t i = 1; i <= n; i++) {
+		dp[i * w] = 0;
+		for (size_t j = 1; j <= m; j++) {
+			double best = dp[(i - 1) * w + j];
+			if (dp[i * w + j - 1] > best)
+				best = dp[i * w + j - 1];
+			double s = sentence_cosine(a, i - 1, b, j - 1);
+			if (s >= min_sentence && dp[(i - 1) * w + j - 1] + s > best)
+				best = dp[(i - 1) * w + j - 1] + s;
+			dp[i * w + j] = best;
+		}
+	}
+	/* Walk back to count (and list) the aligned pairs. */
+	size_t i = n, j = m, count = 0;
+	while (i > 0 && j > 0) {
+		double cur = dp[i * w + j];
+		if (cur == dp[(i - 1) * w + j]) {
+			i--;
+		} else if (cur == dp[i * w + j - 1]) {
+			j--;
+		} else {
+			if (pairs)
+				pairs[count] = (doppel__pairing){(uint32_t)(i - 1), (uint32_t)(j - 1),
+				                                 (float)(cur - dp[(i - 1) * w + j - 1])};
+			count++;
+			i--;
+			j--;
+		}
+	}
+	free(dp);
+	if (pairs) {
+		for (size_t x = 0; x < count / 2; x++) {
+			doppel__pairing t = pairs[x];
+			pairs[x] = pairs[count - 1 - x];
+			pairs[count - 1 - x] = t;
+		}
+	}
+	ev->naligned = count;
+	ev->aligned = (double)count / (double)(n < m ? n : m);
+	return DOPPEL_OK;
+}
