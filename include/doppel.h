@@ -130,6 +130,28 @@ typedef struct doppel_params {
 	                              0 turns repeated-line detection off */
 	unsigned max_bucket;       /* LSH bucket members compared with each new
 	                              member, most recent first; default 1000 */
+	unsigned relations;        /* DOPPEL_FIND_* bits; default
+	                              DOPPEL_FIND_ALL. Rewrites, events and
+	                              stories need WordNet data and cost time;
+	                              duplicate and copy alone do not. */
+	double rewrite_aligned;    /* rewrite when this share of the shorter
+	                              article's sentences align in order;
+	                              default 0.5 */
+	double sentence_min;       /* two sentences align at a weighted cosine
+	                              of their words at or above; default 0.35 */
+	double event_anchors;      /* same event at this weighted share of
+	                              shared names, numbers, quotes and dates;
+	                              default 0.3 */
+	double story_names;        /* same story at this weighted share of
+	                              shared names; default 0.25 */
+	double story_topic;        /* and a weighted cosine of content words at
+	                              or above; default 0.1 */
+	unsigned event_days;       /* reports of one event are at most this many
+	                              days apart; default 3 */
+	unsigned window_days;      /* articles further apart in time are never
+	                              compared for rewrites, events or stories;
+	                              default 400; 0 = no limit */
+	const char *wordnet_dir;   /* WordNet data; NULL: /usr/share/wordnet */
 } doppel_params;
 
 DOPPEL_API void doppel_params_init(doppel_params *p);
@@ -266,14 +288,33 @@ DOPPEL_API const doppel_article *doppel_batch_article(const doppel_batch *b,
 
 /* ------------------------------------------------------------- relations */
 
+/* Relations between two articles, strongest first. */
 typedef enum doppel_relation {
 	DOPPEL_REL_NONE = 0,
-	DOPPEL_REL_DUPLICATE = 1,
-	DOPPEL_REL_COPY = 2
+	DOPPEL_REL_DUPLICATE = 1,  /* the same text up to formatting and
+	                              boilerplate */
+	DOPPEL_REL_COPY = 2,       /* one holds much of the other verbatim */
+	DOPPEL_REL_REWRITE = 3,    /* derived sentence by sentence, reworded:
+	                              spun, paraphrased, condensed */
+	DOPPEL_REL_SAME_EVENT = 4, /* independent reports of one event */
+	DOPPEL_REL_SAME_STORY = 5  /* different events of one storyline */
 } doppel_relation;
 
-/* "none", "duplicate", "copy"; never NULL. */
+/* "none", "duplicate", "copy", "rewrite", "same-event", "same-story";
+ * never NULL. */
 DOPPEL_API const char *doppel_relation_name(doppel_relation r);
+
+/* The relation named s (as doppel_relation_name() writes it), or
+ * DOPPEL_REL_NONE for an unknown name. */
+DOPPEL_API doppel_relation doppel_relation_parse(const char *s);
+
+/* Bits of doppel_params.relations: which relations to look for. */
+#define DOPPEL_FIND_DUPLICATE (1u << DOPPEL_REL_DUPLICATE)
+#define DOPPEL_FIND_COPY (1u << DOPPEL_REL_COPY)
+#define DOPPEL_FIND_REWRITE (1u << DOPPEL_REL_REWRITE)
+#define DOPPEL_FIND_SAME_EVENT (1u << DOPPEL_REL_SAME_EVENT)
+#define DOPPEL_FIND_SAME_STORY (1u << DOPPEL_REL_SAME_STORY)
+#define DOPPEL_FIND_ALL 0x3eu
 
 /* Which way a derivation goes, seen from the article a match belongs to. */
 typedef enum doppel_direction {
@@ -295,6 +336,33 @@ typedef struct doppel_match {
 	double jaccard;           /* estimated from the signatures */
 	double containment;       /* of the smaller in the larger, estimated */
 } doppel_match;
+
+/* How the direction of a derivation was decided. */
+typedef enum doppel_basis {
+	DOPPEL_BASIS_NONE = 0,    /* not decided: direction unknown */
+	DOPPEL_BASIS_DATE = 1,    /* the earlier article is the source */
+	DOPPEL_BASIS_CONTENT = 2  /* the derived one carries boilerplate (update
+	                             stamps, appeals, trailers) that the source
+	                             lacks, or condenses it */
+} doppel_basis;
+
+/* "none", "date", "content"; never NULL. */
+DOPPEL_API const char *doppel_basis_name(doppel_basis b);
+
+/* A relation between two articles with its evidence. For a derivation
+ * (duplicate, copy, rewrite) with a known direction, a is the source and b
+ * derives from it; otherwise a sorts before b by id. */
+typedef struct doppel_pair {
+	const char *a, *b;
+	doppel_relation relation;
+	doppel_basis basis;       /* NONE: direction unknown */
+	double jaccard;           /* word shingles, estimated */
+	double containment;
+	double aligned;           /* share of the shorter's sentences aligned */
+	double anchors;           /* weighted share of shared anchors */
+	double names;             /* the same, names only */
+	double topic;             /* weighted cosine of content words */
+} doppel_pair;
 
 /* ------------------------------------------------------------------ scan */
 
@@ -367,6 +435,48 @@ DOPPEL_API size_t doppel_scan_group_count(const doppel_scan *s);
  * valid until the scan is freed. DOPPEL_E_ARG if i is out of range. */
 DOPPEL_API int doppel_scan_group(const doppel_scan *s, size_t i,
                                  doppel_group *out);
+
+/* Verified relations found by the scan, every relation of DOPPEL_FIND_*
+ * bits asked for, strongest first then by ids. Available after
+ * doppel_scan_finish(). */
+DOPPEL_API size_t doppel_scan_pair_count(const doppel_scan *s);
+/* Borrowed; valid until the scan is freed. */
+DOPPEL_API int doppel_scan_pair(const doppel_scan *s, size_t i, doppel_pair *out);
+
+/* An article of an event. */
+typedef struct doppel_event_member {
+	const char *id;
+	const char *title;         /* may be NULL */
+	int32_t date;              /* or DOPPEL_NO_DATE */
+	doppel_relation relation;  /* NONE for the origin; DUPLICATE, COPY or
+	                              REWRITE for a derived article (of `of`);
+	                              SAME_EVENT for an independent report */
+	const char *of;            /* the article it derives from; NULL */
+} doppel_event_member;
+
+/* One event: articles that report it, its origin first, then by date. */
+typedef struct doppel_event {
+	const char *id;            /* the origin's id */
+	int32_t date;              /* the origin's date */
+	size_t count;
+	const doppel_event_member *members;
+} doppel_event;
+
+/* A story: events of one storyline in time order. */
+typedef struct doppel_story {
+	const char *id;            /* the first event's id */
+	size_t count;              /* events */
+	const doppel_event *events;
+	size_t articles;           /* articles in all its events */
+} doppel_story;
+
+/* Stories with two articles or more, by first date then id. Stories are
+ * built online: events taken in date order, each joining the story whose
+ * names it shares most (or starting one), so the stories of early articles
+ * do not depend on later ones. */
+DOPPEL_API size_t doppel_scan_story_count(const doppel_scan *s);
+/* Borrowed; valid until the scan is freed. */
+DOPPEL_API int doppel_scan_story(const doppel_scan *s, size_t i, doppel_story *out);
 
 /* Counters of a scan or an index operation. */
 typedef struct doppel_stats {

@@ -35,14 +35,33 @@ int doppel__match_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
+static const char *const relation_names[] = {
+	"none", "duplicate", "copy", "rewrite", "same-event", "same-story",
+};
+
 const char *doppel_relation_name(doppel_relation r)
 {
-	switch (r) {
-	case DOPPEL_REL_DUPLICATE:
-		return "duplicate";
-	case DOPPEL_REL_COPY:
-		return "copy";
-	case DOPPEL_REL_NONE:
+	if ((unsigned)r < sizeof(relation_names) / sizeof(*relation_names))
+		return relation_names[r];
+	return "none";
+}
+
+doppel_relation doppel_relation_parse(const char *s)
+{
+	for (unsigned i = 1; s && i < sizeof(relation_names) / sizeof(*relation_names); i++)
+		if (strcmp(s, relation_names[i]) == 0)
+			return (doppel_relation)i;
+	return DOPPEL_REL_NONE;
+}
+
+const char *doppel_basis_name(doppel_basis b)
+{
+	switch (b) {
+	case DOPPEL_BASIS_DATE:
+		return "date";
+	case DOPPEL_BASIS_CONTENT:
+		return "content";
+	case DOPPEL_BASIS_NONE:
 		break;
 	}
 	return "none";

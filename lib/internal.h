@@ -473,6 +473,58 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
                              double min_sentence, doppel__evidence *ev,
                              doppel__pairing *pairs);
 
+/* ------------------------------------------------------------ story.c */
+
+/* A verified relation between articles a and b (numbers of the caller's
+ * node array). For a derivation with a known direction, a_source says
+ * whether a is the source. */
+typedef struct doppel__edge {
+	uint32_t a, b;
+	doppel_relation relation;
+	doppel_basis basis;
+	bool a_source;
+	float jaccard, containment, aligned, anchors, names, topic;
+} doppel__edge;
+
+/* What story building needs of an article. */
+typedef struct doppel__node {
+	const char *id;
+	const char *title;
+	int32_t date;
+	uint32_t words;
+	const uint64_t *anchor; /* sorted */
+	size_t nanchor;
+} doppel__node;
+
+/* Events and stories, in the shapes of the public API. */
+typedef struct doppel__stories {
+	doppel_story *story;
+	size_t nstory;
+	doppel_event *event;
+	size_t nevent;
+	doppel_event_member *member;
+	size_t nmember;
+} doppel__stories;
+
+/*
+ * Events: articles joined by duplicate, copy, rewrite and same-event
+ * edges; origin = earliest date, then most derivation edges, then most
+ * words, then id. Stories: events in date order, each joining the story
+ * (linked to it by a same-story edge) whose names it shares most, by at
+ * least p->story_names of its own name weight; else a story of its own.
+ */
+int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edge *edges,
+                          size_t nedges, const doppel_params *p, const doppel__rarity *r,
+                          doppel__stories *out);
+void doppel__stories_free(doppel__stories *s);
+
+/* Direction of a derivation between a and b: by date, else by content
+ * (boilerplate one carries and the other lacks; for rewrites, a text
+ * condensed to under 80% of the other's words). */
+doppel_basis doppel__derivation_basis(doppel_relation rel, int32_t date_a, int32_t date_b,
+                                      unsigned boiler_a, unsigned boiler_b,
+                                      uint32_t words_a, uint32_t words_b, bool *a_source);
+
 /* ------------------------------------------------------------ store.c */
 
 /*

@@ -27,6 +27,15 @@ void doppel_params_init(doppel_params *p)
 	p->threads = 0;
 	p->boilerplate_min = 8;
 	p->max_bucket = 1000;
+	p->relations = DOPPEL_FIND_ALL;
+	p->rewrite_aligned = 0.5;
+	p->sentence_min = 0.35;
+	p->event_anchors = 0.3;
+	p->story_names = 0.25;
+	p->story_topic = 0.1;
+	p->event_days = 3;
+	p->window_days = 400;
+	p->wordnet_dir = NULL;
 }
 
 int doppel_params_check(const doppel_params *p, char *msg, size_t msglen)
@@ -48,6 +57,15 @@ int doppel_params_check(const doppel_params *p, char *msg, size_t msglen)
 		bad = "threads must be at most 256";
 	else if (p->max_bucket < 1)
 		bad = "max bucket must be at least 1";
+	else if (!p->relations || (p->relations & ~(unsigned)DOPPEL_FIND_ALL))
+		bad = "relations must name at least one of duplicate, copy, rewrite, "
+		      "same-event, same-story";
+	else if (!(p->rewrite_aligned > 0.0 && p->rewrite_aligned <= 1.0) ||
+	         !(p->sentence_min > 0.0 && p->sentence_min <= 1.0) ||
+	         !(p->event_anchors > 0.0 && p->event_anchors <= 1.0) ||
+	         !(p->story_names > 0.0 && p->story_names <= 1.0) ||
+	         !(p->story_topic >= 0.0 && p->story_topic <= 1.0))
+		bad = "relation thresholds must be in (0, 1]";
 	if (bad && msg && msglen)
 		snprintf(msg, msglen, "%s", bad);
 	return bad ? DOPPEL_E_ARG : DOPPEL_OK;

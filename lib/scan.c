@@ -14,7 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An article kept by the scan. id, title and origin share one block. */
+/* Slots of the signatures of the synonym-key and anchor views. */
+#define K2 64
+
+/* An article kept by the scan. id, title and origin share one block; so
+ * do the arrays of feat (sentences, words, anchors), when rewrites, events
+ * or stories are looked for. */
 struct art {
 	char *id;
 	const char *title;
@@ -23,21 +28,23 @@ struct art {
 	uint32_t words;
 	uint32_t shingles;
 	uint64_t fingerprint;
+	doppel__features feat;
+	uint32_t nkeys, nanchors; /* distinct keys and anchors in the views */
 };
 
-/* A verified relation between canonical positions a < b. */
-struct edge {
-	uint32_t a, b;
-	float jaccard, containment;
-	doppel_relation relation;
-};
+/* Edges use canonical positions, a < b. */
+typedef doppel__edge edge_t;
 
 /* Scratch of one worker thread. */
 struct worker {
 	doppel__tokens tokens;
 	doppel__sketcher sketcher;
+	doppel__segmenter *segmenter;
+	doppel__features feat;
+	doppel__sketcher setsketcher; /* K2 slots over sets (shingles of 1) */
+	doppel__tokens set;
 	uint32_t *stamp;        /* last querying position + 1, per position */
-	struct edge *edges;
+	edge_t *edges;
 	size_t nedges, edgecap;
 	uint64_t candidates;
 	int rc;
@@ -53,6 +60,10 @@ struct doppel_scan {
 	size_t n, cap;
 	uint16_t *sigs; /* n * k */
 	size_t sigcap;  /* in articles */
+	bool deep;      /* rewrites, events or stories asked for */
+	doppel__wordnet *wn;
+	uint16_t *ksigs, *asigs; /* n * K2: synonym keys, anchors */
+	size_t ksigcap, asigcap;
 
 	doppel__strmap ids; /* id -> article index */
 
@@ -67,6 +78,9 @@ struct doppel_scan {
 	doppel_member *members;
 	doppel_group *groups;
 	size_t ngroups;
+	doppel_pair *pairs;
+	size_t npairs;
+	doppel__stories stories;
 
 	doppel_stats stats;
 	char err[DOPPEL__ERRLEN];
@@ -86,9 +100,14 @@ doppel_scan *doppel_scan_new(const doppel_params *p)
 	s->workers = calloc(s->threads, sizeof(*s->workers));
 	if (!s->workers)
 		goto fail;
-	for (unsigned t = 0; t < s->threads; t++)
-		if (doppel__sketcher_init(&s->workers[t].sketcher, p->k, p->shingle, p->seed))
+	s->deep = p->relations & (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT |
+	                          DOPPEL_FIND_SAME_STORY);
+	for (unsigned t = 0; t < s->threads; t++) {
+		struct worker *w = &s->workers[t];
+		if (doppel__sketcher_init(&w->sketcher, p->k, p->shingle, p->seed) ||
+		    doppel__sketcher_init(&w->setsketcher, K2, 1, p->seed))
 			goto fail;
+	}
 	s->stats.bands = s->bands;
 	s->stats.rows = s->rows;
 	return s;
@@ -108,10 +127,17 @@ void doppel_scan_free(doppel_scan *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->arts[i].id);
+		free(s->arts[i].feat.anchor); /* the block of all three arrays */
+	}
 	free(s->arts);
 	free(s->sigs);
+	free(s->ksigs);
+	free(s->asigs);
+	doppel__wordnet_free(s->wn);
+	free(s->pairs);
+	doppel__stories_free(&s->stories);
 	doppel__strmap_free(&s->ids);
 	free(s->lc);
 	clear_status(s);
@@ -121,6 +147,10 @@ void doppel_scan_free(doppel_scan *s)
 		for (unsigned t = 0; t < s->threads; t++) {
 			doppel__tokens_free(&s->workers[t].tokens);
 			doppel__sketcher_free(&s->workers[t].sketcher);
+			doppel__sketcher_free(&s->workers[t].setsketcher);
+			doppel__segmenter_free(s->workers[t].segmenter);
+			doppel__features_free(&s->workers[t].feat);
+			doppel__tokens_free(&s->workers[t].set);
 			free(s->workers[t].stamp);
 			free(s->workers[t].edges);
 		}
@@ -200,6 +230,68 @@ struct sketch_ctx {
 	size_t *slot;    /* batch index -> article index, SIZE_MAX if rejected */
 };
 
+/* Sketches a set of 64-bit values (keys or anchors) into K2 slots. */
+static int sketch_set(struct worker *w, const uint64_t *v, size_t n, uint16_t *sig,
+                      uint32_t *distinct)
+{
+	doppel__tokens *t = &w->set;
+	t->n = 0;
+	if (doppel__grow((void **)&t->hash, &t->cap, n + 1, sizeof(*t->hash)))
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		t->hash[t->n++] = doppel__mix64(v[i]);
+	t->fingerprint = n ? 1 : 0;
+	doppel__sketch sk = {.sig = sig};
+	int rc = doppel__sketch_tokens(&w->setsketcher, t, &sk);
+	*distinct = sk.shingles;
+	return rc;
+}
+
+/* Segments an article and keeps a compact copy of its features, then
+ * sketches its synonym keys and its anchors. */
+static int sketch_deep(doppel_scan *s, struct worker *w, const doppel_article *a,
+                       struct art *art, size_t slot)
+{
+	if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(s->wn, s->p.seed)))
+		return DOPPEL_E_NOMEM;
+	doppel__features *f = &w->feat;
+	int rc = doppel__segment(w->segmenter, a->text, a->text_len,
+	                         doppel__source_key(a->source, s->p.seed), s->lc,
+	                         s->p.boilerplate_min, f);
+	if (rc)
+		return rc;
+	size_t bs = f->nsent * sizeof(*f->sent), bt = f->ntok * sizeof(*f->tok),
+	       ba = f->nanchor * sizeof(*f->anchor);
+	/* The 8-byte anchors first keep all three arrays aligned. */
+	char *block = malloc(ba + bs + bt + 1);
+	if (!block)
+		return DOPPEL_E_NOMEM;
+	doppel__features *k = &art->feat;
+	memset(k, 0, sizeof(*k));
+	k->anchor = (uint64_t *)(void *)block;
+	k->sent = (doppel__sent *)(void *)(block + ba);
+	k->tok = (doppel__ftok *)(void *)(block + ba + bs);
+	memcpy(k->anchor, f->anchor, ba);
+	memcpy(k->sent, f->sent, bs);
+	memcpy(k->tok, f->tok, bt);
+	k->nanchor = k->anchorcap = f->nanchor;
+	k->nsent = k->sentcap = f->nsent;
+	k->ntok = k->tokcap = f->ntok;
+	k->boilerplate = f->boilerplate;
+
+	/* Keys as a set: reuse the token array of the set sketcher. */
+	uint64_t *keys = doppel__alloc_array(f->ntok + 1, sizeof(*keys));
+	if (!keys)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < f->ntok; i++)
+		keys[i] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
+	rc = sketch_set(w, keys, f->ntok, s->ksigs + slot * K2, &art->nkeys);
+	free(keys);
+	if (rc == DOPPEL_OK)
+		rc = sketch_set(w, f->anchor, f->nanchor, s->asigs + slot * K2, &art->nanchors);
+	return rc;
+}
+
 static void sketch_one(void *ctx, size_t i, unsigned worker)
 {
 	struct sketch_ctx *c = ctx;
@@ -225,6 +317,8 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 	art->words = sk.words;
 	art->shingles = sk.shingles;
 	art->fingerprint = sk.fingerprint;
+	if (s->deep && sk.fingerprint && (rc = sketch_deep(s, w, a, art, c->slot[i])))
+		w->rc = rc;
 }
 
 /* Copies id, title and origin into one block owned by art. */
@@ -236,6 +330,7 @@ static int keep_meta(struct art *art, const doppel_article *a)
 	char *block = malloc(nid + nt + no);
 	if (!block)
 		return DOPPEL_E_NOMEM;
+	memset(art, 0, sizeof(*art));
 	memcpy(block, a->id, nid);
 	art->id = block;
 	art->title = nt ? memcpy(block + nid, a->title, nt) : NULL;
@@ -272,6 +367,19 @@ int doppel_scan_add(doppel_scan *s, const doppel_batch *b)
 	                 s->p.k * sizeof(*s->sigs))) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
+	}
+	if (s->deep &&
+	    (doppel__grow((void **)&s->ksigs, &s->ksigcap, s->n + nb, K2 * sizeof(*s->ksigs)) ||
+	     doppel__grow((void **)&s->asigs, &s->asigcap, s->n + nb, K2 * sizeof(*s->asigs)))) {
+		rc = DOPPEL_E_NOMEM;
+		goto out;
+	}
+	if (s->deep && !s->wn) {
+		int wrc = doppel__wordnet_load(s->p.wordnet_dir, &s->wn, s->err);
+		if (wrc) {
+			free(slot);
+			return wrc;
+		}
 	}
 	if (s->n + nb >= UINT32_MAX - 1) {
 		doppel__errf(s->err, "a scan holds at most %u articles", UINT32_MAX - 2);
@@ -377,7 +485,8 @@ static int push_edge(struct worker *w, uint32_t a, uint32_t b, double j,
 	if (w->nedges == w->edgecap &&
 	    doppel__grow((void **)&w->edges, &w->edgecap, w->nedges + 1, sizeof(*w->edges)))
 		return DOPPEL_E_NOMEM;
-	w->edges[w->nedges++] = (struct edge){a, b, (float)j, (float)cont, rel};
+	w->edges[w->nedges++] = (edge_t){.a = a, .b = b, .relation = rel,
+	                                 .jaccard = (float)j, .containment = (float)cont};
 	return DOPPEL_OK;
 }
 
@@ -483,7 +592,7 @@ static int member_cmp(const struct art *a, const struct art *b)
 
 static int edge_cmp(const void *pa, const void *pb)
 {
-	const struct edge *a = pa, *b = pb;
+	const edge_t *a = pa, *b = pb;
 	if (a->a != b->a)
 		return a->a < b->a ? -1 : 1;
 	if (a->b != b->b)
@@ -492,8 +601,8 @@ static int edge_cmp(const void *pa, const void *pb)
 }
 
 /* Is edge e (seen from its end `self`) a better "of" than the best so far? */
-static bool better_of(const struct edge *e, uint32_t other, uint32_t rep,
-                      const struct edge *best, uint32_t best_other)
+static bool better_of(const edge_t *e, uint32_t other, uint32_t rep,
+                      const edge_t *best, uint32_t best_other)
 {
 	if (!best)
 		return true;
@@ -558,6 +667,317 @@ static int cmp_member_pos(const void *pa, const void *pb, const doppel_scan *s,
 	return member_cmp(&s->arts[order[a]], &s->arts[order[b]]);
 }
 
+/* ------------------------------------------------------------- relating */
+
+/* Target Jaccard of the synonym-key and anchor views: low, because a spun
+ * copy keeps only part of its words' keys and an independent report only
+ * part of the anchors; verification sorts candidates out. */
+#define KEYS_THRESHOLD 0.2
+#define ANCHORS_THRESHOLD 0.15
+
+struct relate_ctx {
+	doppel_scan *s;
+	const uint32_t *order;
+	const doppel__prepared *prep;  /* by position */
+	const uint64_t *kkeys, *akeys; /* band keys by position */
+	const bool *in_k, *in_a;
+	const doppel__lsh *lk, *la;
+	unsigned kb, ab;
+	const uint64_t *e1;            /* sorted a << 32 | b of the E1 edges */
+	size_t ne1;
+};
+
+struct relate_query {
+	struct relate_ctx *c;
+	struct worker *w;
+	uint32_t self;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t days_apart(int32_t a, int32_t b)
+{
+	if (a == DOPPEL_NO_DATE || b == DOPPEL_NO_DATE)
+		return 0;
+	return a > b ? (uint32_t)(a - b) : (uint32_t)(b - a);
+}
+
+/* Verifies one candidate pair beyond duplicate and copy. */
+static void on_related(void *ctx, uint32_t other)
+{
+	struct relate_query *q = ctx;
+	struct worker *w = q->w;
+	struct relate_ctx *c = q->c;
+	doppel_scan *s = c->s;
+	if (other <= q->self || w->stamp[other] == q->self + 1)
+		return;
+	w->stamp[other] = q->self + 1;
+	uint64_t pk = (uint64_t)q->self << 32 | other;
+	if (bsearch(&pk, c->e1, c->ne1, sizeof(*c->e1), cmp_u64))
+		return;
+	const struct art *a = &s->arts[c->order[q->self]];
+	const struct art *b = &s->arts[c->order[other]];
+	uint32_t apart = days_apart(a->date, b->date);
+	if (s->p.window_days && apart > s->p.window_days)
+		return;
+	w->candidates++;
+	doppel__evidence ev;
+	if (doppel__compare_prepared(&c->prep[q->self], &c->prep[other], s->p.sentence_min,
+	                             &ev, NULL)) {
+		w->rc = DOPPEL_E_NOMEM;
+		return;
+	}
+	const unsigned want = s->p.relations;
+	size_t shorter = a->feat.nsent < b->feat.nsent ? a->feat.nsent : b->feat.nsent;
+	size_t need = shorter < 2 ? shorter : 2;
+	doppel_relation rel = DOPPEL_REL_NONE;
+	if ((want & DOPPEL_FIND_REWRITE) && ev.aligned >= s->p.rewrite_aligned &&
+	    ev.naligned >= need && need > 0)
+		rel = DOPPEL_REL_REWRITE;
+	else if ((want & DOPPEL_FIND_SAME_EVENT) && ev.anchors >= s->p.event_anchors &&
+	         apart <= s->p.event_days)
+		rel = DOPPEL_REL_SAME_EVENT;
+	else if ((want & DOPPEL_FIND_SAME_STORY) && ev.names >= s->p.story_names &&
+	         ev.topic >= s->p.story_topic)
+		rel = DOPPEL_REL_SAME_STORY;
+	if (rel == DOPPEL_REL_NONE)
+		return;
+	double j, cont;
+	doppel__compare(s->sigs + (size_t)c->order[q->self] * s->p.k, a->shingles,
+	                s->sigs + (size_t)c->order[other] * s->p.k, b->shingles, s->p.k, &j,
+	                &cont);
+	if (push_edge(w, q->self, other, j, cont, rel)) {
+		w->rc = DOPPEL_E_NOMEM;
+		return;
+	}
+	edge_t *e = &w->edges[w->nedges - 1];
+	e->aligned = (float)ev.aligned;
+	e->anchors = (float)ev.anchors;
+	e->names = (float)ev.names;
+	e->topic = (float)ev.topic;
+}
+
+static void relate_one(void *ctx, size_t pos, unsigned worker)
+{
+	struct relate_ctx *c = ctx;
+	struct relate_query q = {c, &c->s->workers[worker], (uint32_t)pos};
+	unsigned mb = c->s->p.max_bucket;
+	if (c->in_k[pos])
+		doppel__lsh_query(c->lk, c->kkeys + pos * c->kb, mb, on_related, &q);
+	if (c->in_a[pos])
+		doppel__lsh_query(c->la, c->akeys + pos * c->ab, mb, on_related, &q);
+}
+
+struct prep_ctx {
+	doppel_scan *s;
+	const uint32_t *order;
+	const doppel__rarity *r;
+	doppel__prepared *prep;
+	int rc;
+};
+
+static void prepare_one(void *ctx, size_t pos, unsigned worker)
+{
+	(void)worker;
+	struct prep_ctx *c = ctx;
+	if (doppel__prepare(&c->s->arts[c->order[pos]].feat, c->r, &c->prep[pos]))
+		c->rc = DOPPEL_E_NOMEM; /* any worker's write says the same */
+}
+
+/* Band layout for a view of K2 slots at a target Jaccard. */
+static doppel__lsh *view_lsh(const doppel_scan *s, double threshold, unsigned *bands)
+{
+	doppel_params vp = s->p;
+	vp.k = K2;
+	vp.threshold = threshold;
+	unsigned b, r;
+	if (doppel_params_bands(&vp, &b, &r))
+		return NULL;
+	*bands = b;
+	return doppel__lsh_new(K2, b, r);
+}
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const doppel_pair *a = pa, *b = pb;
+	if (a->relation != b->relation)
+		return a->relation < b->relation ? -1 : 1;
+	int c = strcmp(a->a, b->a);
+	return c ? c : strcmp(a->b, b->b);
+}
+
+/* Fills s->pairs from the edges of both stages. */
+static int make_pairs(doppel_scan *s, const uint32_t *order, const edge_t *e, size_t ne)
+{
+	s->pairs = calloc(ne + 1, sizeof(*s->pairs));
+	if (!s->pairs)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < ne; i++) {
+		if (!(s->p.relations & (1u << e[i].relation)))
+			continue;
+		const struct art *a = &s->arts[order[e[i].a]], *b = &s->arts[order[e[i].b]];
+		doppel_pair *p = &s->pairs[s->npairs++];
+		*p = (doppel_pair){.a = a->id, .b = b->id, .relation = e[i].relation,
+		                   .basis = e[i].basis, .jaccard = e[i].jaccard,
+		                   .containment = e[i].containment, .aligned = e[i].aligned,
+		                   .anchors = e[i].anchors, .names = e[i].names,
+		                   .topic = e[i].topic};
+		if (e[i].basis != DOPPEL_BASIS_NONE && !e[i].a_source) {
+			p->a = b->id;
+			p->b = a->id;
+		}
+	}
+	qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
+	return DOPPEL_OK;
+}
+
+/* Direction of every derivation edge. */
+static void set_bases(doppel_scan *s, const uint32_t *order, edge_t *e, size_t ne)
+{
+	for (size_t i = 0; i < ne; i++) {
+		if (e[i].relation == DOPPEL_REL_SAME_EVENT || e[i].relation == DOPPEL_REL_SAME_STORY)
+			continue;
+		const struct art *a = &s->arts[order[e[i].a]], *b = &s->arts[order[e[i].b]];
+		e[i].basis = doppel__derivation_basis(e[i].relation, a->date, b->date,
+		                                      a->feat.boilerplate, b->feat.boilerplate,
+		                                      a->words, b->words, &e[i].a_source);
+	}
+}
+
+/*
+ * Rewrites, same-event and same-story relations (when asked for), then
+ * pairs and stories. e1 are the duplicate and copy edges found so far.
+ */
+static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t n1)
+{
+	const size_t n = s->n;
+	int rc = DOPPEL_OK;
+	doppel__rarity rar = {0};
+	doppel__prepared *prep = NULL;
+	doppel__lsh *lk = NULL, *la = NULL;
+	uint64_t *kkeys = NULL, *akeys = NULL, *e1keys = NULL;
+	bool *in_k = NULL, *in_a = NULL;
+	edge_t *all = NULL;
+	doppel__node *nodes = NULL;
+	size_t nall = n1;
+
+	if (!s->deep) {
+		set_bases(s, order, e1, n1);
+		return make_pairs(s, order, e1, n1);
+	}
+	for (size_t p = 0; p < n; p++)
+		if ((rc = doppel__rarity_add(&rar, &s->arts[order[p]].feat)))
+			goto out;
+	prep = calloc(n + 1, sizeof(*prep));
+	in_k = calloc(n + 1, sizeof(*in_k));
+	in_a = calloc(n + 1, sizeof(*in_a));
+	e1keys = doppel__alloc_array(n1 + 1, sizeof(*e1keys));
+	if (!prep || !in_k || !in_a || !e1keys)
+		goto nomem;
+	struct prep_ctx pc = {s, order, &rar, prep, DOPPEL_OK};
+	doppel__parallel_for(s->threads, n, prepare_one, &pc);
+	if (pc.rc)
+		goto nomem;
+	for (size_t i = 0; i < n1; i++)
+		e1keys[i] = (uint64_t)e1[i].a << 32 | e1[i].b;
+	qsort(e1keys, n1, sizeof(*e1keys), cmp_u64);
+
+	unsigned kb = 0, ab = 0;
+	lk = view_lsh(s, KEYS_THRESHOLD, &kb);
+	la = view_lsh(s, ANCHORS_THRESHOLD, &ab);
+	kkeys = doppel__alloc_array(n + 1, kb * sizeof(*kkeys));
+	akeys = doppel__alloc_array(n + 1, ab * sizeof(*akeys));
+	if (!lk || !la || !kkeys || !akeys)
+		goto nomem;
+	for (size_t p = 0; p < n; p++) {
+		const struct art *a = &s->arts[order[p]];
+		if (!a->fingerprint)
+			continue;
+		in_k[p] = a->nkeys > 0;
+		in_a[p] = a->nanchors > 0;
+		if (in_k[p]) {
+			doppel__lsh_keys(lk, s->ksigs + (size_t)order[p] * K2, kkeys + p * kb);
+			if (doppel__lsh_insert(lk, (uint32_t)p, kkeys + p * kb))
+				goto nomem;
+		}
+		if (in_a[p]) {
+			doppel__lsh_keys(la, s->asigs + (size_t)order[p] * K2, akeys + p * ab);
+			if (doppel__lsh_insert(la, (uint32_t)p, akeys + p * ab))
+				goto nomem;
+		}
+	}
+	for (unsigned t = 0; t < s->threads; t++) {
+		struct worker *w = &s->workers[t];
+		free(w->stamp);
+		w->stamp = calloc(n + 1, sizeof(*w->stamp));
+		w->nedges = 0;
+		w->candidates = 0;
+		if (!w->stamp)
+			goto nomem;
+	}
+	struct relate_ctx rc_ = {s, order, prep, kkeys, akeys, in_k, in_a, lk, la, kb, ab,
+	                         e1keys, n1};
+	doppel__parallel_for(s->threads, n, relate_one, &rc_);
+	for (unsigned t = 0; t < s->threads; t++) {
+		if (s->workers[t].rc)
+			goto nomem;
+		nall += s->workers[t].nedges;
+		s->stats.candidates += s->workers[t].candidates;
+	}
+	all = doppel__alloc_array(nall + 1, sizeof(*all));
+	if (!all)
+		goto nomem;
+	if (n1)
+		memcpy(all, e1, n1 * sizeof(*all));
+	nall = n1;
+	for (unsigned t = 0; t < s->threads; t++) {
+		struct worker *w = &s->workers[t];
+		if (w->nedges)
+			memcpy(all + nall, w->edges, w->nedges * sizeof(*all));
+		nall += w->nedges;
+		free(w->stamp);
+		w->stamp = NULL;
+	}
+	qsort(all, nall, sizeof(*all), edge_cmp);
+	s->stats.edges = nall;
+	set_bases(s, order, all, nall);
+	if ((rc = make_pairs(s, order, all, nall)))
+		goto out;
+
+	nodes = calloc(n + 1, sizeof(*nodes));
+	if (!nodes)
+		goto nomem;
+	for (size_t p = 0; p < n; p++) {
+		const struct art *a = &s->arts[order[p]];
+		nodes[p] = (doppel__node){a->id, a->title, a->date, a->words, a->feat.anchor,
+		                          a->feat.nanchor};
+	}
+	rc = doppel__build_stories(nodes, n, all, nall, &s->p, &rar, &s->stories);
+	goto out;
+nomem:
+	rc = DOPPEL_E_NOMEM;
+out:
+	if (prep)
+		for (size_t p = 0; p < n; p++)
+			doppel__prepared_free(&prep[p]);
+	free(prep);
+	doppel__rarity_free(&rar);
+	doppel__lsh_free(lk);
+	doppel__lsh_free(la);
+	free(kkeys);
+	free(akeys);
+	free(e1keys);
+	free(in_k);
+	free(in_a);
+	free(all);
+	free(nodes);
+	return rc;
+}
+
 int doppel_scan_finish(doppel_scan *s)
 {
 	if (s->finished) {
@@ -574,7 +994,7 @@ int doppel_scan_finish(doppel_scan *s)
 	uint64_t *keys = NULL;
 	struct by_id *byid = NULL;
 	struct by_fp *byfp = NULL;
-	struct edge *edges = NULL, *adj = NULL;
+	edge_t *edges = NULL, *adj = NULL;
 	struct group_build *gb = NULL, *gtmp = NULL;
 	doppel__lsh *lsh = NULL;
 	doppel__uf uf = {0};
@@ -776,7 +1196,7 @@ int doppel_scan_finish(doppel_scan *s)
 			m->words = a->words;
 			if (i == 0)
 				continue;
-			const struct edge *best = NULL;
+			const edge_t *best = NULL;
 			uint32_t best_other = 0;
 			for (uint32_t e = adj_start[p]; e < adj_start[p + 1]; e++) {
 				uint32_t other = adj[e].a == p ? adj[e].b : adj[e].a;
@@ -796,6 +1216,8 @@ int doppel_scan_finish(doppel_scan *s)
 		at += cnt;
 	}
 	s->ngroups = ngroups;
+	if ((rc = relate_all(s, order, edges, nedges)))
+		doppel__errf(s->err, "%s while relating %zu articles", doppel_strerror(rc), n);
 	goto out;
 
 nomem:
@@ -829,5 +1251,31 @@ int doppel_scan_group(const doppel_scan *s, size_t i, doppel_group *out)
 	if (!s || i >= s->ngroups)
 		return DOPPEL_E_ARG;
 	*out = s->groups[i];
+	return DOPPEL_OK;
+}
+
+size_t doppel_scan_pair_count(const doppel_scan *s)
+{
+	return s ? s->npairs : 0;
+}
+
+int doppel_scan_pair(const doppel_scan *s, size_t i, doppel_pair *out)
+{
+	if (!s || i >= s->npairs)
+		return DOPPEL_E_ARG;
+	*out = s->pairs[i];
+	return DOPPEL_OK;
+}
+
+size_t doppel_scan_story_count(const doppel_scan *s)
+{
+	return s ? s->stories.nstory : 0;
+}
+
+int doppel_scan_story(const doppel_scan *s, size_t i, doppel_story *out)
+{
+	if (!s || i >= s->stories.nstory)
+		return DOPPEL_E_ARG;
+	*out = s->stories.story[i];
 	return DOPPEL_OK;
 }
