@@ -495,6 +495,51 @@ DOPPEL_API void doppel_scan_stats(const doppel_scan *s, doppel_stats *out);
 /* Detail of the last error; never NULL. */
 DOPPEL_API const char *doppel_scan_errmsg(const doppel_scan *s);
 
+/* --------------------------------------------------------------- explain */
+
+/* Two sentences that align, as written. */
+typedef struct doppel_aligned {
+	const char *a, *b;
+	double score; /* weighted cosine of their words */
+} doppel_aligned;
+
+/* A name, number, quote or date, as written in the article. */
+typedef struct doppel_fact {
+	const char *kind; /* "name", "number", "quote", "date" */
+	const char *text;
+} doppel_fact;
+
+/* Why two articles are related (or not). */
+typedef struct doppel_explanation {
+	doppel_pair pair;                /* relation and figures; a and b are the
+	                                    ids given, in the order given, and
+	                                    pair.basis tells the direction:
+	                                    a_source says which is the source */
+	int a_source;                    /* 1: a is the source, 0: b is, -1:
+	                                    not known or not a derivation */
+	size_t naligned;
+	const doppel_aligned *aligned;   /* in the order of the text */
+	size_t nonly_a, nonly_b;
+	const char *const *only_a;       /* sentences of a aligned with none of b */
+	const char *const *only_b;
+	size_t nshared, nfacts_a, nfacts_b;
+	const doppel_fact *shared;       /* facts both carry, as written in a */
+	const doppel_fact *facts_a;      /* facts only a carries */
+	const doppel_fact *facts_b;      /* facts only b carries */
+} doppel_explanation;
+
+/*
+ * Compares two articles and explains the result. Word weights come from
+ * the two articles alone (with the built-in prior), so figures may differ
+ * slightly from a scan's, whose weights come from the whole corpus.
+ * On success *out is the caller's; release with doppel_explanation_free().
+ * Errors (no WordNet data, no memory) leave a message in errmsg.
+ */
+DOPPEL_API int doppel_explain(const doppel_params *p, const doppel_article *a,
+                              const doppel_article *b, doppel_explanation **out,
+                              char *errmsg, size_t errlen);
+DOPPEL_API void doppel_explanation_free(doppel_explanation *e);
+
 /* ----------------------------------------------------------------- index */
 
 typedef struct doppel_index doppel_index;

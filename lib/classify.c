@@ -15,6 +15,32 @@ doppel_relation doppel__classify(const doppel_params *p, double jaccard,
 	return DOPPEL_REL_NONE;
 }
 
+doppel_relation doppel__classify_evidence(const doppel_params *p, const doppel__evidence *ev,
+                                          size_t nsent_a, size_t nsent_b, uint32_t apart)
+{
+	const unsigned want = p->relations;
+	size_t shorter = nsent_a < nsent_b ? nsent_a : nsent_b;
+	/* One aligned sentence is a coincidence; two make a pattern. */
+	size_t need = shorter < 2 ? shorter : 2;
+	if ((want & DOPPEL_FIND_REWRITE) && need > 0 && ev->naligned >= need &&
+	    ev->aligned >= p->rewrite_aligned)
+		return DOPPEL_REL_REWRITE;
+	if ((want & DOPPEL_FIND_SAME_EVENT) && ev->anchors >= p->event_anchors &&
+	    apart <= p->event_days)
+		return DOPPEL_REL_SAME_EVENT;
+	if ((want & DOPPEL_FIND_SAME_STORY) && ev->names >= p->story_names &&
+	    ev->topic >= p->story_topic)
+		return DOPPEL_REL_SAME_STORY;
+	return DOPPEL_REL_NONE;
+}
+
+uint32_t doppel__days_apart(int32_t a, int32_t b)
+{
+	if (a == DOPPEL_NO_DATE || b == DOPPEL_NO_DATE)
+		return 0;
+	return a > b ? (uint32_t)(a - b) : (uint32_t)(b - a);
+}
+
 doppel_direction doppel__direction(int32_t da, int32_t db)
 {
 	if (da == DOPPEL_NO_DATE || db == DOPPEL_NO_DATE || da == db)

@@ -378,6 +378,14 @@ typedef struct doppel__features {
 	uint64_t *anchor;      /* sorted, unique */
 	size_t nanchor, anchorcap;
 	unsigned boilerplate;  /* DOPPEL__BOILER_* kinds the text carried */
+	/* Where each anchor was first seen, when want_spans is set (explain):
+	 * in the order found, not sorted. */
+	bool want_spans;
+	struct doppel__span {
+		uint64_t anchor;
+		uint32_t start, len;
+	} *span;
+	size_t nspan, spancap;
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);
@@ -472,6 +480,16 @@ typedef struct doppel__evidence {
 int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
                              double min_sentence, doppel__evidence *ev,
                              doppel__pairing *pairs);
+
+/* The relation that sentence and anchor evidence gives (rewrite,
+ * same-event, same-story or none), for articles of nsent_a and nsent_b
+ * sentences, apart days apart (0 when a date is unknown); only relations
+ * in p->relations are given. (classify.c) */
+doppel_relation doppel__classify_evidence(const doppel_params *p, const doppel__evidence *ev,
+                                          size_t nsent_a, size_t nsent_b, uint32_t apart);
+
+/* Days between two dates; 0 when either is unknown. (classify.c) */
+uint32_t doppel__days_apart(int32_t a, int32_t b);
 
 /* ------------------------------------------------------------ story.c */
 

@@ -699,13 +699,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static uint32_t days_apart(int32_t a, int32_t b)
-{
-	if (a == DOPPEL_NO_DATE || b == DOPPEL_NO_DATE)
-		return 0;
-	return a > b ? (uint32_t)(a - b) : (uint32_t)(b - a);
-}
-
 /* Verifies one candidate pair beyond duplicate and copy. */
 static void on_related(void *ctx, uint32_t other)
 {
@@ -721,7 +714,7 @@ static void on_related(void *ctx, uint32_t other)
 		return;
 	const struct art *a = &s->arts[c->order[q->self]];
 	const struct art *b = &s->arts[c->order[other]];
-	uint32_t apart = days_apart(a->date, b->date);
+	uint32_t apart = doppel__days_apart(a->date, b->date);
 	if (s->p.window_days && apart > s->p.window_days)
 		return;
 	w->candidates++;
@@ -731,19 +724,8 @@ static void on_related(void *ctx, uint32_t other)
 		w->rc = DOPPEL_E_NOMEM;
 		return;
 	}
-	const unsigned want = s->p.relations;
-	size_t shorter = a->feat.nsent < b->feat.nsent ? a->feat.nsent : b->feat.nsent;
-	size_t need = shorter < 2 ? shorter : 2;
-	doppel_relation rel = DOPPEL_REL_NONE;
-	if ((want & DOPPEL_FIND_REWRITE) && ev.aligned >= s->p.rewrite_aligned &&
-	    ev.naligned >= need && need > 0)
-		rel = DOPPEL_REL_REWRITE;
-	else if ((want & DOPPEL_FIND_SAME_EVENT) && ev.anchors >= s->p.event_anchors &&
-	         apart <= s->p.event_days)
-		rel = DOPPEL_REL_SAME_EVENT;
-	else if ((want & DOPPEL_FIND_SAME_STORY) && ev.names >= s->p.story_names &&
-	         ev.topic >= s->p.story_topic)
-		rel = DOPPEL_REL_SAME_STORY;
+	doppel_relation rel = doppel__classify_evidence(&s->p, &ev, a->feat.nsent,
+	                                                b->feat.nsent, apart);
 	if (rel == DOPPEL_REL_NONE)
 		return;
 	double j, cont;

@@ -121,6 +121,8 @@ struct doppel__segmenter {
 	size_t foldcap;
 	uint32_t *quote; /* stems of the open quote */
 	size_t nquote, quotecap;
+	uint32_t *qspan; /* start and end byte of each of those words */
+	size_t qspancap;
 };
 
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
@@ -149,6 +151,7 @@ void doppel__segmenter_free(doppel__segmenter *sg)
 	free(sg->cache);
 	free(sg->fold);
 	free(sg->quote);
+	free(sg->qspan);
 	free(sg);
 }
 
@@ -159,6 +162,7 @@ void doppel__features_free(doppel__features *f)
 	free(f->sent);
 	free(f->tok);
 	free(f->anchor);
+	free(f->span);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -215,12 +219,21 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n)
 
 /* ------------------------------------------------------------- building */
 
-static int add_anchor(doppel__features *f, unsigned kind, uint64_t h)
+/* Adds an anchor found at bytes [start, end) of the text. */
+static int add_anchor(doppel__features *f, unsigned kind, uint64_t h, size_t start,
+                      size_t end)
 {
 	if (doppel__grow((void **)&f->anchor, &f->anchorcap, f->nanchor + 1,
 	                 sizeof(*f->anchor)))
 		return DOPPEL_E_NOMEM;
-	f->anchor[f->nanchor++] = ((uint64_t)kind << 61) | (h & ((UINT64_C(1) << 61) - 1));
+	uint64_t a = ((uint64_t)kind << 61) | (h & ((UINT64_C(1) << 61) - 1));
+	f->anchor[f->nanchor++] = a;
+	if (f->want_spans) {
+		if (doppel__grow((void **)&f->span, &f->spancap, f->nspan + 1, sizeof(*f->span)))
+			return DOPPEL_E_NOMEM;
+		f->span[f->nspan++] = (struct doppel__span){a, (uint32_t)start,
+		                                           (uint32_t)(end - start)};
+	}
 	return DOPPEL_OK;
 }
 
@@ -251,7 +264,8 @@ static int close_quote(doppel__segmenter *sg)
 	int rc = DOPPEL_OK;
 	for (size_t i = 0; i + 4 <= sg->nquote && rc == DOPPEL_OK; i++)
 		rc = add_anchor(sg->f, DOPPEL__ANCHOR_QUOTE,
-		                doppel__hash(sg->quote + i, 4 * sizeof(*sg->quote), sg->seed));
+		                doppel__hash(sg->quote + i, 4 * sizeof(*sg->quote), sg->seed),
+		                sg->qspan[2 * i], sg->qspan[2 * (i + 3) + 1]);
 	sg->nquote = 0;
 	return rc;
 }
@@ -331,6 +345,7 @@ struct line_state {
 	bool sentence_start;
 	bool in_quote;
 	unsigned month; /* the previous word was this month */
+	uint32_t month_start;
 	bool prev_abbrev; /* the previous word cannot end a sentence */
 };
 
@@ -344,20 +359,23 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 		return rc;
 	const char *fw = sg->fold;
 	doppel__features *f = sg->f;
+	const size_t start = (size_t)(w - sg->text), end = start + n;
 	ls->prev_abbrev =
 		(n == 1 && upper) ||
 		in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), fw, m);
 	unsigned month = month_of(fw, m);
 	if (digit) {
 		if (ls->month && m <= 2) {
-			char *end;
-			unsigned long day = strtoul(fw, &end, 10);
-			if (end == fw + m && day >= 1 && day <= 31 &&
-			    (rc = add_anchor(f, DOPPEL__ANCHOR_DATE, ls->month * 32 + day)))
+			char *stop;
+			unsigned long day = strtoul(fw, &stop, 10);
+			if (stop == fw + m && day >= 1 && day <= 31 &&
+			    (rc = add_anchor(f, DOPPEL__ANCHOR_DATE, ls->month * 32 + day,
+			                     ls->month_start, end)))
 				return rc;
 		}
 		if ((m >= 2 || memchr(fw, '.', m)) &&
-		    (rc = add_anchor(f, DOPPEL__ANCHOR_NUMBER, doppel__hash(fw, m, sg->seed))))
+		    (rc = add_anchor(f, DOPPEL__ANCHOR_NUMBER, doppel__hash(fw, m, sg->seed),
+		                     start, end)))
 			return rc;
 	}
 	const struct word *wd = lookup(sg, fw, m);
@@ -367,10 +385,12 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 	 * only a word that no dictionary knows does. */
 	if (upper && !digit && !month && !is_weekday(fw, m) && !(wd->flags & WORD_STOP) &&
 	    (!ls->sentence_start || (sg->wn && !(wd->flags & WORD_DICT)))) {
-		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed))))
+		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed), start,
+		                     end)))
 			return rc;
 	}
 	ls->month = month;
+	ls->month_start = (uint32_t)start;
 	ls->sentence_start = false;
 	if (wd->flags & WORD_STOP)
 		return DOPPEL_OK;
@@ -378,6 +398,11 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 		if (doppel__grow((void **)&sg->quote, &sg->quotecap, sg->nquote + 1,
 		                 sizeof(*sg->quote)))
 			return DOPPEL_E_NOMEM;
+		if (doppel__grow((void **)&sg->qspan, &sg->qspancap, 2 * sg->nquote + 2,
+		                 sizeof(*sg->qspan)))
+			return DOPPEL_E_NOMEM;
+		sg->qspan[2 * sg->nquote] = (uint32_t)start;
+		sg->qspan[2 * sg->nquote + 1] = (uint32_t)end;
 		sg->quote[sg->nquote++] = wd->stem;
 	}
 	return add_token(f, wd);
@@ -393,7 +418,7 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low,
 	doppel__segmenter *sg = ctx;
 	doppel__features *f = sg->f;
 	const uint32_t base = (uint32_t)(line - sg->text);
-	struct line_state ls = {(uint32_t)f->ntok, base, true, false, 0, false};
+	struct line_state ls = {(uint32_t)f->ntok, base, true, false, 0, 0, false};
 	size_t wstart = 0, i = 0;
 	bool in_word = false, upper = false, digit = false;
 	int rc = DOPPEL_OK;
@@ -499,7 +524,7 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
                     uint64_t source_key, const doppel__linecount *lc,
                     unsigned boilerplate_min, doppel__features *f)
 {
-	f->nsent = f->ntok = f->nanchor = 0;
+	f->nsent = f->ntok = f->nanchor = f->nspan = 0;
 	f->boilerplate = 0;
 	if (len >= UINT32_MAX)
 		return DOPPEL_E_TOOBIG;
