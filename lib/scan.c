@@ -830,6 +830,119 @@ static void set_bases(doppel_scan *s, const uint32_t *order, edge_t *e, size_t n
 	}
 }
 
+static bool is_derivation(doppel_relation r)
+{
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
+}
+
+/* Strength of a derivation edge, to compare two of them. */
+static double strength(const edge_t *e)
+{
+	return e->containment + e->aligned;
+}
+
+/*
+ * Two rewrites of one source resemble each other too, but neither derives
+ * from the other: a derivation between x and y is relabelled same-event
+ * when some z is, by a known direction, the source of both, and both match
+ * z at least as strongly as they match each other.
+ */
+static int siblings(edge_t *e, size_t ne, size_t n)
+{
+	/* For each article, the derivation edges where it is the derived side
+	 * with a known source. */
+	uint32_t *start = calloc(n + 2, sizeof(*start));
+	uint32_t *list = doppel__alloc_array(ne + 1, sizeof(*list));
+	if (!start || !list) {
+		free(start);
+		free(list);
+		return DOPPEL_E_NOMEM;
+	}
+	for (size_t i = 0; i < ne; i++)
+		if (is_derivation(e[i].relation) && e[i].basis != DOPPEL_BASIS_NONE)
+			start[(e[i].a_source ? e[i].b : e[i].a) + 1]++;
+	for (size_t v = 0; v < n; v++)
+		start[v + 1] += start[v];
+	uint32_t *fill = doppel__alloc_array(n + 1, sizeof(*fill));
+	if (!fill) {
+		free(start);
+		free(list);
+		return DOPPEL_E_NOMEM;
+	}
+	memcpy(fill, start, n * sizeof(*fill));
+	for (size_t i = 0; i < ne; i++)
+		if (is_derivation(e[i].relation) && e[i].basis != DOPPEL_BASIS_NONE)
+			list[fill[e[i].a_source ? e[i].b : e[i].a]++] = (uint32_t)i;
+	free(fill);
+	for (size_t i = 0; i < ne; i++) {
+		if (!is_derivation(e[i].relation))
+			continue;
+		bool sibling = false;
+		for (uint32_t p = start[e[i].a]; p < start[e[i].a + 1] && !sibling; p++) {
+			const edge_t *ea = &e[list[p]];
+			uint32_t za = ea->a_source ? ea->a : ea->b;
+			for (uint32_t q = start[e[i].b]; q < start[e[i].b + 1] && !sibling; q++) {
+				const edge_t *eb = &e[list[q]];
+				uint32_t zb = eb->a_source ? eb->a : eb->b;
+				sibling = za == zb && strength(ea) >= strength(&e[i]) &&
+				          strength(eb) >= strength(&e[i]);
+			}
+		}
+		if (sibling) {
+			e[i].relation = DOPPEL_REL_SAME_EVENT;
+			e[i].basis = DOPPEL_BASIS_NONE;
+		}
+	}
+	free(start);
+	free(list);
+	return DOPPEL_OK;
+}
+
+/*
+ * An article without a date (spun copies often drop it) was compared as
+ * if it were close in time to everything. Now that derivations are known,
+ * it takes the earliest date of the articles it derives from or that
+ * derive from it, and same-event relations are checked again with that
+ * date: too far apart, they become same-story (when the names say so) or
+ * nothing.
+ */
+static int recheck_undated(doppel_scan *s, const uint32_t *order, edge_t *e, size_t *ne)
+{
+	const size_t n = s->n;
+	int32_t *when = doppel__alloc_array(n + 1, sizeof(*when));
+	if (!when)
+		return DOPPEL_E_NOMEM;
+	for (size_t p = 0; p < n; p++)
+		when[p] = s->arts[order[p]].date;
+	for (size_t i = 0; i < *ne; i++) {
+		if (e[i].relation > DOPPEL_REL_REWRITE)
+			continue;
+		int32_t da = s->arts[order[e[i].a]].date, db = s->arts[order[e[i].b]].date;
+		if (da == DOPPEL_NO_DATE && db != DOPPEL_NO_DATE &&
+		    (when[e[i].a] == DOPPEL_NO_DATE || db < when[e[i].a]))
+			when[e[i].a] = db;
+		if (db == DOPPEL_NO_DATE && da != DOPPEL_NO_DATE &&
+		    (when[e[i].b] == DOPPEL_NO_DATE || da < when[e[i].b]))
+			when[e[i].b] = da;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < *ne; i++) {
+		edge_t x = e[i];
+		if (x.relation == DOPPEL_REL_SAME_EVENT &&
+		    doppel__days_apart(when[x.a], when[x.b]) > s->p.event_days) {
+			bool story = (s->p.relations & DOPPEL_FIND_SAME_STORY) &&
+			             x.names >= s->p.story_names && x.topic >= s->p.story_topic;
+			if (!story)
+				continue;
+			x.relation = DOPPEL_REL_SAME_STORY;
+		}
+		e[w++] = x;
+	}
+	*ne = w;
+	free(when);
+	return DOPPEL_OK;
+}
+
 /*
  * Rewrites, same-event and same-story relations (when asked for), then
  * pairs and stories. e1 are the duplicate and copy edges found so far.
@@ -925,8 +1038,12 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		w->stamp = NULL;
 	}
 	qsort(all, nall, sizeof(*all), edge_cmp);
+	if ((rc = recheck_undated(s, order, all, &nall)))
+		goto out;
 	s->stats.edges = nall;
 	set_bases(s, order, all, nall);
+	if ((rc = siblings(all, nall, n)))
+		goto out;
 	if ((rc = make_pairs(s, order, all, nall)))
 		goto out;
 
