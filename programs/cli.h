@@ -40,6 +40,8 @@ struct cli {
 
 /* cli_scan.c */
 int cli_scan(struct cli *c);
+int cli_stories(struct cli *c);
+int cli_explain(struct cli *c);
 
 /* cli_index.c */
 int cli_add(struct cli *c);
@@ -69,9 +71,18 @@ void progress_start(struct progress *p, const struct cli *c);
 void progress_update(struct progress *p, uint64_t articles, uint64_t bytes,
                      const char *phase);
 void progress_end(struct progress *p);
+/* Seconds since progress_start(). */
+double progress_elapsed(const struct progress *p);
 
 /* Writes one group of a scan, as text or JSON Lines. */
 void print_group(const struct cli *c, size_t index, const doppel_group *g);
+/* Writes the relations of a finished scan other than those its groups
+ * show (text), or all of them (JSON). */
+void print_pairs(const struct cli *c, const doppel_scan *s);
+/* Writes one story. */
+void print_story(const struct cli *c, size_t index, const doppel_story *st);
+/* Writes an explanation. */
+void print_explanation(const struct cli *c, const doppel_explanation *e);
 /* Writes the result of one article of add/query. */
 void print_result(const struct cli *c, const doppel_result *r,
                   const doppel_article *a);

@@ -66,7 +66,6 @@ static int run(struct cli *c, bool adding)
 	doppel_batch *b = doppel_batch_new();
 	struct progress pg;
 	progress_start(&pg, c);
-	double t0 = pg.start;
 	if (!r || !b) {
 		rc = EXIT_FATAL;
 		goto out;
@@ -107,7 +106,7 @@ static int run(struct cli *c, bool adding)
 	progress_end(&pg);
 	doppel_stats st;
 	doppel_index_stats(x, &st);
-	print_stats(c, &st, doppel_reader_bytes(r) ? pg.last - t0 : 0.0);
+	print_stats(c, &st, progress_elapsed(&pg));
 	if (c->verbose)
 		fprintf(stderr, "doppel: the index holds %llu articles\n",
 		        (unsigned long long)doppel_index_count(x));

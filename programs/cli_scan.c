@@ -1,5 +1,6 @@
 /*
- * cli_scan.c — `doppel scan`: group the duplicates and copies of a corpus.
+ * cli_scan.c — `doppel scan`, `doppel stories` and `doppel explain`: the
+ * commands that work on articles given on the command line, not an index.
  *
  * When every input is a file or directory (not stdin) and repeated-line
  * boilerplate is on, the inputs are read twice: a first cheap pass counts
@@ -81,10 +82,13 @@ static int take_batch(struct cli *c, doppel_scan *s, doppel_batch *b)
 	return EXIT_OK;
 }
 
-int cli_scan(struct cli *c)
+/* Reads, sketches and finishes a scan of c->paths. On success *out is the
+ * finished scan (the caller frees it); on failure an exit code. */
+static int run_scan(struct cli *c, doppel_scan **out)
 {
+	*out = NULL;
 	if (c->npaths == 0) {
-		cli_error("scan: no input (give files, directories or - for stdin)");
+		cli_error("%s: no input (give files, directories or - for stdin)", c->cmd);
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
@@ -93,14 +97,12 @@ int cli_scan(struct cli *c)
 	doppel_scan *s = doppel_scan_new(&c->params);
 	struct progress pg;
 	progress_start(&pg, c);
-	double t0 = pg.start;
 	if (!b || !s) {
 		cli_error("out of memory");
 		rc = EXIT_FATAL;
 		goto out;
 	}
-	if (c->params.boilerplate_min && !reads_stdin(c) &&
-	    (rc = learn_pass(c, s, b, &pg)))
+	if (c->params.boilerplate_min && !reads_stdin(c) && (rc = learn_pass(c, s, b, &pg)))
 		goto out;
 	if (!(r = cli_reader(c))) {
 		rc = EXIT_FATAL;
@@ -131,27 +133,116 @@ int cli_scan(struct cli *c)
 	}
 	if (doppel_batch_count(b) && (rc = take_batch(c, s, b)))
 		goto out;
-	progress_update(&pg, n, doppel_reader_bytes(r), "grouping:");
+	progress_update(&pg, n, doppel_reader_bytes(r), "relating:");
 	if (doppel_scan_finish(s) != DOPPEL_OK) {
 		cli_error("%s", doppel_scan_errmsg(s));
 		rc = EXIT_FATAL;
 		goto out;
 	}
+	doppel_stats st;
+	doppel_scan_stats(s, &st);
 	progress_end(&pg);
+	print_stats(c, &st, progress_elapsed(&pg));
+	*out = s;
+	s = NULL;
+out:
+	progress_end(&pg);
+	doppel_reader_free(r);
+	doppel_scan_free(s);
+	doppel_batch_free(b);
+	return rc;
+}
+
+int cli_scan(struct cli *c)
+{
+	doppel_scan *s;
+	int rc = run_scan(c, &s);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < doppel_scan_group_count(s); i++) {
 		doppel_group g;
 		if (doppel_scan_group(s, i, &g) == DOPPEL_OK)
 			print_group(c, i, &g);
 	}
-	doppel_stats st;
-	doppel_scan_stats(s, &st);
-	print_stats(c, &st, pg.last > t0 ? pg.last - t0 : 0.0);
-	if (c->rejected)
-		rc = EXIT_REJECTED;
-out:
-	progress_end(&pg);
-	doppel_reader_free(r);
+	print_pairs(c, s);
 	doppel_scan_free(s);
+	return c->rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+int cli_stories(struct cli *c)
+{
+	doppel_scan *s;
+	int rc = run_scan(c, &s);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < doppel_scan_story_count(s); i++) {
+		doppel_story st;
+		if (doppel_scan_story(s, i, &st) == DOPPEL_OK)
+			print_story(c, i, &st);
+	}
+	doppel_scan_free(s);
+	return c->rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+/* The first article of a path, copied into b. */
+static int first_article(struct cli *c, const char *path, doppel_batch *b)
+{
+	doppel_reader *r = doppel_reader_new(&c->read);
+	if (!r || doppel_reader_add_path(r, path) != DOPPEL_OK) {
+		cli_error("%s", r ? doppel_reader_errmsg(r) : "out of memory");
+		doppel_reader_free(r);
+		return EXIT_FATAL;
+	}
+	int rc = EXIT_OK;
+	for (;;) {
+		doppel_article a;
+		int st = doppel_reader_next(r, &a);
+		if (st == DOPPEL_END) {
+			cli_error("explain: %s holds no article", path);
+			rc = EXIT_FATAL;
+			break;
+		}
+		if (st < 0) {
+			cli_reader_error(c, r);
+			continue;
+		}
+		if (doppel_batch_push(b, &a) != DOPPEL_OK) {
+			cli_error("out of memory");
+			rc = EXIT_FATAL;
+		}
+		break;
+	}
+	doppel_reader_free(r);
+	return rc;
+}
+
+int cli_explain(struct cli *c)
+{
+	if (c->npaths != 2) {
+		cli_error("explain: give two articles (files, or JSON Lines whose first record "
+		          "is taken)");
+		return EXIT_USAGE;
+	}
+	doppel_batch *b = doppel_batch_new();
+	if (!b) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	int rc = first_article(c, c->paths[0], b);
+	if (rc == EXIT_OK)
+		rc = first_article(c, c->paths[1], b);
+	if (rc == EXIT_OK) {
+		doppel_explanation *e = NULL;
+		char err[512];
+		if (doppel_explain(&c->params, doppel_batch_article(b, 0),
+		                   doppel_batch_article(b, 1), &e, err, sizeof(err)) != DOPPEL_OK) {
+			cli_error("%s", err);
+			rc = EXIT_FATAL;
+		} else {
+			print_explanation(c, e);
+			doppel_explanation_free(e);
+		}
+	}
 	doppel_batch_free(b);
 	return rc;
 }

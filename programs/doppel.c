@@ -14,7 +14,12 @@ static const char usage_text[] =
 	"Find duplicates and copies among news articles.\n"
 	"\n"
 	"commands:\n"
-	"  scan PATH...            group the duplicates and copies of a corpus\n"
+	"  scan PATH...            groups of duplicates and copies, and every relation\n"
+	"                          (rewrite, same-event, same-story) of a corpus\n"
+	"  stories PATH...         the stories of a corpus: events in time order, each\n"
+	"                          with its origin, derived and independent reports\n"
+	"  explain A B             why two articles are related: aligned sentences,\n"
+	"                          shared facts, what each has that the other lacks\n"
 	"  add --db FILE PATH...   add articles to an index and report what they copy\n"
 	"  query --db FILE PATH... compare articles with an index without adding them\n"
 	"\n"
@@ -42,6 +47,17 @@ static const char options_text[] =
 	"                         (8; 0 turns it off)\n"
 	"  --max-bucket N         LSH bucket members compared (1000)\n"
 	"  --threads N            worker threads (default: all cores)\n"
+	"relations (scan, stories, explain):\n"
+	"  --relations LIST       comma-separated: duplicate,copy,rewrite,same-event,\n"
+	"                         same-story (default: all)\n"
+	"  --rewrite-aligned F    rewrite when this share of sentences align (0.5)\n"
+	"  --sentence-min F       sentences align at this word cosine (0.35)\n"
+	"  --event-anchors F      same event at this share of shared facts (0.3)\n"
+	"  --event-days N         reports of one event are this close in time (3)\n"
+	"  --story-names F        same story at this share of shared names (0.25)\n"
+	"  --story-topic F        and this content-word cosine (0.1)\n"
+	"  --window-days N        never relate articles further apart (400; 0: no limit)\n"
+	"  --wordnet-dir DIR      WordNet data (/usr/share/wordnet)\n"
 	"input:\n"
 	"  --repair-utf8          repair invalid UTF-8 instead of rejecting the record\n"
 	"  --stdin-text           stdin is one article, not JSON Lines\n"
@@ -67,7 +83,18 @@ static void print_help(const char *cmd)
 	}
 	if (strcmp(cmd, "scan") == 0)
 		printf("usage: doppel scan [OPTIONS] PATH...\n\n"
-		       "Groups the duplicates and copies of a corpus; nothing is stored.\n\n");
+		       "Groups the duplicates and copies of a corpus and lists its other\n"
+		       "relations (rewrites, same event, same story); nothing is stored.\n\n");
+	else if (strcmp(cmd, "stories") == 0)
+		printf("usage: doppel stories [OPTIONS] PATH...\n\n"
+		       "Prints each story of a corpus: its events in time order, each with its\n"
+		       "origin, the articles derived from it and how, and the independent\n"
+		       "reports.\n\n");
+	else if (strcmp(cmd, "explain") == 0)
+		printf("usage: doppel explain [OPTIONS] A B\n\n"
+		       "Shows why two articles (files, or the first record of JSON Lines) are\n"
+		       "related: aligned sentences side by side with their scores, shared names,\n"
+		       "numbers, quotes and dates, and what each has that the other lacks.\n\n");
 	else if (strcmp(cmd, "add") == 0)
 		printf("usage: doppel add --db FILE [OPTIONS] PATH...\n\n"
 		       "Adds articles to an index, creating it if needed, and reports for\n"
@@ -77,7 +104,7 @@ static void print_help(const char *cmd)
 		       "Reports, for each article, its duplicates and copies in the index,\n"
 		       "without adding it.\n\n");
 	fputs(options_text, stdout);
-	if (strcmp(cmd, "scan") != 0)
+	if (strcmp(cmd, "add") == 0 || strcmp(cmd, "query") == 0)
 		fputs(index_text, stdout);
 }
 
@@ -114,6 +141,30 @@ static bool parse_fraction(const char *s, double *out)
 	return true;
 }
 
+/* "rewrite,same-event" to DOPPEL_FIND_* bits. */
+static bool parse_relations(const char *s, unsigned *out)
+{
+	unsigned bits = 0;
+	while (s && *s) {
+		const char *comma = strchr(s, ',');
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+		char name[32];
+		if (n == 0 || n >= sizeof(name))
+			return false;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		doppel_relation r = doppel_relation_parse(name);
+		if (r == DOPPEL_REL_NONE)
+			return false;
+		bits |= 1u << r;
+		s = comma ? comma + 1 : NULL;
+	}
+	if (!bits)
+		return false;
+	*out = bits;
+	return true;
+}
+
 enum {
 	OPT_JSON = 256,
 	OPT_PROGRESS,
@@ -140,7 +191,16 @@ enum {
 	OPT_SKIP,
 	OPT_REPLACE,
 	OPT_FAIL,
-	OPT_HELP
+	OPT_HELP,
+	OPT_RELATIONS,
+	OPT_REWRITE_ALIGNED,
+	OPT_SENTENCE_MIN,
+	OPT_EVENT_ANCHORS,
+	OPT_EVENT_DAYS,
+	OPT_STORY_NAMES,
+	OPT_STORY_TOPIC,
+	OPT_WINDOW_DAYS,
+	OPT_WORDNET
 };
 
 static const struct option long_options[] = {
@@ -172,6 +232,15 @@ static const struct option long_options[] = {
 	{"replace", no_argument, NULL, OPT_REPLACE},
 	{"fail-existing", no_argument, NULL, OPT_FAIL},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"relations", required_argument, NULL, OPT_RELATIONS},
+	{"rewrite-aligned", required_argument, NULL, OPT_REWRITE_ALIGNED},
+	{"sentence-min", required_argument, NULL, OPT_SENTENCE_MIN},
+	{"event-anchors", required_argument, NULL, OPT_EVENT_ANCHORS},
+	{"event-days", required_argument, NULL, OPT_EVENT_DAYS},
+	{"story-names", required_argument, NULL, OPT_STORY_NAMES},
+	{"story-topic", required_argument, NULL, OPT_STORY_TOPIC},
+	{"window-days", required_argument, NULL, OPT_WINDOW_DAYS},
+	{"wordnet-dir", required_argument, NULL, OPT_WORDNET},
 	{NULL, 0, NULL, 0},
 };
 
@@ -302,6 +371,45 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_HELP:
 			print_help(c->cmd);
 			return -1;
+		case OPT_RELATIONS:
+			if (!parse_relations(optarg, &c->params.relations))
+				return bad_value(c->cmd, "relations", optarg,
+				                 "a comma-separated list of duplicate, copy, rewrite, "
+				                 "same-event, same-story");
+			break;
+		case OPT_REWRITE_ALIGNED:
+			if (!parse_fraction(optarg, &c->params.rewrite_aligned))
+				return bad_value(c->cmd, "rewrite-aligned", optarg, "a number in (0, 1]");
+			break;
+		case OPT_SENTENCE_MIN:
+			if (!parse_fraction(optarg, &c->params.sentence_min))
+				return bad_value(c->cmd, "sentence-min", optarg, "a number in (0, 1]");
+			break;
+		case OPT_EVENT_ANCHORS:
+			if (!parse_fraction(optarg, &c->params.event_anchors))
+				return bad_value(c->cmd, "event-anchors", optarg, "a number in (0, 1]");
+			break;
+		case OPT_STORY_NAMES:
+			if (!parse_fraction(optarg, &c->params.story_names))
+				return bad_value(c->cmd, "story-names", optarg, "a number in (0, 1]");
+			break;
+		case OPT_STORY_TOPIC:
+			if (!parse_fraction(optarg, &c->params.story_topic))
+				return bad_value(c->cmd, "story-topic", optarg, "a number in (0, 1]");
+			break;
+		case OPT_EVENT_DAYS:
+			if (!parse_uint(optarg, 36500, &u))
+				return bad_value(c->cmd, "event-days", optarg, "0 to 36500");
+			c->params.event_days = (unsigned)u;
+			break;
+		case OPT_WINDOW_DAYS:
+			if (!parse_uint(optarg, 36500, &u))
+				return bad_value(c->cmd, "window-days", optarg, "0 to 36500");
+			c->params.window_days = (unsigned)u;
+			break;
+		case OPT_WORDNET:
+			c->params.wordnet_dir = optarg;
+			break;
 		case ':':
 			cli_error("%s: option %s needs a value", c->cmd, argv[optind - 1]);
 			return EXIT_USAGE;
@@ -335,12 +443,17 @@ int main(int argc, char **argv)
 	int (*run)(struct cli *) = NULL;
 	if (strcmp(cmd, "scan") == 0)
 		run = cli_scan;
+	else if (strcmp(cmd, "stories") == 0)
+		run = cli_stories;
+	else if (strcmp(cmd, "explain") == 0)
+		run = cli_explain;
 	else if (strcmp(cmd, "add") == 0)
 		run = cli_add;
 	else if (strcmp(cmd, "query") == 0)
 		run = cli_query;
 	if (!run) {
-		cli_error("unknown command '%s' (commands: scan, add, query; see doppel --help)",
+		cli_error("unknown command '%s' (commands: scan, stories, explain, add, query; "
+		          "see doppel --help)",
 		          cmd);
 		return EXIT_USAGE;
 	}
@@ -353,7 +466,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	if (rc)
 		return rc;
-	if (run != cli_scan && !c.db) {
+	if ((run == cli_add || run == cli_query) && !c.db) {
 		cli_error("%s: --db FILE is required", cmd);
 		return EXIT_USAGE;
 	}
