@@ -67,7 +67,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay \
-        bench fuzz install uninstall format format-check clean help
+        bench eval fuzz install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -78,6 +78,7 @@ help:
 	@echo "                  under SANITIZE=address,undefined"
 	@echo "make check-tests  run the tests of this build flavour only"
 	@echo "make bench        build the benchmark corpora and print figures"
+	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
 	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
 	@echo "make format-check check clang-format on lib/ programs/ include/"
@@ -157,6 +158,10 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 
 bench: all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD)
+
+# Accuracy of the relations on the labelled set (and spun copies of it).
+eval: all $(BENCH_BIN)
+	@sh bench/eval.sh $(BUILD)
 
 # ---------------------------------------------------------------- install
 

@@ -1,0 +1,278 @@
+/*
+ * eval.c — accuracy of the relations on the labelled evaluation set.
+ *
+ * usage: eval DIR [EXTRA_DIR...]
+ *
+ * DIR holds story directories sNN/ with orig.txt and its variants (dup,
+ * cut, spun, para, cond: derived from orig; indep: the same event; follow:
+ * a later event of the story) and distractors dNN/orig.txt with a MIMICS
+ * file naming the story whose kind of event they share. EXTRA_DIR may hold
+ * more derived articles named sNN-KIND.txt (spun copies made by bench/spin,
+ * say), labelled as rewrites of sNN/orig.
+ *
+ * The truth for a pair follows from the names: orig with dup is a
+ * duplicate, with cut a copy, with spun, para, cond or sNN-KIND a rewrite,
+ * with indep the same event, with follow the same story; follow with any
+ * other article of its story the same story; indep with a derived one the
+ * same event. Two derived articles of one story are siblings: any of
+ * duplicate, copy, rewrite or same-event counts as right for them, and they
+ * are reported apart. Everything else is unrelated.
+ *
+ * The prediction for a pair is the relation the scan verified between them,
+ * else "same-event" when its stories put them in one event, else
+ * "same-story" when in one story, else none.
+ */
+#include "doppel.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NREL 6 /* none .. same-story */
+
+struct item {
+	char *id;      /* "s03/spun" or "extra/s03-spun50" */
+	char story[8]; /* "s03", or "d02" for a distractor */
+	char kind[24]; /* "orig", "dup", …; extra ones "extra" */
+	char mimics[8];
+	bool dated;
+	int event, story_no; /* predicted: indexes, -1 none */
+};
+
+static struct item *items;
+static size_t nitems;
+
+static int find_item(const char *id)
+{
+	for (size_t i = 0; i < nitems; i++)
+		if (strcmp(items[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool derived_kind(const char *k)
+{
+	return !strcmp(k, "dup") || !strcmp(k, "cut") || !strcmp(k, "spun") ||
+	       !strcmp(k, "para") || !strcmp(k, "cond") || !strcmp(k, "extra");
+}
+
+static doppel_relation orig_relation(const char *k)
+{
+	if (!strcmp(k, "dup"))
+		return DOPPEL_REL_DUPLICATE;
+	if (!strcmp(k, "cut"))
+		return DOPPEL_REL_COPY;
+	if (!strcmp(k, "indep"))
+		return DOPPEL_REL_SAME_EVENT;
+	if (!strcmp(k, "follow"))
+		return DOPPEL_REL_SAME_STORY;
+	return DOPPEL_REL_REWRITE;
+}
+
+/* The truth for a pair; *sibling set for two derived articles. */
+static doppel_relation truth(const struct item *a, const struct item *b, bool *sibling)
+{
+	*sibling = false;
+	if (a->story[0] != 's' || strcmp(a->story, b->story) != 0)
+		return DOPPEL_REL_NONE;
+	if (!strcmp(a->kind, "orig"))
+		return orig_relation(b->kind);
+	if (!strcmp(b->kind, "orig"))
+		return orig_relation(a->kind);
+	if (!strcmp(a->kind, "follow") || !strcmp(b->kind, "follow"))
+		return DOPPEL_REL_SAME_STORY;
+	if (derived_kind(a->kind) && derived_kind(b->kind))
+		*sibling = true;
+	return DOPPEL_REL_SAME_EVENT;
+}
+
+/* The direct relation found between items i and j, from the pair list. */
+struct found {
+	int i, j;     /* i is the source when basis is not NONE */
+	doppel_relation rel;
+	doppel_basis basis;
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: eval DIR [EXTRA_DIR...]\n");
+		return 2;
+	}
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_read_options ro;
+	doppel_read_options_init(&ro);
+	doppel_reader *r = doppel_reader_new(&ro);
+	doppel_batch *b = doppel_batch_new();
+	doppel_scan *s = doppel_scan_new(&p);
+	if (!r || !b || !s)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		doppel_reader_add_path(r, argv[i]);
+	size_t cap = 0;
+	for (;;) {
+		doppel_article a;
+		int rc = doppel_reader_next(r, &a);
+		if (rc == DOPPEL_END)
+			break;
+		if (rc < 0) {
+			fprintf(stderr, "eval: %s\n", doppel_reader_errmsg(r));
+			continue;
+		}
+		if (nitems == cap) {
+			cap = cap ? cap * 2 : 256;
+			items = realloc(items, cap * sizeof(*items));
+			if (!items)
+				return 1;
+		}
+		struct item *it = &items[nitems];
+		memset(it, 0, sizeof(*it));
+		it->id = strdup(a.id);
+		const char *slash = strchr(a.id, '/');
+		const char *dash = strchr(a.id, '-');
+		if (slash && (a.id[0] == 's' || a.id[0] == 'd') && (size_t)(slash - a.id) < 8) {
+			memcpy(it->story, a.id, (size_t)(slash - a.id));
+			snprintf(it->kind, sizeof(it->kind), "%s", slash + 1);
+		} else if (dash && (size_t)(dash - a.id) < 8) {
+			/* an extra derived article named sNN-KIND */
+			memcpy(it->story, a.id, (size_t)(dash - a.id));
+			snprintf(it->kind, sizeof(it->kind), "extra");
+		} else {
+			continue;
+		}
+		if (it->story[0] == 'd') {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s/MIMICS", argv[1], it->story);
+			FILE *f = fopen(path, "r");
+			if (f) {
+				if (fscanf(f, "%7s", it->mimics) != 1)
+					it->mimics[0] = '\0';
+				fclose(f);
+			}
+		}
+		it->event = it->story_no = -1;
+		it->dated = a.date != DOPPEL_NO_DATE;
+		doppel_batch_push(b, &a);
+		nitems++;
+	}
+	int rc = doppel_scan_add(s, b);
+	if (rc && rc != DOPPEL_E_DUPID) {
+		fprintf(stderr, "eval: %s\n", doppel_scan_errmsg(s));
+		return 1;
+	}
+	if (doppel_scan_finish(s)) {
+		fprintf(stderr, "eval: %s\n", doppel_scan_errmsg(s));
+		return 1;
+	}
+
+	/* Events and stories. */
+	int ev = 0;
+	for (size_t k = 0; k < doppel_scan_story_count(s); k++) {
+		doppel_story st;
+		doppel_scan_story(s, k, &st);
+		for (size_t e = 0; e < st.count; e++, ev++)
+			for (size_t m = 0; m < st.events[e].count; m++) {
+				int i = find_item(st.events[e].members[m].id);
+				if (i >= 0) {
+					items[i].event = ev;
+					items[i].story_no = (int)k;
+				}
+			}
+	}
+	/* Direct relations. */
+	size_t nf = doppel_scan_pair_count(s);
+	struct found *found = calloc(nf + 1, sizeof(*found));
+	for (size_t k = 0; k < nf; k++) {
+		doppel_pair pr;
+		doppel_scan_pair(s, k, &pr);
+		found[k] = (struct found){find_item(pr.a), find_item(pr.b), pr.relation, pr.basis};
+	}
+
+	unsigned long cm[NREL][NREL] = {{0}};
+	unsigned long sib = 0, sib_ok = 0, dir_total = 0, dir_ok = 0, merged_wrong = 0;
+	for (size_t i = 0; i < nitems; i++) {
+		for (size_t j = i + 1; j < nitems; j++) {
+			bool sibling;
+			doppel_relation t = truth(&items[i], &items[j], &sibling);
+			doppel_relation pred = DOPPEL_REL_NONE;
+			const struct found *f = NULL;
+			for (size_t k = 0; k < nf; k++)
+				if ((found[k].i == (int)i && found[k].j == (int)j) ||
+				    (found[k].i == (int)j && found[k].j == (int)i))
+					f = &found[k];
+			if (f)
+				pred = f->rel;
+			else if (items[i].event >= 0 && items[i].event == items[j].event)
+				pred = DOPPEL_REL_SAME_EVENT;
+			else if (items[i].story_no >= 0 && items[i].story_no == items[j].story_no)
+				pred = DOPPEL_REL_SAME_STORY;
+			/* Same-type, different events merged into one event? */
+			const struct item *d = items[i].story[0] == 'd' ? &items[i]
+			                       : items[j].story[0] == 'd' ? &items[j] : NULL;
+			const struct item *o = d == &items[i] ? &items[j] : &items[i];
+			if (d && !strcmp(d->mimics, o->story) && items[i].event >= 0 &&
+			    items[i].event == items[j].event)
+				merged_wrong++;
+			if (sibling) {
+				sib++;
+				sib_ok += pred >= DOPPEL_REL_DUPLICATE && pred <= DOPPEL_REL_SAME_EVENT;
+				continue;
+			}
+			cm[t][pred]++;
+			/* Direction of orig -> derived pairs where both carry dates. */
+			bool i_orig = !strcmp(items[i].kind, "orig");
+			bool j_orig = !strcmp(items[j].kind, "orig");
+			if (t >= DOPPEL_REL_DUPLICATE && t <= DOPPEL_REL_REWRITE && (i_orig || j_orig) &&
+			    items[i].dated && items[j].dated) {
+				dir_total++;
+				int orig = i_orig ? (int)i : (int)j;
+				dir_ok += f && f->rel >= DOPPEL_REL_DUPLICATE &&
+				          f->rel <= DOPPEL_REL_REWRITE && f->basis != DOPPEL_BASIS_NONE &&
+				          f->i == orig;
+			}
+		}
+	}
+
+	const char *names[NREL] = {"none", "duplicate", "copy", "rewrite", "same-event",
+	                           "same-story"};
+	printf("articles: %zu; pairs: %zu; sibling pairs (derived-derived): %lu\n\n", nitems,
+	       nitems * (nitems - 1) / 2, sib);
+	printf("confusion (rows: truth, columns: predicted)\n%-11s", "");
+	for (int c = 0; c < NREL; c++)
+		printf(" %10s", names[c]);
+	printf("\n");
+	for (int t = 0; t < NREL; t++) {
+		printf("%-11s", names[t]);
+		for (int c = 0; c < NREL; c++)
+			printf(" %10lu", cm[t][c]);
+		printf("\n");
+	}
+	printf("\n%-11s %9s %9s %9s %8s\n", "relation", "precision", "recall", "F1", "support");
+	double macro = 0;
+	for (int t = 1; t < NREL; t++) {
+		unsigned long tp = cm[t][t], fp = 0, fn = 0;
+		for (int o = 0; o < NREL; o++) {
+			if (o != t) {
+				fp += cm[o][t];
+				fn += cm[t][o];
+			}
+		}
+		double prec = tp + fp ? (double)tp / (double)(tp + fp) : 0;
+		double rec = tp + fn ? (double)tp / (double)(tp + fn) : 0;
+		double f1 = prec + rec > 0 ? 2 * prec * rec / (prec + rec) : 0;
+		macro += f1;
+		printf("%-11s %9.3f %9.3f %9.3f %8lu\n", names[t], prec, rec, f1, tp + fn);
+	}
+	printf("\nmacro-F1 over the five relations: %.3f (target >= 0.90)\n", macro / 5);
+	printf("siblings given a same-event-or-stronger relation: %lu of %lu\n", sib_ok, sib);
+	printf("direction correct on dated derivation pairs: %lu of %lu (%.1f%%, target >= 95%%)\n",
+	       dir_ok, dir_total, dir_total ? 100.0 * (double)dir_ok / (double)dir_total : 0.0);
+	printf("same-type different events merged into one event: %lu (target 0)\n", merged_wrong);
+	free(found);
+	doppel_scan_free(s);
+	doppel_batch_free(b);
+	doppel_reader_free(r);
+	return 0;
+}
