@@ -1,0 +1,738 @@
+/*
+ * read.c — articles from directories of .txt files, JSON Lines files,
+ * zstd-compressed files of either, and standard input.
+ *
+ * Reading streams: one record (a line, or a .txt file) is in memory at a
+ * time, in buffers the reader keeps. A bad record gives an error that names
+ * where it is; the next call goes on with the next record.
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zstd.h>
+
+#define DEFAULT_MAX_RECORD (256u << 20)
+#define CHUNK (1u << 16)
+
+void doppel_read_options_init(doppel_read_options *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+/* A queued input: a path given, or a file found in a directory walk. */
+struct input {
+	char *path;
+	char *root; /* the directory argument it was found under, or NULL */
+};
+
+/* A byte source: a FILE, possibly through a zstd stream. */
+struct source {
+	FILE *f;
+	bool owned; /* close f at the end (not stdin) */
+	ZSTD_DStream *z;
+	unsigned char *in;
+	ZSTD_inBuffer zin;
+	bool eof;
+};
+
+struct doppel_reader {
+	doppel_read_options opt;
+	size_t max_record;
+	struct input *queue;
+	size_t nqueue, queuecap, next;
+
+	/* the input being read */
+	struct input cur;
+	struct source src;
+	bool open;
+	bool jsonl; /* else one text */
+	uint64_t line;
+	char *buf; /* decoded bytes not yet consumed */
+	size_t buflen, bufpos, bufcap;
+
+	/* the record handed out */
+	char *rec;
+	size_t reccap;
+	char *fixed; /* repaired copy of a record */
+	size_t fixedcap;
+	char origin[1024];
+	char idbuf[1024];
+	json_t *json;
+	char *title, *source_name;
+
+	uint64_t bytes;
+	char err[DOPPEL__ERRLEN];
+};
+
+doppel_reader *doppel_reader_new(const doppel_read_options *opt)
+{
+	doppel_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	if (opt)
+		r->opt = *opt;
+	r->max_record = r->opt.max_record_bytes ? r->opt.max_record_bytes : DEFAULT_MAX_RECORD;
+	return r;
+}
+
+static void source_close(struct source *s)
+{
+	if (s->f && s->owned)
+		fclose(s->f);
+	ZSTD_freeDStream(s->z);
+	free(s->in);
+	memset(s, 0, sizeof(*s));
+}
+
+static void close_current(doppel_reader *r)
+{
+	source_close(&r->src);
+	free(r->cur.path);
+	free(r->cur.root);
+	memset(&r->cur, 0, sizeof(r->cur));
+	r->open = false;
+	r->buflen = r->bufpos = 0;
+}
+
+void doppel_reader_free(doppel_reader *r)
+{
+	if (!r)
+		return;
+	close_current(r);
+	for (size_t i = r->next; i < r->nqueue; i++) {
+		free(r->queue[i].path);
+		free(r->queue[i].root);
+	}
+	free(r->queue);
+	free(r->buf);
+	free(r->rec);
+	free(r->fixed);
+	free(r->title);
+	free(r->source_name);
+	json_decref(r->json);
+	free(r);
+}
+
+const char *doppel_reader_errmsg(const doppel_reader *r)
+{
+	return r ? r->err : "no reader";
+}
+
+uint64_t doppel_reader_bytes(const doppel_reader *r)
+{
+	return r ? r->bytes : 0;
+}
+
+static int enqueue(doppel_reader *r, const char *path, const char *root, size_t at)
+{
+	if (doppel__grow((void **)&r->queue, &r->queuecap, r->nqueue + 1, sizeof(*r->queue)))
+		return DOPPEL_E_NOMEM;
+	struct input in = {doppel__strdup(path), root ? doppel__strdup(root) : NULL};
+	if (!in.path || (root && !in.root)) {
+		free(in.path);
+		free(in.root);
+		return DOPPEL_E_NOMEM;
+	}
+	memmove(&r->queue[at + 1], &r->queue[at], (r->nqueue - at) * sizeof(*r->queue));
+	r->queue[at] = in;
+	r->nqueue++;
+	return DOPPEL_OK;
+}
+
+int doppel_reader_add_path(doppel_reader *r, const char *path)
+{
+	if (!r || !path || !*path)
+		return DOPPEL_E_ARG;
+	if (enqueue(r, path, NULL, r->nqueue)) {
+		doppel__errf(r->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	return DOPPEL_OK;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Files a directory walk yields. */
+static bool wanted(const char *name)
+{
+	return ends_with(name, ".txt") || ends_with(name, ".txt.zst") ||
+	       ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
+	       ends_with(name, ".json") || ends_with(name, ".jsonl.zst") ||
+	       ends_with(name, ".ndjson.zst");
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Puts the wanted files and subdirectories of dir, sorted, at the front of
+ * the queue. */
+static int expand_dir(doppel_reader *r, const char *dir, const char *root)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		doppel__errf(r->err, "%s: %s", dir, strerror(errno));
+		return DOPPEL_E_IO;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = DOPPEL_OK;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (doppel__grow((void **)&names, &cap, n + 1, sizeof(*names)) ||
+		    !(names[n] = doppel__strdup(e->d_name))) {
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rc == DOPPEL_OK)
+		qsort(names, n, sizeof(*names), cmp_names);
+	size_t at = r->next;
+	for (size_t i = 0; i < n; i++) {
+		if (rc == DOPPEL_OK) {
+			size_t len = strlen(dir) + strlen(names[i]) + 2;
+			char *full = malloc(len);
+			if (!full) {
+				rc = DOPPEL_E_NOMEM;
+			} else {
+				snprintf(full, len, "%s/%s", dir, names[i]);
+				struct stat st;
+				if (stat(full, &st) == 0 &&
+				    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && wanted(names[i]))))
+					rc = enqueue(r, full, root, at++);
+				free(full);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (rc)
+		doppel__errf(r->err, "out of memory");
+	return rc;
+}
+
+/* ---------------------------------------------------------------- bytes */
+
+/* Reads up to want decoded bytes into dst; 0 at the end. */
+static long source_read(doppel_reader *r, struct source *s, char *dst, size_t want)
+{
+	if (!s->z) {
+		size_t n = fread(dst, 1, want, s->f);
+		if (n == 0 && ferror(s->f)) {
+			doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
+			return -1;
+		}
+		return (long)n;
+	}
+	ZSTD_outBuffer out = {dst, want, 0};
+	while (out.pos == 0) {
+		if (s->zin.pos == s->zin.size) {
+			if (s->eof)
+				return 0;
+			size_t n = fread(s->in, 1, ZSTD_DStreamInSize(), s->f);
+			if (n == 0) {
+				s->eof = true;
+				if (ferror(s->f)) {
+					doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
+					return -1;
+				}
+				return 0;
+			}
+			s->zin = (ZSTD_inBuffer){s->in, n, 0};
+		}
+		size_t ret = ZSTD_decompressStream(s->z, &out, &s->zin);
+		if (ZSTD_isError(ret)) {
+			doppel__errf(r->err, "%s: zstd: %s", r->cur.path, ZSTD_getErrorName(ret));
+			return -1;
+		}
+	}
+	return (long)out.pos;
+}
+
+/* Makes sure buf holds at least one more byte; false at the end. */
+static int fill(doppel_reader *r)
+{
+	if (r->bufpos > 0 && r->bufpos == r->buflen)
+		r->bufpos = r->buflen = 0;
+	if (doppel__grow((void **)&r->buf, &r->bufcap, r->buflen + CHUNK, 1))
+		return DOPPEL_E_NOMEM;
+	long n = source_read(r, &r->src, r->buf + r->buflen, CHUNK);
+	if (n < 0)
+		return DOPPEL_E_IO;
+	r->buflen += (size_t)n;
+	r->bytes += (uint64_t)n;
+	return n == 0 ? DOPPEL_END : DOPPEL_OK;
+}
+
+/*
+ * The next line (without its newline) into r->rec. DOPPEL_END at the end;
+ * DOPPEL_E_TOOBIG for a line over the limit (skipped to its end).
+ */
+static int next_line(doppel_reader *r, size_t *len)
+{
+	size_t n = 0;
+	bool toobig = false;
+	for (;;) {
+		if (r->bufpos == r->buflen) {
+			int rc = fill(r);
+			if (rc == DOPPEL_END) {
+				if (n == 0 && !toobig)
+					return DOPPEL_END;
+				break;
+			}
+			if (rc)
+				return rc;
+		}
+		char *start = r->buf + r->bufpos;
+		size_t avail = r->buflen - r->bufpos;
+		char *nl = memchr(start, '\n', avail);
+		size_t take = nl ? (size_t)(nl - start) : avail;
+		if (!toobig && n + take > r->max_record)
+			toobig = true;
+		if (!toobig) {
+			if (doppel__grow((void **)&r->rec, &r->reccap, n + take + 1, 1))
+				return DOPPEL_E_NOMEM;
+			memcpy(r->rec + n, start, take);
+			n += take;
+		}
+		r->bufpos += take + (nl ? 1 : 0);
+		if (nl)
+			break;
+	}
+	r->line++;
+	if (toobig)
+		return DOPPEL_E_TOOBIG;
+	r->rec[n] = '\0';
+	*len = n;
+	return DOPPEL_OK;
+}
+
+/* The whole rest of the input into r->rec (a .txt file). */
+static int whole(doppel_reader *r, size_t *len)
+{
+	size_t n = 0;
+	for (;;) {
+		if (r->bufpos == r->buflen) {
+			int rc = fill(r);
+			if (rc == DOPPEL_END)
+				break;
+			if (rc)
+				return rc;
+		}
+		size_t take = r->buflen - r->bufpos;
+		if (n + take > r->max_record)
+			return DOPPEL_E_TOOBIG;
+		if (doppel__grow((void **)&r->rec, &r->reccap, n + take + 1, 1))
+			return DOPPEL_E_NOMEM;
+		memcpy(r->rec + n, r->buf + r->bufpos, take);
+		n += take;
+		r->bufpos += take;
+	}
+	r->rec[n] = '\0';
+	*len = n;
+	return DOPPEL_OK;
+}
+
+/* ---------------------------------------------------------------- opening */
+
+/* Opens the next queued file (expanding directories). DOPPEL_END when the
+ * queue is empty; an error for a path that cannot be read (skipped). */
+static int open_next(doppel_reader *r)
+{
+	while (r->next < r->nqueue) {
+		struct input in = r->queue[r->next++];
+		if (strcmp(in.path, "-") == 0) {
+			r->cur = in;
+			r->src = (struct source){.f = stdin, .owned = false};
+			r->jsonl = r->opt.stdin_format == 0;
+		} else {
+			struct stat st;
+			if (stat(in.path, &st) != 0) {
+				doppel__errf(r->err, "%s: %s", in.path,
+				             errno == ENOENT ? "no such file or directory" : strerror(errno));
+				int rc = errno == ENOENT ? DOPPEL_E_NOTFOUND : DOPPEL_E_IO;
+				free(in.path);
+				free(in.root);
+				return rc;
+			}
+			if (S_ISDIR(st.st_mode)) {
+				const char *root = in.root ? in.root : in.path;
+				int rc = expand_dir(r, in.path, root);
+				free(in.path);
+				free(in.root);
+				if (rc)
+					return rc;
+				continue;
+			}
+			FILE *f = fopen(in.path, "rb");
+			if (!f) {
+				doppel__errf(r->err, "%s: %s", in.path, strerror(errno));
+				free(in.path);
+				free(in.root);
+				return DOPPEL_E_IO;
+			}
+			r->cur = in;
+			r->src = (struct source){.f = f, .owned = true};
+			const char *base = in.path;
+			r->jsonl = !(ends_with(base, ".txt") || ends_with(base, ".txt.zst"));
+			if (ends_with(base, ".zst")) {
+				r->src.z = ZSTD_createDStream();
+				r->src.in = malloc(ZSTD_DStreamInSize());
+				if (!r->src.z || !r->src.in ||
+				    ZSTD_isError(ZSTD_initDStream(r->src.z))) {
+					close_current(r);
+					doppel__errf(r->err, "out of memory");
+					return DOPPEL_E_NOMEM;
+				}
+			}
+		}
+		r->open = true;
+		r->line = 0;
+		r->buflen = r->bufpos = 0;
+		return DOPPEL_OK;
+	}
+	return DOPPEL_END;
+}
+
+/* ---------------------------------------------------------------- records */
+
+/* Validates (or repairs) len bytes at *text; may point *text at a copy. */
+static int check_utf8(doppel_reader *r, char **text, size_t *len, const char *where)
+{
+	size_t bad;
+	if (doppel__utf8_valid(*text, *len, &bad))
+		return DOPPEL_OK;
+	if (!r->opt.repair_utf8) {
+		doppel__errf(r->err, "%s: invalid UTF-8 at byte %zu%s", where, bad,
+		             (*text)[bad] == '\0' ? " (a NUL byte)" : "");
+		return DOPPEL_E_UTF8;
+	}
+	if (*len > (SIZE_MAX - 1) / 3 ||
+	    doppel__grow((void **)&r->fixed, &r->fixedcap, 3 * *len + 1, 1)) {
+		doppel__errf(r->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	*len = doppel__utf8_repair(*text, *len, r->fixed);
+	*text = r->fixed;
+	return DOPPEL_OK;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+static const char *field(const doppel_read_options *o, int which)
+{
+	const char *names[] = {o->id_field, o->title_field, o->text_field,
+	                       o->date_field, o->source_field, o->url_field};
+	const char *defaults[] = {"id", "title", "text", "date", "source", "url"};
+	return names[which] ? names[which] : defaults[which];
+}
+
+/* An optional string field: NULL when missing or null. */
+static int opt_string(doppel_reader *r, json_t *obj, const char *name, const char **out)
+{
+	json_t *v = json_object_get(obj, name);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return DOPPEL_OK;
+	if (!json_is_string(v)) {
+		doppel__errf(r->err, "%s: field \"%s\" must be a string", r->origin, name);
+		return DOPPEL_E_JSON;
+	}
+	*out = json_string_value(v);
+	return DOPPEL_OK;
+}
+
+static int json_record(doppel_reader *r, char *line, size_t len, doppel_article *a)
+{
+	json_decref(r->json);
+	r->json = NULL;
+	int rc = check_utf8(r, &line, &len, r->origin);
+	if (rc)
+		return rc;
+	json_error_t je;
+	r->json = json_loadb(line, len, 0, &je);
+	if (!r->json) {
+		doppel__errf(r->err, "%s: broken JSON at column %d: %s", r->origin, je.column,
+		             je.text);
+		return DOPPEL_E_JSON;
+	}
+	if (!json_is_object(r->json)) {
+		doppel__errf(r->err, "%s: a record must be a JSON object", r->origin);
+		return DOPPEL_E_JSON;
+	}
+	const doppel_read_options *o = &r->opt;
+	json_t *text = json_object_get(r->json, field(o, 2));
+	if (!text || !json_is_string(text)) {
+		doppel__errf(r->err, "%s: field \"%s\" %s", r->origin, field(o, 2),
+		             text ? "must be a string" : "is missing");
+		return DOPPEL_E_JSON;
+	}
+	a->text = json_string_value(text);
+	a->text_len = json_string_length(text);
+	if (blank(a->text, a->text_len)) {
+		doppel__errf(r->err, "%s: empty text", r->origin);
+		return DOPPEL_E_EMPTY;
+	}
+	json_t *id = json_object_get(r->json, field(o, 0));
+	if (!id || json_is_null(id)) {
+		a->id = r->origin;
+	} else if (json_is_string(id) && json_string_length(id) > 0) {
+		a->id = json_string_value(id);
+	} else if (json_is_integer(id)) {
+		snprintf(r->idbuf, sizeof(r->idbuf), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+		a->id = r->idbuf;
+	} else {
+		doppel__errf(r->err, "%s: field \"%s\" must be a non-empty string or an integer",
+		             r->origin, field(o, 0));
+		return DOPPEL_E_JSON;
+	}
+	const char *date;
+	if ((rc = opt_string(r, r->json, field(o, 1), &a->title)) ||
+	    (rc = opt_string(r, r->json, field(o, 4), &a->source)) ||
+	    (rc = opt_string(r, r->json, field(o, 5), &a->url)) ||
+	    (rc = opt_string(r, r->json, field(o, 3), &date)))
+		return rc;
+	a->date = DOPPEL_NO_DATE;
+	if (date && *date && doppel_parse_date(date, strlen(date), &a->date) != DOPPEL_OK) {
+		doppel__errf(r->err, "%s: field \"%s\": \"%.40s\" is not a YYYY-MM-DD date",
+		             r->origin, field(o, 3), date);
+		return DOPPEL_E_FORMAT;
+	}
+	return DOPPEL_OK;
+}
+
+/* "date YYYY-MM-DD" at s (after spaces): the date, and where the rest of the
+ * line starts; false when s does not start so. */
+static bool date_marker(const char *s, size_t n, int32_t *date, size_t *rest)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i < 15 || strncasecmp(s + i, "date", 4) != 0 || (s[i + 4] != ' ' && s[i + 4] != '\t'))
+		return false;
+	i += 4;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i < 10 || doppel_parse_date(s + i, 10, date) != DOPPEL_OK)
+		return false;
+	i += 10;
+	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+		return false;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	*rest = i;
+	return true;
+}
+
+/* Offset of the end of the line starting at pos (its newline, or len). */
+static size_t line_end(const char *s, size_t len, size_t pos)
+{
+	const char *nl = pos < len ? memchr(s + pos, '\n', len - pos) : NULL;
+	return nl ? (size_t)(nl - s) : len;
+}
+
+/* A first line that reads as a headline: short, no sentence ending. */
+static bool headline(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n > 200)
+		return false;
+	char last = s[n - 1];
+	return last != '.' && last != '!' && last != '?' && last != ':' && last != ';' &&
+	       last != ',';
+}
+
+/*
+ * A .txt article: an optional headline line, an optional date marker (on a
+ * line of its own in the first lines, or leading the first paragraph).
+ * Both are taken out of the text; the rest is the text.
+ */
+static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *a)
+{
+	int rc = check_utf8(r, &text, &len, r->origin);
+	if (rc)
+		return rc;
+	if (text != r->rec) {
+		/* the repaired copy: work in rec so fixed can be reused */
+		if (doppel__grow((void **)&r->rec, &r->reccap, len + 1, 1))
+			return DOPPEL_E_NOMEM;
+		memcpy(r->rec, text, len + 1);
+		text = r->rec;
+	}
+	a->date = DOPPEL_NO_DATE;
+	a->title = NULL;
+	/* Offsets into text: pos is where the text given out starts. */
+	size_t pos = 0;
+	while (pos < len) {
+		size_t e = line_end(text, len, pos);
+		if (!blank(text + pos, e - pos) || e == len)
+			break;
+		pos = e + 1;
+	}
+	/* First line: the date marker alone, or a headline. */
+	size_t e1 = line_end(text, len, pos), n1 = e1 - pos;
+	int32_t d;
+	size_t rest;
+	bool first_is_date = date_marker(text + pos, n1, &d, &rest) && rest == n1;
+	if (!first_is_date && e1 < len && headline(text + pos, n1) &&
+	    !date_marker(text + pos, n1, &d, &rest)) {
+		/* a headline is followed by a blank line or a date line */
+		size_t q = e1 + 1, e2 = line_end(text, len, q), r2;
+		int32_t d2;
+		if (blank(text + q, e2 - q) || date_marker(text + q, e2 - q, &d2, &r2)) {
+			size_t tn = n1 && text[pos + n1 - 1] == '\r' ? n1 - 1 : n1;
+			free(r->title);
+			r->title = doppel__strndup(text + pos, tn);
+			if (!r->title)
+				return DOPPEL_E_NOMEM;
+			a->title = r->title;
+			pos = q;
+		}
+	}
+	/* A date marker on one of the next few non-blank lines, alone or
+	 * leading a paragraph: it is cut out of the text. */
+	size_t q = pos;
+	for (int lines = 0; q < len && lines < 4;) {
+		size_t e = line_end(text, len, q), n = e - q;
+		if (!blank(text + q, n)) {
+			lines++;
+			if (date_marker(text + q, n, &d, &rest)) {
+				a->date = d;
+				size_t cut = rest == n && e < len ? n + 1 : rest;
+				memmove(text + q, text + q + cut, len - q - cut);
+				len -= cut;
+				text[len] = '\0';
+				break;
+			}
+		}
+		q = e + 1;
+	}
+	char *p = text + pos, *end = text + len;
+	a->text = p;
+	a->text_len = (size_t)(end - p);
+	if (blank(a->text, a->text_len)) {
+		doppel__errf(r->err, "%s: empty text", r->origin);
+		return DOPPEL_E_EMPTY;
+	}
+	return DOPPEL_OK;
+}
+
+/* id and source of a .txt file from its path and directory argument. */
+static void txt_names(doppel_reader *r, doppel_article *a)
+{
+	const char *path = r->cur.path;
+	const char *rel = path;
+	if (r->cur.root) {
+		size_t n = strlen(r->cur.root);
+		if (strncmp(path, r->cur.root, n) == 0 && path[n] == '/')
+			rel = path + n + 1;
+	} else {
+		const char *slash = strrchr(path, '/');
+		rel = slash ? slash + 1 : path;
+	}
+	size_t n = strlen(rel);
+	if (ends_with(rel, ".txt.zst"))
+		n -= 8;
+	else if (ends_with(rel, ".txt"))
+		n -= 4;
+	snprintf(r->idbuf, sizeof(r->idbuf), "%.*s", (int)n, rel);
+	a->id = r->idbuf;
+	free(r->source_name);
+	r->source_name = NULL;
+	const char *slash = strrchr(rel, '/');
+	if (r->cur.root && slash) {
+		const char *start = slash;
+		while (start > rel && start[-1] != '/')
+			start--;
+		r->source_name = doppel__strndup(start, (size_t)(slash - start));
+	}
+	a->source = r->source_name;
+}
+
+int doppel_reader_next(doppel_reader *r, doppel_article *out)
+{
+	for (;;) {
+		if (!r->open) {
+			int rc = open_next(r);
+			if (rc)
+				return rc;
+		}
+		doppel_article a = {0};
+		a.date = DOPPEL_NO_DATE;
+		size_t len = 0;
+		int rc;
+		if (r->jsonl) {
+			rc = next_line(r, &len);
+			if (rc == DOPPEL_END) {
+				close_current(r);
+				continue;
+			}
+			snprintf(r->origin, sizeof(r->origin), "%s:%llu", r->cur.path,
+			         (unsigned long long)r->line);
+			if (rc == DOPPEL_E_TOOBIG) {
+				doppel__errf(r->err, "%s: record over %zu bytes", r->origin, r->max_record);
+				return rc;
+			}
+			if (rc) {
+				if (rc == DOPPEL_E_NOMEM)
+					doppel__errf(r->err, "out of memory");
+				close_current(r);
+				return rc;
+			}
+			if (blank(r->rec, len))
+				continue;
+			a.origin = r->origin;
+			rc = json_record(r, r->rec, len, &a);
+		} else {
+			snprintf(r->origin, sizeof(r->origin), "%s", r->cur.path);
+			rc = whole(r, &len);
+			if (rc == DOPPEL_E_TOOBIG)
+				doppel__errf(r->err, "%s: article over %zu bytes", r->origin, r->max_record);
+			else if (rc == DOPPEL_E_NOMEM)
+				doppel__errf(r->err, "out of memory");
+			bool was_stdin = strcmp(r->cur.path, "-") == 0;
+			if (rc == DOPPEL_OK) {
+				a.origin = r->origin;
+				rc = txt_record(r, r->rec, len, &a);
+				if (rc == DOPPEL_OK) {
+					if (was_stdin) {
+						a.id = "-";
+						a.source = NULL;
+					} else {
+						txt_names(r, &a);
+					}
+				}
+			}
+			/* one article per file: done with it either way */
+			close_current(r);
+			if (rc == DOPPEL_OK && a.text_len == 0)
+				rc = DOPPEL_E_EMPTY;
+		}
+		if (rc)
+			return rc;
+		*out = a;
+		return DOPPEL_OK;
+	}
+}
