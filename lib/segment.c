@@ -353,6 +353,12 @@ struct line_state {
 static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w,
                      size_t n, bool upper, bool digit)
 {
+	/* A possessive is the word itself: "Valdoria's" is Valdoria. */
+	if (n > 2 && (w[n - 1] == 's' || w[n - 1] == 'S') && w[n - 2] == '\'')
+		n -= 2;
+	else if (n > 4 && (w[n - 1] == 's' || w[n - 1] == 'S') &&
+	         memcmp(w + n - 4, "\xe2\x80\x99", 3) == 0)
+		n -= 4;
 	size_t m;
 	int rc = fold_word(sg, w, n, &m);
 	if (rc || m == 0)
