@@ -1,0 +1,112 @@
+/*
+ * test_wordnet.c — morphology, synsets and synonym classes on Debian's
+ * WordNet 3.0 data.
+ */
+#include "testutil.h"
+
+#include "internal.h"
+
+static doppel__wordnet *wn;
+
+static int load(void **state)
+{
+	(void)state;
+	char err[DOPPEL__ERRLEN];
+	return doppel__wordnet_load(NULL, &wn, err) == DOPPEL_OK ? 0 : -1;
+}
+
+static int unload(void **state)
+{
+	(void)state;
+	doppel__wordnet_free(wn);
+	return 0;
+}
+
+static uint32_t cls(const char *w)
+{
+	return doppel__wordnet_class(wn, w, strlen(w));
+}
+
+/* The first lemma WordNet's morphology gives for w, as its number. */
+static uint32_t lemma(const char *w)
+{
+	uint32_t k = UINT32_MAX;
+	doppel__wordnet_lemmas(wn, w, strlen(w), &k, 1);
+	return k;
+}
+
+static void test_morphology(void **state)
+{
+	(void)state;
+	assert_int_equal(lemma("asked"), lemma("ask"));
+	assert_int_equal(lemma("banned"), lemma("ban"));     /* verb.exc */
+	assert_int_equal(lemma("children"), lemma("child")); /* noun.exc */
+	assert_int_equal(lemma("better"), lemma("good"));    /* adj.exc */
+	assert_int_equal(lemma("ministers"), lemma("minister"));
+	assert_int_equal(lemma("stated"), lemma("state")); /* participles: the verb first */
+	assert_int_not_equal(lemma("ask"), UINT32_MAX);
+	assert_int_equal(lemma("valdoria"), UINT32_MAX);
+	/* A lemma's synsets list the lemma among their members. */
+	uint32_t syn[64];
+	assert_true(doppel__wordnet_synsets(wn, lemma("automobile"), syn, 64) >= 1);
+	const char *members[64];
+	size_t m = doppel__wordnet_members(wn, syn[0], members, 64);
+	bool car = false;
+	for (size_t i = 0; i < m && i < 64; i++)
+		car |= strcmp(members[i], "car") == 0;
+	assert_true(car);
+}
+
+static void test_related(void **state)
+{
+	(void)state;
+	assert_true(doppel__wordnet_related(wn, "car", 3, "automobile", 10));
+	assert_true(doppel__wordnet_related(wn, "bought", 6, "purchased", 9));
+	assert_true(doppel__wordnet_related(wn, "large", 5, "big", 3));
+	assert_false(doppel__wordnet_related(wn, "car", 3, "banana", 6));
+	assert_false(doppel__wordnet_related(wn, "election", 8, "river", 5));
+}
+
+static void test_classes(void **state)
+{
+	(void)state;
+	/* Classic spinner swaps that land in one class. */
+	assert_int_equal(cls("car"), cls("automobile"));
+	assert_int_equal(cls("help"), cls("assist"));
+	assert_int_equal(cls("accord"), cls("agreement"));
+	assert_int_equal(cls("show"), cls("shows"));
+	assert_int_not_equal(cls("car"), 0);
+	/* Unrelated words do not. */
+	const char *words[] = {"car", "banana", "election", "river", "court", "storm",
+	                       "hospital", "budget"};
+	for (size_t i = 0; i < 8; i++)
+		for (size_t j = i + 1; j < 8; j++)
+			assert_int_not_equal(cls(words[i]), cls(words[j]));
+	/* Function words and numbers are immutable: class 0. */
+	assert_int_equal(cls("the"), 0);
+	assert_int_equal(cls("2024"), 0);
+	assert_int_equal(cls("valdoria"), 0);
+}
+
+static void test_missing(void **state)
+{
+	(void)state;
+	doppel__wordnet *none = (doppel__wordnet *)1;
+	char err[DOPPEL__ERRLEN];
+	assert_int_equal(doppel__wordnet_load("/nonexistent/wordnet", &none, err),
+	                 DOPPEL_E_NOTFOUND);
+	assert_null(none);
+	assert_non_null(strstr(err, "/nonexistent/wordnet/index.noun"));
+	assert_non_null(strstr(err, "wordnet-base"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_morphology),
+		cmocka_unit_test(test_related),
+		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_missing),
+	};
+	return cmocka_run_group_tests(tests, load, unload);
+}
