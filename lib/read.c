@@ -552,6 +552,18 @@ static size_t line_end(const char *s, size_t len, size_t pos)
 	return nl ? (size_t)(nl - s) : len;
 }
 
+/* The offset of the first non-blank line at or after pos. */
+static size_t skip_blank_lines(const char *text, size_t len, size_t pos)
+{
+	while (pos < len) {
+		size_t e = line_end(text, len, pos);
+		if (!blank(text + pos, e - pos) || e == len)
+			break;
+		pos = e + 1;
+	}
+	return pos;
+}
+
 /* A first line that reads as a headline: short, no sentence ending. */
 static bool headline(const char *s, size_t n)
 {
@@ -584,13 +596,7 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 	a->date = DOPPEL_NO_DATE;
 	a->title = NULL;
 	/* Offsets into text: pos is where the text given out starts. */
-	size_t pos = 0;
-	while (pos < len) {
-		size_t e = line_end(text, len, pos);
-		if (!blank(text + pos, e - pos) || e == len)
-			break;
-		pos = e + 1;
-	}
+	size_t pos = skip_blank_lines(text, len, 0);
 	/* First line: the date marker alone, or a headline. */
 	size_t e1 = line_end(text, len, pos), n1 = e1 - pos;
 	int32_t d;
@@ -629,6 +635,8 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 		}
 		q = e + 1;
 	}
+	/* The body starts at its first non-blank line. */
+	pos = skip_blank_lines(text, len, pos);
 	char *p = text + pos, *end = text + len;
 	a->text = p;
 	a->text_len = (size_t)(end - p);

@@ -5,6 +5,7 @@
 #define DOPPEL_TESTUTIL_H
 
 #include <setjmp.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
