@@ -724,14 +724,19 @@ static void on_related(void *ctx, uint32_t other)
 		w->rc = DOPPEL_E_NOMEM;
 		return;
 	}
-	doppel_relation rel = doppel__classify_evidence(&s->p, &ev, a->feat.nsent,
-	                                                b->feat.nsent, apart);
-	if (rel == DOPPEL_REL_NONE)
-		return;
+	/* Word shingles first: a pair the first stage did not meet directly
+	 * (one of a class of exact duplicates, say) may still be a copy. */
 	double j, cont;
 	doppel__compare(s->sigs + (size_t)c->order[q->self] * s->p.k, a->shingles,
 	                s->sigs + (size_t)c->order[other] * s->p.k, b->shingles, s->p.k, &j,
 	                &cont);
+	doppel_relation rel = doppel__classify(&s->p, j, cont, a->fingerprint == b->fingerprint);
+	if (!(s->p.relations & (1u << rel)))
+		rel = DOPPEL_REL_NONE;
+	if (rel == DOPPEL_REL_NONE)
+		rel = doppel__classify_evidence(&s->p, &ev, a->feat.nsent, b->feat.nsent, apart);
+	if (rel == DOPPEL_REL_NONE)
+		return;
 	if (push_edge(w, q->self, other, j, cont, rel)) {
 		w->rc = DOPPEL_E_NOMEM;
 		return;
@@ -875,7 +880,9 @@ static int siblings(edge_t *e, size_t ne, size_t n)
 			list[fill[e[i].a_source ? e[i].b : e[i].a]++] = (uint32_t)i;
 	free(fill);
 	for (size_t i = 0; i < ne; i++) {
-		if (!is_derivation(e[i].relation))
+		/* Two reprints are duplicates of each other whatever their
+		 * source; only a rewrite between siblings is misleading. */
+		if (e[i].relation != DOPPEL_REL_REWRITE)
 			continue;
 		bool sibling = false;
 		for (uint32_t p = start[e[i].a]; p < start[e[i].a + 1] && !sibling; p++) {
@@ -1077,6 +1084,73 @@ out:
 	return rc;
 }
 
+/* Exact-duplicate classes up to this size give every member the edges
+ * their LSH member found; bigger ones keep them on that member only. */
+#define SHARED_CLASS_MAX 16
+
+/*
+ * Only one member of a class of exact duplicates went into the LSH tables;
+ * the edges it found hold, with the same figures, for the other members.
+ * byfp is sorted by fingerprint, the class's LSH member first.
+ */
+static int share_class_edges(const struct by_fp *byfp, size_t nfp, size_t n,
+                             edge_t **edges, size_t *nedges)
+{
+	uint32_t *first = doppel__alloc_array(n + 1, sizeof(*first)); /* class start */
+	uint32_t *size = doppel__alloc_array(n + 1, sizeof(*size));
+	if (!first || !size) {
+		free(first);
+		free(size);
+		return DOPPEL_E_NOMEM;
+	}
+	for (size_t p = 0; p < n; p++)
+		size[p] = 0;
+	for (size_t i = 0; i < nfp;) {
+		size_t j = i + 1;
+		while (j < nfp && byfp[j].fp == byfp[i].fp)
+			j++;
+		if (j - i >= 2 && j - i <= SHARED_CLASS_MAX) {
+			first[byfp[i].pos] = (uint32_t)i;
+			size[byfp[i].pos] = (uint32_t)(j - i);
+		}
+		i = j;
+	}
+	size_t extra = 0, ne = *nedges;
+	for (size_t e = 0; e < ne; e++) {
+		const edge_t *x = &(*edges)[e];
+		extra += size[x->a] ? size[x->a] - 1 : 0;
+		extra += size[x->b] ? size[x->b] - 1 : 0;
+	}
+	int rc = DOPPEL_OK;
+	edge_t *grown = extra ? doppel__realloc_array(*edges, ne + extra, sizeof(**edges)) : *edges;
+	if (!grown) {
+		rc = DOPPEL_E_NOMEM;
+		goto out;
+	}
+	*edges = grown;
+	for (size_t e = 0; e < ne; e++) {
+		for (int side = 0; side < 2; side++) {
+			edge_t x = grown[e];
+			uint32_t rep = side ? x.b : x.a, other = side ? x.a : x.b;
+			if (!size[rep])
+				continue;
+			for (uint32_t m = 1; m < size[rep]; m++) {
+				uint32_t mem = byfp[first[rep] + m].pos;
+				if (mem == other)
+					continue; /* the class's own duplicate edge */
+				edge_t y = x;
+				y.a = mem < other ? mem : other;
+				y.b = mem < other ? other : mem;
+				grown[(*nedges)++] = y;
+			}
+		}
+	}
+out:
+	free(first);
+	free(size);
+	return rc;
+}
+
 int doppel_scan_finish(doppel_scan *s)
 {
 	if (s->finished) {
@@ -1134,8 +1208,6 @@ int doppel_scan_finish(doppel_scan *s)
 				goto nomem;
 		i = j;
 	}
-	free(byfp);
-	byfp = NULL;
 
 	/* LSH over the rest, inserted in canonical order. */
 	lsh = doppel__lsh_new(k, s->bands, s->rows);
@@ -1183,7 +1255,19 @@ int doppel_scan_finish(doppel_scan *s)
 		free(s->workers[t].stamp);
 		s->workers[t].stamp = NULL;
 	}
+	if (share_class_edges(byfp, nfp, n, &edges, &nedges))
+		goto nomem;
+	free(byfp);
+	byfp = NULL;
 	qsort(edges, nedges, sizeof(*edges), edge_cmp);
+	/* A pair met through two class members is one edge. */
+	if (nedges) {
+		size_t w = 1;
+		for (size_t e = 1; e < nedges; e++)
+			if (edges[e].a != edges[w - 1].a || edges[e].b != edges[w - 1].b)
+				edges[w++] = edges[e];
+		nedges = w;
+	}
 	s->stats.edges = nedges;
 
 	/* Components. */
