@@ -343,6 +343,9 @@ static int whole(doppel_reader *r, size_t *len)
 		n += take;
 		r->bufpos += take;
 	}
+	/* An empty file reaches here with no buffer yet. */
+	if (doppel__grow((void **)&r->rec, &r->reccap, n + 1, 1))
+		return DOPPEL_E_NOMEM;
 	r->rec[n] = '\0';
 	*len = n;
 	return DOPPEL_OK;

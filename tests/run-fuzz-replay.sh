@@ -1,0 +1,20 @@
+#!/bin/sh
+# Replays every fuzz target's corpus as a plain test program.
+# Usage: tests/run-fuzz-replay.sh BUILD_DIR
+set -u
+build=${1:?usage: run-fuzz-replay.sh BUILD_DIR}
+passed=0
+failed=0
+for t in "$build"/tests/replay_fuzz_*; do
+	[ -x "$t" ] || continue
+	name=${t##*/replay_}
+	if "$t" "tests/fuzz/corpus/$name" > "$t.log" 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name (log follows)"
+		cat "$t.log"
+	fi
+done
+echo "fuzz-replay: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
