@@ -11,7 +11,8 @@
 static const char usage_text[] =
 	"usage: doppel [--version] [--help] COMMAND [OPTIONS] [PATH...]\n"
 	"\n"
-	"Find duplicates and copies among news articles.\n"
+	"Find the copies, rewrites, independent reports and follow-ups of news\n"
+	"articles.\n"
 	"\n"
 	"commands:\n"
 	"  scan PATH...            groups of duplicates and copies, and every relation\n"
