@@ -271,9 +271,12 @@ static int sketch_deep(doppel_scan *s, struct worker *w, const doppel_article *a
 	k->anchor = (uint64_t *)(void *)block;
 	k->sent = (doppel__sent *)(void *)(block + ba);
 	k->tok = (doppel__ftok *)(void *)(block + ba + bs);
-	memcpy(k->anchor, f->anchor, ba);
-	memcpy(k->sent, f->sent, bs);
-	memcpy(k->tok, f->tok, bt);
+	if (ba)
+		memcpy(k->anchor, f->anchor, ba);
+	if (bs)
+		memcpy(k->sent, f->sent, bs);
+	if (bt)
+		memcpy(k->tok, f->tok, bt);
 	k->nanchor = k->anchorcap = f->nanchor;
 	k->nsent = k->sentcap = f->nsent;
 	k->ntok = k->tokcap = f->ntok;
