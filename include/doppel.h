@@ -485,6 +485,9 @@ typedef struct doppel_stats {
 	uint64_t rejected;     /* articles skipped (duplicate id, …) */
 	uint64_t empty;        /* articles with no content words left */
 	uint64_t candidates;   /* candidate pairs from LSH */
+	uint64_t verified;     /* of the candidates for rewrites, events and
+	                          stories, those compared sentence by
+	                          sentence */
 	uint64_t edges;        /* verified relations */
 	unsigned bands, rows;  /* LSH layout in use */
 	double sketch_seconds; /* wall time spent normalizing and sketching */

@@ -138,18 +138,43 @@ struct lowered {
 	bool digit;
 };
 
+/* What each byte is to lower_line: 0 a word break, 1 a letter or digit
+ * (the value to write is in lower_map), 2 an apostrophe, 3 a byte of a
+ * non-ASCII character. */
+enum { BYTE_BREAK, BYTE_WORD, BYTE_APOS, BYTE_HIGH };
+
+static unsigned char byte_class(unsigned char c)
+{
+	if (c >= 0x80)
+		return BYTE_HIGH;
+	if (is_alnum_ascii(c))
+		return BYTE_WORD;
+	return c == '\'' ? BYTE_APOS : BYTE_BREAK;
+}
+
 static struct lowered lower_line(const char *s, size_t n, char *out)
 {
 	struct lowered r = {0, 0, true, false};
 	bool in_word = false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80) {
+		switch (byte_class(c)) {
+		case BYTE_WORD:
+			if (!in_word) {
+				if (r.len)
+					out[r.len++] = ' ';
+				r.words++;
+				in_word = true;
+			}
+			r.digit |= c <= '9';
+			out[r.len++] = (char)(c | ((c >= 'A' && c <= 'Z') << 5));
+			break;
+		case BYTE_HIGH:
 			/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
 			if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 			    (unsigned char)s[i + 2] == 0x99 && in_word) {
 				i += 2;
-				continue;
+				break;
 			}
 			r.ascii = false;
 			if (!in_word) {
@@ -159,19 +184,11 @@ static struct lowered lower_line(const char *s, size_t n, char *out)
 				in_word = true;
 			}
 			out[r.len++] = (char)c;
-		} else if (is_alnum_ascii(c)) {
-			if (!in_word) {
-				if (r.len)
-					out[r.len++] = ' ';
-				r.words++;
-				in_word = true;
-			}
-			if (c <= '9')
-				r.digit = true;
-			out[r.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		} else if (c == '\'' && in_word) {
-			continue;
-		} else {
+			break;
+		case BYTE_APOS:
+			/* inside a word it joins; elsewhere it breaks nothing more */
+			break;
+		default:
 			in_word = false;
 		}
 	}

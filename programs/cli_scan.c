@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static bool reads_stdin(const struct cli *c)
@@ -18,23 +19,99 @@ static bool reads_stdin(const struct cli *c)
 	return false;
 }
 
-/* First pass: count repeated lines. Reader errors are reported by the
- * second pass, so they are passed over here. */
-static int learn_pass(struct cli *c, doppel_scan *s, doppel_batch *b,
-                      struct progress *pg)
+/*
+ * Reading overlaps with the library's work: while one batch is learned or
+ * sketched on a thread of its own, the next one is read. The thread is
+ * joined before the next batch is handed over, so messages come out in the
+ * same order whatever the timing.
+ */
+struct feed {
+	struct cli *c;
+	doppel_scan *s;
+	bool learning;         /* first pass: count repeated lines */
+	doppel_batch *batch[2];
+	int cur;               /* the batch being filled */
+	pthread_t thread;
+	bool working;          /* batch[!cur] has been handed over */
+	bool threaded;         /* ... to a thread, to be joined */
+	int status;            /* of the library call on batch[!cur] */
+};
+
+static void *feed_work(void *arg)
 {
-	doppel_reader *r = cli_reader(c);
-	if (!r)
-		return EXIT_FATAL;
+	struct feed *f = arg;
+	doppel_batch *b = f->batch[!f->cur];
+	f->status = f->learning ? doppel_scan_learn(f->s, b) : doppel_scan_add(f->s, b);
+	return NULL;
+}
+
+/* Waits for the batch handed over and reports the articles it skipped. */
+static int feed_wait(struct feed *f)
+{
+	if (!f->working)
+		return EXIT_OK;
+	if (f->threaded)
+		pthread_join(f->thread, NULL);
+	f->working = false;
+	doppel_batch *b = f->batch[!f->cur];
 	int rc = EXIT_OK;
+	if (f->status == DOPPEL_E_DUPID || f->status == DOPPEL_E_ARG) {
+		for (size_t i = 0; i < doppel_batch_count(b); i++) {
+			const char *msg;
+			if (doppel_scan_status(f->s, i, &msg) != DOPPEL_OK) {
+				f->c->rejected++;
+				cli_warn(f->c, "%s", msg);
+			}
+		}
+	} else if (f->status != DOPPEL_OK) {
+		cli_error("%s", doppel_scan_errmsg(f->s));
+		rc = EXIT_FATAL;
+	}
+	doppel_batch_clear(b);
+	return rc;
+}
+
+/* Hands the batch being filled over and starts filling the other one. */
+static int feed_hand(struct feed *f)
+{
+	int rc = feed_wait(f);
+	if (rc)
+		return rc;
+	f->cur = !f->cur;
+	f->working = true;
+	f->threaded = pthread_create(&f->thread, NULL, feed_work, f) == 0;
+	if (!f->threaded)
+		feed_work(f); /* no thread to be had: do it here */
+	return EXIT_OK;
+}
+
+/* Reads every input into the scan, learning (first pass) or adding. In the
+ * first pass reader errors are passed over: the second reports them. */
+static int feed_all(struct cli *c, doppel_scan *s, bool learning, struct progress *pg)
+{
+	struct feed f = {.c = c, .s = s, .learning = learning};
+	doppel_reader *r = cli_reader(c);
+	f.batch[0] = doppel_batch_new();
+	f.batch[1] = doppel_batch_new();
+	int rc = EXIT_OK;
+	if (!r || !f.batch[0] || !f.batch[1]) {
+		if (r)
+			cli_error("out of memory");
+		rc = EXIT_FATAL;
+		goto out;
+	}
 	uint64_t n = 0;
 	for (;;) {
 		doppel_article a;
 		int st = doppel_reader_next(r, &a);
 		if (st == DOPPEL_END)
 			break;
-		if (st < 0)
+		if (st < 0) {
+			if (!learning)
+				cli_reader_error(c, r);
 			continue;
+		}
+		doppel_batch *b = f.batch[f.cur];
 		if (doppel_batch_push(b, &a) != DOPPEL_OK) {
 			cli_error("out of memory");
 			rc = EXIT_FATAL;
@@ -43,43 +120,22 @@ static int learn_pass(struct cli *c, doppel_scan *s, doppel_batch *b,
 		n++;
 		if (doppel_batch_count(b) >= CLI_BATCH_ARTICLES ||
 		    doppel_batch_bytes(b) >= CLI_BATCH_BYTES) {
-			if (doppel_scan_learn(s, b) != DOPPEL_OK) {
-				cli_error("%s", doppel_scan_errmsg(s));
-				rc = EXIT_FATAL;
+			if ((rc = feed_hand(&f)))
 				goto out;
-			}
-			doppel_batch_clear(b);
-			progress_update(pg, n, doppel_reader_bytes(r), "learning boilerplate:");
+			progress_update(pg, n, doppel_reader_bytes(r),
+			                learning ? "learning boilerplate:" : "sketching:");
 		}
 	}
-	if (doppel_batch_count(b) && doppel_scan_learn(s, b) != DOPPEL_OK) {
-		cli_error("%s", doppel_scan_errmsg(s));
-		rc = EXIT_FATAL;
-	}
-out:
-	doppel_batch_clear(b);
+	if (doppel_batch_count(f.batch[f.cur]))
+		rc = feed_hand(&f);
+out:;
+	int wrc = feed_wait(&f);
+	if (rc == EXIT_OK)
+		rc = wrc;
+	doppel_batch_free(f.batch[0]);
+	doppel_batch_free(f.batch[1]);
 	doppel_reader_free(r);
 	return rc;
-}
-
-/* Hands a batch to the scan and reports the articles it skipped. */
-static int take_batch(struct cli *c, doppel_scan *s, doppel_batch *b)
-{
-	int rc = doppel_scan_add(s, b);
-	if (rc == DOPPEL_E_DUPID || rc == DOPPEL_E_ARG) {
-		for (size_t i = 0; i < doppel_batch_count(b); i++) {
-			const char *msg;
-			if (doppel_scan_status(s, i, &msg) != DOPPEL_OK) {
-				c->rejected++;
-				cli_warn(c, "%s", msg);
-			}
-		}
-	} else if (rc != DOPPEL_OK) {
-		cli_error("%s", doppel_scan_errmsg(s));
-		return EXIT_FATAL;
-	}
-	doppel_batch_clear(b);
-	return EXIT_OK;
 }
 
 /* Reads, sketches and finishes a scan of c->paths. On success *out is the
@@ -92,48 +148,17 @@ static int run_scan(struct cli *c, doppel_scan **out)
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
-	doppel_reader *r = NULL;
-	doppel_batch *b = doppel_batch_new();
 	doppel_scan *s = doppel_scan_new(&c->params);
 	struct progress pg;
 	progress_start(&pg, c);
-	if (!b || !s) {
+	if (!s) {
 		cli_error("out of memory");
-		rc = EXIT_FATAL;
-		goto out;
+		return EXIT_FATAL;
 	}
-	if (c->params.boilerplate_min && !reads_stdin(c) && (rc = learn_pass(c, s, b, &pg)))
+	if (c->params.boilerplate_min && !reads_stdin(c) && (rc = feed_all(c, s, true, &pg)))
 		goto out;
-	if (!(r = cli_reader(c))) {
-		rc = EXIT_FATAL;
+	if ((rc = feed_all(c, s, false, &pg)))
 		goto out;
-	}
-	uint64_t n = 0;
-	for (;;) {
-		doppel_article a;
-		int st = doppel_reader_next(r, &a);
-		if (st == DOPPEL_END)
-			break;
-		if (st < 0) {
-			cli_reader_error(c, r);
-			continue;
-		}
-		if (doppel_batch_push(b, &a) != DOPPEL_OK) {
-			cli_error("out of memory");
-			rc = EXIT_FATAL;
-			goto out;
-		}
-		n++;
-		if (doppel_batch_count(b) >= CLI_BATCH_ARTICLES ||
-		    doppel_batch_bytes(b) >= CLI_BATCH_BYTES) {
-			if ((rc = take_batch(c, s, b)))
-				goto out;
-			progress_update(&pg, n, doppel_reader_bytes(r), "sketching:");
-		}
-	}
-	if (doppel_batch_count(b) && (rc = take_batch(c, s, b)))
-		goto out;
-	progress_update(&pg, n, doppel_reader_bytes(r), "relating:");
 	if (doppel_scan_finish(s) != DOPPEL_OK) {
 		cli_error("%s", doppel_scan_errmsg(s));
 		rc = EXIT_FATAL;
@@ -147,9 +172,7 @@ static int run_scan(struct cli *c, doppel_scan **out)
 	s = NULL;
 out:
 	progress_end(&pg);
-	doppel_reader_free(r);
 	doppel_scan_free(s);
-	doppel_batch_free(b);
 	return rc;
 }
 

@@ -264,10 +264,11 @@ void print_stats(const struct cli *c, const doppel_stats *st, double seconds)
 	        c->params.copy_containment, c->params.boilerplate_min, c->params.threads);
 	fprintf(stderr,
 	        "doppel: %llu articles (%.1f MB), %llu without content, %llu rejected; "
-	        "%llu candidate pairs, %llu relations; %.2f s (%.2f s sketching)\n",
+	        "%llu candidate pairs (%llu aligned), %llu relations; %.2f s (%.2f s sketching)\n",
 	        (unsigned long long)st->articles, (double)st->bytes / 1e6,
 	        (unsigned long long)st->empty, (unsigned long long)c->rejected,
-	        (unsigned long long)st->candidates, (unsigned long long)st->edges, seconds,
+	        (unsigned long long)st->candidates, (unsigned long long)st->verified,
+	        (unsigned long long)st->edges, seconds,
 	        st->sketch_seconds);
 }
 
