@@ -191,6 +191,10 @@ int main(int argc, char **argv)
 	}
 
 	unsigned long cm[NREL][NREL] = {{0}};
+	static const char *const relnames[NREL] = {"none", "duplicate", "copy", "rewrite",
+	                                           "same-event", "same-story"};
+	static char misses[60][160];
+	size_t nmiss = 0;
 	unsigned long sib = 0, sib_ok = 0, dir_total = 0, dir_ok = 0, merged_wrong = 0;
 	for (size_t i = 0; i < nitems; i++) {
 		for (size_t j = i + 1; j < nitems; j++) {
@@ -221,6 +225,10 @@ int main(int argc, char **argv)
 				continue;
 			}
 			cm[t][pred]++;
+			if (t != pred && nmiss < 60) {
+				snprintf(misses[nmiss++], sizeof(misses[0]), "  %-10s as %-10s  %s  %s",
+				         relnames[t], relnames[pred], items[i].id, items[j].id);
+			}
 			/* Direction of orig -> derived pairs where both carry dates. */
 			bool i_orig = !strcmp(items[i].kind, "orig");
 			bool j_orig = !strcmp(items[j].kind, "orig");
@@ -235,8 +243,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	const char *names[NREL] = {"none", "duplicate", "copy", "rewrite", "same-event",
-	                           "same-story"};
+	const char *const *names = relnames;
 	printf("articles: %zu; pairs: %zu; sibling pairs (derived-derived): %lu\n\n", nitems,
 	       nitems * (nitems - 1) / 2, sib);
 	printf("confusion (rows: truth, columns: predicted)\n%-11s", "");
@@ -270,6 +277,11 @@ int main(int argc, char **argv)
 	printf("direction correct on dated derivation pairs: %lu of %lu (%.1f%%, target >= 95%%)\n",
 	       dir_ok, dir_total, dir_total ? 100.0 * (double)dir_ok / (double)dir_total : 0.0);
 	printf("same-type different events merged into one event: %lu (target 0)\n", merged_wrong);
+	if (nmiss) {
+		printf("\nmisclassified pairs (truth as predicted), first %zu:\n", nmiss);
+		for (size_t k = 0; k < nmiss; k++)
+			printf("%s\n", misses[k]);
+	}
 	free(found);
 	doppel_scan_free(s);
 	doppel_batch_free(b);

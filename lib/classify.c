@@ -20,8 +20,9 @@ doppel_relation doppel__classify_evidence(const doppel_params *p, const doppel__
 {
 	const unsigned want = p->relations;
 	size_t shorter = nsent_a < nsent_b ? nsent_a : nsent_b;
-	/* One aligned sentence is a coincidence; two make a pattern. */
-	size_t need = shorter < 2 ? shorter : 2;
+	/* One or two aligned sentences can be a shared quote and a shared
+	 * fact; three make a pattern. */
+	size_t need = shorter < 3 ? shorter : 3;
 	if ((want & DOPPEL_FIND_REWRITE) && need > 0 && ev->naligned >= need &&
 	    ev->aligned >= p->rewrite_aligned)
 		return DOPPEL_REL_REWRITE;

@@ -971,6 +971,32 @@ static int recheck_undated(doppel_scan *s, const uint32_t *order, edge_t *e, siz
 }
 
 /*
+ * Two articles that events put together (each reporting the event with
+ * some third) report the same event, whatever their own evidence said.
+ */
+static int pairs_follow_events(doppel_scan *s)
+{
+	doppel__strmap event = {0};
+	uint32_t e = 0;
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i < s->stories.nstory && rc == DOPPEL_OK; i++)
+		for (size_t j = 0; j < s->stories.story[i].count && rc == DOPPEL_OK; j++, e++)
+			for (size_t m = 0; m < s->stories.story[i].events[j].count && rc == DOPPEL_OK; m++)
+				rc = doppel__strmap_put(&event, s->stories.story[i].events[j].members[m].id, e);
+	for (size_t i = 0; i < s->npairs && rc == DOPPEL_OK; i++) {
+		doppel_pair *p = &s->pairs[i];
+		uint32_t ea, eb;
+		if (p->relation == DOPPEL_REL_SAME_STORY && doppel__strmap_get(&event, p->a, &ea) &&
+		    doppel__strmap_get(&event, p->b, &eb) && ea == eb)
+			p->relation = DOPPEL_REL_SAME_EVENT;
+	}
+	doppel__strmap_free(&event);
+	if (rc == DOPPEL_OK)
+		qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
+	return rc;
+}
+
+/*
  * Rewrites, same-event and same-story relations (when asked for), then
  * pairs and stories. e1 are the duplicate and copy edges found so far.
  */
@@ -1084,7 +1110,9 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		nodes[p] = (doppel__node){a->id, a->title, a->date, a->words, a->feat.anchor,
 		                          a->feat.nanchor};
 	}
-	rc = doppel__build_stories(nodes, n, all, nall, &s->p, &rar, &s->stories);
+	if ((rc = doppel__build_stories(nodes, n, all, nall, &s->p, &rar, &s->stories)))
+		goto out;
+	rc = pairs_follow_events(s);
 	goto out;
 nomem:
 	rc = DOPPEL_E_NOMEM;

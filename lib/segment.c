@@ -262,6 +262,11 @@ static int end_sentence(doppel__features *f, uint32_t first_tok, uint32_t start,
 static int close_quote(doppel__segmenter *sg)
 {
 	int rc = DOPPEL_OK;
+	/* A short quote (two or three content words) is one anchor. */
+	if (sg->nquote >= 2 && sg->nquote < 4)
+		rc = add_anchor(sg->f, DOPPEL__ANCHOR_QUOTE,
+		                doppel__hash(sg->quote, sg->nquote * sizeof(*sg->quote), sg->seed),
+		                sg->qspan[0], sg->qspan[2 * (sg->nquote - 1) + 1]);
 	for (size_t i = 0; i + 4 <= sg->nquote && rc == DOPPEL_OK; i++)
 		rc = add_anchor(sg->f, DOPPEL__ANCHOR_QUOTE,
 		                doppel__hash(sg->quote + i, 4 * sizeof(*sg->quote), sg->seed),
