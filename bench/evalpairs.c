@@ -18,7 +18,7 @@
 
 static int idnum(const char *id)
 {
-	return id && id[0] == 'a' ? atoi(id + 1) : -1;
+	return id && id[0] == 'a' ? (int)strtol(id + 1, NULL, 10) : -1;
 }
 
 int main(int argc, char **argv)

@@ -244,6 +244,16 @@ DOPPEL_API void doppel_reader_free(doppel_reader *r);
 DOPPEL_API int doppel_reader_add_path(doppel_reader *r, const char *path);
 
 /*
+ * Queues the part of an uncompressed JSON Lines file whose lines start in
+ * bytes [start, end). Readers given disjoint ranges that cover a file read
+ * each of its records exactly once, so several threads can share a file.
+ * Line numbers in messages count from the range's first line.
+ * DOPPEL_E_ARG for stdin, .txt and .zst files.
+ */
+DOPPEL_API int doppel_reader_add_range(doppel_reader *r, const char *path, uint64_t start,
+                                       uint64_t end);
+
+/*
  * Reads the next record into *out.
  *   DOPPEL_OK   *out holds an article; its strings are borrowed, valid until
  *               the next call on this reader.

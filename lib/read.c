@@ -29,6 +29,8 @@ void doppel_read_options_init(doppel_read_options *o)
 struct input {
 	char *path;
 	char *root; /* the directory argument it was found under, or NULL */
+	bool ranged; /* only the lines starting in [start, end) */
+	uint64_t start, end;
 };
 
 /* A byte source: a FILE, possibly through a zstd stream. */
@@ -53,6 +55,7 @@ struct doppel_reader {
 	bool open;
 	bool jsonl; /* else one text */
 	uint64_t line;
+	uint64_t offset; /* in the file, of the next byte next_line takes */
 	char *buf; /* decoded bytes not yet consumed */
 	size_t buflen, bufpos, bufcap;
 
@@ -133,7 +136,7 @@ static int enqueue(doppel_reader *r, const char *path, const char *root, size_t 
 {
 	if (doppel__grow((void **)&r->queue, &r->queuecap, r->nqueue + 1, sizeof(*r->queue)))
 		return DOPPEL_E_NOMEM;
-	struct input in = {doppel__strdup(path), root ? doppel__strdup(root) : NULL};
+	struct input in = {doppel__strdup(path), root ? doppel__strdup(root) : NULL, false, 0, 0};
 	if (!in.path || (root && !in.root)) {
 		free(in.path);
 		free(in.root);
@@ -153,6 +156,25 @@ int doppel_reader_add_path(doppel_reader *r, const char *path)
 		doppel__errf(r->err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
+	return DOPPEL_OK;
+}
+
+static bool ends_with(const char *s, const char *suffix);
+
+int doppel_reader_add_range(doppel_reader *r, const char *path, uint64_t start,
+                            uint64_t end)
+{
+	if (!r || !path || start > end || ends_with(path, ".zst") || ends_with(path, ".txt") ||
+	    strcmp(path, "-") == 0)
+		return DOPPEL_E_ARG;
+	if (enqueue(r, path, NULL, r->nqueue)) {
+		doppel__errf(r->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	struct input *in = &r->queue[r->nqueue - 1];
+	in->ranged = true;
+	in->start = start;
+	in->end = end;
 	return DOPPEL_OK;
 }
 
@@ -311,6 +333,7 @@ static int next_line(doppel_reader *r, size_t *len)
 			n += take;
 		}
 		r->bufpos += take + (nl ? 1 : 0);
+		r->offset += take + (nl ? 1 : 0);
 		if (nl)
 			break;
 	}
@@ -406,7 +429,25 @@ static int open_next(doppel_reader *r)
 		}
 		r->open = true;
 		r->line = 0;
+		r->offset = 0;
 		r->buflen = r->bufpos = 0;
+		if (r->cur.ranged && r->cur.start > 0) {
+			/* Start after the newline that ends the line holding byte
+			 * start - 1: that line belongs to the range before. */
+			size_t len;
+			if (fseeko(r->src.f, (off_t)(r->cur.start - 1), SEEK_SET) != 0) {
+				doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
+				close_current(r);
+				return DOPPEL_E_IO;
+			}
+			r->offset = r->cur.start - 1;
+			int rc = next_line(r, &len);
+			if (rc != DOPPEL_OK && rc != DOPPEL_E_TOOBIG && rc != DOPPEL_END) {
+				close_current(r);
+				return rc;
+			}
+			r->line = 0;
+		}
 		return DOPPEL_OK;
 	}
 	return DOPPEL_END;
@@ -695,6 +736,10 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 		size_t len = 0;
 		int rc;
 		if (r->jsonl) {
+			if (r->cur.ranged && r->offset >= r->cur.end) {
+				close_current(r);
+				continue;
+			}
 			rc = next_line(r, &len);
 			if (rc == DOPPEL_END) {
 				close_current(r);

@@ -6,6 +6,8 @@
 
 #include <zstd.h>
 
+#include <stdlib.h>
+
 #include "internal.h"
 
 struct fx {
@@ -244,6 +246,44 @@ static void test_huge(void **state)
 	free(text);
 }
 
+/* Disjoint ranges that cover a file give every record exactly once,
+ * wherever the cuts fall (inside a line, on a newline, after it). */
+static void test_ranges(void **state)
+{
+	struct fx *f = *state;
+	char data[4096];
+	size_t len = 0;
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+		                        "{\"id\":\"r%d\",\"text\":\"record %d%s\"}\n", i, i,
+		                        i % 3 ? "" : " with a longer text");
+	put(f, "r.jsonl", data, len);
+	for (size_t cut1 = 0; cut1 <= len; cut1 += 7) {
+		size_t cut2 = cut1 + (len - cut1) / 2;
+		uint64_t bounds[4] = {0, cut1, cut2, len};
+		int seen[40] = {0};
+		for (int k = 0; k < 3; k++) {
+			doppel_reader *r = doppel_reader_new(NULL);
+			assert_int_equal(doppel_reader_add_range(r, path_in(f, "r.jsonl"), bounds[k],
+			                                         bounds[k + 1]),
+			                 DOPPEL_OK);
+			doppel_article a;
+			int rc;
+			while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
+				assert_int_equal(rc, DOPPEL_OK);
+				seen[strtol(a.id + 1, NULL, 10)]++;
+			}
+			doppel_reader_free(r);
+		}
+		for (int i = 0; i < 40; i++)
+			assert_int_equal(seen[i], 1);
+	}
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_int_equal(doppel_reader_add_range(r, "x.jsonl.zst", 0, 10), DOPPEL_E_ARG);
+	assert_int_equal(doppel_reader_add_range(r, "-", 0, 10), DOPPEL_E_ARG);
+	doppel_reader_free(r);
+}
+
 static void test_dates(void **state)
 {
 	(void)state;
@@ -294,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_txt_metadata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_zstd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ranges, setup, teardown),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_utf8),
 	};
