@@ -430,6 +430,8 @@ typedef struct doppel__rarity {
 /* Counts the distinct stems and anchors of one article. */
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f);
 void doppel__rarity_free(doppel__rarity *r);
+/* Articles a stem key or an anchor was counted in. */
+uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key);
 /* Weight of a stem (kind 0) or an anchor hash. */
 double doppel__rarity_weight(const doppel__rarity *r, uint64_t key);
 /* The key under which a stem is counted. */

@@ -104,14 +104,18 @@ void doppel__rarity_free(doppel__rarity *r)
 	memset(r, 0, sizeof(*r));
 }
 
+uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key)
+{
+	if (!r || !r->nslots)
+		return 0;
+	size_t i = rarity_find(r, key ? key : 1);
+	return r->slot[i].key ? r->slot[i].df : 0;
+}
+
 double doppel__rarity_weight(const doppel__rarity *r, uint64_t key)
 {
 	double n = r ? r->docs : 0;
-	uint32_t df = 0;
-	if (r && r->nslots) {
-		size_t i = rarity_find(r, key ? key : 1);
-		df = r->slot[i].key ? r->slot[i].df : 0;
-	}
+	uint32_t df = doppel__rarity_df(r, key);
 	double idf = log((n + 1.0) / ((double)df + 0.5));
 	if (idf < 0)
 		idf = 0;

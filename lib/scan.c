@@ -63,8 +63,7 @@ struct doppel_scan {
 	size_t sigcap;  /* in articles */
 	bool deep;      /* rewrites, events or stories asked for */
 	doppel__wordnet *wn;
-	uint16_t *ksigs, *asigs; /* n * K2: synonym keys, anchors */
-	size_t ksigcap, asigcap;
+	uint16_t *ksigs, *asigs; /* n * K2: synonym keys, anchors; made at the end */
 
 	doppel__strmap ids; /* id -> article index */
 
@@ -248,10 +247,9 @@ static int sketch_set(struct worker *w, const uint64_t *v, size_t n, uint16_t *s
 	return rc;
 }
 
-/* Segments an article and keeps a compact copy of its features, then
- * sketches its synonym keys and its anchors. */
+/* Segments an article and keeps a compact copy of its features. */
 static int sketch_deep(doppel_scan *s, struct worker *w, const doppel_article *a,
-                       struct art *art, size_t slot)
+                       struct art *art)
 {
 	if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(s->wn, s->p.seed)))
 		return DOPPEL_E_NOMEM;
@@ -283,17 +281,7 @@ static int sketch_deep(doppel_scan *s, struct worker *w, const doppel_article *a
 	k->ntok = k->tokcap = f->ntok;
 	k->boilerplate = f->boilerplate;
 
-	/* Keys as a set: reuse the token array of the set sketcher. */
-	uint64_t *keys = doppel__alloc_array(f->ntok + 1, sizeof(*keys));
-	if (!keys)
-		return DOPPEL_E_NOMEM;
-	for (size_t i = 0; i < f->ntok; i++)
-		keys[i] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
-	rc = sketch_set(w, keys, f->ntok, s->ksigs + slot * K2, &art->nkeys);
-	free(keys);
-	if (rc == DOPPEL_OK)
-		rc = sketch_set(w, f->anchor, f->nanchor, s->asigs + slot * K2, &art->nanchors);
-	return rc;
+	return DOPPEL_OK;
 }
 
 static void sketch_one(void *ctx, size_t i, unsigned worker)
@@ -321,7 +309,7 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 	art->words = sk.words;
 	art->shingles = sk.shingles;
 	art->fingerprint = sk.fingerprint;
-	if (s->deep && sk.fingerprint && (rc = sketch_deep(s, w, a, art, c->slot[i])))
+	if (s->deep && sk.fingerprint && (rc = sketch_deep(s, w, a, art)))
 		w->rc = rc;
 }
 
@@ -369,12 +357,6 @@ int doppel_scan_add(doppel_scan *s, const doppel_batch *b)
 	if (doppel__grow((void **)&s->arts, &s->cap, s->n + nb, sizeof(*s->arts)) ||
 	    doppel__grow((void **)&s->sigs, &s->sigcap, s->n + nb,
 	                 s->p.k * sizeof(*s->sigs))) {
-		rc = DOPPEL_E_NOMEM;
-		goto out;
-	}
-	if (s->deep &&
-	    (doppel__grow((void **)&s->ksigs, &s->ksigcap, s->n + nb, K2 * sizeof(*s->ksigs)) ||
-	     doppel__grow((void **)&s->asigs, &s->asigcap, s->n + nb, K2 * sizeof(*s->asigs)))) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
 	}
@@ -795,6 +777,57 @@ static void prepare_one(void *ctx, size_t pos, unsigned worker)
 		c->rc = DOPPEL_E_NOMEM; /* any worker's write says the same */
 }
 
+/*
+ * Words and anchors found in many articles say nothing about which
+ * articles belong together, and they fill the LSH buckets of the views
+ * with random pairs: they are left out of the view sketches (document
+ * frequency thresholding). The sentence alignment still sees them.
+ */
+static uint32_t views_max_df(uint32_t docs)
+{
+	/* 1% of the articles, but never so few that the coverage of one big
+	 * story (dozens of reports sharing its names) is cut away. */
+	uint32_t cut = docs / 100;
+	return cut < 50 ? 50 : cut;
+}
+
+struct views_ctx {
+	doppel_scan *s;
+	const uint32_t *order;
+	const doppel__rarity *r;
+	uint32_t max_df;
+	int rc;
+};
+
+/* The synonym-key and anchor sketches of the article at position pos. */
+static void views_one(void *ctx, size_t pos, unsigned worker)
+{
+	struct views_ctx *c = ctx;
+	doppel_scan *s = c->s;
+	struct worker *w = &s->workers[worker];
+	uint32_t idx = c->order[pos];
+	struct art *a = &s->arts[idx];
+	const doppel__features *f = &a->feat;
+	uint64_t *v = doppel__alloc_array(f->ntok + f->nanchor + 1, sizeof(*v));
+	if (!v) {
+		c->rc = DOPPEL_E_NOMEM;
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < f->ntok; i++)
+		if (doppel__rarity_df(c->r, doppel__stem_key(f->tok[i].stem)) <= c->max_df)
+			v[n++] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
+	if (sketch_set(w, v, n, s->ksigs + (size_t)idx * K2, &a->nkeys))
+		c->rc = DOPPEL_E_NOMEM;
+	n = 0;
+	for (size_t i = 0; i < f->nanchor; i++)
+		if (doppel__rarity_df(c->r, f->anchor[i]) <= c->max_df)
+			v[n++] = f->anchor[i];
+	if (sketch_set(w, v, n, s->asigs + (size_t)idx * K2, &a->nanchors))
+		c->rc = DOPPEL_E_NOMEM;
+	free(v);
+}
+
 /* Band layout for a view of K2 slots at a target Jaccard. */
 static doppel__lsh *view_lsh(const doppel_scan *s, double threshold, unsigned *bands)
 {
@@ -1029,6 +1062,14 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 	struct prep_ctx pc = {s, order, &rar, prep, DOPPEL_OK};
 	doppel__parallel_for(s->threads, n, prepare_one, &pc);
 	if (pc.rc)
+		goto nomem;
+	s->ksigs = doppel__alloc_array(n + 1, K2 * sizeof(*s->ksigs));
+	s->asigs = doppel__alloc_array(n + 1, K2 * sizeof(*s->asigs));
+	if (!s->ksigs || !s->asigs)
+		goto nomem;
+	struct views_ctx vc = {s, order, &rar, views_max_df(rar.docs), DOPPEL_OK};
+	doppel__parallel_for(s->threads, n, views_one, &vc);
+	if (vc.rc)
 		goto nomem;
 	for (size_t i = 0; i < n1; i++)
 		e1keys[i] = (uint64_t)e1[i].a << 32 | e1[i].b;
