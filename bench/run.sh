@@ -41,10 +41,15 @@ for n in 10000 100000; do
 	"$build/bench/rss" "$build/doppel" add --quiet --json --db "$db" "$corpus" \
 		> /dev/null 2> "$cache/add-$n.err" || true
 	echo "doppel add, 2 threads: $(tail -1 "$cache/add-$n.err" | sed 's/^rss: //') (time, peak RSS)"
+	# Stored text: the compressed texts and the titles, sources and URLs
+	# (the article's own words); everything else is index.
 	sqlite3 "$db" "SELECT 'index: ' || count(*) || ' articles, ' ||
 		printf('%.1f', (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size) / 1e6)
 		|| ' MB; bytes per article beyond the stored text: ' ||
 		printf('%.0f', ((SELECT page_count * page_size FROM pragma_page_count, pragma_page_size)
-		                - sum(length(text))) * 1.0 / count(*)) FROM articles;"
+		                - (SELECT sum(length(text)) FROM texts)
+		                - sum(coalesce(length(title), 0) + coalesce(length(source), 0)
+		                      + coalesce(length(url), 0))) * 1.0 / count(*))
+		|| ' (target <= 400)' FROM articles;"
 	echo
 done

@@ -26,7 +26,7 @@
 struct doppel__store {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *put, *del;
+	sqlite3_stmt *put, *del, *puttext, *deltext;
 	void *zbuf;
 	size_t zcap;
 };
@@ -39,8 +39,9 @@ static const char schema[] =
 	" title TEXT, date INTEGER, source TEXT, url TEXT,"
 	" words INTEGER NOT NULL, shingles INTEGER NOT NULL,"
 	" fingerprint INTEGER NOT NULL,"
-	" signature BLOB NOT NULL,"
-	" text BLOB NOT NULL);" /* zstd frame of the text as given */
+	" signature BLOB NOT NULL);"
+	/* Texts apart: opening reads every signature and no text. */
+	"CREATE TABLE texts(num INTEGER PRIMARY KEY, text BLOB NOT NULL);" /* zstd frames */
 	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
 
 static int db_error(doppel__store *s, const char *what, char *err)
@@ -296,7 +297,11 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 			rc = DOPPEL_E_NOTDB;
 			goto fail;
 		}
-		if ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
+		/* Large pages keep rows of a few kilobytes (compressed texts)
+		 * from leaving most of each page empty. Set before anything is
+		 * written. */
+		if ((rc = exec(s, "PRAGMA page_size=65536;", err)) ||
+		    (rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
 		    (rc = create_schema(s, p, err)))
 			goto fail;
 	} else if (app != APPLICATION_ID) {
@@ -313,10 +318,14 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,
 	                        "INSERT INTO articles(id, title, date, source, url, words,"
-	                        " shingles, fingerprint, signature, text)"
-	                        " VALUES(?,?,?,?,?,?,?,?,?,?)",
+	                        " shingles, fingerprint, signature)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?)",
 	                        -1, &s->put, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
+	                        &s->puttext, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM texts WHERE num = ?", -1, &s->deltext,
 	                        NULL) != SQLITE_OK)) {
 		rc = db_error(s, "prepare", err);
 		goto fail;
@@ -334,6 +343,8 @@ void doppel__store_close(doppel__store *s)
 		return;
 	sqlite3_finalize(s->put);
 	sqlite3_finalize(s->del);
+	sqlite3_finalize(s->puttext);
+	sqlite3_finalize(s->deltext);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s->zbuf);
@@ -396,23 +407,32 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
 	sqlite3_bind_int64(st, 7, sk->shingles);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)sk->fingerprint);
 	sqlite3_bind_blob(st, 9, sigbytes, (int)(2 * k), SQLITE_STATIC);
-	sqlite3_bind_blob64(st, 10, s->zbuf, z, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return db_error(s, "storing an article", err);
 	*num = sqlite3_last_insert_rowid(s->db);
+	sqlite3_bind_int64(s->puttext, 1, *num);
+	sqlite3_bind_blob64(s->puttext, 2, s->zbuf, z, SQLITE_STATIC);
+	rc = sqlite3_step(s->puttext);
+	sqlite3_reset(s->puttext);
+	sqlite3_clear_bindings(s->puttext);
+	if (rc != SQLITE_DONE)
+		return db_error(s, "storing an article's text", err);
 	return DOPPEL_OK;
 }
 
 int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 {
-	sqlite3_bind_int64(s->del, 1, num);
-	int rc = sqlite3_step(s->del);
-	sqlite3_reset(s->del);
-	if (rc != SQLITE_DONE)
-		return db_error(s, "deleting an article", err);
+	sqlite3_stmt *st[2] = {s->del, s->deltext};
+	for (int i = 0; i < 2; i++) {
+		sqlite3_bind_int64(st[i], 1, num);
+		int rc = sqlite3_step(st[i]);
+		sqlite3_reset(st[i]);
+		if (rc != SQLITE_DONE)
+			return db_error(s, "deleting an article", err);
+	}
 	return DOPPEL_OK;
 }
 
