@@ -136,12 +136,14 @@ typedef struct doppel_params {
 	                              duplicate and copy alone do not. */
 	double rewrite_aligned;    /* rewrite when this share of the shorter
 	                              article's sentences align in order;
-	                              default 0.5 */
+	                              default 0.6 */
 	double sentence_min;       /* two sentences align at a weighted cosine
 	                              of their words at or above; default 0.35 */
 	double event_anchors;      /* same event at this weighted share of
 	                              shared names, numbers, quotes and dates;
-	                              default 0.3 */
+	                              default 0.3; or, within event_days, at
+	                              story_names shared names and a topic
+	                              cosine of 2.5 x story_topic */
 	double story_names;        /* same story at this weighted share of
 	                              shared names; default 0.25 */
 	double story_topic;        /* and a weighted cosine of content words at

@@ -469,6 +469,7 @@ typedef struct doppel__pairing {
 typedef struct doppel__evidence {
 	double aligned;   /* share of the shorter article's sentences aligned */
 	size_t naligned;
+	double strength;  /* mean cosine of the aligned sentence pairs */
 	double anchors;   /* weighted share of anchors in common (of the smaller) */
 	double names;     /* the same, names only */
 	double topic;     /* weighted cosine of all content keys */

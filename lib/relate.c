@@ -341,6 +341,7 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 			j--;
 		}
 	}
+	double total = dp[n * w + m];
 	free(dp);
 	if (pairs) {
 		for (size_t x = 0; x < count / 2; x++) {
@@ -351,5 +352,6 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 	}
 	ev->naligned = count;
 	ev->aligned = (double)count / (double)(n < m ? n : m);
+	ev->strength = count ? total / (double)count : 0;
 	return DOPPEL_OK;
 }

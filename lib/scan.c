@@ -659,12 +659,13 @@ static int cmp_member_pos(const void *pa, const void *pb, const doppel_scan *s,
  * copy keeps only part of its words' keys and an independent report only
  * part of the anchors; verification sorts candidates out. */
 #define KEYS_THRESHOLD 0.3
-#define ANCHORS_THRESHOLD 0.15
+#define ANCHORS_THRESHOLD 0.1
 /* A candidate is verified when its estimated Jaccard reaches one of these
  * in its view. Measured on the DESIGN.md scenario: related pairs have
- * anchors >= 0.12 or keys >= 0.5 (rewrites); unrelated articles of the
- * benchmark corpus have keys 0.12-0.19 and anchors <= 0.05. */
-#define KEYS_MIN 0.3
+ * anchors >= 0.12 or keys >= 0.5 (rewrites), an independent report with
+ * few shared facts keys >= 0.2; unrelated articles of the benchmark
+ * corpus have keys 0.12-0.19 and anchors <= 0.05. */
+#define KEYS_MIN 0.2
 #define ANCHORS_MIN 0.1
 
 struct relate_ctx {

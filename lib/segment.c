@@ -394,7 +394,9 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 		return DOPPEL_E_NOMEM;
 	/* A capital in mid-sentence marks a name; at the start of a sentence
 	 * only a word that no dictionary knows does. */
+	/* Titles ("Dr", "Mr") are abbreviations, not names. */
 	if (upper && !digit && !month && !is_weekday(fw, m) && !(wd->flags & WORD_STOP) &&
+	    !ls->prev_abbrev &&
 	    (!ls->sentence_start || (sg->wn && !(wd->flags & WORD_DICT)))) {
 		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed), start,
 		                     end)))
