@@ -786,8 +786,8 @@ static void prepare_one(void *ctx, size_t pos, unsigned worker)
  */
 static uint32_t views_max_df(uint32_t docs)
 {
-	/* 1% of the articles, but never so few that the coverage of one big
-	 * story (dozens of reports sharing its names) is cut away. */
+	/* 0.2% of the articles, but never so few that the coverage of one
+	 * big story (dozens of reports sharing its names) is cut away. */
 	uint32_t cut = docs / 500;
 	return cut < 50 ? 50 : cut;
 }
