@@ -223,8 +223,8 @@ int doppel_explain(const doppel_params *p, const doppel_article *a, const doppel
 	if (!pairs)
 		goto nomem;
 	doppel__evidence ev;
-	if ((rc = doppel__compare_prepared(&side[0].prep, &side[1].prep, p->sentence_min, &ev,
-	                                   pairs)))
+	if ((rc = doppel__compare_prepared(&side[0].prep, &side[1].prep, p->sentence_min, 0.0,
+	                                   &ev, pairs)))
 		goto fail;
 	double j = 0, c = 0;
 	bool same = side[0].sk.fingerprint && side[0].sk.fingerprint == side[1].sk.fingerprint;

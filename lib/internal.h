@@ -476,13 +476,13 @@ typedef struct doppel__evidence {
 } doppel__evidence;
 
 /*
- * Compares a and b: monotone sentence alignment (dynamic programming over
- * sentence pairs whose weighted cosine reaches min_sentence), anchors,
- * names and topic. When pairs is not NULL the aligned pairs are written
+ * Compares a and b: anchors, names and topic, then, when the topic cosine
+ * reaches min_topic, monotone sentence alignment (dynamic programming over
+ * sentence pairs whose weighted cosine reaches min_sentence). When pairs is not NULL the aligned pairs are written
  * there (capacity min(a.nsent, b.nsent)).
  */
 int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
-                             double min_sentence, doppel__evidence *ev,
+                             double min_sentence, double min_topic, doppel__evidence *ev,
                              doppel__pairing *pairs);
 
 /* The relation that sentence and anchor evidence gives (rewrite,

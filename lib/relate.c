@@ -270,7 +270,7 @@ out:
 }
 
 int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
-                             double min_sentence, doppel__evidence *ev,
+                             double min_sentence, double min_topic, doppel__evidence *ev,
                              doppel__pairing *pairs)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -301,7 +301,7 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 	if (ev->names > 1)
 		ev->names = 1;
 	ev->topic = topic_cosine(a, b);
-	if (n == 0 || m == 0)
+	if (n == 0 || m == 0 || ev->topic < min_topic)
 		return DOPPEL_OK;
 
 	/* Alignment: best total score of an order-preserving one-to-one

@@ -99,12 +99,15 @@ static bool is_weekday(const char *w, size_t n)
 /* ----------------------------------------------------------- word cache */
 
 #define WORD_STOP 0x1
-#define WORD_DICT 0x2 /* WordNet knows it */
+#define WORD_DICT 0x2    /* WordNet knows it */
+#define WORD_ABBREV 0x4  /* a full stop after it ends no sentence */
+#define WORD_WEEKDAY 0x8
 
 struct word {
 	uint64_t h; /* hash of the folded word; 0: free */
 	uint32_t stem, key;
-	uint32_t flags;
+	uint16_t flags;
+	uint16_t month; /* 1..12 for a month's name */
 };
 
 struct doppel__segmenter {
@@ -198,6 +201,11 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n)
 	struct word wd = {.h = h};
 	if (doppel__stopword(w, n))
 		wd.flags |= WORD_STOP;
+	if (in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, n))
+		wd.flags |= WORD_ABBREV;
+	if (is_weekday(w, n))
+		wd.flags |= WORD_WEEKDAY;
+	wd.month = (uint16_t)month_of(w, n);
 	const sb_symbol *st = sb_stemmer_stem(sg->stemmer, (const sb_symbol *)w, (int)n);
 	if (!st)
 		return NULL;
@@ -371,10 +379,11 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 	const char *fw = sg->fold;
 	doppel__features *f = sg->f;
 	const size_t start = (size_t)(w - sg->text), end = start + n;
-	ls->prev_abbrev =
-		(n == 1 && upper) ||
-		in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), fw, m);
-	unsigned month = month_of(fw, m);
+	const struct word *wd = lookup(sg, fw, m);
+	if (!wd)
+		return DOPPEL_E_NOMEM;
+	ls->prev_abbrev = (n == 1 && upper) || (wd->flags & WORD_ABBREV);
+	unsigned month = wd->month;
 	if (digit) {
 		if (ls->month && m <= 2) {
 			char *stop;
@@ -389,13 +398,10 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 		                     start, end)))
 			return rc;
 	}
-	const struct word *wd = lookup(sg, fw, m);
-	if (!wd)
-		return DOPPEL_E_NOMEM;
 	/* A capital in mid-sentence marks a name; at the start of a sentence
-	 * only a word that no dictionary knows does. */
-	/* Titles ("Dr", "Mr") are abbreviations, not names. */
-	if (upper && !digit && !month && !is_weekday(fw, m) && !(wd->flags & WORD_STOP) &&
+	 * only a word that no dictionary knows does. Titles ("Dr", "Mr") are
+	 * abbreviations, not names. */
+	if (upper && !digit && !month && !(wd->flags & WORD_WEEKDAY) && !(wd->flags & WORD_STOP) &&
 	    !ls->prev_abbrev &&
 	    (!ls->sentence_start || (sg->wn && !(wd->flags & WORD_DICT)))) {
 		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed), start,
