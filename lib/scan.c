@@ -30,6 +30,7 @@ struct art {
 	uint64_t fingerprint;
 	doppel__features feat;
 	uint32_t nkeys, nanchors; /* distinct keys and anchors in the views */
+	unsigned boilerplate;     /* DOPPEL__BOILER_* kinds the text carried */
 };
 
 /* Edges use canonical positions, a < b. */
@@ -309,6 +310,7 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 	art->words = sk.words;
 	art->shingles = sk.shingles;
 	art->fingerprint = sk.fingerprint;
+	art->boilerplate = w->tokens.boilerplate;
 	if (s->deep && sk.fingerprint && (rc = sketch_deep(s, w, a, art)))
 		w->rc = rc;
 }
@@ -893,8 +895,8 @@ static void set_bases(doppel_scan *s, const uint32_t *order, edge_t *e, size_t n
 			continue;
 		const struct art *a = &s->arts[order[e[i].a]], *b = &s->arts[order[e[i].b]];
 		e[i].basis = doppel__derivation_basis(e[i].relation, a->date, b->date,
-		                                      a->feat.boilerplate, b->feat.boilerplate,
-		                                      a->words, b->words, &e[i].a_source);
+		                                      a->boilerplate, b->boilerplate, a->words,
+		                                      b->words, &e[i].a_source);
 	}
 }
 
@@ -1493,7 +1495,13 @@ int doppel_scan_finish(doppel_scan *s)
 			const struct art *o = &s->arts[order[best_other]];
 			m->relation = best->relation;
 			m->of = o->id;
-			m->direction = doppel__direction(a->date, o->date);
+			bool a_source;
+			doppel_basis basis = doppel__derivation_basis(
+				best->relation, a->date, o->date, a->boilerplate, o->boilerplate, a->words,
+				o->words, &a_source);
+			m->direction = basis == DOPPEL_BASIS_NONE ? DOPPEL_DIR_UNKNOWN
+			               : a_source                 ? DOPPEL_DIR_TO
+			                                          : DOPPEL_DIR_FROM;
 			m->jaccard = best->jaccard;
 			m->containment = best->containment;
 		}

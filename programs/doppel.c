@@ -47,7 +47,7 @@ static const char options_text[] =
 	"  --boilerplate-min N    a line in N articles of a source is boilerplate\n"
 	"                         (8; 0 turns it off)\n"
 	"  --max-bucket N         LSH bucket members compared (1000)\n"
-	"  --threads N            worker threads (default: all cores)\n"
+	"  --threads N            worker threads (default 0: all cores)\n"
 	"relations (scan, stories, explain):\n"
 	"  --relations LIST       comma-separated: duplicate,copy,rewrite,same-event,\n"
 	"                         same-story (default: all)\n"
@@ -324,8 +324,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			c->params.max_bucket = (unsigned)u;
 			break;
 		case OPT_THREADS:
-			if (!parse_uint(optarg, 256, &u) || u < 1)
-				return bad_value(c->cmd, "threads", optarg, "1 to 256");
+			if (!parse_uint(optarg, 256, &u))
+				return bad_value(c->cmd, "threads", optarg, "0 (all cores) to 256");
 			c->params.threads = (unsigned)u;
 			break;
 		case OPT_REPAIR:

@@ -261,7 +261,9 @@ void print_stats(const struct cli *c, const doppel_stats *st, double seconds)
 	        "duplicate J>=%.2f, copy C>=%.2f; boilerplate-min=%u; threads=%u\n",
 	        c->params.shingle, c->params.k, (unsigned long long)c->params.seed,
 	        c->params.threshold, st->bands, st->rows, c->params.duplicate_jaccard,
-	        c->params.copy_containment, c->params.boilerplate_min, c->params.threads);
+	        c->params.copy_containment, c->params.boilerplate_min,
+	        c->params.threads ? c->params.threads
+	                          : (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	fprintf(stderr,
 	        "doppel: %llu articles (%.1f MB), %llu without content, %llu rejected; "
 	        "%llu candidate pairs (%llu aligned), %llu relations; %.2f s (%.2f s sketching)\n",
