@@ -169,6 +169,14 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 /* Letters, marks and digits of every script: what words are made of. */
 bool doppel__is_word_cp(int32_t cp);
 
+/*
+ * NFKC + case fold of n bytes of valid UTF-8 (default-ignorable characters
+ * dropped) through utf8proc, the one folding every stage uses. On success
+ * *out is the caller's (release with free()) and the return is its length;
+ * otherwise DOPPEL_E_NOMEM or DOPPEL_E_UTF8.
+ */
+long doppel__fold(const char *s, size_t n, unsigned char **out);
+
 void doppel__tokens_free(doppel__tokens *t);
 
 /* Key of a source for line counts (0 for an unknown source). */

@@ -270,8 +270,7 @@ bool doppel__is_word_cp(int32_t cp)
  * apostrophe inside a word joins its halves. Token bytes are gathered in
  * t->buf so that the hash sees the folded word without apostrophes.
  */
-static int tokens_unicode(const char *s, size_t n, uint64_t seed,
-                          doppel__tokens *t)
+long doppel__fold(const char *s, size_t n, unsigned char **out)
 {
 	utf8proc_uint8_t *folded = NULL;
 	utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
@@ -281,6 +280,17 @@ static int tokens_unicode(const char *s, size_t n, uint64_t seed,
 	                                      UTF8PROC_IGNORE);
 	if (m < 0)
 		return m == UTF8PROC_ERROR_NOMEM ? DOPPEL_E_NOMEM : DOPPEL_E_UTF8;
+	*out = folded;
+	return (long)m;
+}
+
+static int tokens_unicode(const char *s, size_t n, uint64_t seed,
+                          doppel__tokens *t)
+{
+	unsigned char *folded = NULL;
+	long m = doppel__fold(s, n, &folded);
+	if (m < 0)
+		return (int)m;
 	int rc = DOPPEL_OK;
 	if (doppel__grow((void **)&t->buf, &t->bufcap, (size_t)m + 1, 1)) {
 		rc = DOPPEL_E_NOMEM;
@@ -288,9 +298,9 @@ static int tokens_unicode(const char *s, size_t n, uint64_t seed,
 	}
 	size_t w = 0;
 	bool in_word = false;
-	for (utf8proc_ssize_t i = 0; i < m;) {
+	for (long i = 0; i < m;) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step = utf8proc_iterate(folded + i, m - i, &cp);
+		utf8proc_ssize_t step = utf8proc_iterate(folded + i, (utf8proc_ssize_t)(m - i), &cp);
 		if (step <= 0) {
 			rc = DOPPEL_E_UTF8;
 			goto out;

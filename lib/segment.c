@@ -314,21 +314,17 @@ static int fold_word(doppel__segmenter *sg, const char *w, size_t n, size_t *out
 		*out = m;
 		return DOPPEL_OK;
 	}
-	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n,
-	                                  &mapped,
-	                                  UTF8PROC_STABLE | UTF8PROC_COMPAT |
-	                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-	                                      UTF8PROC_IGNORE);
+	unsigned char *mapped = NULL;
+	long r = doppel__fold(w, n, &mapped);
 	if (r < 0)
-		return r == UTF8PROC_ERROR_NOMEM ? DOPPEL_E_NOMEM : DOPPEL_E_UTF8;
+		return (int)r;
 	if (doppel__grow((void **)&sg->fold, &sg->foldcap, (size_t)r + 1, 1)) {
 		free(mapped);
 		return DOPPEL_E_NOMEM;
 	}
-	for (utf8proc_ssize_t i = 0; i < r;) {
+	for (long i = 0; i < r;) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step = utf8proc_iterate(mapped + i, r - i, &cp);
+		utf8proc_ssize_t step = utf8proc_iterate(mapped + i, (utf8proc_ssize_t)(r - i), &cp);
 		if (step <= 0)
 			break;
 		if (cp != '\'' && cp != 0x2019 && cp != ',') {
