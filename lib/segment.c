@@ -368,7 +368,7 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 	else if (n > 4 && (w[n - 1] == 's' || w[n - 1] == 'S') &&
 	         memcmp(w + n - 4, "\xe2\x80\x99", 3) == 0)
 		n -= 4;
-	size_t m;
+	size_t m = 0;
 	int rc = fold_word(sg, w, n, &m);
 	if (rc || m == 0)
 		return rc;
