@@ -457,6 +457,9 @@ typedef struct doppel__prepared {
 	float *snorm;        /* per sentence: the square root of its weights' sum
 	                        of squares */
 	size_t nsent;
+	uint32_t *tkeys;     /* all keys of the article, sorted, for the topic */
+	float *tweights;
+	double tnorm;
 	const uint64_t *anchor; /* borrowed from the features */
 	float *aweight;
 	size_t nanchor;

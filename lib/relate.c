@@ -142,6 +142,8 @@ void doppel__prepared_free(doppel__prepared *p)
 	free(p->sstart);
 	free(p->snorm);
 	free(p->aweight);
+	free(p->tkeys);
+	free(p->tweights);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -180,6 +182,25 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
 		p->snorm[s] = (float)sqrt(sq);
 	}
 	p->sstart[f->nsent] = (uint32_t)at;
+	/* The whole article's keys, sorted once: the topic cosine of every
+	 * comparison is then a merge. */
+	p->tkeys = doppel__alloc_array(at + 1, sizeof(*p->tkeys));
+	p->tweights = doppel__alloc_array(at + 1, sizeof(*p->tweights));
+	if (!p->tkeys || !p->tweights) {
+		free(tmp);
+		doppel__prepared_free(p);
+		return DOPPEL_E_NOMEM;
+	}
+	for (size_t i = 0; i < at; i++)
+		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
+	qsort(tmp, at, sizeof(*tmp), cmp_kw);
+	double sq = 0;
+	for (size_t i = 0; i < at; i++) {
+		p->tkeys[i] = tmp[i].key;
+		p->tweights[i] = tmp[i].w;
+		sq += (double)tmp[i].w * tmp[i].w;
+	}
+	p->tnorm = sqrt(sq);
 	free(tmp);
 	p->anchor = f->anchor;
 	p->nanchor = f->nanchor;
@@ -229,44 +250,13 @@ static double sentence_cosine(const doppel__prepared *a, size_t i,
 	       (na * nb);
 }
 
-/* Topic: cosine over all keys of each article (sorted copies). */
+/* Topic: cosine over all keys of each article. */
 static double topic_cosine(const doppel__prepared *a, const doppel__prepared *b)
 {
 	size_t na = a->sstart[a->nsent], nb = b->sstart[b->nsent];
-	struct kw *x = doppel__alloc_array(na + 1, sizeof(*x));
-	struct kw *y = doppel__alloc_array(nb + 1, sizeof(*y));
-	double r = 0;
-	if (!x || !y)
-		goto out;
-	for (size_t i = 0; i < na; i++)
-		x[i] = (struct kw){a->keys[i], a->weights[i]};
-	for (size_t i = 0; i < nb; i++)
-		y[i] = (struct kw){b->keys[i], b->weights[i]};
-	qsort(x, na, sizeof(*x), cmp_kw);
-	qsort(y, nb, sizeof(*y), cmp_kw);
-	double sa = 0, sb = 0, d = 0;
-	for (size_t i = 0; i < na; i++)
-		sa += (double)x[i].w * x[i].w;
-	for (size_t i = 0; i < nb; i++)
-		sb += (double)y[i].w * y[i].w;
-	size_t i = 0, j = 0;
-	while (i < na && j < nb) {
-		if (x[i].key == y[j].key) {
-			d += (double)x[i].w * y[j].w;
-			i++;
-			j++;
-		} else if (x[i].key < y[j].key) {
-			i++;
-		} else {
-			j++;
-		}
-	}
-	if (sa > 0 && sb > 0)
-		r = d / sqrt(sa * sb);
-out:
-	free(x);
-	free(y);
-	return r;
+	if (a->tnorm <= 0 || b->tnorm <= 0)
+		return 0;
+	return dot(a->tkeys, a->tweights, na, b->tkeys, b->tweights, nb) / (a->tnorm * b->tnorm);
 }
 
 int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,

@@ -685,12 +685,21 @@ struct relate_ctx {
 	unsigned kb, ab;
 	const uint64_t *e1;            /* sorted a << 32 | b of the E1 edges */
 	size_t ne1;
+	const struct posting *post;    /* rare anchors, sorted */
+	size_t npost;
+};
+
+/* One article holding one rare anchor. */
+struct posting {
+	uint64_t anchor;
+	uint32_t pos;
 };
 
 struct relate_query {
 	struct relate_ctx *c;
 	struct worker *w;
 	uint32_t self;
+	bool sure; /* met through a rare anchor, close in time: no view filter */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -725,7 +734,7 @@ static void on_related(void *ctx, uint32_t other)
 	                s->ksigs + (size_t)c->order[other] * K2, b->nkeys, K2, &jk, &unused);
 	doppel__compare(s->asigs + (size_t)c->order[q->self] * K2, a->nanchors,
 	                s->asigs + (size_t)c->order[other] * K2, b->nanchors, K2, &ja, &unused);
-	if (ja < ANCHORS_MIN && jk < KEYS_MIN)
+	if (!q->sure && ja < ANCHORS_MIN && jk < KEYS_MIN)
 		return;
 	w->verified++;
 	doppel__evidence ev;
@@ -759,11 +768,56 @@ static void on_related(void *ctx, uint32_t other)
 	e->topic = (float)ev.topic;
 }
 
+static int cmp_posting(const void *pa, const void *pb)
+{
+	const struct posting *a = pa, *b = pb;
+	if (a->anchor != b->anchor)
+		return a->anchor < b->anchor ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/*
+ * Independent reports of one event may share no more than a name or two,
+ * too little for the anchor view's LSH. Articles that share an anchor rare
+ * enough (in at most VIEWS_MAX_DF articles, dates left out) and are both
+ * dated within event_days are compared without the view filter.
+ */
+static void rare_anchor_pairs(struct relate_ctx *c, struct relate_query *q)
+{
+	doppel_scan *s = c->s;
+	const struct art *a = &s->arts[c->order[q->self]];
+	if (a->date == DOPPEL_NO_DATE || !c->npost)
+		return;
+	q->sure = true;
+	for (size_t i = 0; i < a->feat.nanchor; i++) {
+		struct posting key = {a->feat.anchor[i], 0};
+		/* first posting of this anchor */
+		size_t lo = 0, hi = c->npost;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (cmp_posting(&c->post[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < c->npost && c->post[k].anchor == key.anchor; k++) {
+			uint32_t other = c->post[k].pos;
+			const struct art *b = &s->arts[c->order[other]];
+			if (other > q->self && b->date != DOPPEL_NO_DATE &&
+			    doppel__days_apart(a->date, b->date) <= s->p.event_days)
+				on_related(q, other);
+		}
+	}
+	q->sure = false;
+}
+
 static void relate_one(void *ctx, size_t pos, unsigned worker)
 {
 	struct relate_ctx *c = ctx;
-	struct relate_query q = {c, &c->s->workers[worker], (uint32_t)pos};
+	struct relate_query q = {c, &c->s->workers[worker], (uint32_t)pos, false};
 	unsigned mb = c->s->p.max_bucket;
+	if (c->s->p.relations & DOPPEL_FIND_SAME_EVENT)
+		rare_anchor_pairs(c, &q);
 	if (c->in_k[pos])
 		doppel__lsh_query(c->lk, c->kkeys + pos * c->kb, mb, on_related, &q);
 	if (c->in_a[pos])
@@ -1054,6 +1108,7 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 	doppel__lsh *lk = NULL, *la = NULL;
 	uint64_t *kkeys = NULL, *akeys = NULL, *e1keys = NULL;
 	bool *in_k = NULL, *in_a = NULL;
+	struct posting *post = NULL;
 	edge_t *all = NULL;
 	doppel__node *nodes = NULL;
 	size_t nall = n1;
@@ -1121,8 +1176,27 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		if (!w->stamp)
 			goto nomem;
 	}
+	size_t npost = 0;
+	for (size_t p = 0; p < n; p++) {
+		const doppel__features *f = &s->arts[order[p]].feat;
+		for (size_t i = 0; i < f->nanchor; i++)
+			npost += DOPPEL__ANCHOR_KIND(f->anchor[i]) != DOPPEL__ANCHOR_DATE &&
+			         doppel__rarity_df(&rar, f->anchor[i]) <= VIEWS_MAX_DF;
+	}
+	post = doppel__alloc_array(npost + 1, sizeof(*post));
+	if (!post)
+		goto nomem;
+	npost = 0;
+	for (size_t p = 0; p < n; p++) {
+		const doppel__features *f = &s->arts[order[p]].feat;
+		for (size_t i = 0; i < f->nanchor; i++)
+			if (DOPPEL__ANCHOR_KIND(f->anchor[i]) != DOPPEL__ANCHOR_DATE &&
+			    doppel__rarity_df(&rar, f->anchor[i]) <= VIEWS_MAX_DF)
+				post[npost++] = (struct posting){f->anchor[i], (uint32_t)p};
+	}
+	qsort(post, npost, sizeof(*post), cmp_posting);
 	struct relate_ctx rc_ = {s, order, prep, kkeys, akeys, in_k, in_a, lk, la, kb, ab,
-	                         e1keys, n1};
+	                         e1keys, n1, post, npost};
 	doppel__parallel_for(s->threads, n, relate_one, &rc_);
 	for (unsigned t = 0; t < s->threads; t++) {
 		if (s->workers[t].rc)
@@ -1182,6 +1256,7 @@ out:
 	free(e1keys);
 	free(in_k);
 	free(in_a);
+	free(post);
 	free(all);
 	free(nodes);
 	return rc;
