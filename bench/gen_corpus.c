@@ -620,6 +620,18 @@ static void render_body(struct buf *b, const struct body *y, const bool *keep,
 	}
 }
 
+static void free_body(struct body *y)
+{
+	if (!y)
+		return;
+	for (unsigned i = 0; i < y->nsent; i++)
+		free(y->sent[i]);
+	free(y->sent);
+	free(y->nw);
+	free(y->pstart);
+	free(y);
+}
+
 static void original(struct article *a)
 {
 	a->title = headline();
@@ -1023,5 +1035,18 @@ int main(int argc, char **argv)
 	for (int i = 0; i < NKINDS; i++)
 		fprintf(stderr, "%s%zu %s", i ? ", " : "", per_kind[i], kind_names[i]);
 	fprintf(stderr, "), %zu words of base text\n", base_words);
+	for (size_t i = 0; i < n; i++) {
+		free(arts[i].title);
+		free(arts[i].text);
+		free_body(arts[i].body);
+	}
+	free(arts);
+	free(order);
+	for (size_t i = 0; i < nwords; i++)
+		free(words[i]);
+	free(words);
+	free(wmap);
+	free(succ_start);
+	free(succ);
 	return 0;
 }
