@@ -87,12 +87,6 @@ static int cmp_span_start(const void *pa, const void *pb)
 	return a->len < b->len ? 1 : a->len > b->len ? -1 : 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Facts of side s whose anchors are (in_other true) or are not (false) in
  * the other side's anchors, as written in s: overlapping spans (the
@@ -109,7 +103,7 @@ static int collect_facts(struct expl *x, const struct side *s, const struct side
 	for (size_t i = 0; i < f->nspan; i++) {
 		bool there = o->feat.nanchor &&
 		             bsearch(&f->span[i].anchor, o->feat.anchor, o->feat.nanchor,
-		                     sizeof(*o->feat.anchor), cmp_u64);
+		                     sizeof(*o->feat.anchor), doppel__cmp_u64);
 		if (there == in_other)
 			sel[n++] = f->span[i];
 	}

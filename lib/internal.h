@@ -92,6 +92,9 @@ int doppel__strmap_put(doppel__strmap *m, const char *key, uint32_t val);
 bool doppel__strmap_get(const doppel__strmap *m, const char *key, uint32_t *val);
 void doppel__strmap_free(doppel__strmap *m);
 
+/* qsort comparison of uint64_t values. */
+int doppel__cmp_u64(const void *a, const void *b);
+
 /* xxh3 64-bit of a buffer with a seed. */
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed);
 
@@ -280,6 +283,12 @@ void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys,
 unsigned doppel__lsh_bands(const doppel__lsh *l);
 
 /* ------------------------------------------------------------ classify.c */
+
+/* Duplicate, copy and rewrite: one article derives from the other. */
+static inline bool doppel__is_derivation(doppel_relation r)
+{
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
+}
 
 /* Relation of two compared articles under params p. */
 doppel_relation doppel__classify(const doppel_params *p, double jaccard,

@@ -71,12 +71,6 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 	return DOPPEL_OK;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 {
 	/* Distinct stems: sort a copy. */
@@ -85,7 +79,7 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 		return DOPPEL_E_NOMEM;
 	for (size_t i = 0; i < f->ntok; i++)
 		k[i] = doppel__stem_key(f->tok[i].stem);
-	qsort(k, f->ntok, sizeof(*k), cmp_u64);
+	qsort(k, f->ntok, sizeof(*k), doppel__cmp_u64);
 	int rc = DOPPEL_OK;
 	for (size_t i = 0; i < f->ntok && rc == DOPPEL_OK; i++)
 		if (i == 0 || k[i] != k[i - 1])

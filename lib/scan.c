@@ -702,12 +702,6 @@ struct relate_query {
 	bool sure; /* met through a rare anchor, close in time: no view filter */
 };
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Verifies one candidate pair beyond duplicate and copy. */
 static void on_related(void *ctx, uint32_t other)
 {
@@ -719,7 +713,7 @@ static void on_related(void *ctx, uint32_t other)
 		return;
 	w->stamp[other] = q->self + 1;
 	uint64_t pk = (uint64_t)q->self << 32 | other;
-	if (bsearch(&pk, c->e1, c->ne1, sizeof(*c->e1), cmp_u64))
+	if (bsearch(&pk, c->e1, c->ne1, sizeof(*c->e1), doppel__cmp_u64))
 		return;
 	const struct art *a = &s->arts[c->order[q->self]];
 	const struct art *b = &s->arts[c->order[other]];
@@ -954,11 +948,6 @@ static void set_bases(doppel_scan *s, const uint32_t *order, edge_t *e, size_t n
 	}
 }
 
-static bool is_derivation(doppel_relation r)
-{
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
-}
-
 /* Strength of a derivation edge, to compare two of them. */
 static double strength(const edge_t *e)
 {
@@ -983,7 +972,7 @@ static int siblings(edge_t *e, size_t ne, size_t n)
 		return DOPPEL_E_NOMEM;
 	}
 	for (size_t i = 0; i < ne; i++)
-		if (is_derivation(e[i].relation) && e[i].basis != DOPPEL_BASIS_NONE)
+		if (doppel__is_derivation(e[i].relation) && e[i].basis != DOPPEL_BASIS_NONE)
 			start[(e[i].a_source ? e[i].b : e[i].a) + 1]++;
 	for (size_t v = 0; v < n; v++)
 		start[v + 1] += start[v];
@@ -995,7 +984,7 @@ static int siblings(edge_t *e, size_t ne, size_t n)
 	}
 	memcpy(fill, start, n * sizeof(*fill));
 	for (size_t i = 0; i < ne; i++)
-		if (is_derivation(e[i].relation) && e[i].basis != DOPPEL_BASIS_NONE)
+		if (doppel__is_derivation(e[i].relation) && e[i].basis != DOPPEL_BASIS_NONE)
 			list[fill[e[i].a_source ? e[i].b : e[i].a]++] = (uint32_t)i;
 	free(fill);
 	for (size_t i = 0; i < ne; i++) {
@@ -1140,7 +1129,7 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		goto nomem;
 	for (size_t i = 0; i < n1; i++)
 		e1keys[i] = (uint64_t)e1[i].a << 32 | e1[i].b;
-	qsort(e1keys, n1, sizeof(*e1keys), cmp_u64);
+	qsort(e1keys, n1, sizeof(*e1keys), doppel__cmp_u64);
 
 	unsigned kb = 0, ab = 0;
 	lk = view_lsh(s, KEYS_THRESHOLD, &kb);

@@ -529,12 +529,6 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low,
 	return end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)end);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
                     uint64_t source_key, const doppel__linecount *lc,
                     unsigned boilerplate_min, doppel__features *f)
@@ -553,7 +547,7 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
 	if (rc)
 		return rc;
 	if (f->nanchor > 1) {
-		qsort(f->anchor, f->nanchor, sizeof(*f->anchor), cmp_u64);
+		qsort(f->anchor, f->nanchor, sizeof(*f->anchor), doppel__cmp_u64);
 		size_t w = 1;
 		for (size_t i = 1; i < f->nanchor; i++)
 			if (f->anchor[i] != f->anchor[w - 1])

@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool derivation(doppel_relation r)
-{
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
-}
-
 doppel_basis doppel__derivation_basis(doppel_relation rel, int32_t date_a, int32_t date_b,
                                       unsigned boiler_a, unsigned boiler_b,
                                       uint32_t words_a, uint32_t words_b, bool *a_source)
@@ -123,12 +118,6 @@ struct story_build {
 	size_t articles;
 };
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Adds the name anchors of node v to a story's sorted set. */
 static int profile_add(struct story_build *sb, const doppel__node *v)
 {
@@ -136,7 +125,7 @@ static int profile_add(struct story_build *sb, const doppel__node *v)
 		if (DOPPEL__ANCHOR_KIND(v->anchor[i]) != DOPPEL__ANCHOR_NAME)
 			continue;
 		if (sb->nnames &&
-		    bsearch(&v->anchor[i], sb->names, sb->nnames, sizeof(*sb->names), cmp_u64))
+		    bsearch(&v->anchor[i], sb->names, sb->nnames, sizeof(*sb->names), doppel__cmp_u64))
 			continue;
 		if (doppel__grow((void **)&sb->names, &sb->cap, sb->nnames + 1, sizeof(*sb->names)))
 			return DOPPEL_E_NOMEM;
@@ -163,7 +152,7 @@ static double profile_score(const struct story_build *sb, const doppel__node *no
 			double w = doppel__rarity_weight(r, v->anchor[i]);
 			total += w;
 			if (sb->nnames &&
-			    bsearch(&v->anchor[i], sb->names, sb->nnames, sizeof(*sb->names), cmp_u64))
+			    bsearch(&v->anchor[i], sb->names, sb->nnames, sizeof(*sb->names), doppel__cmp_u64))
 				shared += w;
 		}
 	}
@@ -192,11 +181,11 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 
 	for (size_t e = 0; e < nedges; e++) {
 		const doppel__edge *x = &edges[e];
-		if (derivation(x->relation)) {
+		if (doppel__is_derivation(x->relation)) {
 			degree[x->a]++;
 			degree[x->b]++;
 		}
-		if (derivation(x->relation) || x->relation == DOPPEL_REL_SAME_EVENT)
+		if (doppel__is_derivation(x->relation) || x->relation == DOPPEL_REL_SAME_EVENT)
 			doppel__uf_union(&uf, x->a, x->b);
 		adj_start[x->a + 1]++;
 		adj_start[x->b + 1]++;
@@ -396,7 +385,7 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 				uint32_t pick_other = 0;
 				for (uint32_t a = adj_start[mem[i]]; a < adj_start[mem[i] + 1]; a++) {
 					const doppel__edge *x = &edges[adj[a]];
-					if (!derivation(x->relation))
+					if (!doppel__is_derivation(x->relation))
 						continue;
 					uint32_t other = x->a == mem[i] ? x->b : x->a;
 					bool self_source = x->basis != DOPPEL_BASIS_NONE &&
