@@ -2,14 +2,18 @@
  * wordnet.c — synonym data from Princeton WordNet 3.0 as Debian's
  * wordnet-base installs it (format: wndb(5WN); morphology: morphy(7WN)).
  *
- * Only the index files (lemma -> synsets, most frequent sense first) and
- * the exception lists are read: synset members come from inverting the
- * index, so the 22 MB of glosses in data.* are never touched.
+ * The index files give lemma -> synsets, most frequent sense first; synset
+ * members come from inverting them, so the glosses that make up most of
+ * data.* are never kept. data.noun is scanned once, for the spelling of
+ * each lemma's first sense: WordNet lowercases its index, and only the
+ * data files tell "Geneva" the city from "geneva" the gin.
  *
  * Synonym classes join lemmas through the synsets of their first senses
  * (where a thesaurus-driven spinner takes its swaps from), strongest
  * senses first, and stop growing at a size cap, so that polysemy cannot
- * chain the whole vocabulary into one class.
+ * chain the whole vocabulary into one class. The choices below were made
+ * by measurement with bench/wnclass.c (see bench/README.md); they can be
+ * overridden with -D when measuring variants.
  */
 #include "internal.h"
 
@@ -17,20 +21,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Senses of a lemma that take part in classes. */
-#define CLASS_SENSES 3
+/* Senses of a lemma, counted per part of speech, that join classes: a
+ * spinner that knows the part of speech swaps within the first sense or
+ * two of that part of speech. */
+#ifndef WN_CLASS_SENSES
+#define WN_CLASS_SENSES 2
+#endif
 /* Largest class union-find may build. */
-#define CLASS_CAP 100
+#ifndef WN_CLASS_CAP
+#define WN_CLASS_CAP 60
+#endif
+/* Synsets with more members join nothing: they are loose groupings
+ * ("get", "take", "have" senses) that merge unrelated words. */
+#ifndef WN_SYNSET_MAX
+#define WN_SYNSET_MAX 12
+#endif
+/* Nonzero: count senses per part of speech; zero: over all of them in
+ * index order (nouns first). */
+#ifndef WN_PER_POS
+#define WN_PER_POS 0
+#endif
+
+/* Nonzero: the cap counts only lemmas that WordNet's sense-tagged corpus
+ * has seen; rare ones, which text seldom holds, count against
+ * WN_CLASS_MAX alone. */
+#ifndef WN_CAP_COMMON
+#define WN_CAP_COMMON 1
+#endif
+#ifndef WN_CLASS_MAX
+#define WN_CLASS_MAX 200
+#endif
+
+/* Nonzero: common words join classes first. */
+#ifndef WN_BY_FREQ
+#define WN_BY_FREQ 1
+#endif
+
 /* Morphological candidates looked at per word. */
 #define MAX_CANDIDATES 16
+/* Longest word looked up; WordNet's longest lemma has 71 bytes. */
+#define MAX_WORD 80
 
-static const char *const pos_names[4] = {"noun", "verb", "adj", "adv"};
+enum { POS_NOUN, POS_VERB, POS_ADJ, POS_ADV, NPOS };
+
+static const char *const pos_names[NPOS] = {"noun", "verb", "adj", "adv"};
+
+#define LEMMA_NAME 0x1u /* a proper name: first sense capitalized, a noun only */
 
 struct lemma {
 	uint32_t name;  /* offset into the string pool */
 	uint32_t first; /* into senses: synsets in sense order, all parts of speech */
-	uint32_t count;
-	uint32_t cls;   /* class root + 1 after load */
+	uint16_t count;
+	uint8_t len;
+	uint8_t flags;
+	uint32_t cls; /* class root + 1, or 0 */
+};
+
+/* One irregular form's base; a form's bases are chained in file order. */
+struct exc {
+	uint32_t form; /* offset into the exception string pool */
+	uint32_t base; /* lemma number */
+	uint32_t next; /* next base of the same form + 1, or 0 */
+	uint8_t pos;
 };
 
 struct doppel__wordnet {
@@ -38,20 +90,29 @@ struct doppel__wordnet {
 	size_t npool, poolcap;
 	struct lemma *lemma;
 	size_t nlemma, lemmacap;
-	uint32_t *lmap; /* open addressing: lemma index + 1 */
+	uint32_t *lmap; /* open addressing: lemma number + 1 */
 	size_t nlmap;
 	uint32_t *senses; /* synset numbers */
 	size_t nsenses, sensescap;
-	/* synset key (part of speech, offset) -> dense number */
+	/* synset key (part of speech, offset) -> dense number, used while
+	 * loading only */
 	uint64_t *skeys;
 	uint32_t *svals;
 	size_t nsmap, nsynsets;
+	/* synsets [pos_start[p], pos_start[p + 1]) belong to part of speech p */
+	uint32_t pos_start[NPOS + 1];
 	/* members of each synset (CSR) */
 	uint32_t *mstart, *members;
-	/* exceptions: inflected form -> base forms, as "form\0base\0" pairs */
-	char *exc;
+	/* while loading: senses tagged in WordNet's semantic concordance per
+	 * lemma, all parts of speech summed (how common a word is) */
+	uint32_t *tagged;
+	size_t taggedcap;
+	/* exceptions */
+	char *epool;
+	size_t nepool, epoolcap;
+	struct exc *exc;
 	size_t nexc, exccap;
-	uint32_t *emap; /* open addressing: offset + 1 of the form in exc */
+	uint32_t *emap; /* open addressing: first exc of a form + 1 */
 	size_t nemap;
 };
 
@@ -62,27 +123,27 @@ static uint64_t hstr(const char *s, size_t n)
 	return doppel__hash(s, n, 0x776e);
 }
 
-static int pool_add(doppel__wordnet *wn, const char *s, size_t n, uint32_t *off)
+static int pool_add(char **pool, size_t *npool, size_t *cap, const char *s, size_t n,
+                    uint32_t *off)
 {
-	if (wn->npool + n + 1 > UINT32_MAX ||
-	    doppel__grow((void **)&wn->pool, &wn->poolcap, wn->npool + n + 1, 1))
+	if (*npool + n + 1 > UINT32_MAX || doppel__grow((void **)pool, cap, *npool + n + 1, 1))
 		return DOPPEL_E_NOMEM;
-	memcpy(wn->pool + wn->npool, s, n);
-	wn->pool[wn->npool + n] = '\0';
-	*off = (uint32_t)wn->npool;
-	wn->npool += n + 1;
+	memcpy(*pool + *npool, s, n);
+	(*pool)[*npool + n] = '\0';
+	*off = (uint32_t)*npool;
+	*npool += n + 1;
 	return DOPPEL_OK;
 }
 
-/* Lemma index of s, or UINT32_MAX. */
+/* Lemma number of s, or UINT32_MAX. */
 static uint32_t lemma_find(const doppel__wordnet *wn, const char *s, size_t n)
 {
-	if (!wn->nlmap)
+	if (!wn->nlmap || n > UINT8_MAX)
 		return UINT32_MAX;
 	size_t mask = wn->nlmap - 1, i = (size_t)hstr(s, n) & mask;
 	while (wn->lmap[i]) {
-		const char *name = wn->pool + wn->lemma[wn->lmap[i] - 1].name;
-		if (strlen(name) == n && memcmp(name, s, n) == 0)
+		const struct lemma *l = &wn->lemma[wn->lmap[i] - 1];
+		if (l->len == n && memcmp(wn->pool + l->name, s, n) == 0)
 			return wn->lmap[i] - 1;
 		i = (i + 1) & mask;
 	}
@@ -98,8 +159,8 @@ static int lmap_rebuild(doppel__wordnet *wn, size_t want)
 	if (!m)
 		return DOPPEL_E_NOMEM;
 	for (size_t k = 0; k < wn->nlemma; k++) {
-		const char *name = wn->pool + wn->lemma[k].name;
-		size_t i = (size_t)hstr(name, strlen(name)) & (n - 1);
+		const struct lemma *l = &wn->lemma[k];
+		size_t i = (size_t)hstr(wn->pool + l->name, l->len) & (n - 1);
 		while (m[i])
 			i = (i + 1) & (n - 1);
 		m[i] = (uint32_t)k + 1;
@@ -110,10 +171,27 @@ static int lmap_rebuild(doppel__wordnet *wn, size_t want)
 	return DOPPEL_OK;
 }
 
+static uint64_t synset_key(unsigned pos, uint32_t offset)
+{
+	return ((uint64_t)(pos + 1) << 32) | offset;
+}
+
+/* The dense number of a synset, or UINT32_MAX. */
+static uint32_t synset_find(const doppel__wordnet *wn, unsigned pos, uint32_t offset)
+{
+	if (!wn->nsmap)
+		return UINT32_MAX;
+	uint64_t key = synset_key(pos, offset);
+	size_t j = (size_t)doppel__mix64(key) & (wn->nsmap - 1);
+	while (wn->skeys[j] && wn->skeys[j] != key)
+		j = (j + 1) & (wn->nsmap - 1);
+	return wn->skeys[j] ? wn->svals[j] : UINT32_MAX;
+}
+
 /* The dense number of synset (pos, offset), created when new. */
 static int synset_id(doppel__wordnet *wn, unsigned pos, uint32_t offset, uint32_t *id)
 {
-	uint64_t key = ((uint64_t)(pos + 1) << 32) | offset;
+	uint64_t key = synset_key(pos, offset);
 	if ((wn->nsynsets + 1) * 2 > wn->nsmap) {
 		size_t n = wn->nsmap ? wn->nsmap * 2 : 65536;
 		uint64_t *k = calloc(n, sizeof(*k));
@@ -149,31 +227,65 @@ static int synset_id(doppel__wordnet *wn, unsigned pos, uint32_t offset, uint32_
 	return DOPPEL_OK;
 }
 
+static unsigned synset_pos(const doppel__wordnet *wn, uint32_t syn)
+{
+	unsigned p = 0;
+	while (p + 1 < NPOS && syn >= wn->pos_start[p + 1])
+		p++;
+	return p;
+}
+
 /* --------------------------------------------------------------- loading */
 
-/* Reads a whole file into a NUL-terminated buffer. */
-static char *slurp(const char *path, size_t *len)
+/* Reads a whole file into a NUL-terminated buffer. DOPPEL_E_NOTFOUND when
+ * it cannot be opened, DOPPEL_E_IO or DOPPEL_E_NOMEM later. */
+static int slurp(const char *path, char **out, size_t *len)
 {
+	*out = NULL;
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return NULL;
+		return DOPPEL_E_NOTFOUND;
+	int rc = DOPPEL_OK;
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	for (;;) {
 		if (doppel__grow((void **)&buf, &cap, n + 65536 + 1, 1)) {
-			free(buf);
-			fclose(f);
-			return NULL;
+			rc = DOPPEL_E_NOMEM;
+			goto out;
 		}
-		size_t got = fread(buf + n, 1, 65536, f);
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
-		if (got < 65536)
+		if (got == 0)
 			break;
 	}
-	fclose(f);
+	if (ferror(f)) {
+		rc = DOPPEL_E_IO;
+		goto out;
+	}
 	buf[n] = '\0';
+	*out = buf;
 	*len = n;
-	return buf;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+static int read_file(const char *dir, const char *name, const char *suffix, char **buf,
+                     size_t *len, char *err)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
+	int rc = slurp(path, buf, len);
+	if (rc == DOPPEL_E_NOTFOUND)
+		doppel__errf(err, "%s: cannot open WordNet data (install Debian's wordnet-base)",
+		             path);
+	else if (rc == DOPPEL_E_IO)
+		doppel__errf(err, "%s: read error", path);
+	else if (rc)
+		doppel__errf(err, "out of memory reading %s", path);
+	return rc;
 }
 
 /* Next space-separated field of line [*p, end). */
@@ -191,15 +303,20 @@ static bool field(const char **p, const char *end, const char **f, size_t *n)
 	return e > s;
 }
 
-static bool to_u32(const char *s, size_t n, uint32_t *v)
+static bool to_u32(const char *s, size_t n, unsigned base, uint32_t *v)
 {
 	uint64_t x = 0;
 	if (n == 0 || n > 10)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		unsigned d;
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else
 			return false;
-		x = x * 10 + (uint64_t)(s[i] - '0');
+		x = x * base + d;
 	}
 	if (x > UINT32_MAX)
 		return false;
@@ -207,212 +324,284 @@ static bool to_u32(const char *s, size_t n, uint32_t *v)
 	return true;
 }
 
-/* One index.POS file: "lemma pos synset_cnt p_cnt [ptr...] sense_cnt
- * tagsense_cnt offset..." per line; license lines start with a space. */
-static int load_index(doppel__wordnet *wn, const char *dir, unsigned pos, char *err)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/index.%s", dir, pos_names[pos]);
-	size_t len;
-	char *buf = slurp(path, &len);
-	if (!buf) {
-		doppel__errf(err, "%s: cannot read WordNet data (install Debian's wordnet-base)",
-		             path);
-		return DOPPEL_E_NOTFOUND;
-	}
-	int rc = DOPPEL_OK;
-	const char *p = buf, *end = buf + len;
-	while (p < end && rc == DOPPEL_OK) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		const char *q = p;
-		p = nl ? nl + 1 : end;
-		if (*q == ' ' || q == le)
-			continue;
-		const char *f;
-		size_t n;
-		uint32_t synset_cnt, p_cnt, dummy;
-		if (!field(&q, le, &f, &n))
-			continue;
-		const char *name = f;
-		size_t name_len = n;
-		if (!field(&q, le, &f, &n) || !field(&q, le, &f, &n) || !to_u32(f, n, &synset_cnt) ||
-		    !field(&q, le, &f, &n) || !to_u32(f, n, &p_cnt))
-			continue;
-		for (uint32_t i = 0; i < p_cnt; i++)
-			field(&q, le, &f, &n);
-		if (!field(&q, le, &f, &n) || !to_u32(f, n, &dummy) || !field(&q, le, &f, &n))
-			continue;
-		uint32_t k = lemma_find(wn, name, name_len);
-		if (k == UINT32_MAX) {
-			if (doppel__grow((void **)&wn->lemma, &wn->lemmacap, wn->nlemma + 1,
-			                 sizeof(*wn->lemma))) {
-				rc = DOPPEL_E_NOMEM;
-				break;
-			}
-			k = (uint32_t)wn->nlemma;
-			struct lemma *l = &wn->lemma[k];
-			memset(l, 0, sizeof(*l));
-			if ((rc = pool_add(wn, name, name_len, &l->name)))
-				break;
-			wn->nlemma++;
-			if ((wn->nlemma + 1) * 2 > wn->nlmap && (rc = lmap_rebuild(wn, wn->nlemma * 2)))
-				break;
-			size_t mask = wn->nlmap - 1, i = (size_t)hstr(name, name_len) & mask;
-			while (wn->lmap[i])
-				i = (i + 1) & mask;
-			wn->lmap[i] = k + 1;
-		}
-		/* Senses of this part of speech go after those of earlier files;
-		 * a lemma's senses must be contiguous, so they are appended and
-		 * the lemma's range moved to the end when it grows. */
-		struct lemma *l = &wn->lemma[k];
-		size_t need = wn->nsenses + l->count + synset_cnt;
-		if (doppel__grow((void **)&wn->senses, &wn->sensescap, need, sizeof(*wn->senses))) {
-			rc = DOPPEL_E_NOMEM;
-			break;
-		}
-		if (l->count && l->first + l->count != wn->nsenses) {
-			memmove(wn->senses + wn->nsenses, wn->senses + l->first,
-			        l->count * sizeof(*wn->senses));
-			l->first = (uint32_t)wn->nsenses;
-			wn->nsenses += l->count;
-		} else if (!l->count) {
-			l->first = (uint32_t)wn->nsenses;
-		}
-		for (uint32_t i = 0; i < synset_cnt && rc == DOPPEL_OK; i++) {
-			uint32_t off, id;
-			if (!field(&q, le, &f, &n) || !to_u32(f, n, &off))
-				break;
-			if ((rc = synset_id(wn, pos, off, &id)))
-				break;
-			wn->senses[wn->nsenses++] = id;
-			l->count++;
-		}
-	}
-	free(buf);
-	if (rc == DOPPEL_E_NOMEM)
-		doppel__errf(err, "out of memory reading %s", path);
-	return rc;
-}
+/* Splits buf into lines for fn, skipping the license header (lines that
+ * start with a space) and blank lines. */
+typedef int (*line_fn)(doppel__wordnet *wn, unsigned pos, const char *s, const char *end);
 
-static const char *exc_form(const doppel__wordnet *wn, uint32_t off)
+static int each_line(doppel__wordnet *wn, unsigned pos, const char *buf, size_t len,
+                     line_fn fn)
 {
-	return wn->exc + off;
-}
-
-/* One POS.exc file: "form base [base...]". */
-static int load_exc(doppel__wordnet *wn, const char *dir, unsigned pos)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s.exc", dir, pos_names[pos]);
-	size_t len;
-	char *buf = slurp(path, &len);
-	if (!buf)
-		return DOPPEL_OK; /* morphology rules still work without them */
-	int rc = DOPPEL_OK;
 	const char *p = buf, *end = buf + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end, *q = p;
 		p = nl ? nl + 1 : end;
-		const char *f, *b;
-		size_t n, bn;
-		if (!field(&q, le, &f, &n) || !field(&q, le, &b, &bn))
+		if (q == le || *q == ' ')
 			continue;
-		/* form\0base\0 */
-		if (doppel__grow((void **)&wn->exc, &wn->exccap, wn->nexc + n + bn + 2, 1)) {
-			rc = DOPPEL_E_NOMEM;
-			break;
-		}
-		memcpy(wn->exc + wn->nexc, f, n);
-		wn->exc[wn->nexc + n] = '\0';
-		memcpy(wn->exc + wn->nexc + n + 1, b, bn);
-		wn->exc[wn->nexc + n + 1 + bn] = '\0';
-		wn->nexc += n + bn + 2;
-	}
-	free(buf);
-	return rc;
-}
-
-static int build_emap(doppel__wordnet *wn)
-{
-	size_t count = 0;
-	for (size_t o = 0; o < wn->nexc;) {
-		o += strlen(wn->exc + o) + 1;
-		o += strlen(wn->exc + o) + 1;
-		count++;
-	}
-	size_t n = 1024;
-	while (n < count * 2)
-		n *= 2;
-	wn->emap = calloc(n, sizeof(*wn->emap));
-	if (!wn->emap)
-		return DOPPEL_E_NOMEM;
-	wn->nemap = n;
-	for (size_t o = 0; o < wn->nexc;) {
-		const char *form = wn->exc + o;
-		size_t i = (size_t)hstr(form, strlen(form)) & (n - 1);
-		/* the first entry of a form wins (nouns before verbs) */
-		bool seen = false;
-		while (wn->emap[i]) {
-			seen |= strcmp(exc_form(wn, wn->emap[i] - 1), form) == 0;
-			i = (i + 1) & (n - 1);
-		}
-		if (!seen)
-			wn->emap[i] = (uint32_t)o + 1;
-		o += strlen(form) + 1;
-		o += strlen(wn->exc + o) + 1;
+		int rc = fn(wn, pos, q, le);
+		if (rc)
+			return rc;
 	}
 	return DOPPEL_OK;
+}
+
+static int add_lemma(doppel__wordnet *wn, const char *name, size_t n, uint32_t *out)
+{
+	if (doppel__grow((void **)&wn->lemma, &wn->lemmacap, wn->nlemma + 1, sizeof(*wn->lemma)))
+		return DOPPEL_E_NOMEM;
+	uint32_t k = (uint32_t)wn->nlemma;
+	struct lemma *l = &wn->lemma[k];
+	memset(l, 0, sizeof(*l));
+	l->len = (uint8_t)n;
+	if (pool_add(&wn->pool, &wn->npool, &wn->poolcap, name, n, &l->name))
+		return DOPPEL_E_NOMEM;
+	wn->nlemma++;
+	if ((wn->nlemma + 1) * 2 > wn->nlmap) {
+		if (lmap_rebuild(wn, wn->nlemma * 2))
+			return DOPPEL_E_NOMEM;
+	} else {
+		size_t mask = wn->nlmap - 1, i = (size_t)hstr(name, n) & mask;
+		while (wn->lmap[i])
+			i = (i + 1) & mask;
+		wn->lmap[i] = k + 1;
+	}
+	*out = k;
+	return DOPPEL_OK;
+}
+
+/* "lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt
+ * synset_offset..." (wndb(5WN)). Malformed lines are skipped: the files are
+ * WordNet's own, and one odd line should not cost the whole vocabulary. */
+static int index_line(doppel__wordnet *wn, unsigned pos, const char *q, const char *le)
+{
+	const char *f, *name;
+	size_t n, name_len;
+	uint32_t synset_cnt, p_cnt, sense_cnt, tagsense_cnt;
+	if (!field(&q, le, &name, &name_len) || name_len > UINT8_MAX ||
+	    !field(&q, le, &f, &n) || !field(&q, le, &f, &n) || !to_u32(f, n, 10, &synset_cnt) ||
+	    !field(&q, le, &f, &n) || !to_u32(f, n, 10, &p_cnt))
+		return DOPPEL_OK;
+	for (uint32_t i = 0; i < p_cnt; i++)
+		field(&q, le, &f, &n);
+	if (!field(&q, le, &f, &n) || !to_u32(f, n, 10, &sense_cnt) || !field(&q, le, &f, &n) ||
+	    !to_u32(f, n, 10, &tagsense_cnt))
+		return DOPPEL_OK;
+	uint32_t k = lemma_find(wn, name, name_len);
+	if (k == UINT32_MAX) {
+		if (add_lemma(wn, name, name_len, &k) ||
+		    doppel__grow((void **)&wn->tagged, &wn->taggedcap, wn->nlemma,
+		                 sizeof(*wn->tagged)))
+			return DOPPEL_E_NOMEM;
+		wn->tagged[k] = 0;
+	}
+	wn->tagged[k] += tagsense_cnt;
+	/* A lemma's senses must be contiguous: those of this part of speech
+	 * go after the ones of earlier files, so the lemma's range moves to
+	 * the end of the array when it is not there already. */
+	struct lemma *l = &wn->lemma[k];
+	if (l->count + (size_t)synset_cnt > UINT16_MAX)
+		return DOPPEL_OK;
+	if (doppel__grow((void **)&wn->senses, &wn->sensescap,
+	                 wn->nsenses + l->count + synset_cnt, sizeof(*wn->senses)))
+		return DOPPEL_E_NOMEM;
+	if (l->count && l->first + l->count != wn->nsenses) {
+		memmove(wn->senses + wn->nsenses, wn->senses + l->first,
+		        l->count * sizeof(*wn->senses));
+		l->first = (uint32_t)wn->nsenses;
+		wn->nsenses += l->count;
+	} else if (!l->count) {
+		l->first = (uint32_t)wn->nsenses;
+	}
+	for (uint32_t i = 0; i < synset_cnt; i++) {
+		uint32_t off, id;
+		if (!field(&q, le, &f, &n) || !to_u32(f, n, 10, &off))
+			break;
+		if (synset_id(wn, pos, off, &id))
+			return DOPPEL_E_NOMEM;
+		wn->senses[wn->nsenses++] = id;
+		l->count++;
+	}
+	return DOPPEL_OK;
+}
+
+/*
+ * "synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...]
+ * ..." of data.noun: a lemma whose first sense spells it with a capital and
+ * that is a noun only is a proper name (Geneva, Washington, China).
+ */
+static int noun_line(doppel__wordnet *wn, unsigned pos, const char *q, const char *le)
+{
+	const char *f;
+	size_t n;
+	uint32_t off, w_cnt;
+	if (!field(&q, le, &f, &n) || !to_u32(f, n, 10, &off) || !field(&q, le, &f, &n) ||
+	    !field(&q, le, &f, &n) || !field(&q, le, &f, &n) || !to_u32(f, n, 16, &w_cnt))
+		return DOPPEL_OK;
+	uint32_t syn = synset_find(wn, pos, off);
+	if (syn == UINT32_MAX)
+		return DOPPEL_OK;
+	for (uint32_t w = 0; w < w_cnt; w++) {
+		const char *lex;
+		size_t ln;
+		if (!field(&q, le, &f, &n) || !field(&q, le, &lex, &ln))
+			break;
+		if (n > MAX_WORD || !(f[0] >= 'A' && f[0] <= 'Z'))
+			continue;
+		char low[MAX_WORD];
+		for (size_t i = 0; i < n; i++)
+			low[i] = (f[i] >= 'A' && f[i] <= 'Z') ? (char)(f[i] | 0x20) : f[i];
+		uint32_t k = lemma_find(wn, low, n);
+		if (k == UINT32_MAX)
+			continue;
+		struct lemma *l = &wn->lemma[k];
+		if (l->count && wn->senses[l->first] == syn &&
+		    wn->senses[l->first + l->count - 1] < wn->pos_start[POS_NOUN + 1])
+			l->flags |= LEMMA_NAME;
+	}
+	return DOPPEL_OK;
+}
+
+/* Looks up a form; the first of its chain + 1, or 0. */
+static uint32_t exc_find(const doppel__wordnet *wn, const char *s, size_t n, size_t *slot)
+{
+	size_t mask = wn->nemap - 1, i = (size_t)hstr(s, n) & mask;
+	while (wn->emap[i]) {
+		const char *form = wn->epool + wn->exc[wn->emap[i] - 1].form;
+		if (strlen(form) == n && memcmp(form, s, n) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	if (slot)
+		*slot = i;
+	return wn->emap[i];
+}
+
+/* "form base [base...]" of POS.exc. Bases that are no lemma are dropped. */
+static int exc_line(doppel__wordnet *wn, unsigned pos, const char *q, const char *le)
+{
+	const char *form, *b;
+	size_t fn, bn;
+	if (!field(&q, le, &form, &fn) || memchr(form, '\0', fn))
+		return DOPPEL_OK;
+	while (field(&q, le, &b, &bn)) {
+		uint32_t base = lemma_find(wn, b, bn);
+		if (base == UINT32_MAX)
+			continue;
+		if ((wn->nexc + 1) * 2 > wn->nemap)
+			return DOPPEL_OK; /* the map is sized for far more than WordNet has */
+		if (doppel__grow((void **)&wn->exc, &wn->exccap, wn->nexc + 1, sizeof(*wn->exc)))
+			return DOPPEL_E_NOMEM;
+		struct exc *e = &wn->exc[wn->nexc];
+		memset(e, 0, sizeof(*e));
+		e->base = base;
+		e->pos = (uint8_t)pos;
+		size_t slot;
+		uint32_t head = exc_find(wn, form, fn, &slot);
+		if (head) {
+			uint32_t last = head - 1;
+			while (wn->exc[last].next)
+				last = wn->exc[last].next - 1;
+			wn->exc[last].next = (uint32_t)wn->nexc + 1;
+			e->form = wn->exc[head - 1].form;
+		} else {
+			if (pool_add(&wn->epool, &wn->nepool, &wn->epoolcap, form, fn, &e->form))
+				return DOPPEL_E_NOMEM;
+			wn->emap[slot] = (uint32_t)wn->nexc + 1;
+		}
+		wn->nexc++;
+	}
+	return DOPPEL_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
 }
 
 /* Synset members (CSR), then the classes. */
 static int build_members_and_classes(doppel__wordnet *wn)
 {
+	int rc = DOPPEL_E_NOMEM;
+	uint32_t *fill = NULL;
+	uint64_t *order = NULL;
+	uint32_t *common = NULL; /* per class root: lemmas with tagged senses */
+	doppel__uf uf = {0};
 	wn->mstart = calloc(wn->nsynsets + 2, sizeof(*wn->mstart));
 	wn->members = doppel__alloc_array(wn->nsenses + 1, sizeof(*wn->members));
-	doppel__uf uf = {0};
-	if (!wn->mstart || !wn->members || doppel__uf_init(&uf, wn->nlemma ? wn->nlemma : 1))
-		return DOPPEL_E_NOMEM;
+	fill = doppel__alloc_array(wn->nsynsets + 1, sizeof(*fill));
+	order = doppel__alloc_array(wn->nlemma + 1, sizeof(*order));
+	common = doppel__alloc_array(wn->nlemma + 1, sizeof(*common));
+	if (!wn->mstart || !wn->members || !fill || !order || !common ||
+	    doppel__uf_init(&uf, wn->nlemma ? wn->nlemma : 1))
+		goto out;
+	/* Common words first, so that the size cap stops the growth of
+	 * classes at rare words rather than at the words spinners swap. */
+	for (size_t k = 0; k < wn->nlemma; k++)
+		order[k] = ((uint64_t)(WN_BY_FREQ ? UINT32_MAX - wn->tagged[k] : 0) << 32) | k;
+	qsort(order, wn->nlemma, sizeof(*order), cmp_u64);
+	for (size_t k = 0; k < wn->nlemma; k++)
+		common[k] = WN_CAP_COMMON ? wn->tagged[k] > 0 : 1;
 	for (size_t k = 0; k < wn->nlemma; k++)
 		for (uint32_t s = 0; s < wn->lemma[k].count; s++)
 			wn->mstart[wn->senses[wn->lemma[k].first + s] + 1]++;
 	for (size_t s = 0; s < wn->nsynsets; s++)
 		wn->mstart[s + 1] += wn->mstart[s];
-	uint32_t *fill = doppel__alloc_array(wn->nsynsets + 1, sizeof(*fill));
-	if (!fill) {
-		doppel__uf_free(&uf);
-		return DOPPEL_E_NOMEM;
-	}
 	memcpy(fill, wn->mstart, wn->nsynsets * sizeof(*fill));
 	for (size_t k = 0; k < wn->nlemma; k++)
 		for (uint32_t s = 0; s < wn->lemma[k].count; s++)
 			wn->members[fill[wn->senses[wn->lemma[k].first + s]]++] = (uint32_t)k;
-	free(fill);
 
 	/* Join lemmas through the synsets of their first senses, first senses
 	 * first: the strongest links are made before the size cap stops a
-	 * class from growing. A link needs the synset among the first senses
-	 * of one of the two lemmas. */
-	for (uint32_t s = 0; s < CLASS_SENSES; s++) {
-		for (size_t k = 0; k < wn->nlemma; k++) {
+	 * class from growing. Names join nothing. */
+	for (uint32_t rank = 0; rank < WN_CLASS_SENSES; rank++) {
+		for (size_t i = 0; i < wn->nlemma; i++) {
+			uint32_t k = (uint32_t)order[i];
 			const struct lemma *l = &wn->lemma[k];
-			if (s >= l->count)
+			if (l->flags & LEMMA_NAME)
 				continue;
-			uint32_t syn = wn->senses[l->first + s];
-			for (uint32_t m = wn->mstart[syn]; m < wn->mstart[syn + 1]; m++) {
-				uint32_t o = wn->members[m];
-				uint32_t ra = doppel__uf_find(&uf, (uint32_t)k), rb = doppel__uf_find(&uf, o);
-				if (ra != rb && uf.size[ra] + uf.size[rb] <= CLASS_CAP)
+			uint32_t r = 0;
+			unsigned prev = NPOS;
+			for (uint32_t s = 0; s < l->count; s++) {
+				uint32_t syn = wn->senses[l->first + s];
+				if (WN_PER_POS) {
+					unsigned p = synset_pos(wn, syn);
+					r = p == prev ? r + 1 : 0;
+					prev = p;
+				} else {
+					r = s;
+				}
+				if (r != rank || wn->mstart[syn + 1] - wn->mstart[syn] > WN_SYNSET_MAX)
+					continue;
+				for (uint32_t m = wn->mstart[syn]; m < wn->mstart[syn + 1]; m++) {
+					uint32_t o = wn->members[m];
+					if (wn->lemma[o].flags & LEMMA_NAME)
+						continue;
+					uint32_t ra = doppel__uf_find(&uf, k);
+					uint32_t rb = doppel__uf_find(&uf, o);
+					if (ra == rb || common[ra] + common[rb] > WN_CLASS_CAP ||
+					    uf.size[ra] + uf.size[rb] > WN_CLASS_MAX)
+						continue;
 					doppel__uf_union(&uf, ra, rb);
+					common[doppel__uf_find(&uf, ra)] = common[ra] + common[rb];
+				}
 			}
 		}
 	}
 	for (size_t k = 0; k < wn->nlemma; k++)
-		wn->lemma[k].cls = doppel__uf_find(&uf, (uint32_t)k) + 1;
+		wn->lemma[k].cls = (wn->lemma[k].flags & LEMMA_NAME)
+		                           ? 0
+		                           : doppel__uf_find(&uf, (uint32_t)k) + 1;
+	rc = DOPPEL_OK;
+out:
+	free(fill);
+	free(order);
+	free(common);
+	free(wn->tagged);
+	wn->tagged = NULL;
 	doppel__uf_free(&uf);
-	return DOPPEL_OK;
+	return rc;
 }
 
 void doppel__wordnet_free(doppel__wordnet *wn)
@@ -427,6 +616,8 @@ void doppel__wordnet_free(doppel__wordnet *wn)
 	free(wn->svals);
 	free(wn->mstart);
 	free(wn->members);
+	free(wn->tagged);
+	free(wn->epool);
 	free(wn->exc);
 	free(wn->emap);
 	free(wn);
@@ -437,37 +628,90 @@ int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err)
 	*out = NULL;
 	if (!dir)
 		dir = DOPPEL__WORDNET_DIR;
+	char *buf = NULL;
+	size_t len;
+	int rc = DOPPEL_E_NOMEM;
 	doppel__wordnet *wn = calloc(1, sizeof(*wn));
-	if (!wn) {
-		doppel__errf(err, "out of memory");
-		return DOPPEL_E_NOMEM;
+	if (!wn)
+		goto nomem;
+	for (unsigned pos = 0; pos < NPOS; pos++) {
+		wn->pos_start[pos] = (uint32_t)wn->nsynsets;
+		if ((rc = read_file(dir, "index.", pos_names[pos], &buf, &len, err)))
+			goto out;
+		if ((rc = each_line(wn, pos, buf, len, index_line)))
+			goto nomem;
+		free(buf);
+		buf = NULL;
 	}
-	int rc = DOPPEL_OK;
-	for (unsigned pos = 0; pos < 4 && rc == DOPPEL_OK; pos++)
-		rc = load_index(wn, dir, pos, err);
-	for (unsigned pos = 0; pos < 4 && rc == DOPPEL_OK; pos++)
-		rc = load_exc(wn, dir, pos);
-	if (rc == DOPPEL_OK && ((rc = build_emap(wn)) || (rc = build_members_and_classes(wn))))
-		doppel__errf(err, "out of memory loading WordNet");
-	if (rc) {
-		doppel__wordnet_free(wn);
-		return rc;
+	wn->pos_start[NPOS] = (uint32_t)wn->nsynsets;
+
+	if ((rc = read_file(dir, "data.", "noun", &buf, &len, err)))
+		goto out;
+	if ((rc = each_line(wn, POS_NOUN, buf, len, noun_line)))
+		goto nomem;
+	free(buf);
+	buf = NULL;
+	/* only the loading needs (pos, offset) -> number */
+	free(wn->skeys);
+	free(wn->svals);
+	wn->skeys = NULL;
+	wn->svals = NULL;
+	wn->nsmap = 0;
+
+	/* WordNet 3.0 has 5,900 forms with 6,100 bases: one map, sized for
+	 * ten times that, never grows. */
+	wn->nemap = 131072;
+	if (!(wn->emap = calloc(wn->nemap, sizeof(*wn->emap))))
+		goto nomem;
+	for (unsigned pos = 0; pos < NPOS; pos++) {
+		if ((rc = read_file(dir, pos_names[pos], ".exc", &buf, &len, err)))
+			goto out;
+		if ((rc = each_line(wn, pos, buf, len, exc_line)))
+			goto nomem;
+		free(buf);
+		buf = NULL;
 	}
+	if ((rc = build_members_and_classes(wn)))
+		goto nomem;
 	*out = wn;
-	return DOPPEL_OK;
+	wn = NULL;
+	rc = DOPPEL_OK;
+	goto out;
+nomem:
+	rc = DOPPEL_E_NOMEM;
+	doppel__errf(err, "out of memory loading WordNet from %s", dir);
+out:
+	free(buf);
+	doppel__wordnet_free(wn);
+	return rc;
 }
 
 /* ------------------------------------------------------------- lookups */
 
 /* Detachment rules of morphy(7WN): suffix -> ending, per part of speech. */
-static const struct {
+static const struct rule {
 	const char *suffix, *ending;
+	unsigned pos;
 } rules[] = {
-	{"s", ""},    {"ses", "s"}, {"xes", "x"}, {"zes", "z"},  {"ches", "ch"},
-	{"shes", "sh"}, {"men", "man"}, {"ies", "y"}, {"es", "e"}, {"es", ""},
-	{"ed", "e"},  {"ed", ""},   {"ing", "e"}, {"ing", ""},   {"er", ""},
-	{"est", ""},  {"er", "e"},  {"est", "e"},
+	{"s", "", POS_NOUN},     {"ses", "s", POS_NOUN},   {"xes", "x", POS_NOUN},
+	{"zes", "z", POS_NOUN},  {"ches", "ch", POS_NOUN}, {"shes", "sh", POS_NOUN},
+	{"men", "man", POS_NOUN}, {"ies", "y", POS_NOUN},  {"s", "", POS_VERB},
+	{"ies", "y", POS_VERB},  {"es", "e", POS_VERB},    {"es", "", POS_VERB},
+	{"ed", "e", POS_VERB},   {"ed", "", POS_VERB},     {"ing", "e", POS_VERB},
+	{"ing", "", POS_VERB},   {"er", "", POS_ADJ},      {"est", "", POS_ADJ},
+	{"er", "e", POS_ADJ},    {"est", "e", POS_ADJ},
 };
+
+static bool has_pos(const doppel__wordnet *wn, uint32_t k, unsigned pos)
+{
+	const struct lemma *l = &wn->lemma[k];
+	for (uint32_t s = 0; s < l->count; s++) {
+		uint32_t syn = wn->senses[l->first + s];
+		if (syn >= wn->pos_start[pos] && syn < wn->pos_start[pos + 1])
+			return true;
+	}
+	return false;
+}
 
 static size_t add_candidate(uint32_t *out, size_t n, size_t max, uint32_t k)
 {
@@ -481,41 +725,46 @@ static size_t add_candidate(uint32_t *out, size_t n, size_t max, uint32_t k)
 	return n + 1;
 }
 
-size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_t len,
-                              uint32_t *out, size_t max)
+static size_t apply_rules(const doppel__wordnet *wn, const char *word, size_t len,
+                          uint32_t *out, size_t n, size_t max)
 {
-	if (!wn || len == 0 || len > 60)
-		return 0;
-	size_t n = 0;
-	/* exceptions first: they are the irregular forms */
-	size_t i = (size_t)hstr(word, len) & (wn->nemap - 1);
-	while (wn->emap[i]) {
-		const char *form = exc_form(wn, wn->emap[i] - 1);
-		if (strlen(form) == len && memcmp(form, word, len) == 0) {
-			const char *base = form + len + 1;
-			n = add_candidate(out, n, max, lemma_find(wn, base, strlen(base)));
-			break;
-		}
-		i = (i + 1) & (wn->nemap - 1);
-	}
-	/* A participle ("stated", "rising") is also an adjective lemma; the
-	 * verb it comes from is what a synonym swap keeps, so it goes first. */
-	bool participle = (len > 4 && memcmp(word + len - 2, "ed", 2) == 0) ||
-	                  (len > 5 && memcmp(word + len - 3, "ing", 3) == 0);
-	if (!participle)
-		n = add_candidate(out, n, max, lemma_find(wn, word, len));
-	char buf[64];
+	char buf[MAX_WORD + 8];
 	for (size_t r = 0; r < sizeof(rules) / sizeof(*rules); r++) {
 		size_t sl = strlen(rules[r].suffix), el = strlen(rules[r].ending);
-		if (len <= sl || memcmp(word + len - sl, rules[r].suffix, sl) != 0 ||
-		    len - sl + el >= sizeof(buf))
+		if (len <= sl || memcmp(word + len - sl, rules[r].suffix, sl) != 0)
 			continue;
 		memcpy(buf, word, len - sl);
 		memcpy(buf + len - sl, rules[r].ending, el);
-		n = add_candidate(out, n, max, lemma_find(wn, buf, len - sl + el));
+		uint32_t k = lemma_find(wn, buf, len - sl + el);
+		if (k != UINT32_MAX && has_pos(wn, k, rules[r].pos))
+			n = add_candidate(out, n, max, k);
 	}
-	if (participle)
-		n = add_candidate(out, n, max, lemma_find(wn, word, len));
+	return n;
+}
+
+size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_t len,
+                              uint32_t *out, size_t max)
+{
+	if (!wn || !word || len == 0 || len > MAX_WORD)
+		return 0;
+	size_t n = 0;
+	/* exceptions first: they are the irregular forms */
+	uint32_t e = exc_find(wn, word, len, NULL);
+	for (; e; e = wn->exc[e - 1].next)
+		n = add_candidate(out, n, max, wn->exc[e - 1].base);
+	/* A past participle ("stated", "united") is also an adjective lemma;
+	 * the verb it comes from is what a synonym swap keeps, so it goes
+	 * first. An -ing form that is a noun ("meeting", "building") is
+	 * mostly that noun in news text. */
+	uint32_t self = lemma_find(wn, word, len);
+	bool verb_first = len > 4 && memcmp(word + len - 2, "ed", 2) == 0;
+	if (len > 5 && memcmp(word + len - 3, "ing", 3) == 0)
+		verb_first = self == UINT32_MAX || !has_pos(wn, self, POS_NOUN);
+	if (!verb_first)
+		n = add_candidate(out, n, max, self);
+	n = apply_rules(wn, word, len, out, n, max);
+	if (verb_first)
+		n = add_candidate(out, n, max, self);
 	return n < max ? n : max;
 }
 
@@ -543,7 +792,7 @@ size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset,
 
 uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word, size_t len)
 {
-	if (!wn || doppel__stopword(word, len))
+	if (!wn || !word || doppel__stopword(word, len))
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (word[i] >= '0' && word[i] <= '9')

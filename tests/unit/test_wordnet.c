@@ -44,6 +44,19 @@ static void test_morphology(void **state)
 	assert_int_equal(lemma("better"), lemma("good"));    /* adj.exc */
 	assert_int_equal(lemma("ministers"), lemma("minister"));
 	assert_int_equal(lemma("stated"), lemma("state")); /* participles: the verb first */
+	assert_int_equal(lemma("meetings"), lemma("meeting"));
+	assert_int_equal(lemma("taller"), lemma("tall")); /* adjective rule er -> "" */
+	assert_int_equal(lemma("women"), lemma("woman"));
+	/* A rule applies only when its part of speech has the result:
+	 * "-er" is an adjective ending, and "bett" is no adjective. */
+	uint32_t ks[16];
+	size_t nk = doppel__wordnet_lemmas(wn, "better", 6, ks, 16);
+	assert_true(nk >= 2); /* good, well (adv.exc), better itself */
+	assert_int_equal(ks[0], lemma("good"));
+	bool well = false;
+	for (size_t i = 0; i < nk; i++)
+		well |= ks[i] == lemma("well");
+	assert_true(well);
 	assert_int_not_equal(lemma("ask"), UINT32_MAX);
 	assert_int_equal(lemma("valdoria"), UINT32_MAX);
 	/* A lemma's synsets list the lemma among their members. */
@@ -63,6 +76,11 @@ static void test_related(void **state)
 	assert_true(doppel__wordnet_related(wn, "car", 3, "automobile", 10));
 	assert_true(doppel__wordnet_related(wn, "bought", 6, "purchased", 9));
 	assert_true(doppel__wordnet_related(wn, "large", 5, "big", 3));
+	/* WordNet 3.0 puts "ban" under "outlaw" (a hypernym) and "banned"
+	 * beside "outlawed" (both similar to "illegal"): no shared synset. */
+	assert_false(doppel__wordnet_related(wn, "ban", 3, "outlaw", 6));
+	assert_true(doppel__wordnet_related(wn, "banned", 6, "prohibited", 10));
+	assert_true(doppel__wordnet_related(wn, "ban", 3, "censor", 6));
 	assert_false(doppel__wordnet_related(wn, "car", 3, "banana", 6));
 	assert_false(doppel__wordnet_related(wn, "election", 8, "river", 5));
 }
@@ -73,7 +91,12 @@ static void test_classes(void **state)
 	/* Classic spinner swaps that land in one class. */
 	assert_int_equal(cls("car"), cls("automobile"));
 	assert_int_equal(cls("help"), cls("assist"));
-	assert_int_equal(cls("accord"), cls("agreement"));
+	assert_int_equal(cls("ban"), cls("prohibition")); /* first senses: nouns first */
+	assert_int_equal(cls("outlaw"), cls("criminalize"));
+	assert_int_equal(cls("big"), cls("large"));
+	assert_int_equal(cls("buy"), cls("purchase"));
+	assert_int_equal(cls("begin"), cls("start"));
+	assert_int_equal(cls("show"), cls("demonstrate"));
 	assert_int_equal(cls("show"), cls("shows"));
 	assert_int_not_equal(cls("car"), 0);
 	/* Unrelated words do not. */
@@ -86,6 +109,11 @@ static void test_classes(void **state)
 	assert_int_equal(cls("the"), 0);
 	assert_int_equal(cls("2024"), 0);
 	assert_int_equal(cls("valdoria"), 0);
+	/* A proper name (first sense "Geneva", the city) is no synonym of
+	 * gin, whatever the second sense says. */
+	assert_int_equal(cls("geneva"), 0);
+	assert_int_equal(cls("washington"), 0);
+	assert_int_not_equal(cls("gin"), 0);
 }
 
 static void test_missing(void **state)
