@@ -2,15 +2,19 @@
  * spin.c — an article spinner, for evaluation sets: swaps a share of an
  * article's content words for WordNet synonyms, as content farms do.
  *
- * usage: spin --rate R --seed S < article.txt > spun.txt
+ * usage: spin --rate R --seed S [--reorder P] < article.txt > spun.txt
  *
  * A content word is a word of letters that is not a function word. Of
  * those that have a one-word synonym among the first two senses of their
  * WordNet lemma, round(R x content words) are swapped (all of them when
  * fewer qualify), picked at random. Only words in their base form, or a
- * base form plus "s", are swapped, so inflection stays right. The headline
- * line is kept; a "date" line is dropped, as spinners drop dates. The swap
- * rate achieved (swapped / content words) is printed on stderr.
+ * base form plus "s", are swapped, so inflection stays right. Capitalized
+ * words inside a sentence (names) and synonyms with digits are left alone.
+ * The headline line and a "date YYYY-MM-DD" line are kept as they are.
+ * With --reorder P, a share P of the sentences made of two clauses of at
+ * least four words split by their one comma are flipped ("X, Y." ->
+ * "Y, x."). The swap rate achieved (swapped / content words) is printed on
+ * stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,8 +77,11 @@ static const char *synonym(const doppel__wordnet *wn, const char *w, size_t n, b
 				base = ml;
 			}
 		}
+		for (size_t m = 0; m < nm && m < 32; m++)
+			if (strpbrk(mem[m], "0123456789"))
+				return NULL; /* a number word: "one" is in the synset of "1" */
 		for (size_t m = 0; m < nm && m < 32; m++) {
-			if (strchr(mem[m], '_') || strchr(mem[m], '-') ||
+			if (strchr(mem[m], '_') || strchr(mem[m], '-') || strlen(mem[m]) < 3 ||
 			    (strlen(mem[m]) == base && memcmp(mem[m], low, base) == 0))
 				continue;
 			if (nc < 64)
@@ -86,14 +93,97 @@ static const char *synonym(const doppel__wordnet *wn, const char *w, size_t n, b
 	return cands[next() % nc];
 }
 
+static size_t words_in(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
+			count++;
+	return count;
+}
+
+/* Writes one sentence [s, s + n) ending in '.', flipped "X, Y." -> "Y, x."
+ * with probability p when it has one comma between clauses of at least
+ * four words each. */
+static void sentence(const char *s, size_t n, double p)
+{
+	const char *comma = memchr(s, ',', n);
+	size_t c = comma ? (size_t)(comma - s) : 0;
+	if (p <= 0 || !comma || memchr(comma + 1, ',', n - c - 1) || n < 2 || s[n - 1] != '.' ||
+	    c + 2 >= n || s[c + 1] != ' ' || words_in(s, c) < 4 ||
+	    words_in(s + c + 2, n - c - 3) < 4 || (double)(next() >> 11) / 9007199254740992.0 >= p) {
+		fwrite(s, 1, n, stdout);
+		return;
+	}
+	const char *y = s + c + 2;
+	size_t yn = n - c - 3;
+	putchar(y[0] >= 'a' && y[0] <= 'z' ? y[0] - 32 : y[0]);
+	fwrite(y + 1, 1, yn - 1, stdout);
+	fputs(", ", stdout);
+	/* X's first letter goes lowercase when X starts with a function word
+	 * ("The talks ..."); any other capital may be a name */
+	char first = s[0];
+	size_t wl = strcspn(s, " ,");
+	char low[64];
+	if (wl < sizeof(low)) {
+		for (size_t i = 0; i < wl; i++)
+			low[i] = (char)(s[i] | 0x20);
+		if (doppel__stopword(low, wl) && first >= 'A' && first <= 'Z')
+			first = (char)(first | 0x20);
+	}
+	putchar(first);
+	fwrite(s + 1, 1, c - 1, stdout);
+	putchar('.');
+}
+
+/* Writes the spun text, the headline (first body bytes) and date lines as
+ * they are, other lines sentence by sentence, some flipped. */
+static void emit(const char *t, size_t len, size_t body, double p)
+{
+	fwrite(t, 1, body, stdout);
+	for (size_t at = body; at < len;) {
+		const char *e = memchr(t + at, '\n', len - at);
+		size_t stop = e ? (size_t)(e - t) : len;
+		if (stop - at >= 5 && !memcmp(t + at, "date ", 5)) {
+			fwrite(t + at, 1, stop - at, stdout);
+		} else {
+			/* sentences end at ". " or at the end of the line */
+			size_t s = at;
+			for (size_t i = at; i < stop; i++) {
+				if (t[i] == '.' && (i + 1 == stop || t[i + 1] == ' ')) {
+					sentence(t + s, i + 1 - s, p);
+					s = i + 1;
+					while (s < stop && t[s] == ' ')
+						putchar(t[s++]);
+					i = s - 1;
+				}
+			}
+			fwrite(t + s, 1, stop - s, stdout);
+		}
+		if (e)
+			putchar('\n');
+		at = stop + 1;
+	}
+}
+
 int main(int argc, char **argv)
 {
-	double rate = 0.5;
-	for (int i = 1; i + 1 < argc; i += 2) {
+	double rate = 0.5, reorder = 0.0;
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "usage: spin --rate R --seed S [--reorder P] < in > out\n");
+			return 2;
+		}
 		if (!strcmp(argv[i], "--rate"))
 			rate = strtod(argv[i + 1], NULL);
 		else if (!strcmp(argv[i], "--seed"))
 			rng = strtoull(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--reorder"))
+			reorder = strtod(argv[i + 1], NULL);
+		else {
+			fprintf(stderr, "spin: unknown option %s\n", argv[i]);
+			return 2;
+		}
 	}
 	char err[DOPPEL__ERRLEN];
 	doppel__wordnet *wn;
@@ -105,11 +195,17 @@ int main(int argc, char **argv)
 	char *text = malloc(cap);
 	for (size_t got; text && (got = fread(text + len, 1, cap - len, stdin)) > 0;) {
 		len += got;
-		if (len == cap)
-			text = realloc(text, cap *= 2);
+		if (len == cap) {
+			char *t = realloc(text, cap *= 2);
+			if (!t)
+				free(text);
+			text = t;
+		}
 	}
-	if (!text)
+	if (!text) {
+		fprintf(stderr, "spin: out of memory\n");
 		return 1;
+	}
 	/* The first line is the headline; words are taken after it. */
 	const char *nl = memchr(text, '\n', len);
 	size_t body = nl ? (size_t)(nl - text) + 1 : 0;
@@ -127,13 +223,23 @@ int main(int argc, char **argv)
 			continue;
 		char low[64];
 		size_t n = i - s;
-		if (n >= sizeof(low))
+		if (n >= sizeof(low) || n < 3)
 			continue;
 		for (size_t k = 0; k < n; k++)
 			low[k] = (char)(text[s + k] | 0x20);
 		if (doppel__stopword(low, n) || (n == 4 && !memcmp(low, "date", 4)))
 			continue;
 		content++;
+		/* names WordNet knows (Geneva) have class 0: not swapped */
+		if (!doppel__wordnet_class(wn, low, n))
+			continue;
+		/* a capital after a word inside a sentence is a name */
+		size_t b = s;
+		while (b > body && (text[b - 1] == ' ' || text[b - 1] == '"'))
+			b--;
+		if (text[s] >= 'A' && text[s] <= 'Z' && b > body &&
+		    !strchr(".!?\n:", text[b - 1]))
+			continue;
 		w[nw] = (struct word){s, n, NULL, false};
 		bool plural;
 		const char *syn = synonym(wn, text + s, n, &plural);
@@ -163,33 +269,39 @@ int main(int argc, char **argv)
 		}
 		w[j] = x;
 	}
+	char *outbuf = NULL;
+	size_t outlen = 0;
+	FILE *out = open_memstream(&outbuf, &outlen);
+	if (!out) {
+		fprintf(stderr, "spin: out of memory\n");
+		return 1;
+	}
 	size_t at = 0;
-	fwrite(text, 1, body, stdout);
+	fwrite(text, 1, body, out);
 	at = body;
 	for (size_t i = 0; i < nw; i++) {
 		/* the text before, without any date line */
-		for (size_t p = at; p < w[i].start;) {
-			const char *e = memchr(text + p, '\n', w[i].start - p);
-			size_t stop = e ? (size_t)(e - text) + 1 : w[i].start;
-			if (!(stop - p >= 5 && !memcmp(text + p, "date ", 5)))
-				fwrite(text + p, 1, stop - p, stdout);
-			p = stop;
-		}
+		fwrite(text + at, 1, w[i].start - at, out);
 		const char *syn = w[i].syn;
 		bool cap0 = text[w[i].start] >= 'A' && text[w[i].start] <= 'Z';
-		putchar(cap0 && syn[0] >= 'a' && syn[0] <= 'z' ? syn[0] - 32 : syn[0]);
-		fputs(syn + 1, stdout);
-		if (w[i].plural)
-			putchar('s');
+		fputc(cap0 && syn[0] >= 'a' && syn[0] <= 'z' ? syn[0] - 32 : syn[0], out);
+		fputs(syn + 1, out);
+		if (w[i].plural) {
+			size_t sl = strlen(syn);
+			char last = syn[sl - 1];
+			bool es = last == 's' || last == 'x' || last == 'z' ||
+			          (sl > 1 && (last == 'h') && (syn[sl - 2] == 'c' || syn[sl - 2] == 's'));
+			fputs(es ? "es" : "s", out);
+		}
 		at = w[i].start + w[i].len;
 	}
-	for (size_t p = at; p < len;) {
-		const char *e = memchr(text + p, '\n', len - p);
-		size_t stop = e ? (size_t)(e - text) + 1 : len;
-		if (!(stop - p >= 5 && !memcmp(text + p, "date ", 5)))
-			fwrite(text + p, 1, stop - p, stdout);
-		p = stop;
+	fwrite(text + at, 1, len - at, out);
+	if (fclose(out)) {
+		fprintf(stderr, "spin: out of memory\n");
+		return 1;
 	}
+	emit(outbuf, outlen, body, reorder);
+	free(outbuf);
 	fprintf(stderr, "%.2f\n", content ? (double)nw / (double)content : 0.0);
 	free(w);
 	free(text);
