@@ -41,6 +41,7 @@ struct source {
 	unsigned char *in;
 	ZSTD_inBuffer zin;
 	bool eof;
+	bool midframe; /* the decoder is inside a frame: more input is due */
 };
 
 struct doppel_reader {
@@ -48,6 +49,13 @@ struct doppel_reader {
 	size_t max_record;
 	struct input *queue;
 	size_t nqueue, queuecap, next;
+	/* directories entered in the walk of the current argument, so that a
+	 * symbolic link back up the tree does not loop */
+	struct dirid {
+		dev_t dev;
+		ino_t ino;
+	} *seen;
+	size_t nseen, seencap;
 
 	/* the input being read */
 	struct input cur;
@@ -65,7 +73,9 @@ struct doppel_reader {
 	char *fixed; /* repaired copy of a record */
 	size_t fixedcap;
 	char origin[1024];
-	char idbuf[1024];
+	char idbuf[32]; /* an integer id, in decimal */
+	char *pathid; /* the id of a .txt file */
+	size_t pathidcap;
 	json_t *json;
 	char *title, *source_name;
 
@@ -113,10 +123,12 @@ void doppel_reader_free(doppel_reader *r)
 		free(r->queue[i].root);
 	}
 	free(r->queue);
+	free(r->seen);
 	free(r->buf);
 	free(r->rec);
 	free(r->fixed);
 	free(r->title);
+	free(r->pathid);
 	free(r->source_name);
 	json_decref(r->json);
 	free(r);
@@ -198,6 +210,21 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* dir/name, with one slash between them whatever dir ends with. */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir), m = strlen(name);
+	bool slash = n > 0 && dir[n - 1] == '/';
+	char *full = malloc(n + m + 2);
+	if (!full)
+		return NULL;
+	memcpy(full, dir, n);
+	if (!slash)
+		full[n++] = '/';
+	memcpy(full + n, name, m + 1);
+	return full;
+}
+
 /* Puts the wanted files and subdirectories of dir, sorted, at the front of
  * the queue. */
 static int expand_dir(doppel_reader *r, const char *dir, const char *root)
@@ -212,6 +239,7 @@ static int expand_dir(doppel_reader *r, const char *dir, const char *root)
 	int rc = DOPPEL_OK;
 	struct dirent *e;
 	while ((e = readdir(d))) {
+		/* hidden files and directories, and "." and ".." */
 		if (e->d_name[0] == '.')
 			continue;
 		if (doppel__grow((void **)&names, &cap, n + 1, sizeof(*names)) ||
@@ -222,23 +250,20 @@ static int expand_dir(doppel_reader *r, const char *dir, const char *root)
 		n++;
 	}
 	closedir(d);
-	if (rc == DOPPEL_OK)
+	/* strcmp compares as unsigned char: byte order, whatever the locale */
+	if (rc == DOPPEL_OK && n > 1) /* an empty directory has no array */
 		qsort(names, n, sizeof(*names), cmp_names);
 	size_t at = r->next;
 	for (size_t i = 0; i < n; i++) {
 		if (rc == DOPPEL_OK) {
-			size_t len = strlen(dir) + strlen(names[i]) + 2;
-			char *full = malloc(len);
-			if (!full) {
+			char *full = join(dir, names[i]);
+			struct stat st;
+			if (!full)
 				rc = DOPPEL_E_NOMEM;
-			} else {
-				snprintf(full, len, "%s/%s", dir, names[i]);
-				struct stat st;
-				if (stat(full, &st) == 0 &&
-				    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && wanted(names[i]))))
-					rc = enqueue(r, full, root, at++);
-				free(full);
-			}
+			else if (stat(full, &st) == 0 &&
+			         (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && wanted(names[i]))))
+				rc = enqueue(r, full, root, at++);
+			free(full);
 		}
 		free(names[i]);
 	}
@@ -246,6 +271,23 @@ static int expand_dir(doppel_reader *r, const char *dir, const char *root)
 	if (rc)
 		doppel__errf(r->err, "out of memory");
 	return rc;
+}
+
+/* Records a directory as entered; false when it was entered before in
+ * this walk. */
+static bool first_visit(doppel_reader *r, const struct stat *st, bool top, int *rc)
+{
+	if (top)
+		r->nseen = 0;
+	for (size_t i = 0; i < r->nseen; i++)
+		if (r->seen[i].dev == st->st_dev && r->seen[i].ino == st->st_ino)
+			return false;
+	if (doppel__grow((void **)&r->seen, &r->seencap, r->nseen + 1, sizeof(*r->seen))) {
+		*rc = DOPPEL_E_NOMEM;
+		return false;
+	}
+	r->seen[r->nseen++] = (struct dirid){st->st_dev, st->st_ino};
+	return true;
 }
 
 /* ---------------------------------------------------------------- bytes */
@@ -263,24 +305,34 @@ static long source_read(doppel_reader *r, struct source *s, char *dst, size_t wa
 	}
 	ZSTD_outBuffer out = {dst, want, 0};
 	while (out.pos == 0) {
-		if (s->zin.pos == s->zin.size) {
-			if (s->eof)
-				return 0;
+		if (s->zin.pos == s->zin.size && !s->eof) {
 			size_t n = fread(s->in, 1, ZSTD_DStreamInSize(), s->f);
-			if (n == 0) {
-				s->eof = true;
-				if (ferror(s->f)) {
-					doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
-					return -1;
-				}
-				return 0;
+			if (n == 0 && ferror(s->f)) {
+				doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
+				return -1;
 			}
+			s->eof = n == 0;
 			s->zin = (ZSTD_inBuffer){s->in, n, 0};
 		}
+		/* Called even with no input left: a full output buffer may have
+		 * left decoded bytes inside the stream. */
+		size_t consumed = s->zin.pos;
 		size_t ret = ZSTD_decompressStream(s->z, &out, &s->zin);
 		if (ZSTD_isError(ret)) {
 			doppel__errf(r->err, "%s: zstd: %s", r->cur.path, ZSTD_getErrorName(ret));
 			return -1;
+		}
+		/* ret is 0 when a frame has ended and is flushed; a call that
+		 * moved nothing only hints at the next frame's header. */
+		if (s->zin.pos != consumed || out.pos > 0)
+			s->midframe = ret != 0;
+		if (out.pos == 0 && s->eof && s->zin.pos == s->zin.size) {
+			if (s->midframe) {
+				doppel__errf(r->err, "%s: zstd: the compressed data is cut short",
+				             r->cur.path);
+				return -1;
+			}
+			return 0;
 		}
 	}
 	return (long)out.pos;
@@ -398,7 +450,11 @@ static int open_next(doppel_reader *r)
 			}
 			if (S_ISDIR(st.st_mode)) {
 				const char *root = in.root ? in.root : in.path;
-				int rc = expand_dir(r, in.path, root);
+				int rc = DOPPEL_OK;
+				if (first_visit(r, &st, !in.root, &rc))
+					rc = expand_dir(r, in.path, root);
+				else if (rc)
+					doppel__errf(r->err, "out of memory");
 				free(in.path);
 				free(in.root);
 				if (rc)
@@ -589,11 +645,38 @@ static bool date_marker(const char *s, size_t n, int32_t *date, size_t *rest)
 	return true;
 }
 
+/* A line that starts like a date marker ("date 2", valid or not): never a
+ * headline. */
+static bool marker_shape(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i < 6 || strncasecmp(s + i, "date", 4) != 0 || (s[i + 4] != ' ' && s[i + 4] != '\t'))
+		return false;
+	for (i += 4; i < n && (s[i] == ' ' || s[i] == '\t');)
+		i++;
+	return i < n && s[i] >= '0' && s[i] <= '9';
+}
+
+/* A line that is a date marker and nothing else. */
+static bool date_line(const char *s, size_t n, int32_t *date)
+{
+	size_t rest;
+	return date_marker(s, n, date, &rest) && rest == n;
+}
+
 /* Offset of the end of the line starting at pos (its newline, or len). */
 static size_t line_end(const char *s, size_t len, size_t pos)
 {
 	const char *nl = pos < len ? memchr(s + pos, '\n', len - pos) : NULL;
 	return nl ? (size_t)(nl - s) : len;
+}
+
+/* The start of the line after the one ending at e. */
+static size_t next_line_start(size_t len, size_t e)
+{
+	return e < len ? e + 1 : len;
 }
 
 /* The offset of the first non-blank line at or after pos. */
@@ -608,22 +691,88 @@ static size_t skip_blank_lines(const char *text, size_t len, size_t pos)
 	return pos;
 }
 
-/* A first line that reads as a headline: short, no sentence ending. */
-static bool headline(const char *s, size_t n)
+#define HEADLINE_MAX 200
+
+/* Length of s without trailing blanks. */
+static size_t trim_end(const char *s, size_t n)
 {
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
 		n--;
-	if (n == 0 || n > 200)
+	return n;
+}
+
+/* Length of a closing quote ending s[0..n): ", ', ’, ” or », else 0. */
+static size_t closing_quote(const char *s, size_t n)
+{
+	if (n >= 1 && (s[n - 1] == '"' || s[n - 1] == '\''))
+		return 1;
+	if (n >= 3 && memcmp(s + n - 3, "\xe2\x80", 2) == 0 &&
+	    (s[n - 1] == '\x99' || s[n - 1] == '\x9d'))
+		return 3;
+	if (n >= 2 && memcmp(s + n - 2, "\xc2\xbb", 2) == 0)
+		return 2;
+	return 0;
+}
+
+/* A line that reads as a headline: short, not ending a sentence (a quote
+ * that ends a sentence ends it too), not leading into the next line. */
+static bool headline(const char *s, size_t n)
+{
+	n = trim_end(s, n);
+	if (n == 0 || n > HEADLINE_MAX || blank(s, n))
 		return false;
+	size_t q;
+	bool quoted = false;
+	while ((q = closing_quote(s, n)) > 0 && q < n) {
+		n -= q;
+		quoted = true;
+	}
 	char last = s[n - 1];
-	return last != '.' && last != '!' && last != '?' && last != ':' && last != ';' &&
-	       last != ',';
+	if (last == '.' || last == '!' || last == '?')
+		return false;
+	return quoted || (last != ':' && last != ';' && last != ',');
 }
 
 /*
- * A .txt article: an optional headline line, an optional date marker (on a
- * line of its own in the first lines, or leading the first paragraph).
- * Both are taken out of the text; the rest is the text.
+ * Takes the line at pos as the title when it reads as a headline and sets
+ * it apart: a blank line or a date line follows it, or it is the one short
+ * line before a body of long lines. Returns where the text goes on.
+ */
+static int take_title(doppel_reader *r, const char *text, size_t len, size_t *pos,
+                      doppel_article *a)
+{
+	size_t p = *pos, e1 = line_end(text, len, p), rest;
+	int32_t d;
+	if (e1 == len || !headline(text + p, e1 - p) || marker_shape(text + p, e1 - p))
+		return DOPPEL_OK;
+	size_t q = e1 + 1, e2 = line_end(text, len, q);
+	if (!blank(text + q, e2 - q) && !date_marker(text + q, e2 - q, &d, &rest) &&
+	    trim_end(text + q, e2 - q) <= HEADLINE_MAX)
+		return DOPPEL_OK;
+	/* a headline with nothing after it is the text, not a title */
+	if (blank(text + q, len - q))
+		return DOPPEL_OK;
+	while (p < e1 && (text[p] == ' ' || text[p] == '\t'))
+		p++;
+	free(r->title);
+	r->title = doppel__strndup(text + p, trim_end(text + p, e1 - p));
+	if (!r->title) {
+		doppel__errf(r->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	a->title = r->title;
+	*pos = q;
+	return DOPPEL_OK;
+}
+
+/* Lines after the title where a date marker is looked for. */
+#define DATE_LINES 4
+
+/*
+ * A .txt article: an optional date line, an optional headline, an optional
+ * date marker (on a line of its own in the first lines, or leading the
+ * first paragraph). Title and date marker are taken out; the rest is the
+ * text.
  */
 static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *a)
 {
@@ -632,42 +781,35 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 		return rc;
 	if (text != r->rec) {
 		/* the repaired copy: work in rec so fixed can be reused */
-		if (doppel__grow((void **)&r->rec, &r->reccap, len + 1, 1))
+		if (doppel__grow((void **)&r->rec, &r->reccap, len + 1, 1)) {
+			doppel__errf(r->err, "out of memory");
 			return DOPPEL_E_NOMEM;
+		}
 		memcpy(r->rec, text, len + 1);
 		text = r->rec;
 	}
 	a->date = DOPPEL_NO_DATE;
 	a->title = NULL;
-	/* Offsets into text: pos is where the text given out starts. */
+	/* pos: where the text given out starts */
 	size_t pos = skip_blank_lines(text, len, 0);
-	/* First line: the date marker alone, or a headline. */
-	size_t e1 = line_end(text, len, pos), n1 = e1 - pos;
+	size_t e = line_end(text, len, pos);
 	int32_t d;
-	size_t rest;
-	bool first_is_date = date_marker(text + pos, n1, &d, &rest) && rest == n1;
-	if (!first_is_date && e1 < len && headline(text + pos, n1) &&
-	    !date_marker(text + pos, n1, &d, &rest)) {
-		/* a headline is followed by a blank line or a date line */
-		size_t q = e1 + 1, e2 = line_end(text, len, q), r2;
-		int32_t d2;
-		if (blank(text + q, e2 - q) || date_marker(text + q, e2 - q, &d2, &r2)) {
-			size_t tn = n1 && text[pos + n1 - 1] == '\r' ? n1 - 1 : n1;
-			free(r->title);
-			r->title = doppel__strndup(text + pos, tn);
-			if (!r->title)
-				return DOPPEL_E_NOMEM;
-			a->title = r->title;
-			pos = q;
-		}
+	if (date_line(text + pos, e - pos, &d)) {
+		a->date = d;
+		pos = skip_blank_lines(text, len, next_line_start(len, e));
 	}
+	if ((rc = take_title(r, text, len, &pos, a)))
+		return rc;
 	/* A date marker on one of the next few non-blank lines, alone or
 	 * leading a paragraph: it is cut out of the text. */
 	size_t q = pos;
-	for (int lines = 0; q < len && lines < 4;) {
-		size_t e = line_end(text, len, q), n = e - q;
+	for (int lines = 0; a->date == DOPPEL_NO_DATE && q < len && lines < DATE_LINES;) {
+		size_t n;
+		e = line_end(text, len, q);
+		n = e - q;
 		if (!blank(text + q, n)) {
 			lines++;
+			size_t rest;
 			if (date_marker(text + q, n, &d, &rest)) {
 				a->date = d;
 				size_t cut = rest == n && e < len ? n + 1 : rest;
@@ -677,13 +819,12 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 				break;
 			}
 		}
-		q = e + 1;
+		q = next_line_start(len, e);
 	}
 	/* The body starts at its first non-blank line. */
 	pos = skip_blank_lines(text, len, pos);
-	char *p = text + pos, *end = text + len;
-	a->text = p;
-	a->text_len = (size_t)(end - p);
+	a->text = text + pos;
+	a->text_len = len - pos;
 	if (blank(a->text, a->text_len)) {
 		doppel__errf(r->err, "%s: empty text", r->origin);
 		return DOPPEL_E_EMPTY;
@@ -691,15 +832,19 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 	return DOPPEL_OK;
 }
 
-/* id and source of a .txt file from its path and directory argument. */
-static void txt_names(doppel_reader *r, doppel_article *a)
+/* id and source of a .txt file from its path and directory argument:
+ * id is the path below the argument without its suffix, source the
+ * directories between (NULL at the top). */
+static int txt_names(doppel_reader *r, doppel_article *a)
 {
 	const char *path = r->cur.path;
-	const char *rel = path;
+	const char *rel;
 	if (r->cur.root) {
+		/* expand_dir made path as root + '/' + rest (one slash) */
 		size_t n = strlen(r->cur.root);
-		if (strncmp(path, r->cur.root, n) == 0 && path[n] == '/')
-			rel = path + n + 1;
+		rel = path + n;
+		if (n == 0 || r->cur.root[n - 1] != '/')
+			rel++;
 	} else {
 		const char *slash = strrchr(path, '/');
 		rel = slash ? slash + 1 : path;
@@ -709,18 +854,25 @@ static void txt_names(doppel_reader *r, doppel_article *a)
 		n -= 8;
 	else if (ends_with(rel, ".txt"))
 		n -= 4;
-	snprintf(r->idbuf, sizeof(r->idbuf), "%.*s", (int)n, rel);
-	a->id = r->idbuf;
+	if (doppel__grow((void **)&r->pathid, &r->pathidcap, n + 1, 1)) {
+		doppel__errf(r->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	memcpy(r->pathid, rel, n);
+	r->pathid[n] = '\0';
+	a->id = r->pathid;
 	free(r->source_name);
 	r->source_name = NULL;
 	const char *slash = strrchr(rel, '/');
 	if (r->cur.root && slash) {
-		const char *start = slash;
-		while (start > rel && start[-1] != '/')
-			start--;
-		r->source_name = doppel__strndup(start, (size_t)(slash - start));
+		r->source_name = doppel__strndup(rel, (size_t)(slash - rel));
+		if (!r->source_name) {
+			doppel__errf(r->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
 	}
 	a->source = r->source_name;
+	return DOPPEL_OK;
 }
 
 int doppel_reader_next(doppel_reader *r, doppel_article *out)
@@ -777,7 +929,7 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 						a.id = "-";
 						a.source = NULL;
 					} else {
-						txt_names(r, &a);
+						rc = txt_names(r, &a);
 					}
 				}
 			}

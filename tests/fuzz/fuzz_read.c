@@ -1,47 +1,90 @@
 /*
- * fuzz_read.c — the reader on arbitrary bytes, as JSON Lines or as a .txt
- * article (the first byte chooses), every record read to the end.
+ * fuzz_read.c — the reader on arbitrary bytes, every record read to the
+ * end. The first byte chooses: bit 0 a .txt article (else JSON Lines),
+ * bit 1 UTF-8 repair, bit 2 a 64-byte record limit, bit 3 the file read
+ * through a directory walk. The rest is the file.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "doppel.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_string(const char *s)
+{
+	if (s && !doppel__utf8_valid(s, strlen(s), NULL))
+		abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	char path[64];
-	snprintf(path, sizeof(path), "/tmp/doppel-fuzz-%d.%s", (int)getpid(),
-	         data[0] & 1 ? "txt" : "jsonl");
-	FILE *f = fopen(path, "wb");
-	if (!f)
+	char dir[] = "/tmp/doppel-fuzz-XXXXXX";
+	if (!mkdtemp(dir))
 		return 0;
-	fwrite(data + 1, 1, size - 1, f);
-	fclose(f);
-	doppel_read_options o;
-	doppel_read_options_init(&o);
-	o.repair_utf8 = data[0] & 2;
-	doppel_reader *r = doppel_reader_new(&o);
-	if (r && doppel_reader_add_path(r, path) == DOPPEL_OK) {
-		doppel_article a;
-		int rc, n = 0;
-		while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END && n++ < 100000) {
-			if (rc == DOPPEL_OK) {
-				/* what the reader hands out is what it says */
-				if (strlen(a.text) > a.text_len || !a.id)
-					abort();
-			} else if (!doppel_reader_errmsg(r)[0]) {
-				abort(); /* every error names its place */
+	const bool txt = data[0] & 1, walk = data[0] & 8;
+	char path[64];
+	snprintf(path, sizeof(path), "%s/sub/in.%s", dir, txt ? "txt" : "jsonl");
+	char sub[48];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	FILE *f = NULL;
+	if (mkdir(sub, 0700) == 0)
+		f = fopen(path, "wb");
+	if (f) {
+		fwrite(data + 1, 1, size - 1, f);
+		fclose(f);
+		doppel_read_options o;
+		doppel_read_options_init(&o);
+		o.repair_utf8 = data[0] & 2;
+		if (data[0] & 4)
+			o.max_record_bytes = 64;
+		doppel_reader *r = doppel_reader_new(&o);
+		const char *arg = walk ? dir : path;
+		if (r && doppel_reader_add_path(r, arg) == DOPPEL_OK) {
+			doppel_article a;
+			int rc, n = 0;
+			while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END && n++ < 100000) {
+				if (rc == DOPPEL_OK) {
+					/* what the reader hands out is what it says */
+					if (!a.id || !a.text || strlen(a.text) != a.text_len)
+						abort();
+					if (!doppel__utf8_valid(a.text, a.text_len, NULL))
+						abort();
+					check_string(a.id);
+					check_string(a.title);
+					check_string(a.source);
+					check_string(a.url);
+					if (txt && (strcmp(a.id, walk ? "sub/in" : "in") != 0 ||
+					            (walk ? !a.source || strcmp(a.source, "sub")
+					                  : a.source != NULL)))
+						abort();
+					if (txt && a.title && strlen(a.title) > 200)
+						abort();
+					if (a.date != DOPPEL_NO_DATE) {
+						char buf[11];
+						int32_t back;
+						doppel_format_date(a.date, buf);
+						if (doppel_parse_date(buf, 10, &back) || back != a.date)
+							abort();
+					}
+				} else if (rc > 0 || strncmp(doppel_reader_errmsg(r), path,
+				                             strlen(path)) != 0) {
+					/* every error names its place, and only errors are < 0 */
+					if (rc != DOPPEL_E_NOMEM)
+						abort();
+				}
 			}
 		}
+		doppel_reader_free(r);
+		unlink(path);
 	}
-	doppel_reader_free(r);
-	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
 	return 0;
 }

@@ -1,6 +1,8 @@
 /*
  * replay.c — runs a libFuzzer target over the files of its corpus
- * directories, so that the corpora replay as plain tests (gcc + ASan).
+ * directories (or over files named directly), in name order, so that the
+ * corpora replay as plain tests (gcc + ASan). A finding aborts, as it
+ * would under libFuzzer; the input's name is on stderr just before.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -20,12 +22,13 @@ static int run_file(const char *path)
 	uint8_t *buf = NULL;
 	size_t n = 0, cap = 0;
 	for (;;) {
-		if (n + 65536 > cap) {
+		if (n == cap) {
 			cap = cap ? cap * 2 : 65536;
 			uint8_t *b = realloc(buf, cap);
 			if (!b) {
 				free(buf);
 				fclose(f);
+				fprintf(stderr, "replay: out of memory for %s\n", path);
 				return 1;
 			}
 			buf = b;
@@ -35,15 +38,73 @@ static int run_file(const char *path)
 		if (got == 0)
 			break;
 	}
+	int err = ferror(f);
 	fclose(f);
-	LLVMFuzzerTestOneInput(buf, n);
+	if (err) {
+		free(buf);
+		fprintf(stderr, "replay: cannot read %s\n", path);
+		return 1;
+	}
+	fprintf(stderr, "replay: %s (%zu bytes)\n", path, n);
+	/* a copy of exactly n bytes, so ASan sees reads past the end */
+	uint8_t *exact = malloc(n ? n : 1);
+	if (!exact) {
+		free(buf);
+		return 1;
+	}
+	if (n)
+		memcpy(exact, buf, n);
 	free(buf);
+	LLVMFuzzerTestOneInput(exact, n);
+	free(exact);
 	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replays every file of dir in name order; returns the failures. */
+static int run_dir(const char *dir, DIR *d, int *files)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int failed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **p = realloc(names, cap * sizeof(*names));
+			if (!p)
+				break;
+			names = p;
+		}
+		names[n] = strdup(e->d_name);
+		if (names[n])
+			n++;
+	}
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		failed += run_file(path);
+		(*files)++;
+		free(names[i]);
+	}
+	free(names);
+	return failed;
 }
 
 int main(int argc, char **argv)
 {
 	int files = 0, failed = 0;
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s CORPUS_DIR_OR_FILE...\n", argv[0]);
+		return 2;
+	}
 	for (int i = 1; i < argc; i++) {
 		DIR *d = opendir(argv[i]);
 		if (!d) {
@@ -51,17 +112,9 @@ int main(int argc, char **argv)
 			files++;
 			continue;
 		}
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue;
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name);
-			failed += run_file(path);
-			files++;
-		}
+		failed += run_dir(argv[i], d, &files);
 		closedir(d);
 	}
-	printf("replayed %d inputs\n", files);
+	printf("replayed %d inputs, %d could not be read\n", files, failed);
 	return failed ? 1 : 0;
 }

@@ -7,6 +7,7 @@
 #include <zstd.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -284,46 +285,565 @@ static void test_ranges(void **state)
 	doppel_reader_free(r);
 }
 
-static void test_dates(void **state)
+/* Reads the next record, which must be an article. */
+static void next_ok(doppel_reader *r, doppel_article *a)
 {
-	(void)state;
-	int32_t d;
-	char buf[11];
-	assert_int_equal(doppel_parse_date("1970-01-01", 10, &d), DOPPEL_OK);
-	assert_int_equal(d, 0);
-	assert_int_equal(doppel_parse_date("1969-12-31", 10, &d), DOPPEL_OK);
-	assert_int_equal(d, -1);
-	assert_int_equal(doppel_parse_date("2000-02-29", 10, &d), DOPPEL_OK);
-	assert_string_equal(doppel_format_date(d, buf), "2000-02-29");
-	assert_int_equal(doppel_parse_date("2024-03-05", 10, &d), DOPPEL_OK);
-	assert_int_equal(d, 19787);
-	assert_int_equal(doppel_parse_date("1900-02-29", 10, &d), DOPPEL_E_FORMAT);
-	assert_int_equal(doppel_parse_date("2023-02-29", 10, &d), DOPPEL_E_FORMAT);
-	assert_int_equal(doppel_parse_date("2024-13-01", 10, &d), DOPPEL_E_FORMAT);
-	assert_int_equal(doppel_parse_date("2024-04-31", 10, &d), DOPPEL_E_FORMAT);
-	assert_int_equal(doppel_parse_date("2024-4-1", 8, &d), DOPPEL_E_FORMAT);
-	assert_int_equal(doppel_parse_date("2024-04-01x", 11, &d), DOPPEL_E_FORMAT);
-	assert_int_equal(doppel_parse_date("2024-04-01T23:59:59+02:00", 25, &d), DOPPEL_OK);
-	assert_string_equal(doppel_format_date(DOPPEL_NO_DATE, buf), "");
+	int rc = doppel_reader_next(r, a);
+	if (rc != DOPPEL_OK)
+		fail_msg("expected an article, got %d: %s", rc, doppel_reader_errmsg(r));
+	/* text is NUL-terminated at text_len and holds no NUL before it */
+	assert_non_null(a->text);
+	assert_int_equal(strlen(a->text), a->text_len);
+	assert_non_null(a->id);
 }
 
-static void test_utf8(void **state)
+/* Reads the next record, which must be the error code with msg in its
+ * message. */
+static void next_err(doppel_reader *r, int code, const char *msg)
+{
+	doppel_article a;
+	int rc = doppel_reader_next(r, &a);
+	if (rc != code || !strstr(doppel_reader_errmsg(r), msg))
+		fail_msg("expected %d \"%s\", got %d \"%s\"", code, msg, rc, doppel_reader_errmsg(r));
+}
+
+static void next_end(doppel_reader *r)
+{
+	doppel_article a;
+	int rc = doppel_reader_next(r, &a);
+	if (rc != DOPPEL_END)
+		fail_msg("expected the end, got %d: %s", rc, doppel_reader_errmsg(r));
+	/* and it stays at the end */
+	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_END);
+}
+
+static const char *date_str(int32_t d)
+{
+	static char buf[11];
+	return doppel_format_date(d, buf);
+}
+
+/* Every custom field name, and the default names then ignored. */
+static void test_custom_fields(void **state)
+{
+	struct fx *f = *state;
+	const char data[] = "{\"doc\":\"x1\",\"head\":\"H\",\"body\":\"the body\",\"when\":\"2023-12-31\","
+	                    "\"outlet\":\"wire\",\"link\":\"http://x\",\"id\":\"no\",\"text\":\"no\","
+	                    "\"title\":\"no\",\"date\":\"bad\",\"source\":\"no\",\"url\":\"no\"}\n"
+	                    "{\"doc\":null,\"head\":null,\"body\":\"second\",\"when\":null,"
+	                    "\"outlet\":null,\"link\":null}\n"
+	                    "{\"doc\":\"x3\",\"text\":\"only the default name\"}\n"
+	                    "{\"doc\":\"x4\",\"body\":\"t\",\"head\":3}\n"
+	                    "{\"doc\":\"x5\",\"body\":\"t\",\"link\":[]}\n"
+	                    "{\"doc\":\"x6\",\"body\":\"t\",\"outlet\":true}\n"
+	                    "{\"doc\":\"x7\",\"body\":\"t\",\"when\":20240101}\n"
+	                    "{\"doc\":\"x8\",\"body\":\"t\",\"when\":\"March 5\"}\n";
+	put(f, "custom.ndjson", data, sizeof(data) - 1);
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.id_field = "doc";
+	o.title_field = "head";
+	o.text_field = "body";
+	o.date_field = "when";
+	o.source_field = "outlet";
+	o.url_field = "link";
+	doppel_reader *r = reader(&o, path_in(f, "custom.ndjson"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "x1");
+	assert_string_equal(a.title, "H");
+	assert_string_equal(a.text, "the body");
+	assert_string_equal(date_str(a.date), "2023-12-31");
+	assert_string_equal(a.source, "wire");
+	assert_string_equal(a.url, "http://x");
+	next_ok(r, &a); /* null is "not given" for every optional field */
+	assert_non_null(strstr(a.id, "custom.ndjson:2"));
+	assert_string_equal(a.origin, a.id);
+	assert_null(a.title);
+	assert_null(a.source);
+	assert_null(a.url);
+	assert_int_equal(a.date, DOPPEL_NO_DATE);
+	next_err(r, DOPPEL_E_JSON, "custom.ndjson:3: field \"body\" is missing");
+	next_err(r, DOPPEL_E_JSON, "custom.ndjson:4: field \"head\" must be a string");
+	next_err(r, DOPPEL_E_JSON, "custom.ndjson:5: field \"link\" must be a string");
+	next_err(r, DOPPEL_E_JSON, "custom.ndjson:6: field \"outlet\" must be a string");
+	next_err(r, DOPPEL_E_JSON, "custom.ndjson:7: field \"when\" must be a string");
+	next_err(r, DOPPEL_E_FORMAT, "custom.ndjson:8: field \"when\": \"March 5\"");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+static void test_ids(void **state)
+{
+	struct fx *f = *state;
+	const char data[] = "{\"id\":42,\"text\":\"a\"}\n"
+	                    "{\"id\":-7,\"text\":\"b\"}\n"
+	                    "{\"id\":9007199254740993,\"text\":\"c\"}\n"
+	                    "{\"id\":1.5,\"text\":\"d\"}\n"
+	                    "{\"id\":\"\",\"text\":\"e\"}\n"
+	                    "{\"id\":true,\"text\":\"f\"}\n"
+	                    "{\"id\":null,\"text\":\"g\"}\n"
+	                    "  {\"text\":\"h\", \"id\":\"spaced\"}  \r\n";
+	put(f, "ids.jsonl", data, sizeof(data) - 1);
+	doppel_reader *r = reader(NULL, path_in(f, "ids.jsonl"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "42");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "-7");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "9007199254740993");
+	next_err(r, DOPPEL_E_JSON, "ids.jsonl:4: field \"id\"");
+	next_err(r, DOPPEL_E_JSON, "ids.jsonl:5: field \"id\"");
+	next_err(r, DOPPEL_E_JSON, "ids.jsonl:6: field \"id\"");
+	next_ok(r, &a);
+	assert_non_null(strstr(a.id, "ids.jsonl:7"));
+	next_ok(r, &a);
+	assert_string_equal(a.id, "spaced");
+	assert_string_equal(a.text, "h");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* Raw NUL bytes and bad bytes, refused with their offset in the line, or
+ * repaired on request; the records around them come out either way. */
+static void test_utf8_records(void **state)
 {
 	(void)state;
-	size_t bad = 99;
-	assert_true(doppel__utf8_valid("plain ascii text, long enough for words", 39, &bad));
-	assert_true(doppel__utf8_valid("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, &bad));
-	assert_false(doppel__utf8_valid("ab\xc0\xaf", 4, &bad)); /* overlong */
-	assert_int_equal(bad, 2);
-	assert_false(doppel__utf8_valid("\xed\xa0\x80", 3, &bad)); /* surrogate */
-	assert_false(doppel__utf8_valid("\xf4\x90\x80\x80", 4, &bad)); /* > U+10FFFF */
-	assert_false(doppel__utf8_valid("abcdefghij\0kl", 13, &bad));  /* NUL */
-	assert_int_equal(bad, 10);
-	assert_false(doppel__utf8_valid("\xe2\x82", 2, &bad)); /* cut short */
-	char out[64];
-	size_t n = doppel__utf8_repair("a\xff" "b\0c\xe2\x82", 7, out);
-	assert_string_equal(out, "a\xef\xbf\xbd" "bc\xef\xbf\xbd\xef\xbf\xbd");
-	assert_int_equal(n, strlen(out));
+	const char *path = test_data("read/utf8.jsonl");
+	doppel_reader *r = reader(NULL, path);
+	doppel_article a;
+	char want[4400];
+	next_ok(r, &a);
+	assert_string_equal(a.id, "u1");
+	snprintf(want, sizeof(want), "%s:2: invalid UTF-8 at byte 23", path);
+	next_err(r, DOPPEL_E_UTF8, want);
+	assert_ptr_equal(strstr(doppel_reader_errmsg(r), path), doppel_reader_errmsg(r));
+	snprintf(want, sizeof(want), "%s:3: invalid UTF-8 at byte 23 (a NUL byte)", path);
+	next_err(r, DOPPEL_E_UTF8, want);
+	next_ok(r, &a);
+	assert_string_equal(a.id, "u4");
+	next_end(r);
+	doppel_reader_free(r);
+
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.repair_utf8 = 1;
+	r = reader(&o, path);
+	next_ok(r, &a);
+	next_ok(r, &a);
+	assert_string_equal(a.text, "bad \xef\xbf\xbd byte");
+	next_ok(r, &a);
+	assert_string_equal(a.text, "nul  byte");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "u4");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+static void test_txt_repair(void **state)
+{
+	struct fx *f = *state;
+	const char t[] = "Headline \xff here\n\nBody with a \0 NUL and \xc0\xaf an overlong.\n";
+	put(f, "bad.txt", t, sizeof(t) - 1);
+	doppel_reader *r = reader(NULL, path_in(f, "bad.txt"));
+	char want[4400];
+	snprintf(want, sizeof(want), "%s: invalid UTF-8 at byte 9", path_in(f, "bad.txt"));
+	next_err(r, DOPPEL_E_UTF8, want);
+	next_end(r);
+	doppel_reader_free(r);
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.repair_utf8 = 1;
+	r = reader(&o, path_in(f, "bad.txt"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.title, "Headline \xef\xbf\xbd here");
+	assert_string_equal(a.text, "Body with a  NUL and \xef\xbf\xbd\xef\xbf\xbd an overlong.\n");
+	size_t bad;
+	assert_true(doppel__utf8_valid(a.text, a.text_len, &bad));
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* Title and date in .txt files: what is there is read, nothing required. */
+static void test_txt_heuristics(void **state)
+{
+	struct fx *f = *state;
+	char longline[300];
+	memset(longline, 'w', sizeof(longline));
+	for (size_t i = 5; i < sizeof(longline); i += 6)
+		longline[i] = ' ';
+	longline[sizeof(longline) - 1] = '\0';
+	char title201[202], only_title_then_long[600], long_title[300], long_body[320];
+	memset(title201, 'T', 201);
+	title201[201] = '\0';
+	snprintf(only_title_then_long, sizeof(only_title_then_long), "Short title\n%s\n", longline);
+	snprintf(long_title, sizeof(long_title), "%s\n\nBody.\n", title201);
+	snprintf(long_body, sizeof(long_body), "%s\n", longline);
+	const struct {
+		const char *in, *title, *date, *text;
+	} cases[] = {
+		/* headline, blank line, date line, body */
+		{"Talks end with a deal\n\ndate 2024-03-05\n\nGENEVA: The envoy said.\n",
+		 "Talks end with a deal", "2024-03-05", "GENEVA: The envoy said.\n"},
+		/* a date leading the first paragraph, no headline */
+		{" date 2024-03-05 GENEVA: The envoy said on Monday.\nMore.\n", NULL, "2024-03-05",
+		 "GENEVA: The envoy said on Monday.\nMore.\n"},
+		/* headline, then the dated paragraph right after it */
+		{"Talks end\n date 2024-03-05 GENEVA: The envoy said.\n", "Talks end", "2024-03-05",
+		 "GENEVA: The envoy said.\n"},
+		/* a date line first, then the headline */
+		{"date 2024-03-05\nTalks end\n\nBody.\n", "Talks end", "2024-03-05", "Body.\n"},
+		/* blank lines before everything */
+		{"\n\n  Spaced title  \n\nBody.\n", "Spaced title", "", "Body.\n"},
+		/* sentences, not headlines: . ! ? and a quote closing them */
+		{"He said \"no.\"\n\nBody.\n", NULL, "", "He said \"no.\"\n\nBody.\n"},
+		{"He asked \xe2\x80\x9cwhy?\xe2\x80\x9d\n\nBody.\n", NULL, "",
+		 "He asked \xe2\x80\x9cwhy?\xe2\x80\x9d\n\nBody.\n"},
+		{"Is it over?\n\nBody.\n", NULL, "", "Is it over?\n\nBody.\n"},
+		{"It is over!\n\nBody.\n", NULL, "", "It is over!\n\nBody.\n"},
+		{"As follows:\n\nBody.\n", NULL, "", "As follows:\n\nBody.\n"},
+		/* a quote without a sentence end inside is a headline */
+		{"Minister: \"We stay\"\n\nBody.\n", "Minister: \"We stay\"", "", "Body.\n"},
+		/* the only short line before a body of long lines */
+		{only_title_then_long, "Short title", "", long_body},
+		/* two short lines: prose, not a headline */
+		{"Short line\nanother short line.\n", NULL, "", "Short line\nanother short line.\n"},
+		/* nothing after it: the headline is the text */
+		{"Only a headline\n", NULL, "", "Only a headline\n"},
+		{"Only a headline\n\n\n", NULL, "", "Only a headline\n\n\n"},
+		/* over 200 bytes */
+		{long_title, NULL, "", long_title},
+		/* the marker in any case, with spaces around */
+		{"DATE   2024-03-05  \nBody.\n", NULL, "2024-03-05", "Body.\n"},
+		{"\tDate\t2024-03-05\nBody.\n", NULL, "2024-03-05", "Body.\n"},
+		/* not a calendar date: not a marker, left in the text */
+		{"date 2024-02-30\n\nBody.\n", NULL, "", "date 2024-02-30\n\nBody.\n"},
+		/* not a marker: glued to a word, or a date not at a line start */
+		{"Title\n\ndate 2024-03-05GENEVA: Body.\n", "Title", "", "date 2024-03-05GENEVA: Body.\n"},
+		{"Title\n\nThe date 2024-03-05 was set.\n", "Title", "", "The date 2024-03-05 was set.\n"},
+		/* a date line in the first lines after the title */
+		{"Title\n\nOne.\n\nTwo.\n\ndate 2024-03-05\n\nThree.\n", "Title", "2024-03-05",
+		 "One.\n\nTwo.\n\n\nThree.\n"},
+		/* but not far down the text */
+		{"Title\n\nOne.\nTwo.\nThree.\nFour.\ndate 2024-03-05\n", "Title", "",
+		 "One.\nTwo.\nThree.\nFour.\ndate 2024-03-05\n"},
+		/* only the first marker counts */
+		{"date 2024-03-05\n\nBody.\ndate 2024-03-06\n", NULL, "2024-03-05",
+		 "Body.\ndate 2024-03-06\n"},
+		/* a longer stamp after the marker is not a marker */
+		{"date 2024-03-05T10:00\n\nBody.\n", NULL, "", "date 2024-03-05T10:00\n\nBody.\n"},
+		/* no newline at the end */
+		{"date 2024-03-05", NULL, NULL, NULL},
+		{"Title\n\ndate 2024-03-05", NULL, NULL, NULL},
+		{"plain text", NULL, "", "plain text"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put(f, "h.txt", cases[i].in, strlen(cases[i].in));
+		doppel_reader *r = reader(NULL, path_in(f, "h.txt"));
+		doppel_article a;
+		int rc = doppel_reader_next(r, &a);
+		if (!cases[i].text) {
+			/* nothing but metadata: an empty text */
+			if (rc != DOPPEL_E_EMPTY)
+				fail_msg("case %zu: got %d, not DOPPEL_E_EMPTY", i, rc);
+			assert_non_null(strstr(doppel_reader_errmsg(r), "h.txt: empty text"));
+		} else {
+			if (rc != DOPPEL_OK)
+				fail_msg("case %zu: %s", i, doppel_reader_errmsg(r));
+			if (cases[i].title == NULL ? a.title != NULL
+			                           : !a.title || strcmp(a.title, cases[i].title))
+				fail_msg("case %zu: title \"%s\"", i, a.title ? a.title : "(null)");
+			if (strcmp(date_str(a.date), cases[i].date))
+				fail_msg("case %zu: date \"%s\"", i, date_str(a.date));
+			if (strcmp(a.text, cases[i].text))
+				fail_msg("case %zu: text \"%s\"", i, a.text);
+			assert_int_equal(a.text_len, strlen(cases[i].text));
+			assert_string_equal(a.id, "h");
+			assert_null(a.source);
+			assert_non_null(strstr(a.origin, "h.txt"));
+		}
+		next_end(r);
+		doppel_reader_free(r);
+	}
+}
+
+/* The fixture tree: byte order, hidden and foreign files skipped, ids and
+ * sources relative to the argument, errors in place. */
+static void test_walk_fixture(void **state)
+{
+	(void)state;
+	char root[4200];
+	snprintf(root, sizeof(root), "%s", test_data("read/news"));
+	/* with a trailing slash the ids are the same */
+	for (int slash = 0; slash < 2; slash++) {
+		char arg[4300];
+		snprintf(arg, sizeof(arg), "%s%s", root, slash ? "/" : "");
+		doppel_reader *r = reader(NULL, arg);
+		doppel_article a;
+		char want[4400];
+		next_ok(r, &a);
+		assert_string_equal(a.id, "B");
+		assert_null(a.title); /* ends in ."  */
+		assert_null(a.source);
+		snprintf(want, sizeof(want), "%s/B.txt", root);
+		assert_string_equal(a.origin, want);
+		next_ok(r, &a);
+		assert_string_equal(a.id, "a/x");
+		assert_string_equal(a.source, "a");
+		assert_string_equal(a.title, "A story in a folder");
+		assert_string_equal(date_str(a.date), "2024-03-05");
+		assert_string_equal(a.text, "GENEVA: The envoy met both delegations.\n");
+		next_ok(r, &a);
+		assert_string_equal(a.id, "a-b");
+		assert_string_equal(date_str(a.date), "2024-03-06");
+		assert_string_equal(a.text, "GENEVA: The envoy spoke on Tuesday.\nShe said talks would go on.\n");
+		next_ok(r, &a);
+		assert_string_equal(a.id, "a");
+		assert_string_equal(a.title, "Talks resume in Geneva");
+		assert_string_equal(date_str(a.date), "2024-03-07");
+		assert_string_equal(a.text, "GENEVA: The talks resumed.\n");
+		next_ok(r, &a);
+		assert_string_equal(a.id, "deep/er/c");
+		assert_string_equal(a.source, "deep/er");
+		assert_null(a.title);
+		snprintf(want, sizeof(want), "%s/empty.txt: empty text", root);
+		next_err(r, DOPPEL_E_EMPTY, want);
+		next_ok(r, &a);
+		assert_string_equal(a.id, "j1");
+		assert_string_equal(a.title, "First");
+		assert_string_equal(a.source, "wire");
+		assert_string_equal(a.url, "http://example.org/j1");
+		snprintf(want, sizeof(want), "%s/feed.jsonl:1", root);
+		assert_string_equal(a.origin, want);
+		snprintf(want, sizeof(want), "%s/feed.jsonl:2: ", root);
+		next_err(r, DOPPEL_E_JSON, want);
+		next_ok(r, &a);
+		assert_string_equal(a.id, "j3");
+		next_ok(r, &a);
+		assert_string_equal(a.id, "\xc3\xa4");
+		next_end(r);
+		doppel_reader_free(r);
+	}
+}
+
+static void test_crlf(void **state)
+{
+	(void)state;
+	doppel_reader *r = reader(NULL, test_data("read/crlf.txt"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "crlf");
+	assert_string_equal(a.title, "Title line");
+	assert_string_equal(date_str(a.date), "2024-02-29");
+	assert_string_equal(a.text, "Body with CRLF line ends.\r\n");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* Several paths, in the order added, each error in its place. */
+static void test_paths_in_order(void **state)
+{
+	struct fx *f = *state;
+	const char one[] = "{\"id\":\"1\",\"text\":\"one\"}\n";
+	put(f, "one.jsonl", one, sizeof(one) - 1);
+	put(f, "two.txt", "two\n", 4);
+	put(f, "plain", "x", 1);
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "two.txt")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "nothere")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "plain/x.jsonl")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "one.jsonl")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, ""), DOPPEL_E_ARG);
+	assert_int_equal(doppel_reader_add_path(r, NULL), DOPPEL_E_ARG);
+	assert_int_equal(doppel_reader_add_path(NULL, "x"), DOPPEL_E_ARG);
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "two");
+	assert_string_equal(a.text, "two\n");
+	char want[4400];
+	snprintf(want, sizeof(want), "%s: no such file or directory", path_in(f, "nothere"));
+	next_err(r, DOPPEL_E_NOTFOUND, want);
+	assert_string_equal(doppel_reader_errmsg(r), want);
+	/* a path that cannot be reached is an I/O error, named */
+	next_err(r, DOPPEL_E_IO, "plain/x.jsonl: ");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "1");
+	next_end(r);
+	assert_int_equal(doppel_reader_bytes(r), 4 + sizeof(one) - 1);
+	doppel_reader_free(r);
+	/* an empty reader ends at once; errmsg is never NULL */
+	r = doppel_reader_new(NULL);
+	assert_non_null(doppel_reader_errmsg(r));
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+static void test_empty_inputs(void **state)
+{
+	struct fx *f = *state;
+	put(f, "empty.jsonl", "", 0);
+	put(f, "blank.jsonl", "\n  \n\t\r\n\n", 8);
+	put(f, "ws.txt", " \n\t\n  \r\n", 8);
+	const char e[] = "{\"id\":\"a\",\"text\":\"\"}\n{\"id\":\"b\",\"text\":\" \\n\\t \"}\n";
+	put(f, "emptytext.jsonl", e, sizeof(e) - 1);
+	assert_int_equal(mkdir(path_in(f, "nothing"), 0755), 0);
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "empty.jsonl")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "blank.jsonl")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "nothing")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "ws.txt")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "emptytext.jsonl")), DOPPEL_OK);
+	next_err(r, DOPPEL_E_EMPTY, "ws.txt: empty text");
+	next_err(r, DOPPEL_E_EMPTY, "emptytext.jsonl:1: empty text");
+	next_err(r, DOPPEL_E_EMPTY, "emptytext.jsonl:2: empty text");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* Standard input: JSON Lines, or one text with its title and date. */
+static void test_stdin(void **state)
+{
+	struct fx *f = *state;
+	const char j[] = "{\"id\":\"s1\",\"text\":\"from stdin\"}\nnot json\n";
+	put(f, "in.jsonl", j, sizeof(j) - 1);
+	assert_non_null(freopen(path_in(f, "in.jsonl"), "rb", stdin));
+	doppel_reader *r = reader(NULL, "-");
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "s1");
+	assert_string_equal(a.origin, "-:1");
+	next_err(r, DOPPEL_E_JSON, "-:2: ");
+	next_end(r);
+	assert_int_equal(doppel_reader_bytes(r), sizeof(j) - 1);
+	doppel_reader_free(r);
+
+	const char t[] = "Stdin headline\n\n date 2024-03-05 GENEVA: The text.\n";
+	put(f, "in.txt", t, sizeof(t) - 1);
+	assert_non_null(freopen(path_in(f, "in.txt"), "rb", stdin));
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.stdin_format = 1;
+	r = reader(&o, "-");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "-");
+	assert_null(a.source);
+	assert_string_equal(a.title, "Stdin headline");
+	assert_string_equal(date_str(a.date), "2024-03-05");
+	assert_string_equal(a.text, "GENEVA: The text.\n");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+static size_t compress_into(char **out, const char *data, size_t len)
+{
+	size_t cap = ZSTD_compressBound(len);
+	*out = malloc(cap);
+	assert_non_null(*out);
+	size_t n = ZSTD_compress(*out, cap, data, len, 1);
+	assert_false(ZSTD_isError(n));
+	return n;
+}
+
+/* zstd: a stream that decodes to many buffers, two frames, a .txt.zst,
+ * an empty file, and a stream cut short — reported, then the next path. */
+static void test_zstd_streams(void **state)
+{
+	struct fx *f = *state;
+	const int nrec = 30000;
+	size_t cap = (size_t)nrec * 64, len = 0;
+	char *plain = malloc(cap);
+	assert_non_null(plain);
+	for (int i = 0; i < nrec; i++)
+		len += (size_t)snprintf(plain + len, cap - len,
+		                        "{\"id\":\"r%d\",\"text\":\"record number %d\"}\n", i, i);
+	char *z1, *z2;
+	size_t half = len / 2;
+	while (plain[half - 1] != '\n')
+		half++;
+	size_t n1 = compress_into(&z1, plain, half);
+	size_t n2 = compress_into(&z2, plain + half, len - half);
+	FILE *out = fopen(path_in(f, "two.jsonl.zst"), "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(z1, 1, n1, out), n1);
+	assert_int_equal(fwrite(z2, 1, n2, out), n2);
+	assert_int_equal(fclose(out), 0);
+	/* the first frame, cut in the middle */
+	put(f, "cut.jsonl.zst", z1, n1 / 2);
+	put(f, "empty.jsonl.zst", "", 0);
+	char *zt;
+	const char t[] = "Compressed title\n\ndate 2024-01-02\n\nCompressed body.\n";
+	size_t nt = compress_into(&zt, t, sizeof(t) - 1);
+	assert_int_equal(mkdir(path_in(f, "d"), 0755), 0);
+	put(f, "d/art.txt.zst", zt, nt);
+
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "two.jsonl.zst")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "cut.jsonl.zst")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "empty.jsonl.zst")), DOPPEL_OK);
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "d")), DOPPEL_OK);
+	doppel_article a;
+	for (int i = 0; i < nrec; i++) {
+		next_ok(r, &a);
+		char id[16];
+		snprintf(id, sizeof(id), "r%d", i);
+		assert_string_equal(a.id, id);
+	}
+	int before_cut = 0, rc;
+	while ((rc = doppel_reader_next(r, &a)) == DOPPEL_OK)
+		before_cut++;
+	assert_int_equal(rc, DOPPEL_E_IO);
+	assert_non_null(strstr(doppel_reader_errmsg(r), "cut.jsonl.zst: zstd: "));
+	assert_true(before_cut < nrec / 2);
+	next_ok(r, &a);
+	assert_string_equal(a.id, "art");
+	assert_string_equal(a.title, "Compressed title");
+	assert_string_equal(date_str(a.date), "2024-01-02");
+	assert_string_equal(a.text, "Compressed body.\n");
+	next_end(r);
+	doppel_reader_free(r);
+	free(z1);
+	free(z2);
+	free(zt);
+	free(plain);
+}
+
+/* A .txt over the limit is refused and the next path is read. */
+static void test_txt_too_big(void **state)
+{
+	struct fx *f = *state;
+	char big[5000];
+	memset(big, 'x', sizeof(big));
+	put(f, "big.txt", big, sizeof(big));
+	put(f, "small.txt", "small\n", 6);
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.max_record_bytes = 4096;
+	doppel_reader *r = reader(&o, path_in(f, "big.txt"));
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "small.txt")), DOPPEL_OK);
+	next_err(r, DOPPEL_E_TOOBIG, "big.txt: article over 4096 bytes");
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "small");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* A link back up the tree is not followed round and round. */
+static void test_symlink_loop(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(mkdir(path_in(f, "top"), 0755), 0);
+	assert_int_equal(mkdir(path_in(f, "top/sub"), 0755), 0);
+	put(f, "top/sub/a.txt", "text\n", 5);
+	assert_int_equal(symlink("..", path_in(f, "top/sub/up")), 0);
+	doppel_reader *r = reader(NULL, path_in(f, "top"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "sub/a");
+	next_end(r);
+	doppel_reader_free(r);
 }
 
 int main(void)
@@ -335,8 +855,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_and_zstd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranges, setup, teardown),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_utf8),
+		cmocka_unit_test_setup_teardown(test_custom_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids, setup, teardown),
+		cmocka_unit_test(test_utf8_records),
+		cmocka_unit_test_setup_teardown(test_txt_repair, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_txt_heuristics, setup, teardown),
+		cmocka_unit_test(test_walk_fixture),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test_setup_teardown(test_paths_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_inputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stdin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zstd_streams, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_txt_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_loop, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
