@@ -224,18 +224,21 @@ DOPPEL_API void doppel_read_options_init(doppel_read_options *o);
 /*
  * A reader over a list of paths, read one after another in the order added.
  * A path is:
- *   a directory  walked recursively in byte order of names; it yields the
- *                *.txt, *.jsonl, *.ndjson and *.jsonl.zst files in it;
+ *   a directory  walked recursively in byte order of names, hidden entries
+ *                skipped, each directory entered once even through looping
+ *                links; it yields the *.txt, *.txt.zst, *.jsonl, *.ndjson,
+ *                *.json, *.jsonl.zst and *.ndjson.zst files in it;
  *   *.txt        one article; id = path relative to the directory argument
  *                without ".txt" (the file name alone when given directly);
- *                source = the name of the directory holding it, relative to
- *                the argument (none at the top); an optional first line that
+ *                source = the directories between the argument and the file
+ *                ("wire" or "wire/europe"; none at the top); an optional first line that
  *                looks like a headline is the title; a line "date
  *                YYYY-MM-DD", alone or leading the first paragraph, is the
  *                date and is taken out of the text;
  *   *.jsonl, *.ndjson, *.json  JSON Lines, one object a line; a missing id
  *                becomes "FILE:LINE";
- *   *.zst        the same, zstd-compressed (*.jsonl.zst, *.txt.zst);
+ *   *.zst        the same, zstd-compressed (*.jsonl.zst, *.txt.zst); a
+ *                stream cut short is an error, an empty file no records;
  *   "-"          standard input, JSON Lines (or one text, by option).
  * Caller owns; release with doppel_reader_free(). NULL when out of memory.
  */
