@@ -328,6 +328,18 @@ out:
 	return rc;
 }
 
+/* The key under which a lowered line is counted as possible boilerplate:
+ * learning and lookup must agree, so both ask here. False for a line that
+ * is not counted (no source, too few or too many words). */
+static bool line_key(uint64_t source_key, const char *low, struct lowered lw, uint64_t seed,
+                     uint64_t *key)
+{
+	if (!source_key || lw.words < LINE_MIN_WORDS || lw.words > LINE_MAX_WORDS)
+		return false;
+	*key = source_key ^ doppel__hash(low, lw.len, seed);
+	return true;
+}
+
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__linecount *lc, unsigned boilerplate_min,
                           uint64_t seed, doppel__tokens *t, unsigned *seen,
@@ -366,8 +378,8 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 				*seen |= kind;
 			continue;
 		}
-		if (source_key && lw.words >= LINE_MIN_WORDS && lw.words <= LINE_MAX_WORDS) {
-			uint64_t key = source_key ^ doppel__hash(low, lw.len, seed);
+		uint64_t key;
+		if (line_key(source_key, low, lw, seed, &key)) {
 			if (push_line(t, key)) {
 				rc = DOPPEL_E_NOMEM;
 				goto out;
@@ -429,9 +441,10 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
 		struct lowered lw = lower_line(line, n, low);
-		if (lw.words < LINE_MIN_WORDS || lw.words > LINE_MAX_WORDS)
+		uint64_t key;
+		if (!line_key(source_key, low, lw, seed, &key))
 			continue;
-		if (push_line(t, source_key ^ doppel__hash(low, lw.len, seed))) {
+		if (push_line(t, key)) {
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}

@@ -845,17 +845,10 @@ static void prepare_one(void *ctx, size_t pos, unsigned worker)
  * 870,575 at 100k with a cut at 0.2%).
  */
 #define VIEWS_MAX_DF 50
-static uint32_t views_max_df(uint32_t docs)
-{
-	(void)docs;
-	return VIEWS_MAX_DF;
-}
-
 struct views_ctx {
 	doppel_scan *s;
 	const uint32_t *order;
 	const doppel__rarity *r;
-	uint32_t max_df;
 	int rc;
 };
 
@@ -875,13 +868,13 @@ static void views_one(void *ctx, size_t pos, unsigned worker)
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < f->ntok; i++)
-		if (doppel__rarity_df(c->r, doppel__stem_key(f->tok[i].stem)) <= c->max_df)
+		if (doppel__rarity_df(c->r, doppel__stem_key(f->tok[i].stem)) <= VIEWS_MAX_DF)
 			v[n++] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
 	if (sketch_set(w, v, n, s->ksigs + (size_t)idx * K2, &a->nkeys))
 		c->rc = DOPPEL_E_NOMEM;
 	n = 0;
 	for (size_t i = 0; i < f->nanchor; i++)
-		if (doppel__rarity_df(c->r, f->anchor[i]) <= c->max_df)
+		if (doppel__rarity_df(c->r, f->anchor[i]) <= VIEWS_MAX_DF)
 			v[n++] = f->anchor[i];
 	if (sketch_set(w, v, n, s->asigs + (size_t)idx * K2, &a->nanchors))
 		c->rc = DOPPEL_E_NOMEM;
@@ -1123,7 +1116,7 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 	s->asigs = doppel__alloc_array(n + 1, K2 * sizeof(*s->asigs));
 	if (!s->ksigs || !s->asigs)
 		goto nomem;
-	struct views_ctx vc = {s, order, &rar, views_max_df(rar.docs), DOPPEL_OK};
+	struct views_ctx vc = {s, order, &rar, DOPPEL_OK};
 	doppel__parallel_for(s->threads, n, views_one, &vc);
 	if (vc.rc)
 		goto nomem;
