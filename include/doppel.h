@@ -68,7 +68,7 @@ extern "C" {
 #define DOPPEL_VERSION_STRING "0.1.0"
 #define DOPPEL_SOVERSION 0
 /* Version of stored signatures and of the database schema. */
-#define DOPPEL_FORMAT_VERSION 1
+#define DOPPEL_FORMAT_VERSION 2
 
 /* ---------------------------------------------------------------- status */
 
@@ -341,16 +341,6 @@ typedef enum doppel_direction {
 /* "unknown", "from", "to"; never NULL. */
 DOPPEL_API const char *doppel_direction_name(doppel_direction d);
 
-/* A related article, seen from one article. */
-typedef struct doppel_match {
-	const char *id;           /* the other article */
-	const char *title;        /* may be NULL */
-	int32_t date;             /* or DOPPEL_NO_DATE */
-	doppel_relation relation;
-	doppel_direction direction;
-	double jaccard;           /* estimated from the signatures */
-	double containment;       /* of the smaller in the larger, estimated */
-} doppel_match;
 
 /* How the direction of a derivation was decided. */
 typedef enum doppel_basis {
@@ -363,6 +353,25 @@ typedef enum doppel_basis {
 
 /* "none", "date", "content"; never NULL. */
 DOPPEL_API const char *doppel_basis_name(doppel_basis b);
+
+/* A related article, seen from one article. */
+typedef struct doppel_match {
+	const char *id;           /* the other article */
+	const char *title;        /* may be NULL */
+	int32_t date;             /* or DOPPEL_NO_DATE */
+	doppel_relation relation;
+	doppel_direction direction; /* of a derivation; UNKNOWN otherwise */
+	doppel_basis basis;       /* how the direction was decided */
+	double jaccard;           /* word shingles, estimated from the
+	                             signatures */
+	double containment;       /* of the smaller in the larger, estimated */
+	double aligned;           /* share of the shorter's sentences aligned */
+	double anchors;           /* weighted share of shared anchors */
+	double names;             /* the same, names only */
+	double topic;             /* weighted cosine of content words; these
+	                             four are 0 for a duplicate or copy found
+	                             on word shingles alone */
+} doppel_match;
 
 /* A relation between two articles with its evidence. For a derivation
  * (duplicate, copy, rewrite) with a known direction, a is the source and b
@@ -568,10 +577,21 @@ typedef struct doppel_index doppel_index;
 #define DOPPEL_OPEN_ADOPT 0x4    /* take the [stored] parameters from an
                                     existing database instead of checking
                                     them against p (a new one gets p's) */
+#define DOPPEL_OPEN_LAZY 0x8     /* load the signatures on the first add
+                                    or query, not on open: for handles
+                                    that only read stored articles,
+                                    relations and stories */
 
 /*
  * Opens (or creates) an index in an SQLite database file, in WAL mode, and
- * rebuilds the in-memory LSH tables from the stored signatures.
+ * rebuilds the in-memory LSH tables from the stored signatures (and, when
+ * p->relations asks for rewrites, events or stories, those of the synonym
+ * and anchor views, and the postings of rare anchors).
+ *
+ * Several handles may be open on one file at once, in one process or
+ * several: one writes, the others read (READONLY, best with LAZY). A
+ * reading handle sees every batch committed before its call began and
+ * never waits for a writer.
  * The stored [stored] parameters must equal p's (DOPPEL_E_MISMATCH names the
  * first that differs); a file that is not a doppel database is
  * DOPPEL_E_NOTDB; a file that cannot be written without READONLY is
@@ -614,11 +634,27 @@ typedef struct doppel_result {
 	uint32_t words;              /* content words after normalization */
 	size_t count;                /* matches, strongest first */
 	const doppel_match *matches;
+	const char *event;           /* the event and story the article joined
+	                                (ADDED, REPLACED) or would join
+	                                (QUERIED); NULL when rewrites, events
+	                                and stories are not looked for */
+	const char *story;
 } doppel_result;
 
 /*
  * Adds the articles of b, in order, in one transaction: each is compared
- * with the index and with the articles before it in the batch, then stored.
+ * with the index and with the articles before it in the batch, then stored
+ * with its relations, its event and its story.
+ *
+ * Events and stories in an index grow online, in the order articles are
+ * added: an article joins the event of the article it derives from or
+ * reports the same event as (the strongest such relation), else starts an
+ * event; a new event joins the story of its strongest same-story relation,
+ * else starts a story. An article that joins one event and also derives
+ * from or reports another merges the two (the older event's id stays).
+ * Stories never merge: one generic article cannot chain two storylines.
+ * An event's and a story's id is the id of the article that started it,
+ * and stays when that article is deleted.
  * When the call returns DOPPEL_OK the whole batch is durable (it survives a
  * killed process). An article whose id repeats is handled by on_dup; other
  * per-article problems give DOPPEL_REJECTED results, not a failed call.
@@ -637,6 +673,68 @@ DOPPEL_API int doppel_index_result(const doppel_index *x, size_t i,
 
 /* Articles in the index. */
 DOPPEL_API uint64_t doppel_index_count(const doppel_index *x);
+
+/* The parameters in use (the stored ones as the database has them). */
+DOPPEL_API void doppel_index_params(const doppel_index *x, doppel_params *out);
+
+/* A stored article. */
+typedef struct doppel_stored {
+	doppel_article article; /* as added; origin is NULL */
+	uint32_t words;         /* content words after normalization */
+	const char *event;      /* NULL when added without event detection */
+	const char *story;
+	int64_t added;          /* when stored, seconds since 1970-01-01 UTC */
+} doppel_stored;
+
+/*
+ * The stored article with this id. Borrowed; valid until the next call on
+ * this index. DOPPEL_E_NOTFOUND when there is none.
+ */
+DOPPEL_API int doppel_index_get(doppel_index *x, const char *id, doppel_stored *out);
+
+/*
+ * Every stored relation of the article with this id, seen from it,
+ * strongest first. Relations are found when an article is added, with the
+ * articles stored before it; each is kept once and seen from both sides.
+ * Borrowed; valid until the next call on this index. DOPPEL_E_NOTFOUND
+ * when there is no such article.
+ */
+DOPPEL_API int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
+                                      const doppel_match **out);
+
+/*
+ * Removes the article with this id, its text and its relations, durably
+ * (one transaction). The events and stories it was in keep their ids and
+ * their other articles. DOPPEL_E_NOTFOUND when there is none;
+ * DOPPEL_E_READONLY on a read-only handle.
+ */
+DOPPEL_API int doppel_index_delete(doppel_index *x, const char *id);
+
+/* A story in a list: enough to choose one. */
+typedef struct doppel_story_info {
+	const char *id;
+	const char *title;      /* the title of its first article; may be NULL */
+	int32_t first, last;    /* dates of its earliest and latest articles, or
+	                           DOPPEL_NO_DATE */
+	size_t events, articles;
+} doppel_story_info;
+
+/*
+ * Stories of two articles or more whose latest date is on or after since
+ * (DOPPEL_NO_DATE: all), by first date then id, at most limit of them
+ * (0: no limit). Borrowed; valid until the next call on this index.
+ */
+DOPPEL_API int doppel_index_stories(doppel_index *x, int32_t since, size_t limit,
+                                    size_t *count, const doppel_story_info **out);
+
+/*
+ * The story with this id: its events in date order, each with its origin
+ * (the earliest article, then the one most derive from), the articles
+ * derived from it and how, and the independent reports, in the shapes
+ * doppel_scan_story() gives. Borrowed; valid until the next call on this
+ * index. DOPPEL_E_NOTFOUND when there is none.
+ */
+DOPPEL_API int doppel_index_story(doppel_index *x, const char *id, doppel_story *out);
 
 DOPPEL_API void doppel_index_stats(const doppel_index *x, doppel_stats *out);
 
