@@ -31,7 +31,7 @@
 
 /* Stored articles kept segmented, direct-mapped by entry: a news stream's
  * candidates are mostly recent articles, which map to distinct places. */
-#define CACHE_SIZE 4096
+#define CACHE_SIZE 8192
 
 #define K2 DOPPEL__VIEW_K
 
@@ -1254,6 +1254,31 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	return rc;
 }
 
+/* The article about to be stored keeps its segmentation in the cache, at
+ * the entry it is about to get: in a stream the next articles' candidates
+ * are mostly recent ones. Takes q->prep. */
+static int keep_prepared(doppel_index *x, struct probe *q, size_t i)
+{
+	if (!x->deep || !q->sk->fingerprint) {
+		doppel__prepared_free(&q->prep);
+		return DOPPEL_OK;
+	}
+	uint32_t slot = (uint32_t)x->n;
+	struct doppel__cached *c = &x->cache[slot % CACHE_SIZE];
+	doppel__prepared_free(&c->prep);
+	/* Swap the features: the batch slot takes the old arrays for reuse;
+	 * the prepared article's anchors move with their array. */
+	doppel__features old = c->feat;
+	c->feat = x->bfeat[i];
+	x->bfeat[i] = old;
+	q->f = &c->feat;
+	c->prep = q->prep;
+	c->prep.anchor = c->feat.anchor;
+	memset(&q->prep, 0, sizeof(q->prep));
+	c->slot1 = slot + 1;
+	return DOPPEL_OK;
+}
+
 /* Adds one sketched article inside the open transaction. */
 static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
 {
@@ -1293,8 +1318,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	size_t from = x->nmatch;
 	struct probe q = {.a = a, .sk = sk, .boiler = x->bboiler[i], .f = &x->bfeat[i]};
 	rc = find_matches(x, &q, true);
-	doppel__prepared_free(&q.prep);
 	if (rc) {
+		doppel__prepared_free(&q.prep);
 		if (rc == DOPPEL_E_NOMEM)
 			doppel__errf(x->err, "out of memory");
 		return rc;
@@ -1312,16 +1337,20 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 			size_t st = best_match(x, from, 1);
 			if (st != SIZE_MAX)
 				story = story_of_event(x, x->e[x->mslot[st]].event);
-			if (!story && (rc = new_group(x, true, a, 0, &story)))
+			if ((!story && (rc = new_group(x, true, a, 0, &story))) ||
+			    (rc = new_group(x, false, a, story, &event)) ||
+			    (rc = set_event_story(x, event, story))) {
+				doppel__prepared_free(&q.prep);
 				return rc;
-			if ((rc = new_group(x, false, a, story, &event)) ||
-			    (rc = set_event_story(x, event, story)))
-				return rc;
+			}
 		}
 	}
 	int64_t num;
-	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err)))
+	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err)) ||
+	    (rc = keep_prepared(x, &q, i))) {
+		doppel__prepared_free(&q.prep);
 		return rc;
+	}
 	doppel__row row = {.num = num, .id = a->id, .title = a->title, .date = a->date,
 	                   .words = sk->words, .shingles = sk->shingles,
 	                   .fingerprint = sk->fingerprint, .sig = sk->sig, .boiler = q.boiler,
