@@ -981,11 +981,9 @@ static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 	return when;
 }
 
-/* Compares one sketched article with the index: matches from `from` on. */
-static int find_matches(doppel_index *x, struct probe *q, bool learn)
+/* Starts a new round of candidates: none is marked as met. */
+static int new_generation(doppel_index *x)
 {
-	if (!q->sk->fingerprint || !x->n)
-		goto deep;
 	if (x->stampcap < x->n) {
 		size_t cap = x->stampcap;
 		if (doppel__grow((void **)&x->stamp, &cap, x->n, sizeof(*x->stamp)))
@@ -997,6 +995,17 @@ static int find_matches(doppel_index *x, struct probe *q, bool learn)
 		memset(x->stamp, 0, x->stampcap * sizeof(*x->stamp));
 		x->gen = 1;
 	}
+	return DOPPEL_OK;
+}
+
+/* Compares one sketched article with the index; its matches go to the
+ * pool after those of the results before it. */
+static int find_matches(doppel_index *x, struct probe *q, bool learn)
+{
+	if (!q->sk->fingerprint || !x->n)
+		goto deep;
+	if (new_generation(x))
+		return DOPPEL_E_NOMEM;
 	struct match_ctx c = {x, q};
 	doppel__lsh_keys(x->lsh, q->sk->sig, x->keys);
 	doppel__lsh_query(x->lsh, x->keys, x->p.max_bucket, on_shingles, &c);
@@ -1013,8 +1022,15 @@ deep:
 	    (rc = doppel__views(&x->viewer, q->f, &x->rar, q->ksig, &q->nkeys, q->asig,
 	                        &q->nanchors)))
 		return rc;
-	if (x->n)
-		find_deep(x, q);
+	if (!x->n)
+		return DOPPEL_OK;
+	/* A candidate the shingles did not relate may still be a rewrite or
+	 * a report of the same event; one they related is not met again. */
+	if (new_generation(x))
+		return DOPPEL_E_NOMEM;
+	for (size_t k = x->mstart[x->nres - 1]; k < x->nmatch; k++)
+		x->stamp[x->mslot[k]] = x->gen;
+	find_deep(x, q);
 	return q->rc;
 }
 
