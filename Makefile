@@ -22,7 +22,7 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 LIB_PKGS  := libutf8proc libxxhash sqlite3 jansson libzstd
-PROG_PKGS := jansson
+PROG_PKGS := jansson libmicrohttpd
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
@@ -39,7 +39,7 @@ endif
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) \
                $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) $(WARN) -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
-PROG_CFLAGS := $(BASE_CFLAGS) $(WARN)
+PROG_CFLAGS := $(BASE_CFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PROG_PKGS) 2>/dev/null)
 # Tests and benchmarks may call internal functions (lib/internal.h).
 TEST_CFLAGS := $(BASE_CFLAGS) -Wall -Wextra -Ilib
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
@@ -52,7 +52,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
 
-PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c
+PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c \
+            programs/json.c programs/serve.c programs/serve_api.c
 PROG_OBJ := $(PROG_SRC:%.c=$(BUILD)/%.o)
 DOPPEL   := $(BUILD)/doppel
 
@@ -124,7 +125,7 @@ $(BUILD)/libdoppel.pc: libdoppel.pc.in include/doppel.h
 
 # --------------------------------------------------------------- programs
 
-$(BUILD)/programs/%.o: programs/%.c programs/cli.h include/doppel.h
+$(BUILD)/programs/%.o: programs/%.c programs/cli.h programs/serve.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -c -o $@ $<
 
