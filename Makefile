@@ -67,7 +67,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay \
+.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
         bench eval fuzz install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
@@ -78,6 +78,7 @@ help:
 	@echo "make check        install dependencies, build, run all tests, then again"
 	@echo "                  under SANITIZE=address,undefined"
 	@echo "make check-tests  run the tests of this build flavour only"
+	@echo "make test-serve   the HTTP service's tests (doc/API.md examples and more)"
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
 	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
@@ -103,6 +104,11 @@ check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
 	@sh tests/durability.sh $(DOPPEL)
+	@$(MAKE) --no-print-directory test-serve
+
+# The HTTP service: every curl example of doc/API.md, errors, auth, stop.
+test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
+	@sh tests/serve/run.sh $(DOPPEL)
 
 # ---------------------------------------------------------------- library
 
@@ -137,6 +143,10 @@ $(DOPPEL): $(PROG_OBJ) $(STATIC)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(STATIC) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL)
+
+$(BUILD)/tests/jsonpick: tests/serve/jsonpick.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson) $(LDFLAGS_ALL)
 
 # A fuzz target replayed over its corpus as a plain program (gcc + ASan).
 $(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(STATIC)

@@ -615,8 +615,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return ok ? MHD_YES : MHD_NO;
 	}
-	if (atomic_load(&s->stopping))
-		return serve_error(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down");
+	/* Begun before the stop: it is finished. */
 	return dispatch(s, conn, rq);
 }
 
