@@ -47,7 +47,7 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 LIB_SRC := lib/util.c lib/utf8.c lib/date.c lib/read.c lib/normalize.c \
            lib/sketch.c lib/lsh.c lib/classify.c lib/cluster.c lib/params.c \
            lib/batch.c lib/segment.c lib/wordnet.c lib/relate.c lib/story.c \
-           lib/explain.c lib/views.c lib/scan.c lib/store.c lib/index.c
+           lib/explain.c lib/views.c lib/scan.c lib/store.c lib/index.c lib/index_read.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
@@ -112,7 +112,7 @@ test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
 
 # ---------------------------------------------------------------- library
 
-$(BUILD)/lib/%.o: lib/%.c lib/internal.h include/doppel.h
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 

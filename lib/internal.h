@@ -447,6 +447,11 @@ typedef struct doppel__rarity {
 /* Counts the distinct stems and anchors of one article. */
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f);
 void doppel__rarity_free(doppel__rarity *r);
+/* The counts as a little-endian blob (docs, then key and df pairs);
+ * caller owns *blob (free). */
+int doppel__rarity_save(const doppel__rarity *r, uint8_t **blob, size_t *len);
+/* Replaces r's counts with a saved blob's; a damaged blob leaves r empty. */
+int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len);
 /* Articles a stem key or an anchor was counted in. */
 uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key);
 /* Weight of a stem (kind 0) or an anchor hash. */
@@ -653,6 +658,8 @@ typedef struct doppel__row {
 	uint32_t words, shingles;
 	uint64_t fingerprint;
 	const uint16_t *sig;
+	unsigned boiler;    /* DOPPEL__BOILER_* kinds the text carried */
+	int64_t event;      /* 0: none */
 } doppel__row;
 
 /*
@@ -669,9 +676,20 @@ int doppel__store_commit(doppel__store *s, char *err);
 void doppel__store_rollback(doppel__store *s);
 
 /* Stores an article; its number is written to *num. */
+/* Stores an article (event 0: none), its signature and its text. */
 int doppel__store_put(doppel__store *s, const doppel_article *a,
-                      const doppel__sketch *sk, unsigned k, int64_t *num,
-                      char *err);
+                      const doppel__sketch *sk, unsigned k, unsigned boiler, int64_t event,
+                      int64_t *num, char *err);
+/* The connection, for the index's own statements (index.c). */
+struct sqlite3 *doppel__store_db(doppel__store *s);
+const char *doppel__store_path(const doppel__store *s);
+/* A DOPPEL_E_* status and a message in err for SQLite's last error. */
+int doppel__store_error(doppel__store *s, const char *what, char *err);
+/* The text of article num, decompressed and NUL-terminated, and its source
+ * (NULL when none); caller owns *text and *source (free). */
+int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len,
+                       char **source, char *err);
+/* Deletes an article, its text, its views and its relations. */
 int doppel__store_delete(doppel__store *s, int64_t num, char *err);
 
 /* Calls fn for every stored article in number order; stops at the first

@@ -28,21 +28,6 @@
 /* GET /stories without limit= returns at most this many. */
 #define STORIES_DEFAULT_LIMIT 100
 
-/* TEMPORARY: until lib/ implements these, calls to them are answered 501.
- * Removed once main has them. */
-#pragma weak doppel_index_get
-#pragma weak doppel_index_relations
-#pragma weak doppel_index_delete
-#pragma weak doppel_index_stories
-#pragma weak doppel_index_story
-#pragma weak doppel_index_params
-#define PENDING(fn)                                                                       \
-	do {                                                                              \
-		if (!(fn))                                                                \
-			return serve_error(conn, rq, MHD_HTTP_NOT_IMPLEMENTED,            \
-			                   "%s is not in this libdoppel yet", #fn);       \
-	} while (0)
-
 struct reader {
 	doppel_index *x;
 	struct reader *next;
@@ -96,8 +81,6 @@ static bool conflicts(struct server *s, struct job *j)
 {
 	json_t *ids = NULL;
 	size_t n = doppel_batch_count(j->batch), found = 0;
-	if (!doppel_index_get)
-		return false;
 	char msg[1024];
 	size_t ml = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -360,7 +343,6 @@ static enum MHD_Result index_error(struct MHD_Connection *conn, struct request *
 enum MHD_Result api_get_article(struct server *s, struct MHD_Connection *conn,
                                 struct request *rq)
 {
-	PENDING(doppel_index_get);
 	READER_OR_500(x);
 	doppel_stored st;
 	int rc = doppel_index_get(x, rq->id, &st);
@@ -372,7 +354,6 @@ enum MHD_Result api_get_article(struct server *s, struct MHD_Connection *conn,
 enum MHD_Result api_get_relations(struct server *s, struct MHD_Connection *conn,
                                   struct request *rq)
 {
-	PENDING(doppel_index_relations);
 	READER_OR_500(x);
 	size_t n;
 	const doppel_match *m;
@@ -386,7 +367,6 @@ enum MHD_Result api_get_relations(struct server *s, struct MHD_Connection *conn,
 enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
                                 struct request *rq)
 {
-	PENDING(doppel_index_stories);
 	bool bad = false;
 	char *since = serve_arg(conn, "since", &bad);
 	char *limit = serve_arg(conn, "limit", &bad);
@@ -436,7 +416,6 @@ out:
 enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
                               struct request *rq)
 {
-	PENDING(doppel_index_story);
 	READER_OR_500(x);
 	doppel_story st;
 	int rc = doppel_index_story(x, rq->id, &st);
@@ -448,8 +427,6 @@ enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
 enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
                             struct request *rq)
 {
-	PENDING(doppel_index_get);
-	PENDING(doppel_index_params);
 	bool bad = false;
 	char *id[2] = {serve_arg(conn, "a", &bad), serve_arg(conn, "b", &bad)};
 	doppel_batch *b = NULL;
@@ -504,7 +481,6 @@ out:
 enum MHD_Result api_delete_article(struct server *s, struct MHD_Connection *conn,
                                    struct request *rq)
 {
-	PENDING(doppel_index_delete);
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
