@@ -156,6 +156,11 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(LDFLAGS_ALL)
 
+# The load generator needs libc and pthreads only, not the library.
+$(BUILD)/bench/loadgen: bench/loadgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -o $@ $< -lpthread $(LDFLAGS_ALL)
+
 bench: all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD)
 
