@@ -67,7 +67,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay \
-        bench eval fuzz install uninstall format format-check clean help
+        bench bench-serve eval fuzz install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -78,6 +78,7 @@ help:
 	@echo "                  under SANITIZE=address,undefined"
 	@echo "make check-tests  run the tests of this build flavour only"
 	@echo "make bench        build the benchmark corpora and print figures"
+	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
 	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
@@ -97,11 +98,13 @@ check: deps
 	@$(MAKE) --no-print-directory check-tests
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check-tests
 
-check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
+check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/run-unit.sh $(BUILD)
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
 	@sh tests/durability.sh $(DOPPEL)
+	@sh tests/serve_durability.sh $(DOPPEL) $(BUILD)/bench/loadgen
+	@sh tests/serve_abuse.sh $(DOPPEL) $(BUILD)/bench/loadgen
 
 # ---------------------------------------------------------------- library
 
@@ -163,6 +166,10 @@ $(BUILD)/bench/loadgen: bench/loadgen.c
 
 bench: all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD)
+
+# doppel serve under load: ingest, reads, both at once (bench/README.md).
+bench-serve: all $(BENCH_BIN)
+	@sh bench/serve.sh $(BUILD)
 
 # Accuracy of the relations on the labelled set (and spun copies of it).
 eval: all $(BENCH_BIN)

@@ -3,7 +3,7 @@
  *
  * usage: loadgen --url http://127.0.0.1:PORT [--seconds S] [--connections N]
  *                [--post FILE.jsonl [--post-connections N] [--post-path P]
- *                 [--id-suffix S] [--once] [--rate R]]
+ *                 [--id-suffix S] [--same-ids] [--once] [--rate R]]
  *                [--get PATHS [--get-connections N]]
  *                [--requests N] [--max-errors N] [--timeout S] [--log FILE]
  *                [--slow N] [--idle N] [--trickle-ms MS] [--quiet]
@@ -14,8 +14,11 @@
  * waiting for their answers make. POST connections send the lines of a
  * JSON Lines file in turn, one line a request body; the first "id" value of
  * a line gets --id-suffix appended, and "-pK" on the K-th pass over the
- * file, so no id is sent twice in a run. GET connections send the paths of
- * a file (one a line) in turn, each connection from its own start.
+ * file, so no id is sent twice in a run (--same-ids: the lines go as
+ * they are on every pass, to POST conflicts). GET connections send the paths of
+ * a file (one a line) in turn, each connection from its own start. With
+ * --once every line of either file is sent once, by whichever connection
+ * is free, and the run ends when all are answered.
  * --slow N opens N more connections that send a request header one byte
  * every --trickle-ms and never finish it; --idle N opens N that send
  * nothing. Both record when the server closes them.
@@ -196,7 +199,7 @@ static struct {
 	unsigned slow, idle;
 	double trickle;
 	uint64_t max_requests, max_errors;
-	bool once, quiet;
+	bool once, quiet, same_ids;
 	const char *post_path;
 	char id_suffix[ID_SUFFIX_MAX + 1];
 	struct lines lines[NKINDS];
@@ -210,7 +213,8 @@ static atomic_uint_fast64_t next_post;  /* the next line to POST, over all passe
 static atomic_uint_fast64_t answered;   /* responses, both kinds */
 static atomic_uint_fast64_t errors;     /* transport errors, both kinds */
 static atomic_bool stop;
-static atomic_uint posting; /* POST connections still sending */
+static atomic_uint_fast64_t next_get;   /* with --once: the next path */
+static atomic_uint running; /* connections still sending */
 static double t_start, t_end;
 
 static bool time_is_up(void)
@@ -518,6 +522,8 @@ static void make_body(struct buf *out, const char *line, size_t len, uint64_t pa
                       size_t *id_off, size_t *id_len)
 {
 	char extra[ID_SUFFIX_MAX + 32];
+	if (opt.same_ids)
+		pass = 0;
 	int el = pass ? snprintf(extra, sizeof(extra), "%s-p%llu", opt.id_suffix,
 	                         (unsigned long long)pass)
 	              : snprintf(extra, sizeof(extra), "%s", opt.id_suffix);
@@ -574,8 +580,16 @@ static bool next_request(struct client *c, const char **what, size_t *what_len)
 	r->len = 0;
 	if (c->kind == KIND_GET) {
 		const struct lines *l = &opt.lines[KIND_GET];
-		size_t i = c->index % l->n;
-		c->index++;
+		size_t i;
+		if (opt.once) {
+			uint64_t k = atomic_fetch_add(&next_get, 1);
+			if (k >= l->n)
+				return false;
+			i = (size_t)k;
+		} else {
+			i = c->index % l->n;
+			c->index++;
+		}
 		buf_str(r, "GET ");
 		buf_add(r, l->line[i], l->len[i]);
 		buf_str(r, " HTTP/1.1\r\nHost: ");
@@ -711,7 +725,7 @@ static void *client_main(void *arg)
 	}
 	client_close(c);
 	/* with --once, the run ends when the last line has been answered */
-	if (c->kind == KIND_POST && atomic_fetch_sub(&posting, 1) == 1 && opt.once)
+	if (atomic_fetch_sub(&running, 1) == 1)
 		atomic_store(&stop, true);
 	return NULL;
 }
@@ -729,7 +743,7 @@ static void *lazy_main(void *arg)
 {
 	struct lazy *z = arg;
 	z->closed_after = -1;
-	int fd = connect_fd(1.0);
+	int fd = connect_fd(opt.timeout);
 	if (fd < 0)
 		return NULL;
 	z->connected = true;
@@ -886,7 +900,7 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: loadgen --url http://127.0.0.1:PORT [--seconds S] [--connections N]\n"
 	        "               [--post FILE.jsonl [--post-connections N] [--post-path P]\n"
-	        "                [--id-suffix S] [--once] [--rate R]]\n"
+	        "                [--id-suffix S] [--same-ids] [--once] [--rate R]]\n"
 	        "               [--get PATHS [--get-connections N]]\n"
 	        "               [--requests N] [--max-errors N] [--timeout S] [--log FILE]\n"
 	        "               [--slow N] [--idle N] [--trickle-ms MS] [--quiet]\n");
@@ -965,6 +979,8 @@ int main(int argc, char **argv)
 				opt.once = true;
 			else if (!strcmp(o, "--quiet"))
 				opt.quiet = true;
+			else if (!strcmp(o, "--same-ids"))
+				opt.same_ids = true;
 			else
 				usage();
 		}
@@ -1008,7 +1024,7 @@ int main(int argc, char **argv)
 
 	struct client *cl = xrealloc(NULL, (total ? total : 1) * sizeof(*cl));
 	struct lazy *lz = xrealloc(NULL, (opt.slow + opt.idle + 1) * sizeof(*lz));
-	atomic_store(&posting, opt.conns[KIND_POST]);
+	atomic_store(&running, total);
 	t_start = now();
 	t_end = t_start + opt.seconds;
 	unsigned n = 0;
