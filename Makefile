@@ -22,7 +22,7 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 LIB_PKGS  := libutf8proc libxxhash sqlite3 jansson libzstd
-PROG_PKGS := jansson
+PROG_PKGS := jansson libmicrohttpd
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
@@ -39,7 +39,7 @@ endif
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) \
                $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) $(WARN) -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
-PROG_CFLAGS := $(BASE_CFLAGS) $(WARN)
+PROG_CFLAGS := $(BASE_CFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PROG_PKGS) 2>/dev/null)
 # Tests and benchmarks may call internal functions (lib/internal.h).
 TEST_CFLAGS := $(BASE_CFLAGS) -Wall -Wextra -Ilib
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
@@ -47,12 +47,13 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 LIB_SRC := lib/util.c lib/utf8.c lib/date.c lib/read.c lib/normalize.c \
            lib/sketch.c lib/lsh.c lib/classify.c lib/cluster.c lib/params.c \
            lib/batch.c lib/segment.c lib/wordnet.c lib/relate.c lib/story.c \
-           lib/explain.c lib/scan.c lib/store.c lib/index.c
+           lib/explain.c lib/views.c lib/scan.c lib/store.c lib/index.c lib/index_read.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
 
-PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c
+PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c \
+            programs/json.c programs/serve.c programs/serve_api.c
 PROG_OBJ := $(PROG_SRC:%.c=$(BUILD)/%.o)
 DOPPEL   := $(BUILD)/doppel
 
@@ -66,7 +67,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay \
+.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
         bench bench-serve eval fuzz install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
@@ -77,6 +78,7 @@ help:
 	@echo "make check        install dependencies, build, run all tests, then again"
 	@echo "                  under SANITIZE=address,undefined"
 	@echo "make check-tests  run the tests of this build flavour only"
+	@echo "make test-serve   the HTTP service's tests (doc/API.md examples and more)"
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
@@ -103,12 +105,17 @@ check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
 	@sh tests/durability.sh $(DOPPEL)
+	@$(MAKE) --no-print-directory test-serve
 	@sh tests/serve_durability.sh $(DOPPEL) $(BUILD)/bench/loadgen
 	@sh tests/serve_abuse.sh $(DOPPEL) $(BUILD)/bench/loadgen
 
+# The HTTP service: every curl example of doc/API.md, errors, auth, stop.
+test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
+	@sh tests/serve/run.sh $(DOPPEL)
+
 # ---------------------------------------------------------------- library
 
-$(BUILD)/lib/%.o: lib/%.c lib/internal.h include/doppel.h
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
@@ -127,7 +134,7 @@ $(BUILD)/libdoppel.pc: libdoppel.pc.in include/doppel.h
 
 # --------------------------------------------------------------- programs
 
-$(BUILD)/programs/%.o: programs/%.c programs/cli.h include/doppel.h
+$(BUILD)/programs/%.o: programs/%.c programs/cli.h programs/serve.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -c -o $@ $<
 
@@ -139,6 +146,10 @@ $(DOPPEL): $(PROG_OBJ) $(STATIC)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(STATIC) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL)
+
+$(BUILD)/tests/jsonpick: tests/serve/jsonpick.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson) $(LDFLAGS_ALL)
 
 # A fuzz target replayed over its corpus as a plain program (gcc + ASan).
 $(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(STATIC)

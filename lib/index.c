@@ -3,95 +3,75 @@
  * signatures of every stored article and LSH tables over them, rebuilt from
  * the store on open.
  *
- * A batch is sketched in parallel, then taken article by article in order
- * (compare with everything before it, then store it) inside one
- * transaction. If the transaction fails, the in-memory state is rebuilt
- * from the store, so memory never holds what the database does not.
+ * A batch is sketched (and segmented, for relations beyond copy) in
+ * parallel, then taken article by article in order (compare with
+ * everything before it, then store it with its relations, event and story)
+ * inside one transaction. If the transaction fails, the in-memory state is
+ * rebuilt from the store, so memory never holds what the database does
+ * not.
+ *
+ * Relations beyond copy: each article's synonym-key and anchor views are
+ * stored and kept in memory with their own LSH tables, and its rare
+ * anchors in postings. A candidate's sentences are segmented again from
+ * its stored text when needed (a cache keeps the recent ones). Word and
+ * anchor rarity comes from the articles added so far (saved with the line
+ * counts), so figures may differ slightly from a scan of the same corpus,
+ * whose weights come from the whole of it.
  */
-#include "internal.h"
+#include "index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Line counts are written with a batch when this many seconds have passed
- * since they were last written, and always on close. They are a heuristic:
- * losing the latest counts to a crash only delays boilerplate learning. */
+/* Line and rarity counts are written with a batch when this many seconds
+ * have passed since they were last written, and always on close. They are
+ * heuristics: losing the latest counts to a crash only delays learning. */
 #define LINES_SAVE_SECONDS 10.0
 
-struct entry {
-	char *id;      /* id and title share this block */
-	const char *title;
-	int32_t date;
-	uint32_t words, shingles;
-	uint64_t fingerprint;
-	int64_t num;
-	bool alive;
-};
+/* Stored articles kept segmented, direct-mapped by entry: a news stream's
+ * candidates are mostly recent articles, which map to distinct places. */
+#define CACHE_SIZE 4096
 
-struct slot_work {
-	doppel__tokens tokens;
-	doppel__sketcher sketcher;
-	int rc;
-};
+#define K2 DOPPEL__VIEW_K
 
-struct doppel_index {
-	doppel_params p;
-	unsigned threads, bands, rows;
-	bool readonly;
-	doppel__store *store;
-
-	struct entry *e;
-	size_t n, cap;
-	uint16_t *sigs;
-	size_t sigcap;
-	doppel__strmap ids; /* id -> entry of the live article */
-	uint64_t alive;
-	doppel__lsh *lsh;
-
-	doppel__linecount *lc;
-	bool lc_dirty;
-	double lc_saved;
-
-	struct slot_work *workers;
-
-	/* per batch */
-	doppel__sketch *bsk;
-	uint16_t *bsig;
-	int *brc;
-	size_t bcap;
-	doppel_result *res;
-	size_t nres, rescap;
-	doppel_match *matches;
-	size_t nmatch, matchcap;
-	size_t *mstart; /* per result: first match */
-	size_t mstartcap;
-	uint32_t *stamp;
-	size_t stampcap;
-	uint32_t gen;
-	uint64_t *keys;
-
-	doppel_stats stats;
-	char err[DOPPEL__ERRLEN];
-};
+typedef struct doppel__entry entry_t;
 
 /* ------------------------------------------------------------ in memory */
 
 static void forget_all(doppel_index *x)
 {
-	for (size_t i = 0; i < x->n; i++)
+	for (size_t i = 0; i < x->n; i++) {
 		free(x->e[i].id);
+		free(x->e[i].anchor);
+		free(x->e[i].src);
+	}
 	x->n = 0;
 	x->alive = 0;
 	doppel__strmap_free(&x->ids);
 	doppel__lsh_free(x->lsh);
-	x->lsh = NULL;
+	doppel__lsh_free(x->lk);
+	doppel__lsh_free(x->la);
+	x->lsh = x->lk = x->la = NULL;
+	for (size_t i = 0; i < x->npl; i++)
+		free(x->pl[i].slot);
+	free(x->pl);
+	x->pl = NULL;
+	x->npl = x->plused = 0;
+	free(x->evstory);
+	x->evstory = NULL;
+	x->evcap = 0;
+	doppel__rarity_free(&x->rar);
+	if (x->cache)
+		for (size_t i = 0; i < CACHE_SIZE; i++) {
+			doppel__prepared_free(&x->cache[i].prep);
+			memset(&x->cache[i].prep, 0, sizeof(x->cache[i].prep));
+			x->cache[i].slot1 = 0;
+		}
 }
 
 /* Appends an entry and indexes it; the signature is copied. */
-static int remember(doppel_index *x, int64_t num, const char *id, const char *title,
-                    int32_t date, uint32_t words, uint32_t shingles, uint64_t fp,
-                    const uint16_t *sig)
+static int remember(doppel_index *x, const doppel__row *r)
 {
 	const unsigned k = x->p.k;
 	if (x->n >= UINT32_MAX - 1)
@@ -99,21 +79,23 @@ static int remember(doppel_index *x, int64_t num, const char *id, const char *ti
 	if (doppel__grow((void **)&x->e, &x->cap, x->n + 1, sizeof(*x->e)) ||
 	    doppel__grow((void **)&x->sigs, &x->sigcap, x->n + 1, k * sizeof(*x->sigs)))
 		return DOPPEL_E_NOMEM;
-	size_t nid = strlen(id) + 1, nt = title ? strlen(title) + 1 : 0;
+	size_t nid = strlen(r->id) + 1, nt = r->title ? strlen(r->title) + 1 : 0;
 	char *block = malloc(nid + nt);
 	if (!block)
 		return DOPPEL_E_NOMEM;
-	memcpy(block, id, nid);
-	struct entry *e = &x->e[x->n];
-	e->id = block;
-	e->title = nt ? memcpy(block + nid, title, nt) : NULL;
-	e->date = date;
-	e->words = words;
-	e->shingles = shingles;
-	e->fingerprint = fp;
-	e->num = num;
-	e->alive = true;
-	memcpy(x->sigs + x->n * k, sig, k * sizeof(*sig));
+	memcpy(block, r->id, nid);
+	entry_t *e = &x->e[x->n];
+	*e = (entry_t){.id = block,
+	               .title = nt ? memcpy(block + nid, r->title, nt) : NULL,
+	               .date = r->date,
+	               .words = r->words,
+	               .shingles = r->shingles,
+	               .fingerprint = r->fingerprint,
+	               .num = r->num,
+	               .event = r->event,
+	               .boiler = r->boiler,
+	               .alive = true};
+	memcpy(x->sigs + x->n * k, r->sig, k * sizeof(*r->sig));
 	uint32_t slot = (uint32_t)x->n;
 	if (doppel__strmap_put(&x->ids, e->id, slot)) {
 		free(block);
@@ -121,8 +103,8 @@ static int remember(doppel_index *x, int64_t num, const char *id, const char *ti
 	}
 	x->n++;
 	x->alive++;
-	if (fp) {
-		doppel__lsh_keys(x->lsh, sig, x->keys);
+	if (r->fingerprint) {
+		doppel__lsh_keys(x->lsh, r->sig, x->keys);
 		if (doppel__lsh_insert(x->lsh, slot, x->keys))
 			return DOPPEL_E_NOMEM;
 	}
@@ -131,8 +113,259 @@ static int remember(doppel_index *x, int64_t num, const char *id, const char *ti
 
 static int load_row(void *ctx, const doppel__row *r)
 {
-	return remember(ctx, r->num, r->id, r->title, r->date, r->words, r->shingles,
-	                r->fingerprint, r->sig);
+	return remember(ctx, r);
+}
+
+/* The postings list of an anchor; created when create is set. NULL when
+ * absent (or out of memory, when creating). */
+static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
+{
+	if (!key)
+		key = 1;
+	if (create && (x->plused + 1) * 2 > x->npl) {
+		size_t n = x->npl ? x->npl * 2 : 4096;
+		struct doppel__plist *t = calloc(n, sizeof(*t));
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < x->npl; i++) {
+			if (!x->pl[i].key)
+				continue;
+			size_t j = (size_t)doppel__mix64(x->pl[i].key) & (n - 1);
+			while (t[j].key)
+				j = (j + 1) & (n - 1);
+			t[j] = x->pl[i];
+		}
+		free(x->pl);
+		x->pl = t;
+		x->npl = n;
+	}
+	if (!x->npl)
+		return NULL;
+	size_t j = (size_t)doppel__mix64(key) & (x->npl - 1);
+	while (x->pl[j].key && x->pl[j].key != key)
+		j = (j + 1) & (x->npl - 1);
+	if (x->pl[j].key)
+		return &x->pl[j];
+	if (!create)
+		return NULL;
+	x->pl[j].key = key;
+	x->plused++;
+	return &x->pl[j];
+}
+
+/* Gives entry slot its views and anchors and indexes them. */
+static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig,
+                          uint32_t nkeys, const uint16_t *asig, uint32_t nanchors,
+                          uint32_t nsent, const uint64_t *anchor, size_t nanchor)
+{
+	size_t need = x->n;
+	if (need > x->vcap) {
+		size_t cap = x->vcap;
+		if (doppel__grow((void **)&x->ksigs, &cap, need, K2 * sizeof(*x->ksigs)))
+			return DOPPEL_E_NOMEM;
+		cap = x->vcap;
+		if (doppel__grow((void **)&x->asigs, &cap, need, K2 * sizeof(*x->asigs)))
+			return DOPPEL_E_NOMEM;
+		x->vcap = cap;
+	}
+	entry_t *e = &x->e[slot];
+	memcpy(x->ksigs + (size_t)slot * K2, ksig, K2 * sizeof(*ksig));
+	memcpy(x->asigs + (size_t)slot * K2, asig, K2 * sizeof(*asig));
+	e->nkeys = nkeys;
+	e->nanchors = nanchors;
+	e->nsent = nsent;
+	free(e->anchor);
+	e->anchor = NULL;
+	e->nanchor = 0;
+	if (nanchor) {
+		if (!(e->anchor = doppel__alloc_array(nanchor, sizeof(*e->anchor))))
+			return DOPPEL_E_NOMEM;
+		memcpy(e->anchor, anchor, nanchor * sizeof(*anchor));
+		e->nanchor = (uint32_t)nanchor;
+	}
+	e->viewed = true;
+	if (!e->fingerprint)
+		return DOPPEL_OK;
+	if (nkeys) {
+		doppel__lsh_keys(x->lk, ksig, x->kkeys);
+		if (doppel__lsh_insert(x->lk, slot, x->kkeys))
+			return DOPPEL_E_NOMEM;
+	}
+	if (nanchors) {
+		doppel__lsh_keys(x->la, asig, x->akeys);
+		if (doppel__lsh_insert(x->la, slot, x->akeys))
+			return DOPPEL_E_NOMEM;
+	}
+	for (size_t i = 0; i < nanchor; i++) {
+		if (DOPPEL__ANCHOR_KIND(anchor[i]) == DOPPEL__ANCHOR_DATE)
+			continue;
+		struct doppel__plist *l = plist(x, anchor[i], true);
+		if (!l)
+			return DOPPEL_E_NOMEM;
+		if (l->n == UINT32_MAX)
+			continue; /* too common to pair anything */
+		if (l->n >= DOPPEL__VIEW_MAX_DF) {
+			free(l->slot);
+			l->slot = NULL;
+			l->n = UINT32_MAX;
+			continue;
+		}
+		size_t cap = l->cap;
+		if (doppel__grow((void **)&l->slot, &cap, l->n + 1, sizeof(*l->slot)))
+			return DOPPEL_E_NOMEM;
+		l->cap = (uint32_t)cap;
+		l->slot[l->n++] = slot;
+	}
+	return DOPPEL_OK;
+}
+
+/* The entry of stored article num (entries are in num order). */
+static bool slot_of(const doppel_index *x, int64_t num, uint32_t *slot)
+{
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (x->e[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->n && x->e[lo].num == num) {
+		*slot = (uint32_t)lo;
+		return true;
+	}
+	return false;
+}
+
+static int add_source(entry_t *e, uint32_t src, float strength)
+{
+	struct doppel__src *g = doppel__realloc_array(e->src, e->nsrc + 1, sizeof(*e->src));
+	if (!g)
+		return DOPPEL_E_NOMEM;
+	e->src = g;
+	e->src[e->nsrc++] = (struct doppel__src){src, strength};
+	return DOPPEL_OK;
+}
+
+static int set_event_story(doppel_index *x, int64_t event, int64_t story)
+{
+	if (event <= 0)
+		return DOPPEL_OK;
+	size_t need = (size_t)event + 1;
+	if (need > x->evcap) {
+		size_t cap = x->evcap;
+		if (doppel__grow((void **)&x->evstory, &cap, need, sizeof(*x->evstory)))
+			return DOPPEL_E_NOMEM;
+		memset(x->evstory + x->evcap, 0, (cap - x->evcap) * sizeof(*x->evstory));
+		x->evcap = cap;
+	}
+	x->evstory[event] = story;
+	return DOPPEL_OK;
+}
+
+static int64_t story_of_event(const doppel_index *x, int64_t event)
+{
+	return event > 0 && (size_t)event < x->evcap ? x->evstory[event] : 0;
+}
+
+static void le16(const uint8_t *b, uint16_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint16_t)(b[2 * i] | (b[2 * i + 1] << 8));
+}
+
+/* Views, sources, events and rarity counts, after the articles. */
+static int load_deep(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step;
+	uint16_t ks[K2], as[K2];
+	uint64_t *anch = NULL;
+	size_t anchcap = 0;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT num, ksig, nkeys, asig, nanchors, nsent, anchors"
+	                       " FROM views ORDER BY num",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "loading views", x->err);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t slot;
+		if (!slot_of(x, sqlite3_column_int64(st, 0), &slot))
+			continue;
+		const uint8_t *kb = sqlite3_column_blob(st, 1), *ab = sqlite3_column_blob(st, 3);
+		const uint8_t *an = sqlite3_column_blob(st, 6);
+		size_t nan = (size_t)sqlite3_column_bytes(st, 6) / 8;
+		if (!kb || !ab || sqlite3_column_bytes(st, 1) != 2 * K2 ||
+		    sqlite3_column_bytes(st, 3) != 2 * K2)
+			continue; /* damaged: the article takes part in copies only */
+		le16(kb, ks, K2);
+		le16(ab, as, K2);
+		if (doppel__grow((void **)&anch, &anchcap, nan + 1, sizeof(*anch))) {
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+		for (size_t i = 0; i < nan; i++) {
+			uint64_t v = 0;
+			for (int b = 0; b < 8; b++)
+				v |= (uint64_t)an[8 * i + (size_t)b] << (8 * b);
+			anch[i] = v;
+		}
+		if ((rc = remember_views(x, slot, ks, (uint32_t)sqlite3_column_int64(st, 2), as,
+		                         (uint32_t)sqlite3_column_int64(st, 4),
+		                         (uint32_t)sqlite3_column_int64(st, 5), anch, nan)))
+			break;
+	}
+	if (rc == DOPPEL_OK && step != SQLITE_DONE)
+		rc = doppel__store_error(x->store, "loading views", x->err);
+	sqlite3_finalize(st);
+	free(anch);
+	if (rc)
+		return rc;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT a, b, a_source, containment + aligned FROM relations"
+	                       " WHERE relation <= 3 AND basis != 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "loading relations", x->err);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t sa, sb;
+		if (!slot_of(x, sqlite3_column_int64(st, 0), &sa) ||
+		    !slot_of(x, sqlite3_column_int64(st, 1), &sb))
+			continue;
+		bool a_source = sqlite3_column_int(st, 2);
+		float strength = (float)sqlite3_column_double(st, 3);
+		if ((rc = add_source(&x->e[a_source ? sb : sa], a_source ? sa : sb, strength)))
+			break;
+	}
+	if (rc == DOPPEL_OK && step != SQLITE_DONE)
+		rc = doppel__store_error(x->store, "loading relations", x->err);
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT num, story FROM events", -1, &st, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "loading events", x->err);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = set_event_story(x, sqlite3_column_int64(st, 0),
+		                          sqlite3_column_int64(st, 1))))
+			break;
+	if (rc == DOPPEL_OK && step != SQLITE_DONE)
+		rc = doppel__store_error(x->store, "loading events", x->err);
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT counts FROM rarity WHERE id = 1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return doppel__store_error(x->store, "loading word counts", x->err);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = doppel__rarity_load(&x->rar, sqlite3_column_blob(st, 0),
+		                         (size_t)sqlite3_column_bytes(st, 0));
+	else if (step != SQLITE_DONE)
+		rc = doppel__store_error(x->store, "loading word counts", x->err);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* (Re)builds everything in memory from the store. */
@@ -140,16 +373,49 @@ static int load_all(doppel_index *x)
 {
 	forget_all(x);
 	x->lsh = doppel__lsh_new(x->p.k, x->bands, x->rows);
-	if (!x->lsh) {
+	if (x->deep) {
+		x->lk = doppel__view_lsh(&x->p, DOPPEL__KEYS_THRESHOLD, &x->kb);
+		x->la = doppel__view_lsh(&x->p, DOPPEL__ANCHORS_THRESHOLD, &x->ab);
+		free(x->kkeys);
+		free(x->akeys);
+		x->kkeys = doppel__alloc_array(x->kb + 1, sizeof(*x->kkeys));
+		x->akeys = doppel__alloc_array(x->ab + 1, sizeof(*x->akeys));
+	}
+	if (!x->lsh || (x->deep && (!x->lk || !x->la || !x->kkeys || !x->akeys))) {
 		doppel__errf(x->err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
 	int rc = doppel__store_load(x->store, x->p.k, load_row, x, x->err);
+	if (rc == DOPPEL_OK && x->deep)
+		rc = load_deep(x);
 	if (rc == DOPPEL_E_NOMEM)
 		doppel__errf(x->err, "out of memory loading the index");
 	if (rc == DOPPEL_OK)
 		rc = doppel__store_load_lines(x->store, x->lc, x->err);
 	return rc;
+}
+
+/* Loads what add and query need, once. */
+static int ensure_loaded(doppel_index *x)
+{
+	if (x->loaded)
+		return DOPPEL_OK;
+	int rc;
+	if (x->deep && !x->wn) {
+		if ((rc = doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err)))
+			return rc;
+		if (!(x->segm = doppel__segmenter_new(x->wn, x->p.seed)) ||
+		    doppel__viewer_init(&x->viewer, x->p.seed) ||
+		    !(x->cache = calloc(CACHE_SIZE, sizeof(*x->cache)))) {
+			doppel__errf(x->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+	}
+	if ((rc = load_all(x)))
+		return rc;
+	x->loaded = true;
+	x->lc_saved = doppel__now();
+	return DOPPEL_OK;
 }
 
 /* ----------------------------------------------------------- open/close */
@@ -175,6 +441,8 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	}
 	x->p = *p;
 	x->readonly = flags & DOPPEL_OPEN_READONLY;
+	x->deep = p->relations & (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT |
+	                          DOPPEL_FIND_SAME_STORY);
 	if ((rc = doppel__store_open(&x->store, path, flags, flags & DOPPEL_OPEN_ADOPT,
 	                             &x->p, err)))
 		goto fail;
@@ -200,11 +468,10 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 			rc = DOPPEL_E_NOMEM;
 			goto fail;
 		}
-	if ((rc = load_all(x))) {
+	if (!(flags & DOPPEL_OPEN_LAZY) && (rc = ensure_loaded(x))) {
 		doppel__errf(err, "%s", x->err);
 		goto fail;
 	}
-	x->lc_saved = doppel__now();
 	*out = x;
 	return DOPPEL_OK;
 fail:
@@ -219,28 +486,87 @@ static void free_batch_state(doppel_index *x)
 	free(x->bsk);
 	free(x->bsig);
 	free(x->brc);
+	free(x->bboiler);
+	for (size_t i = 0; i < x->bfeatcap; i++)
+		doppel__features_free(&x->bfeat[i]);
+	free(x->bfeat);
 	free(x->res);
 	free(x->matches);
+	free(x->mslot);
 	free(x->mstart);
 	free(x->stamp);
+	doppel__index_drop_kept(x);
+	free(x->owned);
+}
+
+/* Saves the line and rarity counts when due (or when force is set),
+ * inside the open transaction. */
+static int save_counts(doppel_index *x, bool force, bool *saved)
+{
+	*saved = false;
+	if (!(x->lc_dirty || x->rar_dirty) ||
+	    (!force && doppel__now() - x->lc_saved < LINES_SAVE_SECONDS))
+		return DOPPEL_OK;
+	int rc = doppel__store_save_lines(x->store, x->lc, x->err);
+	if (rc == DOPPEL_OK && x->rar_dirty) {
+		uint8_t *blob = NULL;
+		size_t len = 0;
+		if ((rc = doppel__rarity_save(&x->rar, &blob, &len))) {
+			doppel__errf(x->err, "out of memory");
+			return rc;
+		}
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(doppel__store_db(x->store),
+		                       "INSERT OR REPLACE INTO rarity(id, counts) VALUES(1, ?)",
+		                       -1, &st, NULL) != SQLITE_OK) {
+			rc = doppel__store_error(x->store, "saving word counts", x->err);
+		} else {
+			sqlite3_bind_blob64(st, 1, blob, len, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = doppel__store_error(x->store, "saving word counts", x->err);
+			sqlite3_finalize(st);
+		}
+		free(blob);
+	}
+	*saved = rc == DOPPEL_OK;
+	return rc;
 }
 
 void doppel_index_close(doppel_index *x)
 {
 	if (!x)
 		return;
-	if (x->store && !x->readonly && x->lc_dirty) {
+	if (x->store && !x->readonly && x->loaded) {
 		/* Best effort: the articles are safe already; counts only help. */
 		char err[DOPPEL__ERRLEN];
+		bool saved;
 		if (doppel__store_begin(x->store, err) == DOPPEL_OK) {
-			if (doppel__store_save_lines(x->store, x->lc, err) == DOPPEL_OK)
+			if (save_counts(x, true, &saved) == DOPPEL_OK)
 				doppel__store_commit(x->store, err);
 			else
 				doppel__store_rollback(x->store);
 		}
 	}
+	sqlite3_finalize(x->st_event);
+	sqlite3_finalize(x->st_story);
+	sqlite3_finalize(x->st_rel);
+	sqlite3_finalize(x->st_views);
+	sqlite3_finalize(x->st_refresh);
+	sqlite3_finalize(x->st_label);
+	doppel__index_read_free(x);
 	doppel__store_close(x->store);
 	forget_all(x);
+	if (x->cache)
+		for (size_t i = 0; i < CACHE_SIZE; i++)
+			doppel__features_free(&x->cache[i].feat);
+	free(x->cache);
+	free(x->ksigs);
+	free(x->asigs);
+	free(x->kkeys);
+	free(x->akeys);
+	doppel__segmenter_free(x->segm);
+	doppel__viewer_free(&x->viewer);
+	doppel__wordnet_free(x->wn);
 	free(x->e);
 	free(x->sigs);
 	free(x->lc);
@@ -249,6 +575,7 @@ void doppel_index_close(doppel_index *x)
 		for (unsigned t = 0; t < x->threads; t++) {
 			doppel__tokens_free(&x->workers[t].tokens);
 			doppel__sketcher_free(&x->workers[t].sketcher);
+			doppel__segmenter_free(x->workers[t].segmenter);
 		}
 		free(x->workers);
 	}
@@ -258,7 +585,19 @@ void doppel_index_close(doppel_index *x)
 
 uint64_t doppel_index_count(const doppel_index *x)
 {
-	return x ? x->alive : 0;
+	if (!x)
+		return 0;
+	if (x->loaded)
+		return x->alive;
+	/* A lazy handle counts in the database. */
+	sqlite3_stmt *st = NULL;
+	uint64_t n = 0;
+	if (sqlite3_prepare_v2(doppel__store_db(x->store), "SELECT count(*) FROM articles", -1,
+	                       &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 void doppel_index_stats(const doppel_index *x, doppel_stats *out)
@@ -266,9 +605,35 @@ void doppel_index_stats(const doppel_index *x, doppel_stats *out)
 	*out = x->stats;
 }
 
+void doppel_index_params(const doppel_index *x, doppel_params *out)
+{
+	*out = x->p;
+}
+
 const char *doppel_index_errmsg(const doppel_index *x)
 {
 	return x ? x->err : "no index";
+}
+
+const char *doppel__index_keep(doppel_index *x, const char *s)
+{
+	if (!s)
+		return NULL;
+	char *c = doppel__strdup(s);
+	if (!c || doppel__grow((void **)&x->owned, &x->ownedcap, x->nowned + 1,
+	                       sizeof(*x->owned))) {
+		free(c);
+		return NULL;
+	}
+	x->owned[x->nowned++] = c;
+	return c;
+}
+
+void doppel__index_drop_kept(doppel_index *x)
+{
+	for (size_t i = 0; i < x->nowned; i++)
+		free(x->owned[i]);
+	x->nowned = 0;
 }
 
 /* --------------------------------------------------------------- sketch */
@@ -282,21 +647,34 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 {
 	struct sketch_ctx *c = ctx;
 	doppel_index *x = c->x;
-	struct slot_work *w = &x->workers[worker];
+	struct doppel__slot_work *w = &x->workers[worker];
 	const doppel_article *a = doppel_batch_article(c->b, i);
 	doppel__sketch *sk = &x->bsk[i];
 	sk->sig = x->bsig + i * x->p.k;
-	int rc = doppel__normalize(a->text, a->text_len,
-	                           doppel__source_key(a->source, x->p.seed), x->lc,
-	                           x->p.boilerplate_min, x->p.seed, &w->tokens);
+	uint64_t skey = doppel__source_key(a->source, x->p.seed);
+	int rc = doppel__normalize(a->text, a->text_len, skey, x->lc, x->p.boilerplate_min,
+	                           x->p.seed, &w->tokens);
 	if (rc == DOPPEL_OK)
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
+	x->bboiler[i] = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
+	x->bfeat[i].nsent = x->bfeat[i].ntok = x->bfeat[i].nanchor = 0;
+	if (rc == DOPPEL_OK && x->deep && sk->fingerprint) {
+		if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(x->wn, x->p.seed)))
+			rc = DOPPEL_E_NOMEM;
+		else
+			rc = doppel__segment(w->segmenter, a->text, a->text_len, skey, x->lc,
+			                     x->p.boilerplate_min, &x->bfeat[i]);
+	}
 	x->brc[i] = rc;
 }
 
 /* Prepares per-batch state and sketches every article of b. */
 static int sketch_batch(doppel_index *x, const doppel_batch *b)
 {
+	int rc = ensure_loaded(x);
+	if (rc)
+		return rc;
+	doppel__index_drop_kept(x);
 	size_t n = doppel_batch_count(b);
 	const unsigned k = x->p.k;
 	size_t cap = x->bcap;
@@ -304,15 +682,27 @@ static int sketch_batch(doppel_index *x, const doppel_batch *b)
 		free(x->bsk);
 		free(x->bsig);
 		free(x->brc);
+		free(x->bboiler);
 		x->bsk = doppel__alloc_array(n, sizeof(*x->bsk));
 		x->bsig = doppel__alloc_array(n, k * sizeof(*x->bsig));
 		x->brc = doppel__alloc_array(n, sizeof(*x->brc));
+		x->bboiler = doppel__alloc_array(n, sizeof(*x->bboiler));
 		x->bcap = n;
-		if (!x->bsk || !x->bsig || !x->brc) {
+		if (!x->bsk || !x->bsig || !x->brc || !x->bboiler) {
 			x->bcap = 0;
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}
+	}
+	if (n > x->bfeatcap) {
+		doppel__features *f = doppel__realloc_array(x->bfeat, n, sizeof(*f));
+		if (!f) {
+			doppel__errf(x->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+		memset(f + x->bfeatcap, 0, (n - x->bfeatcap) * sizeof(*f));
+		x->bfeat = f;
+		x->bfeatcap = n;
 	}
 	if (doppel__grow((void **)&x->res, &x->rescap, n, sizeof(*x->res)) ||
 	    doppel__grow((void **)&x->mstart, &x->mstartcap, n + 1, sizeof(*x->mstart))) {
@@ -336,53 +726,244 @@ static int sketch_batch(doppel_index *x, const doppel_batch *b)
 
 /* ---------------------------------------------------------------- match */
 
-struct match_ctx {
-	doppel_index *x;
+/* The article being compared with the index. */
+struct probe {
+	const doppel_article *a;
 	const doppel__sketch *sk;
-	int32_t date;
+	unsigned boiler;
+	/* relations beyond copy */
+	const doppel__features *f;
+	doppel__prepared prep;
+	uint16_t ksig[K2], asig[K2];
+	uint32_t nkeys, nanchors;
+	bool sure; /* met through a rare anchor, close in time: no view filter */
 	int rc;
 };
 
-static void on_candidate(void *ctx, uint32_t other)
+static doppel_match *push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
+                                double j, double cont)
+{
+	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
+	                 sizeof(*x->matches)) ||
+	    doppel__grow((void **)&x->mslot, &x->mslotcap, x->nmatch + 1, sizeof(*x->mslot)))
+		return NULL;
+	const entry_t *e = &x->e[slot];
+	x->stats.edges++;
+	x->mslot[x->nmatch] = slot;
+	doppel_match *m = &x->matches[x->nmatch++];
+	*m = (doppel_match){.id = e->id, .title = e->title, .date = e->date, .relation = rel,
+	                    .jaccard = j, .containment = cont};
+	return m;
+}
+
+struct match_ctx {
+	doppel_index *x;
+	struct probe *q;
+};
+
+static void on_shingles(void *ctx, uint32_t other)
 {
 	struct match_ctx *c = ctx;
 	doppel_index *x = c->x;
-	const struct entry *e = &x->e[other];
+	struct probe *q = c->q;
+	const entry_t *e = &x->e[other];
 	if (!e->alive || x->stamp[other] == x->gen)
 		return;
 	x->stamp[other] = x->gen;
 	x->stats.candidates++;
 	double j, cont;
-	doppel__compare(c->sk->sig, c->sk->shingles, x->sigs + (size_t)other * x->p.k,
+	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
 	                e->shingles, x->p.k, &j, &cont);
-	bool same = c->sk->fingerprint == e->fingerprint;
+	bool same = q->sk->fingerprint == e->fingerprint;
 	if (same)
 		j = cont = 1.0;
 	doppel_relation rel = doppel__classify(&x->p, j, cont, same);
-	if (rel == DOPPEL_REL_NONE)
+	if (rel == DOPPEL_REL_NONE || !(x->p.relations & (1u << rel)))
 		return;
-	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
-	                 sizeof(*x->matches))) {
-		c->rc = DOPPEL_E_NOMEM;
-		return;
-	}
-	x->stats.edges++;
-	x->matches[x->nmatch++] = (doppel_match){
-		.id = e->id,
-		.title = e->title,
-		.date = e->date,
-		.relation = rel,
-		.direction = doppel__direction(c->date, e->date),
-		.jaccard = j,
-		.containment = cont,
-	};
+	if (!push_match(x, other, rel, j, cont))
+		q->rc = DOPPEL_E_NOMEM;
 }
 
-/* Appends the matches of one sketched article to the batch's pool. */
-static int find_matches(doppel_index *x, const doppel__sketch *sk, int32_t date)
+/* A stored article segmented and prepared, from the cache or its text. */
+static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, int *rc)
 {
-	if (!sk->fingerprint || !x->n)
-		return DOPPEL_OK;
+	struct doppel__cached *c = &x->cache[slot % CACHE_SIZE];
+	if (c->slot1 == slot + 1)
+		return c;
+	doppel__prepared_free(&c->prep);
+	memset(&c->prep, 0, sizeof(c->prep));
+	c->slot1 = 0;
+	char *text = NULL, *source = NULL;
+	size_t len = 0;
+	*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source, x->err);
+	if (*rc == DOPPEL_OK)
+		*rc = doppel__segment(x->segm, text, len, doppel__source_key(source, x->p.seed),
+		                      x->lc, x->p.boilerplate_min, &c->feat);
+	if (*rc == DOPPEL_OK)
+		*rc = doppel__prepare(&c->feat, &x->rar, &c->prep);
+	free(text);
+	free(source);
+	if (*rc)
+		return NULL;
+	c->slot1 = slot + 1;
+	return c;
+}
+
+static void on_views(void *ctx, uint32_t other)
+{
+	struct match_ctx *c = ctx;
+	doppel_index *x = c->x;
+	struct probe *q = c->q;
+	const entry_t *e = &x->e[other];
+	if (q->rc || !e->alive || !e->viewed || !e->fingerprint || x->stamp[other] == x->gen)
+		return;
+	x->stamp[other] = x->gen;
+	uint32_t apart = doppel__days_apart(q->a->date, e->date);
+	if (x->p.window_days && apart > x->p.window_days)
+		return;
+	x->stats.candidates++;
+	if (!q->sure && !doppel__views_close(q->ksig, q->nkeys, q->asig, q->nanchors,
+	                                     x->ksigs + (size_t)other * K2, e->nkeys,
+	                                     x->asigs + (size_t)other * K2, e->nanchors))
+		return;
+	x->stats.verified++;
+	int rc = DOPPEL_OK;
+	const struct doppel__cached *o = prepared_of(x, other, &rc);
+	if (!o) {
+		q->rc = rc;
+		return;
+	}
+	double j, cont;
+	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
+	                e->shingles, x->p.k, &j, &cont);
+	doppel__evidence ev;
+	doppel_relation rel;
+	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, cont,
+	                        q->sk->fingerprint == e->fingerprint, apart, &ev, &rel))) {
+		q->rc = rc;
+		return;
+	}
+	if (rel == DOPPEL_REL_NONE)
+		return;
+	doppel_match *m = push_match(x, other, rel, j, cont);
+	if (!m) {
+		q->rc = DOPPEL_E_NOMEM;
+		return;
+	}
+	m->aligned = ev.aligned;
+	m->anchors = ev.anchors;
+	m->names = ev.names;
+	m->topic = ev.topic;
+}
+
+/* Candidates through the views and rare anchors. */
+static void find_deep(doppel_index *x, struct probe *q)
+{
+	struct match_ctx c = {x, q};
+	if ((x->p.relations & DOPPEL_FIND_SAME_EVENT) && q->a->date != DOPPEL_NO_DATE) {
+		q->sure = true;
+		for (size_t i = 0; i < q->f->nanchor && !q->rc; i++) {
+			uint64_t an = q->f->anchor[i];
+			if (DOPPEL__ANCHOR_KIND(an) == DOPPEL__ANCHOR_DATE)
+				continue;
+			const struct doppel__plist *l = plist(x, an, false);
+			if (!l || l->n == UINT32_MAX)
+				continue;
+			for (uint32_t k = 0; k < l->n && !q->rc; k++) {
+				const entry_t *e = &x->e[l->slot[k]];
+				if (e->date != DOPPEL_NO_DATE &&
+				    doppel__days_apart(q->a->date, e->date) <= x->p.event_days)
+					on_views(&c, l->slot[k]);
+			}
+		}
+		q->sure = false;
+	}
+	if (q->nkeys && !q->rc) {
+		doppel__lsh_keys(x->lk, q->ksig, x->kkeys);
+		doppel__lsh_query(x->lk, x->kkeys, x->p.max_bucket, on_views, &c);
+	}
+	if (q->nanchors && !q->rc) {
+		doppel__lsh_keys(x->la, q->asig, x->akeys);
+		doppel__lsh_query(x->la, x->akeys, x->p.max_bucket, on_views, &c);
+	}
+}
+
+static double strength(const doppel_match *m)
+{
+	return m->containment + m->aligned;
+}
+
+/*
+ * Directions of the derivations among matches [from, nmatch), then the
+ * rules the scan applies to a whole corpus, for this one article: an
+ * undated article takes the earliest date of what it derives from or what
+ * derives from it, and its same-event relations are checked again with
+ * it; two rewrites of one source are siblings (same event), not one the
+ * rewrite of the other.
+ */
+static void settle(doppel_index *x, struct probe *q, size_t from)
+{
+	const doppel_article *a = q->a;
+	int32_t when = a->date;
+	for (size_t i = from; i < x->nmatch; i++) {
+		doppel_match *m = &x->matches[i];
+		const entry_t *e = &x->e[x->mslot[i]];
+		m->basis = DOPPEL_BASIS_NONE;
+		m->direction = DOPPEL_DIR_UNKNOWN;
+		if (!doppel__is_derivation(m->relation))
+			continue;
+		bool mine;
+		m->basis = doppel__derivation_basis(m->relation, a->date, e->date, q->boiler,
+		                                    e->boiler, q->sk->words, e->words, &mine);
+		if (m->basis != DOPPEL_BASIS_NONE)
+			m->direction = mine ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
+		if (a->date == DOPPEL_NO_DATE && e->date != DOPPEL_NO_DATE &&
+		    (when == DOPPEL_NO_DATE || e->date < when))
+			when = e->date;
+	}
+	size_t w = from;
+	for (size_t i = from; i < x->nmatch; i++) {
+		doppel_match m = x->matches[i];
+		uint32_t slot = x->mslot[i];
+		if (m.relation == DOPPEL_REL_SAME_EVENT && a->date == DOPPEL_NO_DATE &&
+		    doppel__days_apart(when, m.date) > x->p.event_days) {
+			if (!(x->p.relations & DOPPEL_FIND_SAME_STORY) ||
+			    m.names < x->p.story_names || m.topic < x->p.story_topic)
+				continue;
+			m.relation = DOPPEL_REL_SAME_STORY;
+		}
+		x->matches[w] = m;
+		x->mslot[w++] = slot;
+	}
+	x->nmatch = w;
+	for (size_t i = from; i < x->nmatch; i++) {
+		doppel_match *m = &x->matches[i];
+		if (m->relation != DOPPEL_REL_REWRITE)
+			continue;
+		const entry_t *other = &x->e[x->mslot[i]];
+		bool sibling = false;
+		for (size_t k = from; k < x->nmatch && !sibling; k++) {
+			const doppel_match *z = &x->matches[k];
+			if (k == i || !doppel__is_derivation(z->relation) ||
+			    z->direction != DOPPEL_DIR_FROM || strength(z) < strength(m))
+				continue;
+			for (uint32_t s = 0; s < other->nsrc && !sibling; s++)
+				sibling = other->src[s].slot == x->mslot[k] &&
+				          other->src[s].strength >= strength(m);
+		}
+		if (sibling) {
+			m->relation = DOPPEL_REL_SAME_EVENT;
+			m->basis = DOPPEL_BASIS_NONE;
+			m->direction = DOPPEL_DIR_UNKNOWN;
+		}
+	}
+}
+
+/* Compares one sketched article with the index: matches from `from` on. */
+static int find_matches(doppel_index *x, struct probe *q, bool learn)
+{
+	if (!q->sk->fingerprint || !x->n)
+		goto deep;
 	if (x->stampcap < x->n) {
 		size_t cap = x->stampcap;
 		if (doppel__grow((void **)&x->stamp, &cap, x->n, sizeof(*x->stamp)))
@@ -394,10 +975,25 @@ static int find_matches(doppel_index *x, const doppel__sketch *sk, int32_t date)
 		memset(x->stamp, 0, x->stampcap * sizeof(*x->stamp));
 		x->gen = 1;
 	}
-	struct match_ctx c = {x, sk, date, DOPPEL_OK};
-	doppel__lsh_keys(x->lsh, sk->sig, x->keys);
-	doppel__lsh_query(x->lsh, x->keys, x->p.max_bucket, on_candidate, &c);
-	return c.rc;
+	struct match_ctx c = {x, q};
+	doppel__lsh_keys(x->lsh, q->sk->sig, x->keys);
+	doppel__lsh_query(x->lsh, x->keys, x->p.max_bucket, on_shingles, &c);
+	if (q->rc)
+		return q->rc;
+deep:
+	if (!x->deep || !q->sk->fingerprint)
+		return DOPPEL_OK;
+	int rc;
+	if (learn && (rc = doppel__rarity_add(&x->rar, q->f)))
+		return rc;
+	x->rar_dirty |= learn;
+	if ((rc = doppel__prepare(q->f, &x->rar, &q->prep)) ||
+	    (rc = doppel__views(&x->viewer, q->f, &x->rar, q->ksig, &q->nkeys, q->asig,
+	                        &q->nanchors)))
+		return rc;
+	if (x->n)
+		find_deep(x, q);
+	return q->rc;
 }
 
 /* Opens result i; its matches are the pool's from here on. */
@@ -426,6 +1022,30 @@ static void finish_results(doppel_index *x)
 	}
 }
 
+/* Of the matches [from, nmatch), the strongest that puts the article in an
+ * event (kind 0) or only in a story (kind 1); SIZE_MAX when none. */
+static size_t best_match(const doppel_index *x, size_t from, int kind)
+{
+	size_t best = SIZE_MAX;
+	for (size_t i = from; i < x->nmatch; i++) {
+		const doppel_match *m = &x->matches[i];
+		if (!x->e[x->mslot[i]].event)
+			continue;
+		if (kind == 0 && m->relation > DOPPEL_REL_SAME_EVENT)
+			continue;
+		if (kind == 1 && m->relation != DOPPEL_REL_SAME_STORY)
+			continue;
+		if (best == SIZE_MAX)
+			best = i;
+		else if (kind == 1 ? m->names > x->matches[best].names
+		                   : (m->relation < x->matches[best].relation ||
+		                      (m->relation == x->matches[best].relation &&
+		                       strength(m) > strength(&x->matches[best]))))
+			best = i;
+	}
+	return best;
+}
+
 /* ------------------------------------------------------------ add/query */
 
 int doppel_index_query(doppel_index *x, const doppel_batch *b)
@@ -439,32 +1059,196 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 			begin_result(x, a, DOPPEL_REJECTED, x->brc[i], 0);
 			continue;
 		}
-		begin_result(x, a, DOPPEL_QUERIED, DOPPEL_OK, x->bsk[i].words);
-		if ((rc = find_matches(x, &x->bsk[i], a->date))) {
-			doppel__errf(x->err, "out of memory");
+		doppel_result *r = begin_result(x, a, DOPPEL_QUERIED, DOPPEL_OK, x->bsk[i].words);
+		size_t from = x->nmatch;
+		struct probe q = {.a = a, .sk = &x->bsk[i], .boiler = x->bboiler[i],
+		                  .f = &x->bfeat[i]};
+		rc = find_matches(x, &q, false);
+		doppel__prepared_free(&q.prep);
+		if (rc) {
+			if (rc == DOPPEL_E_NOMEM)
+				doppel__errf(x->err, "out of memory");
 			return rc;
+		}
+		settle(x, &q, from);
+		if (x->deep) {
+			size_t ev = best_match(x, from, 0), st = best_match(x, from, 1);
+			int64_t event = ev != SIZE_MAX ? x->e[x->mslot[ev]].event : 0;
+			int64_t story = story_of_event(
+				x, event ? event : st != SIZE_MAX ? x->e[x->mslot[st]].event : 0);
+			r->event = event ? doppel__index_label(x, false, event)
+			                 : doppel__index_keep(x, a->id);
+			r->story = story ? doppel__index_label(x, true, story)
+			                 : doppel__index_keep(x, a->id);
 		}
 	}
 	finish_results(x);
 	return DOPPEL_OK;
 }
 
-/* Adds one sketched article inside the open transaction. */
-static int add_one(doppel_index *x, const doppel_article *a, const doppel__sketch *sk,
-                   int brc, doppel_on_dup on_dup)
+static int prepare_stmt(doppel_index *x, sqlite3_stmt **st, const char *sql)
 {
+	if (*st)
+		return DOPPEL_OK;
+	if (sqlite3_prepare_v2(doppel__store_db(x->store), sql, -1, st, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "prepare", x->err);
+	return DOPPEL_OK;
+}
+
+static int step_done(doppel_index *x, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return doppel__store_error(x->store, what, x->err);
+	return DOPPEL_OK;
+}
+
+/* Inserts an event or a story labelled with an article's id. A story
+ * label is unique: when the id labels a story already (an article deleted
+ * or replaced and added again), "~" and a number are appended. */
+static int new_group(doppel_index *x, bool story, const doppel_article *a, int64_t in,
+                     int64_t *num)
+{
+	int rc = story ? prepare_stmt(x, &x->st_story,
+	                              "INSERT INTO stories(label, title, events, articles)"
+	                              " VALUES(?1 || CASE WHEN EXISTS(SELECT 1 FROM stories"
+	                              " WHERE label = ?1) THEN '~' || (SELECT max(num) + 1"
+	                              " FROM stories) ELSE '' END, ?2, 0, 0)")
+	               : prepare_stmt(x, &x->st_event,
+	                              "INSERT INTO events(label, story) VALUES(?1, ?2)");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = story ? x->st_story : x->st_event;
+	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+	if (!story)
+		sqlite3_bind_int64(st, 2, in);
+	else if (a->title)
+		sqlite3_bind_text(st, 2, a->title, -1, SQLITE_STATIC);
+	if ((rc = step_done(x, st, story ? "adding a story" : "adding an event")))
+		return rc;
+	*num = sqlite3_last_insert_rowid(doppel__store_db(x->store));
+	return DOPPEL_OK;
+}
+
+/* Recounts a story's dates, events and articles. */
+static int refresh_story(doppel_index *x, int64_t story)
+{
+	if (!story)
+		return DOPPEL_OK;
+	int rc = prepare_stmt(
+		x, &x->st_refresh,
+		"UPDATE stories SET (first, last, events, articles) ="
+		" (SELECT min(a.date), max(a.date), count(DISTINCT a.event), count(*)"
+		"  FROM events e JOIN articles a ON a.event = e.num WHERE e.story = ?1)"
+		" WHERE num = ?1");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(x->st_refresh, 1, story);
+	return step_done(x, x->st_refresh, "counting a story");
+}
+
+/* Moves the articles of event gone into event keep. */
+static int merge_events(doppel_index *x, int64_t keep, int64_t gone)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE articles SET event = %lld WHERE event = %lld;"
+	         "DELETE FROM events WHERE num = %lld;",
+	         (long long)keep, (long long)gone, (long long)gone);
+	if (sqlite3_exec(doppel__store_db(x->store), sql, NULL, NULL, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "merging events", x->err);
+	for (size_t i = 0; i < x->n; i++)
+		if (x->e[i].event == gone)
+			x->e[i].event = keep;
+	int64_t sg = story_of_event(x, gone);
+	if (gone > 0 && (size_t)gone < x->evcap)
+		x->evstory[gone] = 0;
+	int rc = refresh_story(x, sg);
+	return rc ? rc : refresh_story(x, story_of_event(x, keep));
+}
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Stores the views and the relations of the article just stored. */
+static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_t from)
+{
+	int rc = prepare_stmt(x, &x->st_rel,
+	                      "INSERT OR REPLACE INTO relations(a, b, relation, basis,"
+	                      " a_source, jaccard, containment, aligned, anchors, names, topic)"
+	                      " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+	if (rc)
+		return rc;
+	for (size_t i = from; i < x->nmatch; i++) {
+		const doppel_match *m = &x->matches[i];
+		sqlite3_stmt *st = x->st_rel;
+		sqlite3_bind_int64(st, 1, num);
+		sqlite3_bind_int64(st, 2, x->e[x->mslot[i]].num);
+		sqlite3_bind_int(st, 3, m->relation);
+		sqlite3_bind_int(st, 4, m->basis);
+		sqlite3_bind_int(st, 5, m->direction == DOPPEL_DIR_TO);
+		sqlite3_bind_double(st, 6, m->jaccard);
+		sqlite3_bind_double(st, 7, m->containment);
+		sqlite3_bind_double(st, 8, m->aligned);
+		sqlite3_bind_double(st, 9, m->anchors);
+		sqlite3_bind_double(st, 10, m->names);
+		sqlite3_bind_double(st, 11, m->topic);
+		if ((rc = step_done(x, st, "storing a relation")))
+			return rc;
+	}
+	if (!x->deep || !q->sk->fingerprint)
+		return DOPPEL_OK;
+	if ((rc = prepare_stmt(x, &x->st_views,
+	                       "INSERT OR REPLACE INTO views(num, ksig, nkeys, asig, nanchors,"
+	                       " nsent, anchors) VALUES(?,?,?,?,?,?,?)")))
+		return rc;
+	uint8_t kb[2 * K2], ab[2 * K2];
+	for (size_t i = 0; i < K2; i++) {
+		put_le(kb + 2 * i, q->ksig[i], 2);
+		put_le(ab + 2 * i, q->asig[i], 2);
+	}
+	uint8_t *an = malloc(8 * q->f->nanchor + 1);
+	if (!an) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	for (size_t i = 0; i < q->f->nanchor; i++)
+		put_le(an + 8 * i, q->f->anchor[i], 8);
+	sqlite3_stmt *st = x->st_views;
+	sqlite3_bind_int64(st, 1, num);
+	sqlite3_bind_blob(st, 2, kb, (int)sizeof(kb), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, q->nkeys);
+	sqlite3_bind_blob(st, 4, ab, (int)sizeof(ab), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, q->nanchors);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->f->nsent);
+	sqlite3_bind_blob64(st, 7, an, 8 * q->f->nanchor, SQLITE_STATIC);
+	rc = step_done(x, st, "storing views");
+	free(an);
+	return rc;
+}
+
+/* Adds one sketched article inside the open transaction. */
+static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
+{
+	const doppel__sketch *sk = &x->bsk[i];
 	if (!a->id || !*a->id) {
 		begin_result(x, a, DOPPEL_REJECTED, DOPPEL_E_ARG, 0);
 		x->stats.rejected++;
 		return DOPPEL_OK;
 	}
-	if (brc) {
-		begin_result(x, a, DOPPEL_REJECTED, brc, 0);
+	if (x->brc[i]) {
+		begin_result(x, a, DOPPEL_REJECTED, x->brc[i], 0);
 		x->stats.rejected++;
 		return DOPPEL_OK;
 	}
 	doppel_outcome outcome = DOPPEL_ADDED;
 	uint32_t old;
+	int rc;
 	if (doppel__strmap_get(&x->ids, a->id, &old) && x->e[old].alive) {
 		if (on_dup == DOPPEL_DUP_SKIP) {
 			begin_result(x, a, DOPPEL_SKIPPED, DOPPEL_OK, sk->words);
@@ -475,26 +1259,92 @@ static int add_one(doppel_index *x, const doppel_article *a, const doppel__sketc
 			x->stats.rejected++;
 			return DOPPEL_OK;
 		}
-		int rc = doppel__store_delete(x->store, x->e[old].num, x->err);
-		if (rc)
+		if ((rc = doppel__store_delete(x->store, x->e[old].num, x->err)))
 			return rc;
 		x->e[old].alive = false;
 		x->alive--;
+		if ((rc = refresh_story(x, story_of_event(x, x->e[old].event))))
+			return rc;
 		outcome = DOPPEL_REPLACED;
 	}
-	begin_result(x, a, outcome, DOPPEL_OK, sk->words);
-	int rc = find_matches(x, sk, a->date);
+	doppel_result *r = begin_result(x, a, outcome, DOPPEL_OK, sk->words);
+	size_t from = x->nmatch;
+	struct probe q = {.a = a, .sk = sk, .boiler = x->bboiler[i], .f = &x->bfeat[i]};
+	rc = find_matches(x, &q, true);
+	doppel__prepared_free(&q.prep);
 	if (rc) {
+		if (rc == DOPPEL_E_NOMEM)
+			doppel__errf(x->err, "out of memory");
+		return rc;
+	}
+	settle(x, &q, from);
+
+	/* Its event and story. */
+	int64_t event = 0, story = 0;
+	if (x->deep && sk->fingerprint) {
+		size_t ev = best_match(x, from, 0);
+		if (ev != SIZE_MAX) {
+			event = x->e[x->mslot[ev]].event;
+			story = story_of_event(x, event);
+		} else {
+			size_t st = best_match(x, from, 1);
+			if (st != SIZE_MAX)
+				story = story_of_event(x, x->e[x->mslot[st]].event);
+			if (!story && (rc = new_group(x, true, a, 0, &story)))
+				return rc;
+			if ((rc = new_group(x, false, a, story, &event)) ||
+			    (rc = set_event_story(x, event, story)))
+				return rc;
+		}
+	}
+	int64_t num;
+	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err)))
+		return rc;
+	doppel__row row = {.num = num, .id = a->id, .title = a->title, .date = a->date,
+	                   .words = sk->words, .shingles = sk->shingles,
+	                   .fingerprint = sk->fingerprint, .sig = sk->sig, .boiler = q.boiler,
+	                   .event = event};
+	if ((rc = remember(x, &row))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;
 	}
-	int64_t num;
-	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, &num, x->err)))
+	uint32_t self = (uint32_t)(x->n - 1);
+	if ((rc = store_deep(x, num, &q, from)))
 		return rc;
-	if ((rc = remember(x, num, a->id, a->title, a->date, sk->words, sk->shingles,
-	                   sk->fingerprint, sk->sig))) {
+	if (x->deep && sk->fingerprint &&
+	    (rc = remember_views(x, self, q.ksig, q.nkeys, q.asig, q.nanchors,
+	                         (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;
+	}
+	for (size_t k = from; k < x->nmatch; k++) {
+		const doppel_match *m = &x->matches[k];
+		if (m->basis == DOPPEL_BASIS_NONE || !doppel__is_derivation(m->relation))
+			continue;
+		bool mine = m->direction == DOPPEL_DIR_TO;
+		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
+		if ((rc = add_source(derived, mine ? self : x->mslot[k], (float)strength(m)))) {
+			doppel__errf(x->err, "out of memory");
+			return rc;
+		}
+	}
+	if (x->deep && sk->fingerprint) {
+		/* Other events it belongs to merge into the oldest. */
+		for (size_t k = from; k < x->nmatch; k++) {
+			int64_t other = x->e[x->mslot[k]].event;
+			if (x->matches[k].relation > DOPPEL_REL_SAME_EVENT || !other ||
+			    other == x->e[self].event)
+				continue;
+			int64_t keep = other < x->e[self].event ? other : x->e[self].event;
+			int64_t gone = keep == other ? x->e[self].event : other;
+			if ((rc = merge_events(x, keep, gone)))
+				return rc;
+		}
+		event = x->e[self].event;
+		if ((rc = refresh_story(x, story_of_event(x, event))))
+			return rc;
+		r->event = doppel__index_label(x, false, event);
+		r->story = doppel__index_label(x, true, story_of_event(x, event));
 	}
 	x->stats.articles++;
 	x->stats.bytes += a->text_len;
@@ -526,6 +1376,24 @@ static int learn_lines(doppel_index *x, const doppel_batch *b)
 	return DOPPEL_OK;
 }
 
+/* Makes memory agree with the database again after a failed transaction. */
+static int reload_after_failure(doppel_index *x)
+{
+	char keep[DOPPEL__ERRLEN];
+	memcpy(keep, x->err, sizeof(keep));
+	doppel__store_rollback(x->store);
+	x->rar_dirty = false;
+	if (load_all(x) != DOPPEL_OK) {
+		char both[DOPPEL__ERRLEN];
+		snprintf(both, sizeof(both), "%.200s; reloading the index failed: %.200s", keep,
+		         x->err);
+		memcpy(keep, both, sizeof(keep));
+	}
+	memcpy(x->err, keep, sizeof(keep));
+	x->nres = 0;
+	return DOPPEL_OK;
+}
+
 int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_dup)
 {
 	if (x->readonly) {
@@ -539,32 +1407,20 @@ int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_du
 	if ((rc = doppel__store_begin(x->store, x->err)))
 		return rc;
 	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++)
-		rc = add_one(x, doppel_batch_article(b, i), &x->bsk[i], x->brc[i], on_dup);
+		rc = add_one(x, doppel_batch_article(b, i), i, on_dup);
 	if (rc == DOPPEL_OK)
 		rc = learn_lines(x, b);
-	bool save_lines = rc == DOPPEL_OK && x->lc_dirty &&
-	                  doppel__now() - x->lc_saved >= LINES_SAVE_SECONDS;
-	if (save_lines)
-		rc = doppel__store_save_lines(x->store, x->lc, x->err);
+	bool saved = false;
+	if (rc == DOPPEL_OK)
+		rc = save_counts(x, false, &saved);
 	if (rc == DOPPEL_OK)
 		rc = doppel__store_commit(x->store, x->err);
 	if (rc) {
-		/* Nothing of the batch is stored: make memory agree again. */
-		char keep[DOPPEL__ERRLEN];
-		memcpy(keep, x->err, sizeof(keep));
-		doppel__store_rollback(x->store);
-		if (load_all(x) != DOPPEL_OK) {
-			char both[DOPPEL__ERRLEN];
-			snprintf(both, sizeof(both), "%.200s; reloading the index failed: %.200s",
-			         keep, x->err);
-			memcpy(keep, both, sizeof(keep));
-		}
-		memcpy(x->err, keep, sizeof(keep));
-		x->nres = 0;
+		reload_after_failure(x);
 		return rc;
 	}
-	if (save_lines) {
-		x->lc_dirty = false;
+	if (saved) {
+		x->lc_dirty = x->rar_dirty = false;
 		x->lc_saved = doppel__now();
 	}
 	finish_results(x);
@@ -576,5 +1432,45 @@ int doppel_index_result(const doppel_index *x, size_t i, doppel_result *out)
 	if (!x || i >= x->nres)
 		return DOPPEL_E_ARG;
 	*out = x->res[i];
+	return DOPPEL_OK;
+}
+
+int doppel_index_delete(doppel_index *x, const char *id)
+{
+	if (x->readonly) {
+		doppel__errf(x->err, "the index was opened read-only");
+		return DOPPEL_E_READONLY;
+	}
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT a.num, e.story FROM articles a LEFT JOIN events e"
+	                       " ON e.num = a.event WHERE a.id = ?",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "finding an article", x->err);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int64_t num = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t story = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_finalize(st);
+	if (step == SQLITE_DONE) {
+		doppel__errf(x->err, "no article %s", id);
+		return DOPPEL_E_NOTFOUND;
+	}
+	if (step != SQLITE_ROW)
+		return doppel__store_error(x->store, "finding an article", x->err);
+	int rc = doppel__store_begin(x->store, x->err);
+	if (rc)
+		return rc;
+	if ((rc = doppel__store_delete(x->store, num, x->err)) ||
+	    (rc = refresh_story(x, story)) || (rc = doppel__store_commit(x->store, x->err))) {
+		doppel__store_rollback(x->store);
+		return rc;
+	}
+	uint32_t slot;
+	if (x->loaded && slot_of(x, num, &slot) && x->e[slot].alive) {
+		x->e[slot].alive = false;
+		x->alive--;
+	}
 	return DOPPEL_OK;
 }

@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Slots of the signatures of the synonym-key and anchor views. */
-#define K2 64
+#define K2 DOPPEL__VIEW_K
 
 /* An article kept by the scan. id, title and origin share one block; so
  * do the arrays of feat (sentences, words, anchors), when rewrites, events
@@ -42,8 +41,7 @@ struct worker {
 	doppel__sketcher sketcher;
 	doppel__segmenter *segmenter;
 	doppel__features feat;
-	doppel__sketcher setsketcher; /* K2 slots over sets (shingles of 1) */
-	doppel__tokens set;
+	doppel__viewer viewer;
 	uint32_t *stamp;        /* last querying position + 1, per position */
 	edge_t *edges;
 	size_t nedges, edgecap;
@@ -106,7 +104,7 @@ doppel_scan *doppel_scan_new(const doppel_params *p)
 	for (unsigned t = 0; t < s->threads; t++) {
 		struct worker *w = &s->workers[t];
 		if (doppel__sketcher_init(&w->sketcher, p->k, p->shingle, p->seed) ||
-		    doppel__sketcher_init(&w->setsketcher, K2, 1, p->seed))
+		    doppel__viewer_init(&w->viewer, p->seed))
 			goto fail;
 	}
 	s->stats.bands = s->bands;
@@ -148,10 +146,9 @@ void doppel_scan_free(doppel_scan *s)
 		for (unsigned t = 0; t < s->threads; t++) {
 			doppel__tokens_free(&s->workers[t].tokens);
 			doppel__sketcher_free(&s->workers[t].sketcher);
-			doppel__sketcher_free(&s->workers[t].setsketcher);
+			doppel__viewer_free(&s->workers[t].viewer);
 			doppel__segmenter_free(s->workers[t].segmenter);
 			doppel__features_free(&s->workers[t].feat);
-			doppel__tokens_free(&s->workers[t].set);
 			free(s->workers[t].stamp);
 			free(s->workers[t].edges);
 		}
@@ -230,23 +227,6 @@ struct sketch_ctx {
 	const doppel_batch *b;
 	size_t *slot;    /* batch index -> article index, SIZE_MAX if rejected */
 };
-
-/* Sketches a set of 64-bit values (keys or anchors) into K2 slots. */
-static int sketch_set(struct worker *w, const uint64_t *v, size_t n, uint16_t *sig,
-                      uint32_t *distinct)
-{
-	doppel__tokens *t = &w->set;
-	t->n = 0;
-	if (doppel__grow((void **)&t->hash, &t->cap, n + 1, sizeof(*t->hash)))
-		return DOPPEL_E_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		t->hash[t->n++] = doppel__mix64(v[i]);
-	t->fingerprint = n ? 1 : 0;
-	doppel__sketch sk = {.sig = sig};
-	int rc = doppel__sketch_tokens(&w->setsketcher, t, &sk);
-	*distinct = sk.shingles;
-	return rc;
-}
 
 /* Segments an article and keeps a compact copy of its features. */
 static int sketch_deep(doppel_scan *s, struct worker *w, const doppel_article *a,
@@ -657,24 +637,6 @@ static int cmp_member_pos(const void *pa, const void *pb, const doppel_scan *s,
 
 /* ------------------------------------------------------------- relating */
 
-/* Target Jaccard of the synonym-key and anchor views: low, because a spun
- * copy keeps only part of its words' keys and an independent report only
- * part of the anchors; verification sorts candidates out. */
-#define KEYS_THRESHOLD 0.3
-#define ANCHORS_THRESHOLD 0.15
-/* A candidate is verified when its estimated Jaccard reaches one of these
- * in its view. Measured: related pairs of the labelled set have anchors
- * >= 0.15 or keys >= 0.25 (an independent report with few shared facts
- * among them); on the 10k benchmark corpus these cut the pairs aligned
- * from 24,641 (0.1 and 0.2) to 3,296, with the same accuracy. */
-#define KEYS_MIN 0.25
-#define ANCHORS_MIN 0.15
-
-/* Sentence alignment, the costly part, is only tried for pairs whose
- * content words are this close (weighted cosine): on the labelled set,
- * rewrites have >= 0.58, follow-ups and independent reports <= 0.49. */
-#define REWRITE_MIN_TOPIC 0.35
-
 struct relate_ctx {
 	doppel_scan *s;
 	const uint32_t *order;
@@ -723,32 +685,25 @@ static void on_related(void *ctx, uint32_t other)
 	w->candidates++;
 	/* The views' signatures first: sentence alignment costs a thousand
 	 * times more than comparing 2 x K2 slots. */
-	double jk, ja, unused;
-	doppel__compare(s->ksigs + (size_t)c->order[q->self] * K2, a->nkeys,
-	                s->ksigs + (size_t)c->order[other] * K2, b->nkeys, K2, &jk, &unused);
-	doppel__compare(s->asigs + (size_t)c->order[q->self] * K2, a->nanchors,
-	                s->asigs + (size_t)c->order[other] * K2, b->nanchors, K2, &ja, &unused);
-	if (!q->sure && ja < ANCHORS_MIN && jk < KEYS_MIN)
+	const uint16_t *ka = s->ksigs + (size_t)c->order[q->self] * K2;
+	const uint16_t *kb = s->ksigs + (size_t)c->order[other] * K2;
+	const uint16_t *aa = s->asigs + (size_t)c->order[q->self] * K2;
+	const uint16_t *ab = s->asigs + (size_t)c->order[other] * K2;
+	if (!q->sure &&
+	    !doppel__views_close(ka, a->nkeys, aa, a->nanchors, kb, b->nkeys, ab, b->nanchors))
 		return;
 	w->verified++;
-	doppel__evidence ev;
-	double min_topic = (s->p.relations & DOPPEL_FIND_REWRITE) ? REWRITE_MIN_TOPIC : 2.0;
-	if (doppel__compare_prepared(&c->prep[q->self], &c->prep[other], s->p.sentence_min,
-	                             min_topic, &ev, NULL)) {
-		w->rc = DOPPEL_E_NOMEM;
-		return;
-	}
-	/* Word shingles first: a pair the first stage did not meet directly
-	 * (one of a class of exact duplicates, say) may still be a copy. */
 	double j, cont;
 	doppel__compare(s->sigs + (size_t)c->order[q->self] * s->p.k, a->shingles,
 	                s->sigs + (size_t)c->order[other] * s->p.k, b->shingles, s->p.k, &j,
 	                &cont);
-	doppel_relation rel = doppel__classify(&s->p, j, cont, a->fingerprint == b->fingerprint);
-	if (!(s->p.relations & (1u << rel)))
-		rel = DOPPEL_REL_NONE;
-	if (rel == DOPPEL_REL_NONE)
-		rel = doppel__classify_evidence(&s->p, &ev, a->feat.nsent, b->feat.nsent, apart);
+	doppel__evidence ev;
+	doppel_relation rel;
+	if (doppel__judge(&s->p, &c->prep[q->self], a->feat.nsent, &c->prep[other], b->feat.nsent,
+	                  j, cont, a->fingerprint == b->fingerprint, apart, &ev, &rel)) {
+		w->rc = DOPPEL_E_NOMEM;
+		return;
+	}
 	if (rel == DOPPEL_REL_NONE)
 		return;
 	if (push_edge(w, q->self, other, j, cont, rel)) {
@@ -773,7 +728,7 @@ static int cmp_posting(const void *pa, const void *pb)
 /*
  * Independent reports of one event may share no more than a name or two,
  * too little for the anchor view's LSH. Articles that share an anchor rare
- * enough (in at most VIEWS_MAX_DF articles, dates left out) and are both
+ * enough (in at most DOPPEL__VIEW_MAX_DF articles, dates left out) and are both
  * dated within event_days are compared without the view filter.
  */
 static void rare_anchor_pairs(struct relate_ctx *c, struct relate_query *q)
@@ -834,17 +789,6 @@ static void prepare_one(void *ctx, size_t pos, unsigned worker)
 		c->rc = DOPPEL_E_NOMEM; /* any worker's write says the same */
 }
 
-/*
- * Words and anchors found in many articles say nothing about which
- * articles belong together, and they fill the LSH buckets of the views
- * with random pairs: they are left out of the view sketches (document
- * frequency thresholding). The sentence alignment still sees them.
- * The cut is a number of articles, not a share: a share lets more
- * mid-frequency features in as the corpus grows, and candidates grow with
- * the square of the corpus (measured: 3,296 pairs aligned at 10k articles,
- * 870,575 at 100k with a cut at 0.2%).
- */
-#define VIEWS_MAX_DF 50
 struct views_ctx {
 	doppel_scan *s;
 	const uint32_t *order;
@@ -857,41 +801,12 @@ static void views_one(void *ctx, size_t pos, unsigned worker)
 {
 	struct views_ctx *c = ctx;
 	doppel_scan *s = c->s;
-	struct worker *w = &s->workers[worker];
 	uint32_t idx = c->order[pos];
 	struct art *a = &s->arts[idx];
-	const doppel__features *f = &a->feat;
-	uint64_t *v = doppel__alloc_array(f->ntok + f->nanchor + 1, sizeof(*v));
-	if (!v) {
+	if (doppel__views(&s->workers[worker].viewer, &a->feat, c->r,
+	                  s->ksigs + (size_t)idx * K2, &a->nkeys, s->asigs + (size_t)idx * K2,
+	                  &a->nanchors))
 		c->rc = DOPPEL_E_NOMEM;
-		return;
-	}
-	size_t n = 0;
-	for (size_t i = 0; i < f->ntok; i++)
-		if (doppel__rarity_df(c->r, doppel__stem_key(f->tok[i].stem)) <= VIEWS_MAX_DF)
-			v[n++] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
-	if (sketch_set(w, v, n, s->ksigs + (size_t)idx * K2, &a->nkeys))
-		c->rc = DOPPEL_E_NOMEM;
-	n = 0;
-	for (size_t i = 0; i < f->nanchor; i++)
-		if (doppel__rarity_df(c->r, f->anchor[i]) <= VIEWS_MAX_DF)
-			v[n++] = f->anchor[i];
-	if (sketch_set(w, v, n, s->asigs + (size_t)idx * K2, &a->nanchors))
-		c->rc = DOPPEL_E_NOMEM;
-	free(v);
-}
-
-/* Band layout for a view of K2 slots at a target Jaccard. */
-static doppel__lsh *view_lsh(const doppel_scan *s, double threshold, unsigned *bands)
-{
-	doppel_params vp = s->p;
-	vp.k = K2;
-	vp.threshold = threshold;
-	unsigned b, r;
-	if (doppel_params_bands(&vp, &b, &r))
-		return NULL;
-	*bands = b;
-	return doppel__lsh_new(K2, b, r);
 }
 
 static int cmp_pair(const void *pa, const void *pb)
@@ -1125,8 +1040,8 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 	qsort(e1keys, n1, sizeof(*e1keys), doppel__cmp_u64);
 
 	unsigned kb = 0, ab = 0;
-	lk = view_lsh(s, KEYS_THRESHOLD, &kb);
-	la = view_lsh(s, ANCHORS_THRESHOLD, &ab);
+	lk = doppel__view_lsh(&s->p, DOPPEL__KEYS_THRESHOLD, &kb);
+	la = doppel__view_lsh(&s->p, DOPPEL__ANCHORS_THRESHOLD, &ab);
 	kkeys = doppel__alloc_array(n + 1, kb * sizeof(*kkeys));
 	akeys = doppel__alloc_array(n + 1, ab * sizeof(*akeys));
 	if (!lk || !la || !kkeys || !akeys)
@@ -1163,7 +1078,7 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		const doppel__features *f = &s->arts[order[p]].feat;
 		for (size_t i = 0; i < f->nanchor; i++)
 			npost += DOPPEL__ANCHOR_KIND(f->anchor[i]) != DOPPEL__ANCHOR_DATE &&
-			         doppel__rarity_df(&rar, f->anchor[i]) <= VIEWS_MAX_DF;
+			         doppel__rarity_df(&rar, f->anchor[i]) <= DOPPEL__VIEW_MAX_DF;
 	}
 	post = doppel__alloc_array(npost + 1, sizeof(*post));
 	if (!post)
@@ -1173,7 +1088,7 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		const doppel__features *f = &s->arts[order[p]].feat;
 		for (size_t i = 0; i < f->nanchor; i++)
 			if (DOPPEL__ANCHOR_KIND(f->anchor[i]) != DOPPEL__ANCHOR_DATE &&
-			    doppel__rarity_df(&rar, f->anchor[i]) <= VIEWS_MAX_DF)
+			    doppel__rarity_df(&rar, f->anchor[i]) <= DOPPEL__VIEW_MAX_DF)
 				post[npost++] = (struct posting){f->anchor[i], (uint32_t)p};
 	}
 	qsort(post, npost, sizeof(*post), cmp_posting);

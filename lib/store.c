@@ -26,7 +26,8 @@
 struct doppel__store {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *put, *del, *puttext, *deltext;
+	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b;
+	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
 	size_t zcap;
 };
@@ -39,7 +40,33 @@ static const char schema[] =
 	" title TEXT, date INTEGER, source TEXT, url TEXT,"
 	" words INTEGER NOT NULL, shingles INTEGER NOT NULL,"
 	" fingerprint INTEGER NOT NULL,"
-	" signature BLOB NOT NULL);"
+	" signature BLOB NOT NULL,"
+	" added INTEGER NOT NULL,"          /* seconds since 1970 */
+	" boiler INTEGER NOT NULL,"         /* DOPPEL__BOILER_* kinds carried */
+	" event INTEGER);"                  /* events.num; NULL: not related */
+	"CREATE INDEX articles_event ON articles(event);"
+	/* What relations beyond copy need of a stored article: the synonym-key
+	 * and anchor view sketches (64 slots each, 16 bits, little-endian),
+	 * its sentence count and its anchors (sorted, 8 bytes each). */
+	"CREATE TABLE views(num INTEGER PRIMARY KEY, ksig BLOB NOT NULL,"
+	" nkeys INTEGER NOT NULL, asig BLOB NOT NULL, nanchors INTEGER NOT NULL,"
+	" nsent INTEGER NOT NULL, anchors BLOB NOT NULL);"
+	/* One row per related pair, a added after b. */
+	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
+	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
+	" a_source INTEGER NOT NULL, jaccard REAL NOT NULL,"
+	" containment REAL NOT NULL, aligned REAL NOT NULL, anchors REAL NOT NULL,"
+	" names REAL NOT NULL, topic REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;"
+	"CREATE INDEX relations_b ON relations(b);"
+	"CREATE TABLE events(num INTEGER PRIMARY KEY, label TEXT NOT NULL,"
+	" story INTEGER NOT NULL);"
+	"CREATE INDEX events_story ON events(story);"
+	"CREATE TABLE stories(num INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE,"
+	" title TEXT, first INTEGER, last INTEGER, events INTEGER NOT NULL,"
+	" articles INTEGER NOT NULL);"
+	"CREATE INDEX stories_last ON stories(last);"
+	/* Document frequencies of stems and anchors (rarity weights). */
+	"CREATE TABLE rarity(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);"
 	/* Texts apart: opening reads every signature and no text. */
 	"CREATE TABLE texts(num INTEGER PRIMARY KEY, text BLOB NOT NULL);" /* zstd frames */
 	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
@@ -318,15 +345,21 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,
 	                        "INSERT INTO articles(id, title, date, source, url, words,"
-	                        " shingles, fingerprint, signature)"
-	                        " VALUES(?,?,?,?,?,?,?,?,?)",
+	                        " shingles, fingerprint, signature, added, boiler, event)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?)",
 	                        -1, &s->put, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
 	                        &s->puttext, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
 	                        NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM texts WHERE num = ?", -1, &s->deltext,
-	                        NULL) != SQLITE_OK)) {
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM views WHERE num = ?", -1, &s->delviews,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1,
+	                        &s->delrel_a, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1,
+	                        &s->delrel_b, NULL) != SQLITE_OK)) {
 		rc = db_error(s, "prepare", err);
 		goto fail;
 	}
@@ -345,6 +378,10 @@ void doppel__store_close(doppel__store *s)
 	sqlite3_finalize(s->del);
 	sqlite3_finalize(s->puttext);
 	sqlite3_finalize(s->deltext);
+	sqlite3_finalize(s->delviews);
+	sqlite3_finalize(s->delrel_a);
+	sqlite3_finalize(s->delrel_b);
+	sqlite3_finalize(s->gettext);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s->zbuf);
@@ -374,8 +411,24 @@ static void bind_text_or_null(sqlite3_stmt *st, int col, const char *v)
 		sqlite3_bind_null(st, col);
 }
 
+sqlite3 *doppel__store_db(doppel__store *s)
+{
+	return s->db;
+}
+
+const char *doppel__store_path(const doppel__store *s)
+{
+	return s->path;
+}
+
+int doppel__store_error(doppel__store *s, const char *what, char *err)
+{
+	return db_error(s, what, err);
+}
+
 int doppel__store_put(doppel__store *s, const doppel_article *a,
-                      const doppel__sketch *sk, unsigned k, int64_t *num, char *err)
+                      const doppel__sketch *sk, unsigned k, unsigned boiler, int64_t event,
+                      int64_t *num, char *err)
 {
 	size_t bound = ZSTD_compressBound(a->text_len);
 	if (doppel__grow(&s->zbuf, &s->zcap, bound, 1)) {
@@ -407,6 +460,11 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
 	sqlite3_bind_int64(st, 7, sk->shingles);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)sk->fingerprint);
 	sqlite3_bind_blob(st, 9, sigbytes, (int)(2 * k), SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, (int)boiler);
+	if (event)
+		sqlite3_bind_int64(st, 11, event);
+	else
+		sqlite3_bind_null(st, 11);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -423,10 +481,70 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
 	return DOPPEL_OK;
 }
 
+int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len,
+                       char **source, char *err)
+{
+	*text = NULL;
+	*len = 0;
+	*source = NULL;
+	if (!s->gettext &&
+	    sqlite3_prepare_v2(s->db,
+	                       "SELECT t.text, a.source FROM texts t JOIN articles a"
+	                       " ON a.num = t.num WHERE t.num = ?",
+	                       -1, &s->gettext, NULL) != SQLITE_OK)
+		return db_error(s, "reading a text", err);
+	sqlite3_stmt *st = s->gettext;
+	sqlite3_bind_int64(st, 1, num);
+	int rc = DOPPEL_OK;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const void *z = sqlite3_column_blob(st, 0);
+		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
+		unsigned long long n = z ? ZSTD_getFrameContentSize(z, zn) : 0;
+		char *t = NULL;
+		if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
+		    n > ((size_t)1 << 40)) {
+			doppel__errf(err, "%s: the text of article %lld is damaged", s->path,
+			             (long long)num);
+			rc = DOPPEL_E_DB;
+		} else if (!(t = malloc((size_t)n + 1))) {
+			doppel__errf(err, "out of memory");
+			rc = DOPPEL_E_NOMEM;
+		} else {
+			size_t got = ZSTD_decompress(t, (size_t)n, z, zn);
+			if (ZSTD_isError(got) || got != n) {
+				doppel__errf(err, "%s: the text of article %lld is damaged",
+				             s->path, (long long)num);
+				free(t);
+				t = NULL;
+				rc = DOPPEL_E_DB;
+			} else {
+				t[n] = 0;
+				const char *src = (const char *)sqlite3_column_text(st, 1);
+				if (src && !(*source = doppel__strdup(src))) {
+					free(t);
+					doppel__errf(err, "out of memory");
+					rc = DOPPEL_E_NOMEM;
+				} else {
+					*text = t;
+					*len = (size_t)n;
+				}
+			}
+		}
+	} else if (step == SQLITE_DONE) {
+		doppel__errf(err, "%s: article %lld has no text", s->path, (long long)num);
+		rc = DOPPEL_E_NOTFOUND;
+	} else {
+		rc = db_error(s, "reading a text", err);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 {
-	sqlite3_stmt *st[2] = {s->del, s->deltext};
-	for (int i = 0; i < 2; i++) {
+	sqlite3_stmt *st[5] = {s->del, s->deltext, s->delviews, s->delrel_a, s->delrel_b};
+	for (int i = 0; i < 5; i++) {
 		sqlite3_bind_int64(st[i], 1, num);
 		int rc = sqlite3_step(st[i]);
 		sqlite3_reset(st[i]);
@@ -442,7 +560,7 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db,
 	                       "SELECT num, id, title, date, words, shingles, fingerprint,"
-	                       " signature FROM articles ORDER BY num",
+	                       " signature, boiler, event FROM articles ORDER BY num",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, "loading articles", err);
 	uint16_t *sig = doppel__alloc_array(k, sizeof(*sig));
@@ -475,6 +593,8 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		for (unsigned i = 0; i < k; i++)
 			sig[i] = (uint16_t)(blob[2 * i] | (blob[2 * i + 1] << 8));
 		row.sig = sig;
+		row.boiler = (unsigned)sqlite3_column_int(st, 8);
+		row.event = sqlite3_column_int64(st, 9);
 		if ((rc = fn(ctx, &row)))
 			break;
 	}

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "doppel.h"
 
 /* Exit codes, documented in doc/doppel.1. */
@@ -36,6 +38,11 @@ struct cli {
 	char **paths;
 	int npaths;
 	uint64_t rejected;    /* records rejected, all causes */
+	/* serve */
+	const char *listen;     /* "HOST:PORT" */
+	const char *token_file;
+	uint64_t max_body;      /* bytes */
+	unsigned timeout;       /* seconds */
 };
 
 /* cli_scan.c */
@@ -46,6 +53,26 @@ int cli_explain(struct cli *c);
 /* cli_index.c */
 int cli_add(struct cli *c);
 int cli_query(struct cli *c);
+
+/* serve.c */
+int cli_serve(struct cli *c);
+
+/* json.c: the JSON shapes of results, the same for --json and the service.
+ * Each returns a new reference. */
+#define CLI_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(6))
+json_t *date_json(int32_t d);                 /* "YYYY-MM-DD" or null */
+json_t *str_or_null(const char *s);
+json_t *group_json(const doppel_group *g);
+json_t *match_json(const doppel_match *m);
+json_t *matches_json(const doppel_match *m, size_t n);
+json_t *result_json(const doppel_result *r);
+json_t *pair_json(const doppel_pair *p);
+json_t *story_json(const doppel_story *st);
+json_t *story_info_json(const doppel_story_info *s);
+json_t *stored_json(const doppel_stored *s);
+json_t *explanation_json(const doppel_explanation *e);
+/* "origin", "derived" or "independent": the i-th member of an event. */
+const char *member_role(const doppel_event_member *m, size_t i);
 
 /* output.c */
 

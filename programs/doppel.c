@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"                          shared facts, what each has that the other lacks\n"
 	"  add --db FILE PATH...   add articles to an index and report what they copy\n"
 	"  query --db FILE PATH... compare articles with an index without adding them\n"
+	"  serve --db FILE         an HTTP/JSON service over an index (doc/API.md)\n"
 	"\n"
 	"PATH is a directory of .txt files, a .jsonl/.ndjson file, a .zst file of\n"
 	"either, or - for JSON Lines on stdin. `doppel COMMAND --help` lists the\n"
@@ -76,6 +77,16 @@ static const char index_text[] =
 	"  [stored] parameters are taken from an existing index unless given; given\n"
 	"  ones must match it.\n";
 
+static const char serve_text[] =
+	"serve:\n"
+	"  --listen HOST:PORT     address to listen on (127.0.0.1:8080; port 0: any\n"
+	"                         free port, printed on stderr)\n"
+	"  --threads N            request threads, and worker threads of the library\n"
+	"                         (default 0: all cores, at least 2)\n"
+	"  --token-file FILE      every request needs Authorization: Bearer <token>\n"
+	"  --max-body BYTES       larger request bodies are refused with 413 (32 MiB)\n"
+	"  --timeout SECONDS      idle connections are closed after this (30)\n";
+
 static void print_help(const char *cmd)
 {
 	if (!cmd) {
@@ -100,13 +111,20 @@ static void print_help(const char *cmd)
 		printf("usage: doppel add --db FILE [OPTIONS] PATH...\n\n"
 		       "Adds articles to an index, creating it if needed, and reports for\n"
 		       "each its duplicates and copies among the articles indexed before it.\n\n");
+	else if (strcmp(cmd, "serve") == 0)
+		printf("usage: doppel serve --db FILE [OPTIONS]\n\n"
+		       "Serves an index over HTTP with JSON: add, query, get and delete\n"
+		       "articles, their relations, stories and explanations (doc/API.md).\n"
+		       "Stops cleanly on SIGTERM or SIGINT.\n\n");
 	else
 		printf("usage: doppel query --db FILE [OPTIONS] PATH...\n\n"
 		       "Reports, for each article, its duplicates and copies in the index,\n"
 		       "without adding it.\n\n");
 	fputs(options_text, stdout);
-	if (strcmp(cmd, "add") == 0 || strcmp(cmd, "query") == 0)
+	if (strcmp(cmd, "add") == 0 || strcmp(cmd, "query") == 0 || strcmp(cmd, "serve") == 0)
 		fputs(index_text, stdout);
+	if (strcmp(cmd, "serve") == 0)
+		fputs(serve_text, stdout);
 }
 
 static void print_version(void)
@@ -201,7 +219,11 @@ enum {
 	OPT_STORY_NAMES,
 	OPT_STORY_TOPIC,
 	OPT_WINDOW_DAYS,
-	OPT_WORDNET
+	OPT_WORDNET,
+	OPT_LISTEN,
+	OPT_TOKEN_FILE,
+	OPT_MAX_BODY,
+	OPT_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -242,6 +264,10 @@ static const struct option long_options[] = {
 	{"story-topic", required_argument, NULL, OPT_STORY_TOPIC},
 	{"window-days", required_argument, NULL, OPT_WINDOW_DAYS},
 	{"wordnet-dir", required_argument, NULL, OPT_WORDNET},
+	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+	{"max-body", required_argument, NULL, OPT_MAX_BODY},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -411,6 +437,22 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_WORDNET:
 			c->params.wordnet_dir = optarg;
 			break;
+		case OPT_LISTEN:
+			c->listen = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			c->token_file = optarg;
+			break;
+		case OPT_MAX_BODY:
+			if (!parse_uint(optarg, 1UL << 40, &u) || u < 1)
+				return bad_value(c->cmd, "max-body", optarg, "a positive size in bytes");
+			c->max_body = u;
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_uint(optarg, 86400, &u) || u < 1)
+				return bad_value(c->cmd, "timeout", optarg, "1 to 86400 seconds");
+			c->timeout = (unsigned)u;
+			break;
 		case ':':
 			cli_error("%s: option %s needs a value", c->cmd, argv[optind - 1]);
 			return EXIT_USAGE;
@@ -452,14 +494,21 @@ int main(int argc, char **argv)
 		run = cli_add;
 	else if (strcmp(cmd, "query") == 0)
 		run = cli_query;
+	else if (strcmp(cmd, "serve") == 0)
+		run = cli_serve;
 	if (!run) {
-		cli_error("unknown command '%s' (commands: scan, stories, explain, add, query; "
+		cli_error("unknown command '%s' (commands: scan, stories, explain, add, query, serve; "
 		          "see doppel --help)",
 		          cmd);
 		return EXIT_USAGE;
 	}
 
-	struct cli c = {.cmd = cmd, .progress = -1, .on_dup = DOPPEL_DUP_SKIP};
+	struct cli c = {.cmd = cmd,
+	                .progress = -1,
+	                .on_dup = DOPPEL_DUP_SKIP,
+	                .listen = "127.0.0.1:8080",
+	                .max_body = 32u << 20,
+	                .timeout = 30};
 	doppel_params_init(&c.params);
 	doppel_read_options_init(&c.read);
 	int rc = parse_options(&c, argc - 1, argv + 1);
@@ -467,7 +516,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	if (rc)
 		return rc;
-	if ((run == cli_add || run == cli_query) && !c.db) {
+	if ((run == cli_add || run == cli_query || run == cli_serve) && !c.db) {
 		cli_error("%s: --db FILE is required", cmd);
 		return EXIT_USAGE;
 	}

@@ -104,12 +104,6 @@ void progress_end(struct progress *p)
 
 /* ----------------------------------------------------------------- text */
 
-/* Figures are shown with two decimals and written to JSON with three. */
-static double round3(double x)
-{
-	return round(x * 1000.0) / 1000.0;
-}
-
 static void date_text(int32_t d, char buf[11])
 {
 	if (d == DOPPEL_NO_DATE)
@@ -131,22 +125,9 @@ static void print_title(FILE *f, const char *t, size_t max)
 	fprintf(f, "  \"%.*s…\"", (int)max, t);
 }
 
-static json_t *date_json(int32_t d)
-{
-	if (d == DOPPEL_NO_DATE)
-		return json_null();
-	char buf[11];
-	return json_string(doppel_format_date(d, buf));
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static void emit_json(json_t *o)
 {
-	json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_dumpf(o, stdout, CLI_JSON_FLAGS);
 	fputc('\n', stdout);
 	json_decref(o);
 }
@@ -154,33 +135,7 @@ static void emit_json(json_t *o)
 void print_group(const struct cli *c, size_t index, const doppel_group *g)
 {
 	if (c->json) {
-		json_t *members = json_array();
-		for (size_t i = 0; i < g->count; i++) {
-			const doppel_member *m = &g->members[i];
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_string(m->id));
-			json_object_set_new(o, "title", str_or_null(m->title));
-			json_object_set_new(o, "date", date_json(m->date));
-			json_object_set_new(o, "words", json_integer(m->words));
-			json_object_set_new(o, "relation",
-			                    json_string(i == 0 ? "representative"
-			                                       : doppel_relation_name(m->relation)));
-			if (i > 0) {
-				json_object_set_new(o, "of", json_string(m->of));
-				json_object_set_new(o, "direction",
-				                    json_string(doppel_direction_name(m->direction)));
-				json_object_set_new(o, "jaccard", json_real(round3(m->jaccard)));
-				json_object_set_new(o, "containment",
-				                    json_real(round3(m->containment)));
-			}
-			json_array_append_new(members, o);
-		}
-		json_t *o = json_object();
-		json_object_set_new(o, "type", json_string("group"));
-		json_object_set_new(o, "group", json_string(g->id));
-		json_object_set_new(o, "size", json_integer((json_int_t)g->count));
-		json_object_set_new(o, "members", members);
-		emit_json(o);
+		emit_json(group_json(g));
 		return;
 	}
 	if (index > 0)
@@ -211,28 +166,7 @@ void print_result(const struct cli *c, const doppel_result *r,
                   const doppel_article *a)
 {
 	if (c->json) {
-		json_t *rels = json_array();
-		for (size_t i = 0; i < r->count; i++) {
-			const doppel_match *m = &r->matches[i];
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_string(m->id));
-			json_object_set_new(o, "relation",
-			                    json_string(doppel_relation_name(m->relation)));
-			json_object_set_new(o, "direction",
-			                    json_string(doppel_direction_name(m->direction)));
-			json_object_set_new(o, "jaccard", json_real(round3(m->jaccard)));
-			json_object_set_new(o, "containment", json_real(round3(m->containment)));
-			json_object_set_new(o, "date", date_json(m->date));
-			json_array_append_new(rels, o);
-		}
-		json_t *o = json_object();
-		json_object_set_new(o, "id", str_or_null(r->id));
-		json_object_set_new(o, "outcome", json_string(doppel_outcome_name(r->outcome)));
-		if (r->outcome == DOPPEL_REJECTED)
-			json_object_set_new(o, "error", json_string(doppel_strerror(r->error)));
-		json_object_set_new(o, "words", json_integer(r->words));
-		json_object_set_new(o, "relations", rels);
-		emit_json(o);
+		emit_json(result_json(r));
 		return;
 	}
 	printf("%s: %s", r->id ? r->id : a->origin ? a->origin : "?",
@@ -276,31 +210,6 @@ void print_stats(const struct cli *c, const doppel_stats *st, double seconds)
 
 /* ------------------------------------------------------ relations, stories */
 
-static bool is_derivation(doppel_relation r)
-{
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
-}
-
-static json_t *pair_json(const doppel_pair *p)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "type", json_string("relation"));
-	json_object_set_new(o, "relation", json_string(doppel_relation_name(p->relation)));
-	json_object_set_new(o, "a", json_string(p->a));
-	json_object_set_new(o, "b", json_string(p->b));
-	/* For a derivation with a known direction, a is the source. */
-	if (is_derivation(p->relation))
-		json_object_set_new(o, "direction", json_string(p->basis ? "a->b" : "unknown"));
-	json_object_set_new(o, "basis", json_string(doppel_basis_name(p->basis)));
-	json_object_set_new(o, "jaccard", json_real(round3(p->jaccard)));
-	json_object_set_new(o, "containment", json_real(round3(p->containment)));
-	json_object_set_new(o, "aligned", json_real(round3(p->aligned)));
-	json_object_set_new(o, "anchors", json_real(round3(p->anchors)));
-	json_object_set_new(o, "names", json_real(round3(p->names)));
-	json_object_set_new(o, "topic", json_real(round3(p->topic)));
-	return o;
-}
-
 void print_pairs(const struct cli *c, const doppel_scan *s)
 {
 	size_t n = doppel_scan_pair_count(s), shown = 0;
@@ -327,46 +236,10 @@ void print_pairs(const struct cli *c, const doppel_scan *s)
 	}
 }
 
-static const char *role(const doppel_event_member *m, size_t i)
-{
-	if (i == 0)
-		return "origin";
-	return m->relation == DOPPEL_REL_SAME_EVENT ? "independent" : "derived";
-}
-
 void print_story(const struct cli *c, size_t index, const doppel_story *st)
 {
 	if (c->json) {
-		json_t *events = json_array();
-		for (size_t e = 0; e < st->count; e++) {
-			const doppel_event *ev = &st->events[e];
-			json_t *members = json_array();
-			for (size_t i = 0; i < ev->count; i++) {
-				const doppel_event_member *m = &ev->members[i];
-				json_t *o = json_object();
-				json_object_set_new(o, "id", json_string(m->id));
-				json_object_set_new(o, "title", str_or_null(m->title));
-				json_object_set_new(o, "date", date_json(m->date));
-				json_object_set_new(o, "role", json_string(role(m, i)));
-				if (i > 0)
-					json_object_set_new(o, "relation",
-					                    json_string(doppel_relation_name(m->relation)));
-				if (m->of)
-					json_object_set_new(o, "of", json_string(m->of));
-				json_array_append_new(members, o);
-			}
-			json_t *o = json_object();
-			json_object_set_new(o, "event", json_string(ev->id));
-			json_object_set_new(o, "date", date_json(ev->date));
-			json_object_set_new(o, "members", members);
-			json_array_append_new(events, o);
-		}
-		json_t *o = json_object();
-		json_object_set_new(o, "type", json_string("story"));
-		json_object_set_new(o, "story", json_string(st->id));
-		json_object_set_new(o, "articles", json_integer((json_int_t)st->articles));
-		json_object_set_new(o, "events", events);
-		emit_json(o);
+		emit_json(story_json(st));
 		return;
 	}
 	if (index > 0)
@@ -381,7 +254,7 @@ void print_story(const struct cli *c, size_t index, const doppel_story *st)
 		for (size_t i = 0; i < ev->count; i++) {
 			const doppel_event_member *m = &ev->members[i];
 			date_text(m->date, d);
-			printf("    %s  %-11s %s", d, role(m, i), m->id);
+			printf("    %s  %-11s %s", d, member_role(m, i), m->id);
 			if (m->of)
 				printf("  (%s of %s)", doppel_relation_name(m->relation), m->of);
 			if (m->title)
@@ -389,26 +262,6 @@ void print_story(const struct cli *c, size_t index, const doppel_story *st)
 			fputc('\n', stdout);
 		}
 	}
-}
-
-static json_t *facts_json(const doppel_fact *f, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(f[i].kind));
-		json_object_set_new(o, "text", json_string(f[i].text));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static json_t *strings_json(const char *const *s, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(s[i]));
-	return a;
 }
 
 static void print_facts(const char *label, const doppel_fact *f, size_t n)
@@ -423,26 +276,7 @@ void print_explanation(const struct cli *c, const doppel_explanation *e)
 {
 	const doppel_pair *p = &e->pair;
 	if (c->json) {
-		json_t *o = pair_json(p);
-		json_object_set_new(o, "type", json_string("explanation"));
-		json_object_set_new(o, "source",
-		                    e->a_source < 0 ? json_null()
-		                                    : json_string(e->a_source ? p->a : p->b));
-		json_t *al = json_array();
-		for (size_t i = 0; i < e->naligned; i++) {
-			json_t *x = json_object();
-			json_object_set_new(x, "a", json_string(e->aligned[i].a));
-			json_object_set_new(x, "b", json_string(e->aligned[i].b));
-			json_object_set_new(x, "score", json_real(round3(e->aligned[i].score)));
-			json_array_append_new(al, x);
-		}
-		json_object_set_new(o, "aligned_sentences", al);
-		json_object_set_new(o, "only_a", strings_json(e->only_a, e->nonly_a));
-		json_object_set_new(o, "only_b", strings_json(e->only_b, e->nonly_b));
-		json_object_set_new(o, "shared_facts", facts_json(e->shared, e->nshared));
-		json_object_set_new(o, "facts_only_a", facts_json(e->facts_a, e->nfacts_a));
-		json_object_set_new(o, "facts_only_b", facts_json(e->facts_b, e->nfacts_b));
-		emit_json(o);
+		emit_json(explanation_json(e));
 		return;
 	}
 	printf("%s and %s: %s", p->a, p->b, doppel_relation_name(p->relation));

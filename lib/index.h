@@ -1,0 +1,144 @@
+/*
+ * index.h — the doppel_index handle, shared by index.c (open, add, query,
+ * delete) and index_read.c (stored articles, relations and stories).
+ */
+#ifndef DOPPEL_INDEX_INTERNAL_H
+#define DOPPEL_INDEX_INTERNAL_H
+
+#include "internal.h"
+
+#include <sqlite3.h>
+
+/* A derivation with a known direction: the source of an article. */
+struct doppel__src {
+	uint32_t slot;
+	float strength; /* containment + aligned */
+};
+
+/* What memory holds of a stored article. */
+struct doppel__entry {
+	char *id; /* id and title share this block */
+	const char *title;
+	int32_t date;
+	uint32_t words, shingles;
+	uint64_t fingerprint;
+	int64_t num;
+	int64_t event; /* 0: none */
+	unsigned boiler;
+	bool alive;
+	/* Relations beyond copy (index->deep): */
+	bool viewed; /* views, nsent and anchors are known */
+	uint32_t nkeys, nanchors, nsent;
+	uint64_t *anchor; /* sorted */
+	uint32_t nanchor;
+	struct doppel__src *src;
+	uint32_t nsrc;
+};
+
+/* The articles that hold one anchor rare enough to pair reports. */
+struct doppel__plist {
+	uint64_t key;  /* 0: free */
+	uint32_t n, cap;
+	uint32_t *slot;
+};
+
+/* A stored article segmented and prepared for comparison, kept while it
+ * is likely to be a candidate again. */
+struct doppel__cached {
+	uint32_t slot1; /* slot + 1; 0: empty */
+	doppel__features feat;
+	doppel__prepared prep;
+};
+
+struct doppel__slot_work {
+	doppel__tokens tokens;
+	doppel__sketcher sketcher;
+	doppel__segmenter *segmenter;
+	int rc;
+};
+
+struct doppel_index {
+	doppel_params p;
+	unsigned threads, bands, rows;
+	bool readonly;
+	bool loaded; /* signatures in memory (DOPPEL_OPEN_LAZY defers it) */
+	bool deep;   /* rewrites, events or stories asked for */
+	doppel__store *store;
+
+	struct doppel__entry *e;
+	size_t n, cap;
+	uint16_t *sigs;
+	size_t sigcap;
+	doppel__strmap ids; /* id -> entry of the live article */
+	uint64_t alive;
+	doppel__lsh *lsh;
+
+	doppel__linecount *lc;
+	bool lc_dirty;
+	double lc_saved;
+
+	/* Relations beyond copy */
+	doppel__wordnet *wn;
+	doppel__segmenter *segm; /* the calling thread's */
+	doppel__viewer viewer;
+	doppel__rarity rar;
+	bool rar_dirty;
+	uint16_t *ksigs, *asigs; /* per entry, DOPPEL__VIEW_K slots each */
+	size_t vcap;
+	doppel__lsh *lk, *la;
+	unsigned kb, ab;
+	uint64_t *kkeys, *akeys;
+	struct doppel__plist *pl;
+	size_t npl, plused;
+	int64_t *evstory; /* event num -> story num; 0: no such event */
+	size_t evcap;
+	struct doppel__cached *cache;
+	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_label;
+
+	struct doppel__slot_work *workers;
+
+	/* per batch */
+	doppel__sketch *bsk;
+	uint16_t *bsig;
+	int *brc;
+	unsigned *bboiler;
+	doppel__features *bfeat;
+	size_t bcap, bfeatcap;
+	doppel_result *res;
+	size_t nres, rescap;
+	doppel_match *matches;
+	uint32_t *mslot; /* per match: the other article's entry */
+	size_t nmatch, matchcap, mslotcap;
+	size_t *mstart; /* per result: first match */
+	size_t mstartcap;
+	uint32_t *stamp;
+	size_t stampcap;
+	uint32_t gen;
+	uint64_t *keys;
+	char **owned; /* strings results point to, freed at the next call */
+	size_t nowned, ownedcap;
+
+	/* read side (index_read.c): valid until the next call */
+	doppel_stored got;
+	char *got_block;
+	doppel_match *rm;
+	size_t nrm, rmcap;
+	doppel_story_info *si;
+	size_t nsi, sicap;
+	doppel__stories st;
+
+	doppel_stats stats;
+	char err[DOPPEL__ERRLEN];
+};
+
+/* Keeps a copy of s until the next call on x; NULL when out of memory. */
+const char *doppel__index_keep(doppel_index *x, const char *s);
+/* Frees the strings kept for the last call. */
+void doppel__index_drop_kept(doppel_index *x);
+/* Frees what the read side holds. */
+void doppel__index_read_free(doppel_index *x);
+/* The label of an event or a story (kept until the next call); NULL when
+ * there is none. */
+const char *doppel__index_label(doppel_index *x, bool story, int64_t num);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * views.c — the synonym-key and anchor views of an article, and the
+ * verdict on one candidate pair beyond word shingles; shared by the scan
+ * and the index so that both judge a pair the same way.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int doppel__viewer_init(doppel__viewer *v, uint64_t seed)
+{
+	memset(v, 0, sizeof(*v));
+	return doppel__sketcher_init(&v->set, DOPPEL__VIEW_K, 1, seed);
+}
+
+void doppel__viewer_free(doppel__viewer *v)
+{
+	doppel__sketcher_free(&v->set);
+	doppel__tokens_free(&v->scratch);
+	free(v->v);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Sketches a set of 64-bit values into DOPPEL__VIEW_K slots. */
+static int sketch_set(doppel__viewer *w, size_t n, uint16_t *sig, uint32_t *distinct)
+{
+	doppel__tokens *t = &w->scratch;
+	t->n = 0;
+	if (doppel__grow((void **)&t->hash, &t->cap, n + 1, sizeof(*t->hash)))
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		t->hash[t->n++] = doppel__mix64(w->v[i]);
+	t->fingerprint = n ? 1 : 0;
+	doppel__sketch sk = {.sig = sig};
+	int rc = doppel__sketch_tokens(&w->set, t, &sk);
+	*distinct = sk.shingles;
+	return rc;
+}
+
+int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__rarity *r,
+                  uint16_t *ksig, uint32_t *nkeys, uint16_t *asig, uint32_t *nanchors)
+{
+	if (doppel__grow((void **)&w->v, &w->vcap, f->ntok + f->nanchor + 1, sizeof(*w->v)))
+		return DOPPEL_E_NOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < f->ntok; i++)
+		if (doppel__rarity_df(r, doppel__stem_key(f->tok[i].stem)) <= DOPPEL__VIEW_MAX_DF)
+			w->v[n++] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
+	int rc = sketch_set(w, n, ksig, nkeys);
+	if (rc)
+		return rc;
+	n = 0;
+	for (size_t i = 0; i < f->nanchor; i++)
+		if (doppel__rarity_df(r, f->anchor[i]) <= DOPPEL__VIEW_MAX_DF)
+			w->v[n++] = f->anchor[i];
+	return sketch_set(w, n, asig, nanchors);
+}
+
+doppel__lsh *doppel__view_lsh(const doppel_params *p, double threshold, unsigned *bands)
+{
+	doppel_params vp = *p;
+	vp.k = DOPPEL__VIEW_K;
+	vp.threshold = threshold;
+	unsigned b, r;
+	if (doppel_params_bands(&vp, &b, &r))
+		return NULL;
+	*bands = b;
+	return doppel__lsh_new(DOPPEL__VIEW_K, b, r);
+}
+
+bool doppel__views_close(const uint16_t *ka, uint32_t nka, const uint16_t *aa, uint32_t naa,
+                         const uint16_t *kb, uint32_t nkb, const uint16_t *ab, uint32_t nab)
+{
+	double jk, ja, unused;
+	doppel__compare(ka, nka, kb, nkb, DOPPEL__VIEW_K, &jk, &unused);
+	doppel__compare(aa, naa, ab, nab, DOPPEL__VIEW_K, &ja, &unused);
+	return ja >= DOPPEL__ANCHORS_MIN || jk >= DOPPEL__KEYS_MIN;
+}
+
+int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsent_a,
+                  const doppel__prepared *b, size_t nsent_b, double jaccard,
+                  double containment, bool same_fingerprint, uint32_t apart,
+                  doppel__evidence *ev, doppel_relation *rel)
+{
+	double min_topic = (p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL__REWRITE_MIN_TOPIC : 2.0;
+	if (doppel__compare_prepared(a, b, p->sentence_min, min_topic, ev, NULL))
+		return DOPPEL_E_NOMEM;
+	/* Word shingles first: a pair met through a view may still be a
+	 * copy. */
+	doppel_relation r = doppel__classify(p, jaccard, containment, same_fingerprint);
+	if (!(p->relations & (1u << r)))
+		r = DOPPEL_REL_NONE;
+	if (r == DOPPEL_REL_NONE)
+		r = doppel__classify_evidence(p, ev, nsent_a, nsent_b, apart);
+	*rel = r;
+	return DOPPEL_OK;
+}

@@ -1,0 +1,842 @@
+/*
+ * serve.c — `doppel serve`: the HTTP side of the service. libmicrohttpd
+ * runs a pool of request threads; this file routes each request, checks
+ * its token, gathers its body within --max-body, answers errors, counts
+ * everything for /metrics, and stops cleanly on SIGTERM and SIGINT.
+ * The endpoints themselves are in serve_api.c; no detection happens here.
+ *
+ * Paths are taken as sent (an unescape callback that changes nothing) and
+ * decoded segment by segment, so that an article id may hold "/" or any
+ * other character when the client percent-encodes it.
+ */
+#include "serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Longer request targets are answered 414. */
+#define SERVE_URL_MAX 8192
+/* Headers and request line of one connection must fit here. */
+#define SERVE_CONN_MEMORY (64u << 10)
+#define SERVE_CONNECTIONS 1024
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------- metrics */
+
+static const char *const endpoint_names[EP_COUNT] = {
+	"unknown", "healthz", "version", "metrics", "articles",
+	"article", "relations", "stories", "story", "explain",
+};
+static const char *const method_names[M_COUNT] = {"GET", "POST", "DELETE", "other"};
+static const unsigned counted_statuses[SERVE_STATUSES] = {
+	200, 201, 400, 401, 404, 405, 409, 411, 413, 414, 415, 500, 501, 503, 0,
+};
+static const double bucket_bounds[SERVE_BUCKETS] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5,
+};
+
+static void metrics_record(struct metrics *m, const struct request *rq)
+{
+	double dt = now() - rq->start;
+	size_t st = SERVE_STATUSES;
+	for (size_t i = 0; i < SERVE_STATUSES; i++)
+		if (counted_statuses[i] == rq->status) {
+			st = i;
+			break;
+		}
+	size_t b = 0;
+	while (b < SERVE_BUCKETS && dt > bucket_bounds[b])
+		b++;
+	pthread_mutex_lock(&m->mu);
+	m->requests[rq->ep][rq->method][st]++;
+	m->buckets[rq->ep][b]++;
+	m->seconds[rq->ep] += dt;
+	m->count[rq->ep]++;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void serve_count_rejected(struct server *s, uint64_t n)
+{
+	pthread_mutex_lock(&s->metrics.mu);
+	s->metrics.rejected += n;
+	pthread_mutex_unlock(&s->metrics.mu);
+}
+
+/* The Prometheus text exposition format, version 0.0.4. */
+static char *metrics_text(struct server *s, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	struct metrics *m = &s->metrics;
+	pthread_mutex_lock(&m->mu);
+	fputs("# HELP doppel_http_requests_total HTTP requests answered.\n"
+	      "# TYPE doppel_http_requests_total counter\n",
+	      f);
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int me = 0; me < M_COUNT; me++)
+			for (int st = 0; st <= SERVE_STATUSES; st++) {
+				uint64_t n = m->requests[e][me][st];
+				if (!n)
+					continue;
+				char code[16] = "other";
+				if (st < SERVE_STATUSES)
+					snprintf(code, sizeof(code), "%u", counted_statuses[st]);
+				if (strcmp(code, "0") == 0)
+					memcpy(code, "none", 5);
+				fprintf(f,
+				        "doppel_http_requests_total{method=\"%s\",endpoint=\"%s\","
+				        "status=\"%s\"} %llu\n",
+				        method_names[me], endpoint_names[e], code,
+				        (unsigned long long)n);
+			}
+	fputs("# HELP doppel_http_request_duration_seconds Time from the first byte of a "
+	      "request to its reply sent.\n"
+	      "# TYPE doppel_http_request_duration_seconds histogram\n",
+	      f);
+	for (int e = 0; e < EP_COUNT; e++) {
+		if (!m->count[e])
+			continue;
+		uint64_t cum = 0;
+		for (int b = 0; b < SERVE_BUCKETS; b++) {
+			cum += m->buckets[e][b];
+			fprintf(f,
+			        "doppel_http_request_duration_seconds_bucket{endpoint=\"%s\","
+			        "le=\"%g\"} %llu\n",
+			        endpoint_names[e], bucket_bounds[b], (unsigned long long)cum);
+		}
+		cum += m->buckets[e][SERVE_BUCKETS];
+		fprintf(f,
+		        "doppel_http_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} "
+		        "%llu\n",
+		        endpoint_names[e], (unsigned long long)cum);
+		fprintf(f, "doppel_http_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n",
+		        endpoint_names[e], m->seconds[e]);
+		fprintf(f, "doppel_http_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
+		        endpoint_names[e], (unsigned long long)m->count[e]);
+	}
+	uint64_t rejected = m->rejected;
+	pthread_mutex_unlock(&m->mu);
+	fprintf(f,
+	        "# HELP doppel_http_requests_in_flight Requests begun and not yet answered.\n"
+	        "# TYPE doppel_http_requests_in_flight gauge\n"
+	        "doppel_http_requests_in_flight %d\n"
+	        "# HELP doppel_articles_indexed Articles in the index.\n"
+	        "# TYPE doppel_articles_indexed gauge\n"
+	        "doppel_articles_indexed %llu\n"
+	        "# HELP doppel_rejected_inputs_total Request bodies and articles refused.\n"
+	        "# TYPE doppel_rejected_inputs_total counter\n"
+	        "doppel_rejected_inputs_total %llu\n",
+	        atomic_load(&s->in_flight), (unsigned long long)atomic_load(&s->articles),
+	        (unsigned long long)rejected);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------------- replies */
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct request *rq,
+                             unsigned status, char *text, size_t len,
+                             const char *type)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		                        "Bearer realm=\"doppel\"");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED) {
+		const char *allow = "GET";
+		if (rq->ep == EP_ARTICLES)
+			allow = "POST";
+		else if (rq->ep == EP_ARTICLE)
+			allow = "GET, DELETE";
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	}
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ok = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	if (ok == MHD_YES)
+		rq->status = status;
+	return ok;
+}
+
+/* Sends body (a reference taken) as the reply. */
+enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq,
+                            unsigned status, json_t *body)
+{
+	char *text = body ? json_dumps(body, CLI_JSON_FLAGS) : NULL;
+	json_decref(body);
+	if (!text)
+		return MHD_NO;
+	size_t n = strlen(text);
+	/* A final newline, as the command writes, for curl users. */
+	char *t = realloc(text, n + 2);
+	if (!t) {
+		free(text);
+		return MHD_NO;
+	}
+	t[n] = '\n';
+	t[n + 1] = '\0';
+	return queue(conn, rq, status, t, n + 1, "application/json");
+}
+
+enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq,
+                            unsigned status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_t *e = json_object();
+	json_object_set_new(e, "code", json_integer(status));
+	/* A message quoting bad input may have been cut inside a character. */
+	json_t *m = json_string(msg);
+	json_object_set_new(e, "message", m ? m : json_string("(message not UTF-8)"));
+	return serve_reply(conn, rq, status, json_pack("{s:o}", "error", e));
+}
+
+/* ----------------------------------------------------- decoding input */
+
+bool utf8_valid(const char *s, size_t n, size_t *bad_at)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		size_t len;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			len = 2, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4, min = 0x10000;
+		} else {
+			goto bad;
+		}
+		if (n - i < len)
+			goto bad;
+		unsigned cp = c & (0x7F >> len);
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto bad;
+		i += len;
+	}
+	return true;
+bad:
+	if (bad_at)
+		*bad_at = i;
+	return false;
+}
+
+static int hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s[0..n) into a new string; NULL when an escape is
+ * malformed, decodes to NUL, or the result is not UTF-8. In a query
+ * string "+" is a space. */
+static char *percent_decode(const char *s, size_t n, bool query)
+{
+	char *out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int hi = i + 2 < n ? hex(s[i + 1]) : -1;
+			int lo = i + 2 < n ? hex(s[i + 2]) : -1;
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				goto bad;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (query && s[i] == '+') {
+			out[o++] = ' ';
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	if (!utf8_valid(out, o, NULL))
+		goto bad;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad)
+{
+	const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+	if (!v)
+		return NULL;
+	char *d = percent_decode(v, strlen(v), true);
+	if (!d)
+		*bad = true;
+	return d;
+}
+
+/* MHD would decode the path before we split it; it is left as sent. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+/* ------------------------------------------------------------- routing */
+
+/* Finds the endpoint of a path. Returns 0, or 400 when a segment does not
+ * decode, or 404 when nothing matches; rq->id holds the decoded {id}. */
+static unsigned route(const char *url, struct request *rq)
+{
+	rq->ep = EP_UNKNOWN;
+	if (url[0] != '/')
+		return MHD_HTTP_NOT_FOUND;
+	const char *seg[4];
+	size_t len[4];
+	size_t n = 0;
+	const char *p = url + 1;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t l = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 4)
+			return MHD_HTTP_NOT_FOUND;
+		seg[n] = p;
+		len[n] = l;
+		n++;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+#define IS(i, lit) (len[i] == sizeof(lit) - 1 && memcmp(seg[i], lit, len[i]) == 0)
+	if (n == 1 && IS(0, "healthz"))
+		rq->ep = EP_HEALTHZ;
+	else if (n == 1 && IS(0, "version"))
+		rq->ep = EP_VERSION;
+	else if (n == 1 && IS(0, "metrics"))
+		rq->ep = EP_METRICS;
+	else if (n == 1 && IS(0, "articles"))
+		rq->ep = EP_ARTICLES;
+	else if (n == 2 && IS(0, "articles") && len[1])
+		rq->ep = EP_ARTICLE;
+	else if (n == 3 && IS(0, "articles") && len[1] && IS(2, "relations"))
+		rq->ep = EP_RELATIONS;
+	else if (n == 1 && IS(0, "stories"))
+		rq->ep = EP_STORIES;
+	else if (n == 2 && IS(0, "stories") && len[1])
+		rq->ep = EP_STORY;
+	else if (n == 1 && IS(0, "explain"))
+		rq->ep = EP_EXPLAIN;
+	else
+		return MHD_HTTP_NOT_FOUND;
+#undef IS
+	if (rq->ep == EP_ARTICLE || rq->ep == EP_RELATIONS || rq->ep == EP_STORY) {
+		rq->id = percent_decode(seg[1], len[1], false);
+		if (!rq->id)
+			return MHD_HTTP_BAD_REQUEST;
+	}
+	return 0;
+}
+
+static bool method_allowed(const struct request *rq)
+{
+	switch (rq->ep) {
+	case EP_ARTICLES:
+		return rq->method == M_POST;
+	case EP_ARTICLE:
+		return rq->method == M_GET || rq->method == M_DELETE;
+	default:
+		return rq->method == M_GET;
+	}
+}
+
+static bool token_ok(const struct server *s, struct MHD_Connection *conn)
+{
+	const char *h =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return false;
+	const char *t = h + 7;
+	size_t n = strlen(t);
+	/* Every byte of the token is compared whatever differs first. */
+	unsigned char diff = n != s->token_len;
+	for (size_t i = 0; i < s->token_len; i++)
+		diff |= (unsigned char)(s->token[i] ^ (i < n ? t[i] : 0));
+	return diff == 0;
+}
+
+static bool media_type_is(const char *v, const char *type)
+{
+	size_t n = strlen(type);
+	if (strncasecmp(v, type, n) != 0)
+		return false;
+	v += n;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	return *v == '\0' || *v == ';';
+}
+
+/* The checks made once the headers are in: 0 when the request may go on. */
+static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
+                                  struct request *rq, const char *url, bool *answered)
+{
+	*answered = true;
+	if (atomic_load(&s->stopping))
+		return serve_error(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down");
+	if (strlen(url) > SERVE_URL_MAX)
+		return serve_error(conn, rq, MHD_HTTP_URI_TOO_LONG,
+		                   "request target longer than %d bytes", SERVE_URL_MAX);
+	if (s->token && !token_ok(s, conn))
+		return serve_error(conn, rq, MHD_HTTP_UNAUTHORIZED,
+		                   "a valid Authorization: Bearer token is required");
+	unsigned st = route(url, rq);
+	if (st == MHD_HTTP_NOT_FOUND)
+		return serve_error(conn, rq, st, "no such endpoint: %s", url);
+	if (st)
+		return serve_error(conn, rq, st,
+		                   "the path does not decode: bad percent escape, %%00 or invalid "
+		                   "UTF-8");
+	if (!method_allowed(rq))
+		return serve_error(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                   "method not allowed on %s", endpoint_names[rq->ep]);
+	if (rq->method == M_POST) {
+		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (ct && !media_type_is(ct, "application/json") &&
+		    !media_type_is(ct, "application/x-ndjson") &&
+		    !media_type_is(ct, "application/jsonl")) {
+			serve_count_rejected(s, 1);
+			return serve_error(conn, rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+			                   "Content-Type %s: send application/json or "
+			                   "application/x-ndjson",
+			                   ct);
+		}
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl) {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(cl, &end, 10);
+			if (errno || *end || v > s->c->max_body) {
+				serve_count_rejected(s, 1);
+				return serve_error(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+				                   "body over %llu bytes (--max-body)",
+				                   (unsigned long long)s->c->max_body);
+			}
+			rq->cap = (size_t)v;
+		}
+	}
+	*answered = false;
+	return MHD_YES;
+}
+
+/* Appends upload data to the body, or drops it once past --max-body. */
+static bool take_body(struct server *s, struct request *rq, const char *data, size_t n)
+{
+	if (rq->too_big)
+		return true;
+	if (n > s->c->max_body - rq->len) {
+		rq->too_big = true;
+		free(rq->body);
+		rq->body = NULL;
+		rq->len = rq->cap = 0;
+		return true;
+	}
+	if (rq->len + n + 1 > rq->cap || !rq->body) {
+		size_t cap = rq->cap > rq->len + n + 1 ? rq->cap : 16384;
+		while (cap < rq->len + n + 1)
+			cap *= 2;
+		if (cap > s->c->max_body + 1)
+			cap = (size_t)s->c->max_body + 1;
+		char *b = realloc(rq->body, cap);
+		if (!b)
+			return false;
+		rq->body = b;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	rq->body[rq->len] = '\0';
+	return true;
+}
+
+static enum MHD_Result get_healthz(struct server *s, struct MHD_Connection *conn,
+                                   struct request *rq)
+{
+	return serve_reply(conn, rq, MHD_HTTP_OK,
+	                   json_pack("{s:s,s:I}", "status", "ok", "articles",
+	                             (json_int_t)atomic_load(&s->articles)));
+}
+
+static enum MHD_Result get_version(struct MHD_Connection *conn, struct request *rq)
+{
+	char deps[512];
+	return serve_reply(conn, rq, MHD_HTTP_OK,
+	                   json_pack("{s:s,s:i,s:s,s:s,s:s}", "version", doppel_version(),
+	                             "format", DOPPEL_FORMAT_VERSION, "dependencies",
+	                             doppel_dependency_versions(deps, sizeof(deps)),
+	                             "libmicrohttpd", MHD_get_version(), "jansson",
+	                             jansson_version_str()));
+}
+
+static enum MHD_Result get_metrics(struct server *s, struct MHD_Connection *conn,
+                                   struct request *rq)
+{
+	size_t len;
+	char *text = metrics_text(s, &len);
+	if (!text)
+		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	return queue(conn, rq, MHD_HTTP_OK, text, len, "text/plain; version=0.0.4");
+}
+
+static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,
+                                struct request *rq)
+{
+	switch (rq->ep) {
+	case EP_HEALTHZ:
+		return get_healthz(s, conn, rq);
+	case EP_VERSION:
+		return get_version(conn, rq);
+	case EP_METRICS:
+		return get_metrics(s, conn, rq);
+	case EP_ARTICLES:
+		if (rq->too_big) {
+			serve_count_rejected(s, 1);
+			return serve_error(conn, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+			                   "body over %llu bytes (--max-body)",
+			                   (unsigned long long)s->c->max_body);
+		}
+		return api_post_articles(s, conn, rq);
+	case EP_ARTICLE:
+		return rq->method == M_DELETE ? api_delete_article(s, conn, rq)
+		                              : api_get_article(s, conn, rq);
+	case EP_RELATIONS:
+		return api_get_relations(s, conn, rq);
+	case EP_STORIES:
+		return api_get_stories(s, conn, rq);
+	case EP_STORY:
+		return api_get_story(s, conn, rq);
+	case EP_EXPLAIN:
+		return api_explain(s, conn, rq);
+	default:
+		return serve_error(conn, rq, MHD_HTTP_NOT_FOUND, "no such endpoint");
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+	(void)version;
+	struct server *s = cls;
+	struct request *rq = *con_cls;
+	if (!rq) {
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		rq->start = now();
+		*con_cls = rq;
+		atomic_fetch_add(&s->in_flight, 1);
+		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+			rq->method = M_GET;
+		else if (strcmp(method, "POST") == 0)
+			rq->method = M_POST;
+		else if (strcmp(method, "DELETE") == 0)
+			rq->method = M_DELETE;
+		else
+			rq->method = M_OTHER;
+		bool answered;
+		enum MHD_Result r = first_call(s, conn, rq, url, &answered);
+		if (answered)
+			return r;
+		size_t cap = rq->cap;
+		rq->cap = 0;
+		if (rq->method == M_POST && cap) {
+			/* Content-Length known: one allocation. */
+			rq->body = malloc(cap + 1);
+			if (!rq->body)
+				return MHD_NO;
+			rq->cap = cap + 1;
+		}
+		return MHD_YES;
+	}
+	if (rq->job) {
+		/* Resumed: the writer has answered. */
+		json_t *reply = rq->job->reply;
+		rq->job->reply = NULL;
+		if (!reply)
+			return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+		return serve_reply(conn, rq, rq->job->status, reply);
+	}
+	if (*upload_data_size) {
+		bool ok = take_body(s, rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return ok ? MHD_YES : MHD_NO;
+	}
+	/* Begun before the stop: it is finished. */
+	return dispatch(s, conn, rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	(void)toe;
+	struct server *s = cls;
+	struct request *rq = *con_cls;
+	if (!rq)
+		return;
+	metrics_record(&s->metrics, rq);
+	job_free(rq->job);
+	free(rq->body);
+	free(rq->id);
+	free(rq);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* ------------------------------------------------------------ start, stop */
+
+static int read_token(struct server *s, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		cli_error("serve: %s: %s", path, strerror(errno));
+		return EXIT_FATAL;
+	}
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	bool more = n == sizeof(buf);
+	fclose(f);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+	                 buf[n - 1] == '\t'))
+		n--;
+	if (more || n == 0 || memchr(buf, '\n', n)) {
+		cli_error("serve: %s: want one token on one line (at most 4 KiB)", path);
+		return EXIT_USAGE;
+	}
+	s->token = malloc(n + 1);
+	if (!s->token) {
+		cli_error("out of memory");
+		return EXIT_FATAL;
+	}
+	memcpy(s->token, buf, n);
+	s->token[n] = '\0';
+	s->token_len = n;
+	return EXIT_OK;
+}
+
+/* "127.0.0.1:8080", "[::1]:8080", "localhost:0". */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || !colon[1])
+		return -1;
+	char host[256];
+	const char *h = spec;
+	size_t hn = (size_t)(colon - spec);
+	if (h[0] == '[' && hn >= 2 && h[hn - 1] == ']') {
+		h++;
+		hn -= 2;
+	}
+	if (hn == 0 || hn >= sizeof(host))
+		return -1;
+	memcpy(host, h, hn);
+	host[hn] = '\0';
+	char *end;
+	errno = 0;
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || port > 65535)
+		return -1;
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *res;
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void print_listening(const struct server *s)
+{
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (!info || getsockname(info->listen_fd, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		fprintf(stderr, "doppel: listening on http://%s:%u\n", host, port);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		fprintf(stderr, "doppel: listening on http://[%s]:%u\n", host, port);
+	}
+	fflush(stderr);
+}
+
+int cli_serve(struct cli *c)
+{
+	if (c->npaths) {
+		cli_error("serve: takes no paths (articles come by POST /articles)");
+		return EXIT_USAGE;
+	}
+	struct server s = {.c = c};
+	atomic_init(&s.stopping, false);
+	atomic_init(&s.in_flight, 0);
+	atomic_init(&s.articles, 0);
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	pthread_mutex_init(&s.readers_mu, NULL);
+	pthread_mutex_init(&s.metrics.mu, NULL);
+	int rc = EXIT_OK;
+	bool writer_started = false;
+	MHD_socket lsock = MHD_INVALID_SOCKET;
+
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	if (parse_listen(c->listen, &addr, &addrlen) != 0) {
+		cli_error("serve: invalid value '%s' for --listen: HOST:PORT, as 127.0.0.1:8080",
+		          c->listen);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (c->token_file && (rc = read_token(&s, c->token_file)))
+		goto out;
+	if (!c->stored_set)
+		s.open_flags = DOPPEL_OPEN_ADOPT;
+	char err[512];
+	if (doppel_index_open(&s.writer, c->db, &c->params, DOPPEL_OPEN_CREATE | s.open_flags,
+	                      err, sizeof(err)) != DOPPEL_OK) {
+		cli_error("%s", err);
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	atomic_store(&s.articles, doppel_index_count(s.writer));
+
+	/* Every thread started from here on inherits the mask; this one takes
+	 * the signals with sigwait(), so no handler runs at all. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (serve_writer_start(&s) != 0) {
+		cli_error("serve: cannot start the writer thread");
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	writer_started = true;
+
+	unsigned threads = c->params.threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 2 ? (unsigned)n : 2;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+	if (!c->quiet)
+		flags |= MHD_USE_ERROR_LOG;
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s.daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+		c->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONNECTIONS,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_UNESCAPE_CALLBACK,
+		keep_escaped, NULL, MHD_OPTION_END);
+	if (!s.daemon) {
+		cli_error("serve: cannot listen on %s: %s", c->listen, strerror(errno));
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	print_listening(&s);
+
+	int sig = 0;
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	cli_warn(c, "serve: %s: finishing the requests in flight", strsignal(sig));
+
+	/* New connections are refused, new requests on open ones answered
+	 * 503; those in flight finish, for at most --timeout seconds. */
+	atomic_store(&s.stopping, true);
+	lsock = MHD_quiesce_daemon(s.daemon);
+	double deadline = now() + c->timeout;
+	while (atomic_load(&s.in_flight) > 0 && now() < deadline) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+out:
+	/* The writer answers every job queued (and resumes its connection)
+	 * before the daemon stops: MHD must not stop with a connection
+	 * suspended. */
+	if (writer_started)
+		serve_writer_stop(&s);
+	if (s.daemon)
+		MHD_stop_daemon(s.daemon);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	serve_readers_close(&s);
+	doppel_index_close(s.writer);
+	free(s.token);
+	pthread_mutex_destroy(&s.metrics.mu);
+	pthread_mutex_destroy(&s.readers_mu);
+	pthread_cond_destroy(&s.cv);
+	pthread_mutex_destroy(&s.mu);
+	if (rc == EXIT_OK)
+		cli_warn(c, "serve: stopped");
+	return rc;
+}

@@ -1,0 +1,135 @@
+/*
+ * serve.h — declarations shared by the files of `doppel serve`:
+ * serve.c (the HTTP side: daemon, routing, authentication, bodies,
+ * replies, metrics, signals) and serve_api.c (the endpoints over the index,
+ * and the writer thread that owns the one writing handle).
+ */
+#ifndef DOPPEL_SERVE_H
+#define DOPPEL_SERVE_H
+
+#include "cli.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* Endpoints, as /metrics labels them. */
+enum endpoint {
+	EP_UNKNOWN,
+	EP_HEALTHZ,
+	EP_VERSION,
+	EP_METRICS,
+	EP_ARTICLES,  /* /articles */
+	EP_ARTICLE,   /* /articles/{id} */
+	EP_RELATIONS, /* /articles/{id}/relations */
+	EP_STORIES,   /* /stories */
+	EP_STORY,     /* /stories/{id} */
+	EP_EXPLAIN,   /* /explain */
+	EP_COUNT
+};
+
+enum method { M_GET, M_POST, M_DELETE, M_OTHER, M_COUNT };
+
+/* What the writer thread does with a job. */
+enum job_kind { JOB_ADD, JOB_REPLACE, JOB_QUERY, JOB_DELETE };
+
+/* Work for the writer handle. The request that made it waits, suspended,
+ * until the writer has filled status and reply and resumed it. */
+struct job {
+	enum job_kind kind;
+	doppel_batch *batch;          /* ADD, REPLACE, QUERY */
+	char *id;                     /* DELETE */
+	struct MHD_Connection *conn;
+	struct job *next;
+	unsigned status;
+	json_t *reply;
+};
+
+/* One request, from its first call to its completion. */
+struct request {
+	double start;
+	enum endpoint ep;
+	enum method method;
+	unsigned status;      /* of the reply queued; 0: none yet */
+	char *id;             /* {id} of the path, decoded */
+	char *body;
+	size_t len, cap;
+	bool too_big;         /* the body grew past --max-body: discarded */
+	struct job *job;      /* handed to the writer */
+};
+
+/* Latency buckets of the histograms, seconds. */
+#define SERVE_BUCKETS 12
+/* Statuses counted by name; others count as "other". */
+#define SERVE_STATUSES 15
+
+struct metrics {
+	pthread_mutex_t mu;
+	uint64_t requests[EP_COUNT][M_COUNT][SERVE_STATUSES + 1];
+	uint64_t buckets[EP_COUNT][SERVE_BUCKETS + 1];
+	double seconds[EP_COUNT];
+	uint64_t count[EP_COUNT];
+	uint64_t rejected;    /* inputs refused: bodies, articles */
+};
+
+struct reader;
+
+struct server {
+	struct cli *c;
+	struct MHD_Daemon *daemon;
+	unsigned open_flags;       /* DOPPEL_OPEN_ADOPT or 0 */
+	char *token;               /* NULL: no authentication */
+	size_t token_len;
+	atomic_bool stopping;
+	atomic_int in_flight;      /* requests begun and not completed */
+
+	/* The writer: one handle, one thread, a queue of jobs. */
+	doppel_index *writer;
+	pthread_t writer_thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *head, *tail;
+	bool writer_quit;          /* no more jobs are taken */
+	atomic_uint_least64_t articles;
+
+	/* Reading handles, one per request thread, opened on first use. */
+	pthread_mutex_t readers_mu;
+	struct reader *readers;
+
+	struct metrics metrics;
+};
+
+/* serve.c */
+enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq,
+                            unsigned status, json_t *body);
+enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq,
+                            unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The decoded value of a query argument; caller owns; release with free().
+ * NULL when absent; *bad set when it is not valid percent-encoded UTF-8. */
+char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad);
+void serve_count_rejected(struct server *s, uint64_t n);
+bool utf8_valid(const char *s, size_t n, size_t *bad_at);
+
+/* serve_api.c */
+int serve_writer_start(struct server *s);
+/* Takes every job queued so far, then ends the writer thread. */
+void serve_writer_stop(struct server *s);
+void serve_readers_close(struct server *s);
+void job_free(struct job *j);
+enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
+                                  struct request *rq);
+enum MHD_Result api_delete_article(struct server *s, struct MHD_Connection *conn,
+                                   struct request *rq);
+enum MHD_Result api_get_article(struct server *s, struct MHD_Connection *conn,
+                                struct request *rq);
+enum MHD_Result api_get_relations(struct server *s, struct MHD_Connection *conn,
+                                  struct request *rq);
+enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
+                                struct request *rq);
+enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
+                              struct request *rq);
+enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
+                            struct request *rq);
+
+#endif

@@ -1,0 +1,746 @@
+/*
+ * serve_api.c — the endpoints of `doppel serve` over the index.
+ *
+ * Writes (POST /articles, its dry run, DELETE) go to one writing handle
+ * owned by one writer thread. A request parses and checks its body on its
+ * own thread, queues a job and is suspended; the writer takes every job
+ * queued meanwhile and adds the small ones as one batch (group commit: one
+ * transaction, one sync, for many single-article POSTs), then answers each
+ * with its own results and resumes it. A reply is sent only after
+ * doppel_index_add() has committed.
+ *
+ * Reads go through a read-only handle per request thread, opened lazily;
+ * SQLite's WAL lets them read while the writer writes, so a GET never
+ * waits behind a long batch.
+ */
+#include "serve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Jobs of at most this many articles are grouped with others, up to
+ * GROUP_ARTICLES articles in one batch. */
+#define GROUP_JOB_MAX 64
+#define GROUP_ARTICLES 512
+/* A 409 names at most this many ids. */
+#define CONFLICT_NAMES 20
+/* GET /stories without limit= returns at most this many. */
+#define STORIES_DEFAULT_LIMIT 100
+
+struct reader {
+	doppel_index *x;
+	struct reader *next;
+};
+
+/* The reading handle of this request thread. */
+static _Thread_local struct reader *thread_reader;
+
+void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	doppel_batch_free(j->batch);
+	free(j->id);
+	json_decref(j->reply);
+	free(j);
+}
+
+static json_t *error_json(unsigned status, const char *msg)
+{
+	json_t *m = json_string(msg);
+	return json_pack("{s:{s:i,s:o}}", "error", "code", (int)status, "message",
+	                 m ? m : json_string("(message not UTF-8)"));
+}
+
+/* --------------------------------------------------------------- writer */
+
+static void job_done(struct job *j, unsigned status, json_t *reply)
+{
+	j->status = status;
+	j->reply = reply;
+}
+
+/* Answers a job: after this call it belongs to its request again. */
+static void job_resume(struct job *j)
+{
+	MHD_resume_connection(j->conn);
+}
+
+static bool ids_collide(const doppel_batch *a, const doppel_batch *b)
+{
+	for (size_t i = 0; i < doppel_batch_count(a); i++)
+		for (size_t k = 0; k < doppel_batch_count(b); k++)
+			if (strcmp(doppel_batch_article(a, i)->id, doppel_batch_article(b, k)->id) == 0)
+				return true;
+	return false;
+}
+
+/* 409 when some ids of an ADD job are in the index already. */
+static bool conflicts(struct server *s, struct job *j)
+{
+	json_t *ids = NULL;
+	size_t n = doppel_batch_count(j->batch), found = 0;
+	char msg[1024];
+	size_t ml = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = doppel_batch_article(j->batch, i)->id;
+		doppel_stored st;
+		if (doppel_index_get(s->writer, id, &st) != DOPPEL_OK)
+			continue;
+		if (!ids)
+			ids = json_array();
+		if (found++ < CONFLICT_NAMES) {
+			json_array_append_new(ids, json_string(id));
+			int w = snprintf(msg + ml, sizeof(msg) - ml, "%s\"%s\"", ml ? ", " : "", id);
+			if (w > 0 && (size_t)w < sizeof(msg) - ml)
+				ml += (size_t)w;
+		}
+	}
+	if (!found)
+		return false;
+	char full[1200];
+	snprintf(full, sizeof(full), "%zu id%s already in the index (?replace=1 replaces): %s%s",
+	         found, found == 1 ? "" : "s", msg, found > CONFLICT_NAMES ? ", …" : "");
+	json_t *reply = error_json(MHD_HTTP_CONFLICT, full);
+	json_object_set_new(json_object_get(reply, "error"), "ids", ids);
+	serve_count_rejected(s, 1);
+	job_done(j, MHD_HTTP_CONFLICT, reply);
+	return true;
+}
+
+/* Adds (or queries) the articles of jobs[0..n) as one batch and answers
+ * each job with its own results. */
+static void run_group(struct server *s, struct job **jobs, size_t n, doppel_batch *merged)
+{
+	const doppel_batch *b = jobs[0]->batch;
+	if (n > 1) {
+		doppel_batch_clear(merged);
+		for (size_t k = 0; k < n; k++)
+			for (size_t i = 0; i < doppel_batch_count(jobs[k]->batch); i++)
+				if (doppel_batch_push(merged, doppel_batch_article(jobs[k]->batch, i)) !=
+				    DOPPEL_OK)
+					goto nomem;
+		b = merged;
+	}
+	enum job_kind kind = jobs[0]->kind;
+	int rc = kind == JOB_QUERY
+	                 ? doppel_index_query(s->writer, b)
+	                 : doppel_index_add(s->writer, b,
+	                                    kind == JOB_REPLACE ? DOPPEL_DUP_REPLACE
+	                                                        : DOPPEL_DUP_ERROR);
+	if (rc != DOPPEL_OK) {
+		for (size_t k = 0; k < n; k++)
+			job_done(jobs[k], MHD_HTTP_INTERNAL_SERVER_ERROR,
+			         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR,
+			                    doppel_index_errmsg(s->writer)));
+		return;
+	}
+	if (kind != JOB_QUERY)
+		atomic_store(&s->articles, doppel_index_count(s->writer));
+	size_t at = 0;
+	uint64_t rejected = 0;
+	for (size_t k = 0; k < n; k++) {
+		json_t *results = json_array();
+		for (size_t i = 0; i < doppel_batch_count(jobs[k]->batch); i++, at++) {
+			doppel_result r;
+			if (doppel_index_result(s->writer, at, &r) != DOPPEL_OK)
+				continue;
+			rejected += r.outcome == DOPPEL_REJECTED;
+			json_array_append_new(results, result_json(&r));
+		}
+		job_done(jobs[k], kind == JOB_QUERY ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+		         json_pack("{s:o}", "results", results));
+	}
+	if (rejected)
+		serve_count_rejected(s, rejected);
+	return;
+nomem:
+	for (size_t k = 0; k < n; k++)
+		job_done(jobs[k], MHD_HTTP_INTERNAL_SERVER_ERROR,
+		         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory"));
+}
+
+static void run_delete(struct server *s, struct job *j)
+{
+	int rc = doppel_index_delete(s->writer, j->id);
+	if (rc == DOPPEL_E_NOTFOUND) {
+		job_done(j, MHD_HTTP_NOT_FOUND, error_json(MHD_HTTP_NOT_FOUND, "no such article"));
+	} else if (rc != DOPPEL_OK) {
+		job_done(j, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR, doppel_index_errmsg(s->writer)));
+	} else {
+		atomic_store(&s->articles, doppel_index_count(s->writer));
+		job_done(j, MHD_HTTP_OK, json_pack("{s:s,s:b}", "id", j->id, "deleted", 1));
+	}
+}
+
+/* Runs the jobs of one list taken from the queue, in order. */
+static void run_jobs(struct server *s, struct job *list, doppel_batch *merged)
+{
+	struct job *group[GROUP_ARTICLES];
+	while (list) {
+		struct job *j = list;
+		list = j->next;
+		if (j->kind == JOB_DELETE) {
+			run_delete(s, j);
+			job_resume(j);
+			continue;
+		}
+		if (j->kind == JOB_ADD && conflicts(s, j)) {
+			job_resume(j);
+			continue;
+		}
+		size_t n = 0, articles = doppel_batch_count(j->batch);
+		group[n++] = j;
+		/* Small jobs of the same kind that follow join the batch, unless
+		 * an id repeats: that one waits for the next batch, where it
+		 * finds the first in the index. */
+		while (articles <= GROUP_JOB_MAX && list && list->kind == j->kind &&
+		       doppel_batch_count(list->batch) <= GROUP_JOB_MAX &&
+		       articles + doppel_batch_count(list->batch) <= GROUP_ARTICLES) {
+			struct job *next = list;
+			bool collide = false;
+			for (size_t k = 0; k < n && !collide; k++)
+				collide = ids_collide(group[k]->batch, next->batch);
+			if (collide)
+				break;
+			list = next->next;
+			if (next->kind == JOB_ADD && conflicts(s, next)) {
+				job_resume(next);
+				continue;
+			}
+			group[n++] = next;
+			articles += doppel_batch_count(next->batch);
+		}
+		run_group(s, group, n, merged);
+		for (size_t k = 0; k < n; k++)
+			job_resume(group[k]);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct server *s = arg;
+	doppel_batch *merged = doppel_batch_new();
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->head && !s->writer_quit)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->head)
+			break;
+		struct job *list = s->head;
+		s->head = s->tail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		if (!merged) {
+			for (struct job *j = list, *next; j; j = next) {
+				next = j->next;
+				job_done(j, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory"));
+				job_resume(j);
+			}
+		} else {
+			run_jobs(s, list, merged);
+		}
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	doppel_batch_free(merged);
+	return NULL;
+}
+
+int serve_writer_start(struct server *s)
+{
+	return pthread_create(&s->writer_thread, NULL, writer_main, s);
+}
+
+void serve_writer_stop(struct server *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->writer_quit = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->writer_thread, NULL);
+}
+
+/* Queues a job and suspends its request until the writer answers. */
+static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn,
+                              struct request *rq, struct job *j)
+{
+	j->conn = conn;
+	rq->job = j;
+	pthread_mutex_lock(&s->mu);
+	bool open = !s->writer_quit;
+	if (open) {
+		if (s->tail)
+			s->tail->next = j;
+		else
+			s->head = j;
+		s->tail = j;
+		/* Suspended before the writer can resume it: under the lock. */
+		MHD_suspend_connection(conn);
+		pthread_cond_signal(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (!open)
+		return serve_error(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "shutting down");
+	return MHD_YES;
+}
+
+/* -------------------------------------------------------------- readers */
+
+static doppel_index *reader(struct server *s, char *err, size_t errlen)
+{
+	if (thread_reader)
+		return thread_reader->x;
+	struct reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (doppel_index_open(&r->x, s->c->db, &s->c->params,
+	                      DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY | s->open_flags, err,
+	                      errlen) != DOPPEL_OK) {
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_lock(&s->readers_mu);
+	r->next = s->readers;
+	s->readers = r;
+	pthread_mutex_unlock(&s->readers_mu);
+	thread_reader = r;
+	return r->x;
+}
+
+/* After the daemon has stopped: its threads are gone. */
+void serve_readers_close(struct server *s)
+{
+	struct reader *r = s->readers;
+	while (r) {
+		struct reader *next = r->next;
+		doppel_index_close(r->x);
+		free(r);
+		r = next;
+	}
+	s->readers = NULL;
+}
+
+#define READER_OR_500(x)                                                                  \
+	char err_[512];                                                                   \
+	doppel_index *x = reader(s, err_, sizeof(err_));                                  \
+	if (!x)                                                                           \
+		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err_)
+
+static enum MHD_Result index_error(struct MHD_Connection *conn, struct request *rq,
+                                   doppel_index *x, int rc, const char *what)
+{
+	if (rc == DOPPEL_E_NOTFOUND)
+		return serve_error(conn, rq, MHD_HTTP_NOT_FOUND, "no such %s", what);
+	return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s",
+	                   doppel_index_errmsg(x));
+}
+
+enum MHD_Result api_get_article(struct server *s, struct MHD_Connection *conn,
+                                struct request *rq)
+{
+	READER_OR_500(x);
+	doppel_stored st;
+	int rc = doppel_index_get(x, rq->id, &st);
+	if (rc != DOPPEL_OK)
+		return index_error(conn, rq, x, rc, "article");
+	return serve_reply(conn, rq, MHD_HTTP_OK, stored_json(&st));
+}
+
+enum MHD_Result api_get_relations(struct server *s, struct MHD_Connection *conn,
+                                  struct request *rq)
+{
+	READER_OR_500(x);
+	size_t n;
+	const doppel_match *m;
+	int rc = doppel_index_relations(x, rq->id, &n, &m);
+	if (rc != DOPPEL_OK)
+		return index_error(conn, rq, x, rc, "article");
+	return serve_reply(conn, rq, MHD_HTTP_OK,
+	                   json_pack("{s:s,s:o}", "id", rq->id, "relations", matches_json(m, n)));
+}
+
+enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
+                                struct request *rq)
+{
+	bool bad = false;
+	char *since = serve_arg(conn, "since", &bad);
+	char *limit = serve_arg(conn, "limit", &bad);
+	int32_t day = DOPPEL_NO_DATE;
+	unsigned long long lim = STORIES_DEFAULT_LIMIT;
+	enum MHD_Result r;
+	if (bad) {
+		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST, "a query argument does not decode");
+		goto out;
+	}
+	if (since && doppel_parse_date(since, strlen(since), &day) != DOPPEL_OK) {
+		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST, "since: want a date YYYY-MM-DD");
+		goto out;
+	}
+	if (limit) {
+		char *end;
+		lim = strtoull(limit, &end, 10);
+		if (!*limit || *end || *limit == '-' || lim > 100000) {
+			r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
+			                "limit: want a number, 0 (no limit) to 100000");
+			goto out;
+		}
+	}
+	char err[512];
+	doppel_index *x = reader(s, err, sizeof(err));
+	if (!x) {
+		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+		goto out;
+	}
+	size_t n;
+	const doppel_story_info *info;
+	int rc = doppel_index_stories(x, day, (size_t)lim, &n, &info);
+	if (rc != DOPPEL_OK) {
+		r = index_error(conn, rq, x, rc, "story");
+		goto out;
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, story_info_json(&info[i]));
+	r = serve_reply(conn, rq, MHD_HTTP_OK, json_pack("{s:o}", "stories", a));
+out:
+	free(since);
+	free(limit);
+	return r;
+}
+
+enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
+                              struct request *rq)
+{
+	READER_OR_500(x);
+	doppel_story st;
+	int rc = doppel_index_story(x, rq->id, &st);
+	if (rc != DOPPEL_OK)
+		return index_error(conn, rq, x, rc, "story");
+	return serve_reply(conn, rq, MHD_HTTP_OK, story_json(&st));
+}
+
+enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
+                            struct request *rq)
+{
+	bool bad = false;
+	char *id[2] = {serve_arg(conn, "a", &bad), serve_arg(conn, "b", &bad)};
+	doppel_batch *b = NULL;
+	enum MHD_Result r;
+	if (bad || !id[0] || !id[1]) {
+		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
+		                "give two article ids: /explain?a=ID&b=ID (percent-encoded)");
+		goto out;
+	}
+	char err[512];
+	doppel_index *x = reader(s, err, sizeof(err));
+	if (!x) {
+		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+		goto out;
+	}
+	b = doppel_batch_new();
+	if (!b) {
+		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+		goto out;
+	}
+	/* What doppel_index_get() gives lives until the next call: copied. */
+	for (int k = 0; k < 2; k++) {
+		doppel_stored st;
+		int rc = doppel_index_get(x, id[k], &st);
+		if (rc == DOPPEL_E_NOTFOUND) {
+			r = serve_error(conn, rq, MHD_HTTP_NOT_FOUND, "%s: no such article",
+			                k ? "b" : "a");
+			goto out;
+		}
+		if (rc != DOPPEL_OK || doppel_batch_push(b, &st.article) != DOPPEL_OK) {
+			r = index_error(conn, rq, x, rc ? rc : DOPPEL_E_NOMEM, "article");
+			goto out;
+		}
+	}
+	doppel_params p;
+	doppel_index_params(x, &p);
+	doppel_explanation *e = NULL;
+	if (doppel_explain(&p, doppel_batch_article(b, 0), doppel_batch_article(b, 1), &e, err,
+	                   sizeof(err)) != DOPPEL_OK) {
+		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+		goto out;
+	}
+	r = serve_reply(conn, rq, MHD_HTTP_OK, explanation_json(e));
+	doppel_explanation_free(e);
+out:
+	doppel_batch_free(b);
+	free(id[0]);
+	free(id[1]);
+	return r;
+}
+
+enum MHD_Result api_delete_article(struct server *s, struct MHD_Connection *conn,
+                                   struct request *rq)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	j->kind = JOB_DELETE;
+	j->id = strdup(rq->id);
+	if (!j->id) {
+		job_free(j);
+		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	}
+	return submit(s, conn, rq, j);
+}
+
+/* ------------------------------------------------------- POST /articles */
+
+static const char *type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+/* A string field; *out NULL when absent or null (and not required). */
+static bool string_field(const json_t *o, const char *key, bool required,
+                         const char **out, size_t *len, const char *where, char *err,
+                         size_t errlen)
+{
+	json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (required) {
+			snprintf(err, errlen, "%s.%s: missing", where, key);
+			return false;
+		}
+		return true;
+	}
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "%s.%s: want a string, not %s", where, key, type_name(v));
+		return false;
+	}
+	*out = json_string_value(v);
+	if (len)
+		*len = json_string_length(v);
+	return true;
+}
+
+/* Checks one article object and copies it into b. */
+static bool take_article(const json_t *o, doppel_batch *b, const char *where, char *err,
+                         size_t errlen)
+{
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "%s: want an article object, not %s", where, type_name(o));
+		return false;
+	}
+	doppel_article a = {.date = DOPPEL_NO_DATE};
+	const char *date;
+	size_t idlen = 0, datelen = 0;
+	if (!string_field(o, "id", true, &a.id, &idlen, where, err, errlen) ||
+	    !string_field(o, "text", true, &a.text, &a.text_len, where, err, errlen) ||
+	    !string_field(o, "title", false, &a.title, NULL, where, err, errlen) ||
+	    !string_field(o, "source", false, &a.source, NULL, where, err, errlen) ||
+	    !string_field(o, "url", false, &a.url, NULL, where, err, errlen) ||
+	    !string_field(o, "date", false, &date, &datelen, where, err, errlen))
+		return false;
+	if (idlen == 0) {
+		snprintf(err, errlen, "%s.id: empty", where);
+		return false;
+	}
+	if (a.text_len == 0) {
+		snprintf(err, errlen, "%s.text: empty", where);
+		return false;
+	}
+	if (date && doppel_parse_date(date, datelen, &a.date) != DOPPEL_OK) {
+		snprintf(err, errlen, "%s.date: want YYYY-MM-DD, not \"%.40s\"", where, date);
+		return false;
+	}
+	if (doppel_batch_push(b, &a) != DOPPEL_OK) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static bool parse_json_body(const char *body, size_t len, doppel_batch *b, char *err,
+                            size_t errlen)
+{
+	json_error_t je;
+	json_t *v = json_loadb(body, len, 0, &je);
+	if (!v) {
+		snprintf(err, errlen, "invalid JSON at line %d, column %d: %s", je.line, je.column,
+		         je.text);
+		return false;
+	}
+	bool ok = true;
+	if (json_is_array(v)) {
+		if (json_array_size(v) == 0) {
+			snprintf(err, errlen, "an empty array: no articles");
+			ok = false;
+		}
+		for (size_t i = 0; ok && i < json_array_size(v); i++) {
+			char where[32];
+			snprintf(where, sizeof(where), "articles[%zu]", i);
+			ok = take_article(json_array_get(v, i), b, where, err, errlen);
+		}
+	} else {
+		ok = take_article(v, b, "article", err, errlen);
+	}
+	json_decref(v);
+	return ok;
+}
+
+static bool parse_lines_body(const char *body, size_t len, doppel_batch *b, char *err,
+                             size_t errlen)
+{
+	size_t line = 0;
+	const char *p = body, *end = body + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		line++;
+		size_t n = (size_t)(e - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		bool blank = true;
+		for (size_t i = 0; i < n && blank; i++)
+			blank = p[i] == ' ' || p[i] == '\t';
+		if (!blank) {
+			json_error_t je;
+			json_t *v = json_loadb(p, n, 0, &je);
+			if (!v) {
+				snprintf(err, errlen, "line %zu: invalid JSON at column %d: %s", line,
+				         je.column, je.text);
+				return false;
+			}
+			char where[32];
+			snprintf(where, sizeof(where), "line %zu", line);
+			bool ok = take_article(v, b, where, err, errlen);
+			json_decref(v);
+			if (!ok)
+				return false;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!doppel_batch_count(b)) {
+		snprintf(err, errlen, "no articles: every line is blank");
+		return false;
+	}
+	return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An id that appears twice in the batch, or NULL. */
+static const char *repeated_id(const doppel_batch *b, bool *nomem)
+{
+	size_t n = doppel_batch_count(b);
+	if (n < 2)
+		return NULL;
+	const char **ids = malloc(n * sizeof(*ids));
+	if (!ids) {
+		*nomem = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = doppel_batch_article(b, i)->id;
+	qsort(ids, n, sizeof(*ids), cmp_str);
+	const char *dup = NULL;
+	for (size_t i = 1; i < n && !dup; i++)
+		if (strcmp(ids[i - 1], ids[i]) == 0)
+			dup = ids[i];
+	free(ids);
+	return dup;
+}
+
+/* "1", "true", "yes": on; "0", "false", "no", absent: off. */
+static int flag_arg(struct MHD_Connection *conn, const char *key)
+{
+	bool bad = false;
+	char *v = serve_arg(conn, key, &bad);
+	int on = 0;
+	if (bad)
+		on = -1;
+	else if (v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 ||
+	               strcasecmp(v, "yes") == 0 || *v == '\0'))
+		on = 1;
+	else if (v && strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0 &&
+	         strcasecmp(v, "no") != 0)
+		on = -1;
+	free(v);
+	return on;
+}
+
+static enum MHD_Result bad_input(struct server *s, struct MHD_Connection *conn,
+                                 struct request *rq, const char *msg)
+{
+	serve_count_rejected(s, 1);
+	return serve_error(conn, rq, MHD_HTTP_BAD_REQUEST, "%s", msg);
+}
+
+enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
+                                  struct request *rq)
+{
+	int dry = flag_arg(conn, "dry_run"), replace = flag_arg(conn, "replace");
+	if (dry < 0 || replace < 0)
+		return bad_input(s, conn, rq, "dry_run and replace take 1 or 0");
+	if (rq->len == 0)
+		return bad_input(s, conn, rq, "empty body: send an article, an array of them, or "
+		                              "JSON Lines");
+	size_t at;
+	if (!utf8_valid(rq->body, rq->len, &at)) {
+		char msg[64];
+		snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %zu", at);
+		return bad_input(s, conn, rq, msg);
+	}
+	const char *ct =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	bool lines = ct && (strncasecmp(ct, "application/x-ndjson", 20) == 0 ||
+	                    strncasecmp(ct, "application/jsonl", 17) == 0);
+	struct job *j = calloc(1, sizeof(*j));
+	if (j)
+		j->batch = doppel_batch_new();
+	if (!j || !j->batch) {
+		job_free(j);
+		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	}
+	char err[512];
+	bool ok = lines ? parse_lines_body(rq->body, rq->len, j->batch, err, sizeof(err))
+	                : parse_json_body(rq->body, rq->len, j->batch, err, sizeof(err));
+	if (ok) {
+		bool nomem = false;
+		const char *dup = repeated_id(j->batch, &nomem);
+		if (dup)
+			snprintf(err, sizeof(err), "id \"%.200s\" appears twice in the request", dup);
+		else if (nomem)
+			snprintf(err, sizeof(err), "out of memory");
+		ok = !dup && !nomem;
+	}
+	if (!ok) {
+		job_free(j);
+		return bad_input(s, conn, rq, err);
+	}
+	/* The body is in the batch now. */
+	free(rq->body);
+	rq->body = NULL;
+	rq->len = rq->cap = 0;
+	j->kind = dry ? JOB_QUERY : replace ? JOB_REPLACE : JOB_ADD;
+	return submit(s, conn, rq, j);
+}
