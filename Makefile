@@ -68,7 +68,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
-        bench eval fuzz install uninstall format format-check clean help
+        bench bench-serve eval fuzz install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -80,6 +80,7 @@ help:
 	@echo "make check-tests  run the tests of this build flavour only"
 	@echo "make test-serve   the HTTP service's tests (doc/API.md examples and more)"
 	@echo "make bench        build the benchmark corpora and print figures"
+	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
 	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
@@ -99,12 +100,14 @@ check: deps
 	@$(MAKE) --no-print-directory check-tests
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check-tests
 
-check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY)
+check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/run-unit.sh $(BUILD)
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
 	@sh tests/durability.sh $(DOPPEL)
 	@$(MAKE) --no-print-directory test-serve
+	@sh tests/serve_durability.sh $(DOPPEL) $(BUILD)/bench/loadgen
+	@sh tests/serve_abuse.sh $(DOPPEL) $(BUILD)/bench/loadgen
 
 # The HTTP service: every curl example of doc/API.md, errors, auth, stop.
 test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
@@ -167,8 +170,17 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(LDFLAGS_ALL)
 
+# The load generator needs libc and pthreads only, not the library.
+$(BUILD)/bench/loadgen: bench/loadgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -o $@ $< -lpthread $(LDFLAGS_ALL)
+
 bench: all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD)
+
+# doppel serve under load: ingest, reads, both at once (bench/README.md).
+bench-serve: all $(BENCH_BIN)
+	@sh bench/serve.sh $(BUILD)
 
 # Accuracy of the relations on the labelled set (and spun copies of it).
 eval: all $(BENCH_BIN)
