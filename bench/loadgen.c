@@ -821,7 +821,8 @@ struct summary {
 static struct summary summarize(struct stats *s, double secs)
 {
 	struct summary m = {0};
-	qsort(s->lat_us, s->nlat, sizeof(*s->lat_us), cmp_u32);
+	if (s->nlat)
+		qsort(s->lat_us, s->nlat, sizeof(*s->lat_us), cmp_u32);
 	m.requests = s->requests;
 	for (int i = 0; i < NERRS; i++)
 		m.errors += s->err[i];
