@@ -180,6 +180,8 @@ static void buf_reserve(struct buf *b, size_t more)
 
 static void buf_add(struct buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	buf_reserve(b, n);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
@@ -824,7 +826,8 @@ struct summary {
 static struct summary summarize(struct stats *s, double secs)
 {
 	struct summary m = {0};
-	qsort(s->lat_us, s->nlat, sizeof(*s->lat_us), cmp_u32);
+	if (s->nlat)
+		qsort(s->lat_us, s->nlat, sizeof(*s->lat_us), cmp_u32);
 	m.requests = s->requests;
 	for (int i = 0; i < NERRS; i++)
 		m.errors += s->err[i];
