@@ -88,6 +88,7 @@ static int remember(doppel_index *x, const doppel__row *r)
 	*e = (entry_t){.id = block,
 	               .title = nt ? memcpy(block + nid, r->title, nt) : NULL,
 	               .date = r->date,
+	               .when = r->date,
 	               .words = r->words,
 	               .shingles = r->shingles,
 	               .fingerprint = r->fingerprint,
@@ -247,6 +248,18 @@ static int add_source(entry_t *e, uint32_t src, float strength)
 	return DOPPEL_OK;
 }
 
+/* Two articles of one derivation: an undated one takes the other's date
+ * when it is earlier than what it has. */
+static void infer_when(entry_t *a, entry_t *b)
+{
+	if (a->date == DOPPEL_NO_DATE && b->date != DOPPEL_NO_DATE &&
+	    (a->when == DOPPEL_NO_DATE || b->date < a->when))
+		a->when = b->date;
+	if (b->date == DOPPEL_NO_DATE && a->date != DOPPEL_NO_DATE &&
+	    (b->when == DOPPEL_NO_DATE || a->date < b->when))
+		b->when = a->date;
+}
+
 static int set_event_story(doppel_index *x, int64_t event, int64_t story)
 {
 	if (event <= 0)
@@ -323,14 +336,17 @@ static int load_deep(doppel_index *x)
 		return rc;
 
 	if (sqlite3_prepare_v2(db,
-	                       "SELECT a, b, a_source, containment + aligned FROM relations"
-	                       " WHERE relation <= 3 AND basis != 0",
+	                       "SELECT a, b, a_source, containment + aligned, basis FROM relations"
+	                       " WHERE relation <= 3",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading relations", x->err);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		uint32_t sa, sb;
 		if (!slot_of(x, sqlite3_column_int64(st, 0), &sa) ||
 		    !slot_of(x, sqlite3_column_int64(st, 1), &sb))
+			continue;
+		infer_when(&x->e[sa], &x->e[sb]);
+		if (sqlite3_column_int(st, 4) == DOPPEL_BASIS_NONE)
 			continue;
 		bool a_source = sqlite3_column_int(st, 2);
 		float strength = (float)sqlite3_column_double(st, 3);
@@ -901,13 +917,16 @@ static double strength(const doppel_match *m)
  * it; two rewrites of one source are siblings (same event), not one the
  * rewrite of the other.
  */
-static void settle(doppel_index *x, struct probe *q, size_t from)
+static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 {
 	const doppel_article *a = q->a;
 	int32_t when = a->date;
 	for (size_t i = from; i < x->nmatch; i++) {
 		doppel_match *m = &x->matches[i];
 		const entry_t *e = &x->e[x->mslot[i]];
+		if (doppel__is_derivation(m->relation) && a->date == DOPPEL_NO_DATE &&
+		    e->when != DOPPEL_NO_DATE && (when == DOPPEL_NO_DATE || e->when < when))
+			when = e->when;
 		m->basis = DOPPEL_BASIS_NONE;
 		m->direction = DOPPEL_DIR_UNKNOWN;
 		if (!doppel__is_derivation(m->relation))
@@ -925,8 +944,10 @@ static void settle(doppel_index *x, struct probe *q, size_t from)
 	for (size_t i = from; i < x->nmatch; i++) {
 		doppel_match m = x->matches[i];
 		uint32_t slot = x->mslot[i];
-		if (m.relation == DOPPEL_REL_SAME_EVENT && a->date == DOPPEL_NO_DATE &&
-		    doppel__days_apart(when, m.date) > x->p.event_days) {
+		const entry_t *e = &x->e[slot];
+		if (m.relation == DOPPEL_REL_SAME_EVENT &&
+		    (a->date == DOPPEL_NO_DATE || e->date == DOPPEL_NO_DATE) &&
+		    doppel__days_apart(when, e->when) > x->p.event_days) {
 			if (!(x->p.relations & DOPPEL_FIND_SAME_STORY) ||
 			    m.names < x->p.story_names || m.topic < x->p.story_topic)
 				continue;
@@ -957,6 +978,7 @@ static void settle(doppel_index *x, struct probe *q, size_t from)
 			m->direction = DOPPEL_DIR_UNKNOWN;
 		}
 	}
+	return when;
 }
 
 /* Compares one sketched article with the index: matches from `from` on. */
@@ -1277,7 +1299,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 			doppel__errf(x->err, "out of memory");
 		return rc;
 	}
-	settle(x, &q, from);
+	int32_t when = settle(x, &q, from);
 
 	/* Its event and story. */
 	int64_t event = 0, story = 0;
@@ -1309,6 +1331,10 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	}
 	uint32_t self = (uint32_t)(x->n - 1);
+	x->e[self].when = when;
+	for (size_t k = from; k < x->nmatch; k++)
+		if (doppel__is_derivation(x->matches[k].relation))
+			infer_when(&x->e[self], &x->e[x->mslot[k]]);
 	if ((rc = store_deep(x, num, &q, from)))
 		return rc;
 	if (x->deep && sk->fingerprint &&

@@ -20,6 +20,8 @@ struct doppel__entry {
 	char *id; /* id and title share this block */
 	const char *title;
 	int32_t date;
+	int32_t when;  /* date, or for an undated article the earliest date of
+	                  what it derives from or what derives from it */
 	uint32_t words, shingles;
 	uint64_t fingerprint;
 	int64_t num;

@@ -53,6 +53,10 @@ int cli_explain(struct cli *c);
 /* cli_index.c */
 int cli_add(struct cli *c);
 int cli_query(struct cli *c);
+/* `doppel stories --db FILE`: the stories of an index. */
+int cli_stories_db(struct cli *c);
+/* `doppel explain --db FILE A B`: the stored articles A and B into b. */
+int cli_stored_pair(struct cli *c, doppel_batch *b);
 
 /* serve.c */
 int cli_serve(struct cli *c);

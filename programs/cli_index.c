@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int open_index(struct cli *c, unsigned flags, doppel_index **x)
@@ -127,4 +128,64 @@ int cli_add(struct cli *c)
 int cli_query(struct cli *c)
 {
 	return run(c, false);
+}
+
+int cli_stories_db(struct cli *c)
+{
+	doppel_index *x = NULL;
+	int rc = open_index(c, DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY, &x);
+	if (rc)
+		return rc;
+	size_t n = 0;
+	const doppel_story_info *si = NULL;
+	if (doppel_index_stories(x, DOPPEL_NO_DATE, 0, &n, &si) != DOPPEL_OK) {
+		cli_error("%s", doppel_index_errmsg(x));
+		doppel_index_close(x);
+		return EXIT_FATAL;
+	}
+	/* Each story call reuses the handle's memory: copy the ids first. */
+	char **ids = calloc(n + 1, sizeof(*ids));
+	for (size_t i = 0; ids && i < n; i++)
+		if (!(ids[i] = strdup(si[i].id)))
+			rc = EXIT_FATAL;
+	if (!ids)
+		rc = EXIT_FATAL;
+	for (size_t i = 0; rc == EXIT_OK && i < n; i++) {
+		doppel_story st;
+		if (doppel_index_story(x, ids[i], &st) != DOPPEL_OK) {
+			cli_error("%s", doppel_index_errmsg(x));
+			rc = EXIT_FATAL;
+			break;
+		}
+		print_story(c, i, &st);
+	}
+	if (rc && !ids)
+		cli_error("out of memory");
+	for (size_t i = 0; ids && i < n; i++)
+		free(ids[i]);
+	free(ids);
+	doppel_index_close(x);
+	return rc;
+}
+
+int cli_stored_pair(struct cli *c, doppel_batch *b)
+{
+	doppel_index *x = NULL;
+	int rc = open_index(c, DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY, &x);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 2 && rc == EXIT_OK; i++) {
+		doppel_stored s;
+		if (doppel_index_get(x, c->paths[i], &s) != DOPPEL_OK) {
+			cli_error("explain: %s", doppel_index_errmsg(x));
+			rc = EXIT_FATAL;
+		} else if (doppel_batch_push(b, &s.article) != DOPPEL_OK) {
+			cli_error("out of memory");
+			rc = EXIT_FATAL;
+		}
+	}
+	if (rc == EXIT_OK)
+		doppel_index_params(x, &c->params);
+	doppel_index_close(x);
+	return rc;
 }

@@ -300,6 +300,8 @@ int cli_scan(struct cli *c)
 
 int cli_stories(struct cli *c)
 {
+	if (c->db && c->npaths == 0)
+		return cli_stories_db(c);
 	doppel_scan *s;
 	int rc = run_scan(c, &s);
 	if (rc)
@@ -357,8 +359,8 @@ int cli_explain(struct cli *c)
 		cli_error("out of memory");
 		return EXIT_FATAL;
 	}
-	int rc = first_article(c, c->paths[0], b);
-	if (rc == EXIT_OK)
+	int rc = c->db ? cli_stored_pair(c, b) : first_article(c, c->paths[0], b);
+	if (rc == EXIT_OK && !c->db)
 		rc = first_article(c, c->paths[1], b);
 	if (rc == EXIT_OK) {
 		doppel_explanation *e = NULL;

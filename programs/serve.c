@@ -28,6 +28,8 @@
 /* Headers and request line of one connection must fit here. */
 #define SERVE_CONN_MEMORY (64u << 10)
 #define SERVE_CONNECTIONS 1024
+/* The most memory a body gets before its bytes arrive. */
+#define SERVE_BODY_FIRST (1u << 20)
 
 static double now(void)
 {
@@ -594,7 +596,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t cap = rq->cap;
 		rq->cap = 0;
 		if (rq->method == M_POST && cap) {
-			/* Content-Length known: one allocation. */
+			/* Content-Length known: one allocation, unless it is large;
+			 * a large one grows with what really arrives. */
+			if (cap > SERVE_BODY_FIRST)
+				cap = SERVE_BODY_FIRST;
 			rq->body = malloc(cap + 1);
 			if (!rq->body)
 				return MHD_NO;

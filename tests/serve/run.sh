@@ -151,8 +151,21 @@ while IFS= read -r line; do
 done < "$tmp/examples"
 echo "serve: $n examples of doc/API.md run"
 
-# ------------------------------------------------------------- 2. errors
+# The same stories and explanation as the command prints from the index.
 U=$DOPPEL_URL
+"$DOPPEL" stories --db "$tmp/news.db" --json | "$JSONPICK" -c > "$tmp/stories.cli"
+if [ -s "$tmp/stories.cli" ]; then ok; else fail "doppel stories --db printed no story"; fi
+while IFS= read -r story; do
+	id=$(printf '%s\n' "$story" | "$JSONPICK" .story | sed 's|/|%2F|g; s| |%20|g')
+	req "GET /stories/$id" 200 "$U/stories/$id" || continue
+	if [ "$("$JSONPICK" -c < "$tmp/body")" = "$story" ]; then ok; else fail "GET /stories/$id differs from doppel stories --db --json"; fi
+done < "$tmp/stories.cli"
+"$DOPPEL" explain --db "$tmp/news.db" --json harbor-wire/port-strike valley-daily/port-strike-reprint |
+	"$JSONPICK" -c > "$tmp/explain.cli"
+req "GET /explain" 200 "$U/explain?a=harbor-wire%2Fport-strike&b=valley-daily%2Fport-strike-reprint" &&
+	if [ -s "$tmp/explain.cli" ] && [ "$("$JSONPICK" -c < "$tmp/body")" = "$(cat "$tmp/explain.cli")" ]; then ok; else fail "GET /explain differs from doppel explain --db --json"; fi
+
+# ------------------------------------------------------------- 2. errors
 req "malformed JSON" 400 -H "$J" -d '{"id":' "$U/articles" &&
 	case $("$JSONPICK" .error.message < "$tmp/body") in
 	"invalid JSON"*) ok ;;
