@@ -1,7 +1,12 @@
 /*
  * eval.c — accuracy of the relations on the labelled evaluation set.
  *
- * usage: eval DIR [EXTRA_DIR...]
+ * usage: eval [--index] DIR [EXTRA_DIR...]
+ *
+ * With --index the articles are added one at a time to a new index in a
+ * temporary directory, in date order (undated ones last), as a stream
+ * would bring them, and the relations, events and stories are the index's
+ * (doppel add and doppel serve); without it they are a scan's.
  *
  * DIR holds story directories sNN/ with orig.txt and its variants (dup,
  * cut, spun, para, cond: derived from orig; indep: the same event; follow:
@@ -28,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NREL 6 /* none .. same-story */
 
@@ -94,10 +100,121 @@ struct found {
 	doppel_basis basis;
 };
 
+static bool use_index;
+static const doppel_batch *order_batch;
+
+/* Date order, undated last, then id. */
+static int by_date(const void *pa, const void *pb)
+{
+	const doppel_article *a = doppel_batch_article(order_batch, *(const size_t *)pa);
+	const doppel_article *b = doppel_batch_article(order_batch, *(const size_t *)pb);
+	if (a->date != b->date) {
+		if (a->date == DOPPEL_NO_DATE)
+			return 1;
+		if (b->date == DOPPEL_NO_DATE)
+			return -1;
+		return a->date < b->date ? -1 : 1;
+	}
+	return strcmp(a->id, b->id);
+}
+
+/* Adds the articles of b to a new index one by one in date order, then
+ * reads its stories (into the items) and relations (returned). */
+static struct found *from_index(const doppel_batch *b, size_t *nf)
+{
+	char dir[] = "/tmp/doppel-eval-index-XXXXXX", db[128], err[512];
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(db, sizeof(db), "%s/eval.db", dir);
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_index *x = NULL;
+	if (doppel_index_open(&x, db, &p, DOPPEL_OPEN_CREATE, err, sizeof(err))) {
+		fprintf(stderr, "eval: %s\n", err);
+		return NULL;
+	}
+	size_t n = doppel_batch_count(b);
+	size_t *order = calloc(n + 1, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	order_batch = b;
+	qsort(order, n, sizeof(*order), by_date);
+	doppel_batch *one = doppel_batch_new();
+	for (size_t k = 0; k < n; k++) {
+		doppel_batch_clear(one);
+		doppel_batch_push(one, doppel_batch_article(b, order[k]));
+		if (doppel_index_add(x, one, DOPPEL_DUP_ERROR)) {
+			fprintf(stderr, "eval: %s\n", doppel_index_errmsg(x));
+			return NULL;
+		}
+	}
+	doppel_batch_free(one);
+	free(order);
+
+	size_t ns;
+	const doppel_story_info *si;
+	doppel_index_stories(x, DOPPEL_NO_DATE, 0, &ns, &si);
+	char **ids = calloc(ns + 1, sizeof(*ids));
+	for (size_t k = 0; k < ns; k++)
+		ids[k] = strdup(si[k].id);
+	int ev = 0;
+	for (size_t k = 0; k < ns; k++) {
+		doppel_story st;
+		if (doppel_index_story(x, ids[k], &st))
+			continue;
+		for (size_t e = 0; e < st.count; e++, ev++)
+			for (size_t m = 0; m < st.events[e].count; m++) {
+				int i = find_item(st.events[e].members[m].id);
+				if (i >= 0) {
+					items[i].event = ev;
+					items[i].story_no = (int)k;
+				}
+			}
+		free(ids[k]);
+	}
+	free(ids);
+
+	struct found *found = NULL;
+	size_t cap = 0;
+	*nf = 0;
+	for (size_t i = 0; i < nitems; i++) {
+		size_t nm;
+		const doppel_match *m;
+		if (doppel_index_relations(x, items[i].id, &nm, &m))
+			continue;
+		for (size_t k = 0; k < nm; k++) {
+			int j = find_item(m[k].id);
+			if (j <= (int)i)
+				continue;
+			if (*nf == cap) {
+				cap = cap ? cap * 2 : 256;
+				found = realloc(found, cap * sizeof(*found));
+			}
+			bool i_source = m[k].direction != DOPPEL_DIR_FROM;
+			found[(*nf)++] = (struct found){i_source ? (int)i : j, i_source ? j : (int)i,
+			                                m[k].relation, m[k].basis};
+		}
+	}
+	doppel_index_close(x);
+	char path[160];
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (int k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), "%s%s", db, suffix[k]);
+		unlink(path);
+	}
+	rmdir(dir);
+	return found ? found : calloc(1, sizeof(*found));
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "--index") == 0) {
+		use_index = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: eval DIR [EXTRA_DIR...]\n");
+		fprintf(stderr, "usage: eval [--index] DIR [EXTRA_DIR...]\n");
 		return 2;
 	}
 	doppel_params p;
@@ -157,6 +274,13 @@ int main(int argc, char **argv)
 		doppel_batch_push(b, &a);
 		nitems++;
 	}
+	size_t nf = 0;
+	struct found *found = NULL;
+	if (use_index) {
+		if (!(found = from_index(b, &nf)))
+			return 1;
+		goto score;
+	}
 	int rc = doppel_scan_add(s, b);
 	if (rc && rc != DOPPEL_E_DUPID) {
 		fprintf(stderr, "eval: %s\n", doppel_scan_errmsg(s));
@@ -182,14 +306,15 @@ int main(int argc, char **argv)
 			}
 	}
 	/* Direct relations. */
-	size_t nf = doppel_scan_pair_count(s);
-	struct found *found = calloc(nf + 1, sizeof(*found));
+	nf = doppel_scan_pair_count(s);
+	found = calloc(nf + 1, sizeof(*found));
 	for (size_t k = 0; k < nf; k++) {
 		doppel_pair pr;
 		doppel_scan_pair(s, k, &pr);
 		found[k] = (struct found){find_item(pr.a), find_item(pr.b), pr.relation, pr.basis};
 	}
 
+score:;
 	unsigned long cm[NREL][NREL] = {{0}};
 	static const char *const relnames[NREL] = {"none", "duplicate", "copy", "rewrite",
 	                                           "same-event", "same-story"};

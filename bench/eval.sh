@@ -26,4 +26,7 @@ if [ -x "$build/bench/spin" ]; then
 	sort "$extra/rates.txt" | sed 's/^/  /' | head -3
 	echo "  …"
 	"$build/bench/eval" "$data" "$extra"
+	echo
+	echo "== the same, added one at a time to an index in date order (doppel add, serve)"
+	"$build/bench/eval" --index "$data" "$extra"
 fi

@@ -31,7 +31,7 @@
 
 /* Stored articles kept segmented, direct-mapped by entry: a news stream's
  * candidates are mostly recent articles, which map to distinct places. */
-#define CACHE_SIZE 4096
+#define CACHE_SIZE 8192
 
 #define K2 DOPPEL__VIEW_K
 
@@ -981,11 +981,9 @@ static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 	return when;
 }
 
-/* Compares one sketched article with the index: matches from `from` on. */
-static int find_matches(doppel_index *x, struct probe *q, bool learn)
+/* Starts a new round of candidates: none is marked as met. */
+static int new_generation(doppel_index *x)
 {
-	if (!q->sk->fingerprint || !x->n)
-		goto deep;
 	if (x->stampcap < x->n) {
 		size_t cap = x->stampcap;
 		if (doppel__grow((void **)&x->stamp, &cap, x->n, sizeof(*x->stamp)))
@@ -997,6 +995,17 @@ static int find_matches(doppel_index *x, struct probe *q, bool learn)
 		memset(x->stamp, 0, x->stampcap * sizeof(*x->stamp));
 		x->gen = 1;
 	}
+	return DOPPEL_OK;
+}
+
+/* Compares one sketched article with the index; its matches go to the
+ * pool after those of the results before it. */
+static int find_matches(doppel_index *x, struct probe *q, bool learn)
+{
+	if (!q->sk->fingerprint || !x->n)
+		goto deep;
+	if (new_generation(x))
+		return DOPPEL_E_NOMEM;
 	struct match_ctx c = {x, q};
 	doppel__lsh_keys(x->lsh, q->sk->sig, x->keys);
 	doppel__lsh_query(x->lsh, x->keys, x->p.max_bucket, on_shingles, &c);
@@ -1013,8 +1022,15 @@ deep:
 	    (rc = doppel__views(&x->viewer, q->f, &x->rar, q->ksig, &q->nkeys, q->asig,
 	                        &q->nanchors)))
 		return rc;
-	if (x->n)
-		find_deep(x, q);
+	if (!x->n)
+		return DOPPEL_OK;
+	/* A candidate the shingles did not relate may still be a rewrite or
+	 * a report of the same event; one they related is not met again. */
+	if (new_generation(x))
+		return DOPPEL_E_NOMEM;
+	for (size_t k = x->mstart[x->nres - 1]; k < x->nmatch; k++)
+		x->stamp[x->mslot[k]] = x->gen;
+	find_deep(x, q);
 	return q->rc;
 }
 
@@ -1254,6 +1270,31 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	return rc;
 }
 
+/* The article about to be stored keeps its segmentation in the cache, at
+ * the entry it is about to get: in a stream the next articles' candidates
+ * are mostly recent ones. Takes q->prep. */
+static int keep_prepared(doppel_index *x, struct probe *q, size_t i)
+{
+	if (!x->deep || !q->sk->fingerprint) {
+		doppel__prepared_free(&q->prep);
+		return DOPPEL_OK;
+	}
+	uint32_t slot = (uint32_t)x->n;
+	struct doppel__cached *c = &x->cache[slot % CACHE_SIZE];
+	doppel__prepared_free(&c->prep);
+	/* Swap the features: the batch slot takes the old arrays for reuse;
+	 * the prepared article's anchors move with their array. */
+	doppel__features old = c->feat;
+	c->feat = x->bfeat[i];
+	x->bfeat[i] = old;
+	q->f = &c->feat;
+	c->prep = q->prep;
+	c->prep.anchor = c->feat.anchor;
+	memset(&q->prep, 0, sizeof(q->prep));
+	c->slot1 = slot + 1;
+	return DOPPEL_OK;
+}
+
 /* Adds one sketched article inside the open transaction. */
 static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
 {
@@ -1293,8 +1334,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	size_t from = x->nmatch;
 	struct probe q = {.a = a, .sk = sk, .boiler = x->bboiler[i], .f = &x->bfeat[i]};
 	rc = find_matches(x, &q, true);
-	doppel__prepared_free(&q.prep);
 	if (rc) {
+		doppel__prepared_free(&q.prep);
 		if (rc == DOPPEL_E_NOMEM)
 			doppel__errf(x->err, "out of memory");
 		return rc;
@@ -1312,16 +1353,20 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 			size_t st = best_match(x, from, 1);
 			if (st != SIZE_MAX)
 				story = story_of_event(x, x->e[x->mslot[st]].event);
-			if (!story && (rc = new_group(x, true, a, 0, &story)))
+			if ((!story && (rc = new_group(x, true, a, 0, &story))) ||
+			    (rc = new_group(x, false, a, story, &event)) ||
+			    (rc = set_event_story(x, event, story))) {
+				doppel__prepared_free(&q.prep);
 				return rc;
-			if ((rc = new_group(x, false, a, story, &event)) ||
-			    (rc = set_event_story(x, event, story)))
-				return rc;
+			}
 		}
 	}
 	int64_t num;
-	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err)))
+	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err)) ||
+	    (rc = keep_prepared(x, &q, i))) {
+		doppel__prepared_free(&q.prep);
 		return rc;
+	}
 	doppel__row row = {.num = num, .id = a->id, .title = a->title, .date = a->date,
 	                   .words = sk->words, .shingles = sk->shingles,
 	                   .fingerprint = sk->fingerprint, .sig = sk->sig, .boiler = q.boiler,

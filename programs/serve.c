@@ -566,6 +566,92 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,
 	}
 }
 
+/* One open connection: when it last made progress (connected, sent a
+ * whole request header, was answered) and whether a request of it is
+ * being handled. */
+struct conn_watch {
+	int fd;
+	double progress;
+	bool busy;
+	struct conn_watch *prev, *next;
+};
+
+static struct conn_watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void watch_mark(struct server *s, struct MHD_Connection *conn, bool busy)
+{
+	struct conn_watch *w = watch_of(conn);
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	w->busy = busy;
+	w->progress = now();
+	pthread_mutex_unlock(&s->watch_mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct conn_watch *w = calloc(1, sizeof(*w));
+		if (!w || !ci) {
+			free(w);
+			return;
+		}
+		w->fd = ci->connect_fd;
+		w->progress = now();
+		pthread_mutex_lock(&s->watch_mu);
+		w->next = s->watch;
+		if (s->watch)
+			s->watch->prev = w;
+		s->watch = w;
+		pthread_mutex_unlock(&s->watch_mu);
+		*socket_context = w;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct conn_watch *w = *socket_context;
+		pthread_mutex_lock(&s->watch_mu);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			s->watch = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&s->watch_mu);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* Shuts the socket of every connection that has not sent a whole request
+ * within --timeout of its last progress; libmicrohttpd then sees the
+ * connection end and closes it. The socket is still open while it is
+ * listed: it is taken off the list before libmicrohttpd closes it. */
+static void *watchdog(void *arg)
+{
+	struct server *s = arg;
+	while (!atomic_load(&s->watch_quit)) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		double t = now();
+		pthread_mutex_lock(&s->watch_mu);
+		for (struct conn_watch *w = s->watch; w; w = w->next)
+			if (!w->busy && t - w->progress > (double)s->c->timeout) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->progress = t;
+			}
+		pthread_mutex_unlock(&s->watch_mu);
+	}
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -580,6 +666,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		rq->start = now();
 		*con_cls = rq;
+		watch_mark(s, conn, true);
 		atomic_fetch_add(&s->in_flight, 1);
 		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 			rq->method = M_GET;
@@ -627,10 +714,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	(void)toe;
 	struct server *s = cls;
 	struct request *rq = *con_cls;
+	watch_mark(s, conn, false);
 	if (!rq)
 		return;
 	metrics_record(&s->metrics, rq);
@@ -743,9 +830,10 @@ int cli_serve(struct cli *c)
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_cond_init(&s.cv, NULL);
 	pthread_mutex_init(&s.readers_mu, NULL);
+	pthread_mutex_init(&s.watch_mu, NULL);
 	pthread_mutex_init(&s.metrics.mu, NULL);
 	int rc = EXIT_OK;
-	bool writer_started = false;
+	bool writer_started = false, watch_started = false;
 	MHD_socket lsock = MHD_INVALID_SOCKET;
 
 	struct sockaddr_storage addr;
@@ -801,7 +889,8 @@ int cli_serve(struct cli *c)
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		c->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONNECTIONS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_UNESCAPE_CALLBACK,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, &s, MHD_OPTION_UNESCAPE_CALLBACK,
 		keep_escaped, NULL, MHD_OPTION_END);
 	if (!s.daemon) {
 		cli_error("serve: cannot listen on %s: %s", c->listen, strerror(errno));
@@ -809,6 +898,7 @@ int cli_serve(struct cli *c)
 		goto out;
 	}
 	print_listening(&s);
+	watch_started = pthread_create(&s.watch_thread, NULL, watchdog, &s) == 0;
 
 	int sig = 0;
 	while (sigwait(&sigs, &sig) != 0)
@@ -828,6 +918,10 @@ out:
 	/* The writer answers every job queued (and resumes its connection)
 	 * before the daemon stops: MHD must not stop with a connection
 	 * suspended. */
+	if (watch_started) {
+		atomic_store(&s.watch_quit, true);
+		pthread_join(s.watch_thread, NULL);
+	}
 	if (writer_started)
 		serve_writer_stop(&s);
 	if (s.daemon)
@@ -839,6 +933,7 @@ out:
 	free(s.token);
 	pthread_mutex_destroy(&s.metrics.mu);
 	pthread_mutex_destroy(&s.readers_mu);
+	pthread_mutex_destroy(&s.watch_mu);
 	pthread_cond_destroy(&s.cv);
 	pthread_mutex_destroy(&s.mu);
 	if (rc == EXIT_OK)

@@ -97,6 +97,14 @@ struct server {
 	struct reader *readers;
 
 	struct metrics metrics;
+
+	/* Connections, so that one that takes longer than --timeout to send a
+	 * request (a byte at a time, say) is closed: libmicrohttpd's own
+	 * timeout counts only idle time. */
+	pthread_mutex_t watch_mu;
+	struct conn_watch *watch;
+	pthread_t watch_thread;
+	atomic_bool watch_quit;
 };
 
 /* serve.c */
