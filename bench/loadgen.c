@@ -6,6 +6,7 @@
  *                 [--id-suffix S] [--same-ids] [--once] [--rate R]]
  *                [--get PATHS [--get-connections N]]
  *                [--requests N] [--max-errors N] [--timeout S] [--log FILE]
+ *                [--close]
  *                [--slow N] [--idle N] [--trickle-ms MS] [--quiet]
  *
  * Every connection is a thread with one keep-alive connection that sends a
@@ -19,6 +20,7 @@
  * a file (one a line) in turn, each connection from its own start. With
  * --once every line of either file is sent once, by whichever connection
  * is free, and the run ends when all are answered.
+ * --close asks for a new connection for every request instead.
  * --slow N opens N more connections that send a request header one byte
  * every --trickle-ms and never finish it; --idle N opens N that send
  * nothing. Both record when the server closes them.
@@ -178,6 +180,8 @@ static void buf_reserve(struct buf *b, size_t more)
 
 static void buf_add(struct buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	buf_reserve(b, n);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
@@ -199,7 +203,7 @@ static struct {
 	unsigned slow, idle;
 	double trickle;
 	uint64_t max_requests, max_errors;
-	bool once, quiet, same_ids;
+	bool once, quiet, same_ids, close;
 	const char *post_path;
 	char id_suffix[ID_SUFFIX_MAX + 1];
 	struct lines lines[NKINDS];
@@ -594,7 +598,7 @@ static bool next_request(struct client *c, const char **what, size_t *what_len)
 		buf_add(r, l->line[i], l->len[i]);
 		buf_str(r, " HTTP/1.1\r\nHost: ");
 		buf_str(r, opt.host);
-		buf_str(r, "\r\n\r\n");
+		buf_str(r, opt.close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n");
 		*what = l->line[i];
 		*what_len = l->len[i];
 		return true;
@@ -612,8 +616,9 @@ static bool next_request(struct client *c, const char **what, size_t *what_len)
 	make_body(&body, l->line[i], l->len[i], k / l->n, &id_off, &id_len);
 	int hl = snprintf(head, sizeof(head),
 	                  "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-	                  "Content-Length: %zu\r\n\r\n",
-	                  opt.post_path, opt.host, body.len);
+	                  "Content-Length: %zu\r\n%s\r\n",
+	                  opt.post_path, opt.host, body.len,
+	                  opt.close ? "Connection: close\r\n" : "");
 	buf_add(r, head, (size_t)hl);
 	size_t body_at = r->len;
 	buf_add(r, body.p, body.len);
@@ -695,7 +700,7 @@ static int exchange(struct client *c)
 	}
 	memmove(c->in.p, c->in.p + resp.size, c->in.len - resp.size);
 	c->in.len -= resp.size;
-	if (resp.close)
+	if (resp.close || opt.close)
 		client_close(c);
 	return resp.status;
 }
@@ -904,6 +909,7 @@ static void usage(void)
 	        "                [--id-suffix S] [--same-ids] [--once] [--rate R]]\n"
 	        "               [--get PATHS [--get-connections N]]\n"
 	        "               [--requests N] [--max-errors N] [--timeout S] [--log FILE]\n"
+	        "               [--close]\n"
 	        "               [--slow N] [--idle N] [--trickle-ms MS] [--quiet]\n");
 	exit(2);
 }
@@ -982,6 +988,8 @@ int main(int argc, char **argv)
 				opt.quiet = true;
 			else if (!strcmp(o, "--same-ids"))
 				opt.same_ids = true;
+			else if (!strcmp(o, "--close"))
+				opt.close = true;
 			else
 				usage();
 		}

@@ -46,6 +46,7 @@ gen() {
 
 # start NAME: runs the server over $tmp/x.db on a free port; sets pid, url.
 start() {
+	: > "$tmp/serve-$1.err"
 	"$doppel" serve --db "$tmp/x.db" --listen 127.0.0.1:0 --threads 2 \
 		2> "$tmp/serve-$1.err" &
 	pid=$!
