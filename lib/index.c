@@ -284,7 +284,7 @@ static int64_t story_of_event(const doppel_index *x, int64_t event)
 static void le16(const uint8_t *b, uint16_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		out[i] = (uint16_t)(b[2 * i] | (b[2 * i + 1] << 8));
+		out[i] = (uint16_t)doppel__get_le(b + 2 * i, 2);
 }
 
 /* Views, sources, events and rarity counts, after the articles. */
@@ -317,12 +317,8 @@ static int load_deep(doppel_index *x)
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
-		for (size_t i = 0; i < nan; i++) {
-			uint64_t v = 0;
-			for (int b = 0; b < 8; b++)
-				v |= (uint64_t)an[8 * i + (size_t)b] << (8 * b);
-			anch[i] = v;
-		}
+		for (size_t i = 0; i < nan; i++)
+			anch[i] = doppel__get_le(an + 8 * i, 8);
 		if ((rc = remember_views(x, slot, ks, (uint32_t)sqlite3_column_int64(st, 2), as,
 		                         (uint32_t)sqlite3_column_int64(st, 4),
 		                         (uint32_t)sqlite3_column_int64(st, 5), anch, nan)))
@@ -568,7 +564,7 @@ void doppel_index_close(doppel_index *x)
 	sqlite3_finalize(x->st_rel);
 	sqlite3_finalize(x->st_views);
 	sqlite3_finalize(x->st_refresh);
-	sqlite3_finalize(x->st_label);
+	sqlite3_finalize(x->st_count);
 	doppel__index_read_free(x);
 	doppel__store_close(x->store);
 	forget_all(x);
@@ -1187,7 +1183,29 @@ static int refresh_story(doppel_index *x, int64_t story)
 	return step_done(x, x->st_refresh, "counting a story");
 }
 
-/* Moves the articles of event gone into event keep. */
+/* Counts one more article, dated date, into a story: what
+ * refresh_story() would find after it, without reading the story's
+ * articles again. */
+static int count_in_story(doppel_index *x, int64_t story, int32_t date, bool new_event)
+{
+	int rc = prepare_stmt(
+		x, &x->st_count,
+		"UPDATE stories SET articles = articles + 1, events = events + ?2,"
+		" first = CASE WHEN ?3 IS NULL OR (first IS NOT NULL AND first <= ?3)"
+		"  THEN first ELSE ?3 END,"
+		" last = CASE WHEN ?3 IS NULL OR (last IS NOT NULL AND last >= ?3)"
+		"  THEN last ELSE ?3 END WHERE num = ?1");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(x->st_count, 1, story);
+	sqlite3_bind_int(x->st_count, 2, new_event);
+	if (date != DOPPEL_NO_DATE)
+		sqlite3_bind_int(x->st_count, 3, date);
+	return step_done(x, x->st_count, "counting a story");
+}
+
+/* Moves the articles of event gone into event keep, and recounts both
+ * stories. */
 static int merge_events(doppel_index *x, int64_t keep, int64_t gone)
 {
 	char sql[160];
@@ -1205,12 +1223,6 @@ static int merge_events(doppel_index *x, int64_t keep, int64_t gone)
 		x->evstory[gone] = 0;
 	int rc = refresh_story(x, sg);
 	return rc ? rc : refresh_story(x, story_of_event(x, keep));
-}
-
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* Stores the views and the relations of the article just stored. */
@@ -1247,8 +1259,8 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return rc;
 	uint8_t kb[2 * K2], ab[2 * K2];
 	for (size_t i = 0; i < K2; i++) {
-		put_le(kb + 2 * i, q->ksig[i], 2);
-		put_le(ab + 2 * i, q->asig[i], 2);
+		doppel__put_le(kb + 2 * i, q->ksig[i], 2);
+		doppel__put_le(ab + 2 * i, q->asig[i], 2);
 	}
 	uint8_t *an = malloc(8 * q->f->nanchor + 1);
 	if (!an) {
@@ -1256,7 +1268,7 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return DOPPEL_E_NOMEM;
 	}
 	for (size_t i = 0; i < q->f->nanchor; i++)
-		put_le(an + 8 * i, q->f->anchor[i], 8);
+		doppel__put_le(an + 8 * i, q->f->anchor[i], 8);
 	sqlite3_stmt *st = x->st_views;
 	sqlite3_bind_int64(st, 1, num);
 	sqlite3_bind_blob(st, 2, kb, (int)sizeof(kb), SQLITE_STATIC);
@@ -1273,11 +1285,11 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 /* The article about to be stored keeps its segmentation in the cache, at
  * the entry it is about to get: in a stream the next articles' candidates
  * are mostly recent ones. Takes q->prep. */
-static int keep_prepared(doppel_index *x, struct probe *q, size_t i)
+static void keep_prepared(doppel_index *x, struct probe *q, size_t i)
 {
 	if (!x->deep || !q->sk->fingerprint) {
 		doppel__prepared_free(&q->prep);
-		return DOPPEL_OK;
+		return;
 	}
 	uint32_t slot = (uint32_t)x->n;
 	struct doppel__cached *c = &x->cache[slot % CACHE_SIZE];
@@ -1292,7 +1304,6 @@ static int keep_prepared(doppel_index *x, struct probe *q, size_t i)
 	c->prep.anchor = c->feat.anchor;
 	memset(&q->prep, 0, sizeof(q->prep));
 	c->slot1 = slot + 1;
-	return DOPPEL_OK;
 }
 
 /* Adds one sketched article inside the open transaction. */
@@ -1344,9 +1355,11 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 
 	/* Its event and story. */
 	int64_t event = 0, story = 0;
+	bool new_event = false;
 	if (x->deep && sk->fingerprint) {
 		size_t ev = best_match(x, from, 0);
-		if (ev != SIZE_MAX) {
+		new_event = ev == SIZE_MAX;
+		if (!new_event) {
 			event = x->e[x->mslot[ev]].event;
 			story = story_of_event(x, event);
 		} else {
@@ -1362,11 +1375,11 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		}
 	}
 	int64_t num;
-	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err)) ||
-	    (rc = keep_prepared(x, &q, i))) {
+	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err))) {
 		doppel__prepared_free(&q.prep);
 		return rc;
 	}
+	keep_prepared(x, &q, i);
 	doppel__row row = {.num = num, .id = a->id, .title = a->title, .date = a->date,
 	                   .words = sk->words, .shingles = sk->shingles,
 	                   .fingerprint = sk->fingerprint, .sig = sk->sig, .boiler = q.boiler,
@@ -1401,6 +1414,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	}
 	if (x->deep && sk->fingerprint) {
 		/* Other events it belongs to merge into the oldest. */
+		bool merged = false;
 		for (size_t k = from; k < x->nmatch; k++) {
 			int64_t other = x->e[x->mslot[k]].event;
 			if (x->matches[k].relation > DOPPEL_REL_SAME_EVENT || !other ||
@@ -1410,9 +1424,10 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 			int64_t gone = keep == other ? x->e[self].event : other;
 			if ((rc = merge_events(x, keep, gone)))
 				return rc;
+			merged = true;
 		}
 		event = x->e[self].event;
-		if ((rc = refresh_story(x, story_of_event(x, event))))
+		if (!merged && (rc = count_in_story(x, story, a->date, new_event)))
 			return rc;
 		r->event = doppel__index_label(x, false, event);
 		r->story = doppel__index_label(x, true, story_of_event(x, event));

@@ -95,7 +95,7 @@ struct doppel_index {
 	int64_t *evstory; /* event num -> story num; 0: no such event */
 	size_t evcap;
 	struct doppel__cached *cache;
-	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_label;
+	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_count;
 
 	struct doppel__slot_work *workers;
 

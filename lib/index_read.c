@@ -128,48 +128,54 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 	*out = NULL;
 	x->nrm = 0;
 	sqlite3_stmt *st = NULL;
-	int rc = prepare(
-		x, &st,
-		"WITH me AS (SELECT num, event FROM articles WHERE id = ?1)"
-		" SELECT (SELECT count(*) FROM me), o.id, o.title, o.date, r.relation, r.basis,"
-		"  r.a_source = side, r.jaccard, r.containment, r.aligned, r.anchors, r.names,"
-		"  r.topic, o.event = (SELECT event FROM me)"
-		" FROM (SELECT *, 1 AS side, b AS other FROM relations WHERE a = (SELECT num FROM me)"
-		"  UNION ALL"
-		"  SELECT *, 0 AS side, a AS other FROM relations WHERE b = (SELECT num FROM me)) r"
-		" JOIN articles o ON o.num = r.other"
-		" UNION ALL SELECT (SELECT count(*) FROM me), NULL, NULL, NULL, NULL, NULL, NULL,"
-		"  NULL, NULL, NULL, NULL, NULL, NULL, NULL");
+	int rc = prepare(x, &st, "SELECT num, event FROM articles WHERE id = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int step;
-	bool found = false;
+	int step = sqlite3_step(st);
+	int64_t num = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t event = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_finalize(st);
+	if (step == SQLITE_DONE) {
+		doppel__errf(x->err, "no article %s", id);
+		return DOPPEL_E_NOTFOUND;
+	}
+	if (step != SQLITE_ROW)
+		return doppel__store_error(x->store, "reading relations", x->err);
+	/* Rows where it is a (added later than b) and where it is b. */
+	if ((rc = prepare(x, &st,
+	                  "SELECT o.id, o.title, o.date, r.relation, r.basis, r.a_source = r.side,"
+	                  " r.jaccard, r.containment, r.aligned, r.anchors, r.names, r.topic,"
+	                  " o.event"
+	                  " FROM (SELECT *, 1 AS side, b AS other FROM relations WHERE a = ?1"
+	                  "  UNION ALL"
+	                  "  SELECT *, 0 AS side, a AS other FROM relations WHERE b = ?1) r"
+	                  " JOIN articles o ON o.num = r.other")))
+		return rc;
+	sqlite3_bind_int64(st, 1, num);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		found = sqlite3_column_int(st, 0) > 0;
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-			continue; /* the closing row, there to tell whether id exists */
 		if (doppel__grow((void **)&x->rm, &x->rmcap, x->nrm + 1, sizeof(*x->rm))) {
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
 		doppel_match *m = &x->rm[x->nrm++];
 		memset(m, 0, sizeof(*m));
-		m->id = keep_col(x, st, 1, &rc);
-		m->title = keep_col(x, st, 2, &rc);
-		m->date = date_col(st, 3);
-		m->relation = (doppel_relation)sqlite3_column_int(st, 4);
-		m->basis = (doppel_basis)sqlite3_column_int(st, 5);
+		m->id = keep_col(x, st, 0, &rc);
+		m->title = keep_col(x, st, 1, &rc);
+		m->date = date_col(st, 2);
+		m->relation = (doppel_relation)sqlite3_column_int(st, 3);
+		m->basis = (doppel_basis)sqlite3_column_int(st, 4);
 		if (m->basis != DOPPEL_BASIS_NONE)
-			m->direction = sqlite3_column_int(st, 6) ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
-		m->jaccard = sqlite3_column_double(st, 7);
-		m->containment = sqlite3_column_double(st, 8);
-		m->aligned = sqlite3_column_double(st, 9);
-		m->anchors = sqlite3_column_double(st, 10);
-		m->names = sqlite3_column_double(st, 11);
-		m->topic = sqlite3_column_double(st, 12);
+			m->direction = sqlite3_column_int(st, 5) ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
+		m->jaccard = sqlite3_column_double(st, 6);
+		m->containment = sqlite3_column_double(st, 7);
+		m->aligned = sqlite3_column_double(st, 8);
+		m->anchors = sqlite3_column_double(st, 9);
+		m->names = sqlite3_column_double(st, 10);
+		m->topic = sqlite3_column_double(st, 11);
 		/* Two articles an event put together since report one event. */
-		if (m->relation == DOPPEL_REL_SAME_STORY && sqlite3_column_int(st, 13))
+		if (m->relation == DOPPEL_REL_SAME_STORY && event &&
+		    sqlite3_column_int64(st, 12) == event)
 			m->relation = DOPPEL_REL_SAME_EVENT;
 	}
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
@@ -179,10 +185,6 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 		doppel__errf(x->err, "out of memory");
 	if (rc)
 		return rc;
-	if (!found) {
-		doppel__errf(x->err, "no article %s", id);
-		return DOPPEL_E_NOTFOUND;
-	}
 	if (x->nrm > 1)
 		qsort(x->rm, x->nrm, sizeof(*x->rm), doppel__match_cmp);
 	*count = x->nrm;
@@ -252,18 +254,6 @@ struct sedge {
 	bool a_source;
 };
 
-/* Earlier date first, undated last. */
-static int date_cmp(int32_t a, int32_t b)
-{
-	if (a == b)
-		return 0;
-	if (a == DOPPEL_NO_DATE)
-		return 1;
-	if (b == DOPPEL_NO_DATE)
-		return -1;
-	return a < b ? -1 : 1;
-}
-
 /* Members by event, the origin of each first (date, derivations, words,
  * id), then the others by date and id. */
 static int smem_cmp(const void *pa, const void *pb)
@@ -271,7 +261,7 @@ static int smem_cmp(const void *pa, const void *pb)
 	const struct smem *a = pa, *b = pb;
 	if (a->event != b->event)
 		return a->event < b->event ? -1 : 1;
-	int d = date_cmp(a->date, b->date);
+	int d = doppel__date_cmp(a->date, b->date);
 	if (d)
 		return d;
 	if (a->degree != b->degree)
@@ -293,7 +283,7 @@ static struct smem *find_member(struct smem *m, size_t n, int64_t num)
 static int event_cmp(const void *pa, const void *pb)
 {
 	const doppel_event *a = pa, *b = pb;
-	int d = date_cmp(a->date, b->date);
+	int d = doppel__date_cmp(a->date, b->date);
 	return d ? d : strcmp(a->id, b->id);
 }
 
@@ -430,7 +420,7 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 			struct smem v = mem[p];
 			size_t q = p;
 			while (q > i + 1) {
-				int d = date_cmp(mem[q - 1].date, v.date);
+				int d = doppel__date_cmp(mem[q - 1].date, v.date);
 				if (d < 0 || (d == 0 && strcmp(mem[q - 1].id, v.id) <= 0))
 					break;
 				mem[q] = mem[q - 1];

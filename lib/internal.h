@@ -64,6 +64,22 @@ static inline uint64_t doppel__mix64(uint64_t x)
 	return x;
 }
 
+/* Stored integers are little-endian whatever the host: the low `bytes`
+ * bytes of v into p, and back. */
+static inline void doppel__put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t doppel__get_le(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
 static inline uint32_t doppel__mix32(uint32_t x)
 {
 	x ^= x >> 16;
@@ -632,6 +648,9 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
                           doppel__stories *out);
 void doppel__stories_free(doppel__stories *s);
 
+/* Earlier date first, undated last. */
+int doppel__date_cmp(int32_t a, int32_t b);
+
 /* Direction of a derivation between a and b: by date, else by content
  * (boilerplate one carries and the other lacks; for rewrites, a text
  * condensed to under 80% of the other's words). */
@@ -682,7 +701,6 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
                       int64_t *num, char *err);
 /* The connection, for the index's own statements (index.c). */
 struct sqlite3 *doppel__store_db(doppel__store *s);
-const char *doppel__store_path(const doppel__store *s);
 /* A DOPPEL_E_* status and a message in err for SQLite's last error. */
 int doppel__store_error(doppel__store *s, const char *what, char *err);
 /* The text of article num, decompressed and NUL-terminated, and its source

@@ -92,33 +92,19 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 	return rc;
 }
 
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 int doppel__rarity_save(const doppel__rarity *r, uint8_t **blob, size_t *len)
 {
 	size_t n = 4 + r->used * 12;
 	uint8_t *b = malloc(n);
 	if (!b)
 		return DOPPEL_E_NOMEM;
-	put_le(b, r->docs, 4);
+	doppel__put_le(b, r->docs, 4);
 	size_t w = 4;
 	for (size_t i = 0; i < r->nslots; i++) {
 		if (!r->slot[i].key)
 			continue;
-		put_le(b + w, r->slot[i].key, 8);
-		put_le(b + w + 8, r->slot[i].df, 4);
+		doppel__put_le(b + w, r->slot[i].key, 8);
+		doppel__put_le(b + w + 8, r->slot[i].df, 4);
 		w += 12;
 	}
 	*blob = b;
@@ -132,12 +118,12 @@ int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len)
 	if (len < 4 || (len - 4) % 12)
 		return DOPPEL_OK; /* a damaged blob: counting starts again */
 	for (size_t w = 4; w < len; w += 12) {
-		uint64_t key = get_le(blob + w, 8);
+		uint64_t key = doppel__get_le(blob + w, 8);
 		if (rarity_bump(r, key))
 			return DOPPEL_E_NOMEM;
-		r->slot[rarity_find(r, key ? key : 1)].df = (uint32_t)get_le(blob + w + 8, 4);
+		r->slot[rarity_find(r, key ? key : 1)].df = (uint32_t)doppel__get_le(blob + w + 8, 4);
 	}
-	r->docs = (uint32_t)get_le(blob, 4);
+	r->docs = (uint32_t)doppel__get_le(blob, 4);
 	return DOPPEL_OK;
 }
 

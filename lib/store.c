@@ -416,11 +416,6 @@ sqlite3 *doppel__store_db(doppel__store *s)
 	return s->db;
 }
 
-const char *doppel__store_path(const doppel__store *s)
-{
-	return s->path;
-}
-
 int doppel__store_error(doppel__store *s, const char *what, char *err)
 {
 	return db_error(s, what, err);

@@ -52,8 +52,7 @@ void doppel__stories_free(doppel__stories *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Earlier date first, undated last. */
-static int date_cmp(int32_t a, int32_t b)
+int doppel__date_cmp(int32_t a, int32_t b)
 {
 	if (a == b)
 		return 0;
@@ -73,7 +72,7 @@ struct ctx {
 static int origin_cmp(const struct ctx *c, uint32_t a, uint32_t b)
 {
 	const doppel__node *x = &c->nodes[a], *y = &c->nodes[b];
-	int d = date_cmp(x->date, y->date);
+	int d = doppel__date_cmp(x->date, y->date);
 	if (d)
 		return d;
 	if (c->degree[a] != c->degree[b])
@@ -86,7 +85,7 @@ static int origin_cmp(const struct ctx *c, uint32_t a, uint32_t b)
 /* Member order after the origin: date, id. */
 static int member_cmp(const struct ctx *c, uint32_t a, uint32_t b)
 {
-	int d = date_cmp(c->nodes[a].date, c->nodes[b].date);
+	int d = doppel__date_cmp(c->nodes[a].date, c->nodes[b].date);
 	return d ? d : strcmp(c->nodes[a].id, c->nodes[b].id);
 }
 
@@ -265,7 +264,7 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 			size_t hi = lo + 2 * width < nev ? lo + 2 * width : nev;
 			size_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi) {
-				int d = date_cmp(ek[j].date, ek[i].date);
+				int d = doppel__date_cmp(ek[j].date, ek[i].date);
 				if (d < 0 || (d == 0 && strcmp(ek[j].id, ek[i].id) < 0))
 					tmp[k++] = ek[j++];
 				else
