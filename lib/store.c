@@ -3,7 +3,9 @@
  *
  * WAL mode with synchronous=NORMAL: a committed transaction survives a
  * killed process (SQLite, "Write-Ahead Logging", sec. 3; only a power loss
- * may roll back the last transactions). The database carries an
+ * may roll back the last transactions). Checkpoints (copying the log into
+ * the database) run on a thread of a writing store's own, with its own
+ * connection, so that a commit never waits for one. The database carries an
  * application_id so that another SQLite file is recognized as "not a doppel
  * database", and a meta table with the format version and every parameter
  * that changes signatures.
@@ -11,6 +13,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,10 @@
 
 #define ZSTD_LEVEL 3
 
+/* A checkpoint starts when the log holds this many pages after a commit
+ * (SQLite's own default for its automatic checkpoints). */
+#define CHECKPOINT_PAGES 1000
+
 struct doppel__store {
 	sqlite3 *db;
 	char *path;
@@ -30,6 +37,12 @@ struct doppel__store {
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
 	size_t zcap;
+	/* the checkpointer */
+	sqlite3 *ck;
+	pthread_t ck_thread;
+	pthread_mutex_t ck_mu;
+	pthread_cond_t ck_cv;
+	bool ck_running, ck_due, ck_quit;
 };
 
 static const char schema[] =
@@ -273,6 +286,89 @@ static int connect(doppel__store *s, const char *path, int oflags, bool immutabl
 	return rc;
 }
 
+/* Called by SQLite on the committing thread after each commit. */
+static int on_commit(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	doppel__store *s = ctx;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&s->ck_mu);
+		s->ck_due = true;
+		pthread_cond_signal(&s->ck_cv);
+		pthread_mutex_unlock(&s->ck_mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *checkpointer(void *arg)
+{
+	doppel__store *s = arg;
+	pthread_mutex_lock(&s->ck_mu);
+	for (;;) {
+		while (!s->ck_due && !s->ck_quit)
+			pthread_cond_wait(&s->ck_cv, &s->ck_mu);
+		if (s->ck_quit)
+			break;
+		s->ck_due = false;
+		pthread_mutex_unlock(&s->ck_mu);
+		/* PASSIVE: copies what no reader needs, never waits for a lock
+		 * and never blocks the writer. What it leaves waits for the
+		 * next turn; the log is reused from its start once it is all
+		 * in the database. */
+		sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&s->ck_mu);
+	}
+	pthread_mutex_unlock(&s->ck_mu);
+	return NULL;
+}
+
+/* Starts the checkpointer of a writing store. Without it (no memory, no
+ * thread) SQLite's automatic checkpoints stay, in the committing thread. */
+static void start_checkpointer(doppel__store *s)
+{
+	if (sqlite3_open_v2(s->path, &s->ck, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
+		goto fail;
+	if (pthread_mutex_init(&s->ck_mu, NULL))
+		goto fail;
+	if (pthread_cond_init(&s->ck_cv, NULL)) {
+		pthread_mutex_destroy(&s->ck_mu);
+		goto fail;
+	}
+	if (pthread_create(&s->ck_thread, NULL, checkpointer, s)) {
+		pthread_cond_destroy(&s->ck_cv);
+		pthread_mutex_destroy(&s->ck_mu);
+		goto fail;
+	}
+	s->ck_running = true;
+	/* Replaces the automatic checkpoints. */
+	sqlite3_wal_hook(s->db, on_commit, s);
+	return;
+fail:
+	sqlite3_close(s->ck);
+	s->ck = NULL;
+}
+
+static void stop_checkpointer(doppel__store *s)
+{
+	if (s->ck_running) {
+		pthread_mutex_lock(&s->ck_mu);
+		s->ck_quit = true;
+		pthread_cond_signal(&s->ck_cv);
+		pthread_mutex_unlock(&s->ck_mu);
+		pthread_join(s->ck_thread, NULL);
+		pthread_cond_destroy(&s->ck_cv);
+		pthread_mutex_destroy(&s->ck_mu);
+		s->ck_running = false;
+		sqlite3_wal_hook(s->db, NULL, NULL);
+	}
+	/* Closed first: the writer's connection, the last, then checkpoints
+	 * all and removes the log. */
+	sqlite3_close(s->ck);
+	s->ck = NULL;
+}
+
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
                        bool adopt, doppel_params *p, char *err)
 {
@@ -324,10 +420,12 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 			rc = DOPPEL_E_NOTDB;
 			goto fail;
 		}
-		/* Large pages keep rows of a few kilobytes (compressed texts)
-		 * from leaving most of each page empty. Set before anything is
-		 * written. */
-		if ((rc = exec(s, "PRAGMA page_size=65536;", err)) ||
+		/* Pages of 16 KiB hold several rows of a few kilobytes
+		 * (compressed texts) each, and keep small what a commit of a
+		 * few articles writes to the log: each page it touches, whole
+		 * (64 KiB pages made that four times as much). Set before
+		 * anything is written. */
+		if ((rc = exec(s, "PRAGMA page_size=16384;", err)) ||
 		    (rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
 		    (rc = create_schema(s, p, err)))
 			goto fail;
@@ -363,6 +461,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 		rc = db_error(s, "prepare", err);
 		goto fail;
 	}
+	if (!ro)
+		start_checkpointer(s);
 	*out = s;
 	return DOPPEL_OK;
 fail:
@@ -374,6 +474,7 @@ void doppel__store_close(doppel__store *s)
 {
 	if (!s)
 		return;
+	stop_checkpointer(s);
 	sqlite3_finalize(s->put);
 	sqlite3_finalize(s->del);
 	sqlite3_finalize(s->puttext);
