@@ -34,8 +34,8 @@
  *     with X" or "borrowed; valid until …".
  *   - Every _free(NULL) is a no-op.
  *   - Threads: the library keeps no mutable global state. A handle is used
- *     by one thread at a time; different handles may be used from different
- *     threads at once. The library itself runs worker threads inside
+ *     by one thread at a time (doppel_index_prepare() says how it differs);
+ *     different handles may be used from different threads at once. The library itself runs worker threads inside
  *     doppel_scan_add(), doppel_index_add() and doppel_index_query(), as many
  *     as params.threads says; they are joined before those calls return.
  *   - Strings are UTF-8 and NUL-terminated unless a length is given.
@@ -295,6 +295,11 @@ DOPPEL_API size_t doppel_batch_bytes(const doppel_batch *b);
 
 /* Empties the batch, keeping its memory for reuse. */
 DOPPEL_API void doppel_batch_clear(doppel_batch *b);
+
+/* Moves every article of src to the end of dst, with what
+ * doppel_index_prepare() computed for it; src is left empty. Nothing is
+ * copied but pointers. */
+DOPPEL_API int doppel_batch_take(doppel_batch *dst, doppel_batch *src);
 
 /* The i-th article of the batch; borrowed, valid until the batch is cleared
  * or freed. NULL when i is out of range. */
@@ -665,6 +670,26 @@ DOPPEL_API int doppel_index_add(doppel_index *x, const doppel_batch *b,
 
 /* Compares the articles of b with the index without adding them. */
 DOPPEL_API int doppel_index_query(doppel_index *x, const doppel_batch *b);
+
+/*
+ * Does ahead of time, on the calling thread, the part of adding or
+ * querying an article that needs nothing of the index but its parameters
+ * and boilerplate line counts: normalization, the signature and (for
+ * relations beyond copy) sentences and facts. The result is kept in b,
+ * and the next doppel_index_add() or doppel_index_query() of b on x uses
+ * it (and uses it up) instead of doing that work itself. The results are
+ * those of an add without it, except that lines count as boilerplate as
+ * they did when b was prepared (as within one batch).
+ *
+ * The one exception to the rule of one thread per handle: any number of
+ * threads may call this at once, while another adds to, queries or
+ * deletes from x; not while x is being opened or closed. It needs a handle
+ * opened without DOPPEL_OPEN_LAZY or DOPPEL_OPEN_READONLY; on another it
+ * prepares nothing and returns DOPPEL_OK. Per-article problems are left
+ * for the add to report; this call fails only with DOPPEL_E_NOMEM. It does
+ * not set x's errmsg.
+ */
+DOPPEL_API int doppel_index_prepare(doppel_index *x, doppel_batch *b);
 
 /* Results of the last add or query: one per article of the batch, in order.
  * Borrowed; valid until the next add or query on this index. */

@@ -18,6 +18,8 @@
  * counts), so figures may differ slightly from a scan of the same corpus,
  * whose weights come from the whole of it.
  */
+/* pthread_rwlockattr_setkind_np, where the C library has it */
+#define _GNU_SOURCE
 #include "index.h"
 
 #include <stdio.h>
@@ -367,16 +369,51 @@ static int load_deep(doppel_index *x)
 	if (rc)
 		return rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT counts FROM rarity WHERE id = 1", -1, &st, NULL) !=
+	/* Row 1 holds the counts whole (as first saved); rows 2 and on hold
+	 * the parts, newer than row 1. Each key is in one part; articles
+	 * counted are those of the newest part. A damaged row is skipped:
+	 * counting its keys starts again. */
+	if (sqlite3_prepare_v2(db, "SELECT sum(length(counts)) FROM rarity", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return doppel__store_error(x->store, "loading word counts", x->err);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = doppel__rarity_load(&x->rar, sqlite3_column_blob(st, 0),
-		                         (size_t)sqlite3_column_bytes(st, 0));
-	else if (step != SQLITE_DONE)
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    doppel__rarity_reserve(&x->rar, (size_t)sqlite3_column_int64(st, 0) / 12))
+		rc = DOPPEL_E_NOMEM;
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT id, counts FROM rarity ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return doppel__store_error(x->store, "loading word counts", x->err);
+	x->rar_whole = false;
+	x->rar_seq = 0;
+	uint32_t docs = 0;
+	while (rc == DOPPEL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const uint8_t *blob = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (sqlite3_column_int64(st, 0) == 1) {
+			rc = doppel__rarity_load(&x->rar, blob, len);
+			x->rar_whole = true;
+			docs = x->rar.docs;
+			continue;
+		}
+		uint64_t seq;
+		uint32_t part_docs;
+		int prc = doppel__rarity_load_part(&x->rar, blob, len, &seq, &part_docs);
+		if (prc == DOPPEL_E_NOMEM)
+			rc = prc;
+		else if (prc == DOPPEL_OK && seq >= x->rar_seq) {
+			x->rar_seq = seq;
+			docs = part_docs;
+		}
+	}
+	if (rc == DOPPEL_OK && step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "loading word counts", x->err);
 	sqlite3_finalize(st);
+	x->rar.docs = docs;
+	/* Counts read whole are written again in parts. */
+	x->rar_dirty = x->rar_whole ? UINT64_MAX : 0;
+	x->rar_written = x->rar_saving = 0;
 	return rc;
 }
 
@@ -402,8 +439,11 @@ static int load_all(doppel_index *x)
 		rc = load_deep(x);
 	if (rc == DOPPEL_E_NOMEM)
 		doppel__errf(x->err, "out of memory loading the index");
-	if (rc == DOPPEL_OK)
+	if (rc == DOPPEL_OK) {
+		pthread_rwlock_wrlock(&x->lc_lock);
 		rc = doppel__store_load_lines(x->store, x->lc, x->err);
+		pthread_rwlock_unlock(&x->lc_lock);
+	}
 	return rc;
 }
 
@@ -432,6 +472,39 @@ static int ensure_loaded(doppel_index *x)
 
 /* ----------------------------------------------------------- open/close */
 
+/* Scratch of a thread that prepares. */
+static void work_free(struct doppel__slot_work *w)
+{
+	if (!w)
+		return;
+	doppel__tokens_free(&w->tokens);
+	doppel__sketcher_free(&w->sketcher);
+	doppel__segmenter_free(w->segmenter);
+	free(w);
+}
+
+/* The lock of the line counts prefers the thread that changes them: the
+ * threads that prepare, one article at a time, then wait for it. */
+static int make_locks(doppel_index *x)
+{
+	pthread_rwlockattr_t a;
+	if (pthread_rwlockattr_init(&a))
+		return -1;
+#ifdef __GLIBC__
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+	int rc = pthread_rwlock_init(&x->lc_lock, &a);
+	pthread_rwlockattr_destroy(&a);
+	if (rc)
+		return -1;
+	if (pthread_mutex_init(&x->pool_mu, NULL)) {
+		pthread_rwlock_destroy(&x->lc_lock);
+		return -1;
+	}
+	x->lc_lock_made = true;
+	return 0;
+}
+
 int doppel_index_open(doppel_index **out, const char *path, const doppel_params *p,
                       unsigned flags, char *errmsg, size_t errlen)
 {
@@ -448,6 +521,11 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	x = calloc(1, sizeof(*x));
 	if (!x || !(x->lc = calloc(1, sizeof(*x->lc)))) {
 		doppel__errf(err, "out of memory");
+		rc = DOPPEL_E_NOMEM;
+		goto fail;
+	}
+	if (make_locks(x)) {
+		doppel__errf(err, "cannot make a lock");
 		rc = DOPPEL_E_NOMEM;
 		goto fail;
 	}
@@ -484,6 +562,7 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 		doppel__errf(err, "%s", x->err);
 		goto fail;
 	}
+	x->eager = !(flags & DOPPEL_OPEN_LAZY) && !x->readonly;
 	*out = x;
 	return DOPPEL_OK;
 fail:
@@ -511,37 +590,92 @@ static void free_batch_state(doppel_index *x)
 	free(x->owned);
 }
 
-/* Saves the line and rarity counts when due (or when force is set),
- * inside the open transaction. */
-static int save_counts(doppel_index *x, bool force, bool *saved)
+/* Writes one part of the rarity counts (row part + 2). */
+static int save_part(doppel_index *x, unsigned part)
 {
-	*saved = false;
-	if (!(x->lc_dirty || x->rar_dirty) ||
-	    (!force && doppel__now() - x->lc_saved < LINES_SAVE_SECONDS))
-		return DOPPEL_OK;
-	int rc = doppel__store_save_lines(x->store, x->lc, x->err);
-	if (rc == DOPPEL_OK && x->rar_dirty) {
-		uint8_t *blob = NULL;
-		size_t len = 0;
-		if ((rc = doppel__rarity_save(&x->rar, &blob, &len))) {
-			doppel__errf(x->err, "out of memory");
-			return rc;
-		}
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(doppel__store_db(x->store),
-		                       "INSERT OR REPLACE INTO rarity(id, counts) VALUES(1, ?)",
-		                       -1, &st, NULL) != SQLITE_OK) {
-			rc = doppel__store_error(x->store, "saving word counts", x->err);
-		} else {
-			sqlite3_bind_blob64(st, 1, blob, len, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = doppel__store_error(x->store, "saving word counts", x->err);
-			sqlite3_finalize(st);
-		}
-		free(blob);
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	if (doppel__rarity_save_part(&x->rar, part, x->rar_seq + 1, &blob, &len)) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
 	}
-	*saved = rc == DOPPEL_OK;
+	int rc = DOPPEL_OK;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(doppel__store_db(x->store),
+	                       "INSERT OR REPLACE INTO rarity(id, counts) VALUES(?, ?)", -1, &st,
+	                       NULL) != SQLITE_OK) {
+		rc = doppel__store_error(x->store, "saving word counts", x->err);
+	} else {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)part + 2);
+		sqlite3_bind_blob64(st, 2, blob, len, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = doppel__store_error(x->store, "saving word counts", x->err);
+		sqlite3_finalize(st);
+	}
+	free(blob);
+	if (rc == DOPPEL_OK) {
+		x->rar_seq++;
+		x->rar_saving |= UINT64_C(1) << part;
+	}
 	return rc;
+}
+
+/*
+ * Saves, inside the open transaction, the line counts when due and the
+ * rarity counts a part at a time: one changed part when its turn has
+ * come, so that all are saved within LINES_SAVE_SECONDS and no batch
+ * writes them all (tens of megabytes for 100k articles). With force
+ * (on close) everything changed is saved. What was saved counts as such
+ * only once the transaction commits (counts_saved).
+ */
+static int save_counts(doppel_index *x, bool force)
+{
+	double now = doppel__now();
+	x->lc_saving = false;
+	x->rar_saving = 0;
+	int rc = DOPPEL_OK;
+	if (x->lc_dirty && (force || now - x->lc_saved >= LINES_SAVE_SECONDS)) {
+		if ((rc = doppel__store_save_lines(x->store, x->lc, x->err)))
+			return rc;
+		x->lc_saving = true;
+	}
+	if (force) {
+		for (unsigned p = 0; p < DOPPEL__RARITY_PARTS && rc == DOPPEL_OK; p++)
+			if (x->rar_dirty & (UINT64_C(1) << p))
+				rc = save_part(x, p);
+	} else if (x->rar_dirty &&
+	           now - x->rar_saved >= LINES_SAVE_SECONDS / DOPPEL__RARITY_PARTS) {
+		while (!(x->rar_dirty & (UINT64_C(1) << x->rar_next)))
+			x->rar_next = (x->rar_next + 1) % DOPPEL__RARITY_PARTS;
+		rc = save_part(x, x->rar_next);
+		x->rar_next = (x->rar_next + 1) % DOPPEL__RARITY_PARTS;
+	}
+	/* Every part is in its row now: the whole row is out of date. */
+	if (rc == DOPPEL_OK && x->rar_whole &&
+	    ((x->rar_written | x->rar_saving) == UINT64_MAX) &&
+	    sqlite3_exec(doppel__store_db(x->store), "DELETE FROM rarity WHERE id = 1", NULL, NULL,
+	                 NULL) != SQLITE_OK)
+		rc = doppel__store_error(x->store, "saving word counts", x->err);
+	return rc;
+}
+
+/* What save_counts() saved is in the database: the transaction committed. */
+static void counts_saved(doppel_index *x)
+{
+	double now = doppel__now();
+	if (x->lc_saving) {
+		x->lc_dirty = false;
+		x->lc_saved = now;
+	}
+	if (x->rar_saving) {
+		x->rar_dirty &= ~x->rar_saving;
+		x->rar_written |= x->rar_saving;
+		x->rar_saved = now;
+		if (x->rar_written == UINT64_MAX)
+			x->rar_whole = false;
+	}
+	x->lc_saving = false;
+	x->rar_saving = 0;
 }
 
 void doppel_index_close(doppel_index *x)
@@ -551,9 +685,8 @@ void doppel_index_close(doppel_index *x)
 	if (x->store && !x->readonly && x->loaded) {
 		/* Best effort: the articles are safe already; counts only help. */
 		char err[DOPPEL__ERRLEN];
-		bool saved;
 		if (doppel__store_begin(x->store, err) == DOPPEL_OK) {
-			if (save_counts(x, true, &saved) == DOPPEL_OK)
+			if (save_counts(x, true) == DOPPEL_OK)
 				doppel__store_commit(x->store, err);
 			else
 				doppel__store_rollback(x->store);
@@ -590,6 +723,13 @@ void doppel_index_close(doppel_index *x)
 			doppel__segmenter_free(x->workers[t].segmenter);
 		}
 		free(x->workers);
+	}
+	for (size_t i = 0; i < x->npool; i++)
+		work_free(x->pool[i]);
+	free(x->pool);
+	if (x->lc_lock_made) {
+		pthread_rwlock_destroy(&x->lc_lock);
+		pthread_mutex_destroy(&x->pool_mu);
 	}
 	free_batch_state(x);
 	free(x);
@@ -655,29 +795,128 @@ struct sketch_ctx {
 	const doppel_batch *b;
 };
 
-static void sketch_one(void *ctx, size_t i, unsigned worker)
+/* Normalizes, sketches and (deep) segments one article with w's scratch:
+ * what doppel_index_prepare() does ahead and sketch_batch() does itself. */
+static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
+                          const doppel_article *a, doppel__sketch *sk, unsigned *boiler,
+                          doppel__features *f)
 {
-	struct sketch_ctx *c = ctx;
-	doppel_index *x = c->x;
-	struct doppel__slot_work *w = &x->workers[worker];
-	const doppel_article *a = doppel_batch_article(c->b, i);
-	doppel__sketch *sk = &x->bsk[i];
-	sk->sig = x->bsig + i * x->p.k;
 	uint64_t skey = doppel__source_key(a->source, x->p.seed);
 	int rc = doppel__normalize(a->text, a->text_len, skey, x->lc, x->p.boilerplate_min,
 	                           x->p.seed, &w->tokens);
 	if (rc == DOPPEL_OK)
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
-	x->bboiler[i] = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
-	x->bfeat[i].nsent = x->bfeat[i].ntok = x->bfeat[i].nanchor = 0;
+	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
+	f->nsent = f->ntok = f->nanchor = 0;
 	if (rc == DOPPEL_OK && x->deep && sk->fingerprint) {
 		if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(x->wn, x->p.seed)))
 			rc = DOPPEL_E_NOMEM;
 		else
 			rc = doppel__segment(w->segmenter, a->text, a->text_len, skey, x->lc,
-			                     x->p.boilerplate_min, &x->bfeat[i]);
+			                     x->p.boilerplate_min, f);
 	}
-	x->brc[i] = rc;
+	return rc;
+}
+
+/* Takes what doppel_index_prepare() left for article i, if it was made
+ * for x; the features are swapped, so that both keep their buffers. */
+static bool take_pre(doppel_index *x, const doppel_batch *b, size_t i)
+{
+	doppel__pre *pre = doppel__batch_pre(b, i);
+	if (!pre || pre->owner != x)
+		return false;
+	doppel__sketch *sk = &x->bsk[i];
+	*sk = pre->sk;
+	sk->sig = x->bsig + i * x->p.k;
+	memcpy(sk->sig, pre->sig, x->p.k * sizeof(*sk->sig));
+	x->bboiler[i] = pre->boiler;
+	doppel__features f = x->bfeat[i];
+	x->bfeat[i] = pre->feat;
+	pre->feat = f;
+	x->brc[i] = pre->rc;
+	pre->owner = NULL; /* used up */
+	return true;
+}
+
+static void sketch_one(void *ctx, size_t i, unsigned worker)
+{
+	struct sketch_ctx *c = ctx;
+	doppel_index *x = c->x;
+	if (take_pre(x, c->b, i))
+		return;
+	doppel__sketch *sk = &x->bsk[i];
+	sk->sig = x->bsig + i * x->p.k;
+	x->brc[i] = sketch_article(x, &x->workers[worker], doppel_batch_article(c->b, i), sk,
+	                           &x->bboiler[i], &x->bfeat[i]);
+}
+
+/* A prepare caller's scratch, from the pool or new; NULL when out of
+ * memory. */
+static struct doppel__slot_work *pool_get(doppel_index *x)
+{
+	struct doppel__slot_work *w = NULL;
+	pthread_mutex_lock(&x->pool_mu);
+	if (x->npool)
+		w = x->pool[--x->npool];
+	pthread_mutex_unlock(&x->pool_mu);
+	if (w)
+		return w;
+	if (!(w = calloc(1, sizeof(*w))))
+		return NULL;
+	if (doppel__sketcher_init(&w->sketcher, x->p.k, x->p.shingle, x->p.seed)) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void pool_put(doppel_index *x, struct doppel__slot_work *w)
+{
+	pthread_mutex_lock(&x->pool_mu);
+	bool kept = !doppel__grow((void **)&x->pool, &x->poolcap, x->npool + 1, sizeof(*x->pool));
+	if (kept)
+		x->pool[x->npool++] = w;
+	pthread_mutex_unlock(&x->pool_mu);
+	if (!kept)
+		work_free(w);
+}
+
+int doppel_index_prepare(doppel_index *x, doppel_batch *b)
+{
+	if (!x || !b)
+		return DOPPEL_E_ARG;
+	if (!x->eager)
+		return DOPPEL_OK;
+	struct doppel__slot_work *w = pool_get(x);
+	if (!w)
+		return DOPPEL_E_NOMEM;
+	int rc = DOPPEL_OK;
+	const size_t k = x->p.k;
+	for (size_t i = 0; i < doppel_batch_count(b) && rc == DOPPEL_OK; i++) {
+		doppel__pre *pre = doppel__batch_pre(b, i);
+		if (pre && pre->owner == x)
+			continue;
+		if (!(pre = calloc(1, sizeof(*pre) + k * sizeof(*pre->sig)))) {
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+		pre->sk.sig = pre->sig;
+		/* One article at a time, so that the thread that adds waits at
+		 * most that long to count lines. */
+		pthread_rwlock_rdlock(&x->lc_lock);
+		pre->rc = sketch_article(x, w, doppel_batch_article(b, i), &pre->sk, &pre->boiler,
+		                         &pre->feat);
+		pthread_rwlock_unlock(&x->lc_lock);
+		if (pre->rc == DOPPEL_E_NOMEM) {
+			doppel__pre_free(pre);
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+		pre->owner = x;
+		doppel__batch_set_pre(b, i, pre);
+	}
+	pool_put(x, w);
+	return rc;
 }
 
 /* Prepares per-batch state and sketches every article of b. */
@@ -1013,7 +1252,8 @@ deep:
 	int rc;
 	if (learn && (rc = doppel__rarity_add(&x->rar, q->f)))
 		return rc;
-	x->rar_dirty |= learn;
+	if (learn)
+		x->rar_dirty = UINT64_MAX; /* its keys may be in any part */
 	if ((rc = doppel__prepare(q->f, &x->rar, &q->prep)) ||
 	    (rc = doppel__views(&x->viewer, q->f, &x->rar, q->ksig, &q->nkeys, q->asig,
 	                        &q->nanchors)))
@@ -1454,8 +1694,10 @@ static int learn_lines(doppel_index *x, const doppel_batch *b)
 		                           t);
 		if (rc)
 			return rc;
+		pthread_rwlock_wrlock(&x->lc_lock);
 		for (size_t j = 0; j < t->nlines; j++)
 			doppel__linecount_add(x->lc, t->lines[j]);
+		pthread_rwlock_unlock(&x->lc_lock);
 		if (t->nlines)
 			x->lc_dirty = true;
 	}
@@ -1468,7 +1710,7 @@ static int reload_after_failure(doppel_index *x)
 	char keep[DOPPEL__ERRLEN];
 	memcpy(keep, x->err, sizeof(keep));
 	doppel__store_rollback(x->store);
-	x->rar_dirty = false;
+	x->rar_dirty = 0;
 	if (load_all(x) != DOPPEL_OK) {
 		char both[DOPPEL__ERRLEN];
 		snprintf(both, sizeof(both), "%.200s; reloading the index failed: %.200s", keep,
@@ -1496,19 +1738,15 @@ int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_du
 		rc = add_one(x, doppel_batch_article(b, i), i, on_dup);
 	if (rc == DOPPEL_OK)
 		rc = learn_lines(x, b);
-	bool saved = false;
 	if (rc == DOPPEL_OK)
-		rc = save_counts(x, false, &saved);
+		rc = save_counts(x, false);
 	if (rc == DOPPEL_OK)
 		rc = doppel__store_commit(x->store, x->err);
 	if (rc) {
 		reload_after_failure(x);
 		return rc;
 	}
-	if (saved) {
-		x->lc_dirty = x->rar_dirty = false;
-		x->lc_saved = doppel__now();
-	}
+	counts_saved(x);
 	finish_results(x);
 	return DOPPEL_OK;
 }

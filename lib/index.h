@@ -7,6 +7,7 @@
 
 #include "internal.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 /* A derivation with a known direction: the source of an article. */
@@ -78,13 +79,30 @@ struct doppel_index {
 	doppel__linecount *lc;
 	bool lc_dirty;
 	double lc_saved;
+	/* doppel_index_prepare() reads lc on other threads: they hold this
+	 * for reading, and the thread that adds holds it to change lc. */
+	pthread_rwlock_t lc_lock;
+	bool lc_lock_made;
+	bool eager; /* loaded at open and writable: prepare may run */
+	pthread_mutex_t pool_mu; /* guards pool */
+	struct doppel__slot_work **pool; /* prepare's scratch, one per caller */
+	size_t npool, poolcap;
 
 	/* Relations beyond copy */
 	doppel__wordnet *wn;
 	doppel__segmenter *segm; /* the calling thread's */
 	doppel__viewer viewer;
 	doppel__rarity rar;
-	bool rar_dirty;
+	/* Rarity counts are saved a part at a time (DOPPEL__RARITY_PARTS):
+	 * bit p of a mask is part p. */
+	uint64_t rar_dirty;   /* changed since saved */
+	uint64_t rar_written; /* saved since open */
+	uint64_t rar_saving;  /* saved by the open transaction */
+	uint64_t rar_seq;     /* of the last part saved */
+	unsigned rar_next;    /* the part to look at next */
+	double rar_saved;     /* when a part was last saved */
+	bool rar_whole;       /* the database still holds them whole (row 1) */
+	bool lc_saving;       /* the open transaction saves the line counts */
 	uint16_t *ksigs, *asigs; /* per entry, DOPPEL__VIEW_K slots each */
 	size_t vcap;
 	doppel__lsh *lk, *la;

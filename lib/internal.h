@@ -424,6 +424,24 @@ typedef struct doppel__features {
 
 void doppel__features_free(doppel__features *f);
 
+/* What doppel_index_prepare() computed for one article of a batch, kept
+ * in the batch until doppel_index_add() or doppel_index_query() takes it
+ * (batch.c holds it, index.c makes and uses it). */
+typedef struct doppel__pre {
+	const void *owner; /* the index handle it was made for */
+	int rc;            /* DOPPEL_OK, or why the article is rejected */
+	doppel__sketch sk; /* sk.sig points to sig */
+	unsigned boiler;
+	doppel__features feat; /* relations beyond copy only */
+	uint16_t sig[];        /* k slots */
+} doppel__pre;
+
+void doppel__pre_free(doppel__pre *p);
+/* Borrowed; NULL when article i was not prepared. */
+doppel__pre *doppel__batch_pre(const doppel_batch *b, size_t i);
+/* Gives p (may be NULL) to the batch as article i's, freeing the old. */
+void doppel__batch_set_pre(doppel_batch *b, size_t i, doppel__pre *p);
+
 /* The per-thread state of segmentation: a Snowball stemmer (not thread
  * safe) and a cache of what each distinct word gives. */
 typedef struct doppel__segmenter doppel__segmenter;
@@ -457,16 +475,32 @@ typedef struct doppel__rarity {
 		uint32_t df;
 	} *slot;
 	size_t nslots, used;
+	unsigned shift; /* 64 - log2(nslots) */
 	uint32_t docs;
 } doppel__rarity;
+
+/* The counts are saved in 2^DOPPEL__RARITY_PART_BITS parts by key, one at
+ * a time, so that no single write holds all of them. */
+#define DOPPEL__RARITY_PART_BITS 6
+#define DOPPEL__RARITY_PARTS (1u << DOPPEL__RARITY_PART_BITS)
 
 /* Counts the distinct stems and anchors of one article. */
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f);
 void doppel__rarity_free(doppel__rarity *r);
-/* The counts as a little-endian blob (docs, then key and df pairs);
- * caller owns *blob (free). */
-int doppel__rarity_save(const doppel__rarity *r, uint8_t **blob, size_t *len);
-/* Replaces r's counts with a saved blob's; a damaged blob leaves r empty. */
+/* The counts of one part's keys as a little-endian blob: docs (4 bytes),
+ * seq (8), then key (8) and df (4) pairs. Caller owns *blob (free). */
+int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t seq,
+                             uint8_t **blob, size_t *len);
+/* Sets the counts a part's blob holds, and gives its seq and docs;
+ * DOPPEL_E_FORMAT for a damaged blob. */
+int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len,
+                             uint64_t *seq, uint32_t *docs);
+/* Makes room for this many keys, so that loading does not grow the table
+ * as it goes: the parts come in the order of their slots, and a table that
+ * grows under them clusters. */
+int doppel__rarity_reserve(doppel__rarity *r, size_t keys);
+/* Sets the counts of a whole-table blob (docs, then key and df pairs),
+ * as databases kept them before the parts; a damaged blob sets none. */
 int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len);
 /* Articles a stem key or an anchor was counted in. */
 uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key);

@@ -34,34 +34,64 @@ static double kind_factor(unsigned kind)
 
 /* --------------------------------------------------------------- rarity */
 
+/* A key's home slot is the top bits of its hash, so that the keys of one
+ * part (the top DOPPEL__RARITY_PART_BITS bits) lie in one run of slots,
+ * whatever the table's size. */
+static size_t rarity_home(const doppel__rarity *r, uint64_t key)
+{
+	return (size_t)(doppel__mix64(key) >> r->shift);
+}
+
+static unsigned part_of(uint64_t key)
+{
+	return (unsigned)(doppel__mix64(key) >> (64 - DOPPEL__RARITY_PART_BITS));
+}
+
 static size_t rarity_find(const doppel__rarity *r, uint64_t key)
 {
 	size_t mask = r->nslots - 1;
-	size_t i = (size_t)doppel__mix64(key) & mask;
+	size_t i = rarity_home(r, key);
 	while (r->slot[i].key && r->slot[i].key != key)
 		i = (i + 1) & mask;
 	return i;
+}
+
+/* Grows the table to hold `want` keys at most half full. */
+static int rarity_grow(doppel__rarity *r, size_t want)
+{
+	if (want * 2 <= r->nslots)
+		return DOPPEL_OK;
+	size_t n = r->nslots ? r->nslots : 4096;
+	while (n < want * 2)
+		n *= 2;
+	struct doppel__rslot *old = r->slot;
+	size_t oldn = r->nslots;
+	if (!(r->slot = calloc(n, sizeof(*r->slot)))) {
+		r->slot = old;
+		return DOPPEL_E_NOMEM;
+	}
+	r->nslots = n;
+	r->shift = 64;
+	for (size_t m = n; m > 1; m >>= 1)
+		r->shift--;
+	for (size_t i = 0; i < oldn; i++)
+		if (old[i].key)
+			r->slot[rarity_find(r, old[i].key)] = old[i];
+	free(old);
+	return DOPPEL_OK;
+}
+
+int doppel__rarity_reserve(doppel__rarity *r, size_t keys)
+{
+	return rarity_grow(r, keys);
 }
 
 static int rarity_bump(doppel__rarity *r, uint64_t key)
 {
 	if (key == 0)
 		key = 1;
-	if ((r->used + 1) * 2 > r->nslots) {
-		size_t n = r->nslots ? r->nslots * 2 : 4096;
-		struct doppel__rslot *old = r->slot;
-		size_t oldn = r->nslots;
-		r->slot = calloc(n, sizeof(*r->slot));
-		if (!r->slot) {
-			r->slot = old;
-			return DOPPEL_E_NOMEM;
-		}
-		r->nslots = n;
-		for (size_t i = 0; i < oldn; i++)
-			if (old[i].key)
-				r->slot[rarity_find(r, old[i].key)] = old[i];
-		free(old);
-	}
+	if (r->used + 1 > r->nslots / 2 && rarity_grow(r, r->nslots ? r->nslots : 2048))
+		return DOPPEL_E_NOMEM;
 	size_t i = rarity_find(r, key);
 	if (!r->slot[i].key) {
 		r->slot[i].key = key;
@@ -92,19 +122,27 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 	return rc;
 }
 
-int doppel__rarity_save(const doppel__rarity *r, uint8_t **blob, size_t *len)
+int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t seq,
+                             uint8_t **blob, size_t *len)
 {
-	size_t n = 4 + r->used * 12;
-	uint8_t *b = malloc(n);
+	/* The part's keys start in its run of slots and may run on past its
+	 * end (and past the table's end, to its start) until a free slot. */
+	size_t n = r->nslots, run = n >> DOPPEL__RARITY_PART_BITS, from = part * run, count = 0;
+	size_t i = from;
+	for (; i < from + n && (i < from + run || r->slot[i & (n - 1)].key); i++)
+		count += r->slot[i & (n - 1)].key && part_of(r->slot[i & (n - 1)].key) == part;
+	uint8_t *b = malloc(12 + count * 12);
 	if (!b)
 		return DOPPEL_E_NOMEM;
 	doppel__put_le(b, r->docs, 4);
-	size_t w = 4;
-	for (size_t i = 0; i < r->nslots; i++) {
-		if (!r->slot[i].key)
+	doppel__put_le(b + 4, seq, 8);
+	size_t w = 12;
+	for (size_t j = from; j < i; j++) {
+		const struct doppel__rslot *sl = &r->slot[j & (n - 1)];
+		if (!sl->key || part_of(sl->key) != part)
 			continue;
-		doppel__put_le(b + w, r->slot[i].key, 8);
-		doppel__put_le(b + w + 8, r->slot[i].df, 4);
+		doppel__put_le(b + w, sl->key, 8);
+		doppel__put_le(b + w + 8, sl->df, 4);
 		w += 12;
 	}
 	*blob = b;
@@ -112,19 +150,36 @@ int doppel__rarity_save(const doppel__rarity *r, uint8_t **blob, size_t *len)
 	return DOPPEL_OK;
 }
 
-int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len)
+/* Sets the counts of the pairs of a blob from byte `at` on. */
+static int set_counts(doppel__rarity *r, const uint8_t *blob, size_t len, size_t at)
 {
-	doppel__rarity_free(r);
-	if (len < 4 || (len - 4) % 12)
-		return DOPPEL_OK; /* a damaged blob: counting starts again */
-	for (size_t w = 4; w < len; w += 12) {
+	for (size_t w = at; w + 12 <= len; w += 12) {
 		uint64_t key = doppel__get_le(blob + w, 8);
 		if (rarity_bump(r, key))
 			return DOPPEL_E_NOMEM;
 		r->slot[rarity_find(r, key ? key : 1)].df = (uint32_t)doppel__get_le(blob + w + 8, 4);
 	}
-	r->docs = (uint32_t)doppel__get_le(blob, 4);
 	return DOPPEL_OK;
+}
+
+int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len,
+                             uint64_t *seq, uint32_t *docs)
+{
+	if (len < 12 || len % 12)
+		return DOPPEL_E_FORMAT;
+	*docs = (uint32_t)doppel__get_le(blob, 4);
+	*seq = doppel__get_le(blob + 4, 8);
+	return set_counts(r, blob, len, 12);
+}
+
+int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len)
+{
+	if (len < 4 || (len - 4) % 12)
+		return DOPPEL_OK; /* a damaged blob: counting starts again */
+	int rc = set_counts(r, blob, len, 4);
+	if (rc == DOPPEL_OK)
+		r->docs = (uint32_t)doppel__get_le(blob, 4);
+	return rc;
 }
 
 void doppel__rarity_free(doppel__rarity *r)

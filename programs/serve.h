@@ -38,6 +38,7 @@ enum job_kind { JOB_ADD, JOB_REPLACE, JOB_QUERY, JOB_DELETE };
 struct job {
 	enum job_kind kind;
 	doppel_batch *batch;          /* ADD, REPLACE, QUERY */
+	size_t narticles;             /* in batch when queued */
 	char *id;                     /* DELETE */
 	struct MHD_Connection *conn;
 	struct job *next;

@@ -115,12 +115,11 @@ static void run_group(struct server *s, struct job **jobs, size_t n, doppel_batc
 {
 	const doppel_batch *b = jobs[0]->batch;
 	if (n > 1) {
+		/* The articles move, with what their request threads prepared. */
 		doppel_batch_clear(merged);
 		for (size_t k = 0; k < n; k++)
-			for (size_t i = 0; i < doppel_batch_count(jobs[k]->batch); i++)
-				if (doppel_batch_push(merged, doppel_batch_article(jobs[k]->batch, i)) !=
-				    DOPPEL_OK)
-					goto nomem;
+			if (doppel_batch_take(merged, jobs[k]->batch) != DOPPEL_OK)
+				goto nomem;
 		b = merged;
 	}
 	enum job_kind kind = jobs[0]->kind;
@@ -142,7 +141,7 @@ static void run_group(struct server *s, struct job **jobs, size_t n, doppel_batc
 	uint64_t rejected = 0;
 	for (size_t k = 0; k < n; k++) {
 		json_t *results = json_array();
-		for (size_t i = 0; i < doppel_batch_count(jobs[k]->batch); i++, at++) {
+		for (size_t i = 0; i < jobs[k]->narticles; i++, at++) {
 			doppel_result r;
 			if (doppel_index_result(s->writer, at, &r) != DOPPEL_OK)
 				continue;
@@ -742,5 +741,9 @@ enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
 	rq->body = NULL;
 	rq->len = rq->cap = 0;
 	j->kind = dry ? JOB_QUERY : replace ? JOB_REPLACE : JOB_ADD;
+	j->narticles = doppel_batch_count(j->batch);
+	/* Normalizing, signatures and sentences on this thread, not the
+	 * writer's. Only an optimization: the writer does what is left. */
+	doppel_index_prepare(s->writer, j->batch);
 	return submit(s, conn, rq, j);
 }
