@@ -315,6 +315,12 @@ int doppel_explain(const doppel_params *p, const doppel_article *a, const doppel
 
 /* ---------------------------------------------------------------- index */
 
+/* Words the segmenter of explanations caches before it starts afresh: a
+ * long-lived reader meets an open vocabulary (names, numbers, typos), and
+ * the cache, 50 to 100 bytes a word, would grow without end. Starting again
+ * costs the stemming of the words met next, microseconds each. */
+#define EXPLAIN_MAX_WORDS (1u << 17)
+
 /* A stored article as explaining needs it. */
 struct stored {
 	doppel_article art;
@@ -428,6 +434,10 @@ static int index_segmenter(doppel_index *x, doppel__segmenter **out)
 		x->xwn = NULL;
 		*out = x->segm;
 		return DOPPEL_OK;
+	}
+	if (x->xsegm && doppel__segmenter_words(x->xsegm) > EXPLAIN_MAX_WORDS) {
+		doppel__segmenter_free(x->xsegm);
+		x->xsegm = NULL;
 	}
 	if (!x->xwn) {
 		int rc = doppel__wordnet_load(x->p.wordnet_dir, &x->xwn, x->err);
