@@ -558,12 +558,19 @@ typedef struct doppel_explanation {
 	const doppel_fact *shared;       /* facts both carry, as written in a */
 	const doppel_fact *facts_a;      /* facts only a carries */
 	const doppel_fact *facts_b;      /* facts only b carries */
+	int stored;                      /* 1: the relation, direction and
+	                                    figures are those an index stores
+	                                    for the pair (doppel_index_explain());
+	                                    0: measured by this call */
 } doppel_explanation;
 
 /*
  * Compares two articles and explains the result. Word weights come from
  * the two articles alone (with the built-in prior), so figures may differ
  * slightly from a scan's, whose weights come from the whole corpus.
+ * Every call loads the WordNet data (about 40 MB, a large part of the
+ * call's time) and frees it; for stored articles, doppel_index_explain()
+ * keeps it in the index handle. stored is 0.
  * On success *out is the caller's; release with doppel_explanation_free().
  * Errors (no WordNet data, no memory) leave a message in errmsg.
  */
@@ -760,6 +767,38 @@ DOPPEL_API int doppel_index_stories(doppel_index *x, int32_t since, size_t limit
  * index. DOPPEL_E_NOTFOUND when there is none.
  */
 DOPPEL_API int doppel_index_story(doppel_index *x, const char *id, doppel_story *out);
+
+/*
+ * Explains two stored articles, a and b by id, in the shape of
+ * doppel_explain(): their relation, and the evidence measured again from
+ * their stored texts (aligned sentences, what only one of them says, the
+ * facts both carry and those only one does).
+ *
+ * The relation agrees with the index: when it stores one for the pair (the
+ * one doppel_index_relations() shows), the explanation reports it, with
+ * its direction and figures, and stored is 1; aligned, anchors, names and
+ * topic, which the index leaves at 0 for a duplicate or copy found on word
+ * shingles alone, are then the ones measured now. When it stores none
+ * (stored 0), relation, direction and figures are measured now, as
+ * doppel_explain() measures them with the handle's parameters: the pair
+ * may relate although the index, which compares only candidates, did not
+ * find it. The evidence is measured with word weights from the two
+ * articles alone and the built-in boilerplate rules, not with the index's
+ * counts, so that every handle gives the same answer whatever was added
+ * since; its figures may differ slightly from the stored ones.
+ *
+ * The first call loads the WordNet data and keeps it until
+ * doppel_index_close(), unless the handle holds it already (one that adds
+ * rewrites, events or stories): later calls cost the reading and
+ * segmenting of two texts, a few milliseconds. It never loads the
+ * signatures, so a READONLY | LAZY handle answers at once.
+ * On success *out is the caller's; release with doppel_explanation_free().
+ * DOPPEL_E_NOTFOUND when an id is not in the index, the message naming
+ * which ("b: no article ID"); DOPPEL_E_IO when the WordNet data cannot be
+ * read; the detail of every error in doppel_index_errmsg().
+ */
+DOPPEL_API int doppel_index_explain(doppel_index *x, const char *id_a, const char *id_b,
+                                    doppel_explanation **out);
 
 DOPPEL_API void doppel_index_stats(const doppel_index *x, doppel_stats *out);
 

@@ -1,9 +1,11 @@
 /*
  * explain.c — why two articles are related: the same measurements as a
  * scan, kept in a form a person can read: aligned sentences side by side,
- * the facts both carry, and what each has that the other lacks.
+ * the facts both carry, and what each has that the other lacks; for two
+ * stored articles, through the index handle, which keeps WordNet loaded
+ * and knows the relation the index stores for them.
  */
-#include "internal.h"
+#include "index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,32 +167,21 @@ static int unaligned(struct expl *x, const struct side *s, const doppel__pairing
 	return DOPPEL_OK;
 }
 
-int doppel_explain(const doppel_params *p, const doppel_article *a, const doppel_article *b,
-                   doppel_explanation **out, char *errmsg, size_t errlen)
+/*
+ * The explanation of a and b measured with segmenter sg (over WordNet);
+ * p is checked. A message in err (DOPPEL__ERRLEN) on failure.
+ */
+static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const doppel_article *a,
+                        const doppel_article *b, doppel_explanation **out, char *err)
 {
-	char err[DOPPEL__ERRLEN] = "";
 	*out = NULL;
-	if (!p || !a || !b || !a->text || !b->text || doppel_params_check(p, err, sizeof(err))) {
-		if (!*err)
-			doppel__errf(err, "explain needs parameters and two articles");
-		if (errmsg && errlen)
-			snprintf(errmsg, errlen, "%s", err);
-		return DOPPEL_E_ARG;
-	}
 	int rc = DOPPEL_OK;
-	doppel__wordnet *wn = NULL;
-	doppel__segmenter *sg = NULL;
 	doppel__sketcher sketcher = {0};
 	doppel__rarity rar = {0};
 	doppel__pairing *pairs = NULL;
 	struct side side[2] = {{.art = a}, {.art = b}};
 	struct expl *x = calloc(1, sizeof(*x));
-	if (!x)
-		goto nomem;
-	if ((rc = doppel__wordnet_load(p->wordnet_dir, &wn, err)))
-		goto out;
-	if (!(sg = doppel__segmenter_new(wn, p->seed)) ||
-	    doppel__sketcher_init(&sketcher, p->k, p->shingle, p->seed))
+	if (!x || doppel__sketcher_init(&sketcher, p->k, p->shingle, p->seed))
 		goto nomem;
 	for (int i = 0; i < 2; i++) {
 		struct side *s = &side[i];
@@ -283,8 +274,6 @@ fail:
 	doppel__errf(err, "explaining %s and %s: %s", a->id ? a->id : "?",
 	             b->id ? b->id : "?", doppel_strerror(rc));
 out:
-	if (rc && errmsg && errlen)
-		snprintf(errmsg, errlen, "%s", err);
 	if (x)
 		doppel_explanation_free(&x->pub);
 	free(pairs);
@@ -292,7 +281,203 @@ out:
 		side_free(&side[i]);
 	doppel__rarity_free(&rar);
 	doppel__sketcher_free(&sketcher);
+	return rc;
+}
+
+int doppel_explain(const doppel_params *p, const doppel_article *a, const doppel_article *b,
+                   doppel_explanation **out, char *errmsg, size_t errlen)
+{
+	char err[DOPPEL__ERRLEN] = "";
+	*out = NULL;
+	if (!p || !a || !b || !a->text || !b->text || doppel_params_check(p, err, sizeof(err))) {
+		if (!*err)
+			doppel__errf(err, "explain needs parameters and two articles");
+		if (errmsg && errlen)
+			snprintf(errmsg, errlen, "%s", err);
+		return DOPPEL_E_ARG;
+	}
+	doppel__wordnet *wn = NULL;
+	doppel__segmenter *sg = NULL;
+	int rc = doppel__wordnet_load(p->wordnet_dir, &wn, err);
+	if (rc == DOPPEL_OK && !(sg = doppel__segmenter_new(wn, p->seed))) {
+		doppel__errf(err, "explaining %s and %s: %s", a->id ? a->id : "?",
+		             b->id ? b->id : "?", doppel_strerror(DOPPEL_E_NOMEM));
+		rc = DOPPEL_E_NOMEM;
+	}
+	if (rc == DOPPEL_OK)
+		rc = explain_pair(p, sg, a, b, out, err);
+	if (rc && errmsg && errlen)
+		snprintf(errmsg, errlen, "%s", err);
 	doppel__segmenter_free(sg);
 	doppel__wordnet_free(wn);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- index */
+
+/* Words the segmenter of explanations caches before it starts afresh: a
+ * long-lived reader meets an open vocabulary (names, numbers, typos), and
+ * the cache, 50 to 100 bytes a word, would grow without end. Starting again
+ * costs the stemming of the words met next, microseconds each. */
+#define EXPLAIN_MAX_WORDS (1u << 17)
+
+/* A stored article as explaining needs it. */
+struct stored {
+	doppel_article art;
+	int64_t num, event;
+	char *text, *source;
+};
+
+static void stored_free(struct stored *s)
+{
+	free(s->text);
+	free(s->source);
+}
+
+/* The stored article id, side "a" or "b" of the explanation. */
+static int read_stored(doppel_index *x, const char *id, const char *side, struct stored *s)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(doppel__store_db(x->store),
+	                       "SELECT num, date, event FROM articles WHERE id = ?", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "reading an article", x->err);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		s->num = sqlite3_column_int64(st, 0);
+		s->art.date = sqlite3_column_type(st, 1) == SQLITE_NULL
+		                      ? DOPPEL_NO_DATE
+		                      : (int32_t)sqlite3_column_int(st, 1);
+		s->event = sqlite3_column_int64(st, 2);
+	}
+	int rc = DOPPEL_OK;
+	if (step == SQLITE_ROW) {
+		/* In the read transaction of st: the text of the same snapshot. */
+		rc = doppel__store_text(x->store, s->num, &s->text, &s->art.text_len, &s->source,
+		                        x->err);
+		if (rc == DOPPEL_E_NOTFOUND)
+			rc = DOPPEL_E_DB; /* a stored article without its text */
+	} else if (step == SQLITE_DONE) {
+		doppel__errf(x->err, "%s: no article %s", side, id);
+		rc = DOPPEL_E_NOTFOUND;
+	} else {
+		rc = doppel__store_error(x->store, "reading an article", x->err);
+	}
+	sqlite3_finalize(st);
+	s->art.id = id;
+	s->art.text = s->text;
+	s->art.source = s->source;
+	return rc;
+}
+
+/* Replaces the measured relation of e by the one the index stores for
+ * a and b, when it stores one. */
+static int take_stored(doppel_index *x, const struct stored *a, const struct stored *b,
+                       doppel_explanation *e)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(doppel__store_db(x->store),
+	                       "SELECT a, relation, basis, a_source, jaccard, containment,"
+	                       " aligned, anchors, names, topic FROM relations"
+	                       " WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "reading relations", x->err);
+	sqlite3_bind_int64(st, 1, a->num);
+	sqlite3_bind_int64(st, 2, b->num);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		doppel_pair *p = &e->pair;
+		double fig[4];
+		bool measured = false;
+		for (int i = 0; i < 4; i++) {
+			fig[i] = sqlite3_column_double(st, 6 + i);
+			measured |= fig[i] != 0;
+		}
+		p->relation = (doppel_relation)sqlite3_column_int(st, 1);
+		p->basis = (doppel_basis)sqlite3_column_int(st, 2);
+		bool row_a = sqlite3_column_int64(st, 0) == a->num;
+		bool a_source = (sqlite3_column_int(st, 3) != 0) == row_a;
+		e->a_source = p->basis == DOPPEL_BASIS_NONE ? -1 : a_source;
+		p->jaccard = sqlite3_column_double(st, 4);
+		p->containment = sqlite3_column_double(st, 5);
+		/* Those of a duplicate or copy found on shingles alone are not
+		 * measured in the index: the ones measured now stay. */
+		if (measured || !(p->relation == DOPPEL_REL_DUPLICATE ||
+		                  p->relation == DOPPEL_REL_COPY)) {
+			p->aligned = fig[0];
+			p->anchors = fig[1];
+			p->names = fig[2];
+			p->topic = fig[3];
+		}
+		/* As doppel_index_relations() tells it: two articles an event put
+		 * together report one event. */
+		if (p->relation == DOPPEL_REL_SAME_STORY && a->event && a->event == b->event)
+			p->relation = DOPPEL_REL_SAME_EVENT;
+		e->stored = 1;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return doppel__store_error(x->store, "reading relations", x->err);
+	return DOPPEL_OK;
+}
+
+/* The segmenter explaining uses on x: the handle's own when it has
+ * loaded WordNet to add, else one over WordNet loaded once for explaining. */
+static int index_segmenter(doppel_index *x, doppel__segmenter **out)
+{
+	if (x->segm) {
+		/* Adding loaded it after an explanation did: one is enough. */
+		doppel__segmenter_free(x->xsegm);
+		doppel__wordnet_free(x->xwn);
+		x->xsegm = NULL;
+		x->xwn = NULL;
+		*out = x->segm;
+		return DOPPEL_OK;
+	}
+	if (x->xsegm && doppel__segmenter_words(x->xsegm) > EXPLAIN_MAX_WORDS) {
+		doppel__segmenter_free(x->xsegm);
+		x->xsegm = NULL;
+	}
+	if (!x->xwn) {
+		int rc = doppel__wordnet_load(x->p.wordnet_dir, &x->xwn, x->err);
+		if (rc)
+			return rc == DOPPEL_E_NOTFOUND ? DOPPEL_E_IO : rc;
+		x->xloads++;
+	}
+	if (!x->xsegm && !(x->xsegm = doppel__segmenter_new(x->xwn, x->p.seed))) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	*out = x->xsegm;
+	return DOPPEL_OK;
+}
+
+int doppel_index_explain(doppel_index *x, const char *id_a, const char *id_b,
+                         doppel_explanation **out)
+{
+	if (out)
+		*out = NULL;
+	if (!x)
+		return DOPPEL_E_ARG;
+	if (!id_a || !id_b || !out) {
+		doppel__errf(x->err, "explain needs two article ids");
+		return DOPPEL_E_ARG;
+	}
+	struct stored side[2] = {{.num = 0}, {.num = 0}};
+	doppel__segmenter *sg = NULL;
+	doppel_explanation *e = NULL;
+	int rc;
+	if ((rc = read_stored(x, id_a, "a", &side[0])) ||
+	    (rc = read_stored(x, id_b, "b", &side[1])) || (rc = index_segmenter(x, &sg)) ||
+	    (rc = explain_pair(&x->p, sg, &side[0].art, &side[1].art, &e, x->err)) ||
+	    (rc = take_stored(x, &side[0], &side[1], e)))
+		goto out;
+	*out = e;
+	e = NULL;
+out:
+	doppel_explanation_free(e);
+	stored_free(&side[0]);
+	stored_free(&side[1]);
 	return rc;
 }

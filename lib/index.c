@@ -712,6 +712,8 @@ void doppel_index_close(doppel_index *x)
 	doppel__segmenter_free(x->segm);
 	doppel__viewer_free(&x->viewer);
 	doppel__wordnet_free(x->wn);
+	doppel__segmenter_free(x->xsegm);
+	doppel__wordnet_free(x->xwn);
 	free(x->e);
 	free(x->sigs);
 	free(x->lc);

@@ -149,6 +149,11 @@ struct doppel_index {
 
 	doppel_stats stats;
 	char err[DOPPEL__ERRLEN];
+
+	/* explain (doppel_index_explain) */
+	doppel__wordnet *xwn;     /* loaded when the handle had none in wn */
+	doppel__segmenter *xsegm; /* over xwn */
+	unsigned xloads;          /* times xwn was loaded */
 };
 
 /* Keeps a copy of s until the next call on x; NULL when out of memory. */

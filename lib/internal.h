@@ -449,6 +449,8 @@ typedef struct doppel__segmenter doppel__segmenter;
 /* wn may be NULL: then no synonym classes (every key is the stem). */
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed);
 void doppel__segmenter_free(doppel__segmenter *sg);
+/* Distinct words in sg's cache, which grows with the vocabulary seen. */
+size_t doppel__segmenter_words(const doppel__segmenter *sg);
 
 /*
  * Segments the content lines of text (the same boilerplate rules as

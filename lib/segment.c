@@ -158,6 +158,11 @@ void doppel__segmenter_free(doppel__segmenter *sg)
 	free(sg);
 }
 
+size_t doppel__segmenter_words(const doppel__segmenter *sg)
+{
+	return sg->used;
+}
+
 void doppel__features_free(doppel__features *f)
 {
 	if (!f)

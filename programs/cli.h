@@ -55,8 +55,8 @@ int cli_add(struct cli *c);
 int cli_query(struct cli *c);
 /* `doppel stories --db FILE`: the stories of an index. */
 int cli_stories_db(struct cli *c);
-/* `doppel explain --db FILE A B`: the stored articles A and B into b. */
-int cli_stored_pair(struct cli *c, doppel_batch *b);
+/* `doppel explain --db FILE A B`: explains the stored articles A and B. */
+int cli_explain_stored(struct cli *c);
 
 /* serve.c */
 int cli_serve(struct cli *c);

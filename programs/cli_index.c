@@ -168,24 +168,20 @@ int cli_stories_db(struct cli *c)
 	return rc;
 }
 
-int cli_stored_pair(struct cli *c, doppel_batch *b)
+int cli_explain_stored(struct cli *c)
 {
 	doppel_index *x = NULL;
 	int rc = open_index(c, DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY, &x);
 	if (rc)
 		return rc;
-	for (int i = 0; i < 2 && rc == EXIT_OK; i++) {
-		doppel_stored s;
-		if (doppel_index_get(x, c->paths[i], &s) != DOPPEL_OK) {
-			cli_error("explain: %s", doppel_index_errmsg(x));
-			rc = EXIT_FATAL;
-		} else if (doppel_batch_push(b, &s.article) != DOPPEL_OK) {
-			cli_error("out of memory");
-			rc = EXIT_FATAL;
-		}
+	doppel_explanation *e = NULL;
+	if (doppel_index_explain(x, c->paths[0], c->paths[1], &e) != DOPPEL_OK) {
+		cli_error("explain: %s", doppel_index_errmsg(x));
+		rc = EXIT_FATAL;
+	} else {
+		print_explanation(c, e);
 	}
-	if (rc == EXIT_OK)
-		doppel_index_params(x, &c->params);
+	doppel_explanation_free(e);
 	doppel_index_close(x);
 	return rc;
 }

@@ -354,13 +354,15 @@ int cli_explain(struct cli *c)
 		          "is taken)");
 		return EXIT_USAGE;
 	}
+	if (c->db)
+		return cli_explain_stored(c);
 	doppel_batch *b = doppel_batch_new();
 	if (!b) {
 		cli_error("out of memory");
 		return EXIT_FATAL;
 	}
-	int rc = c->db ? cli_stored_pair(c, b) : first_article(c, c->paths[0], b);
-	if (rc == EXIT_OK && !c->db)
+	int rc = first_article(c, c->paths[0], b);
+	if (rc == EXIT_OK)
 		rc = first_article(c, c->paths[1], b);
 	if (rc == EXIT_OK) {
 		doppel_explanation *e = NULL;

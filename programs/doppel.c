@@ -106,7 +106,9 @@ static void print_help(const char *cmd)
 		printf("usage: doppel explain [OPTIONS] A B\n\n"
 		       "Shows why two articles (files, or the first record of JSON Lines) are\n"
 		       "related: aligned sentences side by side with their scores, shared names,\n"
-		       "numbers, quotes and dates, and what each has that the other lacks.\n\n");
+		       "numbers, quotes and dates, and what each has that the other lacks.\n"
+		       "With --db FILE, A and B are ids of stored articles, and a relation the\n"
+		       "index stores for them is reported as stored.\n\n");
 	else if (strcmp(cmd, "add") == 0)
 		printf("usage: doppel add --db FILE [OPTIONS] PATH...\n\n"
 		       "Adds articles to an index, creating it if needed, and reports for\n"

@@ -225,6 +225,7 @@ json_t *explanation_json(const doppel_explanation *e)
 	json_object_set_new(o, "type", json_string("explanation"));
 	json_object_set_new(o, "source",
 	                    e->a_source < 0 ? json_null() : json_string(e->a_source ? p->a : p->b));
+	json_object_set_new(o, "stored", json_boolean(e->stored));
 	json_t *al = json_array();
 	for (size_t i = 0; i < e->naligned; i++) {
 		json_t *x = json_object();

@@ -283,6 +283,10 @@ void print_explanation(const struct cli *c, const doppel_explanation *e)
 	if (e->a_source >= 0)
 		printf(", %s derives from %s (by %s)", e->a_source ? p->b : p->a,
 		       e->a_source ? p->a : p->b, doppel_basis_name(p->basis));
+	if (e->stored)
+		printf(", as the index stores it");
+	else if (c->db)
+		printf(" (the index stores no relation of the two: measured now)");
 	printf("\n  jaccard %.2f  containment %.2f  aligned %.2f  anchors %.2f  names %.2f  "
 	       "topic %.2f\n",
 	       p->jaccard, p->containment, p->aligned, p->anchors, p->names, p->topic);

@@ -428,7 +428,6 @@ enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
 {
 	bool bad = false;
 	char *id[2] = {serve_arg(conn, "a", &bad), serve_arg(conn, "b", &bad)};
-	doppel_batch *b = NULL;
 	enum MHD_Result r;
 	if (bad || !id[0] || !id[1]) {
 		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
@@ -441,37 +440,17 @@ enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
 		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
 		goto out;
 	}
-	b = doppel_batch_new();
-	if (!b) {
-		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-		goto out;
-	}
-	/* What doppel_index_get() gives lives until the next call: copied. */
-	for (int k = 0; k < 2; k++) {
-		doppel_stored st;
-		int rc = doppel_index_get(x, id[k], &st);
-		if (rc == DOPPEL_E_NOTFOUND) {
-			r = serve_error(conn, rq, MHD_HTTP_NOT_FOUND, "%s: no such article",
-			                k ? "b" : "a");
-			goto out;
-		}
-		if (rc != DOPPEL_OK || doppel_batch_push(b, &st.article) != DOPPEL_OK) {
-			r = index_error(conn, rq, x, rc ? rc : DOPPEL_E_NOMEM, "article");
-			goto out;
-		}
-	}
-	doppel_params p;
-	doppel_index_params(x, &p);
+	/* The thread's handle keeps WordNet loaded from one call to the next. */
 	doppel_explanation *e = NULL;
-	if (doppel_explain(&p, doppel_batch_article(b, 0), doppel_batch_article(b, 1), &e, err,
-	                   sizeof(err)) != DOPPEL_OK) {
-		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
-		goto out;
-	}
-	r = serve_reply(conn, rq, MHD_HTTP_OK, explanation_json(e));
+	int rc = doppel_index_explain(x, id[0], id[1], &e);
+	if (rc == DOPPEL_E_NOTFOUND)
+		r = serve_error(conn, rq, MHD_HTTP_NOT_FOUND, "%s", doppel_index_errmsg(x));
+	else if (rc != DOPPEL_OK)
+		r = index_error(conn, rq, x, rc, "article");
+	else
+		r = serve_reply(conn, rq, MHD_HTTP_OK, explanation_json(e));
 	doppel_explanation_free(e);
 out:
-	doppel_batch_free(b);
 	free(id[0]);
 	free(id[1]);
 	return r;

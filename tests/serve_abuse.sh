@@ -249,11 +249,10 @@ stored=$(grep -c '^201 ' "$tmp/stored.log")
 	echo "/metrics"
 	echo "/articles/%ZZ"
 } > "$tmp/mixed-paths"
-# /explain takes a hundred times longer than the rest, and the memory it
-# takes stays with the thread that made it (malloc's arena of that
-# thread, about 40 MB with WordNet): made by a server thread for the first
-# time during the long run, it would read as growth. It is made in the
-# warm-up only; a leak there is LeakSanitizer's to find at SIGTERM.
+# The first /explain of a server thread loads WordNet into that thread's
+# reading handle, about 40 MB kept until the server stops: made for the
+# first time during the long run, it would read as growth. It is made in
+# the warm-up only; a leak there is LeakSanitizer's to find at SIGTERM.
 echo "/explain?a=m-1&b=m-2" > "$tmp/explain-path"
 mixed() { # REQUESTS NAME [LOADGEN_ARGS…]
 	r=$1 name=$2

@@ -98,6 +98,12 @@ static void test_stems_and_stopwords(void **state)
 		assert_int_equal(a.tok[i].stem, b.tok[i].stem);
 	assert_true(doppel__stopword("the", 3));
 	assert_false(doppel__stopword("council", 7));
+	/* Each distinct folded word is cached once, stop words too. */
+	size_t words = doppel__segmenter_words(sg);
+	assert_int_equal(words, 10);
+	doppel__features c = seg(sg, "THE COUNCIL votes, the council VOTES.");
+	assert_int_equal(doppel__segmenter_words(sg), words);
+	doppel__features_free(&c);
 	doppel__features_free(&a);
 	doppel__features_free(&b);
 	doppel__segmenter_free(sg);
