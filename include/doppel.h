@@ -35,9 +35,12 @@
  *   - Every _free(NULL) is a no-op.
  *   - Threads: the library keeps no mutable global state. A handle is used
  *     by one thread at a time (doppel_index_prepare() says how it differs);
- *     different handles may be used from different threads at once. The library itself runs worker threads inside
- *     doppel_scan_add(), doppel_index_add() and doppel_index_query(), as many
- *     as params.threads says; they are joined before those calls return.
+ *     different handles may be used from different threads at once. The
+ *     library itself runs worker threads inside doppel_scan_add(),
+ *     doppel_index_add() and doppel_index_query(), as many as
+ *     params.threads says; they are joined before those calls return. A
+ *     writable index handle also keeps one thread of its own, from open to
+ *     close, that copies SQLite's write-ahead log into the database.
  *   - Strings are UTF-8 and NUL-terminated unless a length is given.
  *
  * Three versions are kept, each written down:
