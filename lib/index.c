@@ -578,6 +578,7 @@ static void free_batch_state(doppel_index *x)
 	free(x->bsig);
 	free(x->brc);
 	free(x->bboiler);
+	free(x->bpre);
 	for (size_t i = 0; i < x->bfeatcap; i++)
 		doppel__features_free(&x->bfeat[i]);
 	free(x->bfeat);
@@ -836,6 +837,7 @@ static bool take_pre(doppel_index *x, const doppel_batch *b, size_t i)
 	x->bfeat[i] = pre->feat;
 	pre->feat = f;
 	x->brc[i] = pre->rc;
+	x->bpre[i] = pre;
 	pre->owner = NULL; /* used up */
 	return true;
 }
@@ -844,6 +846,7 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 {
 	struct sketch_ctx *c = ctx;
 	doppel_index *x = c->x;
+	x->bpre[i] = NULL;
 	if (take_pre(x, c->b, i))
 		return;
 	doppel__sketch *sk = &x->bsk[i];
@@ -905,10 +908,29 @@ int doppel_index_prepare(doppel_index *x, doppel_batch *b)
 		pre->sk.sig = pre->sig;
 		/* One article at a time, so that the thread that adds waits at
 		 * most that long to count lines. */
+		const doppel_article *a = doppel_batch_article(b, i);
 		pthread_rwlock_rdlock(&x->lc_lock);
-		pre->rc = sketch_article(x, w, doppel_batch_article(b, i), &pre->sk, &pre->boiler,
-		                         &pre->feat);
+		pre->rc = sketch_article(x, w, a, &pre->sk, &pre->boiler, &pre->feat);
 		pthread_rwlock_unlock(&x->lc_lock);
+		/* What storing it and counting its lines need. */
+		if (pre->rc == DOPPEL_OK &&
+		    doppel__store_compress(a->text, a->text_len, &pre->ztext, &pre->zlen))
+			pre->rc = DOPPEL_E_NOMEM;
+		if (pre->rc == DOPPEL_OK && x->p.boilerplate_min) {
+			doppel__tokens *t = &w->tokens;
+			pre->rc = doppel__line_keys(a->text, a->text_len,
+			                            doppel__source_key(a->source, x->p.seed),
+			                            x->p.seed, t);
+			if (pre->rc == DOPPEL_OK && t->nlines &&
+			    !(pre->lines = doppel__alloc_array(t->nlines, sizeof(*pre->lines))))
+				pre->rc = DOPPEL_E_NOMEM;
+			if (pre->rc == DOPPEL_OK) {
+				if (t->nlines)
+					memcpy(pre->lines, t->lines, t->nlines * sizeof(*t->lines));
+				pre->nlines = t->nlines;
+				pre->lines_known = true;
+			}
+		}
 		if (pre->rc == DOPPEL_E_NOMEM) {
 			doppel__pre_free(pre);
 			rc = DOPPEL_E_NOMEM;
@@ -936,12 +958,14 @@ static int sketch_batch(doppel_index *x, const doppel_batch *b)
 		free(x->bsig);
 		free(x->brc);
 		free(x->bboiler);
+		free(x->bpre);
 		x->bsk = doppel__alloc_array(n, sizeof(*x->bsk));
+		x->bpre = doppel__alloc_array(n, sizeof(*x->bpre));
 		x->bsig = doppel__alloc_array(n, k * sizeof(*x->bsig));
 		x->brc = doppel__alloc_array(n, sizeof(*x->brc));
 		x->bboiler = doppel__alloc_array(n, sizeof(*x->bboiler));
 		x->bcap = n;
-		if (!x->bsk || !x->bsig || !x->brc || !x->bboiler) {
+		if (!x->bsk || !x->bsig || !x->brc || !x->bboiler || !x->bpre) {
 			x->bcap = 0;
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
@@ -1617,7 +1641,10 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		}
 	}
 	int64_t num;
-	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event, &num, x->err))) {
+	const doppel__pre *pre = x->bpre[i];
+	if ((rc = doppel__store_put(x->store, a, sk, x->p.k, q.boiler, event,
+	                            pre ? pre->ztext : NULL, pre ? pre->zlen : 0, &num,
+	                            x->err))) {
 		doppel__prepared_free(&q.prep);
 		return rc;
 	}
@@ -1691,16 +1718,25 @@ static int learn_lines(doppel_index *x, const doppel_batch *b)
 		if (x->res[i].outcome != DOPPEL_ADDED && x->res[i].outcome != DOPPEL_REPLACED)
 			continue;
 		const doppel_article *a = doppel_batch_article(b, i);
-		int rc = doppel__line_keys(a->text, a->text_len,
-		                           doppel__source_key(a->source, x->p.seed), x->p.seed,
-		                           t);
-		if (rc)
-			return rc;
+		const uint64_t *lines = t->lines;
+		size_t nlines;
+		if (x->bpre[i] && x->bpre[i]->lines_known) {
+			lines = x->bpre[i]->lines;
+			nlines = x->bpre[i]->nlines;
+		} else {
+			int rc = doppel__line_keys(a->text, a->text_len,
+			                           doppel__source_key(a->source, x->p.seed),
+			                           x->p.seed, t);
+			if (rc)
+				return rc;
+			lines = t->lines;
+			nlines = t->nlines;
+		}
 		pthread_rwlock_wrlock(&x->lc_lock);
-		for (size_t j = 0; j < t->nlines; j++)
-			doppel__linecount_add(x->lc, t->lines[j]);
+		for (size_t j = 0; j < nlines; j++)
+			doppel__linecount_add(x->lc, lines[j]);
 		pthread_rwlock_unlock(&x->lc_lock);
-		if (t->nlines)
+		if (nlines)
 			x->lc_dirty = true;
 	}
 	return DOPPEL_OK;

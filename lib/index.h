@@ -122,6 +122,7 @@ struct doppel_index {
 	uint16_t *bsig;
 	int *brc;
 	unsigned *bboiler;
+	const doppel__pre **bpre; /* what doppel_index_prepare() made, or NULL */
 	doppel__features *bfeat;
 	size_t bcap, bfeatcap;
 	doppel_result *res;

@@ -433,6 +433,11 @@ typedef struct doppel__pre {
 	doppel__sketch sk; /* sk.sig points to sig */
 	unsigned boiler;
 	doppel__features feat; /* relations beyond copy only */
+	uint8_t *ztext;        /* the text as the store keeps it (zstd) */
+	size_t zlen;
+	uint64_t *lines;       /* its lines' keys, to count (doppel__line_keys) */
+	size_t nlines;
+	bool lines_known;
 	uint16_t sig[];        /* k slots */
 } doppel__pre;
 
@@ -732,9 +737,13 @@ void doppel__store_rollback(doppel__store *s);
 
 /* Stores an article; its number is written to *num. */
 /* Stores an article (event 0: none), its signature and its text. */
+/* The text compressed as the store keeps it; caller owns *out (free). */
+int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
+/* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
+ * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a,
                       const doppel__sketch *sk, unsigned k, unsigned boiler, int64_t event,
-                      int64_t *num, char *err);
+                      const uint8_t *z, size_t zlen, int64_t *num, char *err);
 /* The connection, for the index's own statements (index.c). */
 struct sqlite3 *doppel__store_db(doppel__store *s);
 /* A DOPPEL_E_* status and a message in err for SQLite's last error. */

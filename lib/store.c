@@ -522,20 +522,40 @@ int doppel__store_error(doppel__store *s, const char *what, char *err)
 	return db_error(s, what, err);
 }
 
+int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen)
+{
+	size_t bound = ZSTD_compressBound(len);
+	uint8_t *z = malloc(bound ? bound : 1);
+	if (!z)
+		return DOPPEL_E_NOMEM;
+	size_t n = ZSTD_compress(z, bound, text, len, ZSTD_LEVEL);
+	if (ZSTD_isError(n)) {
+		free(z);
+		return DOPPEL_E_NOMEM; /* only a too small buffer, which bound prevents */
+	}
+	*out = z;
+	*outlen = n;
+	return DOPPEL_OK;
+}
+
 int doppel__store_put(doppel__store *s, const doppel_article *a,
                       const doppel__sketch *sk, unsigned k, unsigned boiler, int64_t event,
-                      int64_t *num, char *err)
+                      const uint8_t *ztext, size_t zlen, int64_t *num, char *err)
 {
-	size_t bound = ZSTD_compressBound(a->text_len);
-	if (doppel__grow(&s->zbuf, &s->zcap, bound, 1)) {
-		doppel__errf(err, "out of memory");
-		return DOPPEL_E_NOMEM;
-	}
-	size_t z = ZSTD_compress(s->zbuf, s->zcap, a->text, a->text_len, ZSTD_LEVEL);
-	if (ZSTD_isError(z)) {
-		doppel__errf(err, "%s: compressing text: %s", a->origin ? a->origin : a->id,
-		             ZSTD_getErrorName(z));
-		return DOPPEL_E_NOMEM;
+	size_t z = zlen;
+	if (!ztext) {
+		size_t bound = ZSTD_compressBound(a->text_len);
+		if (doppel__grow(&s->zbuf, &s->zcap, bound, 1)) {
+			doppel__errf(err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+		z = ZSTD_compress(s->zbuf, s->zcap, a->text, a->text_len, ZSTD_LEVEL);
+		if (ZSTD_isError(z)) {
+			doppel__errf(err, "%s: compressing text: %s", a->origin ? a->origin : a->id,
+			             ZSTD_getErrorName(z));
+			return DOPPEL_E_NOMEM;
+		}
+		ztext = s->zbuf;
 	}
 	/* Signatures are stored little-endian whatever the host. */
 	uint8_t sigbytes[2048];
@@ -568,7 +588,7 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
 		return db_error(s, "storing an article", err);
 	*num = sqlite3_last_insert_rowid(s->db);
 	sqlite3_bind_int64(s->puttext, 1, *num);
-	sqlite3_bind_blob64(s->puttext, 2, s->zbuf, z, SQLITE_STATIC);
+	sqlite3_bind_blob64(s->puttext, 2, ztext, z, SQLITE_STATIC);
 	rc = sqlite3_step(s->puttext);
 	sqlite3_reset(s->puttext);
 	sqlite3_clear_bindings(s->puttext);

@@ -272,6 +272,66 @@ static void test_take_keeps_prepared(void **state)
 	free(want);
 }
 
+/* Articles of one source ending with the same two lines, each prepared
+ * just before its add: the lines they bring are counted as the add would
+ * count them (the later ones find them boilerplate), and the stored texts
+ * are the texts given. */
+static void test_prepared_lines_and_texts(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 8 };
+	char *text[N], id[N][8];
+	doppel_batch *b[N];
+	for (int i = 0; i < N; i++) {
+		char *body = corpus_text((uint64_t)i + 4000, 200);
+		text[i] = corpus_join(body, "Subscribe to our newsletter for the news of the day.\n"
+		                            "Copyright the Morning Ledger, all rights kept.");
+		free(body);
+		snprintf(id[i], sizeof(id[i]), "m%d", i);
+		b[i] = doppel_batch_new();
+		corpus_push(b[i], id[i], text[i], "2024-05-02", "ledger");
+	}
+	char *out[2];
+	for (int run = 0; run < 2; run++) {
+		doppel_index *x = open_db(f, run ? "lines-prepared.db" : "lines-plain.db",
+		                          DOPPEL_OPEN_CREATE);
+		out[run] = malloc(CAP);
+		size_t len = 0;
+		for (int i = 0; i < N; i++) {
+			doppel_batch *one = doppel_batch_new();
+			assert_int_equal(doppel_batch_push(one, doppel_batch_article(b[i], 0)), DOPPEL_OK);
+			if (run)
+				assert_int_equal(doppel_index_prepare(x, one), DOPPEL_OK);
+			assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
+			describe(x, 1, out[run], CAP, &len);
+			doppel_batch_free(one);
+		}
+		for (int i = 0; i < N; i++) {
+			doppel_stored st;
+			assert_int_equal(doppel_index_get(x, id[i], &st), DOPPEL_OK);
+			assert_int_equal(st.article.text_len, strlen(text[i]));
+			assert_memory_equal(st.article.text, text[i], st.article.text_len);
+		}
+		doppel_index_close(x);
+	}
+	same_lines(out[1], out[0]);
+	/* The lines became boilerplate: the last article counts fewer words
+	 * than the first (their bodies are the same length), so lines were
+	 * counted at all. */
+	unsigned w0 = 0, w7 = 0;
+	const char *l7 = strstr(out[0], "\nm7 ");
+	assert_non_null(l7);
+	assert_int_equal(sscanf(out[0], "m0 %*d %u", &w0), 1);
+	assert_int_equal(sscanf(l7 + 1, "m7 %*d %u", &w7), 1);
+	assert_true(w7 < w0);
+	for (int i = 0; i < N; i++) {
+		free(text[i]);
+		doppel_batch_free(b[i]);
+	}
+	free(out[0]);
+	free(out[1]);
+}
+
 /* A lazy handle, and a read-only one, prepare nothing; a batch prepared
  * for one handle is prepared again by another's add. */
 static void test_prepare_needs_a_loaded_writer(void **state)
@@ -305,6 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_prepared_on_other_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_take_keeps_prepared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepared_lines_and_texts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_needs_a_loaded_writer, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
