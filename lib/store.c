@@ -29,6 +29,12 @@
 /* A checkpoint starts when the log holds this many pages after a commit
  * (SQLite's own default for its automatic checkpoints). */
 #define CHECKPOINT_PAGES 1000
+/* The checkpointer copies the log in passes until a pass finds at most
+ * this many pages new; the writer copies those few itself, between two
+ * transactions, which lets the next one start the log again. */
+#define CHECKPOINT_CLOSE 64
+/* A writer whose log has grown this long checkpoints itself anyway. */
+#define CHECKPOINT_PAGES_WRITER 4000
 
 struct doppel__store {
 	sqlite3 *db;
@@ -43,6 +49,8 @@ struct doppel__store {
 	pthread_mutex_t ck_mu;
 	pthread_cond_t ck_cv;
 	bool ck_running, ck_due, ck_quit;
+	bool ck_busy;  /* a pass is running */
+	bool ck_close; /* the checkpointer is close behind: the writer's turn */
 };
 
 static const char schema[] =
@@ -289,13 +297,22 @@ static int connect(doppel__store *s, const char *path, int oflags, bool immutabl
 /* Called by SQLite on the committing thread after each commit. */
 static int on_commit(void *ctx, sqlite3 *db, const char *name, int pages)
 {
-	(void)db;
-	(void)name;
 	doppel__store *s = ctx;
-	if (pages >= CHECKPOINT_PAGES) {
-		pthread_mutex_lock(&s->ck_mu);
+	if (pages < CHECKPOINT_PAGES)
+		return SQLITE_OK;
+	pthread_mutex_lock(&s->ck_mu);
+	bool mine = (s->ck_close || pages >= CHECKPOINT_PAGES_WRITER) && !s->ck_busy;
+	if (!mine && !s->ck_close && !s->ck_busy) {
 		s->ck_due = true;
 		pthread_cond_signal(&s->ck_cv);
+	}
+	pthread_mutex_unlock(&s->ck_mu);
+	/* The log is nearly all in the database: the rest is copied here
+	 * (little), and the next transaction starts the log again. */
+	if (mine && sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) ==
+	                SQLITE_OK) {
+		pthread_mutex_lock(&s->ck_mu);
+		s->ck_close = false;
 		pthread_mutex_unlock(&s->ck_mu);
 	}
 	return SQLITE_OK;
@@ -311,13 +328,29 @@ static void *checkpointer(void *arg)
 		if (s->ck_quit)
 			break;
 		s->ck_due = false;
+		s->ck_busy = true;
 		pthread_mutex_unlock(&s->ck_mu);
-		/* PASSIVE: copies what no reader needs, never waits for a lock
-		 * and never blocks the writer. What it leaves waits for the
-		 * next turn; the log is reused from its start once it is all
-		 * in the database. */
-		sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		/* PASSIVE copies the log into the database without waiting for
+		 * or blocking the writer. But a writer that commits all the time
+		 * adds to the log meanwhile, and the log is only reused from its
+		 * start once all of it is in the database, by a checkpoint
+		 * between two of the writer's transactions. So passes follow
+		 * each other, each shorter, until one finds little new; then
+		 * the writer copies that little itself (on_commit). */
+		bool close = false;
+		int before = 0;
+		for (int pass = 0; pass < 16 && !close; pass++) {
+			int log = 0, done = 0;
+			if (sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+			                              &done) != SQLITE_OK ||
+			    log <= 0)
+				break;
+			close = done - before <= CHECKPOINT_CLOSE || done < before;
+			before = done;
+		}
 		pthread_mutex_lock(&s->ck_mu);
+		s->ck_busy = false;
+		s->ck_close = close;
 	}
 	pthread_mutex_unlock(&s->ck_mu);
 	return NULL;
@@ -329,6 +362,14 @@ static void start_checkpointer(doppel__store *s)
 {
 	if (sqlite3_open_v2(s->path, &s->ck, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK)
+		goto fail;
+	/* How long RESTART waits for the writer's transaction and for
+	 * readers of the old log; it tries again at the next turn. */
+	sqlite3_busy_timeout(s->ck, 200);
+	/* A connection learns that the database is in WAL mode when it
+	 * first reads it; until then a checkpoint does nothing. */
+	if (sqlite3_exec(s->ck, "SELECT count(*) FROM sqlite_master;", NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		goto fail;
 	if (pthread_mutex_init(&s->ck_mu, NULL))
 		goto fail;

@@ -279,6 +279,54 @@ static void test_readonly_file(void **state)
 	assert_int_equal(chmod(f->db, 0644), 0);
 }
 
+/* Commits one after another, with no pause for a checkpoint: the
+ * write-ahead log is still copied into the database and reused from its
+ * start, so it stays near the size at which checkpoints begin (1000
+ * pages) instead of growing with every commit. */
+static void test_log_stays_bounded(void **state)
+{
+	struct fixture *f = *state;
+	doppel_params p;
+	doppel_params_init(&p);
+	p.threads = 1;
+	p.relations = DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY;
+	doppel_index *x = NULL;
+	char err[256];
+	assert_int_equal(doppel_index_open(&x, f->db, &p, DOPPEL_OPEN_CREATE, err, sizeof(err)),
+	                 DOPPEL_OK);
+	char wal[600];
+	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	doppel_batch *b = doppel_batch_new();
+	off_t most = 0;
+	enum { N = 4000 };
+	for (int i = 0; i < N; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "w%d", i);
+		char *text = corpus_text((uint64_t)i + 100000, 60);
+		doppel_batch_clear(b);
+		corpus_push(b, id, text, NULL, NULL);
+		assert_int_equal(doppel_index_add(x, b, DOPPEL_DUP_ERROR), DOPPEL_OK);
+		free(text);
+		struct stat st;
+		if (stat(wal, &st) == 0 && st.st_size > most)
+			most = st.st_size;
+	}
+	struct stat db;
+	assert_int_equal(stat(f->db, &db), 0);
+	/* Without checkpoints the log holds every page every commit wrote,
+	 * several per commit, 16 KiB each: over 100 MB here. */
+	assert_true(most > 0);
+	if (most >= 4000 * 16384)
+		fail_msg("the log grew to %lld bytes", (long long)most);
+	doppel_batch_free(b);
+	doppel_index_close(x);
+	/* closed cleanly: the log is gone, the articles are in the file */
+	assert_int_not_equal(stat(wal, &db), 0);
+	x = open_db(f->db, DOPPEL_OPEN_READONLY, DOPPEL_OK);
+	assert_int_equal(doppel_index_count(x), N);
+	doppel_index_close(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reopen_and_parameters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_stays_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
