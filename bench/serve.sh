@@ -15,6 +15,7 @@ fresh_n=${SERVE_FRESH:-50000}
 seed=42
 fresh_seed=4242
 . bench/common.sh
+. tests/serve/lib.sh
 need serve.sh gen_corpus rss loadgen
 
 corpus "$cache/corpus-$n.jsonl" "$n" $seed
@@ -59,14 +60,9 @@ awk 'NR % 10 == 1 && match($0, /"id":"[^"]*"/) {
 t0=$(date +%s.%N)
 "$build/doppel" serve --db "$work" --listen 127.0.0.1:0 2> "$cache/serve.err" &
 pid=$!
-url=
-while [ -z "$url" ]; do
-	port=$(sed -n 's|^doppel: listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' \
-		"$cache/serve.err" 2>/dev/null | head -1)
-	[ -n "$port" ] && url=http://127.0.0.1:$port
-	kill -0 "$pid" 2>/dev/null || { echo "serve.sh: doppel serve did not start:" >&2; tail -3 "$cache/serve.err" >&2; exit 1; }
-	[ -n "$url" ] || sleep 0.02
-done
+# Opening the index takes seconds: wait up to 10 minutes.
+url=$(serve_url "$cache/serve.err" "$pid" 12000) ||
+	{ echo "serve.sh: doppel serve did not start:" >&2; tail -3 "$cache/serve.err" >&2; exit 1; }
 ready=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 echo "doppel serve: listening after $ready s (opening the index, LSH tables rebuilt)"
 echo "startup_s $ready" >> "$res"

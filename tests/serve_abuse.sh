@@ -19,6 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$(dirname "$0")/serve/lib.sh"
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
@@ -42,16 +43,7 @@ export ASAN_OPTIONS
 "$doppel" serve --db "$tmp/x.db" --listen 127.0.0.1:0 --threads 2 \
 	--max-body $max_body --timeout $timeout 2> "$tmp/serve.err" &
 pid=$!
-url=
-i=0
-while [ $i -lt 600 ] && [ -z "$url" ]; do
-	port=$(sed -n 's|^doppel: listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' \
-		"$tmp/serve.err" | head -1)
-	[ -n "$port" ] && url=http://127.0.0.1:$port
-	kill -0 "$pid" 2>/dev/null || break
-	[ -n "$url" ] || sleep 0.05
-	i=$((i + 1))
-done
+url=$(serve_url "$tmp/serve.err" "$pid")
 if [ -z "$url" ]; then
 	fail "the server did not start listening: $(tail -3 "$tmp/serve.err")"
 	finish

@@ -18,6 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$(dirname "$0")/serve/lib.sh"
 failed=0
 fail() { echo "serve_durability: FAIL: $*"; failed=1; }
 finish() {
@@ -50,19 +51,7 @@ start() {
 	"$doppel" serve --db "$tmp/x.db" --listen 127.0.0.1:0 --threads 2 \
 		2> "$tmp/serve-$1.err" &
 	pid=$!
-	url=
-	i=0
-	while [ $i -lt 600 ]; do
-		port=$(sed -n 's|^doppel: listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' \
-			"$tmp/serve-$1.err" | head -1)
-		if [ -n "$port" ]; then
-			url=http://127.0.0.1:$port
-			return 0
-		fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-		i=$((i + 1))
-	done
+	url=$(serve_url "$tmp/serve-$1.err" "$pid") && return 0
 	fail "the server ($1) did not start listening:"
 	sed 's/^/    /' "$tmp/serve-$1.err" | tail -5
 	finish

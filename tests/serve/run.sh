@@ -25,6 +25,7 @@ done
 command -v curl > /dev/null || { echo "tests/serve/run.sh: curl is missing (make deps)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 cd "$root" || exit 2
+. tests/serve/lib.sh
 LC_ALL=C
 TZ=UTC
 export LC_ALL TZ
@@ -55,15 +56,7 @@ start_server() {
 	"$DOPPEL" serve --db "$db" --listen 127.0.0.1:0 --threads 2 "$@" 2> "$tmp/$name.err" &
 	PID=$!
 	pids="$pids $PID"
-	URL=
-	i=0
-	while [ $i -lt 300 ] && [ -z "$URL" ]; do
-		URL=$(sed -n 's/^doppel: listening on //p' "$tmp/$name.err" 2> /dev/null)
-		[ -n "$URL" ] && break
-		kill -0 "$PID" 2> /dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	URL=$(serve_url "$tmp/$name.err" "$PID")
 	if [ -z "$URL" ]; then
 		echo "tests/serve/run.sh: the server did not start:" >&2
 		cat "$tmp/$name.err" >&2
