@@ -185,8 +185,16 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           uint64_t seed, doppel__tokens *t, unsigned *seen,
                           doppel__line_fn fn, void *ctx);
 
-/* Letters, marks and digits of every script: what words are made of. */
-bool doppel__is_word_cp(int32_t cp);
+/* Letters, marks and digits of every script: what words are made of.
+ * The Unicode categories decide; ASCII, most of any text, is answered
+ * without looking them up (the same answer: letters and digits). */
+bool doppel__is_word_cp_unicode(int32_t cp);
+static inline bool doppel__is_word_cp(int32_t cp)
+{
+	if (cp >= 0 && cp < 0x80)
+		return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+	return doppel__is_word_cp_unicode(cp);
+}
 
 /*
  * NFKC + case fold of n bytes of valid UTF-8 (default-ignorable characters

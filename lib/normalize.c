@@ -245,7 +245,7 @@ static int tokens_ascii(const char *low, size_t n, uint64_t seed,
 	return DOPPEL_OK;
 }
 
-bool doppel__is_word_cp(int32_t cp)
+bool doppel__is_word_cp_unicode(int32_t cp)
 {
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU:

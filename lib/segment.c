@@ -285,6 +285,8 @@ static int close_quote(doppel__segmenter *sg)
 
 static bool is_upper_cp(int32_t cp)
 {
+	if (cp >= 0 && cp < 0x80)
+		return cp >= 'A' && cp <= 'Z';
 	utf8proc_category_t c = utf8proc_category(cp);
 	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }

@@ -119,6 +119,15 @@ static void test_empty_and_fingerprint(void **state)
 	doppel__tokens_free(&t);
 }
 
+/* The ASCII answer of doppel__is_word_cp is the Unicode categories'. */
+static void test_word_cp_ascii(void **state)
+{
+	(void)state;
+	for (int32_t cp = 0; cp < 0x100; cp++)
+		assert_int_equal(doppel__is_word_cp(cp), doppel__is_word_cp_unicode(cp));
+	assert_false(doppel__is_word_cp(-1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_boilerplate),
 		cmocka_unit_test(test_learned_lines),
 		cmocka_unit_test(test_empty_and_fingerprint),
+		cmocka_unit_test(test_word_cp_ascii),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
