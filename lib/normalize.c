@@ -10,6 +10,7 @@
  */
 #include "internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -130,6 +131,8 @@ static bool is_alnum_ascii(unsigned char c)
  * ASCII letters lowered, ASCII digits kept, apostrophes dropped, every
  * other ASCII byte a word break; bytes of other characters kept as they
  * are. Words are separated by one space, with none leading or trailing.
+ * Lowering stops at a word beyond max_words: then words is max_words + 1
+ * and the rest is incomplete (no rule looks at such a line anyway).
  */
 struct lowered {
 	size_t len;
@@ -138,58 +141,52 @@ struct lowered {
 	bool digit;
 };
 
-/* What each byte is to lower_line: 0 a word break, 1 a letter or digit
- * (the value to write is in lower_map), 2 an apostrophe, 3 a byte of a
- * non-ASCII character. */
-enum { BYTE_BREAK, BYTE_WORD, BYTE_APOS, BYTE_HIGH };
-
-static unsigned char byte_class(unsigned char c)
+static char lower_ascii(unsigned char c)
 {
-	if (c >= 0x80)
-		return BYTE_HIGH;
-	if (is_alnum_ascii(c))
-		return BYTE_WORD;
-	return c == '\'' ? BYTE_APOS : BYTE_BREAK;
+	return (char)(c | ((c >= 'A' && c <= 'Z') << 5));
 }
 
-static struct lowered lower_line(const char *s, size_t n, char *out)
+static struct lowered lower_line(const char *s, size_t n, char *out, unsigned max_words)
 {
 	struct lowered r = {0, 0, true, false};
-	bool in_word = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (byte_class(c)) {
-		case BYTE_WORD:
-			if (!in_word) {
-				if (r.len)
-					out[r.len++] = ' ';
-				r.words++;
-				in_word = true;
-			}
-			r.digit |= c <= '9';
-			out[r.len++] = (char)(c | ((c >= 'A' && c <= 'Z') << 5));
+	size_t i = 0;
+	while (i < n) {
+		/* Between words, an apostrophe breaks nothing more. */
+		unsigned char c = (unsigned char)s[i++];
+		if (c < 0x80 && !is_alnum_ascii(c))
+			continue;
+		if (r.words == max_words) {
+			r.words++;
 			break;
-		case BYTE_HIGH:
-			/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
-			if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			    (unsigned char)s[i + 2] == 0x99 && in_word) {
-				i += 2;
+		}
+		if (r.len)
+			out[r.len++] = ' ';
+		r.words++;
+		if (c >= 0x80) {
+			r.ascii = false;
+			out[r.len++] = (char)c;
+		} else {
+			r.digit |= c <= '9';
+			out[r.len++] = lower_ascii(c);
+		}
+		/* The rest of the word: inside it, apostrophes join. */
+		for (; i < n; i++) {
+			c = (unsigned char)s[i];
+			if (is_alnum_ascii(c)) {
+				r.digit |= c <= '9';
+				out[r.len++] = lower_ascii(c);
+			} else if (c >= 0x80) {
+				/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
+				if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+				    (unsigned char)s[i + 2] == 0x99) {
+					i += 2;
+					continue;
+				}
+				r.ascii = false;
+				out[r.len++] = (char)c;
+			} else if (c != '\'') {
 				break;
 			}
-			r.ascii = false;
-			if (!in_word) {
-				if (r.len)
-					out[r.len++] = ' ';
-				r.words++;
-				in_word = true;
-			}
-			out[r.len++] = (char)c;
-			break;
-		case BYTE_APOS:
-			/* inside a word it joins; elsewhere it breaks nothing more */
-			break;
-		default:
-			in_word = false;
 		}
 	}
 	out[r.len] = '\0';
@@ -340,12 +337,42 @@ static bool line_key(uint64_t source_key, const char *low, struct lowered lw, ui
 	return true;
 }
 
+/* No rule looks at a line of more words than this: such a line is content
+ * whatever it says. */
+#define RULES_MAX_WORDS APPEAL_MAX_WORDS
+_Static_assert(STAMP_MAX_WORDS <= RULES_MAX_WORDS && LINE_MAX_WORDS <= RULES_MAX_WORDS,
+               "a boilerplate rule looks at longer lines than RULES_MAX_WORDS");
+
+/* The boilerplate kind of one lowered line (0: content), and the line's
+ * key when it is counted (*has_key). Stops at a trailer heading. */
+static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
+                           const doppel__linecount *lc, unsigned boilerplate_min,
+                           uint64_t seed, bool *has_key, uint64_t *key)
+{
+	*has_key = false;
+	if (is_trailer(low, lw.len))
+		return DOPPEL__BOILER_TRAILER;
+	low[lw.len] = ' ';
+	low[lw.len + 1] = '\0';
+	unsigned kind = pattern_boilerplate(low, lw.len, lw);
+	low[lw.len] = '\0';
+	if (kind)
+		return kind;
+	if (line_key(source_key, low, lw, seed, key)) {
+		*has_key = true;
+		if (lc && boilerplate_min && doppel__linecount_get(lc, *key) >= boilerplate_min)
+			return DOPPEL__BOILER_REPEATED;
+	}
+	return 0;
+}
+
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__linecount *lc, unsigned boilerplate_min,
                           uint64_t seed, doppel__tokens *t, unsigned *seen,
-                          doppel__line_fn fn, void *ctx)
+                          bool want_lowered, doppel__line_fn fn, void *ctx)
 {
-	t->nlines = 0;
+	if (t)
+		t->nlines = 0;
 	if (seen)
 		*seen = 0;
 	int rc = DOPPEL_OK;
@@ -353,6 +380,7 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 	char *low = malloc(len + 2);
 	if (!low)
 		return DOPPEL_E_NOMEM;
+	const unsigned max_words = want_lowered ? UINT_MAX : RULES_MAX_WORDS;
 
 	size_t pos = 0;
 	while (pos < len) {
@@ -361,37 +389,31 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
 
-		struct lowered lw = lower_line(line, n, low);
+		struct lowered lw = lower_line(line, n, low, max_words);
 		if (lw.words == 0)
 			continue;
-		if (is_trailer(low, lw.len)) {
-			if (seen)
-				*seen |= DOPPEL__BOILER_TRAILER;
-			break;
-		}
-		low[lw.len] = ' ';
-		low[lw.len + 1] = '\0';
-		unsigned kind = pattern_boilerplate(low, lw.len, lw);
-		low[lw.len] = '\0';
-		if (kind) {
-			if (seen)
-				*seen |= kind;
-			continue;
-		}
-		uint64_t key;
-		if (line_key(source_key, low, lw, seed, &key)) {
-			if (push_line(t, key)) {
+		if (lw.words <= RULES_MAX_WORDS) {
+			bool has_key;
+			uint64_t key;
+			unsigned kind = line_rules(low, lw, source_key, lc, boilerplate_min, seed,
+			                           &has_key, &key);
+			/* A repeated line's key is kept too: counts go on growing. */
+			if (has_key && t && push_line(t, key)) {
 				rc = DOPPEL_E_NOMEM;
 				goto out;
 			}
-			if (lc && boilerplate_min &&
-			    doppel__linecount_get(lc, key) >= boilerplate_min) {
-				if (seen)
-					*seen |= DOPPEL__BOILER_REPEATED;
+			if (seen)
+				*seen |= kind;
+			if (kind == DOPPEL__BOILER_TRAILER)
+				break;
+			if (kind)
 				continue;
-			}
 		}
-		if ((rc = fn(ctx, line, n, low, lw.len, lw.ascii)))
+		if (want_lowered)
+			rc = fn(ctx, line, n, low, lw.len, lw.ascii);
+		else
+			rc = fn(ctx, line, n, NULL, 0, false);
+		if (rc)
 			goto out;
 	}
 out:
@@ -415,7 +437,7 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 	t->fingerprint = 0;
 	t->seed = seed;
 	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, seed, t,
-	                               &t->boilerplate, hash_line, t);
+	                               &t->boilerplate, true, hash_line, t);
 	if (rc == DOPPEL_OK && t->n) {
 		t->fingerprint = doppel__hash(t->hash, t->n * sizeof(*t->hash), seed);
 		if (t->fingerprint == 0)
@@ -440,7 +462,7 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
 		const char *nl = memchr(line, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
-		struct lowered lw = lower_line(line, n, low);
+		struct lowered lw = lower_line(line, n, low, LINE_MAX_WORDS);
 		uint64_t key;
 		if (!line_key(source_key, low, lw, seed, &key))
 			continue;

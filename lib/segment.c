@@ -542,10 +542,8 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
 	sg->text = text;
 	sg->f = f;
 	sg->nquote = 0;
-	doppel__tokens lines = {0};
 	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, sg->seed,
-	                               &lines, &f->boilerplate, segment_line, sg);
-	doppel__tokens_free(&lines);
+	                               NULL, &f->boilerplate, false, segment_line, sg);
 	if (rc)
 		return rc;
 	if (f->nanchor > 1) {
