@@ -191,10 +191,12 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
  * The Unicode categories decide; ASCII, most of any text, is answered
  * without looking them up (the same answer: letters and digits). */
 bool doppel__is_word_cp_unicode(int32_t cp);
+/* ASCII letters lowered and digits as they are; 0 for any other byte. */
+extern const char doppel__ascii_lower[256];
 static inline bool doppel__is_word_cp(int32_t cp)
 {
 	if (cp >= 0 && cp < 0x80)
-		return (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+		return doppel__ascii_lower[cp] != 0;
 	return doppel__is_word_cp_unicode(cp);
 }
 

@@ -120,11 +120,15 @@ static int push_line(doppel__tokens *t, uint64_t key)
 	return DOPPEL_OK;
 }
 
-static bool is_alnum_ascii(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
+/* ASCII letters lowered and digits as they are; 0 for any other byte. */
+#define LOWER1(c)                                                                          \
+	((c) >= 'A' && (c) <= 'Z'                                          ? (c) + 32 \
+	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c)      \
+	                                                                   : 0)
+#define LOWER4(c) LOWER1(c), LOWER1(c + 1), LOWER1(c + 2), LOWER1(c + 3)
+#define LOWER16(c) LOWER4(c), LOWER4(c + 4), LOWER4(c + 8), LOWER4(c + 12)
+#define LOWER64(c) LOWER16(c), LOWER16(c + 16), LOWER16(c + 32), LOWER16(c + 48)
+const char doppel__ascii_lower[256] = {LOWER64(0), LOWER64(64), LOWER64(128), LOWER64(192)};
 
 /*
  * The lowered form of one line, written to out (capacity >= len + 1):
@@ -138,23 +142,19 @@ struct lowered {
 	size_t len;
 	unsigned words;
 	bool ascii;
-	bool digit;
 };
-
-static char lower_ascii(unsigned char c)
-{
-	return (char)(c | ((c >= 'A' && c <= 'Z') << 5));
-}
 
 static struct lowered lower_line(const char *s, size_t n, char *out, unsigned max_words)
 {
-	struct lowered r = {0, 0, true, false};
+	struct lowered r = {0, 0, true};
 	size_t i = 0;
 	while (i < n) {
 		/* Between words, an apostrophe breaks nothing more. */
-		unsigned char c = (unsigned char)s[i++];
-		if (c < 0x80 && !is_alnum_ascii(c))
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80 && !doppel__ascii_lower[c]) {
+			i++;
 			continue;
+		}
 		if (r.words == max_words) {
 			r.words++;
 			break;
@@ -162,30 +162,34 @@ static struct lowered lower_line(const char *s, size_t n, char *out, unsigned ma
 		if (r.len)
 			out[r.len++] = ' ';
 		r.words++;
+		/* The first byte of a word is written whatever it is. */
 		if (c >= 0x80) {
 			r.ascii = false;
 			out[r.len++] = (char)c;
-		} else {
-			r.digit |= c <= '9';
-			out[r.len++] = lower_ascii(c);
+			i++;
 		}
 		/* The rest of the word: inside it, apostrophes join. */
-		for (; i < n; i++) {
+		while (i < n) {
+			char v;
+			while (i < n && (v = doppel__ascii_lower[(unsigned char)s[i]]) != 0) {
+				out[r.len++] = v;
+				i++;
+			}
+			if (i == n)
+				break;
 			c = (unsigned char)s[i];
-			if (is_alnum_ascii(c)) {
-				r.digit |= c <= '9';
-				out[r.len++] = lower_ascii(c);
-			} else if (c >= 0x80) {
+			if (c == '\'') {
+				i++;
+			} else if (c < 0x80) {
+				break;
+			} else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			           (unsigned char)s[i + 2] == 0x99) {
 				/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
-				if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-				    (unsigned char)s[i + 2] == 0x99) {
-					i += 2;
-					continue;
-				}
+				i += 3;
+			} else {
 				r.ascii = false;
 				out[r.len++] = (char)c;
-			} else if (c != '\'') {
-				break;
+				i++;
 			}
 		}
 	}
@@ -219,7 +223,7 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 			if (strstr(low, appeal_phrases[i]))
 				return DOPPEL__BOILER_APPEAL;
 	}
-	if (lw.digit && lw.words <= STAMP_MAX_WORDS) {
+	if (lw.words <= STAMP_MAX_WORDS && strpbrk(low, "0123456789")) {
 		for (size_t i = 0; i < sizeof(stamp_prefixes) / sizeof(*stamp_prefixes); i++)
 			if (starts_with(low, n + 1, stamp_prefixes[i]))
 				return DOPPEL__BOILER_STAMP;

@@ -103,12 +103,38 @@ static void test_stems_and_stopwords(void **state)
 	doppel__segmenter_free(sg);
 }
 
+static bool same_features(const doppel__features *a, const doppel__features *b)
+{
+	return a->nsent == b->nsent && a->ntok == b->ntok && a->nanchor == b->nanchor &&
+	       memcmp(a->tok, b->tok, a->ntok * sizeof(*a->tok)) == 0 &&
+	       memcmp(a->anchor, b->anchor, a->nanchor * sizeof(*a->anchor)) == 0;
+}
+
+/* A day right before a year is still a date; a word folded through
+ * utf8proc (full-width letters) gives what its ASCII spelling gives. */
+static void test_dates_and_folds(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	doppel__features a = seg(sg, "Talks began on March 5 2024 in Valdoria's capital, "
+	                             "said Mr. Chen.");
+	assert_int_equal(count_kind(&a, DOPPEL__ANCHOR_DATE), 1);
+	assert_int_equal(count_kind(&a, DOPPEL__ANCHOR_NUMBER), 1);
+	doppel__features b = seg(sg, "Talks began on \xef\xbc\xad\xef\xbd\x81rch 5 2024 in "
+	                             "Valdoria's capital, said Mr. Chen.");
+	assert_true(same_features(&a, &b));
+	doppel__features_free(&a);
+	doppel__features_free(&b);
+	doppel__segmenter_free(sg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_stems_and_stopwords),
+		cmocka_unit_test(test_dates_and_folds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
