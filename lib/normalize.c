@@ -235,13 +235,12 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 static int tokens_ascii(const char *low, size_t n, uint64_t seed,
                         doppel__tokens *t)
 {
-	size_t start = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || low[i] == ' ') {
-			if (i > start && push_hash(t, doppel__hash(low + start, i - start, seed)))
-				return DOPPEL_E_NOMEM;
-			start = i + 1;
-		}
+	for (size_t start = 0; start < n;) {
+		const char *space = memchr(low + start, ' ', n - start);
+		size_t end = space ? (size_t)(space - low) : n;
+		if (end > start && push_hash(t, doppel__hash(low + start, end - start, seed)))
+			return DOPPEL_E_NOMEM;
+		start = end + 1;
 	}
 	return DOPPEL_OK;
 }
