@@ -10,7 +10,6 @@
  */
 #include "internal.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -135,8 +134,6 @@ const char doppel__ascii_lower[256] = {LOWER64(0), LOWER64(64), LOWER64(128), LO
  * ASCII letters lowered, ASCII digits kept, apostrophes dropped, every
  * other ASCII byte a word break; bytes of other characters kept as they
  * are. Words are separated by one space, with none leading or trailing.
- * Lowering stops at a word beyond max_words: then words is max_words + 1
- * and the rest is incomplete (no rule looks at such a line anyway).
  */
 struct lowered {
 	size_t len;
@@ -144,7 +141,7 @@ struct lowered {
 	bool ascii;
 };
 
-static struct lowered lower_line(const char *s, size_t n, char *out, unsigned max_words)
+static struct lowered lower_line(const char *s, size_t n, char *out)
 {
 	struct lowered r = {0, 0, true};
 	size_t i = 0;
@@ -154,10 +151,6 @@ static struct lowered lower_line(const char *s, size_t n, char *out, unsigned ma
 		if (c < 0x80 && !doppel__ascii_lower[c]) {
 			i++;
 			continue;
-		}
-		if (r.words == max_words) {
-			r.words++;
-			break;
 		}
 		if (r.len)
 			out[r.len++] = ' ';
@@ -195,6 +188,38 @@ static struct lowered lower_line(const char *s, size_t n, char *out, unsigned ma
 	}
 	out[r.len] = '\0';
 	return r;
+}
+
+/* What each byte is to a word of the lowered form: 1 part of a word (an
+ * ASCII letter or digit, a byte of another character), 2 an apostrophe
+ * (it joins inside a word), 0 a break. */
+#define WBYTE1(c) ((c) >= 0x80 || LOWER1(c) ? 1 : (c) == '\'' ? 2 : 0)
+#define WBYTE4(c) WBYTE1(c), WBYTE1(c + 1), WBYTE1(c + 2), WBYTE1(c + 3)
+#define WBYTE16(c) WBYTE4(c), WBYTE4(c + 4), WBYTE4(c + 8), WBYTE4(c + 12)
+#define WBYTE64(c) WBYTE16(c), WBYTE16(c + 16), WBYTE16(c + 32), WBYTE16(c + 48)
+static const unsigned char word_byte[256] = {WBYTE64(0), WBYTE64(64), WBYTE64(128),
+                                             WBYTE64(192)};
+
+/*
+ * The number of words lower_line() finds in a line, counted without
+ * writing it and without a branch per byte, so that a line of more than
+ * max_words words costs little: the count stops soon after max_words
+ * (then it is only known to be above). A curly apostrophe needs no rule
+ * of its own here: inside a word it joins, elsewhere it starts one, just
+ * as any other character's bytes.
+ */
+static unsigned count_words(const char *s, size_t n, unsigned max_words)
+{
+	unsigned words = 0, in = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = word_byte[(unsigned char)s[i]];
+		unsigned part = b & 1;
+		words += part & ~in;
+		in = part | ((b >> 1) & in);
+		if ((i & 63) == 63 && words > max_words)
+			break;
+	}
+	return words;
 }
 
 static bool starts_with(const char *s, size_t n, const char *p)
@@ -383,7 +408,6 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 	char *low = malloc(len + 2);
 	if (!low)
 		return DOPPEL_E_NOMEM;
-	const unsigned max_words = want_lowered ? UINT_MAX : RULES_MAX_WORDS;
 
 	size_t pos = 0;
 	while (pos < len) {
@@ -392,7 +416,19 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
 
-		struct lowered lw = lower_line(line, n, low, max_words);
+		/* A long line is content whatever it says: unless its words are
+		 * wanted, it is not lowered at all. */
+		if (!want_lowered) {
+			unsigned words = count_words(line, n, RULES_MAX_WORDS);
+			if (words == 0)
+				continue;
+			if (words > RULES_MAX_WORDS) {
+				if ((rc = fn(ctx, line, n, NULL, 0, false)))
+					goto out;
+				continue;
+			}
+		}
+		struct lowered lw = lower_line(line, n, low);
 		if (lw.words == 0)
 			continue;
 		if (lw.words <= RULES_MAX_WORDS) {
@@ -465,7 +501,10 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
 		const char *nl = memchr(line, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
-		struct lowered lw = lower_line(line, n, low, LINE_MAX_WORDS);
+		unsigned words = count_words(line, n, LINE_MAX_WORDS);
+		if (words < LINE_MIN_WORDS || words > LINE_MAX_WORDS)
+			continue;
+		struct lowered lw = lower_line(line, n, low);
 		uint64_t key;
 		if (!line_key(source_key, low, lw, seed, &key))
 			continue;
