@@ -128,6 +128,8 @@ struct doppel__segmenter {
 	size_t nquote, quotecap;
 	uint32_t *qspan; /* start and end byte of each of those words */
 	size_t qspancap;
+	uint64_t *sorting; /* room to sort the anchors */
+	size_t sortingcap;
 };
 
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
@@ -158,6 +160,7 @@ void doppel__segmenter_free(doppel__segmenter *sg)
 	free(sg->fold);
 	free(sg->quote);
 	free(sg->qspan);
+	free(sg->sorting);
 	free(sg);
 }
 
@@ -648,6 +651,42 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low,
 	return end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)end);
 }
 
+/* Sorts n anchors: insertion sort in runs of eight, then merges of runs
+ * (qsort's indirect comparisons cost more than all of it). tmp has room
+ * for n. */
+static void sort_anchors(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	const size_t run = 8;
+	for (size_t lo = 0; lo < n; lo += run) {
+		size_t hi = lo + run < n ? lo + run : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			uint64_t x = a[i];
+			size_t j = i;
+			for (; j > lo && a[j - 1] > x; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	}
+	uint64_t *src = a, *dst = tmp;
+	for (size_t w = run; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
                     uint64_t source_key, const doppel__linecount *lc,
                     unsigned boilerplate_min, doppel__features *f)
@@ -664,7 +703,10 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
 	if (rc)
 		return rc;
 	if (f->nanchor > 1) {
-		qsort(f->anchor, f->nanchor, sizeof(*f->anchor), doppel__cmp_u64);
+		if (doppel__grow((void **)&sg->sorting, &sg->sortingcap, f->nanchor,
+		                 sizeof(*sg->sorting)))
+			return DOPPEL_E_NOMEM;
+		sort_anchors(f->anchor, sg->sorting, f->nanchor);
 		size_t w = 1;
 		for (size_t i = 1; i < f->nanchor; i++)
 			if (f->anchor[i] != f->anchor[w - 1])

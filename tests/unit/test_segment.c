@@ -128,6 +128,23 @@ static void test_dates_and_folds(void **state)
 	doppel__segmenter_free(sg);
 }
 
+/* Many anchors, some repeated, come out sorted and unique. */
+static void test_many_anchors(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	char text[2048] = "";
+	size_t at = 0;
+	for (int i = 0; i < 150; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at, "%d ", 10 + (i * 37) % 61);
+	doppel__features f = seg(sg, text);
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_NUMBER), 61);
+	for (size_t i = 1; i < f.nanchor; i++)
+		assert_true(f.anchor[i - 1] < f.anchor[i]);
+	doppel__features_free(&f);
+	doppel__segmenter_free(sg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_stems_and_stopwords),
 		cmocka_unit_test(test_dates_and_folds),
+		cmocka_unit_test(test_many_anchors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
