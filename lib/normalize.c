@@ -181,32 +181,22 @@ static struct lowered lower_line(const char *s, size_t n, char *out)
 	return (struct lowered){len, words, high < 0x80};
 }
 
-/* What each byte is to a word of the lowered form: 1 part of a word (an
- * ASCII letter or digit, a byte of another character), 2 an apostrophe
- * (it joins inside a word), 0 a break. */
-#define WBYTE1(c) ((c) >= 0x80 || LOWER1(c) ? 1 : (c) == '\'' ? 2 : 0)
-#define WBYTE4(c) WBYTE1(c), WBYTE1(c + 1), WBYTE1(c + 2), WBYTE1(c + 3)
-#define WBYTE16(c) WBYTE4(c), WBYTE4(c + 4), WBYTE4(c + 8), WBYTE4(c + 12)
-#define WBYTE64(c) WBYTE16(c), WBYTE16(c + 16), WBYTE16(c + 32), WBYTE16(c + 48)
-static const unsigned char word_byte[256] = {WBYTE64(0), WBYTE64(64), WBYTE64(128),
-                                             WBYTE64(192)};
-
 /*
- * The number of words lower_line() finds in a line, counted without
- * writing it and without a branch per byte, so that a line of more than
- * max_words words costs little: the count stops soon after max_words
- * (then it is only known to be above). A curly apostrophe needs no rule
- * of its own here: inside a word it joins, elsewhere it starts one, just
- * as any other character's bytes.
+ * The number of words lower_line() finds in a line, counted the same way
+ * without writing anything, so that a line of more than max_words words
+ * costs little: the count stops soon after max_words (then it is only
+ * known to be above). A curly apostrophe needs no rule of its own here:
+ * inside a word it joins, elsewhere it starts one, just as any other
+ * character's bytes.
  */
 static unsigned count_words(const char *s, size_t n, unsigned max_words)
 {
-	unsigned words = 0, in = 0;
+	unsigned words = 0, in_word = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned b = word_byte[(unsigned char)s[i]];
-		unsigned part = b & 1;
-		words += part & ~in;
-		in = part | ((b >> 1) & in);
+		unsigned char c = (unsigned char)s[i];
+		unsigned part = lower_write[c] != 0;
+		words += part & (in_word ^ 1);
+		in_word = part | (in_word & (c == '\''));
 		if ((i & 63) == 63 && words > max_words)
 			break;
 	}

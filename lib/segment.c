@@ -561,11 +561,8 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 	return add_token(f, wd);
 }
 
-/*
- * The bytes [i, to) of a line between two words (to: the next word's
- * start or the line's end): quotes and sentence ends. *at is where the
- * next word starts, or n.
- */
+/* The bytes [i, to) of a line between two words (to: the next word's
+ * start or the line's end): quotes and sentence ends. */
 static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *line,
                     size_t n, size_t i, size_t to)
 {
