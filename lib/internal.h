@@ -173,20 +173,32 @@ typedef struct doppel__tokens {
 
 /*
  * Calls fn for every content line of text: the lines that are left after
- * the boilerplate rules of doppel__normalize(). low is the line's lowered
- * form (ASCII letters lowered, words one space apart) and ascii says
- * whether the line is pure ASCII (then low's words are its tokens). Keys of
- * candidate boilerplate lines go to t->lines; the kinds dropped to *seen.
+ * the boilerplate rules of doppel__normalize(). When want_lowered is set,
+ * low is the line's lowered form (ASCII letters lowered, words one space
+ * apart) and ascii says whether the line is pure ASCII (then low's words
+ * are its tokens); otherwise low is NULL, and a long line is not lowered
+ * at all. Keys of candidate boilerplate lines go to t->lines (t may be
+ * NULL); the kinds dropped to *seen.
  */
 typedef int (*doppel__line_fn)(void *ctx, const char *line, size_t n,
                                const char *low, size_t lowlen, bool ascii);
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__linecount *lc, unsigned boilerplate_min,
                           uint64_t seed, doppel__tokens *t, unsigned *seen,
-                          doppel__line_fn fn, void *ctx);
+                          bool want_lowered, doppel__line_fn fn, void *ctx);
 
-/* Letters, marks and digits of every script: what words are made of. */
-bool doppel__is_word_cp(int32_t cp);
+/* Letters, marks and digits of every script: what words are made of.
+ * The Unicode categories decide; ASCII, most of any text, is answered
+ * without looking them up (the same answer: letters and digits). */
+bool doppel__is_word_cp_unicode(int32_t cp);
+/* ASCII letters lowered and digits as they are; 0 for any other byte. */
+extern const char doppel__ascii_lower[256];
+static inline bool doppel__is_word_cp(int32_t cp)
+{
+	if (cp >= 0 && cp < 0x80)
+		return doppel__ascii_lower[cp] != 0;
+	return doppel__is_word_cp_unicode(cp);
+}
 
 /*
  * NFKC + case fold of n bytes of valid UTF-8 (default-ignorable characters

@@ -119,11 +119,15 @@ static int push_line(doppel__tokens *t, uint64_t key)
 	return DOPPEL_OK;
 }
 
-static bool is_alnum_ascii(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
+/* ASCII letters lowered and digits as they are; 0 for any other byte. */
+#define LOWER1(c)                                                                          \
+	((c) >= 'A' && (c) <= 'Z'                                          ? (c) + 32 \
+	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c)      \
+	                                                                   : 0)
+#define LOWER4(c) LOWER1(c), LOWER1(c + 1), LOWER1(c + 2), LOWER1(c + 3)
+#define LOWER16(c) LOWER4(c), LOWER4(c + 4), LOWER4(c + 8), LOWER4(c + 12)
+#define LOWER64(c) LOWER16(c), LOWER16(c + 16), LOWER16(c + 32), LOWER16(c + 48)
+const char doppel__ascii_lower[256] = {LOWER64(0), LOWER64(64), LOWER64(128), LOWER64(192)};
 
 /*
  * The lowered form of one line, written to out (capacity >= len + 1):
@@ -135,65 +139,68 @@ struct lowered {
 	size_t len;
 	unsigned words;
 	bool ascii;
-	bool digit;
 };
 
-/* What each byte is to lower_line: 0 a word break, 1 a letter or digit
- * (the value to write is in lower_map), 2 an apostrophe, 3 a byte of a
- * non-ASCII character. */
-enum { BYTE_BREAK, BYTE_WORD, BYTE_APOS, BYTE_HIGH };
+/* What lower_line writes of a byte inside a word: an ASCII letter
+ * lowered, a digit, a byte of another character as it is; 0 for a byte
+ * that is no part of a word. */
+#define WRITE1(c) ((c) >= 0x80 ? (c) : LOWER1(c))
+#define WRITE4(c) WRITE1(c), WRITE1(c + 1), WRITE1(c + 2), WRITE1(c + 3)
+#define WRITE16(c) WRITE4(c), WRITE4(c + 4), WRITE4(c + 8), WRITE4(c + 12)
+#define WRITE64(c) WRITE16(c), WRITE16(c + 16), WRITE16(c + 32), WRITE16(c + 48)
+static const unsigned char lower_write[256] = {WRITE64(0), WRITE64(64), WRITE64(128),
+                                               WRITE64(192)};
 
-static unsigned char byte_class(unsigned char c)
-{
-	if (c >= 0x80)
-		return BYTE_HIGH;
-	if (is_alnum_ascii(c))
-		return BYTE_WORD;
-	return c == '\'' ? BYTE_APOS : BYTE_BREAK;
-}
-
+/* Without a branch per byte (a word's end costs no misprediction): each
+ * byte is written where the next one goes, and the length only grows by
+ * what is kept. */
 static struct lowered lower_line(const char *s, size_t n, char *out)
 {
-	struct lowered r = {0, 0, true, false};
-	bool in_word = false;
+	size_t len = 0;
+	unsigned words = 0, in_word = 0, high = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		switch (byte_class(c)) {
-		case BYTE_WORD:
-			if (!in_word) {
-				if (r.len)
-					out[r.len++] = ' ';
-				r.words++;
-				in_word = true;
-			}
-			r.digit |= c <= '9';
-			out[r.len++] = (char)(c | ((c >= 'A' && c <= 'Z') << 5));
-			break;
-		case BYTE_HIGH:
-			/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
-			if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			    (unsigned char)s[i + 2] == 0x99 && in_word) {
-				i += 2;
-				break;
-			}
-			r.ascii = false;
-			if (!in_word) {
-				if (r.len)
-					out[r.len++] = ' ';
-				r.words++;
-				in_word = true;
-			}
-			out[r.len++] = (char)c;
-			break;
-		case BYTE_APOS:
-			/* inside a word it joins; elsewhere it breaks nothing more */
-			break;
-		default:
-			in_word = false;
+		/* A curly apostrophe (U+2019, E2 80 99) joins like '. */
+		if (c == 0xE2 && in_word && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x99) {
+			i += 2;
+			continue;
 		}
+		unsigned char v = lower_write[c];
+		unsigned part = v != 0, starts = part & (in_word ^ 1);
+		out[len] = ' ';
+		len += starts & (len != 0);
+		out[len] = (char)v;
+		len += part;
+		words += starts;
+		/* inside a word an apostrophe joins; elsewhere it breaks nothing more */
+		in_word = part | (in_word & (c == '\''));
+		high |= c;
 	}
-	out[r.len] = '\0';
-	return r;
+	out[len] = '\0';
+	return (struct lowered){len, words, high < 0x80};
+}
+
+/*
+ * The number of words lower_line() finds in a line, counted the same way
+ * without writing anything, so that a line of more than max_words words
+ * costs little: the count stops soon after max_words (then it is only
+ * known to be above). A curly apostrophe needs no rule of its own here:
+ * inside a word it joins, elsewhere it starts one, just as any other
+ * character's bytes.
+ */
+static unsigned count_words(const char *s, size_t n, unsigned max_words)
+{
+	unsigned words = 0, in_word = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned part = lower_write[c] != 0;
+		words += part & (in_word ^ 1);
+		in_word = part | (in_word & (c == '\''));
+		if ((i & 63) == 63 && words > max_words)
+			break;
+	}
+	return words;
 }
 
 static bool starts_with(const char *s, size_t n, const char *p)
@@ -222,7 +229,7 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 			if (strstr(low, appeal_phrases[i]))
 				return DOPPEL__BOILER_APPEAL;
 	}
-	if (lw.digit && lw.words <= STAMP_MAX_WORDS) {
+	if (lw.words <= STAMP_MAX_WORDS && strpbrk(low, "0123456789")) {
 		for (size_t i = 0; i < sizeof(stamp_prefixes) / sizeof(*stamp_prefixes); i++)
 			if (starts_with(low, n + 1, stamp_prefixes[i]))
 				return DOPPEL__BOILER_STAMP;
@@ -234,18 +241,17 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 static int tokens_ascii(const char *low, size_t n, uint64_t seed,
                         doppel__tokens *t)
 {
-	size_t start = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || low[i] == ' ') {
-			if (i > start && push_hash(t, doppel__hash(low + start, i - start, seed)))
-				return DOPPEL_E_NOMEM;
-			start = i + 1;
-		}
+	for (size_t start = 0; start < n;) {
+		const char *space = memchr(low + start, ' ', n - start);
+		size_t end = space ? (size_t)(space - low) : n;
+		if (end > start && push_hash(t, doppel__hash(low + start, end - start, seed)))
+			return DOPPEL_E_NOMEM;
+		start = end + 1;
 	}
 	return DOPPEL_OK;
 }
 
-bool doppel__is_word_cp(int32_t cp)
+bool doppel__is_word_cp_unicode(int32_t cp)
 {
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU:
@@ -340,12 +346,42 @@ static bool line_key(uint64_t source_key, const char *low, struct lowered lw, ui
 	return true;
 }
 
+/* No rule looks at a line of more words than this: such a line is content
+ * whatever it says. */
+#define RULES_MAX_WORDS APPEAL_MAX_WORDS
+_Static_assert(STAMP_MAX_WORDS <= RULES_MAX_WORDS && LINE_MAX_WORDS <= RULES_MAX_WORDS,
+               "a boilerplate rule looks at longer lines than RULES_MAX_WORDS");
+
+/* The boilerplate kind of one lowered line (0: content), and the line's
+ * key when it is counted (*has_key). Stops at a trailer heading. */
+static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
+                           const doppel__linecount *lc, unsigned boilerplate_min,
+                           uint64_t seed, bool *has_key, uint64_t *key)
+{
+	*has_key = false;
+	if (is_trailer(low, lw.len))
+		return DOPPEL__BOILER_TRAILER;
+	low[lw.len] = ' ';
+	low[lw.len + 1] = '\0';
+	unsigned kind = pattern_boilerplate(low, lw.len, lw);
+	low[lw.len] = '\0';
+	if (kind)
+		return kind;
+	if (line_key(source_key, low, lw, seed, key)) {
+		*has_key = true;
+		if (lc && boilerplate_min && doppel__linecount_get(lc, *key) >= boilerplate_min)
+			return DOPPEL__BOILER_REPEATED;
+	}
+	return 0;
+}
+
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__linecount *lc, unsigned boilerplate_min,
                           uint64_t seed, doppel__tokens *t, unsigned *seen,
-                          doppel__line_fn fn, void *ctx)
+                          bool want_lowered, doppel__line_fn fn, void *ctx)
 {
-	t->nlines = 0;
+	if (t)
+		t->nlines = 0;
 	if (seen)
 		*seen = 0;
 	int rc = DOPPEL_OK;
@@ -361,37 +397,43 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
 
-		struct lowered lw = lower_line(line, n, low);
-		if (lw.words == 0)
-			continue;
-		if (is_trailer(low, lw.len)) {
-			if (seen)
-				*seen |= DOPPEL__BOILER_TRAILER;
-			break;
-		}
-		low[lw.len] = ' ';
-		low[lw.len + 1] = '\0';
-		unsigned kind = pattern_boilerplate(low, lw.len, lw);
-		low[lw.len] = '\0';
-		if (kind) {
-			if (seen)
-				*seen |= kind;
-			continue;
-		}
-		uint64_t key;
-		if (line_key(source_key, low, lw, seed, &key)) {
-			if (push_line(t, key)) {
-				rc = DOPPEL_E_NOMEM;
-				goto out;
-			}
-			if (lc && boilerplate_min &&
-			    doppel__linecount_get(lc, key) >= boilerplate_min) {
-				if (seen)
-					*seen |= DOPPEL__BOILER_REPEATED;
+		/* A long line is content whatever it says: unless its words are
+		 * wanted, it is not lowered at all. */
+		if (!want_lowered) {
+			unsigned words = count_words(line, n, RULES_MAX_WORDS);
+			if (words == 0)
+				continue;
+			if (words > RULES_MAX_WORDS) {
+				if ((rc = fn(ctx, line, n, NULL, 0, false)))
+					goto out;
 				continue;
 			}
 		}
-		if ((rc = fn(ctx, line, n, low, lw.len, lw.ascii)))
+		struct lowered lw = lower_line(line, n, low);
+		if (lw.words == 0)
+			continue;
+		if (lw.words <= RULES_MAX_WORDS) {
+			bool has_key;
+			uint64_t key;
+			unsigned kind = line_rules(low, lw, source_key, lc, boilerplate_min, seed,
+			                           &has_key, &key);
+			/* A repeated line's key is kept too: counts go on growing. */
+			if (has_key && t && push_line(t, key)) {
+				rc = DOPPEL_E_NOMEM;
+				goto out;
+			}
+			if (seen)
+				*seen |= kind;
+			if (kind == DOPPEL__BOILER_TRAILER)
+				break;
+			if (kind)
+				continue;
+		}
+		if (want_lowered)
+			rc = fn(ctx, line, n, low, lw.len, lw.ascii);
+		else
+			rc = fn(ctx, line, n, NULL, 0, false);
+		if (rc)
 			goto out;
 	}
 out:
@@ -415,7 +457,7 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 	t->fingerprint = 0;
 	t->seed = seed;
 	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, seed, t,
-	                               &t->boilerplate, hash_line, t);
+	                               &t->boilerplate, true, hash_line, t);
 	if (rc == DOPPEL_OK && t->n) {
 		t->fingerprint = doppel__hash(t->hash, t->n * sizeof(*t->hash), seed);
 		if (t->fingerprint == 0)
@@ -440,6 +482,9 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
 		const char *nl = memchr(line, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + 1;
+		unsigned words = count_words(line, n, LINE_MAX_WORDS);
+		if (words < LINE_MIN_WORDS || words > LINE_MAX_WORDS)
+			continue;
 		struct lowered lw = lower_line(line, n, low);
 		uint64_t key;
 		if (!line_key(source_key, low, lw, seed, &key))

@@ -10,8 +10,10 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Small corpora lean on a flat prior: with N articles, the corpus idf
  * counts N / (N + PRIOR_DOCS) of the weight. */
@@ -30,6 +32,60 @@ static double kind_factor(unsigned kind)
 	default:
 		return 1.0;
 	}
+}
+
+/* ---------------------------------------------------------------- sorting */
+
+/* A key with its weight. */
+struct kw {
+	uint32_t key;
+	float w;
+};
+
+/* Below this many items insertion sorts faster than radix passes. */
+#define SORT_SMALL 24
+
+/*
+ * Sorts n items by key, keeping the order of equal keys: dot() pairs
+ * repeated keys in that order, and sums of squares add in it. tmp has
+ * room for n items. Insertion for a few, else LSD radix by bytes (each
+ * pass stable); a pass whose byte is the same in every key is skipped.
+ */
+static void sort_kw(struct kw *a, struct kw *tmp, size_t n)
+{
+	if (n <= SORT_SMALL) {
+		for (size_t i = 1; i < n; i++) {
+			struct kw x = a[i];
+			size_t j = i;
+			for (; j > 0 && a[j - 1].key > x.key; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	size_t count[4][256] = {{0}};
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < 4; d++)
+			count[d][(a[i].key >> (8 * d)) & 0xff]++;
+	struct kw *src = a, *dst = tmp;
+	for (unsigned d = 0; d < 4; d++) {
+		size_t *c = count[d];
+		if (c[(a[0].key >> (8 * d)) & 0xff] == n)
+			continue;
+		size_t at = 0;
+		for (unsigned b = 0; b < 256; b++) {
+			size_t m = c[b];
+			c[b] = at;
+			at += m;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[c[(src[i].key >> (8 * d)) & 0xff]++] = src[i];
+		struct kw *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
 }
 
 /* --------------------------------------------------------------- rarity */
@@ -56,6 +112,26 @@ static size_t rarity_find(const doppel__rarity *r, uint64_t key)
 	return i;
 }
 
+/* Zeroed slots. The table of a large corpus spans a hundred megabytes and
+ * more, and every lookup lands on a page of its own: on huge pages, where
+ * the system has them, lookups miss the TLB far less. */
+#define HUGE_PAGE (2u << 20)
+
+static struct doppel__rslot *alloc_slots(size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+	size_t bytes = n * sizeof(struct doppel__rslot);
+	void *p;
+	if (n <= SIZE_MAX / sizeof(struct doppel__rslot) && bytes >= 4 * HUGE_PAGE &&
+	    posix_memalign(&p, HUGE_PAGE, bytes) == 0) {
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+		memset(p, 0, bytes);
+		return p;
+	}
+#endif
+	return calloc(n, sizeof(struct doppel__rslot));
+}
+
 /* Grows the table to hold `want` keys at most half full. */
 static int rarity_grow(doppel__rarity *r, size_t want)
 {
@@ -66,7 +142,7 @@ static int rarity_grow(doppel__rarity *r, size_t want)
 		n *= 2;
 	struct doppel__rslot *old = r->slot;
 	size_t oldn = r->nslots;
-	if (!(r->slot = calloc(n, sizeof(*r->slot)))) {
+	if (!(r->slot = alloc_slots(n))) {
 		r->slot = old;
 		return DOPPEL_E_NOMEM;
 	}
@@ -103,17 +179,18 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 {
-	/* Distinct stems: sort a copy. */
-	uint64_t *k = doppel__alloc_array(f->ntok + 1, sizeof(*k));
+	/* Distinct stems, counted in ascending order: the table's layout, and
+	 * so the saved blob, depends on the order of insertion. */
+	struct kw *k = doppel__alloc_array(2 * f->ntok + 1, sizeof(*k));
 	if (!k)
 		return DOPPEL_E_NOMEM;
 	for (size_t i = 0; i < f->ntok; i++)
-		k[i] = doppel__stem_key(f->tok[i].stem);
-	qsort(k, f->ntok, sizeof(*k), doppel__cmp_u64);
+		k[i].key = f->tok[i].stem;
+	sort_kw(k, k + f->ntok, f->ntok);
 	int rc = DOPPEL_OK;
 	for (size_t i = 0; i < f->ntok && rc == DOPPEL_OK; i++)
-		if (i == 0 || k[i] != k[i - 1])
-			rc = rarity_bump(r, k[i]);
+		if (i == 0 || k[i].key != k[i - 1].key)
+			rc = rarity_bump(r, doppel__stem_key(k[i].key));
 	free(k);
 	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++)
 		rc = rarity_bump(r, f->anchor[i]);
@@ -208,17 +285,6 @@ double doppel__rarity_weight(const doppel__rarity *r, uint64_t key)
 
 /* ------------------------------------------------------------- prepared */
 
-struct kw {
-	uint32_t key;
-	float w;
-};
-
-static int cmp_kw(const void *a, const void *b)
-{
-	const struct kw *x = a, *y = b;
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
 void doppel__prepared_free(doppel__prepared *p)
 {
 	free(p->keys);
@@ -231,6 +297,46 @@ void doppel__prepared_free(doppel__prepared *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* Weights of the stems of one article, each looked up (and its logarithm
+ * taken) once however often the stem recurs: open addressing on the stem,
+ * which is at most 31 bits, so that an all-ones slot is free. */
+struct stem_weights {
+	struct kw *slot;
+	size_t mask;
+};
+
+#define STEM_FREE UINT32_MAX
+
+static int stem_weights_init(struct stem_weights *sw, size_t ntok)
+{
+	size_t n = 16;
+	while (n < 2 * ntok)
+		n *= 2;
+	sw->slot = doppel__alloc_array(n, sizeof(*sw->slot));
+	if (!sw->slot)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		sw->slot[i].key = STEM_FREE;
+	sw->mask = n - 1;
+	return DOPPEL_OK;
+}
+
+static float stem_weight(struct stem_weights *sw, const doppel__rarity *r, uint32_t stem)
+{
+	if (stem == STEM_FREE)
+		return (float)doppel__rarity_weight(r, doppel__stem_key(stem));
+	size_t i = doppel__mix32(stem) & sw->mask;
+	while (sw->slot[i].key != stem) {
+		if (sw->slot[i].key == STEM_FREE) {
+			sw->slot[i].key = stem;
+			sw->slot[i].w = (float)doppel__rarity_weight(r, doppel__stem_key(stem));
+			break;
+		}
+		i = (i + 1) & sw->mask;
+	}
+	return sw->slot[i].w;
+}
+
 int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
                     doppel__prepared *p)
 {
@@ -241,21 +347,25 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
 	p->sstart = doppel__alloc_array(f->nsent + 1, sizeof(*p->sstart));
 	p->snorm = doppel__alloc_array(f->nsent + 1, sizeof(*p->snorm));
 	p->aweight = doppel__alloc_array(f->nanchor + 1, sizeof(*p->aweight));
-	struct kw *tmp = doppel__alloc_array(f->ntok + 1, sizeof(*tmp));
-	if (!p->keys || !p->weights || !p->sstart || !p->snorm || !p->aweight || !tmp) {
+	/* the items being sorted, then room for the sort */
+	struct kw *tmp = doppel__alloc_array(2 * f->ntok + 1, sizeof(*tmp));
+	struct stem_weights sw = {0};
+	if (!p->keys || !p->weights || !p->sstart || !p->snorm || !p->aweight || !tmp ||
+	    stem_weights_init(&sw, f->ntok)) {
 		free(tmp);
 		doppel__prepared_free(p);
 		return DOPPEL_E_NOMEM;
 	}
+	struct kw *scratch = tmp + f->ntok;
 	size_t at = 0;
 	for (size_t s = 0; s < f->nsent; s++) {
 		const doppel__sent *se = &f->sent[s];
 		for (uint32_t t = 0; t < se->ntok; t++) {
 			const doppel__ftok *tk = &f->tok[se->tok + t];
 			tmp[t].key = tk->key;
-			tmp[t].w = (float)doppel__rarity_weight(r, doppel__stem_key(tk->stem));
+			tmp[t].w = stem_weight(&sw, r, tk->stem);
 		}
-		qsort(tmp, se->ntok, sizeof(*tmp), cmp_kw);
+		sort_kw(tmp, scratch, se->ntok);
 		p->sstart[s] = (uint32_t)at;
 		double sq = 0;
 		for (uint32_t t = 0; t < se->ntok; t++) {
@@ -265,6 +375,7 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
 		}
 		p->snorm[s] = (float)sqrt(sq);
 	}
+	free(sw.slot);
 	p->sstart[f->nsent] = (uint32_t)at;
 	/* The whole article's keys, sorted once: the topic cosine of every
 	 * comparison is then a merge. */
@@ -277,7 +388,7 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
 	}
 	for (size_t i = 0; i < at; i++)
 		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
-	qsort(tmp, at, sizeof(*tmp), cmp_kw);
+	sort_kw(tmp, scratch, at);
 	double sq = 0;
 	for (size_t i = 0; i < at; i++) {
 		p->tkeys[i] = tmp[i].key;

@@ -120,12 +120,16 @@ struct doppel__segmenter {
 	const char *text;
 	doppel__features *f;
 	int rc;
-	char *fold;
-	size_t foldcap;
+	struct line_word *words; /* of the line being segmented */
+	size_t nwords, wordscap;
+	char *fold;              /* their folded forms, each NUL-terminated */
+	size_t foldlen, foldcap;
 	uint32_t *quote; /* stems of the open quote */
 	size_t nquote, quotecap;
 	uint32_t *qspan; /* start and end byte of each of those words */
 	size_t qspancap;
+	uint64_t *sorting; /* room to sort the anchors */
+	size_t sortingcap;
 };
 
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
@@ -152,9 +156,11 @@ void doppel__segmenter_free(doppel__segmenter *sg)
 	if (sg->stemmer)
 		sb_stemmer_delete(sg->stemmer);
 	free(sg->cache);
+	free(sg->words);
 	free(sg->fold);
 	free(sg->quote);
 	free(sg->qspan);
+	free(sg->sorting);
 	free(sg);
 }
 
@@ -183,10 +189,27 @@ static struct word *cache_slot(struct word *cache, size_t n, uint64_t h)
 	return &cache[i];
 }
 
-/* What a folded word gives: stem, key and flags, from the cache. */
-static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n)
+/* The cache key of a folded word. */
+static uint64_t word_hash(const doppel__segmenter *sg, const char *w, size_t n)
 {
-	uint64_t h = doppel__hash(w, n, sg->seed ^ 0x776f7264) | 1;
+	return doppel__hash(w, n, sg->seed ^ 0x776f7264) | 1;
+}
+
+/* A hint that the cache slot of h is read soon. */
+static void cache_prefetch(const doppel__segmenter *sg, uint64_t h)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&sg->cache[(size_t)h & (sg->ncache - 1)]);
+#else
+	(void)sg;
+	(void)h;
+#endif
+}
+
+/* What a folded word (of cache key h) gives: stem, key and flags, from the
+ * cache. */
+static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n, uint64_t h)
+{
 	struct word *slot = cache_slot(sg->cache, sg->ncache, h);
 	if (slot->h)
 		return slot;
@@ -252,7 +275,8 @@ static int add_anchor(doppel__features *f, unsigned kind, uint64_t h, size_t sta
 
 static int add_token(doppel__features *f, const struct word *w)
 {
-	if (doppel__grow((void **)&f->tok, &f->tokcap, f->ntok + 1, sizeof(*f->tok)))
+	if (f->ntok == f->tokcap &&
+	    doppel__grow((void **)&f->tok, &f->tokcap, f->ntok + 1, sizeof(*f->tok)))
 		return DOPPEL_E_NOMEM;
 	f->tok[f->ntok++] = (doppel__ftok){w->stem, w->key};
 	return DOPPEL_OK;
@@ -290,6 +314,8 @@ static int close_quote(doppel__segmenter *sg)
 
 static bool is_upper_cp(int32_t cp)
 {
+	if (cp >= 0 && cp < 0x80)
+		return cp >= 'A' && cp <= 'Z';
 	utf8proc_category_t c = utf8proc_category(cp);
 	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }
@@ -299,23 +325,24 @@ static bool is_digit_ascii(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Folds one word (the bytes of the original) into sg->fold; apostrophes
- * and number separators are dropped, letters case-folded. */
-static int fold_word(doppel__segmenter *sg, const char *w, size_t n, size_t *out)
+/* Folds one word (the bytes of the original) onto the end of sg->fold;
+ * apostrophes and number separators are dropped, letters case-folded.
+ * *out is the folded length; a NUL follows. */
+static int fold_word(doppel__segmenter *sg, const char *w, size_t n, bool ascii, size_t *out)
 {
-	if (doppel__grow((void **)&sg->fold, &sg->foldcap, 4 * n + 8, 1))
+	if (sg->foldlen + 4 * n + 8 > sg->foldcap &&
+	    doppel__grow((void **)&sg->fold, &sg->foldcap, sg->foldlen + 4 * n + 8, 1))
 		return DOPPEL_E_NOMEM;
-	bool ascii = true;
-	for (size_t i = 0; i < n; i++)
-		ascii &= (unsigned char)w[i] < 0x80;
+	char *fold = sg->fold + sg->foldlen;
 	size_t m = 0;
 	if (ascii) {
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)w[i];
 			if (c == '\'' || c == ',')
 				continue;
-			sg->fold[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			fold[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
+		fold[m] = '\0';
 		*out = m;
 		return DOPPEL_OK;
 	}
@@ -323,22 +350,24 @@ static int fold_word(doppel__segmenter *sg, const char *w, size_t n, size_t *out
 	long r = doppel__fold(w, n, &mapped);
 	if (r < 0)
 		return (int)r;
-	if (doppel__grow((void **)&sg->fold, &sg->foldcap, (size_t)r + 1, 1)) {
+	if (doppel__grow((void **)&sg->fold, &sg->foldcap, sg->foldlen + (size_t)r + 1, 1)) {
 		free(mapped);
 		return DOPPEL_E_NOMEM;
 	}
+	fold = sg->fold + sg->foldlen;
 	for (long i = 0; i < r;) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t step = utf8proc_iterate(mapped + i, (utf8proc_ssize_t)(r - i), &cp);
 		if (step <= 0)
 			break;
 		if (cp != '\'' && cp != 0x2019 && cp != ',') {
-			memcpy(sg->fold + m, mapped + i, (size_t)step);
+			memcpy(fold + m, mapped + i, (size_t)step);
 			m += (size_t)step;
 		}
 		i += step;
 	}
 	free(mapped);
+	fold[m] = '\0';
 	*out = m;
 	return DOPPEL_OK;
 }
@@ -353,6 +382,120 @@ static bool closing_quote(int32_t cp)
 	return cp == 0x201D || cp == 0x00BB;
 }
 
+/*
+ * A word of a line. The words of a line are all found and folded before
+ * the first is looked up, so that the cache slots of the line are fetched
+ * together rather than one miss after another.
+ */
+struct line_word {
+	size_t at, scanned; /* bytes of the line the word spans */
+	size_t len;         /* of those, the word without a possessive 's */
+	size_t fold, flen;  /* its folded form in sg->fold */
+	uint64_t h;         /* the cache key of the folded form */
+	bool upper, digit;
+};
+
+/* Records the word at bytes [at, at + scanned) of line, folded. */
+static int push_word(doppel__segmenter *sg, const char *line, size_t at, size_t scanned,
+                     bool upper, bool digit, bool ascii)
+{
+	if (sg->nwords == sg->wordscap &&
+	    doppel__grow((void **)&sg->words, &sg->wordscap, sg->nwords + 1, sizeof(*sg->words)))
+		return DOPPEL_E_NOMEM;
+	const char *w = line + at;
+	size_t n = scanned;
+	/* A possessive is the word itself: "Valdoria's" is Valdoria. */
+	if (n > 2 && (w[n - 1] == 's' || w[n - 1] == 'S') && w[n - 2] == '\'')
+		n -= 2;
+	else if (n > 4 && (w[n - 1] == 's' || w[n - 1] == 'S') &&
+	         memcmp(w + n - 4, "\xe2\x80\x99", 3) == 0)
+		n -= 4;
+	/* Only what is left decides how the word is folded. */
+	if (!ascii && n < scanned) {
+		ascii = true;
+		for (size_t i = 0; i < n; i++)
+			ascii &= (unsigned char)w[i] < 0x80;
+	}
+	size_t m = 0;
+	int rc = fold_word(sg, w, n, ascii, &m);
+	if (rc)
+		return rc;
+	uint64_t h = word_hash(sg, sg->fold + sg->foldlen, m);
+	cache_prefetch(sg, h);
+	sg->words[sg->nwords++] = (struct line_word){at, scanned, n, sg->foldlen, m, h, upper,
+	                                             digit};
+	sg->foldlen += m + 1;
+	return DOPPEL_OK;
+}
+
+/* The character at byte i of line (i < n) and its length; a byte that
+ * starts no valid character counts as U+FFFD. */
+static int32_t char_at(const char *line, size_t n, size_t i, size_t *step)
+{
+	unsigned char c = (unsigned char)line[i];
+	*step = 1;
+	if (c < 0x80)
+		return c;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t st = utf8proc_iterate((const utf8proc_uint8_t *)line + i,
+	                                       (utf8proc_ssize_t)(n - i), &cp);
+	if (st <= 0)
+		return 0xFFFD;
+	*step = (size_t)st;
+	return cp;
+}
+
+/* Finds, folds and hashes the words of a line into sg->words. */
+static int find_words(doppel__segmenter *sg, const char *line, size_t n)
+{
+	sg->nwords = sg->foldlen = 0;
+	size_t wstart = 0, i = 0;
+	bool in_word = false, upper = false, digit = false, ascii = true;
+	while (i < n) {
+		unsigned char c = (unsigned char)line[i];
+		/* Letters and digits of ASCII need no more thought. */
+		if (in_word && c < 0x80 && doppel__is_word_cp(c)) {
+			digit |= c <= '9';
+			i++;
+			continue;
+		}
+		size_t step;
+		int32_t cp = char_at(line, n, i, &step);
+		bool word_cp = doppel__is_word_cp(cp);
+		/* Joiners inside a word: apostrophes; inside a number: , and . */
+		bool joins = in_word && i + 1 < n &&
+		             (((cp == '\'' || cp == 0x2019) &&
+		               doppel__is_word_cp((unsigned char)line[i + 1])) ||
+		              ((cp == ',' || cp == '.') && digit &&
+		               is_digit_ascii((unsigned char)line[i - 1]) &&
+		               is_digit_ascii((unsigned char)line[i + 1])));
+		if (word_cp || joins) {
+			if (!in_word) {
+				in_word = true;
+				wstart = i;
+				upper = is_upper_cp(cp);
+				digit = false;
+				ascii = true;
+			}
+			if (cp >= '0' && cp <= '9')
+				digit = true;
+			ascii &= c < 0x80;
+			i += step;
+			continue;
+		}
+		if (in_word) {
+			in_word = false;
+			int rc = push_word(sg, line, wstart, i - wstart, upper, digit, ascii);
+			if (rc)
+				return rc;
+		}
+		i += step;
+	}
+	if (in_word)
+		return push_word(sg, line, wstart, n - wstart, upper, digit, ascii);
+	return DOPPEL_OK;
+}
+
 /* State carried through the words of a line. */
 struct line_state {
 	uint32_t sent_tok, sent_start;
@@ -364,26 +507,21 @@ struct line_state {
 };
 
 /* Handles one word: content word, anchors. */
-static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w,
-                     size_t n, bool upper, bool digit)
+static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *line,
+                     const struct line_word *lw)
 {
-	/* A possessive is the word itself: "Valdoria's" is Valdoria. */
-	if (n > 2 && (w[n - 1] == 's' || w[n - 1] == 'S') && w[n - 2] == '\'')
-		n -= 2;
-	else if (n > 4 && (w[n - 1] == 's' || w[n - 1] == 'S') &&
-	         memcmp(w + n - 4, "\xe2\x80\x99", 3) == 0)
-		n -= 4;
-	size_t m = 0;
-	int rc = fold_word(sg, w, n, &m);
-	if (rc || m == 0)
-		return rc;
-	const char *fw = sg->fold;
+	const size_t m = lw->flen;
+	if (m == 0)
+		return DOPPEL_OK;
+	const char *fw = sg->fold + lw->fold;
 	doppel__features *f = sg->f;
-	const size_t start = (size_t)(w - sg->text), end = start + n;
-	const struct word *wd = lookup(sg, fw, m);
+	const size_t start = (size_t)(line + lw->at - sg->text), end = start + lw->len;
+	const struct word *wd = lookup(sg, fw, m, lw->h);
 	if (!wd)
 		return DOPPEL_E_NOMEM;
-	ls->prev_abbrev = (n == 1 && upper) || (wd->flags & WORD_ABBREV);
+	const bool upper = lw->upper, digit = lw->digit;
+	int rc;
+	ls->prev_abbrev = (lw->len == 1 && upper) || (wd->flags & WORD_ABBREV);
 	unsigned month = wd->month;
 	if (digit) {
 		if (ls->month && m <= 2) {
@@ -428,78 +566,32 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *w
 	return add_token(f, wd);
 }
 
-/* One content line: words, sentence ends and quotes. */
-static int segment_line(void *ctx, const char *line, size_t n, const char *low,
-                        size_t lowlen, bool ascii)
+/* The bytes [i, to) of a line between two words (to: the next word's
+ * start or the line's end): quotes and sentence ends. */
+static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *line,
+                    size_t n, size_t i, size_t to)
 {
-	(void)low;
-	(void)lowlen;
-	(void)ascii;
-	doppel__segmenter *sg = ctx;
 	doppel__features *f = sg->f;
 	const uint32_t base = (uint32_t)(line - sg->text);
-	struct line_state ls = {(uint32_t)f->ntok, base, true, false, 0, 0, false};
-	size_t wstart = 0, i = 0;
-	bool in_word = false, upper = false, digit = false;
-	int rc = DOPPEL_OK;
-
-	while (i <= n) {
-		utf8proc_int32_t cp = 0;
-		utf8proc_ssize_t step = 1;
-		if (i < n) {
-			unsigned char c = (unsigned char)line[i];
-			if (c < 0x80) {
-				cp = c;
-			} else {
-				step = utf8proc_iterate((const utf8proc_uint8_t *)line + i,
-				                        (utf8proc_ssize_t)(n - i), &cp);
-				if (step <= 0) {
-					cp = 0xFFFD;
-					step = 1;
-				}
-			}
-		}
-		bool word_cp = i < n && doppel__is_word_cp(cp);
-		/* Joiners inside a word: apostrophes; inside a number: , and . */
-		bool joins = in_word && i + 1 < n &&
-		             (((cp == '\'' || cp == 0x2019) && doppel__is_word_cp(
-		                                                   (unsigned char)line[i + 1])) ||
-		              ((cp == ',' || cp == '.') && digit &&
-		               is_digit_ascii((unsigned char)line[i - 1]) &&
-		               is_digit_ascii((unsigned char)line[i + 1])));
-		if (word_cp || joins) {
-			if (!in_word) {
-				in_word = true;
-				wstart = i;
-				upper = is_upper_cp(cp);
-				digit = false;
-			}
-			if (cp >= '0' && cp <= '9')
-				digit = true;
-			i += (size_t)step;
-			continue;
-		}
-		if (in_word) {
-			in_word = false;
-			if ((rc = take_word(sg, &ls, line + wstart, i - wstart, upper, digit)))
-				return rc;
-		}
-		if (i >= n)
-			break;
+	int rc;
+	while (i < to) {
+		size_t step;
+		int32_t cp = char_at(line, n, i, &step);
 		/* Quotes: curly ones open and close; a straight one toggles. */
-		if (opening_quote(cp) || (cp == '"' && !ls.in_quote)) {
-			ls.in_quote = true;
+		if (opening_quote(cp) || (cp == '"' && !ls->in_quote)) {
+			ls->in_quote = true;
 			sg->nquote = 0;
 		} else if (closing_quote(cp) || cp == '"') {
-			ls.in_quote = false;
+			ls->in_quote = false;
 			if ((rc = close_quote(sg)))
 				return rc;
 		}
 		/* Sentence ends: . ! ? followed by a space or the line's end, not
-		 * after an abbreviation or an initial. */
+		 * after an abbreviation or an initial. What is skipped here is
+		 * never part of a word. */
 		if ((cp == '.' || cp == '!' || cp == '?' || cp == 0x2026) &&
-		    !(cp == '.' && ls.prev_abbrev)) {
-			size_t j = i + (size_t)step;
+		    !(cp == '.' && ls->prev_abbrev)) {
+			size_t j = i + step;
 			/* closing quotes and brackets belong to the sentence */
 			while (j < n && (line[j] == '"' || line[j] == '\'' || line[j] == ')' ||
 			                 (unsigned char)line[j] >= 0x80)) {
@@ -512,19 +604,46 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low,
 				j += (size_t)qs;
 			}
 			if (j >= n || line[j] == ' ' || line[j] == '\t') {
-				if ((rc = end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)j)))
+				if ((rc = end_sentence(f, ls->sent_tok, ls->sent_start, base + (uint32_t)j)))
 					return rc;
-				ls.sent_tok = (uint32_t)f->ntok;
+				ls->sent_tok = (uint32_t)f->ntok;
 				while (j < n && (line[j] == ' ' || line[j] == '\t'))
 					j++;
-				ls.sent_start = base + (uint32_t)j;
-				ls.sentence_start = true;
+				ls->sent_start = base + (uint32_t)j;
+				ls->sentence_start = true;
 				i = j;
 				continue;
 			}
 		}
-		i += (size_t)step;
+		i += step;
 	}
+	return DOPPEL_OK;
+}
+
+/* One content line: words, sentence ends and quotes. */
+static int segment_line(void *ctx, const char *line, size_t n, const char *low,
+                        size_t lowlen, bool ascii)
+{
+	(void)low;
+	(void)lowlen;
+	(void)ascii;
+	doppel__segmenter *sg = ctx;
+	doppel__features *f = sg->f;
+	int rc = find_words(sg, line, n);
+	if (rc)
+		return rc;
+	const uint32_t base = (uint32_t)(line - sg->text);
+	struct line_state ls = {(uint32_t)f->ntok, base, true, false, 0, 0, false};
+	size_t i = 0;
+	for (size_t k = 0; k < sg->nwords; k++) {
+		const struct line_word *lw = &sg->words[k];
+		if ((rc = take_gap(sg, &ls, line, n, i, lw->at)) ||
+		    (rc = take_word(sg, &ls, line, lw)))
+			return rc;
+		i = lw->at + lw->scanned;
+	}
+	if ((rc = take_gap(sg, &ls, line, n, i, n)))
+		return rc;
 	if (ls.in_quote && (rc = close_quote(sg)))
 		return rc;
 	/* A line (paragraph) always ends a sentence. */
@@ -532,6 +651,42 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low,
 	while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\r' || line[end - 1] == '\t'))
 		end--;
 	return end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)end);
+}
+
+/* Sorts n anchors: insertion sort in runs of eight, then merges of runs
+ * (qsort's indirect comparisons cost more than all of it). tmp has room
+ * for n. */
+static void sort_anchors(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	const size_t run = 8;
+	for (size_t lo = 0; lo < n; lo += run) {
+		size_t hi = lo + run < n ? lo + run : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			uint64_t x = a[i];
+			size_t j = i;
+			for (; j > lo && a[j - 1] > x; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	}
+	uint64_t *src = a, *dst = tmp;
+	for (size_t w = run; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
 }
 
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
@@ -545,14 +700,15 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
 	sg->text = text;
 	sg->f = f;
 	sg->nquote = 0;
-	doppel__tokens lines = {0};
 	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, sg->seed,
-	                               &lines, &f->boilerplate, segment_line, sg);
-	doppel__tokens_free(&lines);
+	                               NULL, &f->boilerplate, false, segment_line, sg);
 	if (rc)
 		return rc;
 	if (f->nanchor > 1) {
-		qsort(f->anchor, f->nanchor, sizeof(*f->anchor), doppel__cmp_u64);
+		if (doppel__grow((void **)&sg->sorting, &sg->sortingcap, f->nanchor,
+		                 sizeof(*sg->sorting)))
+			return DOPPEL_E_NOMEM;
+		sort_anchors(f->anchor, sg->sorting, f->nanchor);
 		size_t w = 1;
 		for (size_t i = 1; i < f->nanchor; i++)
 			if (f->anchor[i] != f->anchor[w - 1])

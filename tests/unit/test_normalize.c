@@ -107,6 +107,114 @@ static void test_learned_lines(void **state)
 	free(lc);
 }
 
+/* The content lines content_lines() passes on, in order. */
+struct kept {
+	const char *line[16];
+	size_t n;
+};
+
+static int keep_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
+                     bool ascii)
+{
+	(void)n;
+	(void)low;
+	(void)lowlen;
+	(void)ascii;
+	struct kept *k = ctx;
+	assert_true(k->n < 16);
+	k->line[k->n++] = line;
+	return DOPPEL_OK;
+}
+
+static void append(char *buf, size_t cap, const char *s)
+{
+	size_t at = strlen(buf), n = strlen(s);
+	assert_true(at + n < cap);
+	memcpy(buf + at, s, n + 1);
+}
+
+/* Appends a line of prefix (of `has` words) made up to exactly `words`
+ * words of the lowered form, spelt so that counting them takes every
+ * rule: an apostrophe joins, a curly one too, a dash's bytes join like a
+ * letter's, a hyphen breaks, a lone apostrophe is no word. */
+static void append_line(char *text, size_t cap, const char *prefix, unsigned has,
+                        unsigned words)
+{
+	append(text, cap, prefix);
+	for (unsigned i = has; i < words; i++)
+		append(text, cap, i % 3 ? " x'-" : " don't '");
+	append(text, cap, "\n");
+}
+
+/* Segmentation asks for no lowered lines, normalization does: the lines
+ * both keep, the kinds they drop and the keys they count are the same,
+ * at the word counts where the rules stop. */
+static void test_content_lines_lowered_or_not(void **state)
+{
+	(void)state;
+	static char text[4096];
+	/* please donate today its rock-n-roll: five words */
+	const char *appeal = "Please donate today, it\xe2\x80\x99s rock\xe2\x80\x93n\xe2\x80\x93roll";
+	const char *repeated = "The Courier brings you the news.\n";
+	append(text, sizeof(text), "date 2024-03-05 GENEVA: Talks began.\n");
+	append_line(text, sizeof(text), appeal, 5, 40);
+	append_line(text, sizeof(text), appeal, 5, 41);
+	append_line(text, sizeof(text), "Mill", 1, 30);
+	append_line(text, sizeof(text), "Mill", 1, 31);
+	append(text, sizeof(text), repeated);
+	append(text, sizeof(text),
+	       "Update: 2024-03-07 09:12 GMT\n"
+	       "A paragraph of content that runs on, and on, longer than any rule "
+	       "looks at, with words like don't and \xe2\x80\x9cquotes\xe2\x80\x9d and "
+	       "numbers, 1,200 of them, in 12 lines, on a day in March, in a town "
+	       "by a river, where the mill stood still for years until it opened.\n"
+	       "Three short words\n"
+	       "Similar News\n"
+	       "Another article's headline\n");
+
+	uint64_t src = doppel__source_key("courier", 0);
+	doppel__tokens keys = {0};
+	assert_int_equal(doppel__line_keys(repeated, strlen(repeated), src, 0, &keys), DOPPEL_OK);
+	assert_int_equal(keys.nlines, 1);
+	doppel__linecount *lc = calloc(1, sizeof(*lc));
+	assert_non_null(lc);
+	for (int i = 0; i < 8; i++)
+		doppel__linecount_add(lc, keys.lines[0]);
+
+	struct kept a = {0}, b = {0};
+	doppel__tokens ta = {0}, tb = {0};
+	unsigned seen_a, seen_b;
+	assert_int_equal(doppel__content_lines(text, strlen(text), src, lc, 8, 0, &ta, &seen_a,
+	                                       true, keep_line, &a),
+	                 DOPPEL_OK);
+	assert_int_equal(doppel__content_lines(text, strlen(text), src, lc, 8, 0, &tb, &seen_b,
+	                                       false, keep_line, &b),
+	                 DOPPEL_OK);
+	assert_int_equal(seen_a, DOPPEL__BOILER_APPEAL | DOPPEL__BOILER_REPEATED |
+	                             DOPPEL__BOILER_STAMP | DOPPEL__BOILER_TRAILER);
+	assert_int_equal(seen_b, seen_a);
+	/* the date line, the 41-word appeal, both mill lines, the paragraph,
+	 * the three words */
+	assert_int_equal(a.n, 6);
+	assert_true(strncmp(a.line[1], "Please donate", 13) == 0);
+	assert_int_equal(b.n, a.n);
+	assert_memory_equal(b.line, a.line, a.n * sizeof(*a.line));
+	/* keys of the date line, the 30-word mill line, the repeated line,
+	 * the three words */
+	assert_int_equal(ta.nlines, 4);
+	assert_int_equal(tb.nlines, ta.nlines);
+	assert_memory_equal(tb.lines, ta.lines, ta.nlines * sizeof(*ta.lines));
+	/* Learning counts every line of 3 to 30 words, boilerplate or not:
+	 * those four, the stamp and the headline after the trailer. */
+	assert_int_equal(doppel__line_keys(text, strlen(text), src, 0, &keys), DOPPEL_OK);
+	assert_int_equal(keys.nlines, 6);
+	assert_int_equal(keys.lines[1], ta.lines[1]);
+	doppel__tokens_free(&ta);
+	doppel__tokens_free(&tb);
+	doppel__tokens_free(&keys);
+	free(lc);
+}
+
 static void test_empty_and_fingerprint(void **state)
 {
 	(void)state;
@@ -119,6 +227,15 @@ static void test_empty_and_fingerprint(void **state)
 	doppel__tokens_free(&t);
 }
 
+/* The ASCII answer of doppel__is_word_cp is the Unicode categories'. */
+static void test_word_cp_ascii(void **state)
+{
+	(void)state;
+	for (int32_t cp = 0; cp < 0x100; cp++)
+		assert_int_equal(doppel__is_word_cp(cp), doppel__is_word_cp_unicode(cp));
+	assert_false(doppel__is_word_cp(-1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +244,8 @@ int main(void)
 		cmocka_unit_test(test_pattern_boilerplate),
 		cmocka_unit_test(test_learned_lines),
 		cmocka_unit_test(test_empty_and_fingerprint),
+		cmocka_unit_test(test_word_cp_ascii),
+		cmocka_unit_test(test_content_lines_lowered_or_not),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,12 +109,56 @@ static void test_stems_and_stopwords(void **state)
 	doppel__segmenter_free(sg);
 }
 
+static bool same_features(const doppel__features *a, const doppel__features *b)
+{
+	return a->nsent == b->nsent && a->ntok == b->ntok && a->nanchor == b->nanchor &&
+	       memcmp(a->tok, b->tok, a->ntok * sizeof(*a->tok)) == 0 &&
+	       memcmp(a->anchor, b->anchor, a->nanchor * sizeof(*a->anchor)) == 0;
+}
+
+/* A day right before a year is still a date; a word folded through
+ * utf8proc (full-width letters) gives what its ASCII spelling gives. */
+static void test_dates_and_folds(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	doppel__features a = seg(sg, "Talks began on March 5 2024 in Valdoria's capital, "
+	                             "said Mr. Chen.");
+	assert_int_equal(count_kind(&a, DOPPEL__ANCHOR_DATE), 1);
+	assert_int_equal(count_kind(&a, DOPPEL__ANCHOR_NUMBER), 1);
+	doppel__features b = seg(sg, "Talks began on \xef\xbc\xad\xef\xbd\x81rch 5 2024 in "
+	                             "Valdoria's capital, said Mr. Chen.");
+	assert_true(same_features(&a, &b));
+	doppel__features_free(&a);
+	doppel__features_free(&b);
+	doppel__segmenter_free(sg);
+}
+
+/* Many anchors, some repeated, come out sorted and unique. */
+static void test_many_anchors(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	char text[2048] = "";
+	size_t at = 0;
+	for (int i = 0; i < 150; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at, "%d ", 10 + (i * 37) % 61);
+	doppel__features f = seg(sg, text);
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_NUMBER), 61);
+	for (size_t i = 1; i < f.nanchor; i++)
+		assert_true(f.anchor[i - 1] < f.anchor[i]);
+	doppel__features_free(&f);
+	doppel__segmenter_free(sg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_stems_and_stopwords),
+		cmocka_unit_test(test_dates_and_folds),
+		cmocka_unit_test(test_many_anchors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
