@@ -11,43 +11,13 @@
 
 #include "index.h"
 
-struct fixture {
-	char *dir;
-	char db[512];
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = test_tmpdir();
-	snprintf(f->db, sizeof(f->db), "%s/explain.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	test_rmdir(f->dir);
-	free(f);
-	return 0;
+	return test_db_setup(state, "explain.db");
 }
 
 static const char *const ids[] = {"a-wire", "b-spun", "c-rewrite", "d-independent",
                                   "e-earlier"};
-
-static doppel_index *open_db(const char *path, unsigned relations, unsigned flags)
-{
-	doppel_params p;
-	doppel_params_init(&p);
-	p.threads = 2;
-	p.relations = relations;
-	doppel_index *x = NULL;
-	char err[256] = "";
-	if (doppel_index_open(&x, path, &p, flags, err, sizeof(err)))
-		fail_msg("open %s: %s", path, err);
-	return x;
-}
 
 /* The scenario's articles, in the order of ids[]. */
 static doppel_batch *scenario(void)
@@ -221,8 +191,8 @@ static void check_unknown(doppel_index *x)
 /* A writer that adds rewrites holds WordNet: explaining loads none. */
 static void test_writer(void **state)
 {
-	struct fixture *f = *state;
-	doppel_index *x = open_db(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	struct test_db *f = *state;
+	doppel_index *x = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
 	add_scenario(x);
 	assert_non_null(x->wn);
 	check_unknown(x);
@@ -237,13 +207,13 @@ static void test_writer(void **state)
  * and never the signatures. */
 static void test_lazy_reader(void **state)
 {
-	struct fixture *f = *state;
-	doppel_index *w = open_db(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	struct test_db *f = *state;
+	doppel_index *w = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
 	add_scenario(w);
 	doppel_index_close(w);
 
 	unsigned lazy = DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY;
-	doppel_index *r = open_db(f->db, DOPPEL_FIND_ALL, lazy);
+	doppel_index *r = test_open_index(f->db, DOPPEL_FIND_ALL, lazy);
 	check_unknown(r);
 	assert_int_equal(r->xloads, 0); /* an unknown id costs no WordNet */
 	doppel_explanation *e = explain(r, "a-wire", "b-spun");
@@ -267,9 +237,9 @@ static void test_lazy_reader(void **state)
  * own for explaining, once, and still reports what it stores. */
 static void test_copies_only(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	doppel_index *x =
-		open_db(f->db, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY, DOPPEL_OPEN_CREATE);
+		test_open_index(f->db, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY, DOPPEL_OPEN_CREATE);
 	add_scenario(x);
 	assert_null(x->wn);
 	doppel_explanation *e = explain(x, "a-wire", "a-copy");
@@ -304,9 +274,9 @@ static void test_copies_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_writer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lazy_reader, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copies_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_reader, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_copies_only, setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

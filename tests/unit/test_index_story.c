@@ -9,39 +9,15 @@
 
 #include <unistd.h>
 
-struct fixture {
-	char *dir;
-	char db[512];
-};
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->dir = test_tmpdir();
-	snprintf(f->db, sizeof(f->db), "%s/stories.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	test_rmdir(f->dir);
-	free(f);
-	return 0;
+	return test_db_setup(state, "stories.db");
 }
 
 static doppel_index *open_db(const char *path, unsigned flags)
 {
-	doppel_params p;
-	doppel_params_init(&p);
-	p.threads = 2;
-	doppel_index *x = NULL;
-	char err[256] = "";
-	int rc = doppel_index_open(&x, path, &p, flags, err, sizeof(err));
-	if (rc)
-		fail_msg("open %s: %s", path, err);
-	return x;
+	return test_open_index(path, DOPPEL_FIND_ALL, flags);
 }
 
 /* Adds the scenario's articles in the order given (one batch each). */
@@ -147,7 +123,7 @@ static void check_scenario(doppel_index *x)
 
 static void test_scenario_online(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	static const char *const order[] = {"e-earlier", "a-wire", "b-spun", "c-rewrite",
 	                                    "d-independent"};
 	doppel_index *x = open_db(f->db, DOPPEL_OPEN_CREATE);
@@ -192,7 +168,7 @@ static void test_scenario_online(void **state)
  * come together: the later arrivals merge what they connect. */
 static void test_scenario_out_of_order(void **state)
 {
-	struct fixture *f = *state;
+	struct test_db *f = *state;
 	static const char *const order[] = {"b-spun", "d-independent", "c-rewrite",
 	                                    "e-earlier", "a-wire"};
 	doppel_index *x = open_db(f->db, DOPPEL_OPEN_CREATE);
@@ -216,8 +192,8 @@ static void test_scenario_out_of_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_scenario_online, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scenario_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scenario_online, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_scenario_out_of_order, setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

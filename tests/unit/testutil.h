@@ -45,6 +45,48 @@ static inline void test_rmdir(char *dir)
 	free(dir);
 }
 
+/* A scratch directory with a database path in it, for index tests. */
+struct test_db {
+	char *dir;
+	char db[512];
+};
+
+/* cmocka setup: a struct test_db whose database is NAME in a new
+ * directory; test_db_teardown removes both. */
+static inline int test_db_setup(void **state, const char *name)
+{
+	struct test_db *f = calloc(1, sizeof(*f));
+	f->dir = test_tmpdir();
+	snprintf(f->db, sizeof(f->db), "%s/%s", f->dir, name);
+	*state = f;
+	return 0;
+}
+
+static inline int test_db_teardown(void **state)
+{
+	struct test_db *f = *state;
+	test_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Opens an index with the default parameters, 2 threads and these
+ * relations (DOPPEL_FIND_*), failing the test with the message if it
+ * cannot. */
+static inline doppel_index *test_open_index(const char *path, unsigned relations,
+                                            unsigned flags)
+{
+	doppel_params p;
+	doppel_params_init(&p);
+	p.threads = 2;
+	p.relations = relations;
+	doppel_index *x = NULL;
+	char err[256] = "";
+	if (doppel_index_open(&x, path, &p, flags, err, sizeof(err)))
+		fail_msg("open %s: %s", path, err);
+	return x;
+}
+
 /* Writes len bytes to path, failing the test on error. */
 static inline void test_write(const char *path, const char *data, size_t len)
 {
