@@ -120,6 +120,8 @@ int doppel_batch_take(doppel_batch *dst, doppel_batch *src)
 {
 	if (!dst || !src || dst == src)
 		return DOPPEL_E_ARG;
+	if (!src->n)
+		return DOPPEL_OK;
 	if (reserve(dst, src->n))
 		return DOPPEL_E_NOMEM;
 	/* The strings stay where they are: items point into blocks. */

@@ -249,6 +249,13 @@ static void test_take_keeps_prepared(void **state)
 		assert_ptr_equal(doppel__batch_pre(merged, i)->owner, x);
 	}
 	assert_int_equal(doppel_batch_take(merged, merged), DOPPEL_E_ARG);
+	/* an emptied batch adds nothing; an empty one takes nothing */
+	assert_int_equal(doppel_batch_take(merged, parts[0]), DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(merged), 7);
+	doppel_batch *none = doppel_batch_new();
+	assert_int_equal(doppel_batch_take(none, parts[1]), DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(none), 0);
+	doppel_batch_free(none);
 	assert_int_equal(doppel_index_add(x, merged, DOPPEL_DUP_ERROR), DOPPEL_OK);
 	char *got = malloc(CAP);
 	size_t len = 0;
