@@ -4,19 +4,19 @@
  * the store on open.
  *
  * A batch is sketched (and segmented, for relations beyond copy) in
- * parallel, then taken article by article in order (compare with
- * everything before it, then store it with its relations, event and story)
- * inside one transaction. If the transaction fails, the in-memory state is
- * rebuilt from the store, so memory never holds what the database does
- * not.
+ * parallel, or ahead on the caller's threads (doppel_index_prepare), then
+ * taken article by article in order (compare with everything before it,
+ * then store it with its relations, event and story) inside one
+ * transaction. If the transaction fails, the in-memory state is rebuilt
+ * from the store, so memory never holds what the database does not.
  *
  * Relations beyond copy: each article's synonym-key and anchor views are
  * stored and kept in memory with their own LSH tables, and its rare
  * anchors in postings. A candidate's sentences are segmented again from
  * its stored text when needed (a cache keeps the recent ones). Word and
- * anchor rarity comes from the articles added so far (saved with the line
- * counts), so figures may differ slightly from a scan of the same corpus,
- * whose weights come from the whole of it.
+ * anchor rarity comes from the articles added so far (saved a part at a
+ * time, see save_counts), so figures may differ slightly from a scan of
+ * the same corpus, whose weights come from the whole of it.
  */
 /* pthread_rwlockattr_setkind_np, where the C library has it */
 #define _GNU_SOURCE
