@@ -8,7 +8,7 @@ packages="
   libutf8proc-dev libxxhash-dev libstemmer-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libzstd-dev zstd libcmocka-dev
   wordnet-base
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   sqlite3 curl
 "
 
