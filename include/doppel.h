@@ -117,46 +117,46 @@ DOPPEL_API char *doppel_dependency_versions(char *buf, size_t size);
  * them and refuses to open with other values (DOPPEL_E_MISMATCH).
  */
 typedef struct doppel_params {
-	unsigned shingle;          /* [stored] words per shingle; default 3 */
-	unsigned k;                /* [stored] signature slots, 16..1024, a
+	unsigned shingle;         /* [stored] words per shingle; default 3 */
+	unsigned k;               /* [stored] signature slots, 16..1024, a
 	                              multiple of 8; default 128 */
-	uint64_t seed;             /* [stored] hash seed; default 0 */
-	double threshold;          /* Jaccard similarity that LSH aims to
+	uint64_t seed;            /* [stored] hash seed; default 0 */
+	double threshold;         /* Jaccard similarity that LSH aims to
 	                              catch; bands and rows derive from it;
 	                              default 0.3, so that a copy holding half of
 	                              a text (Jaccard 1/3) is still a candidate */
-	double duplicate_jaccard;  /* duplicate at or above; default 0.8 */
-	double copy_containment;   /* copy at or above; default 0.5 */
-	unsigned threads;          /* worker threads; 0 = all cores; default 0 */
-	unsigned boilerplate_min;  /* a line in at least this many articles of
+	double duplicate_jaccard; /* duplicate at or above; default 0.8 */
+	double copy_containment;  /* copy at or above; default 0.5 */
+	unsigned threads;         /* worker threads; 0 = all cores; default 0 */
+	unsigned boilerplate_min; /* a line in at least this many articles of
 	                              one source is boilerplate; default 8;
 	                              0 turns repeated-line detection off */
-	unsigned max_bucket;       /* LSH bucket members compared with each new
+	unsigned max_bucket;      /* LSH bucket members compared with each new
 	                              member, most recent first; default 1000 */
-	unsigned relations;        /* DOPPEL_FIND_* bits; default
+	unsigned relations;       /* DOPPEL_FIND_* bits; default
 	                              DOPPEL_FIND_ALL. Rewrites, events and
 	                              stories need WordNet data and cost time;
 	                              duplicate and copy alone do not. */
-	double rewrite_aligned;    /* rewrite when this share of the shorter
+	double rewrite_aligned;   /* rewrite when this share of the shorter
 	                              article's sentences align in order;
 	                              default 0.6 */
-	double sentence_min;       /* two sentences align at a weighted cosine
+	double sentence_min;      /* two sentences align at a weighted cosine
 	                              of their words at or above; default 0.35 */
-	double event_anchors;      /* same event at this weighted share of
+	double event_anchors;     /* same event at this weighted share of
 	                              shared names, numbers, quotes and dates;
 	                              default 0.3; or, within event_days, at
 	                              story_names shared names and a topic
 	                              cosine of 2.5 x story_topic */
-	double story_names;        /* same story at this weighted share of
+	double story_names;       /* same story at this weighted share of
 	                              shared names; default 0.25 */
-	double story_topic;        /* and a weighted cosine of content words at
+	double story_topic;       /* and a weighted cosine of content words at
 	                              or above; default 0.1 */
-	unsigned event_days;       /* reports of one event are at most this many
+	unsigned event_days;      /* reports of one event are at most this many
 	                              days apart; default 3 */
-	unsigned window_days;      /* articles further apart in time are never
+	unsigned window_days;     /* articles further apart in time are never
 	                              compared for rewrites, events or stories;
 	                              default 400; 0 = no limit */
-	const char *wordnet_dir;   /* WordNet data; NULL: /usr/share/wordnet */
+	const char *wordnet_dir;  /* WordNet data; NULL: /usr/share/wordnet */
 } doppel_params;
 
 DOPPEL_API void doppel_params_init(doppel_params *p);
@@ -168,12 +168,10 @@ DOPPEL_API void doppel_params_init(doppel_params *p);
  * Massive Datasets", ch. 3.4). Returns DOPPEL_E_ARG for parameters out of
  * range.
  */
-DOPPEL_API int doppel_params_bands(const doppel_params *p, unsigned *bands,
-                                   unsigned *rows);
+DOPPEL_API int doppel_params_bands(const doppel_params *p, unsigned *bands, unsigned *rows);
 
 /* Checks every field; DOPPEL_E_ARG with a message in msg (size msglen). */
-DOPPEL_API int doppel_params_check(const doppel_params *p, char *msg,
-                                   size_t msglen);
+DOPPEL_API int doppel_params_check(const doppel_params *p, char *msg, size_t msglen);
 
 /* -------------------------------------------------------------- articles */
 
@@ -306,8 +304,7 @@ DOPPEL_API int doppel_batch_take(doppel_batch *dst, doppel_batch *src);
 
 /* The i-th article of the batch; borrowed, valid until the batch is cleared
  * or freed. NULL when i is out of range. */
-DOPPEL_API const doppel_article *doppel_batch_article(const doppel_batch *b,
-                                                      size_t i);
+DOPPEL_API const doppel_article *doppel_batch_article(const doppel_batch *b, size_t i);
 
 /* ------------------------------------------------------------- relations */
 
@@ -349,12 +346,11 @@ typedef enum doppel_direction {
 /* "unknown", "from", "to"; never NULL. */
 DOPPEL_API const char *doppel_direction_name(doppel_direction d);
 
-
 /* How the direction of a derivation was decided. */
 typedef enum doppel_basis {
-	DOPPEL_BASIS_NONE = 0,    /* not decided: direction unknown */
-	DOPPEL_BASIS_DATE = 1,    /* the earlier article is the source */
-	DOPPEL_BASIS_CONTENT = 2  /* the derived one carries boilerplate (update
+	DOPPEL_BASIS_NONE = 0,   /* not decided: direction unknown */
+	DOPPEL_BASIS_DATE = 1,   /* the earlier article is the source */
+	DOPPEL_BASIS_CONTENT = 2 /* the derived one carries boilerplate (update
 	                             stamps, appeals, trailers) that the source
 	                             lacks, or condenses it */
 } doppel_basis;
@@ -364,19 +360,19 @@ DOPPEL_API const char *doppel_basis_name(doppel_basis b);
 
 /* A related article, seen from one article. */
 typedef struct doppel_match {
-	const char *id;           /* the other article */
-	const char *title;        /* may be NULL */
-	int32_t date;             /* or DOPPEL_NO_DATE */
+	const char *id;    /* the other article */
+	const char *title; /* may be NULL */
+	int32_t date;      /* or DOPPEL_NO_DATE */
 	doppel_relation relation;
 	doppel_direction direction; /* of a derivation; UNKNOWN otherwise */
-	doppel_basis basis;       /* how the direction was decided */
-	double jaccard;           /* word shingles, estimated from the
+	doppel_basis basis;         /* how the direction was decided */
+	double jaccard;             /* word shingles, estimated from the
 	                             signatures */
-	double containment;       /* of the smaller in the larger, estimated */
-	double aligned;           /* share of the shorter's sentences aligned */
-	double anchors;           /* weighted share of shared anchors */
-	double names;             /* the same, names only */
-	double topic;             /* weighted cosine of content words; these
+	double containment;         /* of the smaller in the larger, estimated */
+	double aligned;             /* share of the shorter's sentences aligned */
+	double anchors;             /* weighted share of shared anchors */
+	double names;               /* the same, names only */
+	double topic;               /* weighted cosine of content words; these
 	                             four are 0 for a duplicate or copy found
 	                             on word shingles alone */
 } doppel_match;
@@ -387,13 +383,13 @@ typedef struct doppel_match {
 typedef struct doppel_pair {
 	const char *a, *b;
 	doppel_relation relation;
-	doppel_basis basis;       /* NONE: direction unknown */
-	double jaccard;           /* word shingles, estimated */
+	doppel_basis basis; /* NONE: direction unknown */
+	double jaccard;     /* word shingles, estimated */
 	double containment;
-	double aligned;           /* share of the shorter's sentences aligned */
-	double anchors;           /* weighted share of shared anchors */
-	double names;             /* the same, names only */
-	double topic;             /* weighted cosine of content words */
+	double aligned; /* share of the shorter's sentences aligned */
+	double anchors; /* weighted share of shared anchors */
+	double names;   /* the same, names only */
+	double topic;   /* weighted cosine of content words */
 } doppel_pair;
 
 /* ------------------------------------------------------------------ scan */
@@ -430,8 +426,7 @@ DOPPEL_API int doppel_scan_add(doppel_scan *s, const doppel_batch *b);
  * rejection, with a message naming it in *msg (borrowed; valid until the
  * next add on this scan). DOPPEL_E_ARG if i is out of range.
  */
-DOPPEL_API int doppel_scan_status(const doppel_scan *s, size_t i,
-                                  const char **msg);
+DOPPEL_API int doppel_scan_status(const doppel_scan *s, size_t i, const char **msg);
 
 /* Finds candidates, verifies them and clusters. After it, no more adds. */
 DOPPEL_API int doppel_scan_finish(doppel_scan *s);
@@ -439,12 +434,12 @@ DOPPEL_API int doppel_scan_finish(doppel_scan *s);
 /* A member of a group. */
 typedef struct doppel_member {
 	const char *id;
-	const char *title;   /* may be NULL */
-	const char *origin;  /* where it was read; may be NULL */
-	int32_t date;        /* or DOPPEL_NO_DATE */
-	uint32_t words;      /* content words after boilerplate removal */
-	doppel_relation relation; /* NONE for the representative */
-	const char *of;      /* the member this one relates to; NULL for the
+	const char *title;          /* may be NULL */
+	const char *origin;         /* where it was read; may be NULL */
+	int32_t date;               /* or DOPPEL_NO_DATE */
+	uint32_t words;             /* content words after boilerplate removal */
+	doppel_relation relation;   /* NONE for the representative */
+	const char *of;             /* the member this one relates to; NULL for the
 	                        representative */
 	doppel_direction direction; /* of this member relative to `of` */
 	double jaccard;
@@ -453,7 +448,7 @@ typedef struct doppel_member {
 
 /* A group of articles connected by duplicate or copy relations. */
 typedef struct doppel_group {
-	const char *id;   /* stable: the representative's id */
+	const char *id; /* stable: the representative's id */
 	size_t count;
 	const doppel_member *members; /* representative first (earliest date,
 	                                  then most words, then smallest id);
@@ -465,8 +460,7 @@ DOPPEL_API size_t doppel_scan_group_count(const doppel_scan *s);
 
 /* The i-th group, ordered by representative (date, then id). Borrowed;
  * valid until the scan is freed. DOPPEL_E_ARG if i is out of range. */
-DOPPEL_API int doppel_scan_group(const doppel_scan *s, size_t i,
-                                 doppel_group *out);
+DOPPEL_API int doppel_scan_group(const doppel_scan *s, size_t i, doppel_group *out);
 
 /* Verified relations found by the scan, every relation of DOPPEL_FIND_*
  * bits asked for, strongest first then by ids. Available after
@@ -478,28 +472,28 @@ DOPPEL_API int doppel_scan_pair(const doppel_scan *s, size_t i, doppel_pair *out
 /* An article of an event. */
 typedef struct doppel_event_member {
 	const char *id;
-	const char *title;         /* may be NULL */
-	int32_t date;              /* or DOPPEL_NO_DATE */
-	doppel_relation relation;  /* NONE for the origin; DUPLICATE, COPY or
+	const char *title;        /* may be NULL */
+	int32_t date;             /* or DOPPEL_NO_DATE */
+	doppel_relation relation; /* NONE for the origin; DUPLICATE, COPY or
 	                              REWRITE for a derived article (of `of`);
 	                              SAME_EVENT for an independent report */
-	const char *of;            /* the article it derives from; NULL */
+	const char *of;           /* the article it derives from; NULL */
 } doppel_event_member;
 
 /* One event: articles that report it, its origin first, then by date. */
 typedef struct doppel_event {
-	const char *id;            /* the origin's id */
-	int32_t date;              /* the origin's date */
+	const char *id; /* the origin's id */
+	int32_t date;   /* the origin's date */
 	size_t count;
 	const doppel_event_member *members;
 } doppel_event;
 
 /* A story: events of one storyline in time order. */
 typedef struct doppel_story {
-	const char *id;            /* the first event's id */
-	size_t count;              /* events */
+	const char *id; /* the first event's id */
+	size_t count;   /* events */
 	const doppel_event *events;
-	size_t articles;           /* articles in all its events */
+	size_t articles; /* articles in all its events */
 } doppel_story;
 
 /* Stories with two articles or more, by first date then id. Stories are
@@ -546,22 +540,22 @@ typedef struct doppel_fact {
 
 /* Why two articles are related (or not). */
 typedef struct doppel_explanation {
-	doppel_pair pair;                /* relation and figures; a and b are the
+	doppel_pair pair; /* relation and figures; a and b are the
 	                                    ids given, in the order given, and
 	                                    pair.basis tells the direction:
 	                                    a_source says which is the source */
-	int a_source;                    /* 1: a is the source, 0: b is, -1:
+	int a_source;     /* 1: a is the source, 0: b is, -1:
 	                                    not known or not a derivation */
 	size_t naligned;
-	const doppel_aligned *aligned;   /* in the order of the text */
+	const doppel_aligned *aligned; /* in the order of the text */
 	size_t nonly_a, nonly_b;
-	const char *const *only_a;       /* sentences of a aligned with none of b */
+	const char *const *only_a; /* sentences of a aligned with none of b */
 	const char *const *only_b;
 	size_t nshared, nfacts_a, nfacts_b;
-	const doppel_fact *shared;       /* facts both carry, as written in a */
-	const doppel_fact *facts_a;      /* facts only a carries */
-	const doppel_fact *facts_b;      /* facts only b carries */
-	int stored;                      /* 1: the relation, direction and
+	const doppel_fact *shared;  /* facts both carry, as written in a */
+	const doppel_fact *facts_a; /* facts only a carries */
+	const doppel_fact *facts_b; /* facts only b carries */
+	int stored;                 /* 1: the relation, direction and
 	                                    figures are those an index stores
 	                                    for the pair (doppel_index_explain());
 	                                    0: measured by this call */
@@ -578,8 +572,8 @@ typedef struct doppel_explanation {
  * Errors (no WordNet data, no memory) leave a message in errmsg.
  */
 DOPPEL_API int doppel_explain(const doppel_params *p, const doppel_article *a,
-                              const doppel_article *b, doppel_explanation **out,
-                              char *errmsg, size_t errlen);
+                              const doppel_article *b, doppel_explanation **out, char *errmsg,
+                              size_t errlen);
 DOPPEL_API void doppel_explanation_free(doppel_explanation *e);
 
 /* ----------------------------------------------------------------- index */
@@ -589,10 +583,12 @@ typedef struct doppel_index doppel_index;
 /* Flags of doppel_index_open(). */
 #define DOPPEL_OPEN_READONLY 0x1 /* never write; a missing file is an error */
 #define DOPPEL_OPEN_CREATE 0x2   /* create the file if it is not there */
-#define DOPPEL_OPEN_ADOPT 0x4    /* take the [stored] parameters from an
+#define DOPPEL_OPEN_ADOPT                                                                      \
+	0x4 /* take the [stored] parameters from an
                                     existing database instead of checking
                                     them against p (a new one gets p's) */
-#define DOPPEL_OPEN_LAZY 0x8     /* load the signatures on the first add
+#define DOPPEL_OPEN_LAZY                                                                       \
+	0x8 /* load the signatures on the first add
                                     or query, not on open: for handles
                                     that only read stored articles,
                                     relations and stories */
@@ -615,9 +611,8 @@ typedef struct doppel_index doppel_index;
  * failure *out is NULL and, when errmsg is not NULL, a message is written
  * to errmsg (size errlen).
  */
-DOPPEL_API int doppel_index_open(doppel_index **out, const char *path,
-                                 const doppel_params *p, unsigned flags,
-                                 char *errmsg, size_t errlen);
+DOPPEL_API int doppel_index_open(doppel_index **out, const char *path, const doppel_params *p,
+                                 unsigned flags, char *errmsg, size_t errlen);
 
 /* Closes the database cleanly (checkpointing the WAL). NULL is a no-op. */
 DOPPEL_API void doppel_index_close(doppel_index *x);
@@ -633,9 +628,9 @@ typedef enum doppel_on_dup {
 typedef enum doppel_outcome {
 	DOPPEL_ADDED = 0,
 	DOPPEL_REPLACED = 1,
-	DOPPEL_SKIPPED = 2,   /* id present, DOPPEL_DUP_SKIP */
-	DOPPEL_QUERIED = 3,   /* doppel_index_query(): not added */
-	DOPPEL_REJECTED = 4   /* see doppel_result.error */
+	DOPPEL_SKIPPED = 2, /* id present, DOPPEL_DUP_SKIP */
+	DOPPEL_QUERIED = 3, /* doppel_index_query(): not added */
+	DOPPEL_REJECTED = 4 /* see doppel_result.error */
 } doppel_outcome;
 
 /* "added", "replaced", "skipped", "queried", "rejected"; never NULL. */
@@ -645,11 +640,11 @@ DOPPEL_API const char *doppel_outcome_name(doppel_outcome o);
 typedef struct doppel_result {
 	const char *id;
 	doppel_outcome outcome;
-	int error;                   /* status when REJECTED, else DOPPEL_OK */
-	uint32_t words;              /* content words after normalization */
-	size_t count;                /* matches, strongest first */
+	int error;      /* status when REJECTED, else DOPPEL_OK */
+	uint32_t words; /* content words after normalization */
+	size_t count;   /* matches, strongest first */
 	const doppel_match *matches;
-	const char *event;           /* the event and story the article joined
+	const char *event; /* the event and story the article joined
 	                                (ADDED, REPLACED) or would join
 	                                (QUERIED); NULL when rewrites, events
 	                                and stories are not looked for */
@@ -675,8 +670,7 @@ typedef struct doppel_result {
  * per-article problems give DOPPEL_REJECTED results, not a failed call.
  * A failed call (DOPPEL_E_DB, DOPPEL_E_IO, …) stores nothing of the batch.
  */
-DOPPEL_API int doppel_index_add(doppel_index *x, const doppel_batch *b,
-                                doppel_on_dup on_dup);
+DOPPEL_API int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_dup);
 
 /* Compares the articles of b with the index without adding them. */
 DOPPEL_API int doppel_index_query(doppel_index *x, const doppel_batch *b);
@@ -703,8 +697,7 @@ DOPPEL_API int doppel_index_prepare(doppel_index *x, doppel_batch *b);
 
 /* Results of the last add or query: one per article of the batch, in order.
  * Borrowed; valid until the next add or query on this index. */
-DOPPEL_API int doppel_index_result(const doppel_index *x, size_t i,
-                                   doppel_result *out);
+DOPPEL_API int doppel_index_result(const doppel_index *x, size_t i, doppel_result *out);
 
 /* Articles in the index. */
 DOPPEL_API uint64_t doppel_index_count(const doppel_index *x);
@@ -718,7 +711,7 @@ typedef struct doppel_stored {
 	uint32_t words;         /* content words after normalization */
 	const char *event;      /* NULL when added without event detection */
 	const char *story;
-	int64_t added;          /* when stored, seconds since 1970-01-01 UTC */
+	int64_t added; /* when stored, seconds since 1970-01-01 UTC */
 } doppel_stored;
 
 /*
@@ -748,8 +741,8 @@ DOPPEL_API int doppel_index_delete(doppel_index *x, const char *id);
 /* A story in a list: enough to choose one. */
 typedef struct doppel_story_info {
 	const char *id;
-	const char *title;      /* the title of its first article; may be NULL */
-	int32_t first, last;    /* dates of its earliest and latest articles, or
+	const char *title;   /* the title of its first article; may be NULL */
+	int32_t first, last; /* dates of its earliest and latest articles, or
 	                           DOPPEL_NO_DATE */
 	size_t events, articles;
 } doppel_story_info;
@@ -759,8 +752,8 @@ typedef struct doppel_story_info {
  * (DOPPEL_NO_DATE: all), by first date then id, at most limit of them
  * (0: no limit). Borrowed; valid until the next call on this index.
  */
-DOPPEL_API int doppel_index_stories(doppel_index *x, int32_t since, size_t limit,
-                                    size_t *count, const doppel_story_info **out);
+DOPPEL_API int doppel_index_stories(doppel_index *x, int32_t since, size_t limit, size_t *count,
+                                    const doppel_story_info **out);
 
 /*
  * The story with this id: its events in date order, each with its origin

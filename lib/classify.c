@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-doppel_relation doppel__classify(const doppel_params *p, double jaccard,
-                                 double containment, bool same_fingerprint)
+doppel_relation doppel__classify(const doppel_params *p, double jaccard, double containment,
+                                 bool same_fingerprint)
 {
 	if (same_fingerprint || jaccard >= p->duplicate_jaccard)
 		return DOPPEL_REL_DUPLICATE;
@@ -34,8 +34,8 @@ doppel_relation doppel__classify_evidence(const doppel_params *p, const doppel__
 	 * chapter of a story retells the first in a few sentences. */
 	bool late = apart > p->event_days;
 	double min_aligned = late && p->rewrite_aligned < LATE_REWRITE_ALIGNED
-	                         ? LATE_REWRITE_ALIGNED
-	                         : p->rewrite_aligned;
+	                             ? LATE_REWRITE_ALIGNED
+	                             : p->rewrite_aligned;
 	if ((want & DOPPEL_FIND_REWRITE) && need > 0 && ev->naligned >= need &&
 	    ev->aligned >= min_aligned && (!late || ev->strength >= LATE_REWRITE_STRENGTH))
 		return DOPPEL_REL_REWRITE;

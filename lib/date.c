@@ -5,7 +5,6 @@
  */
 #include "internal.h"
 
-
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;

@@ -159,7 +159,8 @@ static int unaligned(struct expl *x, const struct side *s, const doppel__pairing
 			used = (which ? pairs[k].b : pairs[k].a) == i;
 		if (used)
 			continue;
-		const char *t = own(x, s->art->text, s->feat.sent[i].start, s->feat.sent[i].len);
+		const char *t =
+			own(x, s->art->text, s->feat.sent[i].start, s->feat.sent[i].len);
 		if (!t)
 			return DOPPEL_E_NOMEM;
 		(*out)[(*nout)++] = t;
@@ -190,8 +191,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 			goto nomem;
 		s->sk.sig = s->sig;
 		s->feat.want_spans = true;
-		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, 0, p->seed,
-		                            &s->tokens)) ||
+		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, 0,
+		                            p->seed, &s->tokens)) ||
 		    (rc = doppel__sketch_tokens(&sketcher, &s->tokens, &s->sk)) ||
 		    (rc = doppel__segment(sg, s->art->text, s->art->text_len, src, NULL, 0,
 		                          &s->feat)) ||
@@ -203,7 +204,7 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 			goto nomem;
 
 	size_t maxpairs = side[0].feat.nsent < side[1].feat.nsent ? side[0].feat.nsent
-	                                                           : side[1].feat.nsent;
+	                                                          : side[1].feat.nsent;
 	pairs = doppel__alloc_array(maxpairs + 1, sizeof(*pairs));
 	if (!pairs)
 		goto nomem;
@@ -214,8 +215,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 	double j = 0, c = 0;
 	bool same = side[0].sk.fingerprint && side[0].sk.fingerprint == side[1].sk.fingerprint;
 	if (side[0].sk.fingerprint && side[1].sk.fingerprint)
-		doppel__compare(side[0].sig, side[0].sk.shingles, side[1].sig, side[1].sk.shingles,
-		                p->k, &j, &c);
+		doppel__compare(side[0].sig, side[0].sk.shingles, side[1].sig,
+		                side[1].sk.shingles, p->k, &j, &c);
 	if (same)
 		j = c = 1.0;
 	doppel_relation rel = doppel__classify(p, j, c, same);
@@ -226,17 +227,23 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 		                                doppel__days_apart(a->date, b->date));
 
 	doppel_explanation *e = &x->pub;
-	e->pair = (doppel_pair){.a = a->id, .b = b->id, .relation = rel, .jaccard = j,
-	                        .containment = c, .aligned = ev.aligned,
-	                        .anchors = ev.anchors, .names = ev.names, .topic = ev.topic};
+	e->pair = (doppel_pair){.a = a->id,
+	                        .b = b->id,
+	                        .relation = rel,
+	                        .jaccard = j,
+	                        .containment = c,
+	                        .aligned = ev.aligned,
+	                        .anchors = ev.anchors,
+	                        .names = ev.names,
+	                        .topic = ev.topic};
 	e->a_source = -1;
-	if (rel == DOPPEL_REL_DUPLICATE || rel == DOPPEL_REL_COPY || rel == DOPPEL_REL_REWRITE) {
+	if (rel == DOPPEL_REL_DUPLICATE || rel == DOPPEL_REL_COPY ||
+	    rel == DOPPEL_REL_REWRITE) {
 		bool a_source;
-		e->pair.basis = doppel__derivation_basis(rel, a->date, b->date,
-		                                         side[0].feat.boilerplate,
-		                                         side[1].feat.boilerplate,
-		                                         side[0].sk.words, side[1].sk.words,
-		                                         &a_source);
+		e->pair.basis = doppel__derivation_basis(
+			rel, a->date, b->date, side[0].feat.boilerplate,
+			side[1].feat.boilerplate, side[0].sk.words, side[1].sk.words,
+			&a_source);
 		if (e->pair.basis != DOPPEL_BASIS_NONE)
 			e->a_source = a_source;
 	}
@@ -271,8 +278,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 nomem:
 	rc = DOPPEL_E_NOMEM;
 fail:
-	doppel__errf(err, "explaining %s and %s: %s", a->id ? a->id : "?",
-	             b->id ? b->id : "?", doppel_strerror(rc));
+	doppel__errf(err, "explaining %s and %s: %s", a->id ? a->id : "?", b->id ? b->id : "?",
+	             doppel_strerror(rc));
 out:
 	if (x)
 		doppel_explanation_free(&x->pub);
@@ -289,7 +296,8 @@ int doppel_explain(const doppel_params *p, const doppel_article *a, const doppel
 {
 	char err[DOPPEL__ERRLEN] = "";
 	*out = NULL;
-	if (!p || !a || !b || !a->text || !b->text || doppel_params_check(p, err, sizeof(err))) {
+	if (!p || !a || !b || !a->text || !b->text ||
+	    doppel_params_check(p, err, sizeof(err))) {
 		if (!*err)
 			doppel__errf(err, "explain needs parameters and two articles");
 		if (errmsg && errlen)
@@ -354,8 +362,8 @@ static int read_stored(doppel_index *x, const char *id, const char *side, struct
 	int rc = DOPPEL_OK;
 	if (step == SQLITE_ROW) {
 		/* In the read transaction of st: the text of the same snapshot. */
-		rc = doppel__store_text(x->store, s->num, &s->text, &s->art.text_len, &s->source,
-		                        x->err);
+		rc = doppel__store_text(x->store, s->num, &s->text, &s->art.text_len,
+		                        &s->source, x->err);
 		if (rc == DOPPEL_E_NOTFOUND)
 			rc = DOPPEL_E_DB; /* a stored article without its text */
 	} else if (step == SQLITE_DONE) {
@@ -403,8 +411,8 @@ static int take_stored(doppel_index *x, const struct stored *a, const struct sto
 		p->containment = sqlite3_column_double(st, 5);
 		/* Those of a duplicate or copy found on shingles alone are not
 		 * measured in the index: the ones measured now stay. */
-		if (measured || !(p->relation == DOPPEL_REL_DUPLICATE ||
-		                  p->relation == DOPPEL_REL_COPY)) {
+		if (measured ||
+		    !(p->relation == DOPPEL_REL_DUPLICATE || p->relation == DOPPEL_REL_COPY)) {
 			p->aligned = fig[0];
 			p->anchors = fig[1];
 			p->names = fig[2];

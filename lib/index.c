@@ -157,9 +157,9 @@ static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
 }
 
 /* Gives entry slot its views and anchors and indexes them. */
-static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig,
-                          uint32_t nkeys, const uint16_t *asig, uint32_t nanchors,
-                          uint32_t nsent, const uint64_t *anchor, size_t nanchor)
+static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, uint32_t nkeys,
+                          const uint16_t *asig, uint32_t nanchors, uint32_t nsent,
+                          const uint64_t *anchor, size_t nanchor)
 {
 	size_t need = x->n;
 	if (need > x->vcap) {
@@ -307,7 +307,8 @@ static int load_deep(doppel_index *x)
 		uint32_t slot;
 		if (!slot_of(x, sqlite3_column_int64(st, 0), &slot))
 			continue;
-		const uint8_t *kb = sqlite3_column_blob(st, 1), *ab = sqlite3_column_blob(st, 3);
+		const uint8_t *kb = sqlite3_column_blob(st, 1),
+			      *ab = sqlite3_column_blob(st, 3);
 		const uint8_t *an = sqlite3_column_blob(st, 6);
 		size_t nan = (size_t)sqlite3_column_bytes(st, 6) / 8;
 		if (!kb || !ab || sqlite3_column_bytes(st, 1) != 2 * K2 ||
@@ -333,10 +334,11 @@ static int load_deep(doppel_index *x)
 	if (rc)
 		return rc;
 
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT a, b, a_source, containment + aligned, basis FROM relations"
-	                       " WHERE relation <= 3",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT a, b, a_source, containment + aligned, basis FROM relations"
+		    " WHERE relation <= 3",
+		    -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading relations", x->err);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		uint32_t sa, sb;
@@ -382,8 +384,8 @@ static int load_deep(doppel_index *x)
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(db, "SELECT id, counts FROM rarity ORDER BY id", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id, counts FROM rarity ORDER BY id", -1, &st,
+	                       NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading word counts", x->err);
 	x->rar_whole = false;
 	x->rar_seq = 0;
@@ -531,10 +533,10 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	}
 	x->p = *p;
 	x->readonly = flags & DOPPEL_OPEN_READONLY;
-	x->deep = p->relations & (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT |
-	                          DOPPEL_FIND_SAME_STORY);
-	if ((rc = doppel__store_open(&x->store, path, flags, flags & DOPPEL_OPEN_ADOPT,
-	                             &x->p, err)))
+	x->deep = p->relations &
+	          (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT | DOPPEL_FIND_SAME_STORY);
+	if ((rc = doppel__store_open(&x->store, path, flags, flags & DOPPEL_OPEN_ADOPT, &x->p,
+	                             err)))
 		goto fail;
 	x->threads = x->p.threads ? x->p.threads : doppel__ncores();
 	if (doppel_params_bands(&x->p, &x->bands, &x->rows)) {
@@ -603,8 +605,8 @@ static int save_part(doppel_index *x, unsigned part)
 	int rc = DOPPEL_OK;
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(doppel__store_db(x->store),
-	                       "INSERT OR REPLACE INTO rarity(id, counts) VALUES(?, ?)", -1, &st,
-	                       NULL) != SQLITE_OK) {
+	                       "INSERT OR REPLACE INTO rarity(id, counts) VALUES(?, ?)", -1,
+	                       &st, NULL) != SQLITE_OK) {
 		rc = doppel__store_error(x->store, "saving word counts", x->err);
 	} else {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)part + 2);
@@ -654,8 +656,8 @@ static int save_counts(doppel_index *x, bool force)
 	/* Every part is in its row now: the whole row is out of date. */
 	if (rc == DOPPEL_OK && x->rar_whole &&
 	    ((x->rar_written | x->rar_saving) == UINT64_MAX) &&
-	    sqlite3_exec(doppel__store_db(x->store), "DELETE FROM rarity WHERE id = 1", NULL, NULL,
-	                 NULL) != SQLITE_OK)
+	    sqlite3_exec(doppel__store_db(x->store), "DELETE FROM rarity WHERE id = 1", NULL,
+	                 NULL, NULL) != SQLITE_OK)
 		rc = doppel__store_error(x->store, "saving word counts", x->err);
 	return rc;
 }
@@ -775,8 +777,8 @@ const char *doppel__index_keep(doppel_index *x, const char *s)
 	if (!s)
 		return NULL;
 	char *c = doppel__strdup(s);
-	if (!c || doppel__grow((void **)&x->owned, &x->ownedcap, x->nowned + 1,
-	                       sizeof(*x->owned))) {
+	if (!c ||
+	    doppel__grow((void **)&x->owned, &x->ownedcap, x->nowned + 1, sizeof(*x->owned))) {
 		free(c);
 		return NULL;
 	}
@@ -878,7 +880,8 @@ static struct doppel__slot_work *pool_get(doppel_index *x)
 static void pool_put(doppel_index *x, struct doppel__slot_work *w)
 {
 	pthread_mutex_lock(&x->pool_mu);
-	bool kept = !doppel__grow((void **)&x->pool, &x->poolcap, x->npool + 1, sizeof(*x->pool));
+	bool kept =
+		!doppel__grow((void **)&x->pool, &x->poolcap, x->npool + 1, sizeof(*x->pool));
 	if (kept)
 		x->pool[x->npool++] = w;
 	pthread_mutex_unlock(&x->pool_mu);
@@ -926,7 +929,8 @@ int doppel_index_prepare(doppel_index *x, doppel_batch *b)
 				pre->rc = DOPPEL_E_NOMEM;
 			if (pre->rc == DOPPEL_OK) {
 				if (t->nlines)
-					memcpy(pre->lines, t->lines, t->nlines * sizeof(*t->lines));
+					memcpy(pre->lines, t->lines,
+					       t->nlines * sizeof(*t->lines));
 				pre->nlines = t->nlines;
 				pre->lines_known = true;
 			}
@@ -1017,8 +1021,8 @@ struct probe {
 	int rc;
 };
 
-static doppel_match *push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
-                                double j, double cont)
+static doppel_match *push_match(doppel_index *x, uint32_t slot, doppel_relation rel, double j,
+                                double cont)
 {
 	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
 	                 sizeof(*x->matches)) ||
@@ -1028,8 +1032,12 @@ static doppel_match *push_match(doppel_index *x, uint32_t slot, doppel_relation 
 	x->stats.edges++;
 	x->mslot[x->nmatch] = slot;
 	doppel_match *m = &x->matches[x->nmatch++];
-	*m = (doppel_match){.id = e->id, .title = e->title, .date = e->date, .relation = rel,
-	                    .jaccard = j, .containment = cont};
+	*m = (doppel_match){.id = e->id,
+	                    .title = e->title,
+	                    .date = e->date,
+	                    .relation = rel,
+	                    .jaccard = j,
+	                    .containment = cont};
 	return m;
 }
 
@@ -1297,8 +1305,8 @@ deep:
 }
 
 /* Opens result i; its matches are the pool's from here on. */
-static doppel_result *begin_result(doppel_index *x, const doppel_article *a,
-                                   doppel_outcome o, int err, uint32_t words)
+static doppel_result *begin_result(doppel_index *x, const doppel_article *a, doppel_outcome o,
+                                   int err, uint32_t words)
 {
 	doppel_result *r = &x->res[x->nres];
 	x->mstart[x->nres] = x->nmatch;
@@ -1359,10 +1367,11 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 			begin_result(x, a, DOPPEL_REJECTED, x->brc[i], 0);
 			continue;
 		}
-		doppel_result *r = begin_result(x, a, DOPPEL_QUERIED, DOPPEL_OK, x->bsk[i].words);
+		doppel_result *r =
+			begin_result(x, a, DOPPEL_QUERIED, DOPPEL_OK, x->bsk[i].words);
 		size_t from = x->nmatch;
-		struct probe q = {.a = a, .sk = &x->bsk[i], .boiler = x->bboiler[i],
-		                  .f = &x->bfeat[i]};
+		struct probe q = {
+			.a = a, .sk = &x->bsk[i], .boiler = x->bboiler[i], .f = &x->bfeat[i]};
 		rc = find_matches(x, &q, false);
 		doppel__prepared_free(&q.prep);
 		if (rc) {
@@ -1374,8 +1383,10 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 		if (x->deep) {
 			size_t ev = best_match(x, from, 0), st = best_match(x, from, 1);
 			int64_t event = ev != SIZE_MAX ? x->e[x->mslot[ev]].event : 0;
-			int64_t story = story_of_event(
-				x, event ? event : st != SIZE_MAX ? x->e[x->mslot[st]].event : 0);
+			int64_t story =
+				story_of_event(x, event            ? event
+			                          : st != SIZE_MAX ? x->e[x->mslot[st]].event
+			                                           : 0);
 			r->event = event ? doppel__index_label(x, false, event)
 			                 : doppel__index_keep(x, a->id);
 			r->story = story ? doppel__index_label(x, true, story)
@@ -1649,9 +1660,15 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	}
 	keep_prepared(x, &q, i);
-	doppel__row row = {.num = num, .id = a->id, .title = a->title, .date = a->date,
-	                   .words = sk->words, .shingles = sk->shingles,
-	                   .fingerprint = sk->fingerprint, .sig = sk->sig, .boiler = q.boiler,
+	doppel__row row = {.num = num,
+	                   .id = a->id,
+	                   .title = a->title,
+	                   .date = a->date,
+	                   .words = sk->words,
+	                   .shingles = sk->shingles,
+	                   .fingerprint = sk->fingerprint,
+	                   .sig = sk->sig,
+	                   .boiler = q.boiler,
 	                   .event = event};
 	if ((rc = remember(x, &row))) {
 		doppel__errf(x->err, "out of memory");

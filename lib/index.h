@@ -21,7 +21,7 @@ struct doppel__entry {
 	char *id; /* id and title share this block */
 	const char *title;
 	int32_t date;
-	int32_t when;  /* date, or for an undated article the earliest date of
+	int32_t when; /* date, or for an undated article the earliest date of
 	                  what it derives from or what derives from it */
 	uint32_t words, shingles;
 	uint64_t fingerprint;
@@ -40,7 +40,7 @@ struct doppel__entry {
 
 /* The articles that hold one anchor rare enough to pair reports. */
 struct doppel__plist {
-	uint64_t key;  /* 0: free */
+	uint64_t key; /* 0: free */
 	uint32_t n, cap;
 	uint32_t *slot;
 };
@@ -83,8 +83,8 @@ struct doppel_index {
 	 * for reading, and the thread that adds holds it to change lc. */
 	pthread_rwlock_t lc_lock;
 	bool lc_lock_made;
-	bool eager; /* loaded at open and writable: prepare may run */
-	pthread_mutex_t pool_mu; /* guards pool */
+	bool eager;                      /* loaded at open and writable: prepare may run */
+	pthread_mutex_t pool_mu;         /* guards pool */
 	struct doppel__slot_work **pool; /* prepare's scratch, one per caller */
 	size_t npool, poolcap;
 
@@ -95,14 +95,14 @@ struct doppel_index {
 	doppel__rarity rar;
 	/* Rarity counts are saved a part at a time (DOPPEL__RARITY_PARTS):
 	 * bit p of a mask is part p. */
-	uint64_t rar_dirty;   /* changed since saved */
-	uint64_t rar_written; /* saved since open */
-	uint64_t rar_saving;  /* saved by the open transaction */
-	uint64_t rar_seq;     /* of the last part saved */
-	unsigned rar_next;    /* the part to look at next */
-	double rar_saved;     /* when a part was last saved */
-	bool rar_whole;       /* the database still holds them whole (row 1) */
-	bool lc_saving;       /* the open transaction saves the line counts */
+	uint64_t rar_dirty;      /* changed since saved */
+	uint64_t rar_written;    /* saved since open */
+	uint64_t rar_saving;     /* saved by the open transaction */
+	uint64_t rar_seq;        /* of the last part saved */
+	unsigned rar_next;       /* the part to look at next */
+	double rar_saved;        /* when a part was last saved */
+	bool rar_whole;          /* the database still holds them whole (row 1) */
+	bool lc_saving;          /* the open transaction saves the line counts */
 	uint16_t *ksigs, *asigs; /* per entry, DOPPEL__VIEW_K slots each */
 	size_t vcap;
 	doppel__lsh *lk, *la;

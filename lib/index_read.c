@@ -44,15 +44,17 @@ static const char *keep_col(doppel_index *x, sqlite3_stmt *st, int col, int *rc)
 
 static int32_t date_col(sqlite3_stmt *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? DOPPEL_NO_DATE
-	                                                   : (int32_t)sqlite3_column_int(st, col);
+	return sqlite3_column_type(st, col) == SQLITE_NULL
+	               ? DOPPEL_NO_DATE
+	               : (int32_t)sqlite3_column_int(st, col);
 }
 
 const char *doppel__index_label(doppel_index *x, bool story, int64_t num)
 {
 	sqlite3_stmt *st = NULL;
-	if (!num || prepare(x, &st, story ? "SELECT label FROM stories WHERE num = ?"
-	                                  : "SELECT label FROM events WHERE num = ?"))
+	if (!num || prepare(x, &st,
+	                    story ? "SELECT label FROM stories WHERE num = ?"
+	                          : "SELECT label FROM events WHERE num = ?"))
 		return NULL;
 	sqlite3_bind_int64(st, 1, num);
 	const char *s = NULL;
@@ -86,8 +88,9 @@ int doppel_index_get(doppel_index *x, const char *id, doppel_stored *out)
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step != SQLITE_ROW) {
-		rc = step == SQLITE_DONE ? DOPPEL_E_NOTFOUND
-		                         : doppel__store_error(x->store, "reading an article", x->err);
+		rc = step == SQLITE_DONE
+		             ? DOPPEL_E_NOTFOUND
+		             : doppel__store_error(x->store, "reading an article", x->err);
 		if (rc == DOPPEL_E_NOTFOUND)
 			doppel__errf(x->err, "no article %s", id);
 		sqlite3_finalize(st);
@@ -143,14 +146,15 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 	if (step != SQLITE_ROW)
 		return doppel__store_error(x->store, "reading relations", x->err);
 	/* Rows where it is a (added later than b) and where it is b. */
-	if ((rc = prepare(x, &st,
-	                  "SELECT o.id, o.title, o.date, r.relation, r.basis, r.a_source = r.side,"
-	                  " r.jaccard, r.containment, r.aligned, r.anchors, r.names, r.topic,"
-	                  " o.event"
-	                  " FROM (SELECT *, 1 AS side, b AS other FROM relations WHERE a = ?1"
-	                  "  UNION ALL"
-	                  "  SELECT *, 0 AS side, a AS other FROM relations WHERE b = ?1) r"
-	                  " JOIN articles o ON o.num = r.other")))
+	if ((rc = prepare(
+		     x, &st,
+		     "SELECT o.id, o.title, o.date, r.relation, r.basis, r.a_source = r.side,"
+		     " r.jaccard, r.containment, r.aligned, r.anchors, r.names, r.topic,"
+		     " o.event"
+		     " FROM (SELECT *, 1 AS side, b AS other FROM relations WHERE a = ?1"
+		     "  UNION ALL"
+		     "  SELECT *, 0 AS side, a AS other FROM relations WHERE b = ?1) r"
+		     " JOIN articles o ON o.num = r.other")))
 		return rc;
 	sqlite3_bind_int64(st, 1, num);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -166,7 +170,8 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 		m->relation = (doppel_relation)sqlite3_column_int(st, 3);
 		m->basis = (doppel_basis)sqlite3_column_int(st, 4);
 		if (m->basis != DOPPEL_BASIS_NONE)
-			m->direction = sqlite3_column_int(st, 5) ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
+			m->direction =
+				sqlite3_column_int(st, 5) ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
 		m->jaccard = sqlite3_column_double(st, 6);
 		m->containment = sqlite3_column_double(st, 7);
 		m->aligned = sqlite3_column_double(st, 8);
@@ -304,8 +309,9 @@ static void member_relation(struct smem *mem, size_t first, size_t end, size_t k
 		if (g->basis != DOPPEL_BASIS_NONE && self_a == g->a_source)
 			continue; /* it is the source */
 		bool to_origin = other == origin;
-		bool better = !pick || to_origin > (pick_other == origin) ||
-		              (to_origin == (pick_other == origin) && g->relation < pick->relation);
+		bool better =
+			!pick || to_origin > (pick_other == origin) ||
+			(to_origin == (pick_other == origin) && g->relation < pick->relation);
 		if (better) {
 			pick = g;
 			pick_other = other;
@@ -386,7 +392,8 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 		                    (doppel_relation)sqlite3_column_int(st, 2),
 		                    (doppel_basis)sqlite3_column_int(st, 3),
 		                    sqlite3_column_int(st, 4) != 0};
-		struct smem *a = find_member(mem, nmem, g->a), *b = find_member(mem, nmem, g->b);
+		struct smem *a = find_member(mem, nmem, g->a),
+			    *b = find_member(mem, nmem, g->b);
 		if (a && b && doppel__is_derivation(g->relation)) {
 			a->degree++;
 			b->degree++;

@@ -31,7 +31,7 @@ void doppel__errf(char *buf, const char *fmt, ...) DOPPEL__PRINTF(2, 3);
 /* malloc-family wrappers that check size arithmetic; NULL on failure. */
 void *doppel__alloc_array(size_t n, size_t size);
 void *doppel__realloc_array(void *p, size_t n, size_t size);
-char *doppel__strdup(const char *s);       /* NULL stays NULL */
+char *doppel__strdup(const char *s); /* NULL stays NULL */
 char *doppel__strndup(const char *s, size_t n);
 
 /* Grows *p (an array of *cap elements of size) to hold at least need. */
@@ -49,8 +49,7 @@ double doppel__now(void);
  * out in order in chunks; fn must only write state owned by item i.
  */
 typedef void (*doppel__task_fn)(void *ctx, size_t i, unsigned worker);
-void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn,
-                          void *ctx);
+void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void *ctx);
 
 /* 64-bit and 32-bit finalizers (MurmurHash3's fmix, public domain
  * constants) used to spread hash bits. */
@@ -98,7 +97,7 @@ typedef struct doppel__strmap {
 	struct doppel__strslot {
 		const char *key; /* NULL: free */
 		uint32_t val;
-	} *slots;
+	} * slots;
 	size_t nslots, used;
 } doppel__strmap;
 
@@ -153,14 +152,14 @@ unsigned doppel__linecount_get(const doppel__linecount *lc, uint64_t key);
  * candidate boilerplate lines, and a fingerprint of the whole token stream.
  */
 typedef struct doppel__tokens {
-	uint64_t *hash;   /* token hashes */
+	uint64_t *hash; /* token hashes */
 	size_t n, cap;
-	uint64_t *lines;  /* keys of short lines (source hash ^ line hash) */
+	uint64_t *lines; /* keys of short lines (source hash ^ line hash) */
 	size_t nlines, linescap;
 	uint64_t fingerprint; /* hash of the token stream; 0 when empty */
 	unsigned boilerplate; /* DOPPEL__BOILER_* kinds dropped from the text */
-	uint64_t seed;    /* of the token hashes */
-	char *buf;        /* scratch for case folding */
+	uint64_t seed;        /* of the token hashes */
+	char *buf;            /* scratch for case folding */
 	size_t bufcap;
 } doppel__tokens;
 
@@ -180,12 +179,12 @@ typedef struct doppel__tokens {
  * at all. Keys of candidate boilerplate lines go to t->lines (t may be
  * NULL); the kinds dropped to *seen.
  */
-typedef int (*doppel__line_fn)(void *ctx, const char *line, size_t n,
-                               const char *low, size_t lowlen, bool ascii);
+typedef int (*doppel__line_fn)(void *ctx, const char *line, size_t n, const char *low,
+                               size_t lowlen, bool ascii);
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
-                          const doppel__linecount *lc, unsigned boilerplate_min,
-                          uint64_t seed, doppel__tokens *t, unsigned *seen,
-                          bool want_lowered, doppel__line_fn fn, void *ctx);
+                          const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
+                          doppel__tokens *t, unsigned *seen, bool want_lowered,
+                          doppel__line_fn fn, void *ctx);
 
 /* Letters, marks and digits of every script: what words are made of.
  * The Unicode categories decide; ASCII, most of any text, is answered
@@ -225,16 +224,16 @@ uint64_t doppel__source_key(const char *source, uint64_t seed);
  * each token is hashed once with seed.
  */
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
-                      const doppel__linecount *lc, unsigned boilerplate_min,
-                      uint64_t seed, doppel__tokens *t);
+                      const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
+                      doppel__tokens *t);
 
 /*
  * Only the keys of the candidate boilerplate lines of text (into t->lines),
  * as doppel__normalize computes them, without tokenizing: the cheap first
  * pass that counts repeated lines.
  */
-int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
-                      uint64_t seed, doppel__tokens *t);
+int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_t seed,
+                      doppel__tokens *t);
 
 /* Version of the normalization rules; part of the stored parameters. */
 #define DOPPEL__NORMALIZE_VERSION 1
@@ -261,23 +260,20 @@ typedef struct doppel__sketch {
 typedef struct doppel__sketcher {
 	unsigned k, shingle;
 	uint64_t seed;
-	uint32_t *mins;   /* k minima */
-	uint64_t *set;    /* open-addressing set of shingle hashes */
+	uint32_t *mins; /* k minima */
+	uint64_t *set;  /* open-addressing set of shingle hashes */
 	size_t setcap;
 } doppel__sketcher;
 
-int doppel__sketcher_init(doppel__sketcher *s, unsigned k, unsigned shingle,
-                          uint64_t seed);
+int doppel__sketcher_init(doppel__sketcher *s, unsigned k, unsigned shingle, uint64_t seed);
 void doppel__sketcher_free(doppel__sketcher *s);
 
 /* Fills out (out->sig must hold k slots) from the tokens t. */
-int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t,
-                          doppel__sketch *out);
+int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t, doppel__sketch *out);
 
 /* Estimated Jaccard and containment of two signatures of k slots. */
-void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b,
-                     uint32_t nb, unsigned k, double *jaccard,
-                     double *containment);
+void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b, uint32_t nb, unsigned k,
+                     double *jaccard, double *containment);
 
 /* ------------------------------------------------------------ lsh.c */
 
@@ -292,8 +288,7 @@ doppel__lsh *doppel__lsh_new(unsigned k, unsigned bands, unsigned rows);
 void doppel__lsh_free(doppel__lsh *l);
 
 /* Band keys of one signature into keys[bands]. */
-void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig,
-                      uint64_t *keys);
+void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig, uint64_t *keys);
 
 /* Inserts article number id with its band keys. */
 int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys);
@@ -305,8 +300,8 @@ int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys);
  * threads may query at once while nobody inserts.
  */
 typedef void (*doppel__lsh_fn)(void *ctx, uint32_t other);
-void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys,
-                       unsigned max_bucket, doppel__lsh_fn fn, void *ctx);
+void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_bucket,
+                       doppel__lsh_fn fn, void *ctx);
 
 unsigned doppel__lsh_bands(const doppel__lsh *l);
 
@@ -319,8 +314,8 @@ static inline bool doppel__is_derivation(doppel_relation r)
 }
 
 /* Relation of two compared articles under params p. */
-doppel_relation doppel__classify(const doppel_params *p, double jaccard,
-                                 double containment, bool same_fingerprint);
+doppel_relation doppel__classify(const doppel_params *p, double jaccard, double containment,
+                                 bool same_fingerprint);
 
 /* Direction of a relation seen from a (dated da) towards b (dated db). */
 doppel_direction doppel__direction(int32_t da, int32_t db);
@@ -365,17 +360,17 @@ void doppel__wordnet_free(doppel__wordnet *wn);
  * rules per part of speech), each a lemma present in WordNet. Writes up to
  * max lemma numbers into out and returns how many there are.
  */
-size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word,
-                              size_t len, uint32_t *out, size_t max);
+size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_t len,
+                              uint32_t *out, size_t max);
 
 /* Synset numbers of a lemma, most frequent sense first (index.* order),
  * all parts of speech. Returns the count; writes up to max. */
-size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma,
-                               uint32_t *out, size_t max);
+size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma, uint32_t *out,
+                               size_t max);
 
 /* The lemmas of a synset (borrowed strings, '_' between words). */
-size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset,
-                               const char **out, size_t max);
+size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset, const char **out,
+                               size_t max);
 
 /*
  * The synonym class of a lowercase surface word: a number shared by the
@@ -385,8 +380,7 @@ size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset,
  * "immutable" for spinners (Zhang, Wang, Voelker, "DSpin: Detecting
  * Automatically Spun Content on the Web", NDSS 2014).
  */
-uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word,
-                               size_t len);
+uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word, size_t len);
 
 /* True when two surface words share a synset (after morphology). */
 bool doppel__wordnet_related(const doppel__wordnet *wn, const char *a, size_t alen,
@@ -396,8 +390,8 @@ bool doppel__wordnet_related(const doppel__wordnet *wn, const char *a, size_t al
 
 /* One content word of an article. */
 typedef struct doppel__ftok {
-	uint32_t stem;  /* hash of the Snowball stem of the folded word */
-	uint32_t key;   /* what alignment compares: the synonym class, or the
+	uint32_t stem; /* hash of the Snowball stem of the folded word */
+	uint32_t key;  /* what alignment compares: the synonym class, or the
 	                   stem when the word has none */
 } doppel__ftok;
 
@@ -410,9 +404,10 @@ typedef struct doppel__sent {
 /* Anchor kinds, kept in the top bits of an anchor hash. */
 #define DOPPEL__ANCHOR_NAME 1u   /* a capitalized name, one word of it */
 #define DOPPEL__ANCHOR_NUMBER 2u /* a number as written, separators dropped */
-#define DOPPEL__ANCHOR_QUOTE 3u  /* four consecutive content words inside quotes,
+#define DOPPEL__ANCHOR_QUOTE                                                                   \
+	3u                     /* four consecutive content words inside quotes,
                                     or all of a quote of two or three */
-#define DOPPEL__ANCHOR_DATE 4u   /* a month and a day */
+#define DOPPEL__ANCHOR_DATE 4u /* a month and a day */
 #define DOPPEL__ANCHOR_KIND(h) ((unsigned)((h) >> 61))
 
 /* What segmentation finds in an article. */
@@ -421,16 +416,16 @@ typedef struct doppel__features {
 	size_t nsent, sentcap;
 	doppel__ftok *tok;
 	size_t ntok, tokcap;
-	uint64_t *anchor;      /* sorted, unique */
+	uint64_t *anchor; /* sorted, unique */
 	size_t nanchor, anchorcap;
-	unsigned boilerplate;  /* DOPPEL__BOILER_* kinds the text carried */
+	unsigned boilerplate; /* DOPPEL__BOILER_* kinds the text carried */
 	/* Where each anchor was first seen, when want_spans is set (explain):
 	 * in the order found, not sorted. */
 	bool want_spans;
 	struct doppel__span {
 		uint64_t anchor;
 		uint32_t start, len;
-	} *span;
+	} * span;
 	size_t nspan, spancap;
 } doppel__features;
 
@@ -447,10 +442,10 @@ typedef struct doppel__pre {
 	doppel__features feat; /* relations beyond copy only */
 	uint8_t *ztext;        /* the text as the store keeps it (zstd) */
 	size_t zlen;
-	uint64_t *lines;       /* its lines' keys, to count (doppel__line_keys) */
+	uint64_t *lines; /* its lines' keys, to count (doppel__line_keys) */
 	size_t nlines;
 	bool lines_known;
-	uint16_t sig[];        /* k slots */
+	uint16_t sig[]; /* k slots */
 } doppel__pre;
 
 void doppel__pre_free(doppel__pre *p);
@@ -474,9 +469,8 @@ size_t doppel__segmenter_words(const doppel__segmenter *sg);
  * doppel__normalize) into sentences of content words (stop words left
  * out) and collects the anchors: names, numbers, quotes and dates.
  */
-int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
-                    uint64_t source_key, const doppel__linecount *lc,
-                    unsigned boilerplate_min, doppel__features *f);
+int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
+                    const doppel__linecount *lc, unsigned boilerplate_min, doppel__features *f);
 
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
@@ -492,7 +486,7 @@ typedef struct doppel__rarity {
 	struct doppel__rslot {
 		uint64_t key; /* 0: free */
 		uint32_t df;
-	} *slot;
+	} * slot;
 	size_t nslots, used;
 	unsigned shift; /* 64 - log2(nslots) */
 	uint32_t docs;
@@ -512,8 +506,8 @@ int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t se
                              uint8_t **blob, size_t *len);
 /* Sets the counts a part's blob holds, and gives its seq and docs;
  * DOPPEL_E_FORMAT for a damaged blob. */
-int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len,
-                             uint64_t *seq, uint32_t *docs);
+int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len, uint64_t *seq,
+                             uint32_t *docs);
 /* Makes room for this many keys, so that loading does not grow the table
  * as it goes: the parts come in the order of their slots, and a table that
  * grows under them clusters. */
@@ -534,13 +528,13 @@ static inline uint64_t doppel__stem_key(uint32_t stem)
 /* An article made ready for comparison: per sentence, its keys sorted with
  * their weights; its anchors with weights. */
 typedef struct doppel__prepared {
-	uint32_t *keys;      /* all sentences' keys, each sentence sorted */
-	float *weights;      /* weight of each key */
-	uint32_t *sstart;    /* nsent + 1 offsets into keys */
-	float *snorm;        /* per sentence: the square root of its weights' sum
+	uint32_t *keys;   /* all sentences' keys, each sentence sorted */
+	float *weights;   /* weight of each key */
+	uint32_t *sstart; /* nsent + 1 offsets into keys */
+	float *snorm;     /* per sentence: the square root of its weights' sum
 	                        of squares */
 	size_t nsent;
-	uint32_t *tkeys;     /* all keys of the article, sorted, for the topic */
+	uint32_t *tkeys; /* all keys of the article, sorted, for the topic */
 	float *tweights;
 	double tnorm;
 	const uint64_t *anchor; /* borrowed from the features */
@@ -549,8 +543,7 @@ typedef struct doppel__prepared {
 	double names_total, anchors_total;
 } doppel__prepared;
 
-int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
-                    doppel__prepared *p);
+int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__prepared *p);
 void doppel__prepared_free(doppel__prepared *p);
 
 /* A pair of aligned sentences with its score. */
@@ -561,12 +554,12 @@ typedef struct doppel__pairing {
 
 /* What comparing two prepared articles measures. */
 typedef struct doppel__evidence {
-	double aligned;   /* share of the shorter article's sentences aligned */
+	double aligned; /* share of the shorter article's sentences aligned */
 	size_t naligned;
-	double strength;  /* mean cosine of the aligned sentence pairs */
-	double anchors;   /* weighted share of anchors in common (of the smaller) */
-	double names;     /* the same, names only */
-	double topic;     /* weighted cosine of all content keys */
+	double strength; /* mean cosine of the aligned sentence pairs */
+	double anchors;  /* weighted share of anchors in common (of the smaller) */
+	double names;    /* the same, names only */
+	double topic;    /* weighted cosine of all content keys */
 } doppel__evidence;
 
 /*
@@ -652,9 +645,9 @@ bool doppel__views_close(const uint16_t *ka, uint32_t nka, const uint16_t *aa, u
  * asked for in p->relations are given; DOPPEL_REL_NONE otherwise.
  */
 int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsent_a,
-                  const doppel__prepared *b, size_t nsent_b, double jaccard,
-                  double containment, bool same_fingerprint, uint32_t apart,
-                  doppel__evidence *ev, doppel_relation *rel);
+                  const doppel__prepared *b, size_t nsent_b, double jaccard, double containment,
+                  bool same_fingerprint, uint32_t apart, doppel__evidence *ev,
+                  doppel_relation *rel);
 
 /* ------------------------------------------------------------ story.c */
 
@@ -708,8 +701,8 @@ int doppel__date_cmp(int32_t a, int32_t b);
  * (boilerplate one carries and the other lacks; for rewrites, a text
  * condensed to under 80% of the other's words). */
 doppel_basis doppel__derivation_basis(doppel_relation rel, int32_t date_a, int32_t date_b,
-                                      unsigned boiler_a, unsigned boiler_b,
-                                      uint32_t words_a, uint32_t words_b, bool *a_source);
+                                      unsigned boiler_a, unsigned boiler_b, uint32_t words_a,
+                                      uint32_t words_b, bool *a_source);
 
 /* ------------------------------------------------------------ store.c */
 
@@ -730,8 +723,8 @@ typedef struct doppel__row {
 	uint32_t words, shingles;
 	uint64_t fingerprint;
 	const uint16_t *sig;
-	unsigned boiler;    /* DOPPEL__BOILER_* kinds the text carried */
-	int64_t event;      /* 0: none */
+	unsigned boiler; /* DOPPEL__BOILER_* kinds the text carried */
+	int64_t event;   /* 0: none */
 } doppel__row;
 
 /*
@@ -739,8 +732,8 @@ typedef struct doppel__row {
  * are copied into *p; otherwise they must equal p's (DOPPEL_E_MISMATCH).
  * Messages go to err (DOPPEL__ERRLEN bytes).
  */
-int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
-                       bool adopt, doppel_params *p, char *err);
+int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
+                       doppel_params *p, char *err);
 void doppel__store_close(doppel__store *s);
 
 int doppel__store_begin(doppel__store *s, char *err);
@@ -753,30 +746,28 @@ void doppel__store_rollback(doppel__store *s);
 int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
-int doppel__store_put(doppel__store *s, const doppel_article *a,
-                      const doppel__sketch *sk, unsigned k, unsigned boiler, int64_t event,
-                      const uint8_t *z, size_t zlen, int64_t *num, char *err);
+int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,
+                      unsigned k, unsigned boiler, int64_t event, const uint8_t *z, size_t zlen,
+                      int64_t *num, char *err);
 /* The connection, for the index's own statements (index.c). */
 struct sqlite3 *doppel__store_db(doppel__store *s);
 /* A DOPPEL_E_* status and a message in err for SQLite's last error. */
 int doppel__store_error(doppel__store *s, const char *what, char *err);
 /* The text of article num, decompressed and NUL-terminated, and its source
  * (NULL when none); caller owns *text and *source (free). */
-int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len,
-                       char **source, char *err);
+int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, char **source,
+                       char *err);
 /* Deletes an article, its text, its views and its relations. */
 int doppel__store_delete(doppel__store *s, int64_t num, char *err);
 
 /* Calls fn for every stored article in number order; stops at the first
  * nonzero return and passes it on. */
 typedef int (*doppel__row_fn)(void *ctx, const doppel__row *row);
-int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn,
-                       void *ctx, char *err);
+int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx, char *err);
 
 /* Line counts: load (all zero when none stored) and save. */
 int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err);
-int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc,
-                             char *err);
+int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc, char *err);
 
 /* ------------------------------------------------------------ params.c */
 

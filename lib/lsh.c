@@ -71,8 +71,8 @@ unsigned doppel__lsh_bands(const doppel__lsh *l)
 void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig, uint64_t *keys)
 {
 	for (unsigned b = 0; b < l->bands; b++) {
-		uint64_t h = doppel__hash(sig + (size_t)b * l->rows,
-		                          l->rows * sizeof(*sig), (uint64_t)b + 1);
+		uint64_t h = doppel__hash(sig + (size_t)b * l->rows, l->rows * sizeof(*sig),
+		                          (uint64_t)b + 1);
 		keys[b] = h ? h : 1;
 	}
 }
@@ -127,8 +127,8 @@ int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
 	return DOPPEL_OK;
 }
 
-void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys,
-                       unsigned max_bucket, doppel__lsh_fn fn, void *ctx)
+void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_bucket,
+                       doppel__lsh_fn fn, void *ctx)
 {
 	for (unsigned b = 0; b < l->bands; b++) {
 		size_t i = find_slot(l->slots, l->nslots, keys[b]);

@@ -27,26 +27,61 @@
 /* Headings after which the rest of an article is a list of other articles.
  * Compared with the whole lowered line. */
 static const char *const trailer_headings[] = {
-	"similar news", "related news", "related articles", "related stories",
-	"related", "more news", "more stories", "you may also like",
-	"you might also like", "recommended", "recommended for you",
-	"read next", "most read", "most popular", "trending", "see also",
-	"also read", "more from", "latest news", "other news",
+	"similar news",
+	"related news",
+	"related articles",
+	"related stories",
+	"related",
+	"more news",
+	"more stories",
+	"you may also like",
+	"you might also like",
+	"recommended",
+	"recommended for you",
+	"read next",
+	"most read",
+	"most popular",
+	"trending",
+	"see also",
+	"also read",
+	"more from",
+	"latest news",
+	"other news",
 };
 
 /* Phrases of appeals, share prompts and legal lines, found anywhere in a
  * lowered line of at most APPEAL_MAX_WORDS words. */
 static const char *const appeal_phrases[] = {
-	"support independent journalism", "support our journalism",
-	"support our work", "support us ", "donate now", "donate today",
-	"please donate", "make a donation", "make a contribution",
-	"subscribe to our", "subscribe now", "subscribe today",
-	"sign up for our", "sign up to our", "our newsletter",
-	"follow us on", "share this article", "share this story",
-	"share on facebook", "share on twitter", "share on x ",
-	"click here", "read more ", "read also ", "advertisement",
-	"all rights reserved", "become a member", "become a patron",
-	"become a supporter", "chip in",
+	"support independent journalism",
+	"support our journalism",
+	"support our work",
+	"support us ",
+	"donate now",
+	"donate today",
+	"please donate",
+	"make a donation",
+	"make a contribution",
+	"subscribe to our",
+	"subscribe now",
+	"subscribe today",
+	"sign up for our",
+	"sign up to our",
+	"our newsletter",
+	"follow us on",
+	"share this article",
+	"share this story",
+	"share on facebook",
+	"share on twitter",
+	"share on x ",
+	"click here",
+	"read more ",
+	"read also ",
+	"advertisement",
+	"all rights reserved",
+	"become a member",
+	"become a patron",
+	"become a supporter",
+	"chip in",
 };
 
 static const char *const stamp_prefixes[] = {
@@ -112,18 +147,17 @@ static int push_hash(doppel__tokens *t, uint64_t h)
 static int push_line(doppel__tokens *t, uint64_t key)
 {
 	if (t->nlines == t->linescap &&
-	    doppel__grow((void **)&t->lines, &t->linescap, t->nlines + 1,
-	                 sizeof(*t->lines)))
+	    doppel__grow((void **)&t->lines, &t->linescap, t->nlines + 1, sizeof(*t->lines)))
 		return DOPPEL_E_NOMEM;
 	t->lines[t->nlines++] = key;
 	return DOPPEL_OK;
 }
 
 /* ASCII letters lowered and digits as they are; 0 for any other byte. */
-#define LOWER1(c)                                                                          \
-	((c) >= 'A' && (c) <= 'Z'                                          ? (c) + 32 \
-	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c)      \
-	                                                                   : 0)
+#define LOWER1(c)                                                                              \
+	((c) >= 'A' && (c) <= 'Z'                                   ? (c) + 32                 \
+	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c)                      \
+	                                                            : 0)
 #define LOWER4(c) LOWER1(c), LOWER1(c + 1), LOWER1(c + 2), LOWER1(c + 3)
 #define LOWER16(c) LOWER4(c), LOWER4(c + 4), LOWER4(c + 8), LOWER4(c + 12)
 #define LOWER64(c) LOWER16(c), LOWER16(c + 16), LOWER16(c + 32), LOWER16(c + 48)
@@ -238,8 +272,7 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 }
 
 /* Tokens of an ASCII line, from its lowered form: the words themselves. */
-static int tokens_ascii(const char *low, size_t n, uint64_t seed,
-                        doppel__tokens *t)
+static int tokens_ascii(const char *low, size_t n, uint64_t seed, doppel__tokens *t)
 {
 	for (size_t start = 0; start < n;) {
 		const char *space = memchr(low + start, ' ', n - start);
@@ -279,19 +312,17 @@ bool doppel__is_word_cp_unicode(int32_t cp)
 long doppel__fold(const char *s, size_t n, unsigned char **out)
 {
 	utf8proc_uint8_t *folded = NULL;
-	utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
-	                                  &folded,
-	                                  UTF8PROC_STABLE | UTF8PROC_COMPAT |
-	                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-	                                      UTF8PROC_IGNORE);
+	utf8proc_ssize_t m =
+		utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
+	                     UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+	                             UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
 	if (m < 0)
 		return m == UTF8PROC_ERROR_NOMEM ? DOPPEL_E_NOMEM : DOPPEL_E_UTF8;
 	*out = folded;
 	return (long)m;
 }
 
-static int tokens_unicode(const char *s, size_t n, uint64_t seed,
-                          doppel__tokens *t)
+static int tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens *t)
 {
 	unsigned char *folded = NULL;
 	long m = doppel__fold(s, n, &folded);
@@ -306,7 +337,8 @@ static int tokens_unicode(const char *s, size_t n, uint64_t seed,
 	bool in_word = false;
 	for (long i = 0; i < m;) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step = utf8proc_iterate(folded + i, (utf8proc_ssize_t)(m - i), &cp);
+		utf8proc_ssize_t step =
+			utf8proc_iterate(folded + i, (utf8proc_ssize_t)(m - i), &cp);
 		if (step <= 0) {
 			rc = DOPPEL_E_UTF8;
 			goto out;
@@ -355,8 +387,8 @@ _Static_assert(STAMP_MAX_WORDS <= RULES_MAX_WORDS && LINE_MAX_WORDS <= RULES_MAX
 /* The boilerplate kind of one lowered line (0: content), and the line's
  * key when it is counted (*has_key). Stops at a trailer heading. */
 static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
-                           const doppel__linecount *lc, unsigned boilerplate_min,
-                           uint64_t seed, bool *has_key, uint64_t *key)
+                           const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
+                           bool *has_key, uint64_t *key)
 {
 	*has_key = false;
 	if (is_trailer(low, lw.len))
@@ -376,9 +408,9 @@ static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
 }
 
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
-                          const doppel__linecount *lc, unsigned boilerplate_min,
-                          uint64_t seed, doppel__tokens *t, unsigned *seen,
-                          bool want_lowered, doppel__line_fn fn, void *ctx)
+                          const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
+                          doppel__tokens *t, unsigned *seen, bool want_lowered,
+                          doppel__line_fn fn, void *ctx)
 {
 	if (t)
 		t->nlines = 0;
@@ -415,8 +447,8 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 		if (lw.words <= RULES_MAX_WORDS) {
 			bool has_key;
 			uint64_t key;
-			unsigned kind = line_rules(low, lw, source_key, lc, boilerplate_min, seed,
-			                           &has_key, &key);
+			unsigned kind = line_rules(low, lw, source_key, lc, boilerplate_min,
+			                           seed, &has_key, &key);
 			/* A repeated line's key is kept too: counts go on growing. */
 			if (has_key && t && push_line(t, key)) {
 				rc = DOPPEL_E_NOMEM;
@@ -442,16 +474,17 @@ out:
 }
 
 /* Tokens of one content line into the doppel__tokens passed as ctx. */
-static int hash_line(void *ctx, const char *line, size_t n, const char *low,
-                     size_t lowlen, bool ascii)
+static int hash_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
+                     bool ascii)
 {
 	doppel__tokens *t = ctx;
-	return ascii ? tokens_ascii(low, lowlen, t->seed, t) : tokens_unicode(line, n, t->seed, t);
+	return ascii ? tokens_ascii(low, lowlen, t->seed, t)
+	             : tokens_unicode(line, n, t->seed, t);
 }
 
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
-                      const doppel__linecount *lc, unsigned boilerplate_min,
-                      uint64_t seed, doppel__tokens *t)
+                      const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
+                      doppel__tokens *t)
 {
 	t->n = 0;
 	t->fingerprint = 0;
@@ -466,8 +499,8 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 	return rc;
 }
 
-int doppel__line_keys(const char *text, size_t len, uint64_t source_key,
-                      uint64_t seed, doppel__tokens *t)
+int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_t seed,
+                      doppel__tokens *t)
 {
 	t->nlines = 0;
 	if (!source_key)

@@ -188,8 +188,7 @@ char *doppel_dependency_versions(char *buf, size_t size)
 	unsigned x = XXH_versionNumber();
 	snprintf(buf, size,
 	         "utf8proc %s (Unicode %s), xxhash %u.%u.%u, sqlite %s, jansson %s, zstd %s",
-	         utf8proc_version(), utf8proc_unicode_version(), x / 10000,
-	         (x / 100) % 100, x % 100, sqlite3_libversion(), jansson_version_str(),
-	         ZSTD_versionString());
+	         utf8proc_version(), utf8proc_unicode_version(), x / 10000, (x / 100) % 100,
+	         x % 100, sqlite3_libversion(), jansson_version_str(), ZSTD_versionString());
 	return buf;
 }

@@ -28,7 +28,7 @@ void doppel_read_options_init(doppel_read_options *o)
 /* A queued input: a path given, or a file found in a directory walk. */
 struct input {
 	char *path;
-	char *root; /* the directory argument it was found under, or NULL */
+	char *root;  /* the directory argument it was found under, or NULL */
 	bool ranged; /* only the lines starting in [start, end) */
 	uint64_t start, end;
 };
@@ -54,7 +54,7 @@ struct doppel_reader {
 	struct dirid {
 		dev_t dev;
 		ino_t ino;
-	} *seen;
+	} * seen;
 	size_t nseen, seencap;
 
 	/* the input being read */
@@ -64,7 +64,7 @@ struct doppel_reader {
 	bool jsonl; /* else one text */
 	uint64_t line;
 	uint64_t offset; /* in the file, of the next byte next_line takes */
-	char *buf; /* decoded bytes not yet consumed */
+	char *buf;       /* decoded bytes not yet consumed */
 	size_t buflen, bufpos, bufcap;
 
 	/* the record handed out */
@@ -74,7 +74,7 @@ struct doppel_reader {
 	size_t fixedcap;
 	char origin[1024];
 	char idbuf[32]; /* an integer id, in decimal */
-	char *pathid; /* the id of a .txt file */
+	char *pathid;   /* the id of a .txt file */
 	size_t pathidcap;
 	json_t *json;
 	char *title, *source_name;
@@ -148,7 +148,8 @@ static int enqueue(doppel_reader *r, const char *path, const char *root, size_t 
 {
 	if (doppel__grow((void **)&r->queue, &r->queuecap, r->nqueue + 1, sizeof(*r->queue)))
 		return DOPPEL_E_NOMEM;
-	struct input in = {doppel__strdup(path), root ? doppel__strdup(root) : NULL, false, 0, 0};
+	struct input in = {doppel__strdup(path), root ? doppel__strdup(root) : NULL, false, 0,
+	                   0};
 	if (!in.path || (root && !in.root)) {
 		free(in.path);
 		free(in.root);
@@ -173,8 +174,7 @@ int doppel_reader_add_path(doppel_reader *r, const char *path)
 
 static bool ends_with(const char *s, const char *suffix);
 
-int doppel_reader_add_range(doppel_reader *r, const char *path, uint64_t start,
-                            uint64_t end)
+int doppel_reader_add_range(doppel_reader *r, const char *path, uint64_t start, uint64_t end)
 {
 	if (!r || !path || start > end || ends_with(path, ".zst") || ends_with(path, ".txt") ||
 	    strcmp(path, "-") == 0)
@@ -261,7 +261,8 @@ static int expand_dir(doppel_reader *r, const char *dir, const char *root)
 			if (!full)
 				rc = DOPPEL_E_NOMEM;
 			else if (stat(full, &st) == 0 &&
-			         (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && wanted(names[i]))))
+			         (S_ISDIR(st.st_mode) ||
+			          (S_ISREG(st.st_mode) && wanted(names[i]))))
 				rc = enqueue(r, full, root, at++);
 			free(full);
 		}
@@ -319,7 +320,8 @@ static long source_read(doppel_reader *r, struct source *s, char *dst, size_t wa
 		size_t consumed = s->zin.pos;
 		size_t ret = ZSTD_decompressStream(s->z, &out, &s->zin);
 		if (ZSTD_isError(ret)) {
-			doppel__errf(r->err, "%s: zstd: %s", r->cur.path, ZSTD_getErrorName(ret));
+			doppel__errf(r->err, "%s: zstd: %s", r->cur.path,
+			             ZSTD_getErrorName(ret));
 			return -1;
 		}
 		/* ret is 0 when a frame has ended and is flushed; a call that
@@ -328,7 +330,8 @@ static long source_read(doppel_reader *r, struct source *s, char *dst, size_t wa
 			s->midframe = ret != 0;
 		if (out.pos == 0 && s->eof && s->zin.pos == s->zin.size) {
 			if (s->midframe) {
-				doppel__errf(r->err, "%s: zstd: the compressed data is cut short",
+				doppel__errf(r->err,
+				             "%s: zstd: the compressed data is cut short",
 				             r->cur.path);
 				return -1;
 			}
@@ -442,7 +445,8 @@ static int open_next(doppel_reader *r)
 			struct stat st;
 			if (stat(in.path, &st) != 0) {
 				doppel__errf(r->err, "%s: %s", in.path,
-				             errno == ENOENT ? "no such file or directory" : strerror(errno));
+				             errno == ENOENT ? "no such file or directory"
+				                             : strerror(errno));
 				int rc = errno == ENOENT ? DOPPEL_E_NOTFOUND : DOPPEL_E_IO;
 				free(in.path);
 				free(in.root);
@@ -542,7 +546,7 @@ static bool blank(const char *s, size_t n)
 
 static const char *field(const doppel_read_options *o, int which)
 {
-	const char *names[] = {o->id_field, o->title_field, o->text_field,
+	const char *names[] = {o->id_field,   o->title_field,  o->text_field,
 	                       o->date_field, o->source_field, o->url_field};
 	const char *defaults[] = {"id", "title", "text", "date", "source", "url"};
 	return names[which] ? names[which] : defaults[which];
@@ -600,10 +604,12 @@ static int json_record(doppel_reader *r, char *line, size_t len, doppel_article 
 	} else if (json_is_string(id) && json_string_length(id) > 0) {
 		a->id = json_string_value(id);
 	} else if (json_is_integer(id)) {
-		snprintf(r->idbuf, sizeof(r->idbuf), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+		snprintf(r->idbuf, sizeof(r->idbuf), "%" JSON_INTEGER_FORMAT,
+		         json_integer_value(id));
 		a->id = r->idbuf;
 	} else {
-		doppel__errf(r->err, "%s: field \"%s\" must be a non-empty string or an integer",
+		doppel__errf(r->err,
+		             "%s: field \"%s\" must be a non-empty string or an integer",
 		             r->origin, field(o, 0));
 		return DOPPEL_E_JSON;
 	}
@@ -629,7 +635,8 @@ static bool date_marker(const char *s, size_t n, int32_t *date, size_t *rest)
 	size_t i = 0;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (n - i < 15 || strncasecmp(s + i, "date", 4) != 0 || (s[i + 4] != ' ' && s[i + 4] != '\t'))
+	if (n - i < 15 || strncasecmp(s + i, "date", 4) != 0 ||
+	    (s[i + 4] != ' ' && s[i + 4] != '\t'))
 		return false;
 	i += 4;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -652,7 +659,8 @@ static bool marker_shape(const char *s, size_t n)
 	size_t i = 0;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (n - i < 6 || strncasecmp(s + i, "date", 4) != 0 || (s[i + 4] != ' ' && s[i + 4] != '\t'))
+	if (n - i < 6 || strncasecmp(s + i, "date", 4) != 0 ||
+	    (s[i + 4] != ' ' && s[i + 4] != '\t'))
 		return false;
 	for (i += 4; i < n && (s[i] == ' ' || s[i] == '\t');)
 		i++;
@@ -900,7 +908,8 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 			snprintf(r->origin, sizeof(r->origin), "%s:%llu", r->cur.path,
 			         (unsigned long long)r->line);
 			if (rc == DOPPEL_E_TOOBIG) {
-				doppel__errf(r->err, "%s: record over %zu bytes", r->origin, r->max_record);
+				doppel__errf(r->err, "%s: record over %zu bytes", r->origin,
+				             r->max_record);
 				return rc;
 			}
 			if (rc) {
@@ -917,7 +926,8 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 			snprintf(r->origin, sizeof(r->origin), "%s", r->cur.path);
 			rc = whole(r, &len);
 			if (rc == DOPPEL_E_TOOBIG)
-				doppel__errf(r->err, "%s: article over %zu bytes", r->origin, r->max_record);
+				doppel__errf(r->err, "%s: article over %zu bytes", r->origin,
+				             r->max_record);
 			else if (rc == DOPPEL_E_NOMEM)
 				doppel__errf(r->err, "out of memory");
 			bool was_stdin = strcmp(r->cur.path, "-") == 0;

@@ -234,13 +234,14 @@ static int set_counts(doppel__rarity *r, const uint8_t *blob, size_t len, size_t
 		uint64_t key = doppel__get_le(blob + w, 8);
 		if (rarity_bump(r, key))
 			return DOPPEL_E_NOMEM;
-		r->slot[rarity_find(r, key ? key : 1)].df = (uint32_t)doppel__get_le(blob + w + 8, 4);
+		r->slot[rarity_find(r, key ? key : 1)].df =
+			(uint32_t)doppel__get_le(blob + w + 8, 4);
 	}
 	return DOPPEL_OK;
 }
 
-int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len,
-                             uint64_t *seq, uint32_t *docs)
+int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len, uint64_t *seq,
+                             uint32_t *docs)
 {
 	if (len < 12 || len % 12)
 		return DOPPEL_E_FORMAT;
@@ -337,8 +338,7 @@ static float stem_weight(struct stem_weights *sw, const doppel__rarity *r, uint3
 	return sw->slot[i].w;
 }
 
-int doppel__prepare(const doppel__features *f, const doppel__rarity *r,
-                    doppel__prepared *p)
+int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__prepared *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->nsent = f->nsent;
@@ -433,8 +433,8 @@ static double dot(const uint32_t *ka, const float *wa, size_t na, const uint32_t
 	return sum;
 }
 
-static double sentence_cosine(const doppel__prepared *a, size_t i,
-                              const doppel__prepared *b, size_t j)
+static double sentence_cosine(const doppel__prepared *a, size_t i, const doppel__prepared *b,
+                              size_t j)
 {
 	double na = a->snorm[i], nb = b->snorm[j];
 	if (na <= 0 || nb <= 0)
@@ -451,7 +451,8 @@ static double topic_cosine(const doppel__prepared *a, const doppel__prepared *b)
 	size_t na = a->sstart[a->nsent], nb = b->sstart[b->nsent];
 	if (a->tnorm <= 0 || b->tnorm <= 0)
 		return 0;
-	return dot(a->tkeys, a->tweights, na, b->tkeys, b->tweights, nb) / (a->tnorm * b->tnorm);
+	return dot(a->tkeys, a->tweights, na, b->tkeys, b->tweights, nb) /
+	       (a->tnorm * b->tnorm);
 }
 
 int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
@@ -519,8 +520,9 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 			j--;
 		} else {
 			if (pairs)
-				pairs[count] = (doppel__pairing){(uint32_t)(i - 1), (uint32_t)(j - 1),
-				                                 (float)(cur - dp[(i - 1) * w + j - 1])};
+				pairs[count] = (doppel__pairing){
+					(uint32_t)(i - 1), (uint32_t)(j - 1),
+					(float)(cur - dp[(i - 1) * w + j - 1])};
 			count++;
 			i--;
 			j--;

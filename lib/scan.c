@@ -42,11 +42,11 @@ struct worker {
 	doppel__segmenter *segmenter;
 	doppel__features feat;
 	doppel__viewer viewer;
-	uint32_t *stamp;        /* last querying position + 1, per position */
+	uint32_t *stamp; /* last querying position + 1, per position */
 	edge_t *edges;
 	size_t nedges, edgecap;
 	uint64_t candidates;
-	uint64_t verified;      /* candidates that passed the view filter */
+	uint64_t verified; /* candidates that passed the view filter */
 	int rc;
 };
 
@@ -99,8 +99,8 @@ doppel_scan *doppel_scan_new(const doppel_params *p)
 	s->workers = calloc(s->threads, sizeof(*s->workers));
 	if (!s->workers)
 		goto fail;
-	s->deep = p->relations & (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT |
-	                          DOPPEL_FIND_SAME_STORY);
+	s->deep = p->relations &
+	          (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT | DOPPEL_FIND_SAME_STORY);
 	for (unsigned t = 0; t < s->threads; t++) {
 		struct worker *w = &s->workers[t];
 		if (doppel__sketcher_init(&w->sketcher, p->k, p->shingle, p->seed) ||
@@ -225,7 +225,7 @@ static int set_status(doppel_scan *s, size_t i, int rc, const char *msg)
 struct sketch_ctx {
 	doppel_scan *s;
 	const doppel_batch *b;
-	size_t *slot;    /* batch index -> article index, SIZE_MAX if rejected */
+	size_t *slot; /* batch index -> article index, SIZE_MAX if rejected */
 };
 
 /* Segments an article and keeps a compact copy of its features. */
@@ -337,8 +337,7 @@ int doppel_scan_add(doppel_scan *s, const doppel_batch *b)
 		return DOPPEL_E_NOMEM;
 	int rc = DOPPEL_OK, result = DOPPEL_OK;
 	if (doppel__grow((void **)&s->arts, &s->cap, s->n + nb, sizeof(*s->arts)) ||
-	    doppel__grow((void **)&s->sigs, &s->sigcap, s->n + nb,
-	                 s->p.k * sizeof(*s->sigs))) {
+	    doppel__grow((void **)&s->sigs, &s->sigcap, s->n + nb, s->p.k * sizeof(*s->sigs))) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
 	}
@@ -434,9 +433,9 @@ int doppel_scan_status(const doppel_scan *s, size_t i, const char **msg)
 
 struct find_ctx {
 	doppel_scan *s;
-	const uint32_t *order;  /* canonical position -> article index */
-	const bool *in_lsh;     /* by canonical position */
-	const uint64_t *keys;   /* bands per canonical position */
+	const uint32_t *order; /* canonical position -> article index */
+	const bool *in_lsh;    /* by canonical position */
+	const uint64_t *keys;  /* bands per canonical position */
 	const doppel__lsh *lsh;
 	/* set per query */
 };
@@ -447,14 +446,17 @@ struct query_state {
 	uint32_t self;
 };
 
-static int push_edge(struct worker *w, uint32_t a, uint32_t b, double j,
-                     double cont, doppel_relation rel)
+static int push_edge(struct worker *w, uint32_t a, uint32_t b, double j, double cont,
+                     doppel_relation rel)
 {
 	if (w->nedges == w->edgecap &&
 	    doppel__grow((void **)&w->edges, &w->edgecap, w->nedges + 1, sizeof(*w->edges)))
 		return DOPPEL_E_NOMEM;
-	w->edges[w->nedges++] = (edge_t){.a = a, .b = b, .relation = rel,
-	                                 .jaccard = (float)j, .containment = (float)cont};
+	w->edges[w->nedges++] = (edge_t){.a = a,
+	                                 .b = b,
+	                                 .relation = rel,
+	                                 .jaccard = (float)j,
+	                                 .containment = (float)cont};
 	return DOPPEL_OK;
 }
 
@@ -471,8 +473,8 @@ static void on_candidate(void *ctx, uint32_t other)
 	const struct art *b = &s->arts[q->c->order[other]];
 	double j, cont;
 	doppel__compare(s->sigs + (size_t)q->c->order[q->self] * s->p.k, a->shingles,
-	                s->sigs + (size_t)q->c->order[other] * s->p.k, b->shingles,
-	                s->p.k, &j, &cont);
+	                s->sigs + (size_t)q->c->order[other] * s->p.k, b->shingles, s->p.k, &j,
+	                &cont);
 	doppel_relation rel = doppel__classify(&s->p, j, cont, false);
 	if (rel != DOPPEL_REL_NONE && push_edge(w, q->self, other, j, cont, rel))
 		w->rc = DOPPEL_E_NOMEM;
@@ -484,8 +486,8 @@ static void query_one(void *ctx, size_t pos, unsigned worker)
 	if (!c->in_lsh[pos])
 		return;
 	struct query_state q = {c, &c->s->workers[worker], (uint32_t)pos};
-	doppel__lsh_query(c->lsh, c->keys + pos * c->s->bands, c->s->p.max_bucket,
-	                  on_candidate, &q);
+	doppel__lsh_query(c->lsh, c->keys + pos * c->s->bands, c->s->p.max_bucket, on_candidate,
+	                  &q);
 }
 
 struct keys_ctx {
@@ -569,8 +571,8 @@ static int edge_cmp(const void *pa, const void *pb)
 }
 
 /* Is edge e (seen from its end `self`) a better "of" than the best so far? */
-static bool better_of(const edge_t *e, uint32_t other, uint32_t rep,
-                      const edge_t *best, uint32_t best_other)
+static bool better_of(const edge_t *e, uint32_t other, uint32_t rep, const edge_t *best,
+                      uint32_t best_other)
 {
 	if (!best)
 		return true;
@@ -588,8 +590,8 @@ static bool better_of(const edge_t *e, uint32_t other, uint32_t rep,
 
 struct group_build {
 	uint32_t root;
-	uint32_t rep;     /* canonical position */
-	size_t first;     /* into the member position list */
+	uint32_t rep; /* canonical position */
+	size_t first; /* into the member position list */
 	size_t count;
 };
 
@@ -602,8 +604,7 @@ static int cmp_group_build(const void *pa, const void *pb, const doppel_scan *s,
 
 /* Insertion sort keeps the code free of global qsort context; group and
  * member counts are sorted through index arrays with merge sort below. */
-typedef int (*ctx_cmp)(const void *, const void *, const doppel_scan *,
-                       const uint32_t *);
+typedef int (*ctx_cmp)(const void *, const void *, const doppel_scan *, const uint32_t *);
 
 static void merge_sort(void *base, size_t n, size_t size, void *tmp, ctx_cmp cmp,
                        const doppel_scan *s, const uint32_t *order)
@@ -645,9 +646,9 @@ struct relate_ctx {
 	const bool *in_k, *in_a;
 	const doppel__lsh *lk, *la;
 	unsigned kb, ab;
-	const uint64_t *e1;            /* sorted a << 32 | b of the E1 edges */
+	const uint64_t *e1; /* sorted a << 32 | b of the E1 edges */
 	size_t ne1;
-	const struct posting *post;    /* rare anchors, sorted */
+	const struct posting *post; /* rare anchors, sorted */
 	size_t npost;
 };
 
@@ -699,8 +700,9 @@ static void on_related(void *ctx, uint32_t other)
 	                &cont);
 	doppel__evidence ev;
 	doppel_relation rel;
-	if (doppel__judge(&s->p, &c->prep[q->self], a->feat.nsent, &c->prep[other], b->feat.nsent,
-	                  j, cont, a->fingerprint == b->fingerprint, apart, &ev, &rel)) {
+	if (doppel__judge(&s->p, &c->prep[q->self], a->feat.nsent, &c->prep[other],
+	                  b->feat.nsent, j, cont, a->fingerprint == b->fingerprint, apart, &ev,
+	                  &rel)) {
 		w->rc = DOPPEL_E_NOMEM;
 		return;
 	}
@@ -829,10 +831,15 @@ static int make_pairs(doppel_scan *s, const uint32_t *order, const edge_t *e, si
 			continue;
 		const struct art *a = &s->arts[order[e[i].a]], *b = &s->arts[order[e[i].b]];
 		doppel_pair *p = &s->pairs[s->npairs++];
-		*p = (doppel_pair){.a = a->id, .b = b->id, .relation = e[i].relation,
-		                   .basis = e[i].basis, .jaccard = e[i].jaccard,
-		                   .containment = e[i].containment, .aligned = e[i].aligned,
-		                   .anchors = e[i].anchors, .names = e[i].names,
+		*p = (doppel_pair){.a = a->id,
+		                   .b = b->id,
+		                   .relation = e[i].relation,
+		                   .basis = e[i].basis,
+		                   .jaccard = e[i].jaccard,
+		                   .containment = e[i].containment,
+		                   .aligned = e[i].aligned,
+		                   .anchors = e[i].anchors,
+		                   .names = e[i].names,
 		                   .topic = e[i].topic};
 		if (e[i].basis != DOPPEL_BASIS_NONE && !e[i].a_source) {
 			p->a = b->id;
@@ -847,7 +854,8 @@ static int make_pairs(doppel_scan *s, const uint32_t *order, const edge_t *e, si
 static void set_bases(doppel_scan *s, const uint32_t *order, edge_t *e, size_t ne)
 {
 	for (size_t i = 0; i < ne; i++) {
-		if (e[i].relation == DOPPEL_REL_SAME_EVENT || e[i].relation == DOPPEL_REL_SAME_STORY)
+		if (e[i].relation == DOPPEL_REL_SAME_EVENT ||
+		    e[i].relation == DOPPEL_REL_SAME_STORY)
 			continue;
 		const struct art *a = &s->arts[order[e[i].a]], *b = &s->arts[order[e[i].b]];
 		e[i].basis = doppel__derivation_basis(e[i].relation, a->date, b->date,
@@ -904,7 +912,8 @@ static int siblings(edge_t *e, size_t ne, size_t n)
 		for (uint32_t p = start[e[i].a]; p < start[e[i].a + 1] && !sibling; p++) {
 			const edge_t *ea = &e[list[p]];
 			uint32_t za = ea->a_source ? ea->a : ea->b;
-			for (uint32_t q = start[e[i].b]; q < start[e[i].b + 1] && !sibling; q++) {
+			for (uint32_t q = start[e[i].b]; q < start[e[i].b + 1] && !sibling;
+			     q++) {
 				const edge_t *eb = &e[list[q]];
 				uint32_t zb = eb->a_source ? eb->a : eb->b;
 				sibling = za == zb && strength(ea) >= strength(&e[i]) &&
@@ -977,12 +986,15 @@ static int pairs_follow_events(doppel_scan *s)
 	int rc = DOPPEL_OK;
 	for (size_t i = 0; i < s->stories.nstory && rc == DOPPEL_OK; i++)
 		for (size_t j = 0; j < s->stories.story[i].count && rc == DOPPEL_OK; j++, e++)
-			for (size_t m = 0; m < s->stories.story[i].events[j].count && rc == DOPPEL_OK; m++)
-				rc = doppel__strmap_put(&event, s->stories.story[i].events[j].members[m].id, e);
+			for (size_t m = 0;
+			     m < s->stories.story[i].events[j].count && rc == DOPPEL_OK; m++)
+				rc = doppel__strmap_put(
+					&event, s->stories.story[i].events[j].members[m].id, e);
 	for (size_t i = 0; i < s->npairs && rc == DOPPEL_OK; i++) {
 		doppel_pair *p = &s->pairs[i];
 		uint32_t ea, eb;
-		if (p->relation == DOPPEL_REL_SAME_STORY && doppel__strmap_get(&event, p->a, &ea) &&
+		if (p->relation == DOPPEL_REL_SAME_STORY &&
+		    doppel__strmap_get(&event, p->a, &ea) &&
 		    doppel__strmap_get(&event, p->b, &eb) && ea == eb)
 			p->relation = DOPPEL_REL_SAME_EVENT;
 	}
@@ -1092,8 +1104,8 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 				post[npost++] = (struct posting){f->anchor[i], (uint32_t)p};
 	}
 	qsort(post, npost, sizeof(*post), cmp_posting);
-	struct relate_ctx rc_ = {s, order, prep, kkeys, akeys, in_k, in_a, lk, la, kb, ab,
-	                         e1keys, n1, post, npost};
+	struct relate_ctx rc_ = {s,  order, prep, kkeys,  akeys, in_k, in_a, lk,
+	                         la, kb,    ab,   e1keys, n1,    post, npost};
 	doppel__parallel_for(s->threads, n, relate_one, &rc_);
 	for (unsigned t = 0; t < s->threads; t++) {
 		if (s->workers[t].rc)
@@ -1131,8 +1143,8 @@ static int relate_all(doppel_scan *s, const uint32_t *order, edge_t *e1, size_t 
 		goto nomem;
 	for (size_t p = 0; p < n; p++) {
 		const struct art *a = &s->arts[order[p]];
-		nodes[p] = (doppel__node){a->id, a->title, a->date, a->words, a->feat.anchor,
-		                          a->feat.nanchor};
+		nodes[p] = (doppel__node){a->id,    a->title,       a->date,
+		                          a->words, a->feat.anchor, a->feat.nanchor};
 	}
 	if ((rc = doppel__build_stories(nodes, n, all, nall, &s->p, &rar, &s->stories)))
 		goto out;
@@ -1168,8 +1180,8 @@ out:
  * the edges it found hold, with the same figures, for the other members.
  * byfp is sorted by fingerprint, the class's LSH member first.
  */
-static int share_class_edges(const struct by_fp *byfp, size_t nfp, size_t n,
-                             edge_t **edges, size_t *nedges)
+static int share_class_edges(const struct by_fp *byfp, size_t nfp, size_t n, edge_t **edges,
+                             size_t *nedges)
 {
 	uint32_t *first = doppel__alloc_array(n + 1, sizeof(*first)); /* class start */
 	uint32_t *size = doppel__alloc_array(n + 1, sizeof(*size));
@@ -1197,7 +1209,8 @@ static int share_class_edges(const struct by_fp *byfp, size_t nfp, size_t n,
 		extra += size[x->b] ? size[x->b] - 1 : 0;
 	}
 	int rc = DOPPEL_OK;
-	edge_t *grown = extra ? doppel__realloc_array(*edges, ne + extra, sizeof(**edges)) : *edges;
+	edge_t *grown =
+		extra ? doppel__realloc_array(*edges, ne + extra, sizeof(**edges)) : *edges;
 	if (!grown) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
@@ -1236,8 +1249,7 @@ int doppel_scan_finish(doppel_scan *s)
 	const size_t n = s->n;
 	const unsigned k = s->p.k;
 	int rc = DOPPEL_OK;
-	uint32_t *order = NULL, *adj_start = NULL, *mpos = NULL,
-	         *mtmp = NULL;
+	uint32_t *order = NULL, *adj_start = NULL, *mpos = NULL, *mtmp = NULL;
 	bool *in_lsh = NULL;
 	uint64_t *keys = NULL;
 	struct by_id *byid = NULL;
@@ -1269,7 +1281,8 @@ int doppel_scan_finish(doppel_scan *s)
 	size_t nfp = 0;
 	for (size_t p = 0; p < n; p++)
 		if (s->arts[order[p]].fingerprint)
-			byfp[nfp++] = (struct by_fp){s->arts[order[p]].fingerprint, (uint32_t)p};
+			byfp[nfp++] =
+				(struct by_fp){s->arts[order[p]].fingerprint, (uint32_t)p};
 	qsort(byfp, nfp, sizeof(*byfp), cmp_by_fp);
 	struct worker *w0 = &s->workers[0];
 	for (size_t i = 0; i < nfp;) {
@@ -1411,8 +1424,7 @@ int doppel_scan_finish(doppel_scan *s)
 			continue;
 		struct group_build *g = &gb[gindex[r]];
 		mpos[g->first + g->count++] = (uint32_t)p;
-		if (g->count == 1 ||
-		    rep_cmp(&s->arts[order[p]], &s->arts[order[g->rep]]) < 0)
+		if (g->count == 1 || rep_cmp(&s->arts[order[p]], &s->arts[order[g->rep]]) < 0)
 			g->rep = (uint32_t)p;
 	}
 	free(gindex);
@@ -1469,8 +1481,8 @@ int doppel_scan_finish(doppel_scan *s)
 			m->of = o->id;
 			bool a_source;
 			doppel_basis basis = doppel__derivation_basis(
-				best->relation, a->date, o->date, a->boilerplate, o->boilerplate, a->words,
-				o->words, &a_source);
+				best->relation, a->date, o->date, a->boilerplate,
+				o->boilerplate, a->words, o->words, &a_source);
 			m->direction = basis == DOPPEL_BASIS_NONE ? DOPPEL_DIR_UNKNOWN
 			               : a_source                 ? DOPPEL_DIR_TO
 			                                          : DOPPEL_DIR_FROM;

@@ -16,33 +16,36 @@
 
 /* English function words: left out of the content words. Sorted. */
 static const char *const stopwords[] = {
-	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an",
-	"and", "any", "are", "as", "at", "be", "because", "been", "before", "being",
-	"below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
-	"doing", "down", "during", "each", "few", "for", "from", "further", "had",
-	"has", "have", "having", "he", "her", "here", "hers", "herself", "him",
-	"himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
-	"just", "may", "me", "might", "more", "most", "must", "my", "myself", "no",
-	"nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our",
-	"ours", "ourselves", "out", "over", "own", "said", "same", "says", "she",
-	"should", "so", "some", "such", "than", "that", "the", "their", "theirs",
-	"them", "themselves", "then", "there", "these", "they", "this", "those",
-	"through", "to", "too", "under", "until", "up", "upon", "very", "was", "we",
-	"were", "what", "when", "where", "which", "while", "who", "whom", "why",
-	"will", "with", "would", "you", "your", "yours", "yourself",
+	"a",       "about",     "above",   "after",      "again", "against", "all",     "also",
+	"am",      "an",        "and",     "any",        "are",   "as",      "at",      "be",
+	"because", "been",      "before",  "being",      "below", "between", "both",    "but",
+	"by",      "can",       "could",   "did",        "do",    "does",    "doing",   "down",
+	"during",  "each",      "few",     "for",        "from",  "further", "had",     "has",
+	"have",    "having",    "he",      "her",        "here",  "hers",    "herself", "him",
+	"himself", "his",       "how",     "i",          "if",    "in",      "into",    "is",
+	"it",      "its",       "itself",  "just",       "may",   "me",      "might",   "more",
+	"most",    "must",      "my",      "myself",     "no",    "nor",     "not",     "now",
+	"of",      "off",       "on",      "once",       "only",  "or",      "other",   "our",
+	"ours",    "ourselves", "out",     "over",       "own",   "said",    "same",    "says",
+	"she",     "should",    "so",      "some",       "such",  "than",    "that",    "the",
+	"their",   "theirs",    "them",    "themselves", "then",  "there",   "these",   "they",
+	"this",    "those",     "through", "to",         "too",   "under",   "until",   "up",
+	"upon",    "very",      "was",     "we",         "were",  "what",    "when",    "where",
+	"which",   "while",     "who",     "whom",       "why",   "will",    "with",    "would",
+	"you",     "your",      "yours",   "yourself",
 };
 
 /* Words before a full stop that does not end a sentence. Sorted. */
 static const char *const abbreviations[] = {
-	"al", "apr", "aug", "capt", "co", "col", "corp", "dec", "dept", "dr", "est",
-	"etc", "feb", "fig", "gen", "gov", "inc", "jan", "jr", "jul", "jun", "lt",
-	"ltd", "mar", "mr", "mrs", "ms", "mt", "no", "nov", "oct", "pres", "prof",
-	"rep", "sen", "sep", "sept", "sgt", "sr", "st", "vs",
+	"al",  "apr", "aug", "capt", "co",  "col", "corp", "dec", "dept", "dr",   "est",
+	"etc", "feb", "fig", "gen",  "gov", "inc", "jan",  "jr",  "jul",  "jun",  "lt",
+	"ltd", "mar", "mr",  "mrs",  "ms",  "mt",  "no",   "nov", "oct",  "pres", "prof",
+	"rep", "sen", "sep", "sept", "sgt", "sr",  "st",   "vs",
 };
 
 static const char *const months[] = {
-	"january", "february", "march", "april", "may", "june", "july",
-	"august", "september", "october", "november", "december",
+	"january", "february", "march",     "april",   "may",      "june",
+	"july",    "august",   "september", "october", "november", "december",
 };
 
 static const char *const weekdays[] = {
@@ -99,8 +102,8 @@ static bool is_weekday(const char *w, size_t n)
 /* ----------------------------------------------------------- word cache */
 
 #define WORD_STOP 0x1
-#define WORD_DICT 0x2    /* WordNet knows it */
-#define WORD_ABBREV 0x4  /* a full stop after it ends no sentence */
+#define WORD_DICT 0x2   /* WordNet knows it */
+#define WORD_ABBREV 0x4 /* a full stop after it ends no sentence */
 #define WORD_WEEKDAY 0x8
 
 struct word {
@@ -122,7 +125,7 @@ struct doppel__segmenter {
 	int rc;
 	struct line_word *words; /* of the line being segmented */
 	size_t nwords, wordscap;
-	char *fold;              /* their folded forms, each NUL-terminated */
+	char *fold; /* their folded forms, each NUL-terminated */
 	size_t foldlen, foldcap;
 	uint32_t *quote; /* stems of the open quote */
 	size_t nquote, quotecap;
@@ -256,8 +259,7 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 /* ------------------------------------------------------------- building */
 
 /* Adds an anchor found at bytes [start, end) of the text. */
-static int add_anchor(doppel__features *f, unsigned kind, uint64_t h, size_t start,
-                      size_t end)
+static int add_anchor(doppel__features *f, unsigned kind, uint64_t h, size_t start, size_t end)
 {
 	if (doppel__grow((void **)&f->anchor, &f->anchorcap, f->nanchor + 1,
 	                 sizeof(*f->anchor)))
@@ -265,10 +267,11 @@ static int add_anchor(doppel__features *f, unsigned kind, uint64_t h, size_t sta
 	uint64_t a = ((uint64_t)kind << 61) | (h & ((UINT64_C(1) << 61) - 1));
 	f->anchor[f->nanchor++] = a;
 	if (f->want_spans) {
-		if (doppel__grow((void **)&f->span, &f->spancap, f->nspan + 1, sizeof(*f->span)))
+		if (doppel__grow((void **)&f->span, &f->spancap, f->nspan + 1,
+		                 sizeof(*f->span)))
 			return DOPPEL_E_NOMEM;
-		f->span[f->nspan++] = (struct doppel__span){a, (uint32_t)start,
-		                                           (uint32_t)(end - start)};
+		f->span[f->nspan++] =
+			(struct doppel__span){a, (uint32_t)start, (uint32_t)(end - start)};
 	}
 	return DOPPEL_OK;
 }
@@ -283,15 +286,14 @@ static int add_token(doppel__features *f, const struct word *w)
 }
 
 /* Closes the open sentence (if it has content words) at byte end. */
-static int end_sentence(doppel__features *f, uint32_t first_tok, uint32_t start,
-                        uint32_t end)
+static int end_sentence(doppel__features *f, uint32_t first_tok, uint32_t start, uint32_t end)
 {
 	if (f->ntok == first_tok || end <= start)
 		return DOPPEL_OK;
 	if (doppel__grow((void **)&f->sent, &f->sentcap, f->nsent + 1, sizeof(*f->sent)))
 		return DOPPEL_E_NOMEM;
-	f->sent[f->nsent++] = (doppel__sent){first_tok, (uint32_t)f->ntok - first_tok, start,
-	                                     end - start};
+	f->sent[f->nsent++] =
+		(doppel__sent){first_tok, (uint32_t)f->ntok - first_tok, start, end - start};
 	return DOPPEL_OK;
 }
 
@@ -301,9 +303,10 @@ static int close_quote(doppel__segmenter *sg)
 	int rc = DOPPEL_OK;
 	/* A short quote (two or three content words) is one anchor. */
 	if (sg->nquote >= 2 && sg->nquote < 4)
-		rc = add_anchor(sg->f, DOPPEL__ANCHOR_QUOTE,
-		                doppel__hash(sg->quote, sg->nquote * sizeof(*sg->quote), sg->seed),
-		                sg->qspan[0], sg->qspan[2 * (sg->nquote - 1) + 1]);
+		rc = add_anchor(
+			sg->f, DOPPEL__ANCHOR_QUOTE,
+			doppel__hash(sg->quote, sg->nquote * sizeof(*sg->quote), sg->seed),
+			sg->qspan[0], sg->qspan[2 * (sg->nquote - 1) + 1]);
 	for (size_t i = 0; i + 4 <= sg->nquote && rc == DOPPEL_OK; i++)
 		rc = add_anchor(sg->f, DOPPEL__ANCHOR_QUOTE,
 		                doppel__hash(sg->quote + i, 4 * sizeof(*sg->quote), sg->seed),
@@ -357,7 +360,8 @@ static int fold_word(doppel__segmenter *sg, const char *w, size_t n, bool ascii,
 	fold = sg->fold + sg->foldlen;
 	for (long i = 0; i < r;) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step = utf8proc_iterate(mapped + i, (utf8proc_ssize_t)(r - i), &cp);
+		utf8proc_ssize_t step =
+			utf8proc_iterate(mapped + i, (utf8proc_ssize_t)(r - i), &cp);
 		if (step <= 0)
 			break;
 		if (cp != '\'' && cp != 0x2019 && cp != ',') {
@@ -399,8 +403,8 @@ struct line_word {
 static int push_word(doppel__segmenter *sg, const char *line, size_t at, size_t scanned,
                      bool upper, bool digit, bool ascii)
 {
-	if (sg->nwords == sg->wordscap &&
-	    doppel__grow((void **)&sg->words, &sg->wordscap, sg->nwords + 1, sizeof(*sg->words)))
+	if (sg->nwords == sg->wordscap && doppel__grow((void **)&sg->words, &sg->wordscap,
+	                                               sg->nwords + 1, sizeof(*sg->words)))
 		return DOPPEL_E_NOMEM;
 	const char *w = line + at;
 	size_t n = scanned;
@@ -422,8 +426,8 @@ static int push_word(doppel__segmenter *sg, const char *line, size_t at, size_t 
 		return rc;
 	uint64_t h = word_hash(sg, sg->fold + sg->foldlen, m);
 	cache_prefetch(sg, h);
-	sg->words[sg->nwords++] = (struct line_word){at, scanned, n, sg->foldlen, m, h, upper,
-	                                             digit};
+	sg->words[sg->nwords++] =
+		(struct line_word){at, scanned, n, sg->foldlen, m, h, upper, digit};
 	sg->foldlen += m + 1;
 	return DOPPEL_OK;
 }
@@ -540,11 +544,11 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 	/* A capital in mid-sentence marks a name; at the start of a sentence
 	 * only a word that no dictionary knows does. Titles ("Dr", "Mr") are
 	 * abbreviations, not names. */
-	if (upper && !digit && !month && !(wd->flags & WORD_WEEKDAY) && !(wd->flags & WORD_STOP) &&
-	    !ls->prev_abbrev &&
+	if (upper && !digit && !month && !(wd->flags & WORD_WEEKDAY) &&
+	    !(wd->flags & WORD_STOP) && !ls->prev_abbrev &&
 	    (!ls->sentence_start || (sg->wn && !(wd->flags & WORD_DICT)))) {
-		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed), start,
-		                     end)))
+		if ((rc = add_anchor(f, DOPPEL__ANCHOR_NAME, doppel__hash(fw, m, sg->seed),
+		                     start, end)))
 			return rc;
 	}
 	ls->month = month;
@@ -568,8 +572,8 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 
 /* The bytes [i, to) of a line between two words (to: the next word's
  * start or the line's end): quotes and sentence ends. */
-static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *line,
-                    size_t n, size_t i, size_t to)
+static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *line, size_t n,
+                    size_t i, size_t to)
 {
 	doppel__features *f = sg->f;
 	const uint32_t base = (uint32_t)(line - sg->text);
@@ -596,15 +600,17 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 			while (j < n && (line[j] == '"' || line[j] == '\'' || line[j] == ')' ||
 			                 (unsigned char)line[j] >= 0x80)) {
 				utf8proc_int32_t q;
-				utf8proc_ssize_t qs = utf8proc_iterate(
-					(const utf8proc_uint8_t *)line + j, (utf8proc_ssize_t)(n - j), &q);
-				if (qs <= 0 || !(q == '"' || q == '\'' || q == ')' || closing_quote(q) ||
-				                 q == 0x2019))
+				utf8proc_ssize_t qs =
+					utf8proc_iterate((const utf8proc_uint8_t *)line + j,
+				                         (utf8proc_ssize_t)(n - j), &q);
+				if (qs <= 0 || !(q == '"' || q == '\'' || q == ')' ||
+				                 closing_quote(q) || q == 0x2019))
 					break;
 				j += (size_t)qs;
 			}
 			if (j >= n || line[j] == ' ' || line[j] == '\t') {
-				if ((rc = end_sentence(f, ls->sent_tok, ls->sent_start, base + (uint32_t)j)))
+				if ((rc = end_sentence(f, ls->sent_tok, ls->sent_start,
+				                       base + (uint32_t)j)))
 					return rc;
 				ls->sent_tok = (uint32_t)f->ntok;
 				while (j < n && (line[j] == ' ' || line[j] == '\t'))
@@ -621,8 +627,8 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 }
 
 /* One content line: words, sentence ends and quotes. */
-static int segment_line(void *ctx, const char *line, size_t n, const char *low,
-                        size_t lowlen, bool ascii)
+static int segment_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
+                        bool ascii)
 {
 	(void)low;
 	(void)lowlen;
@@ -648,7 +654,8 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low,
 		return rc;
 	/* A line (paragraph) always ends a sentence. */
 	size_t end = n;
-	while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\r' || line[end - 1] == '\t'))
+	while (end > 0 &&
+	       (line[end - 1] == ' ' || line[end - 1] == '\r' || line[end - 1] == '\t'))
 		end--;
 	return end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)end);
 }
@@ -672,7 +679,8 @@ static void sort_anchors(uint64_t *a, uint64_t *tmp, size_t n)
 	uint64_t *src = a, *dst = tmp;
 	for (size_t w = run; w < n; w *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t mid = lo + w < n ? lo + w : n,
+			       hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi)
 				dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
@@ -689,9 +697,8 @@ static void sort_anchors(uint64_t *a, uint64_t *tmp, size_t n)
 		memcpy(a, src, n * sizeof(*a));
 }
 
-int doppel__segment(doppel__segmenter *sg, const char *text, size_t len,
-                    uint64_t source_key, const doppel__linecount *lc,
-                    unsigned boilerplate_min, doppel__features *f)
+int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
+                    const doppel__linecount *lc, unsigned boilerplate_min, doppel__features *f)
 {
 	f->nsent = f->ntok = f->nanchor = f->nspan = 0;
 	f->boilerplate = 0;

@@ -15,8 +15,7 @@
 
 #define EMPTY UINT32_MAX
 
-int doppel__sketcher_init(doppel__sketcher *s, unsigned k, unsigned shingle,
-                          uint64_t seed)
+int doppel__sketcher_init(doppel__sketcher *s, unsigned k, unsigned shingle, uint64_t seed)
 {
 	memset(s, 0, sizeof(*s));
 	s->k = k;
@@ -67,8 +66,7 @@ static inline bool set_insert(uint64_t *set, size_t mask, uint64_t x)
 	}
 }
 
-int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t,
-                          doppel__sketch *out)
+int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t, doppel__sketch *out)
 {
 	const unsigned k = s->k;
 	out->fingerprint = t->fingerprint;
@@ -143,9 +141,8 @@ int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t,
 	return DOPPEL_OK;
 }
 
-void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b,
-                     uint32_t nb, unsigned k, double *jaccard,
-                     double *containment)
+void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b, uint32_t nb, unsigned k,
+                     double *jaccard, double *containment)
 {
 	unsigned eq = 0;
 	for (unsigned i = 0; i < k; i++)

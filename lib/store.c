@@ -62,9 +62,9 @@ static const char schema[] =
 	" words INTEGER NOT NULL, shingles INTEGER NOT NULL,"
 	" fingerprint INTEGER NOT NULL,"
 	" signature BLOB NOT NULL,"
-	" added INTEGER NOT NULL,"          /* seconds since 1970 */
-	" boiler INTEGER NOT NULL,"         /* DOPPEL__BOILER_* kinds carried */
-	" event INTEGER);"                  /* events.num; NULL: not related */
+	" added INTEGER NOT NULL,"  /* seconds since 1970 */
+	" boiler INTEGER NOT NULL," /* DOPPEL__BOILER_* kinds carried */
+	" event INTEGER);"          /* events.num; NULL: not related */
 	"CREATE INDEX articles_event ON articles(event);"
 	/* What relations beyond copy need of a stored article: the synonym-key
 	 * and anchor view sketches (64 slots each, 16 bits, little-endian),
@@ -145,8 +145,8 @@ static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 	doppel__kv kv[16];
 	size_t n = doppel__stored_params(p, kv);
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES(?, ?)", -1,
-	                       &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES(?, ?)", -1, &st,
+	                       NULL) != SQLITE_OK) {
 		rc = db_error(s, "meta", err);
 		goto fail;
 	}
@@ -229,19 +229,20 @@ static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
 	 * (Unicode version, hash, normalization rules). */
 	doppel__kv kv[16];
 	size_t n = doppel__stored_params(p, kv);
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return db_error(s, "reading parameters", err);
 	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++) {
 		sqlite3_bind_text(st, 1, kv[i].key, -1, SQLITE_STATIC);
 		step = sqlite3_step(st);
-		const char *val = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
-		                                     : NULL;
+		const char *val =
+			step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 		if (!val || strcmp(val, kv[i].value) != 0) {
-			doppel__errf(err,
-			             "%s: the database was built with %s=%s, this run uses %s=%s",
-			             s->path, kv[i].key, val ? val : "(missing)", kv[i].key,
-			             kv[i].value);
+			doppel__errf(
+				err,
+				"%s: the database was built with %s=%s, this run uses %s=%s",
+				s->path, kv[i].key, val ? val : "(missing)", kv[i].key,
+				kv[i].value);
 			rc = DOPPEL_E_MISMATCH;
 		}
 		sqlite3_reset(st);
@@ -252,8 +253,7 @@ static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
 
 /* (Re)connects s->db to path; immutable opens it as a read-only file
  * that nobody changes (a "file:" URI with immutable=1). */
-static int connect(doppel__store *s, const char *path, int oflags, bool immutable,
-                   char *err)
+static int connect(doppel__store *s, const char *path, int oflags, bool immutable, char *err)
 {
 	sqlite3_close(s->db);
 	s->db = NULL;
@@ -309,8 +309,8 @@ static int on_commit(void *ctx, sqlite3 *db, const char *name, int pages)
 	pthread_mutex_unlock(&s->ck_mu);
 	/* The log is nearly all in the database: the rest is copied here
 	 * (little), and the next transaction starts the log again. */
-	if (mine && sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) ==
-	                SQLITE_OK) {
+	if (mine && sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
+	                                      NULL) == SQLITE_OK) {
 		pthread_mutex_lock(&s->ck_mu);
 		s->ck_close = false;
 		pthread_mutex_unlock(&s->ck_mu);
@@ -341,8 +341,8 @@ static void *checkpointer(void *arg)
 		int before = 0;
 		for (int pass = 0; pass < 16 && !close; pass++) {
 			int log = 0, done = 0;
-			if (sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
-			                              &done) != SQLITE_OK ||
+			if (sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE,
+			                              &log, &done) != SQLITE_OK ||
 			    log <= 0)
 				break;
 			close = done - before <= CHECKPOINT_CLOSE || done < before;
@@ -410,8 +410,8 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
-int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
-                       bool adopt, doppel_params *p, char *err)
+int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
+                       doppel_params *p, char *err)
 {
 	*out = NULL;
 	bool ro = flags & DOPPEL_OPEN_READONLY;
@@ -438,8 +438,10 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 	if ((rc = connect(s, path, oflags, false, err)))
 		goto fail;
 	if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {
-		doppel__errf(err, "%s: database is read-only (check the permissions of "
-		                  "the file and its directory)", path);
+		doppel__errf(err,
+		             "%s: database is read-only (check the permissions of "
+		             "the file and its directory)",
+		             path);
 		rc = DOPPEL_E_READONLY;
 		goto fail;
 	}
@@ -471,8 +473,10 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 		    (rc = create_schema(s, p, err)))
 			goto fail;
 	} else if (app != APPLICATION_ID) {
-		doppel__errf(err, "%s: not a doppel database (an SQLite database of "
-		                  "another application)", path);
+		doppel__errf(err,
+		             "%s: not a doppel database (an SQLite database of "
+		             "another application)",
+		             path);
 		rc = DOPPEL_E_NOTDB;
 		goto fail;
 	} else if ((rc = check_meta(s, adopt, p, err))) {
@@ -495,10 +499,10 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags,
 	                        NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM views WHERE num = ?", -1, &s->delviews,
 	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1,
-	                        &s->delrel_a, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1,
-	                        &s->delrel_b, NULL) != SQLITE_OK)) {
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
+	                        NULL) != SQLITE_OK)) {
 		rc = db_error(s, "prepare", err);
 		goto fail;
 	}
@@ -579,9 +583,9 @@ int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *
 	return DOPPEL_OK;
 }
 
-int doppel__store_put(doppel__store *s, const doppel_article *a,
-                      const doppel__sketch *sk, unsigned k, unsigned boiler, int64_t event,
-                      const uint8_t *ztext, size_t zlen, int64_t *num, char *err)
+int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,
+                      unsigned k, unsigned boiler, int64_t event, const uint8_t *ztext,
+                      size_t zlen, int64_t *num, char *err)
 {
 	size_t z = zlen;
 	if (!ztext) {
@@ -592,8 +596,8 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
 		}
 		z = ZSTD_compress(s->zbuf, s->zcap, a->text, a->text_len, ZSTD_LEVEL);
 		if (ZSTD_isError(z)) {
-			doppel__errf(err, "%s: compressing text: %s", a->origin ? a->origin : a->id,
-			             ZSTD_getErrorName(z));
+			doppel__errf(err, "%s: compressing text: %s",
+			             a->origin ? a->origin : a->id, ZSTD_getErrorName(z));
 			return DOPPEL_E_NOMEM;
 		}
 		ztext = s->zbuf;
@@ -638,8 +642,8 @@ int doppel__store_put(doppel__store *s, const doppel_article *a,
 	return DOPPEL_OK;
 }
 
-int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len,
-                       char **source, char *err)
+int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, char **source,
+                       char *err)
 {
 	*text = NULL;
 	*len = 0;
@@ -711,8 +715,7 @@ int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 	return DOPPEL_OK;
 }
 
-int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx,
-                       char *err)
+int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx, char *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db,
@@ -733,16 +736,17 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		row.id = (const char *)sqlite3_column_text(st, 1);
 		row.title = (const char *)sqlite3_column_text(st, 2);
 		row.date = sqlite3_column_type(st, 3) == SQLITE_NULL
-		               ? DOPPEL_NO_DATE
-		               : (int32_t)sqlite3_column_int(st, 3);
+		                   ? DOPPEL_NO_DATE
+		                   : (int32_t)sqlite3_column_int(st, 3);
 		row.words = (uint32_t)sqlite3_column_int64(st, 4);
 		row.shingles = (uint32_t)sqlite3_column_int64(st, 5);
 		row.fingerprint = (uint64_t)sqlite3_column_int64(st, 6);
 		const uint8_t *blob = sqlite3_column_blob(st, 7);
 		int len = sqlite3_column_bytes(st, 7);
 		if (!row.id || !blob || len != (int)(2 * k)) {
-			doppel__errf(err, "%s: article %lld has a damaged signature (%d bytes, "
-			                  "expected %u)",
+			doppel__errf(err,
+			             "%s: article %lld has a damaged signature (%d bytes, "
+			             "expected %u)",
 			             s->path, (long long)row.num, len, 2 * k);
 			rc = DOPPEL_E_DB;
 			break;
@@ -766,8 +770,8 @@ int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err)
 {
 	memset(lc, 0, sizeof(*lc));
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT counts FROM lines WHERE id = 1", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT counts FROM lines WHERE id = 1", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return db_error(s, "loading line counts", err);
 	int rc = DOPPEL_OK;
 	int step = sqlite3_step(st);
@@ -789,8 +793,7 @@ int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err)
 	return rc;
 }
 
-int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc,
-                             char *err)
+int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc, char *err)
 {
 	size_t len = sizeof(lc->c);
 	uint8_t *blob = malloc(len);
@@ -805,9 +808,8 @@ int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc,
 	}
 	sqlite3_stmt *st = NULL;
 	int rc = DOPPEL_OK;
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT OR REPLACE INTO lines(id, counts) VALUES(1, ?)", -1,
-	                       &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO lines(id, counts) VALUES(1, ?)",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = db_error(s, "saving line counts", err);
 	} else {
 		sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);

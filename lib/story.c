@@ -13,8 +13,8 @@
 #include <string.h>
 
 doppel_basis doppel__derivation_basis(doppel_relation rel, int32_t date_a, int32_t date_b,
-                                      unsigned boiler_a, unsigned boiler_b,
-                                      uint32_t words_a, uint32_t words_b, bool *a_source)
+                                      unsigned boiler_a, unsigned boiler_b, uint32_t words_a,
+                                      uint32_t words_b, bool *a_source)
 {
 	*a_source = false;
 	if (date_a != DOPPEL_NO_DATE && date_b != DOPPEL_NO_DATE && date_a != date_b) {
@@ -22,8 +22,8 @@ doppel_basis doppel__derivation_basis(doppel_relation rel, int32_t date_a, int32
 		return DOPPEL_BASIS_DATE;
 	}
 	/* Repeated-line boilerplate belongs to a source's site, not to copying. */
-	const unsigned added = DOPPEL__BOILER_STAMP | DOPPEL__BOILER_APPEAL |
-	                       DOPPEL__BOILER_TRAILER;
+	const unsigned added =
+		DOPPEL__BOILER_STAMP | DOPPEL__BOILER_APPEAL | DOPPEL__BOILER_TRAILER;
 	unsigned ea = boiler_a & added & ~boiler_b, eb = boiler_b & added & ~boiler_a;
 	if (ea && !eb) {
 		*a_source = false;
@@ -123,10 +123,11 @@ static int profile_add(struct story_build *sb, const doppel__node *v)
 	for (size_t i = 0; i < v->nanchor; i++) {
 		if (DOPPEL__ANCHOR_KIND(v->anchor[i]) != DOPPEL__ANCHOR_NAME)
 			continue;
-		if (sb->nnames &&
-		    bsearch(&v->anchor[i], sb->names, sb->nnames, sizeof(*sb->names), doppel__cmp_u64))
+		if (sb->nnames && bsearch(&v->anchor[i], sb->names, sb->nnames,
+		                          sizeof(*sb->names), doppel__cmp_u64))
 			continue;
-		if (doppel__grow((void **)&sb->names, &sb->cap, sb->nnames + 1, sizeof(*sb->names)))
+		if (doppel__grow((void **)&sb->names, &sb->cap, sb->nnames + 1,
+		                 sizeof(*sb->names)))
 			return DOPPEL_E_NOMEM;
 		size_t j = sb->nnames++;
 		while (j > 0 && sb->names[j - 1] > v->anchor[i]) {
@@ -150,8 +151,8 @@ static double profile_score(const struct story_build *sb, const doppel__node *no
 				continue;
 			double w = doppel__rarity_weight(r, v->anchor[i]);
 			total += w;
-			if (sb->nnames &&
-			    bsearch(&v->anchor[i], sb->names, sb->nnames, sizeof(*sb->names), doppel__cmp_u64))
+			if (sb->nnames && bsearch(&v->anchor[i], sb->names, sb->nnames,
+			                          sizeof(*sb->names), doppel__cmp_u64))
 				shared += w;
 		}
 	}
@@ -298,7 +299,8 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 		double best_score = 0;
 		if (stories_on) {
 			for (size_t i = 0; i < b->count; i++) {
-				for (uint32_t a = adj_start[mem[i]]; a < adj_start[mem[i] + 1]; a++) {
+				for (uint32_t a = adj_start[mem[i]]; a < adj_start[mem[i] + 1];
+				     a++) {
 					const doppel__edge *x = &edges[adj[a]];
 					if (x->relation != DOPPEL_REL_SAME_STORY)
 						continue;
@@ -306,8 +308,10 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 					uint32_t st = story_of_node[other];
 					if (st == UINT32_MAX)
 						continue;
-					double score = profile_score(&sb[st], nodes, mem, b->count, r);
-					if (score > best_score || (score == best_score && st < best)) {
+					double score =
+						profile_score(&sb[st], nodes, mem, b->count, r);
+					if (score > best_score ||
+					    (score == best_score && st < best)) {
 						best_score = score;
 						best = st;
 					}
@@ -323,7 +327,8 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 			best = (uint32_t)nsb++;
 		}
 		struct story_build *s = &sb[best];
-		if (doppel__grow((void **)&s->events, &s->evcap, s->nevents + 1, sizeof(*s->events))) {
+		if (doppel__grow((void **)&s->events, &s->evcap, s->nevents + 1,
+		                 sizeof(*s->events))) {
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
@@ -382,7 +387,8 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 				 * the one towards the origin first, the strongest then. */
 				const doppel__edge *pick = NULL;
 				uint32_t pick_other = 0;
-				for (uint32_t a = adj_start[mem[i]]; a < adj_start[mem[i] + 1]; a++) {
+				for (uint32_t a = adj_start[mem[i]]; a < adj_start[mem[i] + 1];
+				     a++) {
 					const doppel__edge *x = &edges[adj[a]];
 					if (!doppel__is_derivation(x->relation))
 						continue;
@@ -391,9 +397,11 @@ int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edg
 					                   (x->a == mem[i]) == x->a_source;
 					if (self_source)
 						continue;
-					bool better = !pick || (other == mem[0]) > (pick_other == mem[0]) ||
-					              ((other == mem[0]) == (pick_other == mem[0]) &&
-					               x->relation < pick->relation);
+					bool better =
+						!pick ||
+						(other == mem[0]) > (pick_other == mem[0]) ||
+						((other == mem[0]) == (pick_other == mem[0]) &&
+					         x->relation < pick->relation);
 					if (better) {
 						pick = x;
 						pick_other = other;

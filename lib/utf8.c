@@ -45,7 +45,8 @@ bool doppel__utf8_valid(const char *str, size_t n, size_t *bad)
 		if (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);
-			const uint64_t lo = UINT64_C(0x0101010101010101), hi = UINT64_C(0x8080808080808080);
+			const uint64_t lo = UINT64_C(0x0101010101010101),
+				       hi = UINT64_C(0x8080808080808080);
 			if (!(w & hi) && !((w - lo) & ~w & hi)) {
 				i += 8;
 				continue;

@@ -131,8 +131,7 @@ static void *pf_thread(void *arg)
 	return NULL;
 }
 
-void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn,
-                          void *ctx)
+void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void *ctx)
 {
 	struct pf_job job = {.fn = fn, .ctx = ctx, .n = n};
 	atomic_init(&job.next, 0);
@@ -164,8 +163,7 @@ void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn,
 
 /* -------------------------------------------------------------- strmap */
 
-static size_t strmap_find(const struct doppel__strslot *slots, size_t nslots,
-                          const char *key)
+static size_t strmap_find(const struct doppel__strslot *slots, size_t nslots, const char *key)
 {
 	size_t mask = nslots - 1;
 	size_t i = (size_t)doppel__hash(key, strlen(key), 0x6964) & mask;

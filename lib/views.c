@@ -45,7 +45,8 @@ int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__ra
 		return DOPPEL_E_NOMEM;
 	size_t n = 0;
 	for (size_t i = 0; i < f->ntok; i++)
-		if (doppel__rarity_df(r, doppel__stem_key(f->tok[i].stem)) <= DOPPEL__VIEW_MAX_DF)
+		if (doppel__rarity_df(r, doppel__stem_key(f->tok[i].stem)) <=
+		    DOPPEL__VIEW_MAX_DF)
 			w->v[n++] = (uint64_t)f->tok[i].key | (UINT64_C(1) << 40);
 	int rc = sketch_set(w, n, ksig, nkeys);
 	if (rc)
@@ -79,11 +80,12 @@ bool doppel__views_close(const uint16_t *ka, uint32_t nka, const uint16_t *aa, u
 }
 
 int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsent_a,
-                  const doppel__prepared *b, size_t nsent_b, double jaccard,
-                  double containment, bool same_fingerprint, uint32_t apart,
-                  doppel__evidence *ev, doppel_relation *rel)
+                  const doppel__prepared *b, size_t nsent_b, double jaccard, double containment,
+                  bool same_fingerprint, uint32_t apart, doppel__evidence *ev,
+                  doppel_relation *rel)
 {
-	double min_topic = (p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL__REWRITE_MIN_TOPIC : 2.0;
+	double min_topic =
+		(p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL__REWRITE_MIN_TOPIC : 2.0;
 	if (doppel__compare_prepared(a, b, p->sentence_min, min_topic, ev, NULL))
 		return DOPPEL_E_NOMEM;
 	/* Word shingles first: a pair met through a view may still be a

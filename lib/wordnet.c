@@ -62,7 +62,13 @@
 /* Longest word looked up; WordNet's longest lemma has 71 bytes. */
 #define MAX_WORD 80
 
-enum { POS_NOUN, POS_VERB, POS_ADJ, POS_ADV, NPOS };
+enum {
+	POS_NOUN,
+	POS_VERB,
+	POS_ADJ,
+	POS_ADV,
+	NPOS
+};
 
 static const char *const pos_names[NPOS] = {"noun", "verb", "adj", "adv"};
 
@@ -279,7 +285,8 @@ static int read_file(const char *dir, const char *name, const char *suffix, char
 	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
 	int rc = slurp(path, buf, len);
 	if (rc == DOPPEL_E_NOTFOUND)
-		doppel__errf(err, "%s: cannot open WordNet data (install Debian's wordnet-base)",
+		doppel__errf(err,
+		             "%s: cannot open WordNet data (install Debian's wordnet-base)",
 		             path);
 	else if (rc == DOPPEL_E_IO)
 		doppel__errf(err, "%s: read error", path);
@@ -328,8 +335,7 @@ static bool to_u32(const char *s, size_t n, unsigned base, uint32_t *v)
  * start with a space) and blank lines. */
 typedef int (*line_fn)(doppel__wordnet *wn, unsigned pos, const char *s, const char *end);
 
-static int each_line(doppel__wordnet *wn, unsigned pos, const char *buf, size_t len,
-                     line_fn fn)
+static int each_line(doppel__wordnet *wn, unsigned pos, const char *buf, size_t len, line_fn fn)
 {
 	const char *p = buf, *end = buf + len;
 	while (p < end) {
@@ -347,7 +353,8 @@ static int each_line(doppel__wordnet *wn, unsigned pos, const char *buf, size_t 
 
 static int add_lemma(doppel__wordnet *wn, const char *name, size_t n, uint32_t *out)
 {
-	if (doppel__grow((void **)&wn->lemma, &wn->lemmacap, wn->nlemma + 1, sizeof(*wn->lemma)))
+	if (doppel__grow((void **)&wn->lemma, &wn->lemmacap, wn->nlemma + 1,
+	                 sizeof(*wn->lemma)))
 		return DOPPEL_E_NOMEM;
 	uint32_t k = (uint32_t)wn->nlemma;
 	struct lemma *l = &wn->lemma[k];
@@ -378,8 +385,9 @@ static int index_line(doppel__wordnet *wn, unsigned pos, const char *q, const ch
 	size_t n, name_len;
 	uint32_t synset_cnt, p_cnt, sense_cnt, tagsense_cnt;
 	if (!field(&q, le, &name, &name_len) || name_len > UINT8_MAX ||
-	    !field(&q, le, &f, &n) || !field(&q, le, &f, &n) || !to_u32(f, n, 10, &synset_cnt) ||
-	    !field(&q, le, &f, &n) || !to_u32(f, n, 10, &p_cnt))
+	    !field(&q, le, &f, &n) || !field(&q, le, &f, &n) ||
+	    !to_u32(f, n, 10, &synset_cnt) || !field(&q, le, &f, &n) ||
+	    !to_u32(f, n, 10, &p_cnt))
 		return DOPPEL_OK;
 	for (uint32_t i = 0; i < p_cnt; i++)
 		field(&q, le, &f, &n);
@@ -489,7 +497,8 @@ static int exc_line(doppel__wordnet *wn, unsigned pos, const char *q, const char
 			continue;
 		if ((wn->nexc + 1) * 2 > wn->nemap)
 			return DOPPEL_OK; /* the map is sized for far more than WordNet has */
-		if (doppel__grow((void **)&wn->exc, &wn->exccap, wn->nexc + 1, sizeof(*wn->exc)))
+		if (doppel__grow((void **)&wn->exc, &wn->exccap, wn->nexc + 1,
+		                 sizeof(*wn->exc)))
 			return DOPPEL_E_NOMEM;
 		struct exc *e = &wn->exc[wn->nexc];
 		memset(e, 0, sizeof(*e));
@@ -504,7 +513,8 @@ static int exc_line(doppel__wordnet *wn, unsigned pos, const char *q, const char
 			wn->exc[last].next = (uint32_t)wn->nexc + 1;
 			e->form = wn->exc[head - 1].form;
 		} else {
-			if (pool_add(&wn->epool, &wn->nepool, &wn->epoolcap, form, fn, &e->form))
+			if (pool_add(&wn->epool, &wn->nepool, &wn->epoolcap, form, fn,
+			             &e->form))
 				return DOPPEL_E_NOMEM;
 			wn->emap[slot] = (uint32_t)wn->nexc + 1;
 		}
@@ -572,19 +582,23 @@ static int build_members_and_classes(doppel__wordnet *wn)
 				} else {
 					r = s;
 				}
-				if (r != rank || wn->mstart[syn + 1] - wn->mstart[syn] > WN_SYNSET_MAX)
+				if (r != rank ||
+				    wn->mstart[syn + 1] - wn->mstart[syn] > WN_SYNSET_MAX)
 					continue;
-				for (uint32_t m = wn->mstart[syn]; m < wn->mstart[syn + 1]; m++) {
+				for (uint32_t m = wn->mstart[syn]; m < wn->mstart[syn + 1];
+				     m++) {
 					uint32_t o = wn->members[m];
 					if (wn->lemma[o].flags & LEMMA_NAME)
 						continue;
 					uint32_t ra = doppel__uf_find(&uf, k);
 					uint32_t rb = doppel__uf_find(&uf, o);
-					if (ra == rb || common[ra] + common[rb] > WN_CLASS_CAP ||
+					if (ra == rb ||
+					    common[ra] + common[rb] > WN_CLASS_CAP ||
 					    uf.size[ra] + uf.size[rb] > WN_CLASS_MAX)
 						continue;
 					doppel__uf_union(&uf, ra, rb);
-					common[doppel__uf_find(&uf, ra)] = common[ra] + common[rb];
+					common[doppel__uf_find(&uf, ra)] =
+						common[ra] + common[rb];
 				}
 			}
 		}
@@ -693,13 +707,13 @@ static const struct rule {
 	const char *suffix, *ending;
 	unsigned pos;
 } rules[] = {
-	{"s", "", POS_NOUN},     {"ses", "s", POS_NOUN},   {"xes", "x", POS_NOUN},
-	{"zes", "z", POS_NOUN},  {"ches", "ch", POS_NOUN}, {"shes", "sh", POS_NOUN},
-	{"men", "man", POS_NOUN}, {"ies", "y", POS_NOUN},  {"s", "", POS_VERB},
-	{"ies", "y", POS_VERB},  {"es", "e", POS_VERB},    {"es", "", POS_VERB},
-	{"ed", "e", POS_VERB},   {"ed", "", POS_VERB},     {"ing", "e", POS_VERB},
-	{"ing", "", POS_VERB},   {"er", "", POS_ADJ},      {"est", "", POS_ADJ},
-	{"er", "e", POS_ADJ},    {"est", "e", POS_ADJ},
+	{"s", "", POS_NOUN},      {"ses", "s", POS_NOUN},   {"xes", "x", POS_NOUN},
+	{"zes", "z", POS_NOUN},   {"ches", "ch", POS_NOUN}, {"shes", "sh", POS_NOUN},
+	{"men", "man", POS_NOUN}, {"ies", "y", POS_NOUN},   {"s", "", POS_VERB},
+	{"ies", "y", POS_VERB},   {"es", "e", POS_VERB},    {"es", "", POS_VERB},
+	{"ed", "e", POS_VERB},    {"ed", "", POS_VERB},     {"ing", "e", POS_VERB},
+	{"ing", "", POS_VERB},    {"er", "", POS_ADJ},      {"est", "", POS_ADJ},
+	{"er", "e", POS_ADJ},     {"est", "e", POS_ADJ},
 };
 
 static bool has_pos(const doppel__wordnet *wn, uint32_t k, unsigned pos)
@@ -779,8 +793,8 @@ size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma, uint32
 	return l->count;
 }
 
-size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset,
-                               const char **out, size_t max)
+size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset, const char **out,
+                               size_t max)
 {
 	if (!wn || synset >= wn->nsynsets)
 		return 0;
@@ -815,7 +829,8 @@ bool doppel__wordnet_related(const doppel__wordnet *wn, const char *a, size_t al
 			const struct lemma *y = &wn->lemma[lb[j]];
 			for (uint32_t s = 0; s < x->count; s++)
 				for (uint32_t t = 0; t < y->count; t++)
-					if (wn->senses[x->first + s] == wn->senses[y->first + t])
+					if (wn->senses[x->first + s] ==
+					    wn->senses[y->first + t])
 						return true;
 		}
 	}

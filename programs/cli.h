@@ -16,9 +16,9 @@
 /* Exit codes, documented in doc/doppel.1. */
 enum {
 	EXIT_OK = 0,
-	EXIT_FATAL = 1,    /* could not run: database, memory, I/O */
-	EXIT_USAGE = 2,    /* bad command line */
-	EXIT_REJECTED = 3  /* finished, but some records were rejected */
+	EXIT_FATAL = 1,   /* could not run: database, memory, I/O */
+	EXIT_USAGE = 2,   /* bad command line */
+	EXIT_REJECTED = 3 /* finished, but some records were rejected */
 };
 
 /* Articles and bytes a batch collects before it is processed. */
@@ -30,19 +30,19 @@ struct cli {
 	const char *cmd;
 	doppel_params params;
 	doppel_read_options read;
-	bool stored_set;      /* --shingle, --k or --seed given */
+	bool stored_set; /* --shingle, --k or --seed given */
 	bool json, verbose, quiet;
-	int progress;         /* -1: when stderr is a terminal */
+	int progress; /* -1: when stderr is a terminal */
 	const char *db;
 	doppel_on_dup on_dup;
 	char **paths;
 	int npaths;
-	uint64_t rejected;    /* records rejected, all causes */
+	uint64_t rejected; /* records rejected, all causes */
 	/* serve */
-	const char *listen;     /* "HOST:PORT" */
+	const char *listen; /* "HOST:PORT" */
 	const char *token_file;
-	uint64_t max_body;      /* bytes */
-	unsigned timeout;       /* seconds */
+	uint64_t max_body; /* bytes */
+	unsigned timeout;  /* seconds */
 };
 
 /* cli_scan.c */
@@ -64,7 +64,7 @@ int cli_serve(struct cli *c);
 /* json.c: the JSON shapes of results, the same for --json and the service.
  * Each returns a new reference. */
 #define CLI_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(6))
-json_t *date_json(int32_t d);                 /* "YYYY-MM-DD" or null */
+json_t *date_json(int32_t d); /* "YYYY-MM-DD" or null */
 json_t *str_or_null(const char *s);
 json_t *group_json(const doppel_group *g);
 json_t *match_json(const doppel_match *m);
@@ -83,8 +83,7 @@ const char *member_role(const doppel_event_member *m, size_t i);
 /* "doppel: " + message on stderr (always: errors). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same unless --quiet (warnings and notices). */
-void cli_warn(const struct cli *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cli_warn(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reports a reader error and counts it. */
 void cli_reader_error(struct cli *c, const doppel_reader *r);
@@ -99,8 +98,7 @@ struct progress {
 	uint64_t articles;
 };
 void progress_start(struct progress *p, const struct cli *c);
-void progress_update(struct progress *p, uint64_t articles, uint64_t bytes,
-                     const char *phase);
+void progress_update(struct progress *p, uint64_t articles, uint64_t bytes, const char *phase);
 void progress_end(struct progress *p);
 /* Seconds since progress_start(). */
 double progress_elapsed(const struct progress *p);
@@ -115,8 +113,7 @@ void print_story(const struct cli *c, size_t index, const doppel_story *st);
 /* Writes an explanation. */
 void print_explanation(const struct cli *c, const doppel_explanation *e);
 /* Writes the result of one article of add/query. */
-void print_result(const struct cli *c, const doppel_result *r,
-                  const doppel_article *a);
+void print_result(const struct cli *c, const doppel_result *r, const doppel_article *a);
 /* -v: parameters and counters on stderr. */
 void print_stats(const struct cli *c, const doppel_stats *st, double seconds);
 

@@ -39,13 +39,15 @@ static void report(struct cli *c, doppel_index *x, const doppel_batch *b)
 		if (r.outcome == DOPPEL_REJECTED) {
 			c->rejected++;
 			if (r.error == DOPPEL_E_DUPID)
-				cli_warn(c, "%s: id \"%s\" is already in the index; rejected", where,
-				         r.id);
+				cli_warn(c, "%s: id \"%s\" is already in the index; rejected",
+				         where, r.id);
 			else
-				cli_warn(c, "%s: %s; rejected", where, doppel_strerror(r.error));
+				cli_warn(c, "%s: %s; rejected", where,
+				         doppel_strerror(r.error));
 		} else if (r.outcome == DOPPEL_SKIPPED) {
-			cli_warn(c, "%s: id \"%s\" is already in the index; skipped "
-			            "(--replace replaces it)",
+			cli_warn(c,
+			         "%s: id \"%s\" is already in the index; skipped "
+			         "(--replace replaces it)",
 			         where, r.id);
 		}
 		print_result(c, &r, a);
@@ -102,7 +104,8 @@ static int run(struct cli *c, bool adding)
 		progress_end(&pg);
 		report(c, x, b);
 		doppel_batch_clear(b);
-		progress_update(&pg, n, doppel_reader_bytes(r), adding ? "adding:" : "querying:");
+		progress_update(&pg, n, doppel_reader_bytes(r),
+		                adding ? "adding:" : "querying:");
 	}
 	progress_end(&pg);
 	doppel_stats st;

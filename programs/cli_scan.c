@@ -30,13 +30,13 @@ static bool reads_stdin(const struct cli *c)
 struct feed {
 	struct cli *c;
 	doppel_scan *s;
-	bool learning;         /* first pass: count repeated lines */
+	bool learning; /* first pass: count repeated lines */
 	doppel_batch *batch[2];
-	int cur;               /* the batch being filled */
+	int cur; /* the batch being filled */
 	pthread_t thread;
-	bool working;          /* batch[!cur] has been handed over */
-	bool threaded;         /* ... to a thread, to be joined */
-	int status;            /* of the library call on batch[!cur] */
+	bool working;  /* batch[!cur] has been handed over */
+	bool threaded; /* ... to a thread, to be joined */
+	int status;    /* of the library call on batch[!cur] */
 };
 
 static void *feed_work(void *arg)
@@ -159,9 +159,9 @@ static bool rangeable(const char *path)
 	size_t n = strlen(path);
 	struct stat st;
 	return (n > 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
-	       (n > 7 && strcmp(path + n - 7, ".ndjson") == 0)
-	       ? stat(path, &st) == 0 && S_ISREG(st.st_mode)
-	       : false;
+	                       (n > 7 && strcmp(path + n - 7, ".ndjson") == 0)
+	               ? stat(path, &st) == 0 && S_ISREG(st.st_mode)
+	               : false;
 }
 
 static void *learn_part(void *arg)
@@ -189,7 +189,8 @@ static void *learn_part(void *arg)
 			l->rc = EXIT_FATAL;
 			break;
 		}
-		if (doppel_batch_count(b) >= CLI_BATCH_ARTICLES || (!more && doppel_batch_count(b))) {
+		if (doppel_batch_count(b) >= CLI_BATCH_ARTICLES ||
+		    (!more && doppel_batch_count(b))) {
 			pthread_mutex_lock(l->mu);
 			int rc = doppel_scan_learn(l->s, b);
 			pthread_mutex_unlock(l->mu);
@@ -210,7 +211,8 @@ out:
  * inputs are not all such files (then the pass runs in order). */
 static bool learn_in_parts(struct cli *c, doppel_scan *s, int *rc)
 {
-	unsigned parts = c->params.threads ? c->params.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned parts =
+		c->params.threads ? c->params.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (parts < 2)
 		return false;
 	if (parts > 16)
@@ -368,7 +370,8 @@ int cli_explain(struct cli *c)
 		doppel_explanation *e = NULL;
 		char err[512];
 		if (doppel_explain(&c->params, doppel_batch_article(b, 0),
-		                   doppel_batch_article(b, 1), &e, err, sizeof(err)) != DOPPEL_OK) {
+		                   doppel_batch_article(b, 1), &e, err,
+		                   sizeof(err)) != DOPPEL_OK) {
 			cli_error("%s", err);
 			rc = EXIT_FATAL;
 		} else {

@@ -273,8 +273,7 @@ static const struct option long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int bad_value(const char *cmd, const char *opt, const char *val,
-                     const char *want)
+static int bad_value(const char *cmd, const char *opt, const char *val, const char *want)
 {
 	cli_error("%s: invalid value '%s' for --%s: %s", cmd, val, opt, want);
 	return EXIT_USAGE;
@@ -307,11 +306,13 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_THRESHOLD:
 			if (!parse_fraction(optarg, &c->params.threshold) ||
 			    c->params.threshold >= 1.0)
-				return bad_value(c->cmd, "threshold", optarg, "a number in (0, 1)");
+				return bad_value(c->cmd, "threshold", optarg,
+				                 "a number in (0, 1)");
 			break;
 		case OPT_DUPLICATE:
 			if (!parse_fraction(optarg, &c->params.duplicate_jaccard))
-				return bad_value(c->cmd, "duplicate", optarg, "a number in (0, 1]");
+				return bad_value(c->cmd, "duplicate", optarg,
+				                 "a number in (0, 1]");
 			break;
 		case OPT_COPY:
 			if (!parse_fraction(optarg, &c->params.copy_containment))
@@ -325,7 +326,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_K:
 			if (!parse_uint(optarg, 1024, &u) || u < 16 || u % 8)
-				return bad_value(c->cmd, "k", optarg, "a multiple of 8, 16 to 1024");
+				return bad_value(c->cmd, "k", optarg,
+				                 "a multiple of 8, 16 to 1024");
 			c->params.k = (unsigned)u;
 			c->stored_set = true;
 			break;
@@ -343,7 +345,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		}
 		case OPT_BOILER:
 			if (!parse_uint(optarg, 65535, &u))
-				return bad_value(c->cmd, "boilerplate-min", optarg, "0 to 65535");
+				return bad_value(c->cmd, "boilerplate-min", optarg,
+				                 "0 to 65535");
 			c->params.boilerplate_min = (unsigned)u;
 			break;
 		case OPT_MAXBUCKET:
@@ -353,7 +356,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_THREADS:
 			if (!parse_uint(optarg, 256, &u))
-				return bad_value(c->cmd, "threads", optarg, "0 (all cores) to 256");
+				return bad_value(c->cmd, "threads", optarg,
+				                 "0 (all cores) to 256");
 			c->params.threads = (unsigned)u;
 			break;
 		case OPT_REPAIR:
@@ -364,7 +368,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_MAXREC:
 			if (!parse_uint(optarg, 1UL << 40, &u) || u < 1)
-				return bad_value(c->cmd, "max-record-bytes", optarg, "a positive size");
+				return bad_value(c->cmd, "max-record-bytes", optarg,
+				                 "a positive size");
 			c->read.max_record_bytes = u;
 			break;
 		case OPT_ID_FIELD:
@@ -402,29 +407,35 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			return -1;
 		case OPT_RELATIONS:
 			if (!parse_relations(optarg, &c->params.relations))
-				return bad_value(c->cmd, "relations", optarg,
-				                 "a comma-separated list of duplicate, copy, rewrite, "
-				                 "same-event, same-story");
+				return bad_value(
+					c->cmd, "relations", optarg,
+					"a comma-separated list of duplicate, copy, rewrite, "
+					"same-event, same-story");
 			break;
 		case OPT_REWRITE_ALIGNED:
 			if (!parse_fraction(optarg, &c->params.rewrite_aligned))
-				return bad_value(c->cmd, "rewrite-aligned", optarg, "a number in (0, 1]");
+				return bad_value(c->cmd, "rewrite-aligned", optarg,
+				                 "a number in (0, 1]");
 			break;
 		case OPT_SENTENCE_MIN:
 			if (!parse_fraction(optarg, &c->params.sentence_min))
-				return bad_value(c->cmd, "sentence-min", optarg, "a number in (0, 1]");
+				return bad_value(c->cmd, "sentence-min", optarg,
+				                 "a number in (0, 1]");
 			break;
 		case OPT_EVENT_ANCHORS:
 			if (!parse_fraction(optarg, &c->params.event_anchors))
-				return bad_value(c->cmd, "event-anchors", optarg, "a number in (0, 1]");
+				return bad_value(c->cmd, "event-anchors", optarg,
+				                 "a number in (0, 1]");
 			break;
 		case OPT_STORY_NAMES:
 			if (!parse_fraction(optarg, &c->params.story_names))
-				return bad_value(c->cmd, "story-names", optarg, "a number in (0, 1]");
+				return bad_value(c->cmd, "story-names", optarg,
+				                 "a number in (0, 1]");
 			break;
 		case OPT_STORY_TOPIC:
 			if (!parse_fraction(optarg, &c->params.story_topic))
-				return bad_value(c->cmd, "story-topic", optarg, "a number in (0, 1]");
+				return bad_value(c->cmd, "story-topic", optarg,
+				                 "a number in (0, 1]");
 			break;
 		case OPT_EVENT_DAYS:
 			if (!parse_uint(optarg, 36500, &u))
@@ -447,12 +458,14 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_MAX_BODY:
 			if (!parse_uint(optarg, 1UL << 40, &u) || u < 1)
-				return bad_value(c->cmd, "max-body", optarg, "a positive size in bytes");
+				return bad_value(c->cmd, "max-body", optarg,
+				                 "a positive size in bytes");
 			c->max_body = u;
 			break;
 		case OPT_TIMEOUT:
 			if (!parse_uint(optarg, 86400, &u) || u < 1)
-				return bad_value(c->cmd, "timeout", optarg, "1 to 86400 seconds");
+				return bad_value(c->cmd, "timeout", optarg,
+				                 "1 to 86400 seconds");
 			c->timeout = (unsigned)u;
 			break;
 		case ':':
@@ -476,8 +489,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-	    strcmp(cmd, "help") == 0) {
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		print_help(NULL);
 		return EXIT_OK;
 	}
@@ -499,9 +511,10 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "serve") == 0)
 		run = cli_serve;
 	if (!run) {
-		cli_error("unknown command '%s' (commands: scan, stories, explain, add, query, serve; "
-		          "see doppel --help)",
-		          cmd);
+		cli_error(
+			"unknown command '%s' (commands: scan, stories, explain, add, query, serve; "
+			"see doppel --help)",
+			cmd);
 		return EXIT_USAGE;
 	}
 

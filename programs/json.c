@@ -50,7 +50,8 @@ json_t *group_json(const doppel_group *g)
 			json_object_set_new(o, "direction",
 			                    json_string(doppel_direction_name(m->direction)));
 			json_object_set_new(o, "jaccard", json_real(round3(m->jaccard)));
-			json_object_set_new(o, "containment", json_real(round3(m->containment)));
+			json_object_set_new(o, "containment",
+			                    json_real(round3(m->containment)));
 		}
 		json_array_append_new(members, o);
 	}
@@ -143,8 +144,9 @@ json_t *story_json(const doppel_story *st)
 			json_object_set_new(o, "date", date_json(m->date));
 			json_object_set_new(o, "role", json_string(member_role(m, i)));
 			if (i > 0)
-				json_object_set_new(o, "relation",
-				                    json_string(doppel_relation_name(m->relation)));
+				json_object_set_new(
+					o, "relation",
+					json_string(doppel_relation_name(m->relation)));
 			if (m->of)
 				json_object_set_new(o, "of", json_string(m->of));
 			json_array_append_new(members, o);
@@ -224,7 +226,8 @@ json_t *explanation_json(const doppel_explanation *e)
 	json_t *o = pair_json(p);
 	json_object_set_new(o, "type", json_string("explanation"));
 	json_object_set_new(o, "source",
-	                    e->a_source < 0 ? json_null() : json_string(e->a_source ? p->a : p->b));
+	                    e->a_source < 0 ? json_null()
+	                                    : json_string(e->a_source ? p->a : p->b));
 	json_object_set_new(o, "stored", json_boolean(e->stored));
 	json_t *al = json_array();
 	for (size_t i = 0; i < e->naligned; i++) {

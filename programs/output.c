@@ -72,8 +72,7 @@ void progress_start(struct progress *p, const struct cli *c)
 	p->articles = 0;
 }
 
-void progress_update(struct progress *p, uint64_t articles, uint64_t bytes,
-                     const char *phase)
+void progress_update(struct progress *p, uint64_t articles, uint64_t bytes, const char *phase)
 {
 	if (!p->on)
 		return;
@@ -83,8 +82,8 @@ void progress_update(struct progress *p, uint64_t articles, uint64_t bytes,
 	p->last = t;
 	double dt = t - p->start > 1e-9 ? t - p->start : 1e-9;
 	fprintf(stderr, "\r\033[Kdoppel: %s %llu articles, %.1f MB, %.0f articles/s, %.1f MB/s",
-	        phase, (unsigned long long)articles, (double)bytes / 1e6,
-	        (double)articles / dt, (double)bytes / 1e6 / dt);
+	        phase, (unsigned long long)articles, (double)bytes / 1e6, (double)articles / dt,
+	        (double)bytes / 1e6 / dt);
 	fflush(stderr);
 	p->articles = articles;
 }
@@ -154,22 +153,24 @@ void print_group(const struct cli *c, size_t index, const doppel_group *g)
 		if (i == 0)
 			printf("representative, %u words", m->words);
 		else
-			printf("%s of %s  J=%.2f C=%.2f", doppel_relation_name(m->relation), m->of,
-			       m->jaccard, m->containment);
+			printf("%s of %s  J=%.2f C=%.2f", doppel_relation_name(m->relation),
+			       m->of, m->jaccard, m->containment);
 		if (m->title)
 			print_title(stdout, m->title, 60);
 		fputc('\n', stdout);
 	}
 }
 
-void print_result(const struct cli *c, const doppel_result *r,
-                  const doppel_article *a)
+void print_result(const struct cli *c, const doppel_result *r, const doppel_article *a)
 {
 	if (c->json) {
 		emit_json(result_json(r));
 		return;
 	}
-	printf("%s: %s", r->id ? r->id : a->origin ? a->origin : "?",
+	printf("%s: %s",
+	       r->id       ? r->id
+	       : a->origin ? a->origin
+	                   : "?",
 	       doppel_outcome_name(r->outcome));
 	if (r->outcome == DOPPEL_REJECTED)
 		printf(" (%s)", doppel_strerror(r->error));
@@ -204,8 +205,7 @@ void print_stats(const struct cli *c, const doppel_stats *st, double seconds)
 	        (unsigned long long)st->articles, (double)st->bytes / 1e6,
 	        (unsigned long long)st->empty, (unsigned long long)c->rejected,
 	        (unsigned long long)st->candidates, (unsigned long long)st->verified,
-	        (unsigned long long)st->edges, seconds,
-	        st->sketch_seconds);
+	        (unsigned long long)st->edges, seconds, st->sketch_seconds);
 }
 
 /* ------------------------------------------------------ relations, stories */
@@ -256,7 +256,8 @@ void print_story(const struct cli *c, size_t index, const doppel_story *st)
 			date_text(m->date, d);
 			printf("    %s  %-11s %s", d, member_role(m, i), m->id);
 			if (m->of)
-				printf("  (%s of %s)", doppel_relation_name(m->relation), m->of);
+				printf("  (%s of %s)", doppel_relation_name(m->relation),
+				       m->of);
 			if (m->title)
 				print_title(stdout, m->title, 50);
 			fputc('\n', stdout);

@@ -41,8 +41,8 @@ static double now(void)
 /* ------------------------------------------------------------- metrics */
 
 static const char *const endpoint_names[EP_COUNT] = {
-	"unknown", "healthz", "version", "metrics", "articles",
-	"article", "relations", "stories", "story", "explain",
+	"unknown", "healthz",   "version", "metrics", "articles",
+	"article", "relations", "stories", "story",   "explain",
 };
 static const char *const method_names[M_COUNT] = {"GET", "POST", "DELETE", "other"};
 static const unsigned counted_statuses[SERVE_STATUSES] = {
@@ -99,7 +99,8 @@ static char *metrics_text(struct server *s, size_t *len)
 					continue;
 				char code[16] = "other";
 				if (st < SERVE_STATUSES)
-					snprintf(code, sizeof(code), "%u", counted_statuses[st]);
+					snprintf(code, sizeof(code), "%u",
+					         counted_statuses[st]);
 				if (strcmp(code, "0") == 0)
 					memcpy(code, "none", 5);
 				fprintf(f,
@@ -156,9 +157,8 @@ static char *metrics_text(struct server *s, size_t *len)
 
 /* ------------------------------------------------------------- replies */
 
-static enum MHD_Result queue(struct MHD_Connection *conn, struct request *rq,
-                             unsigned status, char *text, size_t len,
-                             const char *type)
+static enum MHD_Result queue(struct MHD_Connection *conn, struct request *rq, unsigned status,
+                             char *text, size_t len, const char *type)
 {
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
@@ -188,8 +188,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct request *rq,
 }
 
 /* Sends body (a reference taken) as the reply. */
-enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq,
-                            unsigned status, json_t *body)
+enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq, unsigned status,
+                            json_t *body)
 {
 	char *text = body ? json_dumps(body, CLI_JSON_FLAGS) : NULL;
 	json_decref(body);
@@ -207,8 +207,8 @@ enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq,
 	return queue(conn, rq, status, t, n + 1, "application/json");
 }
 
-enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq,
-                            unsigned status, const char *fmt, ...)
+enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, unsigned status,
+                            const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -395,8 +395,8 @@ static bool method_allowed(const struct request *rq)
 
 static bool token_ok(const struct server *s, struct MHD_Connection *conn)
 {
-	const char *h =
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                            MHD_HTTP_HEADER_AUTHORIZATION);
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return false;
 	const char *t = h + 7;
@@ -436,9 +436,10 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
 	if (st == MHD_HTTP_NOT_FOUND)
 		return serve_error(conn, rq, st, "no such endpoint: %s", url);
 	if (st)
-		return serve_error(conn, rq, st,
-		                   "the path does not decode: bad percent escape, %%00 or invalid "
-		                   "UTF-8");
+		return serve_error(
+			conn, rq, st,
+			"the path does not decode: bad percent escape, %%00 or invalid "
+			"UTF-8");
 	if (!method_allowed(rq))
 		return serve_error(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 		                   "method not allowed on %s", endpoint_names[rq->ep]);
@@ -699,7 +700,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		json_t *reply = rq->job->reply;
 		rq->job->reply = NULL;
 		if (!reply)
-			return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+			return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			                   "out of memory");
 		return serve_reply(conn, rq, rq->job->status, reply);
 	}
 	if (*upload_data_size) {
@@ -782,7 +784,8 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	unsigned long port = strtoul(colon + 1, &end, 10);
 	if (errno || *end || port > 65535)
 		return -1;
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+	                         .ai_socktype = SOCK_STREAM,
 	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	struct addrinfo *res;
 	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
@@ -839,8 +842,9 @@ int cli_serve(struct cli *c)
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	if (parse_listen(c->listen, &addr, &addrlen) != 0) {
-		cli_error("serve: invalid value '%s' for --listen: HOST:PORT, as 127.0.0.1:8080",
-		          c->listen);
+		cli_error(
+			"serve: invalid value '%s' for --listen: HOST:PORT, as 127.0.0.1:8080",
+			c->listen);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -885,12 +889,12 @@ int cli_serve(struct cli *c)
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s.daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		c->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONNECTIONS,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, &s, MHD_OPTION_UNESCAPE_CALLBACK,
+		flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, c->timeout, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)SERVE_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)SERVE_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_UNESCAPE_CALLBACK,
 		keep_escaped, NULL, MHD_OPTION_END);
 	if (!s.daemon) {
 		cli_error("serve: cannot listen on %s: %s", c->listen, strerror(errno));

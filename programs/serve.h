@@ -28,18 +28,29 @@ enum endpoint {
 	EP_COUNT
 };
 
-enum method { M_GET, M_POST, M_DELETE, M_OTHER, M_COUNT };
+enum method {
+	M_GET,
+	M_POST,
+	M_DELETE,
+	M_OTHER,
+	M_COUNT
+};
 
 /* What the writer thread does with a job. */
-enum job_kind { JOB_ADD, JOB_REPLACE, JOB_QUERY, JOB_DELETE };
+enum job_kind {
+	JOB_ADD,
+	JOB_REPLACE,
+	JOB_QUERY,
+	JOB_DELETE
+};
 
 /* Work for the writer handle. The request that made it waits, suspended,
  * until the writer has filled status and reply and resumed it. */
 struct job {
 	enum job_kind kind;
-	doppel_batch *batch;          /* ADD, REPLACE, QUERY */
-	size_t narticles;             /* in batch when queued */
-	char *id;                     /* DELETE */
+	doppel_batch *batch; /* ADD, REPLACE, QUERY */
+	size_t narticles;    /* in batch when queued */
+	char *id;            /* DELETE */
 	struct MHD_Connection *conn;
 	struct job *next;
 	unsigned status;
@@ -51,12 +62,12 @@ struct request {
 	double start;
 	enum endpoint ep;
 	enum method method;
-	unsigned status;      /* of the reply queued; 0: none yet */
-	char *id;             /* {id} of the path, decoded */
+	unsigned status; /* of the reply queued; 0: none yet */
+	char *id;        /* {id} of the path, decoded */
 	char *body;
 	size_t len, cap;
-	bool too_big;         /* the body grew past --max-body: discarded */
-	struct job *job;      /* handed to the writer */
+	bool too_big;    /* the body grew past --max-body: discarded */
+	struct job *job; /* handed to the writer */
 };
 
 /* Latency buckets of the histograms, seconds. */
@@ -70,7 +81,7 @@ struct metrics {
 	uint64_t buckets[EP_COUNT][SERVE_BUCKETS + 1];
 	double seconds[EP_COUNT];
 	uint64_t count[EP_COUNT];
-	uint64_t rejected;    /* inputs refused: bodies, articles */
+	uint64_t rejected; /* inputs refused: bodies, articles */
 };
 
 struct reader;
@@ -78,11 +89,11 @@ struct reader;
 struct server {
 	struct cli *c;
 	struct MHD_Daemon *daemon;
-	unsigned open_flags;       /* DOPPEL_OPEN_ADOPT or 0 */
-	char *token;               /* NULL: no authentication */
+	unsigned open_flags; /* DOPPEL_OPEN_ADOPT or 0 */
+	char *token;         /* NULL: no authentication */
 	size_t token_len;
 	atomic_bool stopping;
-	atomic_int in_flight;      /* requests begun and not completed */
+	atomic_int in_flight; /* requests begun and not completed */
 
 	/* The writer: one handle, one thread, a queue of jobs. */
 	doppel_index *writer;
@@ -90,7 +101,7 @@ struct server {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
-	bool writer_quit;          /* no more jobs are taken */
+	bool writer_quit; /* no more jobs are taken */
 	atomic_uint_least64_t articles;
 
 	/* Reading handles, one per request thread, opened on first use. */
@@ -109,11 +120,10 @@ struct server {
 };
 
 /* serve.c */
-enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq,
-                            unsigned status, json_t *body);
-enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq,
-                            unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq, unsigned status,
+                            json_t *body);
+enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, unsigned status,
+                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The decoded value of a query argument; caller owns; release with free().
  * NULL when absent; *bad set when it is not valid percent-encoded UTF-8. */
 char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad);
@@ -138,7 +148,6 @@ enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
                                 struct request *rq);
 enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
                               struct request *rq);
-enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
-                            struct request *rq);
+enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn, struct request *rq);
 
 #endif

@@ -71,7 +71,8 @@ static bool ids_collide(const doppel_batch *a, const doppel_batch *b)
 {
 	for (size_t i = 0; i < doppel_batch_count(a); i++)
 		for (size_t k = 0; k < doppel_batch_count(b); k++)
-			if (strcmp(doppel_batch_article(a, i)->id, doppel_batch_article(b, k)->id) == 0)
+			if (strcmp(doppel_batch_article(a, i)->id,
+			           doppel_batch_article(b, k)->id) == 0)
 				return true;
 	return false;
 }
@@ -92,7 +93,8 @@ static bool conflicts(struct server *s, struct job *j)
 			ids = json_array();
 		if (found++ < CONFLICT_NAMES) {
 			json_array_append_new(ids, json_string(id));
-			int w = snprintf(msg + ml, sizeof(msg) - ml, "%s\"%s\"", ml ? ", " : "", id);
+			int w = snprintf(msg + ml, sizeof(msg) - ml, "%s\"%s\"", ml ? ", " : "",
+			                 id);
 			if (w > 0 && (size_t)w < sizeof(msg) - ml)
 				ml += (size_t)w;
 		}
@@ -100,8 +102,9 @@ static bool conflicts(struct server *s, struct job *j)
 	if (!found)
 		return false;
 	char full[1200];
-	snprintf(full, sizeof(full), "%zu id%s already in the index (?replace=1 replaces): %s%s",
-	         found, found == 1 ? "" : "s", msg, found > CONFLICT_NAMES ? ", …" : "");
+	snprintf(full, sizeof(full),
+	         "%zu id%s already in the index (?replace=1 replaces): %s%s", found,
+	         found == 1 ? "" : "s", msg, found > CONFLICT_NAMES ? ", …" : "");
 	json_t *reply = error_json(MHD_HTTP_CONFLICT, full);
 	json_object_set_new(json_object_get(reply, "error"), "ids", ids);
 	serve_count_rejected(s, 1);
@@ -123,11 +126,10 @@ static void run_group(struct server *s, struct job **jobs, size_t n, doppel_batc
 		b = merged;
 	}
 	enum job_kind kind = jobs[0]->kind;
-	int rc = kind == JOB_QUERY
-	                 ? doppel_index_query(s->writer, b)
-	                 : doppel_index_add(s->writer, b,
-	                                    kind == JOB_REPLACE ? DOPPEL_DUP_REPLACE
-	                                                        : DOPPEL_DUP_ERROR);
+	int rc = kind == JOB_QUERY ? doppel_index_query(s->writer, b)
+	                           : doppel_index_add(s->writer, b,
+	                                              kind == JOB_REPLACE ? DOPPEL_DUP_REPLACE
+	                                                                  : DOPPEL_DUP_ERROR);
 	if (rc != DOPPEL_OK) {
 		for (size_t k = 0; k < n; k++)
 			job_done(jobs[k], MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -164,10 +166,12 @@ static void run_delete(struct server *s, struct job *j)
 {
 	int rc = doppel_index_delete(s->writer, j->id);
 	if (rc == DOPPEL_E_NOTFOUND) {
-		job_done(j, MHD_HTTP_NOT_FOUND, error_json(MHD_HTTP_NOT_FOUND, "no such article"));
+		job_done(j, MHD_HTTP_NOT_FOUND,
+		         error_json(MHD_HTTP_NOT_FOUND, "no such article"));
 	} else if (rc != DOPPEL_OK) {
 		job_done(j, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR, doppel_index_errmsg(s->writer)));
+		         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                    doppel_index_errmsg(s->writer)));
 	} else {
 		atomic_store(&s->articles, doppel_index_count(s->writer));
 		job_done(j, MHD_HTTP_OK, json_pack("{s:s,s:b}", "id", j->id, "deleted", 1));
@@ -235,7 +239,8 @@ static void *writer_main(void *arg)
 			for (struct job *j = list, *next; j; j = next) {
 				next = j->next;
 				job_done(j, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory"));
+				         error_json(MHD_HTTP_INTERNAL_SERVER_ERROR,
+				                    "out of memory"));
 				job_resume(j);
 			}
 		} else {
@@ -263,8 +268,8 @@ void serve_writer_stop(struct server *s)
 }
 
 /* Queues a job and suspends its request until the writer answers. */
-static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn,
-                              struct request *rq, struct job *j)
+static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn, struct request *rq,
+                              struct job *j)
 {
 	j->conn = conn;
 	rq->job = j;
@@ -324,11 +329,11 @@ void serve_readers_close(struct server *s)
 	s->readers = NULL;
 }
 
-#define READER_OR_500(x)                                                                  \
-	char err_[512];                                                                   \
-	doppel_index *x = reader(s, err_, sizeof(err_));                                  \
-	if (!x)                                                                           \
-		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err_)
+#define READER_OR_500(x)                                                                       \
+	char err_[512];                                                                        \
+	doppel_index *x = reader(s, err_, sizeof(err_));                                       \
+	if (!x)                                                                                \
+	return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err_)
 
 static enum MHD_Result index_error(struct MHD_Connection *conn, struct request *rq,
                                    doppel_index *x, int rc, const char *what)
@@ -359,8 +364,9 @@ enum MHD_Result api_get_relations(struct server *s, struct MHD_Connection *conn,
 	int rc = doppel_index_relations(x, rq->id, &n, &m);
 	if (rc != DOPPEL_OK)
 		return index_error(conn, rq, x, rc, "article");
-	return serve_reply(conn, rq, MHD_HTTP_OK,
-	                   json_pack("{s:s,s:o}", "id", rq->id, "relations", matches_json(m, n)));
+	return serve_reply(
+		conn, rq, MHD_HTTP_OK,
+		json_pack("{s:s,s:o}", "id", rq->id, "relations", matches_json(m, n)));
 }
 
 enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
@@ -373,11 +379,13 @@ enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
 	unsigned long long lim = STORIES_DEFAULT_LIMIT;
 	enum MHD_Result r;
 	if (bad) {
-		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST, "a query argument does not decode");
+		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
+		                "a query argument does not decode");
 		goto out;
 	}
 	if (since && doppel_parse_date(since, strlen(since), &day) != DOPPEL_OK) {
-		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST, "since: want a date YYYY-MM-DD");
+		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
+		                "since: want a date YYYY-MM-DD");
 		goto out;
 	}
 	if (limit) {
@@ -412,8 +420,7 @@ out:
 	return r;
 }
 
-enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
-                              struct request *rq)
+enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn, struct request *rq)
 {
 	READER_OR_500(x);
 	doppel_story st;
@@ -423,8 +430,7 @@ enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn,
 	return serve_reply(conn, rq, MHD_HTTP_OK, story_json(&st));
 }
 
-enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn,
-                            struct request *rq)
+enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn, struct request *rq)
 {
 	bool bad = false;
 	char *id[2] = {serve_arg(conn, "a", &bad), serve_arg(conn, "b", &bad)};
@@ -494,9 +500,8 @@ static const char *type_name(const json_t *v)
 }
 
 /* A string field; *out NULL when absent or null (and not required). */
-static bool string_field(const json_t *o, const char *key, bool required,
-                         const char **out, size_t *len, const char *where, char *err,
-                         size_t errlen)
+static bool string_field(const json_t *o, const char *key, bool required, const char **out,
+                         size_t *len, const char *where, char *err, size_t errlen)
 {
 	json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -522,7 +527,8 @@ static bool take_article(const json_t *o, doppel_batch *b, const char *where, ch
                          size_t errlen)
 {
 	if (!json_is_object(o)) {
-		snprintf(err, errlen, "%s: want an article object, not %s", where, type_name(o));
+		snprintf(err, errlen, "%s: want an article object, not %s", where,
+		         type_name(o));
 		return false;
 	}
 	doppel_article a = {.date = DOPPEL_NO_DATE};
@@ -560,8 +566,8 @@ static bool parse_json_body(const char *body, size_t len, doppel_batch *b, char 
 	json_error_t je;
 	json_t *v = json_loadb(body, len, 0, &je);
 	if (!v) {
-		snprintf(err, errlen, "invalid JSON at line %d, column %d: %s", je.line, je.column,
-		         je.text);
+		snprintf(err, errlen, "invalid JSON at line %d, column %d: %s", je.line,
+		         je.column, je.text);
 		return false;
 	}
 	bool ok = true;
@@ -601,8 +607,8 @@ static bool parse_lines_body(const char *body, size_t len, doppel_batch *b, char
 			json_error_t je;
 			json_t *v = json_loadb(p, n, 0, &je);
 			if (!v) {
-				snprintf(err, errlen, "line %zu: invalid JSON at column %d: %s", line,
-				         je.column, je.text);
+				snprintf(err, errlen, "line %zu: invalid JSON at column %d: %s",
+				         line, je.column, je.text);
 				return false;
 			}
 			char where[32];
@@ -680,16 +686,17 @@ enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
 	if (dry < 0 || replace < 0)
 		return bad_input(s, conn, rq, "dry_run and replace take 1 or 0");
 	if (rq->len == 0)
-		return bad_input(s, conn, rq, "empty body: send an article, an array of them, or "
-		                              "JSON Lines");
+		return bad_input(s, conn, rq,
+		                 "empty body: send an article, an array of them, or "
+		                 "JSON Lines");
 	size_t at;
 	if (!utf8_valid(rq->body, rq->len, &at)) {
 		char msg[64];
 		snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %zu", at);
 		return bad_input(s, conn, rq, msg);
 	}
-	const char *ct =
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                             MHD_HTTP_HEADER_CONTENT_TYPE);
 	bool lines = ct && (strncasecmp(ct, "application/x-ndjson", 20) == 0 ||
 	                    strncasecmp(ct, "application/jsonl", 17) == 0);
 	struct job *j = calloc(1, sizeof(*j));
@@ -706,7 +713,8 @@ enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
 		bool nomem = false;
 		const char *dup = repeated_id(j->batch, &nomem);
 		if (dup)
-			snprintf(err, sizeof(err), "id \"%.200s\" appears twice in the request", dup);
+			snprintf(err, sizeof(err), "id \"%.200s\" appears twice in the request",
+			         dup);
 		else if (nomem)
 			snprintf(err, sizeof(err), "out of memory");
 		ok = !dup && !nomem;
