@@ -583,15 +583,12 @@ typedef struct doppel_index doppel_index;
 /* Flags of doppel_index_open(). */
 #define DOPPEL_OPEN_READONLY 0x1 /* never write; a missing file is an error */
 #define DOPPEL_OPEN_CREATE 0x2   /* create the file if it is not there */
-#define DOPPEL_OPEN_ADOPT                                                                      \
-	0x4 /* take the [stored] parameters from an
-                                    existing database instead of checking
-                                    them against p (a new one gets p's) */
-#define DOPPEL_OPEN_LAZY                                                                       \
-	0x8 /* load the signatures on the first add
-                                    or query, not on open: for handles
-                                    that only read stored articles,
-                                    relations and stories */
+/* take the [stored] parameters from an existing database instead of
+ * checking them against p (a new one gets p's) */
+#define DOPPEL_OPEN_ADOPT 0x4
+/* load the signatures on the first add or query, not on open: for handles
+ * that only read stored articles, relations and stories */
+#define DOPPEL_OPEN_LAZY 0x8
 
 /*
  * Opens (or creates) an index in an SQLite database file, in WAL mode, and

@@ -404,9 +404,9 @@ typedef struct doppel__sent {
 /* Anchor kinds, kept in the top bits of an anchor hash. */
 #define DOPPEL__ANCHOR_NAME 1u   /* a capitalized name, one word of it */
 #define DOPPEL__ANCHOR_NUMBER 2u /* a number as written, separators dropped */
-#define DOPPEL__ANCHOR_QUOTE                                                                   \
-	3u                     /* four consecutive content words inside quotes,
-                                    or all of a quote of two or three */
+/* four consecutive content words inside quotes, or all of a quote of two
+ * or three */
+#define DOPPEL__ANCHOR_QUOTE 3u
 #define DOPPEL__ANCHOR_DATE 4u /* a month and a day */
 #define DOPPEL__ANCHOR_KIND(h) ((unsigned)((h) >> 61))
 
