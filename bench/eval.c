@@ -27,7 +27,7 @@
  * else "same-event" when its stories put them in one event, else
  * "same-story" when in one story, else none.
  */
-#include "doppel.h"
+#include "internal.h" /* doppel__date_cmp */
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -108,14 +108,22 @@ static int by_date(const void *pa, const void *pb)
 {
 	const doppel_article *a = doppel_batch_article(order_batch, *(const size_t *)pa);
 	const doppel_article *b = doppel_batch_article(order_batch, *(const size_t *)pb);
-	if (a->date != b->date) {
-		if (a->date == DOPPEL_NO_DATE)
-			return 1;
-		if (b->date == DOPPEL_NO_DATE)
-			return -1;
-		return a->date < b->date ? -1 : 1;
-	}
-	return strcmp(a->id, b->id);
+	int d = doppel__date_cmp(a->date, b->date);
+	return d ? d : strcmp(a->id, b->id);
+}
+
+/* Events are numbered across stories from *ev on: the event and story of
+ * each labelled member of story k. */
+static void mark_story(const doppel_story *st, int k, int *ev)
+{
+	for (size_t e = 0; e < st->count; e++, (*ev)++)
+		for (size_t m = 0; m < st->events[e].count; m++) {
+			int i = find_item(st->events[e].members[m].id);
+			if (i >= 0) {
+				items[i].event = *ev;
+				items[i].story_no = k;
+			}
+		}
 }
 
 /* Adds the articles of b to a new index one by one in date order, then
@@ -160,16 +168,8 @@ static struct found *from_index(const doppel_batch *b, size_t *nf)
 	int ev = 0;
 	for (size_t k = 0; k < ns; k++) {
 		doppel_story st;
-		if (doppel_index_story(x, ids[k], &st))
-			continue;
-		for (size_t e = 0; e < st.count; e++, ev++)
-			for (size_t m = 0; m < st.events[e].count; m++) {
-				int i = find_item(st.events[e].members[m].id);
-				if (i >= 0) {
-					items[i].event = ev;
-					items[i].story_no = (int)k;
-				}
-			}
+		if (doppel_index_story(x, ids[k], &st) == DOPPEL_OK)
+			mark_story(&st, (int)k, &ev);
 		free(ids[k]);
 	}
 	free(ids);
@@ -296,14 +296,7 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < doppel_scan_story_count(s); k++) {
 		doppel_story st;
 		doppel_scan_story(s, k, &st);
-		for (size_t e = 0; e < st.count; e++, ev++)
-			for (size_t m = 0; m < st.events[e].count; m++) {
-				int i = find_item(st.events[e].members[m].id);
-				if (i >= 0) {
-					items[i].event = ev;
-					items[i].story_no = (int)k;
-				}
-			}
+		mark_story(&st, (int)k, &ev);
 	}
 	/* Direct relations. */
 	nf = doppel_scan_pair_count(s);

@@ -1735,7 +1735,7 @@ static int learn_lines(doppel_index *x, const doppel_batch *b)
 		if (x->res[i].outcome != DOPPEL_ADDED && x->res[i].outcome != DOPPEL_REPLACED)
 			continue;
 		const doppel_article *a = doppel_batch_article(b, i);
-		const uint64_t *lines = t->lines;
+		const uint64_t *lines;
 		size_t nlines;
 		if (x->bpre[i] && x->bpre[i]->lines_known) {
 			lines = x->bpre[i]->lines;

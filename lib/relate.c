@@ -132,8 +132,7 @@ static struct doppel__rslot *alloc_slots(size_t n)
 	return calloc(n, sizeof(struct doppel__rslot));
 }
 
-/* Grows the table to hold `want` keys at most half full. */
-static int rarity_grow(doppel__rarity *r, size_t want)
+int doppel__rarity_reserve(doppel__rarity *r, size_t want)
 {
 	if (want * 2 <= r->nslots)
 		return DOPPEL_OK;
@@ -157,16 +156,12 @@ static int rarity_grow(doppel__rarity *r, size_t want)
 	return DOPPEL_OK;
 }
 
-int doppel__rarity_reserve(doppel__rarity *r, size_t keys)
-{
-	return rarity_grow(r, keys);
-}
-
 static int rarity_bump(doppel__rarity *r, uint64_t key)
 {
 	if (key == 0)
 		key = 1;
-	if (r->used + 1 > r->nslots / 2 && rarity_grow(r, r->nslots ? r->nslots : 2048))
+	if (r->used + 1 > r->nslots / 2 &&
+	    doppel__rarity_reserve(r, r->nslots ? r->nslots : 2048))
 		return DOPPEL_E_NOMEM;
 	size_t i = rarity_find(r, key);
 	if (!r->slot[i].key) {

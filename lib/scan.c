@@ -550,14 +550,8 @@ static int rep_cmp(const struct art *a, const struct art *b)
 /* Member order after the representative: date (undated last), then id. */
 static int member_cmp(const struct art *a, const struct art *b)
 {
-	if (a->date != b->date) {
-		if (a->date == DOPPEL_NO_DATE)
-			return 1;
-		if (b->date == DOPPEL_NO_DATE)
-			return -1;
-		return a->date < b->date ? -1 : 1;
-	}
-	return strcmp(a->id, b->id);
+	int d = doppel__date_cmp(a->date, b->date);
+	return d ? d : strcmp(a->id, b->id);
 }
 
 static int edge_cmp(const void *pa, const void *pb)

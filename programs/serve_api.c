@@ -329,11 +329,17 @@ void serve_readers_close(struct server *s)
 	s->readers = NULL;
 }
 
-#define READER_OR_500(x)                                                                       \
-	char err_[512];                                                                        \
-	doppel_index *x = reader(s, err_, sizeof(err_));                                       \
-	if (!x)                                                                                \
-	return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err_)
+/* The thread's reading handle; when it cannot be opened, the request is
+ * answered 500 (*r) and NULL returned. */
+static doppel_index *reader_or_500(struct server *s, struct MHD_Connection *conn,
+                                   struct request *rq, enum MHD_Result *r)
+{
+	char err[512];
+	doppel_index *x = reader(s, err, sizeof(err));
+	if (!x)
+		*r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+	return x;
+}
 
 static enum MHD_Result index_error(struct MHD_Connection *conn, struct request *rq,
                                    doppel_index *x, int rc, const char *what)
@@ -347,7 +353,10 @@ static enum MHD_Result index_error(struct MHD_Connection *conn, struct request *
 enum MHD_Result api_get_article(struct server *s, struct MHD_Connection *conn,
                                 struct request *rq)
 {
-	READER_OR_500(x);
+	enum MHD_Result r;
+	doppel_index *x = reader_or_500(s, conn, rq, &r);
+	if (!x)
+		return r;
 	doppel_stored st;
 	int rc = doppel_index_get(x, rq->id, &st);
 	if (rc != DOPPEL_OK)
@@ -358,7 +367,10 @@ enum MHD_Result api_get_article(struct server *s, struct MHD_Connection *conn,
 enum MHD_Result api_get_relations(struct server *s, struct MHD_Connection *conn,
                                   struct request *rq)
 {
-	READER_OR_500(x);
+	enum MHD_Result r;
+	doppel_index *x = reader_or_500(s, conn, rq, &r);
+	if (!x)
+		return r;
 	size_t n;
 	const doppel_match *m;
 	int rc = doppel_index_relations(x, rq->id, &n, &m);
@@ -397,12 +409,9 @@ enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
 			goto out;
 		}
 	}
-	char err[512];
-	doppel_index *x = reader(s, err, sizeof(err));
-	if (!x) {
-		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+	doppel_index *x = reader_or_500(s, conn, rq, &r);
+	if (!x)
 		goto out;
-	}
 	size_t n;
 	const doppel_story_info *info;
 	int rc = doppel_index_stories(x, day, (size_t)lim, &n, &info);
@@ -422,7 +431,10 @@ out:
 
 enum MHD_Result api_get_story(struct server *s, struct MHD_Connection *conn, struct request *rq)
 {
-	READER_OR_500(x);
+	enum MHD_Result r;
+	doppel_index *x = reader_or_500(s, conn, rq, &r);
+	if (!x)
+		return r;
 	doppel_story st;
 	int rc = doppel_index_story(x, rq->id, &st);
 	if (rc != DOPPEL_OK)
@@ -440,12 +452,9 @@ enum MHD_Result api_explain(struct server *s, struct MHD_Connection *conn, struc
 		                "give two article ids: /explain?a=ID&b=ID (percent-encoded)");
 		goto out;
 	}
-	char err[512];
-	doppel_index *x = reader(s, err, sizeof(err));
-	if (!x) {
-		r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+	doppel_index *x = reader_or_500(s, conn, rq, &r);
+	if (!x)
 		goto out;
-	}
 	/* The thread's handle keeps WordNet loaded from one call to the next. */
 	doppel_explanation *e = NULL;
 	int rc = doppel_index_explain(x, id[0], id[1], &e);

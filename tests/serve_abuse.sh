@@ -11,15 +11,8 @@
 set -u
 doppel=${1:?usage: serve_abuse.sh PATH_TO_DOPPEL [PATH_TO_LOADGEN]}
 loadgen=${2:-$(dirname "$doppel")/bench/loadgen}
-tmp=$(mktemp -d /tmp/doppel-serve-abuse-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 . "$(dirname "$0")/serve/lib.sh"
+serve_scratch serve-abuse
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }

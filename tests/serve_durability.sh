@@ -10,15 +10,8 @@
 set -u
 doppel=${1:?usage: serve_durability.sh PATH_TO_DOPPEL [PATH_TO_LOADGEN]}
 loadgen=${2:-$(dirname "$doppel")/bench/loadgen}
-tmp=$(mktemp -d /tmp/doppel-serve-durability-XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 . "$(dirname "$0")/serve/lib.sh"
+serve_scratch serve-durability
 failed=0
 fail() { echo "serve_durability: FAIL: $*"; failed=1; }
 finish() {

@@ -20,3 +20,17 @@ serve_url() {
 	done
 	return 1
 }
+
+# serve_scratch NAME: a scratch directory $tmp (doppel-NAME-…), removed on
+# exit together with the server whose process id is in $pid (killed).
+serve_scratch() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/doppel-$1-XXXXXX") || exit 1
+	pid=
+	trap serve_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+serve_cleanup() {
+	[ -n "$pid" ] && kill -9 "$pid" 2> /dev/null
+	rm -rf "$tmp"
+}
