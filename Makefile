@@ -38,16 +38,21 @@ endif
 
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) \
                $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
-LIB_CFLAGS  := $(BASE_CFLAGS) $(WARN) -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
+LIB_CFLAGS  := $(BASE_CFLAGS) $(WARN) -Ilib -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
 PROG_CFLAGS := $(BASE_CFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PROG_PKGS) 2>/dev/null)
 # Tests and benchmarks may call internal functions (lib/internal.h).
 TEST_CFLAGS := $(BASE_CFLAGS) -Wall -Wextra -Ilib
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC := lib/util.c lib/utf8.c lib/date.c lib/read.c lib/normalize.c \
-           lib/sketch.c lib/lsh.c lib/classify.c lib/cluster.c lib/params.c \
-           lib/batch.c lib/segment.c lib/wordnet.c lib/relate.c lib/story.c \
-           lib/explain.c lib/views.c lib/scan.c lib/store.c lib/index.c lib/index_read.c
+# The library in pipeline order: common parts, the text stages, sketches
+# and candidates, relating two articles, then the drivers and the store.
+LIB_SRC := lib/util.c lib/params.c lib/batch.c \
+           lib/text/utf8.c lib/text/date.c lib/text/read.c lib/text/normalize.c \
+           lib/text/wordnet.c lib/text/segment.c \
+           lib/sketch/sketch.c lib/sketch/lsh.c lib/sketch/views.c \
+           lib/relate/classify.c lib/relate/relate.c lib/relate/cluster.c \
+           lib/relate/story.c lib/relate/explain.c \
+           lib/scan.c lib/store.c lib/index.c lib/index_read.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
@@ -208,7 +213,7 @@ uninstall:
 
 # ----------------------------------------------------------------- format
 
-FORMAT_FILES := $(wildcard include/*.h lib/*.c lib/*.h programs/*.c programs/*.h)
+FORMAT_FILES := $(wildcard include/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.h programs/*.c programs/*.h)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
