@@ -51,7 +51,7 @@ static int pass(const char *path, const doppel_params *p, bool sketch,
 			continue;
 		}
 		rc = doppel__normalize(a.text, a.text_len, doppel__source_key(a.source, p->seed),
-		                       NULL, 0, p->seed, &t);
+		                       NULL, p->seed, &t);
 		if (rc == DOPPEL_OK && sketch) {
 			doppel__sketch out = {.sig = sig};
 			rc = doppel__sketch_tokens(&sk, &t, &out);

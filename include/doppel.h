@@ -397,8 +397,12 @@ typedef struct doppel_pair {
 typedef struct doppel_scan doppel_scan;
 
 /*
- * A one-shot scan of a corpus held in memory as signatures only (about 300
- * bytes an article); the text is dropped once sketched.
+ * A one-shot scan of a corpus: the articles are kept (their texts
+ * compressed) until doppel_scan_finish(), which relates them with the same
+ * engine as an index, fed by date (undated last) then id. A scan states
+ * exactly the relations, directions, events and stories that
+ * doppel_index_add() of the same articles in that order states, however
+ * they come in and whatever the number of threads.
  * Caller owns; release with doppel_scan_free(). NULL when params are invalid
  * or memory is short.
  */
@@ -406,15 +410,16 @@ DOPPEL_API doppel_scan *doppel_scan_new(const doppel_params *p);
 DOPPEL_API void doppel_scan_free(doppel_scan *s);
 
 /*
- * Optional first pass for repeated-line boilerplate: call with every batch
- * of the corpus before the first doppel_scan_add(). Without it, only the
- * built-in boilerplate patterns apply. DOPPEL_E_STATE after the first add.
+ * Does nothing: repeated-line boilerplate is learned as the articles are
+ * related, each article's lines counted after those of the articles before
+ * it (as an index does). Kept so that callers of the first version still
+ * build. DOPPEL_E_STATE after the first add.
  */
 DOPPEL_API int doppel_scan_learn(doppel_scan *s, const doppel_batch *b);
 
 /*
- * Normalizes and sketches the articles of b (in parallel) and keeps their
- * signatures. Ids must be unique across the scan: a repeated id is skipped
+ * Keeps the articles of b, their texts compressed in parallel. Ids must be
+ * unique across the scan: a repeated id is skipped
  * and counted, its message in doppel_scan_errmsg(), and the call returns
  * DOPPEL_E_DUPID after taking the rest of the batch.
  */
@@ -428,7 +433,8 @@ DOPPEL_API int doppel_scan_add(doppel_scan *s, const doppel_batch *b);
  */
 DOPPEL_API int doppel_scan_status(const doppel_scan *s, size_t i, const char **msg);
 
-/* Finds candidates, verifies them and clusters. After it, no more adds. */
+/* Relates the articles kept, in canonical order: text work, candidates,
+ * verification, events and stories. After it, no more adds. */
 DOPPEL_API int doppel_scan_finish(doppel_scan *s);
 
 /* A member of a group. */

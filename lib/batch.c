@@ -28,6 +28,7 @@ void doppel__pre_free(doppel__pre *p)
 	doppel__features_free(&p->feat);
 	free(p->ztext);
 	free(p->lines);
+	free(p->rep);
 	free(p);
 }
 

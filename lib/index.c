@@ -65,11 +65,8 @@ static void forget_all(doppel_index *x)
 	x->evcap = 0;
 	doppel__rarity_free(&x->rar);
 	if (x->cache)
-		for (size_t i = 0; i < CACHE_SIZE; i++) {
-			doppel__prepared_free(&x->cache[i].prep);
-			memset(&x->cache[i].prep, 0, sizeof(x->cache[i].prep));
+		for (size_t i = 0; i < x->ncache; i++)
 			x->cache[i].slot1 = 0;
-		}
 }
 
 /* Appends an entry and indexes it; the signature is copied. */
@@ -460,7 +457,7 @@ static int ensure_loaded(doppel_index *x)
 			return rc;
 		if (!(x->segm = doppel__segmenter_new(x->wn, x->p.seed)) ||
 		    doppel__viewer_init(&x->viewer, x->p.seed) ||
-		    !(x->cache = calloc(CACHE_SIZE, sizeof(*x->cache)))) {
+		    !(x->cache = calloc(x->ncache, sizeof(*x->cache)))) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}
@@ -533,6 +530,7 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	}
 	x->p = *p;
 	x->readonly = flags & DOPPEL_OPEN_READONLY;
+	x->ncache = CACHE_SIZE;
 	x->deep = p->relations &
 	          (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT | DOPPEL_FIND_SAME_STORY);
 	if ((rc = doppel__store_open(&x->store, path, flags, flags & DOPPEL_OPEN_ADOPT, &x->p,
@@ -581,6 +579,10 @@ static void free_batch_state(doppel_index *x)
 	free(x->brc);
 	free(x->bboiler);
 	free(x->bpre);
+	free(x->blines);
+	free(x->bnlines);
+	free(x->brep);
+	free(x->brepat);
 	for (size_t i = 0; i < x->bfeatcap; i++)
 		doppel__features_free(&x->bfeat[i]);
 	free(x->bfeat);
@@ -705,9 +707,11 @@ void doppel_index_close(doppel_index *x)
 	doppel__store_close(x->store);
 	forget_all(x);
 	if (x->cache)
-		for (size_t i = 0; i < CACHE_SIZE; i++)
+		for (size_t i = 0; i < x->ncache; i++)
 			doppel__features_free(&x->cache[i].feat);
 	free(x->cache);
+	doppel__prepared_free(&x->cprep);
+	sqlite3_finalize(x->st_lines);
 	free(x->ksigs);
 	free(x->asigs);
 	free(x->kkeys);
@@ -719,6 +723,7 @@ void doppel_index_close(doppel_index *x)
 	doppel__wordnet_free(x->xwn);
 	free(x->e);
 	free(x->sigs);
+	free(x->lines);
 	free(x->lc);
 	free(x->keys);
 	if (x->workers) {
@@ -772,6 +777,12 @@ const char *doppel_index_errmsg(const doppel_index *x)
 	return x ? x->err : "no index";
 }
 
+void doppel__index_set_cache(doppel_index *x, size_t n)
+{
+	if (!x->cache && n)
+		x->ncache = n;
+}
+
 const char *doppel__index_keep(doppel_index *x, const char *s)
 {
 	if (!s)
@@ -800,15 +811,15 @@ struct sketch_ctx {
 	const doppel_batch *b;
 };
 
-/* Normalizes, sketches and (deep) segments one article with w's scratch:
- * what doppel_index_prepare() does ahead and sketch_batch() does itself. */
+/* Normalizes, sketches and (deep) segments one article with w's scratch,
+ * dropping the repeated lines rep holds: what doppel_index_prepare() does
+ * ahead and sketch_batch() does itself. */
 static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
-                          const doppel_article *a, doppel__sketch *sk, unsigned *boiler,
-                          doppel__features *f)
+                          const doppel_article *a, const doppel__repeated *rep,
+                          doppel__sketch *sk, unsigned *boiler, doppel__features *f)
 {
 	uint64_t skey = doppel__source_key(a->source, x->p.seed);
-	int rc = doppel__normalize(a->text, a->text_len, skey, x->lc, x->p.boilerplate_min,
-	                           x->p.seed, &w->tokens);
+	int rc = doppel__normalize(a->text, a->text_len, skey, rep, x->p.seed, &w->tokens);
 	if (rc == DOPPEL_OK)
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
@@ -817,18 +828,30 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(x->wn, x->p.seed)))
 			rc = DOPPEL_E_NOMEM;
 		else
-			rc = doppel__segment(w->segmenter, a->text, a->text_len, skey, x->lc,
-			                     x->p.boilerplate_min, f);
+			rc = doppel__segment(w->segmenter, a->text, a->text_len, skey, rep, f);
 	}
 	return rc;
 }
 
+/* The repeated lines of article i of the batch, as sketch_batch decided. */
+static doppel__repeated batch_rep(const doppel_index *x, size_t i)
+{
+	return (doppel__repeated){x->brep + x->brepat[i], x->brepat[i + 1] - x->brepat[i]};
+}
+
+static bool same_rep(const doppel__repeated *a, const uint64_t *b, size_t nb)
+{
+	return a->n == nb && (!nb || memcmp(a->key, b, nb * sizeof(*b)) == 0);
+}
+
 /* Takes what doppel_index_prepare() left for article i, if it was made
- * for x; the features are swapped, so that both keep their buffers. */
+ * for x and dropped the lines the batch decided; the features are
+ * swapped, so that both keep their buffers. */
 static bool take_pre(doppel_index *x, const doppel_batch *b, size_t i)
 {
 	doppel__pre *pre = doppel__batch_pre(b, i);
-	if (!pre || pre->owner != x)
+	doppel__repeated rep = batch_rep(x, i);
+	if (!pre || pre->owner != x || !pre->sketched || !same_rep(&rep, pre->rep, pre->nrep))
 		return false;
 	doppel__sketch *sk = &x->bsk[i];
 	*sk = pre->sk;
@@ -853,8 +876,14 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 		return;
 	doppel__sketch *sk = &x->bsk[i];
 	sk->sig = x->bsig + i * x->p.k;
-	x->brc[i] = sketch_article(x, &x->workers[worker], doppel_batch_article(c->b, i), sk,
-	                           &x->bboiler[i], &x->bfeat[i]);
+	doppel__repeated rep = batch_rep(x, i);
+	x->brc[i] = sketch_article(x, &x->workers[worker], doppel_batch_article(c->b, i), &rep,
+	                           sk, &x->bboiler[i], &x->bfeat[i]);
+	/* A prepared article whose dropped lines the batch changed keeps its
+	 * compressed text for the store. */
+	doppel__pre *pre = doppel__batch_pre(c->b, i);
+	if (pre && pre->owner == x && pre->ztext)
+		x->bpre[i] = pre;
 }
 
 /* A prepare caller's scratch, from the pool or new; NULL when out of
@@ -889,6 +918,33 @@ static void pool_put(doppel_index *x, struct doppel__slot_work *w)
 		work_free(w);
 }
 
+/* The text work of doppel_index_prepare() for one article: its lines'
+ * keys, the repeated ones by the counts of now, then the text without
+ * them. The thread that adds checks the repeated lines again. */
+static int prepare_one(doppel_index *x, struct doppel__slot_work *w, const doppel_article *a,
+                       doppel__pre *pre)
+{
+	doppel__tokens *t = &w->tokens;
+	int rc = doppel__line_keys(a->text, a->text_len, doppel__source_key(a->source, x->p.seed),
+	                           x->p.seed, t);
+	if (rc)
+		return rc;
+	if (t->nlines && (!(pre->lines = doppel__alloc_array(t->nlines, sizeof(*pre->lines))) ||
+	                  !(pre->rep = doppel__alloc_array(t->nlines, sizeof(*pre->rep)))))
+		return DOPPEL_E_NOMEM;
+	if (t->nlines) {
+		memcpy(pre->lines, t->lines, t->nlines * sizeof(*t->lines));
+		memcpy(pre->rep, t->lines, t->nlines * sizeof(*t->lines));
+	}
+	pre->nlines = t->nlines;
+	pre->lines_known = true;
+	pthread_rwlock_rdlock(&x->lc_lock);
+	pre->nrep = doppel__repeated_pick(x->lc, x->p.boilerplate_min, pre->rep, pre->nlines);
+	pthread_rwlock_unlock(&x->lc_lock);
+	doppel__repeated rep = {pre->rep, pre->nrep};
+	return sketch_article(x, w, a, &rep, &pre->sk, &pre->boiler, &pre->feat);
+}
+
 int doppel_index_prepare(doppel_index *x, doppel_batch *b)
 {
 	if (!x || !b)
@@ -912,43 +968,122 @@ int doppel_index_prepare(doppel_index *x, doppel_batch *b)
 		/* One article at a time, so that the thread that adds waits at
 		 * most that long to count lines. */
 		const doppel_article *a = doppel_batch_article(b, i);
-		pthread_rwlock_rdlock(&x->lc_lock);
-		pre->rc = sketch_article(x, w, a, &pre->sk, &pre->boiler, &pre->feat);
-		pthread_rwlock_unlock(&x->lc_lock);
-		/* What storing it and counting its lines need. */
+		pre->rc = prepare_one(x, w, a, pre);
+		/* What storing it needs. */
 		if (pre->rc == DOPPEL_OK &&
 		    doppel__store_compress(a->text, a->text_len, &pre->ztext, &pre->zlen))
 			pre->rc = DOPPEL_E_NOMEM;
-		if (pre->rc == DOPPEL_OK && x->p.boilerplate_min) {
-			doppel__tokens *t = &w->tokens;
-			pre->rc = doppel__line_keys(a->text, a->text_len,
-			                            doppel__source_key(a->source, x->p.seed),
-			                            x->p.seed, t);
-			if (pre->rc == DOPPEL_OK && t->nlines &&
-			    !(pre->lines = doppel__alloc_array(t->nlines, sizeof(*pre->lines))))
-				pre->rc = DOPPEL_E_NOMEM;
-			if (pre->rc == DOPPEL_OK) {
-				if (t->nlines)
-					memcpy(pre->lines, t->lines,
-					       t->nlines * sizeof(*t->lines));
-				pre->nlines = t->nlines;
-				pre->lines_known = true;
-			}
-		}
 		if (pre->rc == DOPPEL_E_NOMEM) {
 			doppel__pre_free(pre);
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
 		pre->owner = x;
+		pre->sketched = true;
 		doppel__batch_set_pre(b, i, pre);
 	}
 	pool_put(x, w);
 	return rc;
 }
 
-/* Prepares per-batch state and sketches every article of b. */
-static int sketch_batch(doppel_index *x, const doppel_batch *b)
+struct lines_ctx {
+	doppel_index *x;
+	const doppel_batch *b;
+	int rc;
+};
+
+/* The keys of article i's lines, from what prepare found or read now. */
+static void lines_one(void *ctx, size_t i, unsigned worker)
+{
+	struct lines_ctx *c = ctx;
+	doppel_index *x = c->x;
+	const doppel__pre *pre = doppel__batch_pre(c->b, i);
+	const uint64_t *lines;
+	size_t n;
+	if (pre && pre->owner == x && pre->lines_known) {
+		lines = pre->lines;
+		n = pre->nlines;
+	} else {
+		const doppel_article *a = doppel_batch_article(c->b, i);
+		doppel__tokens *t = &x->workers[worker].tokens;
+		if (doppel__line_keys(a->text, a->text_len,
+		                      doppel__source_key(a->source, x->p.seed), x->p.seed, t)) {
+			c->rc = DOPPEL_E_NOMEM;
+			t->nlines = 0;
+		}
+		lines = t->lines;
+		n = t->nlines;
+	}
+	x->bnlines[i] = n;
+	x->blines[i] = NULL;
+	if (n && !(x->blines[i] = doppel__alloc_array(n, sizeof(*lines))))
+		c->rc = DOPPEL_E_NOMEM;
+	else if (n)
+		memcpy(x->blines[i], lines, n * sizeof(*lines));
+}
+
+/* Will article i be stored (as add_one decides), so that its lines count? */
+static bool will_store(const doppel_index *x, const doppel_article *a, doppel_on_dup on_dup,
+                       doppel__strmap *seen, size_t i)
+{
+	if (!a->id || !*a->id)
+		return false;
+	uint32_t old;
+	bool dup = (doppel__strmap_get(&x->ids, a->id, &old) && x->e[old].alive) ||
+	           doppel__strmap_get(seen, a->id, &old);
+	if (dup && on_dup != DOPPEL_DUP_REPLACE)
+		return false;
+	(void)doppel__strmap_put(seen, a->id, (uint32_t)i);
+	return true;
+}
+
+/*
+ * The repeated lines of every article of b, in order: the keys of its
+ * lines that its source's earlier articles (those of this batch before it
+ * included) had boilerplate_min times. When learn is set, each article
+ * that will be stored then counts its lines, so that what an article
+ * drops does not depend on how the articles were cut into batches.
+ */
+static int batch_repeated(doppel_index *x, const doppel_batch *b, doppel_on_dup on_dup,
+                          bool learn)
+{
+	size_t n = doppel_batch_count(b), total = 0;
+	struct lines_ctx c = {x, b, DOPPEL_OK};
+	doppel__parallel_for(x->threads, n, lines_one, &c);
+	for (size_t i = 0; i < n; i++)
+		total += x->bnlines[i];
+	size_t cap = x->brepcap;
+	if (c.rc || doppel__grow((void **)&x->brep, &cap, total + 1, sizeof(*x->brep)))
+		return DOPPEL_E_NOMEM;
+	x->brepcap = cap;
+	doppel__strmap seen = {0};
+	size_t at = 0;
+	x->brepat[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t nl = x->bnlines[i];
+		if (nl)
+			memcpy(x->brep + at, x->blines[i], nl * sizeof(*x->brep));
+		at += doppel__repeated_pick(x->lc, x->p.boilerplate_min, x->brep + at, nl);
+		x->brepat[i + 1] = at;
+		if (learn && nl && x->p.boilerplate_min &&
+		    will_store(x, doppel_batch_article(b, i), on_dup, &seen, i)) {
+			pthread_rwlock_wrlock(&x->lc_lock);
+			for (size_t j = 0; j < nl; j++)
+				doppel__linecount_add(x->lc, x->blines[i][j]);
+			pthread_rwlock_unlock(&x->lc_lock);
+			x->lc_dirty = true;
+		}
+		free(x->blines[i]);
+		x->blines[i] = NULL;
+	}
+	doppel__strmap_free(&seen);
+	return DOPPEL_OK;
+}
+
+/* Prepares per-batch state and sketches every article of b; when learn is
+ * set, the lines of the articles to store are counted first. */
+static int sketch_batch(doppel_index *x, const doppel_batch *b, doppel_on_dup on_dup,
+                        bool learn)
 {
 	int rc = ensure_loaded(x);
 	if (rc)
@@ -986,13 +1121,20 @@ static int sketch_batch(doppel_index *x, const doppel_batch *b)
 		x->bfeatcap = n;
 	}
 	if (doppel__grow((void **)&x->res, &x->rescap, n, sizeof(*x->res)) ||
-	    doppel__grow((void **)&x->mstart, &x->mstartcap, n + 1, sizeof(*x->mstart))) {
+	    doppel__grow((void **)&x->mstart, &x->mstartcap, n + 1, sizeof(*x->mstart)) ||
+	    doppel__grow((void **)&x->blines, &x->blinescap, n, sizeof(*x->blines)) ||
+	    doppel__grow((void **)&x->bnlines, &x->bnlinescap, n, sizeof(*x->bnlines)) ||
+	    doppel__grow((void **)&x->brepat, &x->brepatcap, n + 1, sizeof(*x->brepat))) {
 		doppel__errf(x->err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
 	x->nres = 0;
 	x->nmatch = 0;
 	double t0 = doppel__now();
+	if (batch_repeated(x, b, on_dup, learn)) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
 	struct sketch_ctx c = {x, b};
 	doppel__parallel_for(x->threads, n, sketch_one, &c);
 	x->stats.sketch_seconds += doppel__now() - t0;
@@ -1018,6 +1160,7 @@ struct probe {
 	uint16_t ksig[K2], asig[K2];
 	uint32_t nkeys, nanchors;
 	bool sure; /* met through a rare anchor, close in time: no view filter */
+	doppel__repeated rep; /* the repeated lines its text dropped */
 	int rc;
 };
 
@@ -1069,29 +1212,55 @@ static void on_shingles(void *ctx, uint32_t other)
 		q->rc = DOPPEL_E_NOMEM;
 }
 
-/* A stored article segmented and prepared, from the cache or its text. */
-static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, int *rc)
+/* The repeated lines stored article num dropped when it was added, into
+ * x->lines (sorted keys); none for a database that did not keep them. */
+static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep)
 {
-	struct doppel__cached *c = &x->cache[slot % CACHE_SIZE];
+	*rep = (doppel__repeated){NULL, 0};
+	if (!x->st_lines &&
+	    sqlite3_prepare_v2(doppel__store_db(x->store), "SELECT lines FROM views WHERE num = ?",
+	                       -1, &x->st_lines, NULL) != SQLITE_OK)
+		return DOPPEL_OK; /* an older database: nothing was kept */
+	sqlite3_bind_int64(x->st_lines, 1, num);
+	int rc = DOPPEL_OK;
+	if (sqlite3_step(x->st_lines) == SQLITE_ROW) {
+		const uint8_t *blob = sqlite3_column_blob(x->st_lines, 0);
+		size_t n = (size_t)sqlite3_column_bytes(x->st_lines, 0) / 8;
+		if (n && doppel__grow((void **)&x->lines, &x->linescap, n, sizeof(*x->lines)))
+			rc = DOPPEL_E_NOMEM;
+		for (size_t i = 0; rc == DOPPEL_OK && i < n; i++)
+			x->lines[i] = doppel__get_le(blob + 8 * i, 8);
+		if (rc == DOPPEL_OK)
+			*rep = (doppel__repeated){x->lines, n};
+	}
+	sqlite3_reset(x->st_lines);
+	return rc;
+}
+
+/* The sentences and anchors of a stored article, from the cache or
+ * segmented again from its stored text, dropping the lines it dropped
+ * when it was added: the same features either way. */
+static const doppel__features *features_of(doppel_index *x, uint32_t slot, int *rc)
+{
+	struct doppel__cached *c = &x->cache[slot % x->ncache];
 	if (c->slot1 == slot + 1)
-		return c;
-	doppel__prepared_free(&c->prep);
-	memset(&c->prep, 0, sizeof(c->prep));
+		return &c->feat;
 	c->slot1 = 0;
 	char *text = NULL, *source = NULL;
 	size_t len = 0;
-	*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source, x->err);
+	doppel__repeated rep;
+	*rc = stored_repeated(x, x->e[slot].num, &rep);
+	if (*rc == DOPPEL_OK)
+		*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source, x->err);
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__segment(x->segm, text, len, doppel__source_key(source, x->p.seed),
-		                      x->lc, x->p.boilerplate_min, &c->feat);
-	if (*rc == DOPPEL_OK)
-		*rc = doppel__prepare(&c->feat, &x->rar, &c->prep);
+		                      &rep, &c->feat);
 	free(text);
 	free(source);
 	if (*rc)
 		return NULL;
 	c->slot1 = slot + 1;
-	return c;
+	return &c->feat;
 }
 
 static void on_views(void *ctx, uint32_t other)
@@ -1113,9 +1282,12 @@ static void on_views(void *ctx, uint32_t other)
 		return;
 	x->stats.verified++;
 	int rc = DOPPEL_OK;
-	const struct doppel__cached *o = prepared_of(x, other, &rc);
-	if (!o) {
-		q->rc = rc;
+	/* Weighed by the counts of now, as the new article is: the same
+	 * figures whether its features were kept or read again. */
+	const doppel__features *of = features_of(x, other, &rc);
+	doppel__prepared_free(&x->cprep);
+	if (!of || (rc = doppel__prepare(of, &x->rar, &x->cprep))) {
+		q->rc = rc ? rc : DOPPEL_E_NOMEM;
 		return;
 	}
 	double j, cont;
@@ -1123,7 +1295,7 @@ static void on_views(void *ctx, uint32_t other)
 	                e->shingles, x->p.k, &j, &cont);
 	doppel__evidence ev;
 	doppel_relation rel;
-	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, cont,
+	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &x->cprep, of->nsent, j, cont,
 	                        q->sk->fingerprint == e->fingerprint, apart, &ev, &rel))) {
 		q->rc = rc;
 		return;
@@ -1358,7 +1530,7 @@ static size_t best_match(const doppel_index *x, size_t from, int kind)
 
 int doppel_index_query(doppel_index *x, const doppel_batch *b)
 {
-	int rc = sketch_batch(x, b);
+	int rc = sketch_batch(x, b, DOPPEL_DUP_SKIP, false);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < doppel_batch_count(b); i++) {
@@ -1532,20 +1704,23 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return DOPPEL_OK;
 	if ((rc = prepare_stmt(x, &x->st_views,
 	                       "INSERT OR REPLACE INTO views(num, ksig, nkeys, asig, nanchors,"
-	                       " nsent, anchors) VALUES(?,?,?,?,?,?,?)")))
+	                       " nsent, anchors, lines) VALUES(?,?,?,?,?,?,?,?)")))
 		return rc;
 	uint8_t kb[2 * K2], ab[2 * K2];
 	for (size_t i = 0; i < K2; i++) {
 		doppel__put_le(kb + 2 * i, q->ksig[i], 2);
 		doppel__put_le(ab + 2 * i, q->asig[i], 2);
 	}
-	uint8_t *an = malloc(8 * q->f->nanchor + 1);
+	uint8_t *an = malloc(8 * (q->f->nanchor + q->rep.n) + 1);
 	if (!an) {
 		doppel__errf(x->err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
 	for (size_t i = 0; i < q->f->nanchor; i++)
 		doppel__put_le(an + 8 * i, q->f->anchor[i], 8);
+	uint8_t *lines = an + 8 * q->f->nanchor;
+	for (size_t i = 0; i < q->rep.n; i++)
+		doppel__put_le(lines + 8 * i, q->rep.key[i], 8);
 	sqlite3_stmt *st = x->st_views;
 	sqlite3_bind_int64(st, 1, num);
 	sqlite3_bind_blob(st, 2, kb, (int)sizeof(kb), SQLITE_STATIC);
@@ -1554,6 +1729,10 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	sqlite3_bind_int64(st, 5, q->nanchors);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->f->nsent);
 	sqlite3_bind_blob64(st, 7, an, 8 * q->f->nanchor, SQLITE_STATIC);
+	if (q->rep.n)
+		sqlite3_bind_blob64(st, 8, lines, 8 * q->rep.n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 8);
 	rc = step_done(x, st, "storing views");
 	free(an);
 	return rc;
@@ -1561,25 +1740,19 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 
 /* The article about to be stored keeps its segmentation in the cache, at
  * the entry it is about to get: in a stream the next articles' candidates
- * are mostly recent ones. Takes q->prep. */
-static void keep_prepared(doppel_index *x, struct probe *q, size_t i)
+ * are mostly recent ones. Frees q->prep. */
+static void keep_features(doppel_index *x, struct probe *q, size_t i)
 {
-	if (!x->deep || !q->sk->fingerprint) {
-		doppel__prepared_free(&q->prep);
+	doppel__prepared_free(&q->prep);
+	if (!x->deep || !q->sk->fingerprint)
 		return;
-	}
 	uint32_t slot = (uint32_t)x->n;
-	struct doppel__cached *c = &x->cache[slot % CACHE_SIZE];
-	doppel__prepared_free(&c->prep);
-	/* Swap the features: the batch slot takes the old arrays for reuse;
-	 * the prepared article's anchors move with their array. */
+	struct doppel__cached *c = &x->cache[slot % x->ncache];
+	/* Swap the features: the batch slot takes the old arrays for reuse. */
 	doppel__features old = c->feat;
 	c->feat = x->bfeat[i];
 	x->bfeat[i] = old;
 	q->f = &c->feat;
-	c->prep = q->prep;
-	c->prep.anchor = c->feat.anchor;
-	memset(&q->prep, 0, sizeof(q->prep));
 	c->slot1 = slot + 1;
 }
 
@@ -1620,7 +1793,11 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	}
 	doppel_result *r = begin_result(x, a, outcome, DOPPEL_OK, sk->words);
 	size_t from = x->nmatch;
-	struct probe q = {.a = a, .sk = sk, .boiler = x->bboiler[i], .f = &x->bfeat[i]};
+	struct probe q = {.a = a,
+	                  .sk = sk,
+	                  .boiler = x->bboiler[i],
+	                  .f = &x->bfeat[i],
+	                  .rep = batch_rep(x, i)};
 	rc = find_matches(x, &q, true);
 	if (rc) {
 		doppel__prepared_free(&q.prep);
@@ -1659,7 +1836,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		doppel__prepared_free(&q.prep);
 		return rc;
 	}
-	keep_prepared(x, &q, i);
+	keep_features(x, &q, i);
 	doppel__row row = {.num = num,
 	                   .id = a->id,
 	                   .title = a->title,
@@ -1725,40 +1902,6 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	return DOPPEL_OK;
 }
 
-/* Counts the candidate boilerplate lines of the batch's added articles. */
-static int learn_lines(doppel_index *x, const doppel_batch *b)
-{
-	if (!x->p.boilerplate_min)
-		return DOPPEL_OK;
-	doppel__tokens *t = &x->workers[0].tokens;
-	for (size_t i = 0; i < x->nres; i++) {
-		if (x->res[i].outcome != DOPPEL_ADDED && x->res[i].outcome != DOPPEL_REPLACED)
-			continue;
-		const doppel_article *a = doppel_batch_article(b, i);
-		const uint64_t *lines;
-		size_t nlines;
-		if (x->bpre[i] && x->bpre[i]->lines_known) {
-			lines = x->bpre[i]->lines;
-			nlines = x->bpre[i]->nlines;
-		} else {
-			int rc = doppel__line_keys(a->text, a->text_len,
-			                           doppel__source_key(a->source, x->p.seed),
-			                           x->p.seed, t);
-			if (rc)
-				return rc;
-			lines = t->lines;
-			nlines = t->nlines;
-		}
-		pthread_rwlock_wrlock(&x->lc_lock);
-		for (size_t j = 0; j < nlines; j++)
-			doppel__linecount_add(x->lc, lines[j]);
-		pthread_rwlock_unlock(&x->lc_lock);
-		if (nlines)
-			x->lc_dirty = true;
-	}
-	return DOPPEL_OK;
-}
-
 /* Makes memory agree with the database again after a failed transaction. */
 static int reload_after_failure(doppel_index *x)
 {
@@ -1783,7 +1926,7 @@ int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_du
 		doppel__errf(x->err, "the index was opened read-only");
 		return DOPPEL_E_READONLY;
 	}
-	int rc = sketch_batch(x, b);
+	int rc = sketch_batch(x, b, on_dup, true);
 	if (rc)
 		return rc;
 	size_t n = doppel_batch_count(b);
@@ -1791,8 +1934,6 @@ int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_du
 		return rc;
 	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++)
 		rc = add_one(x, doppel_batch_article(b, i), i, on_dup);
-	if (rc == DOPPEL_OK)
-		rc = learn_lines(x, b);
 	if (rc == DOPPEL_OK)
 		rc = save_counts(x, false);
 	if (rc == DOPPEL_OK)

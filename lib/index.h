@@ -112,7 +112,12 @@ struct doppel_index {
 	size_t npl, plused;
 	int64_t *evstory; /* event num -> story num; 0: no such event */
 	size_t evcap;
-	struct doppel__cached *cache;
+	struct doppel__cached *cache; /* ncache entries, by slot */
+	size_t ncache;
+	doppel__prepared cprep; /* the candidate being compared */
+	uint64_t *lines;        /* a stored article's repeated lines */
+	size_t linescap;
+	sqlite3_stmt *st_lines;
 	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_count;
 
 	struct doppel__slot_work *workers;
@@ -125,6 +130,12 @@ struct doppel_index {
 	const doppel__pre **bpre; /* what doppel_index_prepare() made, or NULL */
 	doppel__features *bfeat;
 	size_t bcap, bfeatcap;
+	uint64_t **blines; /* per article: its lines' keys */
+	size_t *bnlines;
+	size_t blinescap, bnlinescap;
+	uint64_t *brep;  /* the repeated lines of all articles, in order */
+	size_t *brepat;  /* article i's are brep[brepat[i] .. brepat[i + 1]) */
+	size_t brepcap, brepatcap;
 	doppel_result *res;
 	size_t nres, rescap;
 	doppel_match *matches;
@@ -156,6 +167,10 @@ struct doppel_index {
 	doppel__segmenter *xsegm; /* over xwn */
 	unsigned xloads;          /* times xwn was loaded */
 };
+
+/* Keeps the features of n articles in memory, before the first add of a
+ * lazy handle: a scan keeps all of them. */
+void doppel__index_set_cache(doppel_index *x, size_t n);
 
 /* Keeps a copy of s until the next call on x; NULL when out of memory. */
 const char *doppel__index_keep(doppel_index *x, const char *s);

@@ -147,6 +147,25 @@ void doppel__linecount_add(doppel__linecount *lc, uint64_t key);
 unsigned doppel__linecount_get(const doppel__linecount *lc, uint64_t key);
 
 /*
+ * The lines of one article dropped as repeated boilerplate: the keys of
+ * its lines that earlier articles of its source had at least
+ * boilerplate_min times, decided once, when the article comes in its
+ * order, so that its text gives the same content whenever it is read
+ * again. Keys sorted, borrowed. NULL: no line is dropped as repeated.
+ */
+typedef struct doppel__repeated {
+	const uint64_t *key;
+	size_t n;
+} doppel__repeated;
+
+bool doppel__repeated_has(const doppel__repeated *rep, uint64_t key);
+
+/* Keeps, of the n line keys in lines, those lc counts at least min times,
+ * sorted and without repeats, at the start of lines; returns how many. */
+size_t doppel__repeated_pick(const doppel__linecount *lc, unsigned min, uint64_t *lines,
+                             size_t n);
+
+/*
  * The content of one article after normalization: 64-bit hashes of its
  * content tokens in order (boilerplate lines removed), the hashes of its
  * candidate boilerplate lines, and a fingerprint of the whole token stream.
@@ -182,9 +201,8 @@ typedef struct doppel__tokens {
 typedef int (*doppel__line_fn)(void *ctx, const char *line, size_t n, const char *low,
                                size_t lowlen, bool ascii);
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
-                          const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
-                          doppel__tokens *t, unsigned *seen, bool want_lowered,
-                          doppel__line_fn fn, void *ctx);
+                          const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
+                          unsigned *seen, bool want_lowered, doppel__line_fn fn, void *ctx);
 
 /* Letters, marks and digits of every script: what words are made of.
  * The Unicode categories decide; ASCII, most of any text, is answered
@@ -216,16 +234,15 @@ uint64_t doppel__source_key(const char *source, uint64_t seed);
  * Normalizes text (valid UTF-8) into t: lines matching the built-in
  * boilerplate patterns are dropped (update stamps, donation and subscription
  * appeals, share prompts) and so is everything after a trailer heading
- * ("Similar News", "Related articles", …); lines whose key reaches
- * boilerplate_min in lc (when lc is not NULL) are dropped too. Remaining
+ * ("Similar News", "Related articles", …); lines whose key rep holds
+ * (when rep is not NULL) are dropped too. Remaining
  * text is NFKC case-folded (utf8proc; ASCII lines take a fast path),
  * split into tokens of letters and digits (apostrophes inside a word are
  * dropped, so quotes, dashes and spaces of every kind separate tokens) and
  * each token is hashed once with seed.
  */
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
-                      const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
-                      doppel__tokens *t);
+                      const doppel__repeated *rep, uint64_t seed, doppel__tokens *t);
 
 /*
  * Only the keys of the candidate boilerplate lines of text (into t->lines),
@@ -445,6 +462,9 @@ typedef struct doppel__pre {
 	uint64_t *lines; /* its lines' keys, to count (doppel__line_keys) */
 	size_t nlines;
 	bool lines_known;
+	uint64_t *rep; /* the repeated lines the text work dropped, sorted */
+	size_t nrep;
+	bool sketched; /* sk, boiler and feat are made (not only ztext) */
 	uint16_t sig[]; /* k slots */
 } doppel__pre;
 
@@ -470,7 +490,7 @@ size_t doppel__segmenter_words(const doppel__segmenter *sg);
  * out) and collects the anchors: names, numbers, quotes and dates.
  */
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
-                    const doppel__linecount *lc, unsigned boilerplate_min, doppel__features *f);
+                    const doppel__repeated *rep, doppel__features *f);
 
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
@@ -727,8 +747,12 @@ typedef struct doppel__row {
 	int64_t event;   /* 0: none */
 } doppel__row;
 
+/* A database in memory, for a scan: no file, no log, gone on close. */
+#define DOPPEL__OPEN_MEMORY 0x10000
+
 /*
- * Opens or creates the database. When adopt is true the stored parameters
+ * Opens or creates the database (flags: DOPPEL_OPEN_* and
+ * DOPPEL__OPEN_MEMORY). When adopt is true the stored parameters
  * are copied into *p; otherwise they must equal p's (DOPPEL_E_MISMATCH).
  * Messages go to err (DOPPEL__ERRLEN bytes).
  */
@@ -744,6 +768,9 @@ void doppel__store_rollback(doppel__store *s);
 /* Stores an article (event 0: none), its signature and its text. */
 /* The text compressed as the store keeps it; caller owns *out (free). */
 int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
+/* The text z (zn bytes) holds, NUL-terminated; caller owns *text (free).
+ * DOPPEL_E_DB when z is not such a text. */
+int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,

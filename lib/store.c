@@ -71,7 +71,9 @@ static const char schema[] =
 	 * its sentence count and its anchors (sorted, 8 bytes each). */
 	"CREATE TABLE views(num INTEGER PRIMARY KEY, ksig BLOB NOT NULL,"
 	" nkeys INTEGER NOT NULL, asig BLOB NOT NULL, nanchors INTEGER NOT NULL,"
-	" nsent INTEGER NOT NULL, anchors BLOB NOT NULL);"
+	" nsent INTEGER NOT NULL, anchors BLOB NOT NULL,"
+	/* the keys of the repeated lines it dropped, 8 bytes each */
+	" lines BLOB);"
 	/* One row per related pair, a added after b. */
 	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
@@ -410,14 +412,36 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
+/* Databases made before views kept the repeated lines get the column;
+ * their rows hold none (NULL), which reads as no line dropped. */
+static int add_lines_column(doppel__store *s, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	bool has = false;
+	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(s, "reading the schema", err);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		has |= name && strcmp(name, "lines") == 0;
+	}
+	sqlite3_finalize(st);
+	return has ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
+}
+
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
                        doppel_params *p, char *err)
 {
 	*out = NULL;
 	bool ro = flags & DOPPEL_OPEN_READONLY;
+	bool mem = flags & DOPPEL__OPEN_MEMORY;
+	if (mem) {
+		path = ":memory:";
+		ro = false;
+	}
 	struct stat st;
-	bool exists = stat(path, &st) == 0;
-	if (!exists && (ro || !(flags & DOPPEL_OPEN_CREATE))) {
+	bool exists = !mem && stat(path, &st) == 0;
+	if (!mem && !exists && (ro || !(flags & DOPPEL_OPEN_CREATE))) {
 		doppel__errf(err, "%s: no such database", path);
 		return DOPPEL_E_NOTFOUND;
 	}
@@ -433,7 +457,7 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	}
 	int rc = DOPPEL_OK;
 	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (!ro && (flags & DOPPEL_OPEN_CREATE))
+	if (!ro && (mem || (flags & DOPPEL_OPEN_CREATE)))
 		oflags |= SQLITE_OPEN_CREATE;
 	if ((rc = connect(s, path, oflags, false, err)))
 		goto fail;
@@ -469,7 +493,7 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		 * (64 KiB pages made that four times as much). Set before
 		 * anything is written. */
 		if ((rc = exec(s, "PRAGMA page_size=16384;", err)) ||
-		    (rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
+		    (!mem && (rc = exec(s, "PRAGMA journal_mode=WAL;", err))) ||
 		    (rc = create_schema(s, p, err)))
 			goto fail;
 	} else if (app != APPLICATION_ID) {
@@ -482,8 +506,9 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	} else if ((rc = check_meta(s, adopt, p, err))) {
 		goto fail;
 	}
-	if (!ro && ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
-	            (rc = exec(s, "PRAGMA synchronous=NORMAL;", err))))
+	if (!ro && !mem &&
+	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
+	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_lines_column(s, err))))
 		goto fail;
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,
@@ -506,7 +531,7 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		rc = db_error(s, "prepare", err);
 		goto fail;
 	}
-	if (!ro)
+	if (!ro && !mem)
 		start_checkpointer(s);
 	*out = s;
 	return DOPPEL_OK;
@@ -642,6 +667,27 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 	return DOPPEL_OK;
 }
 
+int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+	unsigned long long n = z ? ZSTD_getFrameContentSize(z, zn) : 0;
+	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n > ((size_t)1 << 40))
+		return DOPPEL_E_DB;
+	char *t = malloc((size_t)n + 1);
+	if (!t)
+		return DOPPEL_E_NOMEM;
+	size_t got = ZSTD_decompress(t, (size_t)n, z, zn);
+	if (ZSTD_isError(got) || got != n) {
+		free(t);
+		return DOPPEL_E_DB;
+	}
+	t[n] = 0;
+	*text = t;
+	*len = (size_t)n;
+	return DOPPEL_OK;
+}
+
 int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, char **source,
                        char *err)
 {
@@ -661,35 +707,23 @@ int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, 
 	if (step == SQLITE_ROW) {
 		const void *z = sqlite3_column_blob(st, 0);
 		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
-		unsigned long long n = z ? ZSTD_getFrameContentSize(z, zn) : 0;
 		char *t = NULL;
-		if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
-		    n > ((size_t)1 << 40)) {
+		size_t n = 0;
+		rc = doppel__store_decompress(z, zn, &t, &n);
+		if (rc == DOPPEL_E_NOMEM) {
+			doppel__errf(err, "out of memory");
+		} else if (rc) {
 			doppel__errf(err, "%s: the text of article %lld is damaged", s->path,
 			             (long long)num);
-			rc = DOPPEL_E_DB;
-		} else if (!(t = malloc((size_t)n + 1))) {
-			doppel__errf(err, "out of memory");
-			rc = DOPPEL_E_NOMEM;
 		} else {
-			size_t got = ZSTD_decompress(t, (size_t)n, z, zn);
-			if (ZSTD_isError(got) || got != n) {
-				doppel__errf(err, "%s: the text of article %lld is damaged",
-				             s->path, (long long)num);
+			const char *src = (const char *)sqlite3_column_text(st, 1);
+			if (src && !(*source = doppel__strdup(src))) {
 				free(t);
-				t = NULL;
-				rc = DOPPEL_E_DB;
+				doppel__errf(err, "out of memory");
+				rc = DOPPEL_E_NOMEM;
 			} else {
-				t[n] = 0;
-				const char *src = (const char *)sqlite3_column_text(st, 1);
-				if (src && !(*source = doppel__strdup(src))) {
-					free(t);
-					doppel__errf(err, "out of memory");
-					rc = DOPPEL_E_NOMEM;
-				} else {
-					*text = t;
-					*len = (size_t)n;
-				}
+				*text = t;
+				*len = n;
 			}
 		}
 	} else if (step == SQLITE_DONE) {

@@ -2,24 +2,13 @@
  * cli_scan.c — `doppel scan`, `doppel stories` and `doppel explain`: the
  * commands that work on articles given on the command line, not an index.
  *
- * When every input is a file or directory (not stdin) and repeated-line
- * boilerplate is on, the inputs are read twice: a first cheap pass counts
- * the short lines of each source, the second sketches with those counts.
+ * The inputs are read once: the scan keeps each article's text compressed
+ * and relates them all when it is finished (doppel_scan_finish).
  */
 #include "cli.h"
 
 #include <pthread.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-static bool reads_stdin(const struct cli *c)
-{
-	for (int i = 0; i < c->npaths; i++)
-		if (strcmp(c->paths[i], "-") == 0)
-			return true;
-	return false;
-}
 
 /*
  * Reading overlaps with the library's work: while one batch is learned or
@@ -30,7 +19,6 @@ static bool reads_stdin(const struct cli *c)
 struct feed {
 	struct cli *c;
 	doppel_scan *s;
-	bool learning; /* first pass: count repeated lines */
 	doppel_batch *batch[2];
 	int cur; /* the batch being filled */
 	pthread_t thread;
@@ -43,7 +31,7 @@ static void *feed_work(void *arg)
 {
 	struct feed *f = arg;
 	doppel_batch *b = f->batch[!f->cur];
-	f->status = f->learning ? doppel_scan_learn(f->s, b) : doppel_scan_add(f->s, b);
+	f->status = doppel_scan_add(f->s, b);
 	return NULL;
 }
 
@@ -87,11 +75,10 @@ static int feed_hand(struct feed *f)
 	return EXIT_OK;
 }
 
-/* Reads every input into the scan, learning (first pass) or adding. In the
- * first pass reader errors are passed over: the second reports them. */
-static int feed_all(struct cli *c, doppel_scan *s, bool learning, struct progress *pg)
+/* Reads every input into the scan. */
+static int feed_all(struct cli *c, doppel_scan *s, struct progress *pg)
 {
-	struct feed f = {.c = c, .s = s, .learning = learning};
+	struct feed f = {.c = c, .s = s};
 	doppel_reader *r = cli_reader(c);
 	f.batch[0] = doppel_batch_new();
 	f.batch[1] = doppel_batch_new();
@@ -109,8 +96,7 @@ static int feed_all(struct cli *c, doppel_scan *s, bool learning, struct progres
 		if (st == DOPPEL_END)
 			break;
 		if (st < 0) {
-			if (!learning)
-				cli_reader_error(c, r);
+			cli_reader_error(c, r);
 			continue;
 		}
 		doppel_batch *b = f.batch[f.cur];
@@ -124,8 +110,7 @@ static int feed_all(struct cli *c, doppel_scan *s, bool learning, struct progres
 		    doppel_batch_bytes(b) >= CLI_BATCH_BYTES) {
 			if ((rc = feed_hand(&f)))
 				goto out;
-			progress_update(pg, n, doppel_reader_bytes(r),
-			                learning ? "learning boilerplate:" : "sketching:");
+			progress_update(pg, n, doppel_reader_bytes(r), "reading:");
 		}
 	}
 	if (doppel_batch_count(f.batch[f.cur]))
@@ -138,108 +123,6 @@ out:;
 	doppel_batch_free(f.batch[1]);
 	doppel_reader_free(r);
 	return rc;
-}
-
-/*
- * The first pass only counts lines, and counts add up in any order: when
- * every input is an uncompressed JSON Lines file, each thread reads its own
- * byte range of each file. The library call is serialized; the reading and
- * JSON parsing, which cost the most, run side by side.
- */
-struct learner {
-	struct cli *c;
-	doppel_scan *s;
-	pthread_mutex_t *mu;
-	unsigned part, parts;
-	int rc;
-};
-
-static bool rangeable(const char *path)
-{
-	size_t n = strlen(path);
-	struct stat st;
-	return (n > 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
-	                       (n > 7 && strcmp(path + n - 7, ".ndjson") == 0)
-	               ? stat(path, &st) == 0 && S_ISREG(st.st_mode)
-	               : false;
-}
-
-static void *learn_part(void *arg)
-{
-	struct learner *l = arg;
-	doppel_reader *r = doppel_reader_new(&l->c->read);
-	doppel_batch *b = doppel_batch_new();
-	if (!r || !b) {
-		l->rc = EXIT_FATAL;
-		goto out;
-	}
-	for (int i = 0; i < l->c->npaths; i++) {
-		struct stat st;
-		if (stat(l->c->paths[i], &st) != 0)
-			continue;
-		uint64_t size = (uint64_t)st.st_size;
-		doppel_reader_add_range(r, l->c->paths[i], size * l->part / l->parts,
-		                        size * (l->part + 1) / l->parts);
-	}
-	for (bool more = true; more;) {
-		doppel_article a;
-		int st = doppel_reader_next(r, &a);
-		more = st != DOPPEL_END;
-		if (st == DOPPEL_OK && doppel_batch_push(b, &a) != DOPPEL_OK) {
-			l->rc = EXIT_FATAL;
-			break;
-		}
-		if (doppel_batch_count(b) >= CLI_BATCH_ARTICLES ||
-		    (!more && doppel_batch_count(b))) {
-			pthread_mutex_lock(l->mu);
-			int rc = doppel_scan_learn(l->s, b);
-			pthread_mutex_unlock(l->mu);
-			doppel_batch_clear(b);
-			if (rc != DOPPEL_OK) {
-				l->rc = EXIT_FATAL;
-				break;
-			}
-		}
-	}
-out:
-	doppel_batch_free(b);
-	doppel_reader_free(r);
-	return NULL;
-}
-
-/* The first pass over JSON Lines files in parallel ranges; false when the
- * inputs are not all such files (then the pass runs in order). */
-static bool learn_in_parts(struct cli *c, doppel_scan *s, int *rc)
-{
-	unsigned parts =
-		c->params.threads ? c->params.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	if (parts < 2)
-		return false;
-	if (parts > 16)
-		parts = 16;
-	for (int i = 0; i < c->npaths; i++)
-		if (!rangeable(c->paths[i]))
-			return false;
-	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	struct learner l[16];
-	pthread_t t[16];
-	bool started[16] = {false};
-	for (unsigned p = 0; p < parts; p++) {
-		l[p] = (struct learner){c, s, &mu, p, parts, EXIT_OK};
-		started[p] = pthread_create(&t[p], NULL, learn_part, &l[p]) == 0;
-		if (!started[p])
-			learn_part(&l[p]);
-	}
-	*rc = EXIT_OK;
-	for (unsigned p = 0; p < parts; p++) {
-		if (started[p])
-			pthread_join(t[p], NULL);
-		if (l[p].rc)
-			*rc = l[p].rc;
-	}
-	if (*rc)
-		cli_error("%s", doppel_scan_errmsg(s));
-	return true;
 }
 
 /* Reads, sketches and finishes a scan of c->paths. On success *out is the
@@ -259,13 +142,7 @@ static int run_scan(struct cli *c, doppel_scan **out)
 		cli_error("out of memory");
 		return EXIT_FATAL;
 	}
-	if (c->params.boilerplate_min && !reads_stdin(c)) {
-		if (!learn_in_parts(c, s, &rc))
-			rc = feed_all(c, s, true, &pg);
-		if (rc)
-			goto out;
-	}
-	if ((rc = feed_all(c, s, false, &pg)))
+	if ((rc = feed_all(c, s, &pg)))
 		goto out;
 	if (doppel_scan_finish(s) != DOPPEL_OK) {
 		cli_error("%s", doppel_scan_errmsg(s));

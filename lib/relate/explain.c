@@ -191,10 +191,10 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 			goto nomem;
 		s->sk.sig = s->sig;
 		s->feat.want_spans = true;
-		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, 0,
+		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL,
 		                            p->seed, &s->tokens)) ||
 		    (rc = doppel__sketch_tokens(&sketcher, &s->tokens, &s->sk)) ||
-		    (rc = doppel__segment(sg, s->art->text, s->art->text_len, src, NULL, 0,
+		    (rc = doppel__segment(sg, s->art->text, s->art->text_len, src, NULL,
 		                          &s->feat)) ||
 		    (rc = doppel__rarity_add(&rar, &s->feat)))
 			goto fail;

@@ -116,6 +116,38 @@ unsigned doppel__linecount_get(const doppel__linecount *lc, uint64_t key)
 	return m;
 }
 
+bool doppel__repeated_has(const doppel__repeated *rep, uint64_t key)
+{
+	if (!rep)
+		return false;
+	size_t lo = 0, hi = rep->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rep->key[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rep->n && rep->key[lo] == key;
+}
+
+size_t doppel__repeated_pick(const doppel__linecount *lc, unsigned min, uint64_t *lines,
+                             size_t n)
+{
+	size_t w = 0;
+	if (!lc || !min)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (doppel__linecount_get(lc, lines[i]) >= min)
+			lines[w++] = lines[i];
+	qsort(lines, w, sizeof(*lines), doppel__cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < w; i++)
+		if (!u || lines[u - 1] != lines[i])
+			lines[u++] = lines[i];
+	return u;
+}
+
 uint64_t doppel__source_key(const char *source, uint64_t seed)
 {
 	if (!source || !*source)
@@ -387,8 +419,8 @@ _Static_assert(STAMP_MAX_WORDS <= RULES_MAX_WORDS && LINE_MAX_WORDS <= RULES_MAX
 /* The boilerplate kind of one lowered line (0: content), and the line's
  * key when it is counted (*has_key). Stops at a trailer heading. */
 static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
-                           const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
-                           bool *has_key, uint64_t *key)
+                           const doppel__repeated *rep, uint64_t seed, bool *has_key,
+                           uint64_t *key)
 {
 	*has_key = false;
 	if (is_trailer(low, lw.len))
@@ -401,15 +433,15 @@ static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
 		return kind;
 	if (line_key(source_key, low, lw, seed, key)) {
 		*has_key = true;
-		if (lc && boilerplate_min && doppel__linecount_get(lc, *key) >= boilerplate_min)
+		if (doppel__repeated_has(rep, *key))
 			return DOPPEL__BOILER_REPEATED;
 	}
 	return 0;
 }
 
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
-                          const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
-                          doppel__tokens *t, unsigned *seen, bool want_lowered,
+                          const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
+                          unsigned *seen, bool want_lowered,
                           doppel__line_fn fn, void *ctx)
 {
 	if (t)
@@ -447,8 +479,8 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 		if (lw.words <= RULES_MAX_WORDS) {
 			bool has_key;
 			uint64_t key;
-			unsigned kind = line_rules(low, lw, source_key, lc, boilerplate_min,
-			                           seed, &has_key, &key);
+			unsigned kind =
+				line_rules(low, lw, source_key, rep, seed, &has_key, &key);
 			/* A repeated line's key is kept too: counts go on growing. */
 			if (has_key && t && push_line(t, key)) {
 				rc = DOPPEL_E_NOMEM;
@@ -483,14 +515,13 @@ static int hash_line(void *ctx, const char *line, size_t n, const char *low, siz
 }
 
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
-                      const doppel__linecount *lc, unsigned boilerplate_min, uint64_t seed,
-                      doppel__tokens *t)
+                      const doppel__repeated *rep, uint64_t seed, doppel__tokens *t)
 {
 	t->n = 0;
 	t->fingerprint = 0;
 	t->seed = seed;
-	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, seed, t,
-	                               &t->boilerplate, true, hash_line, t);
+	int rc = doppel__content_lines(text, len, source_key, rep, seed, t, &t->boilerplate,
+	                               true, hash_line, t);
 	if (rc == DOPPEL_OK && t->n) {
 		t->fingerprint = doppel__hash(t->hash, t->n * sizeof(*t->hash), seed);
 		if (t->fingerprint == 0)

@@ -698,7 +698,7 @@ static void sort_anchors(uint64_t *a, uint64_t *tmp, size_t n)
 }
 
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
-                    const doppel__linecount *lc, unsigned boilerplate_min, doppel__features *f)
+                    const doppel__repeated *rep, doppel__features *f)
 {
 	f->nsent = f->ntok = f->nanchor = f->nspan = 0;
 	f->boilerplate = 0;
@@ -707,8 +707,8 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_
 	sg->text = text;
 	sg->f = f;
 	sg->nquote = 0;
-	int rc = doppel__content_lines(text, len, source_key, lc, boilerplate_min, sg->seed,
-	                               NULL, &f->boilerplate, false, segment_line, sg);
+	int rc = doppel__content_lines(text, len, source_key, rep, sg->seed, NULL,
+	                               &f->boilerplate, false, segment_line, sg);
 	if (rc)
 		return rc;
 	if (f->nanchor > 1) {

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doppel__tokens t = {0};
 	doppel__sketcher sk;
 	uint16_t sig[64];
-	if (doppel__normalize(fixed, n, 1, NULL, 0, 0, &t) == DOPPEL_OK &&
+	if (doppel__normalize(fixed, n, 1, NULL, 0, &t) == DOPPEL_OK &&
 	    doppel__sketcher_init(&sk, 64, 3, 0) == DOPPEL_OK) {
 		doppel__sketch out = {.sig = sig};
 		if (doppel__sketch_tokens(&sk, &t, &out) == DOPPEL_OK && (out.fingerprint == 0) != (t.n == 0))
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
 	doppel__features f = {0};
 	f.want_spans = true;
-	if (sg && doppel__segment(sg, fixed, n, 0, NULL, 0, &f) == DOPPEL_OK) {
+	if (sg && doppel__segment(sg, fixed, n, 0, NULL, &f) == DOPPEL_OK) {
 		for (size_t i = 0; i < f.nsent; i++)
 			if ((size_t)f.sent[i].start + f.sent[i].len > n)
 				abort();

@@ -8,7 +8,7 @@
 /* Token hashes of text with no line counts. */
 static size_t tokens_of(const char *text, doppel__tokens *t)
 {
-	assert_int_equal(doppel__normalize(text, strlen(text), 0, NULL, 0, 0, t),
+	assert_int_equal(doppel__normalize(text, strlen(text), 0, NULL, 0, t),
 	                 DOPPEL_OK);
 	return t->n;
 }
@@ -91,15 +91,20 @@ static void test_learned_lines(void **state)
 	assert_int_equal(doppel__linecount_get(lc, t.lines[0]), 7);
 
 	doppel__tokens full = {0};
-	assert_int_equal(doppel__normalize(text, strlen(text), src, lc, 8, 0, &full), DOPPEL_OK);
+	uint64_t pick[1] = {t.lines[0]};
+	doppel__repeated rep = {pick, doppel__repeated_pick(lc, 8, pick, 1)};
+	assert_int_equal(rep.n, 0);
+	assert_int_equal(doppel__normalize(text, strlen(text), src, &rep, 0, &full), DOPPEL_OK);
 	size_t with_line = full.n;
 	doppel__linecount_add(lc, t.lines[0]); /* now 8: boilerplate */
-	assert_int_equal(doppel__normalize(text, strlen(text), src, lc, 8, 0, &full), DOPPEL_OK);
+	rep.n = doppel__repeated_pick(lc, 8, pick, 1);
+	assert_int_equal(rep.n, 1);
+	assert_int_equal(doppel__normalize(text, strlen(text), src, &rep, 0, &full), DOPPEL_OK);
 	assert_int_equal(full.n, 2);
 	assert_true(with_line > full.n);
 	/* Another source's line with the same words is not affected. */
 	assert_int_equal(doppel__normalize(text, strlen(text), doppel__source_key("other", 0),
-	                                   lc, 8, 0, &full),
+	                                   &rep, 0, &full),
 	                 DOPPEL_OK);
 	assert_int_equal(full.n, with_line);
 	doppel__tokens_free(&full);
@@ -180,14 +185,15 @@ static void test_content_lines_lowered_or_not(void **state)
 	assert_non_null(lc);
 	for (int i = 0; i < 8; i++)
 		doppel__linecount_add(lc, keys.lines[0]);
+	doppel__repeated rep = {keys.lines, doppel__repeated_pick(lc, 8, keys.lines, 1)};
 
 	struct kept a = {0}, b = {0};
 	doppel__tokens ta = {0}, tb = {0};
 	unsigned seen_a, seen_b;
-	assert_int_equal(doppel__content_lines(text, strlen(text), src, lc, 8, 0, &ta, &seen_a,
+	assert_int_equal(doppel__content_lines(text, strlen(text), src, &rep, 0, &ta, &seen_a,
 	                                       true, keep_line, &a),
 	                 DOPPEL_OK);
-	assert_int_equal(doppel__content_lines(text, strlen(text), src, lc, 8, 0, &tb, &seen_b,
+	assert_int_equal(doppel__content_lines(text, strlen(text), src, &rep, 0, &tb, &seen_b,
 	                                       false, keep_line, &b),
 	                 DOPPEL_OK);
 	assert_int_equal(seen_a, DOPPEL__BOILER_APPEAL | DOPPEL__BOILER_REPEATED |

@@ -195,41 +195,45 @@ static void test_duplicate_ids(void **state)
 	doppel_batch_free(NULL);
 }
 
-/* A line repeated in many articles of one source is learned as boilerplate:
- * two different short articles that share only it are not copies. */
+/* A line repeated in many articles of one source is learned as boilerplate
+ * as articles come, in their order: once eight earlier articles of the
+ * source had it, later short articles that share only it are not copies,
+ * while the first ones, which kept it, still look alike. */
 static void test_learned_boilerplate(void **state)
 {
 	(void)state;
 	const char *tag = "Follow the Riverside Courier on social media for more updates.";
 	doppel_params par;
 	doppel_params_init(&par);
-	char out_on[2][64];
-	for (int learn = 0; learn < 2; learn++) {
-		doppel_scan *s = doppel_scan_new(&par);
-		doppel_batch *b = doppel_batch_new();
-		char *texts[10];
-		char ids[10][16];
-		for (int i = 0; i < 10; i++) {
-			char *body = corpus_text((uint64_t)(100 + i), 8);
-			texts[i] = corpus_join(body, tag);
-			free(body);
-			snprintf(ids[i], sizeof(ids[i]), "c%d", i);
-			corpus_push(b, ids[i], texts[i], NULL, "courier");
-		}
-		if (learn)
-			assert_int_equal(doppel_scan_learn(s, b), DOPPEL_OK);
-		assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
-		assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
-		snprintf(out_on[learn], sizeof(out_on[learn]), "%zu",
-		         doppel_scan_group_count(s));
-		for (int i = 0; i < 10; i++)
-			free(texts[i]);
-		doppel_batch_free(b);
-		doppel_scan_free(s);
+	doppel_scan *s = doppel_scan_new(&par);
+	doppel_batch *b = doppel_batch_new();
+	char *texts[20];
+	char ids[20][16];
+	for (int i = 0; i < 20; i++) {
+		char *body = corpus_text((uint64_t)(100 + i), 8);
+		texts[i] = corpus_join(body, tag);
+		free(body);
+		snprintf(ids[i], sizeof(ids[i]), "c%02d", i);
+		corpus_push(b, ids[i], texts[i], NULL, "courier");
 	}
-	/* Without learning, the shared line makes them look alike. */
-	assert_string_not_equal(out_on[0], "0");
-	assert_string_equal(out_on[1], "0");
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	size_t early = 0;
+	for (size_t g = 0; g < doppel_scan_group_count(s); g++) {
+		doppel_group grp;
+		assert_int_equal(doppel_scan_group(s, g, &grp), DOPPEL_OK);
+		size_t late = 0;
+		for (size_t m = 0; m < grp.count; m++) {
+			late += strcmp(grp.members[m].id, "c08") >= 0;
+			early += strcmp(grp.members[m].id, "c08") < 0;
+		}
+		assert_true(late <= 1);
+	}
+	assert_true(early >= 2);
+	for (int i = 0; i < 20; i++)
+		free(texts[i]);
+	doppel_batch_free(b);
+	doppel_scan_free(s);
 }
 
 int main(void)

@@ -8,7 +8,7 @@
 static doppel__features seg(doppel__segmenter *sg, const char *text)
 {
 	doppel__features f = {0};
-	assert_int_equal(doppel__segment(sg, text, strlen(text), 0, NULL, 0, &f), DOPPEL_OK);
+	assert_int_equal(doppel__segment(sg, text, strlen(text), 0, NULL, &f), DOPPEL_OK);
 	return f;
 }
 

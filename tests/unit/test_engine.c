@@ -1,0 +1,226 @@
+/*
+ * The one engine: a scan of a corpus and an index fed the same articles in
+ * date order (then id) state the same relations, with the same
+ * directions, events and stories, however the articles are cut into
+ * batches. Checked over every fixture corpus of tests/data.
+ */
+#include "testutil.h"
+
+#include "internal.h"
+
+/* One stated relation, written the same way from both paths: the pair in
+ * id order, the relation, which of the two is the source. */
+static char *relation_line(const char *x, const char *y, doppel_relation rel, int x_source)
+{
+	char *line = malloc(1024);
+	bool swap = strcmp(x, y) > 0;
+	const char *src = x_source < 0 ? "?" : (x_source ? x : y);
+	snprintf(line, 1024, "%s %s %s %s", swap ? y : x, swap ? x : y, doppel_relation_name(rel),
+	         src);
+	return line;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void push(struct lines *l, char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+}
+
+static void free_lines(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* Every story as lines "story event member", from either path. */
+static void story_lines(const doppel_story *st, struct lines *out)
+{
+	for (size_t e = 0; e < st->count; e++)
+		for (size_t m = 0; m < st->events[e].count; m++) {
+			char *line = malloc(1024);
+			snprintf(line, 1024, "story %s event %s member %s", st->id,
+			         st->events[e].id, st->events[e].members[m].id);
+			push(out, line);
+		}
+}
+
+static doppel_batch *read_dir(const char *dir)
+{
+	doppel_read_options ro;
+	doppel_read_options_init(&ro);
+	doppel_reader *r = doppel_reader_new(&ro);
+	assert_int_equal(doppel_reader_add_path(r, dir), DOPPEL_OK);
+	doppel_batch *b = doppel_batch_new();
+	doppel_article a;
+	int rc;
+	while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END)
+		if (rc == DOPPEL_OK)
+			assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	doppel_reader_free(r);
+	return b;
+}
+
+static const doppel_batch *sorting;
+
+static int by_date(const void *pa, const void *pb)
+{
+	const doppel_article *a = doppel_batch_article(sorting, *(const size_t *)pa);
+	const doppel_article *b = doppel_batch_article(sorting, *(const size_t *)pb);
+	int d = doppel__date_cmp(a->date, b->date);
+	return d ? d : strcmp(a->id, b->id);
+}
+
+static void scan_side(const doppel_batch *b, struct lines *rel, struct lines *st)
+{
+	doppel_params p;
+	doppel_params_init(&p);
+	p.threads = 2;
+	doppel_scan *s = doppel_scan_new(&p);
+	assert_non_null(s);
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
+		doppel_pair pr;
+		assert_int_equal(doppel_scan_pair(s, i, &pr), DOPPEL_OK);
+		push(rel, relation_line(pr.a, pr.b, pr.relation,
+		                        pr.basis == DOPPEL_BASIS_NONE ? -1 : 1));
+	}
+	for (size_t i = 0; i < doppel_scan_story_count(s); i++) {
+		doppel_story story;
+		assert_int_equal(doppel_scan_story(s, i, &story), DOPPEL_OK);
+		story_lines(&story, st);
+	}
+	doppel_scan_free(s);
+}
+
+/* The index side: articles in date order, `step` at a time. */
+static void index_side(const doppel_batch *b, const char *db, size_t step, struct lines *rel,
+                       struct lines *st)
+{
+	doppel_params p;
+	doppel_params_init(&p);
+	p.threads = 2;
+	doppel_index *x = NULL;
+	char err[256];
+	assert_int_equal(doppel_index_open(&x, db, &p, DOPPEL_OPEN_CREATE, err, sizeof(err)),
+	                 DOPPEL_OK);
+	size_t n = doppel_batch_count(b);
+	size_t *order = calloc(n + 1, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sorting = b;
+	qsort(order, n, sizeof(*order), by_date);
+	doppel_batch *part = doppel_batch_new();
+	for (size_t from = 0; from < n; from += step) {
+		doppel_batch_clear(part);
+		for (size_t i = from; i < from + step && i < n; i++)
+			assert_int_equal(doppel_batch_push(part, doppel_batch_article(b, order[i])),
+			                 DOPPEL_OK);
+		assert_int_equal(doppel_index_add(x, part, DOPPEL_DUP_ERROR), DOPPEL_OK);
+		for (size_t i = 0; i < doppel_batch_count(part); i++) {
+			doppel_result r;
+			assert_int_equal(doppel_index_result(x, i, &r), DOPPEL_OK);
+			for (size_t m = 0; m < r.count; m++) {
+				const doppel_match *mt = &r.matches[m];
+				int mine = mt->direction == DOPPEL_DIR_UNKNOWN
+				                   ? -1
+				                   : mt->direction == DOPPEL_DIR_TO;
+				push(rel, relation_line(r.id, mt->id, mt->relation, mine));
+			}
+		}
+	}
+	size_t count = 0;
+	const doppel_story_info *info;
+	assert_int_equal(doppel_index_stories(x, DOPPEL_NO_DATE, 0, &count, &info), DOPPEL_OK);
+	char **ids = calloc(count + 1, sizeof(*ids));
+	for (size_t i = 0; i < count; i++)
+		ids[i] = strdup(info[i].id);
+	for (size_t i = 0; i < count; i++) {
+		doppel_story story;
+		assert_int_equal(doppel_index_story(x, ids[i], &story), DOPPEL_OK);
+		story_lines(&story, st);
+		free(ids[i]);
+	}
+	free(ids);
+	doppel_batch_free(part);
+	free(order);
+	doppel_index_close(x);
+}
+
+/* The lines of both sides, sorted, must be the same; prints the first
+ * difference. */
+static void assert_same(const char *what, const char *corpus, struct lines *a, struct lines *b)
+{
+	qsort(a->v, a->n, sizeof(*a->v), cmp_str);
+	qsort(b->v, b->n, sizeof(*b->v), cmp_str);
+	const char *dbg = getenv("DOPPEL_TEST_SHOW");
+	for (size_t k = 0; dbg && k < a->n; k++)
+		if (strstr(a->v[k], dbg))
+			fprintf(stderr, "scan:  %s\n", a->v[k]);
+	for (size_t k = 0; dbg && k < b->n; k++)
+		if (strstr(b->v[k], dbg))
+			fprintf(stderr, "index: %s\n", b->v[k]);
+	size_t i = 0;
+	while (i < a->n && i < b->n && strcmp(a->v[i], b->v[i]) == 0)
+		i++;
+	if (i < a->n || i < b->n)
+		fprintf(stderr, "%s of %s differ: scan \"%s\", index \"%s\" (%zu and %zu lines)\n",
+		        what, corpus, i < a->n ? a->v[i] : "(end)", i < b->n ? b->v[i] : "(end)",
+		        a->n, b->n);
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(i, a->n);
+}
+
+static void check_corpus(const char *dir, const char *tmp, size_t c)
+{
+	doppel_batch *b = read_dir(dir);
+	struct lines srel = {0}, sst = {0};
+	scan_side(b, &srel, &sst);
+	assert_true(srel.n > 0);
+	const size_t steps[] = {1, 3, 1000};
+	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
+		char db[600];
+		snprintf(db, sizeof(db), "%s/c%zu-%zu.db", tmp, c, k);
+		struct lines irel = {0}, ist = {0};
+		index_side(b, db, steps[k], &irel, &ist);
+		assert_same("relations", dir, &srel, &irel);
+		assert_same("stories", dir, &sst, &ist);
+		free_lines(&irel);
+		free_lines(&ist);
+	}
+	free_lines(&srel);
+	free_lines(&sst);
+	doppel_batch_free(b);
+}
+
+static void test_scan_is_index_in_date_order(void **state)
+{
+	(void)state;
+	char *tmp = test_tmpdir();
+	const char *corpora[] = {"scenario", "eval", "../../examples/news"};
+	for (size_t i = 0; i < sizeof(corpora) / sizeof(*corpora); i++)
+		check_corpus(test_data(corpora[i]), tmp, i);
+	test_rmdir(tmp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan_is_index_in_date_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
