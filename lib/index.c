@@ -703,6 +703,7 @@ void doppel_index_close(doppel_index *x)
 	sqlite3_finalize(x->st_views);
 	sqlite3_finalize(x->st_refresh);
 	sqlite3_finalize(x->st_count);
+	sqlite3_finalize(x->st_lines);
 	doppel__index_read_free(x);
 	doppel__store_close(x->store);
 	forget_all(x);
@@ -711,7 +712,6 @@ void doppel_index_close(doppel_index *x)
 			doppel__features_free(&x->cache[i].feat);
 	free(x->cache);
 	doppel__prepared_free(&x->cprep);
-	sqlite3_finalize(x->st_lines);
 	free(x->ksigs);
 	free(x->asigs);
 	free(x->kkeys);
@@ -925,8 +925,8 @@ static int prepare_one(doppel_index *x, struct doppel__slot_work *w, const doppe
                        doppel__pre *pre)
 {
 	doppel__tokens *t = &w->tokens;
-	int rc = doppel__line_keys(a->text, a->text_len, doppel__source_key(a->source, x->p.seed),
-	                           x->p.seed, t);
+	int rc = doppel__line_keys(a->text, a->text_len,
+	                           doppel__source_key(a->source, x->p.seed), x->p.seed, t);
 	if (rc)
 		return rc;
 	if (t->nlines && (!(pre->lines = doppel__alloc_array(t->nlines, sizeof(*pre->lines))) ||
@@ -1159,7 +1159,7 @@ struct probe {
 	doppel__prepared prep;
 	uint16_t ksig[K2], asig[K2];
 	uint32_t nkeys, nanchors;
-	bool sure; /* met through a rare anchor, close in time: no view filter */
+	bool sure;            /* met through a rare anchor, close in time: no view filter */
 	doppel__repeated rep; /* the repeated lines its text dropped */
 	int rc;
 };
@@ -1217,9 +1217,9 @@ static void on_shingles(void *ctx, uint32_t other)
 static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep)
 {
 	*rep = (doppel__repeated){NULL, 0};
-	if (!x->st_lines &&
-	    sqlite3_prepare_v2(doppel__store_db(x->store), "SELECT lines FROM views WHERE num = ?",
-	                       -1, &x->st_lines, NULL) != SQLITE_OK)
+	if (!x->st_lines && sqlite3_prepare_v2(doppel__store_db(x->store),
+	                                       "SELECT lines FROM views WHERE num = ?", -1,
+	                                       &x->st_lines, NULL) != SQLITE_OK)
 		return DOPPEL_OK; /* an older database: nothing was kept */
 	sqlite3_bind_int64(x->st_lines, 1, num);
 	int rc = DOPPEL_OK;
@@ -1251,7 +1251,8 @@ static const doppel__features *features_of(doppel_index *x, uint32_t slot, int *
 	doppel__repeated rep;
 	*rc = stored_repeated(x, x->e[slot].num, &rep);
 	if (*rc == DOPPEL_OK)
-		*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source, x->err);
+		*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source,
+		                         x->err);
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__segment(x->segm, text, len, doppel__source_key(source, x->p.seed),
 		                      &rep, &c->feat);

@@ -133,8 +133,8 @@ struct doppel_index {
 	uint64_t **blines; /* per article: its lines' keys */
 	size_t *bnlines;
 	size_t blinescap, bnlinescap;
-	uint64_t *brep;  /* the repeated lines of all articles, in order */
-	size_t *brepat;  /* article i's are brep[brepat[i] .. brepat[i + 1]) */
+	uint64_t *brep; /* the repeated lines of all articles, in order */
+	size_t *brepat; /* article i's are brep[brepat[i] .. brepat[i + 1]) */
 	size_t brepcap, brepatcap;
 	doppel_result *res;
 	size_t nres, rescap;

@@ -320,8 +320,6 @@ typedef void (*doppel__lsh_fn)(void *ctx, uint32_t other);
 void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_bucket,
                        doppel__lsh_fn fn, void *ctx);
 
-unsigned doppel__lsh_bands(const doppel__lsh *l);
-
 /* ------------------------------------------------------------ classify.c */
 
 /* Duplicate, copy and rewrite: one article derives from the other. */
@@ -464,7 +462,7 @@ typedef struct doppel__pre {
 	bool lines_known;
 	uint64_t *rep; /* the repeated lines the text work dropped, sorted */
 	size_t nrep;
-	bool sketched; /* sk, boiler and feat are made (not only ztext) */
+	bool sketched;  /* sk, boiler and feat are made (not only ztext) */
 	uint16_t sig[]; /* k slots */
 } doppel__pre;
 
@@ -671,27 +669,6 @@ int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsen
 
 /* ------------------------------------------------------------ story.c */
 
-/* A verified relation between articles a and b (numbers of the caller's
- * node array). For a derivation with a known direction, a_source says
- * whether a is the source. */
-typedef struct doppel__edge {
-	uint32_t a, b;
-	doppel_relation relation;
-	doppel_basis basis;
-	bool a_source;
-	float jaccard, containment, aligned, anchors, names, topic;
-} doppel__edge;
-
-/* What story building needs of an article. */
-typedef struct doppel__node {
-	const char *id;
-	const char *title;
-	int32_t date;
-	uint32_t words;
-	const uint64_t *anchor; /* sorted */
-	size_t nanchor;
-} doppel__node;
-
 /* Events and stories, in the shapes of the public API. */
 typedef struct doppel__stories {
 	doppel_story *story;
@@ -702,16 +679,6 @@ typedef struct doppel__stories {
 	size_t nmember;
 } doppel__stories;
 
-/*
- * Events: articles joined by duplicate, copy, rewrite and same-event
- * edges; origin = earliest date, then most derivation edges, then most
- * words, then id. Stories: events in date order, each joining the story
- * (linked to it by a same-story edge) whose names it shares most, by at
- * least p->story_names of its own name weight; else a story of its own.
- */
-int doppel__build_stories(const doppel__node *nodes, size_t n, const doppel__edge *edges,
-                          size_t nedges, const doppel_params *p, const doppel__rarity *r,
-                          doppel__stories *out);
 void doppel__stories_free(doppel__stories *s);
 
 /* Earlier date first, undated last. */

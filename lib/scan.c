@@ -340,7 +340,8 @@ static int fill_batch(doppel_scan *s, doppel_index *x, const uint32_t *order, si
 		                    .origin = k->origin};
 		rc = doppel_batch_push(b, &a);
 		free(text);
-		doppel__pre *pre = rc ? NULL : calloc(1, sizeof(*pre) + s->p.k * sizeof(uint16_t));
+		doppel__pre *pre =
+			rc ? NULL : calloc(1, sizeof(*pre) + s->p.k * sizeof(uint16_t));
 		if (!pre)
 			return DOPPEL_E_NOMEM;
 		pre->owner = x;
@@ -362,7 +363,8 @@ static int keep_relations(doppel_scan *s, doppel_index *x, size_t count)
 		    !doppel__strmap_get(&s->ids, r.id, &self))
 			continue;
 		s->k[self].words = r.words;
-		if (doppel__grow((void **)&s->rel, &s->relcap, s->nrel + r.count, sizeof(*s->rel)))
+		if (doppel__grow((void **)&s->rel, &s->relcap, s->nrel + r.count,
+		                 sizeof(*s->rel)))
 			return DOPPEL_E_NOMEM;
 		for (size_t m = 0; m < r.count; m++) {
 			const doppel_match *x_m = &r.matches[m];
@@ -630,8 +632,7 @@ static int keep_story(doppel_scan *s, const doppel_story *st)
 	doppel_event *ev = doppel__realloc_array(o->event, o->nevent + st->count, sizeof(*ev));
 	if (ev)
 		o->event = ev;
-	doppel_event_member *m =
-		doppel__realloc_array(o->member, o->nmember + nm, sizeof(*m));
+	doppel_event_member *m = doppel__realloc_array(o->member, o->nmember + nm, sizeof(*m));
 	if (m)
 		o->member = m;
 	if (!story || (!ev && st->count) || (!m && nm))
@@ -701,8 +702,8 @@ int doppel_scan_finish(doppel_scan *s)
 	s->finished = true;
 	doppel_index *x = NULL;
 	char err[DOPPEL__ERRLEN] = "";
-	int rc = doppel_index_open(&x, ":memory:", &s->p, DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY,
-	                           err, sizeof(err));
+	int rc = doppel_index_open(&x, ":memory:", &s->p,
+	                           DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY, err, sizeof(err));
 	if (rc) {
 		doppel__errf(s->err, "%s", err);
 		return rc;
@@ -719,7 +720,8 @@ int doppel_scan_finish(doppel_scan *s)
 	s->stats.edges = s->nrel;
 	s->stats.sketch_seconds += st.sketch_seconds;
 	if (rc && !*s->err)
-		doppel__errf(s->err, "%s while relating %zu articles", doppel_strerror(rc), s->n);
+		doppel__errf(s->err, "%s while relating %zu articles", doppel_strerror(rc),
+		             s->n);
 	doppel_index_close(x);
 	return rc;
 }

@@ -508,7 +508,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	}
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
-	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_lines_column(s, err))))
+	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) ||
+	     (rc = add_lines_column(s, err))))
 		goto fail;
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,
@@ -672,7 +673,8 @@ int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len)
 	*text = NULL;
 	*len = 0;
 	unsigned long long n = z ? ZSTD_getFrameContentSize(z, zn) : 0;
-	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n > ((size_t)1 << 40))
+	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    n > ((size_t)1 << 40))
 		return DOPPEL_E_DB;
 	char *t = malloc((size_t)n + 1);
 	if (!t)

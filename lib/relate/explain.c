@@ -191,8 +191,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 			goto nomem;
 		s->sk.sig = s->sig;
 		s->feat.want_spans = true;
-		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL,
-		                            p->seed, &s->tokens)) ||
+		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, p->seed,
+		                            &s->tokens)) ||
 		    (rc = doppel__sketch_tokens(&sketcher, &s->tokens, &s->sk)) ||
 		    (rc = doppel__segment(sg, s->art->text, s->art->text_len, src, NULL,
 		                          &s->feat)) ||

@@ -63,11 +63,6 @@ void doppel__lsh_free(doppel__lsh *l)
 	free(l);
 }
 
-unsigned doppel__lsh_bands(const doppel__lsh *l)
-{
-	return l->bands;
-}
-
 void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig, uint64_t *keys)
 {
 	for (unsigned b = 0; b < l->bands; b++) {

@@ -140,7 +140,8 @@ size_t doppel__repeated_pick(const doppel__linecount *lc, unsigned min, uint64_t
 	for (size_t i = 0; i < n; i++)
 		if (doppel__linecount_get(lc, lines[i]) >= min)
 			lines[w++] = lines[i];
-	qsort(lines, w, sizeof(*lines), doppel__cmp_u64);
+	if (w > 1)
+		qsort(lines, w, sizeof(*lines), doppel__cmp_u64);
 	size_t u = 0;
 	for (size_t i = 0; i < w; i++)
 		if (!u || lines[u - 1] != lines[i])
@@ -441,8 +442,7 @@ static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
 
 int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
-                          unsigned *seen, bool want_lowered,
-                          doppel__line_fn fn, void *ctx)
+                          unsigned *seen, bool want_lowered, doppel__line_fn fn, void *ctx)
 {
 	if (t)
 		t->nlines = 0;
