@@ -65,8 +65,10 @@ static void forget_all(doppel_index *x)
 	x->evcap = 0;
 	doppel__rarity_free(&x->rar);
 	if (x->cache)
-		for (size_t i = 0; i < x->ncache; i++)
+		for (size_t i = 0; i < x->ncache; i++) {
+			doppel__prepared_free(&x->cache[i].prep);
 			x->cache[i].slot1 = 0;
+		}
 }
 
 /* Appends an entry and indexes it; the signature is copied. */
@@ -711,7 +713,6 @@ void doppel_index_close(doppel_index *x)
 		for (size_t i = 0; i < x->ncache; i++)
 			doppel__features_free(&x->cache[i].feat);
 	free(x->cache);
-	doppel__prepared_free(&x->cprep);
 	free(x->ksigs);
 	free(x->asigs);
 	free(x->kkeys);
@@ -1237,14 +1238,20 @@ static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep)
 	return rc;
 }
 
-/* The sentences and anchors of a stored article, from the cache or
- * segmented again from its stored text, dropping the lines it dropped
- * when it was added: the same features either way. */
-static const doppel__features *features_of(doppel_index *x, uint32_t slot, int *rc)
+/*
+ * A stored article segmented and prepared: from the cache, weighed by the
+ * counts of when it was added, or segmented again from its stored text
+ * (dropping the lines it dropped when it was added) and weighed by the
+ * counts of now. A scan keeps every article in the cache, so its figures
+ * are those of `doppel add` of the same articles into an index that has
+ * not yet had to read one again.
+ */
+static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, int *rc)
 {
 	struct doppel__cached *c = &x->cache[slot % x->ncache];
 	if (c->slot1 == slot + 1)
-		return &c->feat;
+		return c;
+	doppel__prepared_free(&c->prep);
 	c->slot1 = 0;
 	char *text = NULL, *source = NULL;
 	size_t len = 0;
@@ -1256,12 +1263,14 @@ static const doppel__features *features_of(doppel_index *x, uint32_t slot, int *
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__segment(x->segm, text, len, doppel__source_key(source, x->p.seed),
 		                      &rep, &c->feat);
+	if (*rc == DOPPEL_OK)
+		*rc = doppel__prepare(&c->feat, &x->rar, &c->prep);
 	free(text);
 	free(source);
 	if (*rc)
 		return NULL;
 	c->slot1 = slot + 1;
-	return &c->feat;
+	return c;
 }
 
 static void on_views(void *ctx, uint32_t other)
@@ -1283,12 +1292,9 @@ static void on_views(void *ctx, uint32_t other)
 		return;
 	x->stats.verified++;
 	int rc = DOPPEL_OK;
-	/* Weighed by the counts of now, as the new article is: the same
-	 * figures whether its features were kept or read again. */
-	const doppel__features *of = features_of(x, other, &rc);
-	doppel__prepared_free(&x->cprep);
-	if (!of || (rc = doppel__prepare(of, &x->rar, &x->cprep))) {
-		q->rc = rc ? rc : DOPPEL_E_NOMEM;
+	const struct doppel__cached *o = prepared_of(x, other, &rc);
+	if (!o) {
+		q->rc = rc;
 		return;
 	}
 	double j, cont;
@@ -1296,7 +1302,7 @@ static void on_views(void *ctx, uint32_t other)
 	                e->shingles, x->p.k, &j, &cont);
 	doppel__evidence ev;
 	doppel_relation rel;
-	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &x->cprep, of->nsent, j, cont,
+	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, cont,
 	                        q->sk->fingerprint == e->fingerprint, apart, &ev, &rel))) {
 		q->rc = rc;
 		return;
@@ -1741,19 +1747,25 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 
 /* The article about to be stored keeps its segmentation in the cache, at
  * the entry it is about to get: in a stream the next articles' candidates
- * are mostly recent ones. Frees q->prep. */
-static void keep_features(doppel_index *x, struct probe *q, size_t i)
+ * are mostly recent ones. Takes q->prep. */
+static void keep_prepared(doppel_index *x, struct probe *q, size_t i)
 {
-	doppel__prepared_free(&q->prep);
-	if (!x->deep || !q->sk->fingerprint)
+	if (!x->deep || !q->sk->fingerprint) {
+		doppel__prepared_free(&q->prep);
 		return;
+	}
 	uint32_t slot = (uint32_t)x->n;
 	struct doppel__cached *c = &x->cache[slot % x->ncache];
-	/* Swap the features: the batch slot takes the old arrays for reuse. */
+	doppel__prepared_free(&c->prep);
+	/* Swap the features: the batch slot takes the old arrays for reuse;
+	 * the prepared article's anchors move with their array. */
 	doppel__features old = c->feat;
 	c->feat = x->bfeat[i];
 	x->bfeat[i] = old;
 	q->f = &c->feat;
+	c->prep = q->prep;
+	c->prep.anchor = c->feat.anchor;
+	memset(&q->prep, 0, sizeof(q->prep));
 	c->slot1 = slot + 1;
 }
 
@@ -1837,7 +1849,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		doppel__prepared_free(&q.prep);
 		return rc;
 	}
-	keep_features(x, &q, i);
+	keep_prepared(x, &q, i);
 	doppel__row row = {.num = num,
 	                   .id = a->id,
 	                   .title = a->title,

@@ -114,8 +114,7 @@ struct doppel_index {
 	size_t evcap;
 	struct doppel__cached *cache; /* ncache entries, by slot */
 	size_t ncache;
-	doppel__prepared cprep; /* the candidate being compared */
-	uint64_t *lines;        /* a stored article's repeated lines */
+	uint64_t *lines; /* a stored article's repeated lines */
 	size_t linescap;
 	sqlite3_stmt *st_lines;
 	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_count;
