@@ -129,6 +129,49 @@ bool doppel__utf8_valid(const char *s, size_t n, size_t *bad);
  */
 size_t doppel__utf8_repair(const char *s, size_t n, char *out);
 
+/* ----------------------------------------------------------- jsonl.cpp */
+
+/* Bytes readable after the end of a line given to doppel__json_parse(),
+ * whatever they hold (simdjson reads whole blocks). */
+#define DOPPEL__JSON_PADDING 64
+
+/* What a JSON object holds under one field name. */
+enum {
+	DOPPEL__JSON_MISSING = 0,
+	DOPPEL__JSON_NULL,
+	DOPPEL__JSON_STRING,
+	DOPPEL__JSON_INTEGER, /* fits in int64_t */
+	DOPPEL__JSON_OTHER    /* another type: a number with a fraction, … */
+};
+
+typedef struct doppel__json_field {
+	int kind;
+	const char *str; /* DOPPEL__JSON_STRING: UTF-8, NUL-terminated, with
+	                    U+0000 read as a space; borrowed, valid until the
+	                    next parse */
+	size_t len;
+	int64_t num; /* DOPPEL__JSON_INTEGER */
+} doppel__json_field;
+
+/* A JSON Lines parser (simdjson On-Demand) and its buffers, reused from
+ * line to line by one thread. Caller owns; release with
+ * doppel__json_free(). NULL when out of memory. */
+typedef struct doppel__json doppel__json;
+doppel__json *doppel__json_new(void);
+void doppel__json_free(doppel__json *j);
+
+/*
+ * Parses one record: len bytes at line, followed by DOPPEL__JSON_PADDING
+ * readable bytes. Fills out[i] with the value of the field called names[i]
+ * (i < n; the last one when a key repeats). Every value is checked, wanted
+ * or not. DOPPEL_OK; DOPPEL_E_UTF8 when the line is not valid UTF-8 (out is
+ * then empty); DOPPEL_E_JSON when it is not JSON or not an object, with
+ * the reason in msg ("broken JSON at byte 18: unexpected character");
+ * DOPPEL_E_NOMEM.
+ */
+int doppel__json_parse(doppel__json *j, const char *line, size_t len, const char *const *names,
+                       size_t n, doppel__json_field *out, char *msg, size_t msglen);
+
 /* --------------------------------------------------------- normalize.c */
 
 /*
