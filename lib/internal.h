@@ -129,6 +129,21 @@ bool doppel__utf8_valid(const char *s, size_t n, size_t *bad);
  */
 size_t doppel__utf8_repair(const char *s, size_t n, char *out);
 
+/*
+ * Writes the UTF-8 of n bytes of Windows-1252 into out (capacity at least
+ * 3 * n + 1 bytes), as the WHATWG Encoding Standard decodes it: the five
+ * bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become
+ * the C1 controls of the same value, and a NUL byte becomes a space. Returns
+ * the length written; out is NUL-terminated.
+ */
+size_t doppel__cp1252_to_utf8(const char *s, size_t n, char *out);
+
+/* Replaces every NUL byte of s by a space, in place; returns how many. */
+size_t doppel__nul_to_space(char *s, size_t n);
+
+/* Length of a UTF-8 byte order mark at the start of s (3), else 0. */
+size_t doppel__bom_len(const char *s, size_t n);
+
 /* ----------------------------------------------------------- jsonl.cpp */
 
 /* Bytes readable after the end of a line given to doppel__json_parse(),
