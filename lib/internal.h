@@ -144,6 +144,32 @@ size_t doppel__nul_to_space(char *s, size_t n);
 /* Length of a UTF-8 byte order mark at the start of s (3), else 0. */
 size_t doppel__bom_len(const char *s, size_t n);
 
+/* ------------------------------------------------------------ date.c */
+
+/* What states the date found in a text, strongest first. */
+enum {
+	DOPPEL__DATE_NONE = 0,
+	DOPPEL__DATE_LOOSE,     /* "5 Mar 2024", "March 5, 2024", "2024-03-05" on a
+	                           line of at most 100 bytes that does not end a
+	                           sentence (a byline, a date line) */
+	DOPPEL__DATE_DATELINE,  /* "GENEVA, March 5 (Reuters) -" */
+	DOPPEL__DATE_UPDATE,    /* "Update: 2024-03-07 09:12 GMT", "Updated …" */
+	DOPPEL__DATE_STAMP,     /* "2024-03-05T09:12:00Z", "2024-03-05 09:12" */
+	DOPPEL__DATE_PUBLISHED, /* "Published March 5, 2024", "Published: …" */
+	DOPPEL__DATE_MARKER     /* "date 2024-03-05" leading a line */
+};
+
+/*
+ * The date a text states in its head (its first 4 non-blank lines, within
+ * its first 1,000 bytes), for an article whose metadata has none: of the
+ * dates found there, the strongest kind wins, and the first of that kind.
+ * A dateline without a year takes the year, of the one before, the same
+ * and the one after, that puts it nearest the strongest other date found,
+ * else the first date with a year anywhere in the text; with none, it
+ * dates nothing. Returns the kind (DOPPEL__DATE_NONE: *days unchanged).
+ */
+int doppel__text_date(const char *text, size_t len, int32_t *days);
+
 /* ----------------------------------------------------------- jsonl.cpp */
 
 /* Bytes readable after the end of a line given to doppel__json_parse(),
