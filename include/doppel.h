@@ -199,6 +199,15 @@ typedef struct doppel_article {
  * 1970-01-01. DOPPEL_E_FORMAT when it is not a valid calendar date. */
 DOPPEL_API int doppel_parse_date(const char *s, size_t len, int32_t *days);
 
+/* The date a text states near its start, for an article whose metadata
+ * has none: a "date 2024-03-05" marker, "Published March 5, 2024",
+ * "2024-03-05T09:12:00Z", "Update: 2024-03-07 09:12 GMT", a dateline
+ * "GENEVA, March 5 (Reuters) -", "5 Mar 2024" on a line of its own; the
+ * strongest in its first 4 non-blank lines (doc/doppel.1, Dates). The
+ * reader applies it; a program taking articles from elsewhere may too.
+ * DOPPEL_OK with *days set, or DOPPEL_END when the text states none. */
+DOPPEL_API int doppel_text_date(const char *text, size_t len, int32_t *days);
+
 /* Writes days as "YYYY-MM-DD" into buf (at least 11 bytes); "" for
  * DOPPEL_NO_DATE. Returns buf. */
 DOPPEL_API char *doppel_format_date(int32_t days, char buf[11]);

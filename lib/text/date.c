@@ -442,3 +442,10 @@ int doppel__text_date(const char *text, size_t len, int32_t *days)
 		*days = found;
 	return best;
 }
+
+int doppel_text_date(const char *text, size_t len, int32_t *days)
+{
+	if (!text || !days)
+		return DOPPEL_E_ARG;
+	return doppel__text_date(text, len, days) != DOPPEL__DATE_NONE ? DOPPEL_OK : DOPPEL_END;
+}

@@ -271,6 +271,15 @@ static void test_text_date_dateline_year(void **state)
 	/* February 29 only in a leap year near the other date */
 	assert_text_date("ROME, Feb. 29 - Talks.\nThe deal of 1 March 2023 holds.", "2024-02-29",
 	                 DOPPEL__DATE_DATELINE);
+	/* the public wrapper says the same */
+	int32_t d = 5;
+	assert_int_equal(doppel_text_date("GENEVA, March 5 (Reuters) - x.\n5 Mar 2024\n", 42, &d),
+	                 DOPPEL_OK);
+	assert_string_equal(doppel_format_date(d, (char[11]){0}), "2024-03-05");
+	d = 5;
+	assert_int_equal(doppel_text_date("No date.", 8, &d), DOPPEL_END);
+	assert_int_equal(d, 5);
+	assert_int_equal(doppel_text_date(NULL, 0, &d), DOPPEL_E_ARG);
 	/* no other date: undated */
 	assert_text_date("GENEVA, March 5 (Reuters) - Talks went on.\nNo year here.\n", "",
 	                 DOPPEL__DATE_NONE);
