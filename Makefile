@@ -3,6 +3,7 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
+CXX      ?= c++
 AR       ?= ar
 PKG_CONFIG ?= pkg-config
 OPT      ?= -O2
@@ -21,12 +22,13 @@ BUILD ?= build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-LIB_PKGS  := libutf8proc libxxhash sqlite3 jansson libzstd
+LIB_PKGS  := libutf8proc libxxhash sqlite3 jansson libzstd simdjson
 PROG_PKGS := jansson libmicrohttpd
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+# -lstdc++: the one C++ file (simdjson) needs its runtime, whatever links.
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -lstemmer -lstdc++ -lpthread -lm
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -39,6 +41,12 @@ endif
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) \
                $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) $(WARN) -Ilib -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
+# The C++ file: no exceptions (simdjson's error codes instead), nothing
+# exported but the C interface. No -Wpedantic: internal.h is C, with
+# flexible array members that ISO C++ lacks.
+CXX_WARN := $(filter-out -Wpedantic -Wstrict-prototypes -Wmissing-prototypes,$(WARN))
+LIB_CXXFLAGS := -std=c++17 -fno-exceptions -g $(OPT) $(SANFLAGS) -Iinclude -Ilib $(PKG_CFLAGS) \
+                $(CXX_WARN) -fPIC -fvisibility=hidden -DDOPPEL_BUILDING_LIBRARY
 PROG_CFLAGS := $(BASE_CFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PROG_PKGS) 2>/dev/null)
 # Tests and benchmarks may call internal functions (lib/internal.h).
 TEST_CFLAGS := $(BASE_CFLAGS) -Wall -Wextra -Ilib
@@ -53,7 +61,8 @@ LIB_SRC := lib/util.c lib/params.c lib/batch.c \
            lib/relate/classify.c lib/relate/relate.c lib/relate/cluster.c \
            lib/relate/story.c lib/relate/explain.c \
            lib/scan.c lib/store.c lib/index.c lib/index_read.c
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_CXX_SRC := lib/text/jsonl.cpp
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX_SRC:%.cpp=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
 
@@ -124,6 +133,10 @@ $(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
+$(BUILD)/lib/%.o: lib/%.cpp lib/internal.h include/doppel.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(LIB_CXXFLAGS) -c -o $@ $<
+
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -163,11 +176,15 @@ $(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(STATIC)
 
 # libFuzzer builds, clang only: `make fuzz`, then build/fuzz/fuzz_x tests/fuzz/corpus/fuzz_x
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) lib/internal.h include/doppel.h
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) build/fuzz/jsonl.o lib/internal.h include/doppel.h
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	  -o $@ $< $(LIB_SRC) build/fuzz/jsonl.o $(PKG_LIBS)
+build/fuzz/jsonl.o: $(LIB_CXX_SRC) lib/internal.h include/doppel.h
+	@mkdir -p $(dir $@)
+	clang++ -std=c++17 -fno-exceptions -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	  -Iinclude -Ilib $(PKG_CFLAGS) -c -o $@ $<
 
 # -------------------------------------------------------------- benchmark
 
@@ -213,7 +230,8 @@ uninstall:
 
 # ----------------------------------------------------------------- format
 
-FORMAT_FILES := $(wildcard include/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.h programs/*.c programs/*.h)
+FORMAT_FILES := $(wildcard include/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.cpp lib/*/*.h \
+                  programs/*.c programs/*.h)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -81,7 +81,8 @@ typedef enum doppel_status {
 	DOPPEL_E_NOMEM = -1,     /* out of memory */
 	DOPPEL_E_IO = -2,        /* a file could not be opened, read or written */
 	DOPPEL_E_ARG = -3,       /* an argument is out of range or NULL */
-	DOPPEL_E_UTF8 = -4,      /* invalid UTF-8 or a NUL byte in a record */
+	DOPPEL_E_UTF8 = -4,      /* invalid UTF-8 (a reader refuses it only with
+	                            strict_utf8) */
 	DOPPEL_E_JSON = -5,      /* a JSON line does not parse or has wrong types */
 	DOPPEL_E_EMPTY = -6,     /* a record with no text */
 	DOPPEL_E_TOOBIG = -7,    /* a record over the size limit */
@@ -198,6 +199,15 @@ typedef struct doppel_article {
  * 1970-01-01. DOPPEL_E_FORMAT when it is not a valid calendar date. */
 DOPPEL_API int doppel_parse_date(const char *s, size_t len, int32_t *days);
 
+/* The date a text states near its start, for an article whose metadata
+ * has none: a "date 2024-03-05" marker, "Published March 5, 2024",
+ * "2024-03-05T09:12:00Z", "Update: 2024-03-07 09:12 GMT", a dateline
+ * "GENEVA, March 5 (Reuters) -", "5 Mar 2024" on a line of its own; the
+ * strongest in its first 4 non-blank lines (doc/doppel.1, Dates). The
+ * reader applies it; a program taking articles from elsewhere may too.
+ * DOPPEL_OK with *days set, or DOPPEL_END when the text states none. */
+DOPPEL_API int doppel_text_date(const char *text, size_t len, int32_t *days);
+
 /* Writes days as "YYYY-MM-DD" into buf (at least 11 bytes); "" for
  * DOPPEL_NO_DATE. Returns buf. */
 DOPPEL_API char *doppel_format_date(int32_t days, char buf[11]);
@@ -215,9 +225,13 @@ typedef struct doppel_read_options {
 	const char *source_field; /* "source" */
 	const char *url_field;    /* "url" */
 	size_t max_record_bytes;  /* bigger records are rejected; 0 = 256 MiB */
-	int repair_utf8;          /* nonzero: replace invalid UTF-8 with U+FFFD
-	                             and drop NUL bytes instead of rejecting */
+	int repair_utf8;          /* nonzero: a record that is not valid UTF-8
+	                             has its bad bytes replaced with U+FFFD
+	                             instead of being read as Windows-1252 */
 	int stdin_format;         /* what "-" holds: 0 JSON Lines, 1 one text */
+	int strict_utf8;          /* nonzero: a record that is not valid UTF-8
+	                             is rejected (DOPPEL_E_UTF8); wins over
+	                             repair_utf8 */
 } doppel_read_options;
 
 DOPPEL_API void doppel_read_options_init(doppel_read_options *o);
@@ -241,6 +255,18 @@ DOPPEL_API void doppel_read_options_init(doppel_read_options *o);
  *   *.zst        the same, zstd-compressed (*.jsonl.zst, *.txt.zst); a
  *                stream cut short is an error, an empty file no records;
  *   "-"          standard input, JSON Lines (or one text, by option).
+ * Encodings: text is UTF-8. A record (a .txt file, a JSON line) that is not
+ * valid UTF-8 is decoded as Windows-1252 (every byte; the five it leaves
+ * undefined become C1 controls, as in the WHATWG Encoding Standard) and
+ * doppel_reader_warning() says so; options reject or repair it instead. A
+ * UTF-8 byte order mark starting a file or a JSON line is dropped, a NUL
+ * byte (or \u0000 in a JSON string) reads as a space, CRLF stays. The text
+ * of a valid record is otherwise the file's bytes, so offsets into it are
+ * offsets into the file (after the title and date marker of a .txt).
+ * Dates: the date field of a JSON record; else a date the text states near
+ * its start (doc/doppel.1, DATES: "date 2024-03-05", "Published March 5,
+ * 2024", "2024-03-05T09:12:00Z", "Update: 2024-03-07 09:12 GMT", a dateline
+ * "GENEVA, March 5 (Reuters) -", "5 Mar 2024" on a line of its own).
  * Caller owns; release with doppel_reader_free(). NULL when out of memory.
  */
 DOPPEL_API doppel_reader *doppel_reader_new(const doppel_read_options *opt);
@@ -276,6 +302,22 @@ DOPPEL_API const char *doppel_reader_errmsg(const doppel_reader *r);
 
 /* Bytes read so far from all inputs (uncompressed), for progress. */
 DOPPEL_API uint64_t doppel_reader_bytes(const doppel_reader *r);
+
+/* A warning about the article the last doppel_reader_next() returned ("feed.jsonl:17: not
+ * UTF-8 (byte 40); read as Windows-1252"), or NULL when there is none; borrowed, valid until
+ * the next call on this reader. */
+DOPPEL_API const char *doppel_reader_warning(const doppel_reader *r);
+
+/* Counters of a reader since it was made. */
+typedef struct doppel_read_stats {
+	uint64_t records;  /* articles returned */
+	uint64_t rejected; /* records and paths skipped with an error */
+	uint64_t cp1252;   /* articles not valid UTF-8, read as Windows-1252 */
+	uint64_t repaired; /* articles not valid UTF-8, repaired (repair_utf8) */
+	uint64_t bytes;    /* bytes read from all inputs (uncompressed) */
+} doppel_read_stats;
+
+DOPPEL_API void doppel_reader_stats(const doppel_reader *r, doppel_read_stats *out);
 
 /* ----------------------------------------------------------------- batch */
 

@@ -129,6 +129,90 @@ bool doppel__utf8_valid(const char *s, size_t n, size_t *bad);
  */
 size_t doppel__utf8_repair(const char *s, size_t n, char *out);
 
+/*
+ * Writes the UTF-8 of n bytes of Windows-1252 into out (capacity at least
+ * 3 * n + 1 bytes), as the WHATWG Encoding Standard decodes it: the five
+ * bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become
+ * the C1 controls of the same value, and a NUL byte becomes a space. Returns
+ * the length written; out is NUL-terminated.
+ */
+size_t doppel__cp1252_to_utf8(const char *s, size_t n, char *out);
+
+/* Replaces every NUL byte of s by a space, in place; returns how many. */
+size_t doppel__nul_to_space(char *s, size_t n);
+
+/* Length of a UTF-8 byte order mark at the start of s (3), else 0. */
+size_t doppel__bom_len(const char *s, size_t n);
+
+/* ------------------------------------------------------------ date.c */
+
+/* What states the date found in a text, strongest first. */
+enum {
+	DOPPEL__DATE_NONE = 0,
+	DOPPEL__DATE_LOOSE,     /* "5 Mar 2024", "March 5, 2024", "2024-03-05" on a
+	                           line of at most 100 bytes that does not end a
+	                           sentence (a byline, a date line) */
+	DOPPEL__DATE_DATELINE,  /* "GENEVA, March 5 (Reuters) -" */
+	DOPPEL__DATE_UPDATE,    /* "Update: 2024-03-07 09:12 GMT", "Updated …" */
+	DOPPEL__DATE_STAMP,     /* "2024-03-05T09:12:00Z", "2024-03-05 09:12" */
+	DOPPEL__DATE_PUBLISHED, /* "Published March 5, 2024", "Published: …" */
+	DOPPEL__DATE_MARKER     /* "date 2024-03-05" leading a line */
+};
+
+/*
+ * The date a text states in its head (its first 4 non-blank lines, within
+ * its first 1,000 bytes), for an article whose metadata has none: of the
+ * dates found there, the strongest kind wins, and the first of that kind.
+ * A dateline without a year takes the year, of the one before, the same
+ * and the one after, that puts it nearest the strongest other date found,
+ * else the first date with a year anywhere in the text; with none, it
+ * dates nothing. Returns the kind (DOPPEL__DATE_NONE: *days unchanged).
+ */
+int doppel__text_date(const char *text, size_t len, int32_t *days);
+
+/* ----------------------------------------------------------- jsonl.cpp */
+
+/* Bytes readable after the end of a line given to doppel__json_parse(),
+ * whatever they hold (simdjson reads whole blocks). */
+#define DOPPEL__JSON_PADDING 64
+
+/* What a JSON object holds under one field name. */
+enum {
+	DOPPEL__JSON_MISSING = 0,
+	DOPPEL__JSON_NULL,
+	DOPPEL__JSON_STRING,
+	DOPPEL__JSON_INTEGER, /* fits in int64_t */
+	DOPPEL__JSON_OTHER    /* another type: a number with a fraction, … */
+};
+
+typedef struct doppel__json_field {
+	int kind;
+	const char *str; /* DOPPEL__JSON_STRING: UTF-8, NUL-terminated, with
+	                    U+0000 read as a space; borrowed, valid until the
+	                    next parse */
+	size_t len;
+	int64_t num; /* DOPPEL__JSON_INTEGER */
+} doppel__json_field;
+
+/* A JSON Lines parser (simdjson On-Demand) and its buffers, reused from
+ * line to line by one thread. Caller owns; release with
+ * doppel__json_free(). NULL when out of memory. */
+typedef struct doppel__json doppel__json;
+doppel__json *doppel__json_new(void);
+void doppel__json_free(doppel__json *j);
+
+/*
+ * Parses one record: len bytes at line, followed by DOPPEL__JSON_PADDING
+ * readable bytes. Fills out[i] with the value of the field called names[i]
+ * (i < n; the last one when a key repeats). Every value is checked, wanted
+ * or not. DOPPEL_OK; DOPPEL_E_UTF8 when the line is not valid UTF-8 (out is
+ * then empty); DOPPEL_E_JSON when it is not JSON or not an object, with
+ * the reason in msg ("broken JSON at byte 18: unexpected character");
+ * DOPPEL_E_NOMEM.
+ */
+int doppel__json_parse(doppel__json *j, const char *line, size_t len, const char *const *names,
+                       size_t n, doppel__json_field *out, char *msg, size_t msglen);
+
 /* --------------------------------------------------------- normalize.c */
 
 /*

@@ -38,6 +38,7 @@ struct cli {
 	char **paths;
 	int npaths;
 	uint64_t rejected; /* records rejected, all causes */
+	uint64_t cp1252;   /* records read as Windows-1252 */
 	/* serve */
 	const char *listen; /* "HOST:PORT" */
 	const char *token_file;
@@ -87,6 +88,10 @@ void cli_warn(const struct cli *c, const char *fmt, ...) __attribute__((format(p
 
 /* Reports a reader error and counts it. */
 void cli_reader_error(struct cli *c, const doppel_reader *r);
+/* Reports the reader's warning about the article it just returned, if any. */
+void cli_reader_warning(const struct cli *c, const doppel_reader *r);
+/* Adds what a reader counted, when its reading is done, to c. */
+void cli_reader_done(struct cli *c, const doppel_reader *r);
 
 /* A reader over c->paths with c->read options; NULL after an error. */
 doppel_reader *cli_reader(struct cli *c);

@@ -84,6 +84,7 @@ static int run(struct cli *c, bool adding)
 			cli_reader_error(c, r);
 			continue;
 		} else {
+			cli_reader_warning(c, r);
 			if (doppel_batch_push(b, &a) != DOPPEL_OK) {
 				cli_error("out of memory");
 				rc = EXIT_FATAL;
@@ -108,6 +109,7 @@ static int run(struct cli *c, bool adding)
 		                adding ? "adding:" : "querying:");
 	}
 	progress_end(&pg);
+	cli_reader_done(c, r);
 	doppel_stats st;
 	doppel_index_stats(x, &st);
 	print_stats(c, &st, progress_elapsed(&pg));

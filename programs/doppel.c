@@ -61,7 +61,9 @@ static const char options_text[] =
 	"  --window-days N        never relate articles further apart (400; 0: no limit)\n"
 	"  --wordnet-dir DIR      WordNet data (/usr/share/wordnet)\n"
 	"input:\n"
-	"  --repair-utf8          repair invalid UTF-8 instead of rejecting the record\n"
+	"  --strict-utf8          reject a record that is not valid UTF-8 (by default\n"
+	"                         it is read as Windows-1252, with a warning)\n"
+	"  --repair-utf8          replace invalid UTF-8 with U+FFFD instead\n"
 	"  --stdin-text           stdin is one article, not JSON Lines\n"
 	"  --max-record-bytes N   reject bigger records (256 MiB)\n"
 	"  --id-field NAME, --title-field NAME, --text-field NAME,\n"
@@ -200,6 +202,7 @@ enum {
 	OPT_MAXBUCKET,
 	OPT_THREADS,
 	OPT_REPAIR,
+	OPT_STRICT_UTF8,
 	OPT_STDIN_TEXT,
 	OPT_MAXREC,
 	OPT_ID_FIELD,
@@ -244,6 +247,7 @@ static const struct option long_options[] = {
 	{"max-bucket", required_argument, NULL, OPT_MAXBUCKET},
 	{"threads", required_argument, NULL, OPT_THREADS},
 	{"repair-utf8", no_argument, NULL, OPT_REPAIR},
+	{"strict-utf8", no_argument, NULL, OPT_STRICT_UTF8},
 	{"stdin-text", no_argument, NULL, OPT_STDIN_TEXT},
 	{"max-record-bytes", required_argument, NULL, OPT_MAXREC},
 	{"id-field", required_argument, NULL, OPT_ID_FIELD},
@@ -362,6 +366,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_REPAIR:
 			c->read.repair_utf8 = 1;
+			break;
+		case OPT_STRICT_UTF8:
+			c->read.strict_utf8 = 1;
 			break;
 		case OPT_STDIN_TEXT:
 			c->read.stdin_format = 1;

@@ -39,6 +39,20 @@ void cli_reader_error(struct cli *c, const doppel_reader *r)
 	cli_warn(c, "%s", doppel_reader_errmsg(r));
 }
 
+void cli_reader_warning(const struct cli *c, const doppel_reader *r)
+{
+	const char *w = doppel_reader_warning(r);
+	if (w)
+		cli_warn(c, "%s", w);
+}
+
+void cli_reader_done(struct cli *c, const doppel_reader *r)
+{
+	doppel_read_stats rs;
+	doppel_reader_stats(r, &rs);
+	c->cp1252 += rs.cp1252;
+}
+
 doppel_reader *cli_reader(struct cli *c)
 {
 	doppel_reader *r = doppel_reader_new(&c->read);
@@ -200,12 +214,14 @@ void print_stats(const struct cli *c, const doppel_stats *st, double seconds)
 	        c->params.threads ? c->params.threads
 	                          : (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	fprintf(stderr,
-	        "doppel: %llu articles (%.1f MB), %llu without content, %llu rejected; "
+	        "doppel: %llu articles (%.1f MB), %llu without content, %llu rejected, "
+	        "%llu read as Windows-1252; "
 	        "%llu candidate pairs (%llu aligned), %llu relations; %.2f s (%.2f s sketching)\n",
 	        (unsigned long long)st->articles, (double)st->bytes / 1e6,
 	        (unsigned long long)st->empty, (unsigned long long)c->rejected,
-	        (unsigned long long)st->candidates, (unsigned long long)st->verified,
-	        (unsigned long long)st->edges, seconds, st->sketch_seconds);
+	        (unsigned long long)c->cp1252, (unsigned long long)st->candidates,
+	        (unsigned long long)st->verified, (unsigned long long)st->edges, seconds,
+	        st->sketch_seconds);
 }
 
 /* ------------------------------------------------------ relations, stories */

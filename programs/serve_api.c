@@ -562,6 +562,9 @@ static bool take_article(const json_t *o, doppel_batch *b, const char *where, ch
 		snprintf(err, errlen, "%s.date: want YYYY-MM-DD, not \"%.40s\"", where, date);
 		return false;
 	}
+	/* as the reader does for doppel add: no date given, the text's own */
+	if (!date)
+		doppel_text_date(a.text, a.text_len, &a.date);
 	if (doppel_batch_push(b, &a) != DOPPEL_OK) {
 		snprintf(err, errlen, "out of memory");
 		return false;

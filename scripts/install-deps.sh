@@ -4,8 +4,8 @@
 set -eu
 
 packages="
-  build-essential pkg-config make
-  libutf8proc-dev libxxhash-dev libstemmer-dev libsqlite3-dev libjansson-dev
+  build-essential g++ pkg-config make
+  libsimdjson-dev libutf8proc-dev libxxhash-dev libstemmer-dev libsqlite3-dev libjansson-dev
   libmicrohttpd-dev libzstd-dev zstd libcmocka-dev
   wordnet-base
   clang libclang-rt-14-dev clang-format

@@ -2,15 +2,23 @@
  * read.c — articles from directories of .txt files, JSON Lines files,
  * zstd-compressed files of either, and standard input.
  *
- * Reading streams: one record (a line, or a .txt file) is in memory at a
- * time, in buffers the reader keeps. A bad record gives an error that names
- * where it is; the next call goes on with the next record.
+ * Reading streams: input is read in large blocks into one buffer, and a JSON
+ * line is parsed where it lies in that buffer (jsonl.cpp); only the strings
+ * of a record are written out, by the parser. A .txt file is read whole.
+ * A bad record gives an error that names where it is; the next call goes on
+ * with the next record.
+ *
+ * Encodings: text is UTF-8; a record that is not valid UTF-8 is read as
+ * Windows-1252 with a warning (or rejected, or repaired, by option). A
+ * byte order mark at the start of a file or line is dropped and a NUL byte
+ * reads as a space; nothing else of a valid record is changed, so offsets
+ * into its text are offsets into the file.
  */
 #include "internal.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +26,11 @@
 #include <zstd.h>
 
 #define DEFAULT_MAX_RECORD (256u << 20)
-#define CHUNK (1u << 16)
+/* Bytes asked of the input at a time: large, so that a line is rarely
+ * split between two reads and the partial line moved is small beside it. */
+#define CHUNK (1u << 20)
+/* Bytes allocated after the data of every buffer a line is parsed in. */
+#define PAD DOPPEL__JSON_PADDING
 
 void doppel_read_options_init(doppel_read_options *o)
 {
@@ -64,24 +76,34 @@ struct doppel_reader {
 	bool jsonl; /* else one text */
 	uint64_t line;
 	uint64_t offset; /* in the file, of the next byte next_line takes */
-	char *buf;       /* decoded bytes not yet consumed */
+	char *buf;       /* decoded bytes; [bufpos, buflen) not yet consumed;
+	                    bufcap >= buflen + PAD */
 	size_t buflen, bufpos, bufcap;
 
 	/* the record handed out */
-	char *rec;
+	char *rec; /* a .txt file */
 	size_t reccap;
-	char *fixed; /* repaired copy of a record */
+	char *fixed; /* a record decoded from Windows-1252, or repaired */
 	size_t fixedcap;
+	doppel__json *json;
 	char origin[1024];
 	char idbuf[32]; /* an integer id, in decimal */
 	char *pathid;   /* the id of a .txt file */
 	size_t pathidcap;
-	json_t *json;
 	char *title, *source_name;
 
-	uint64_t bytes;
+	const char *names[6]; /* JSON field names, id title text date source url */
+	enum {
+		RECODED_NONE,
+		RECODED_CP1252,
+		RECODED_REPAIRED
+	} recoded; /* this record */
+	doppel_read_stats stats;
 	char err[DOPPEL__ERRLEN];
+	char warn[DOPPEL__ERRLEN]; /* about the record handed out, or "" */
 };
+
+static void field_names(const doppel_read_options *o, const char *names[6]);
 
 doppel_reader *doppel_reader_new(const doppel_read_options *opt)
 {
@@ -91,6 +113,7 @@ doppel_reader *doppel_reader_new(const doppel_read_options *opt)
 	if (opt)
 		r->opt = *opt;
 	r->max_record = r->opt.max_record_bytes ? r->opt.max_record_bytes : DEFAULT_MAX_RECORD;
+	field_names(&r->opt, r->names);
 	return r;
 }
 
@@ -130,7 +153,7 @@ void doppel_reader_free(doppel_reader *r)
 	free(r->title);
 	free(r->pathid);
 	free(r->source_name);
-	json_decref(r->json);
+	doppel__json_free(r->json);
 	free(r);
 }
 
@@ -141,7 +164,20 @@ const char *doppel_reader_errmsg(const doppel_reader *r)
 
 uint64_t doppel_reader_bytes(const doppel_reader *r)
 {
-	return r ? r->bytes : 0;
+	return r ? r->stats.bytes : 0;
+}
+
+const char *doppel_reader_warning(const doppel_reader *r)
+{
+	return r && r->warn[0] ? r->warn : NULL;
+}
+
+void doppel_reader_stats(const doppel_reader *r, doppel_read_stats *out)
+{
+	if (r)
+		*out = r->stats;
+	else
+		memset(out, 0, sizeof(*out));
 }
 
 static int enqueue(doppel_reader *r, const char *path, const char *root, size_t at)
@@ -341,89 +377,102 @@ static long source_read(doppel_reader *r, struct source *s, char *dst, size_t wa
 	return (long)out.pos;
 }
 
-/* Makes sure buf holds at least one more byte; false at the end. */
+/*
+ * Reads more input after buflen, first moving the unconsumed bytes (a
+ * partial line) to the front and growing the buffer when they fill it.
+ * DOPPEL_END when the input is over.
+ */
 static int fill(doppel_reader *r)
 {
-	if (r->bufpos > 0 && r->bufpos == r->buflen)
-		r->bufpos = r->buflen = 0;
-	if (doppel__grow((void **)&r->buf, &r->bufcap, r->buflen + CHUNK, 1))
+	if (r->bufpos > 0) {
+		memmove(r->buf, r->buf + r->bufpos, r->buflen - r->bufpos);
+		r->buflen -= r->bufpos;
+		r->bufpos = 0;
+	}
+	if (r->bufcap < r->buflen + CHUNK + PAD &&
+	    doppel__grow((void **)&r->buf, &r->bufcap, r->buflen + CHUNK + PAD, 1))
 		return DOPPEL_E_NOMEM;
-	long n = source_read(r, &r->src, r->buf + r->buflen, CHUNK);
+	long n = source_read(r, &r->src, r->buf + r->buflen, r->bufcap - r->buflen - PAD);
 	if (n < 0)
 		return DOPPEL_E_IO;
 	r->buflen += (size_t)n;
-	r->bytes += (uint64_t)n;
+	r->stats.bytes += (uint64_t)n;
 	return n == 0 ? DOPPEL_END : DOPPEL_OK;
 }
 
 /*
- * The next line (without its newline) into r->rec. DOPPEL_END at the end;
- * DOPPEL_E_TOOBIG for a line over the limit (skipped to its end).
+ * The next line, without its newline, where it lies in r->buf: PAD bytes
+ * after it are allocated, and it may be changed in place until the next
+ * call. DOPPEL_END at the end; DOPPEL_E_TOOBIG for a line over the limit
+ * (skipped to its end).
  */
-static int next_line(doppel_reader *r, size_t *len)
+static int next_line(doppel_reader *r, char **line, size_t *len)
 {
-	size_t n = 0;
+	size_t scanned = 0; /* bytes from bufpos known to hold no newline */
 	bool toobig = false;
 	for (;;) {
-		if (r->bufpos == r->buflen) {
-			int rc = fill(r);
-			if (rc == DOPPEL_END) {
-				if (n == 0 && !toobig)
-					return DOPPEL_END;
-				break;
-			}
-			if (rc)
-				return rc;
-		}
 		char *start = r->buf + r->bufpos;
 		size_t avail = r->buflen - r->bufpos;
-		char *nl = memchr(start, '\n', avail);
-		size_t take = nl ? (size_t)(nl - start) : avail;
-		if (!toobig && n + take > r->max_record)
-			toobig = true;
-		if (!toobig) {
-			if (doppel__grow((void **)&r->rec, &r->reccap, n + take + 1, 1))
-				return DOPPEL_E_NOMEM;
-			memcpy(r->rec + n, start, take);
-			n += take;
+		char *nl =
+			avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;
+		if (nl) {
+			size_t n = (size_t)(nl - start);
+			r->bufpos += n + 1;
+			r->offset += n + 1;
+			r->line++;
+			if (toobig || n > r->max_record)
+				return DOPPEL_E_TOOBIG;
+			*line = start;
+			*len = n;
+			return DOPPEL_OK;
 		}
-		r->bufpos += take + (nl ? 1 : 0);
-		r->offset += take + (nl ? 1 : 0);
-		if (nl)
-			break;
+		scanned = avail;
+		if (avail > r->max_record) {
+			/* too long already: drop what there is, look for its end */
+			toobig = true;
+			r->bufpos = r->buflen;
+			r->offset += avail;
+			scanned = 0;
+		}
+		int rc = fill(r);
+		if (rc == DOPPEL_END) {
+			avail = r->buflen - r->bufpos;
+			if (avail == 0 && !toobig)
+				return DOPPEL_END;
+			/* the last line, with no newline after it */
+			start = r->buf + r->bufpos;
+			r->bufpos += avail;
+			r->offset += avail;
+			r->line++;
+			if (toobig)
+				return DOPPEL_E_TOOBIG;
+			*line = start;
+			*len = avail;
+			return DOPPEL_OK;
+		}
+		if (rc)
+			return rc;
 	}
-	r->line++;
-	if (toobig)
-		return DOPPEL_E_TOOBIG;
-	r->rec[n] = '\0';
-	*len = n;
-	return DOPPEL_OK;
 }
 
-/* The whole rest of the input into r->rec (a .txt file). */
+/* The whole input into r->rec, NUL-terminated (a .txt file). */
 static int whole(doppel_reader *r, size_t *len)
 {
 	size_t n = 0;
 	for (;;) {
-		if (r->bufpos == r->buflen) {
-			int rc = fill(r);
-			if (rc == DOPPEL_END)
-				break;
-			if (rc)
-				return rc;
-		}
-		size_t take = r->buflen - r->bufpos;
-		if (n + take > r->max_record)
-			return DOPPEL_E_TOOBIG;
-		if (doppel__grow((void **)&r->rec, &r->reccap, n + take + 1, 1))
+		if (r->reccap < n + CHUNK + 1 &&
+		    doppel__grow((void **)&r->rec, &r->reccap, n + CHUNK + 1, 1))
 			return DOPPEL_E_NOMEM;
-		memcpy(r->rec + n, r->buf + r->bufpos, take);
-		n += take;
-		r->bufpos += take;
+		long got = source_read(r, &r->src, r->rec + n, r->reccap - n - 1);
+		if (got < 0)
+			return DOPPEL_E_IO;
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		r->stats.bytes += (uint64_t)got;
+		if (n > r->max_record)
+			return DOPPEL_E_TOOBIG;
 	}
-	/* An empty file reaches here with no buffer yet. */
-	if (doppel__grow((void **)&r->rec, &r->reccap, n + 1, 1))
-		return DOPPEL_E_NOMEM;
 	r->rec[n] = '\0';
 	*len = n;
 	return DOPPEL_OK;
@@ -501,7 +550,8 @@ static int open_next(doppel_reader *r)
 				return DOPPEL_E_IO;
 			}
 			r->offset = r->cur.start - 1;
-			int rc = next_line(r, &len);
+			char *skip;
+			int rc = next_line(r, &skip, &len);
 			if (rc != DOPPEL_OK && rc != DOPPEL_E_TOOBIG && rc != DOPPEL_END) {
 				close_current(r);
 				return rc;
@@ -515,23 +565,32 @@ static int open_next(doppel_reader *r)
 
 /* ---------------------------------------------------------------- records */
 
-/* Validates (or repairs) len bytes at *text; may point *text at a copy. */
-static int check_utf8(doppel_reader *r, char **text, size_t *len, const char *where)
+/*
+ * A record that is not valid UTF-8 (its first bad byte at offset bad, as
+ * messages give it): rejected with strict_utf8, repaired with repair_utf8,
+ * else decoded as Windows-1252 with a warning. The decoded text goes to
+ * r->fixed, with PAD bytes after it, and *text points there.
+ */
+static int recode(doppel_reader *r, char **text, size_t *len, size_t bad)
 {
-	size_t bad;
-	if (doppel__utf8_valid(*text, *len, &bad))
-		return DOPPEL_OK;
-	if (!r->opt.repair_utf8) {
-		doppel__errf(r->err, "%s: invalid UTF-8 at byte %zu%s", where, bad,
-		             (*text)[bad] == '\0' ? " (a NUL byte)" : "");
+	if (r->opt.strict_utf8) {
+		doppel__errf(r->err, "%s: invalid UTF-8 at byte %zu", r->origin, bad);
 		return DOPPEL_E_UTF8;
 	}
-	if (*len > (SIZE_MAX - 1) / 3 ||
-	    doppel__grow((void **)&r->fixed, &r->fixedcap, 3 * *len + 1, 1)) {
+	if (*len > (SIZE_MAX - PAD - 1) / 3 ||
+	    doppel__grow((void **)&r->fixed, &r->fixedcap, 3 * *len + PAD + 1, 1)) {
 		doppel__errf(r->err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
-	*len = doppel__utf8_repair(*text, *len, r->fixed);
+	if (r->opt.repair_utf8) {
+		*len = doppel__utf8_repair(*text, *len, r->fixed);
+		r->recoded = RECODED_REPAIRED;
+	} else {
+		*len = doppel__cp1252_to_utf8(*text, *len, r->fixed);
+		r->recoded = RECODED_CP1252;
+		doppel__errf(r->warn, "%s: not UTF-8 (byte %zu); read as Windows-1252",
+		             r->origin, bad);
+	}
 	*text = r->fixed;
 	return DOPPEL_OK;
 }
@@ -544,86 +603,117 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
-static const char *field(const doppel_read_options *o, int which)
+/* The JSON field names, in the order of enum field. */
+enum field {
+	F_ID,
+	F_TITLE,
+	F_TEXT,
+	F_DATE,
+	F_SOURCE,
+	F_URL,
+	NFIELDS
+};
+
+static void field_names(const doppel_read_options *o, const char *names[6])
 {
-	const char *names[] = {o->id_field,   o->title_field,  o->text_field,
-	                       o->date_field, o->source_field, o->url_field};
-	const char *defaults[] = {"id", "title", "text", "date", "source", "url"};
-	return names[which] ? names[which] : defaults[which];
+	const char *given[NFIELDS] = {o->id_field,   o->title_field,  o->text_field,
+	                              o->date_field, o->source_field, o->url_field};
+	static const char *const defaults[NFIELDS] = {"id",   "title",  "text",
+	                                              "date", "source", "url"};
+	for (int i = 0; i < NFIELDS; i++)
+		names[i] = given[i] ? given[i] : defaults[i];
 }
 
 /* An optional string field: NULL when missing or null. */
-static int opt_string(doppel_reader *r, json_t *obj, const char *name, const char **out)
+static int opt_string(doppel_reader *r, const doppel__json_field *f, int which,
+                      const char **out)
 {
-	json_t *v = json_object_get(obj, name);
 	*out = NULL;
-	if (!v || json_is_null(v))
+	if (f->kind == DOPPEL__JSON_MISSING || f->kind == DOPPEL__JSON_NULL)
 		return DOPPEL_OK;
-	if (!json_is_string(v)) {
-		doppel__errf(r->err, "%s: field \"%s\" must be a string", r->origin, name);
+	if (f->kind != DOPPEL__JSON_STRING) {
+		doppel__errf(r->err, "%s: field \"%s\" must be a string", r->origin,
+		             r->names[which]);
 		return DOPPEL_E_JSON;
 	}
-	*out = json_string_value(v);
+	*out = f->str;
 	return DOPPEL_OK;
 }
 
+/* One JSON line, parsed where it lies, its NUL bytes already spaces. */
 static int json_record(doppel_reader *r, char *line, size_t len, doppel_article *a)
 {
-	json_decref(r->json);
-	r->json = NULL;
-	int rc = check_utf8(r, &line, &len, r->origin);
-	if (rc)
+	size_t bom = doppel__bom_len(line, len);
+	line += bom;
+	len -= bom;
+	if (!r->json && !(r->json = doppel__json_new())) {
+		doppel__errf(r->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	doppel__json_field f[NFIELDS];
+	char msg[256];
+	int rc = doppel__json_parse(r->json, line, len, r->names, NFIELDS, f, msg, sizeof(msg));
+	if (rc == DOPPEL_E_UTF8) {
+		/* JSON syntax is ASCII: the line decoded whole still parses */
+		size_t bad = 0;
+		doppel__utf8_valid(line, len, &bad);
+		if ((rc = recode(r, &line, &len, bad + bom)))
+			return rc;
+		rc = doppel__json_parse(r->json, line, len, r->names, NFIELDS, f, msg,
+		                        sizeof(msg));
+	}
+	if (rc == DOPPEL_E_NOMEM) {
+		doppel__errf(r->err, "out of memory");
 		return rc;
-	json_error_t je;
-	r->json = json_loadb(line, len, 0, &je);
-	if (!r->json) {
-		doppel__errf(r->err, "%s: broken JSON at column %d: %s", r->origin, je.column,
-		             je.text);
+	}
+	if (rc) {
+		doppel__errf(r->err, "%s: %s", r->origin, msg);
+		return rc;
+	}
+	const doppel__json_field *text = &f[F_TEXT];
+	if (text->kind != DOPPEL__JSON_STRING) {
+		doppel__errf(r->err, "%s: field \"%s\" %s", r->origin, r->names[F_TEXT],
+		             text->kind != DOPPEL__JSON_MISSING ? "must be a string"
+		                                                : "is missing");
 		return DOPPEL_E_JSON;
 	}
-	if (!json_is_object(r->json)) {
-		doppel__errf(r->err, "%s: a record must be a JSON object", r->origin);
-		return DOPPEL_E_JSON;
-	}
-	const doppel_read_options *o = &r->opt;
-	json_t *text = json_object_get(r->json, field(o, 2));
-	if (!text || !json_is_string(text)) {
-		doppel__errf(r->err, "%s: field \"%s\" %s", r->origin, field(o, 2),
-		             text ? "must be a string" : "is missing");
-		return DOPPEL_E_JSON;
-	}
-	a->text = json_string_value(text);
-	a->text_len = json_string_length(text);
+	a->text = text->str;
+	a->text_len = text->len;
 	if (blank(a->text, a->text_len)) {
 		doppel__errf(r->err, "%s: empty text", r->origin);
 		return DOPPEL_E_EMPTY;
 	}
-	json_t *id = json_object_get(r->json, field(o, 0));
-	if (!id || json_is_null(id)) {
+	const doppel__json_field *id = &f[F_ID];
+	if (id->kind == DOPPEL__JSON_MISSING || id->kind == DOPPEL__JSON_NULL) {
 		a->id = r->origin;
-	} else if (json_is_string(id) && json_string_length(id) > 0) {
-		a->id = json_string_value(id);
-	} else if (json_is_integer(id)) {
-		snprintf(r->idbuf, sizeof(r->idbuf), "%" JSON_INTEGER_FORMAT,
-		         json_integer_value(id));
+	} else if (id->kind == DOPPEL__JSON_STRING && id->len > 0) {
+		a->id = id->str;
+	} else if (id->kind == DOPPEL__JSON_INTEGER) {
+		snprintf(r->idbuf, sizeof(r->idbuf), "%" PRId64, id->num);
 		a->id = r->idbuf;
 	} else {
 		doppel__errf(r->err,
 		             "%s: field \"%s\" must be a non-empty string or an integer",
-		             r->origin, field(o, 0));
+		             r->origin, r->names[F_ID]);
 		return DOPPEL_E_JSON;
 	}
 	const char *date;
-	if ((rc = opt_string(r, r->json, field(o, 1), &a->title)) ||
-	    (rc = opt_string(r, r->json, field(o, 4), &a->source)) ||
-	    (rc = opt_string(r, r->json, field(o, 5), &a->url)) ||
-	    (rc = opt_string(r, r->json, field(o, 3), &date)))
+	if ((rc = opt_string(r, &f[F_TITLE], F_TITLE, &a->title)) ||
+	    (rc = opt_string(r, &f[F_SOURCE], F_SOURCE, &a->source)) ||
+	    (rc = opt_string(r, &f[F_URL], F_URL, &a->url)) ||
+	    (rc = opt_string(r, &f[F_DATE], F_DATE, &date)))
 		return rc;
 	a->date = DOPPEL_NO_DATE;
-	if (date && *date && doppel_parse_date(date, strlen(date), &a->date) != DOPPEL_OK) {
-		doppel__errf(r->err, "%s: field \"%s\": \"%.40s\" is not a YYYY-MM-DD date",
-		             r->origin, field(o, 3), date);
-		return DOPPEL_E_FORMAT;
+	if (date && *date) {
+		if (doppel_parse_date(date, strlen(date), &a->date) != DOPPEL_OK) {
+			doppel__errf(r->err,
+			             "%s: field \"%s\": \"%.40s\" is not a YYYY-MM-DD date",
+			             r->origin, r->names[F_DATE], date);
+			return DOPPEL_E_FORMAT;
+		}
+	} else {
+		/* no date given: one the text states near its start */
+		doppel__text_date(a->text, a->text_len, &a->date);
 	}
 	return DOPPEL_OK;
 }
@@ -784,18 +874,23 @@ static int take_title(doppel_reader *r, const char *text, size_t len, size_t *po
  */
 static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *a)
 {
-	int rc = check_utf8(r, &text, &len, r->origin);
-	if (rc)
-		return rc;
-	if (text != r->rec) {
-		/* the repaired copy: work in rec so fixed can be reused */
-		if (doppel__grow((void **)&r->rec, &r->reccap, len + 1, 1)) {
-			doppel__errf(r->err, "out of memory");
-			return DOPPEL_E_NOMEM;
-		}
-		memcpy(r->rec, text, len + 1);
-		text = r->rec;
+	size_t bom = doppel__bom_len(text, len), bad;
+	text += bom;
+	len -= bom;
+	doppel__nul_to_space(text, len);
+	if (!doppel__utf8_valid(text, len, &bad)) {
+		int rc = recode(r, &text, &len, bad + bom);
+		if (rc)
+			return rc;
+		/* the decoded copy becomes the record, which is cut below */
+		char *t = r->rec;
+		size_t cap = r->reccap;
+		r->rec = r->fixed;
+		r->reccap = r->fixedcap;
+		r->fixed = t;
+		r->fixedcap = cap;
 	}
+	int rc;
 	a->date = DOPPEL_NO_DATE;
 	a->title = NULL;
 	/* pos: where the text given out starts */
@@ -837,6 +932,8 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 		doppel__errf(r->err, "%s: empty text", r->origin);
 		return DOPPEL_E_EMPTY;
 	}
+	if (a->date == DOPPEL_NO_DATE)
+		doppel__text_date(a->text, a->text_len, &a->date);
 	return DOPPEL_OK;
 }
 
@@ -883,7 +980,7 @@ static int txt_names(doppel_reader *r, doppel_article *a)
 	return DOPPEL_OK;
 }
 
-int doppel_reader_next(doppel_reader *r, doppel_article *out)
+static int next_record(doppel_reader *r, doppel_article *out)
 {
 	for (;;) {
 		if (!r->open) {
@@ -900,7 +997,8 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 				close_current(r);
 				continue;
 			}
-			rc = next_line(r, &len);
+			char *line = NULL;
+			rc = next_line(r, &line, &len);
 			if (rc == DOPPEL_END) {
 				close_current(r);
 				continue;
@@ -918,10 +1016,13 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 				close_current(r);
 				return rc;
 			}
-			if (blank(r->rec, len))
+			size_t bom = doppel__bom_len(line, len);
+			/* a NUL inside a string would be refused by any JSON parser */
+			doppel__nul_to_space(line + bom, len - bom);
+			if (blank(line + bom, len - bom))
 				continue;
 			a.origin = r->origin;
-			rc = json_record(r, r->rec, len, &a);
+			rc = json_record(r, line, len, &a);
 		} else {
 			snprintf(r->origin, sizeof(r->origin), "%s", r->cur.path);
 			rc = whole(r, &len);
@@ -953,4 +1054,23 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 		*out = a;
 		return DOPPEL_OK;
 	}
+}
+
+int doppel_reader_next(doppel_reader *r, doppel_article *out)
+{
+	if (!r || !out)
+		return DOPPEL_E_ARG;
+	r->warn[0] = '\0';
+	r->recoded = RECODED_NONE;
+	int rc = next_record(r, out);
+	if (rc == DOPPEL_OK) {
+		r->stats.records++;
+		r->stats.cp1252 += r->recoded == RECODED_CP1252;
+		r->stats.repaired += r->recoded == RECODED_REPAIRED;
+	} else {
+		/* a warning is about an article handed out, not a rejected one */
+		r->warn[0] = '\0';
+		r->stats.rejected += rc < 0;
+	}
+	return rc;
 }

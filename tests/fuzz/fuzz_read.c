@@ -2,7 +2,7 @@
  * fuzz_read.c — the reader on arbitrary bytes, every record read to the
  * end. The first byte chooses: bit 0 a .txt article (else JSON Lines),
  * bit 1 UTF-8 repair, bit 2 a 64-byte record limit, bit 3 the file read
- * through a directory walk. The rest is the file.
+ * through a directory walk, bit 4 strict UTF-8. The rest is the file.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		doppel_read_options o;
 		doppel_read_options_init(&o);
 		o.repair_utf8 = data[0] & 2;
+		o.strict_utf8 = data[0] & 16;
 		if (data[0] & 4)
 			o.max_record_bytes = 64;
 		doppel_reader *r = doppel_reader_new(&o);

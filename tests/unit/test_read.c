@@ -82,12 +82,16 @@ static void test_jsonl_with_bad_lines(void **state)
 	assert_string_equal(doppel_format_date(a.date, d), "2024-03-05");
 	assert_non_null(strstr(a.origin, "feed.jsonl:1"));
 
+	assert_null(doppel_reader_warning(r));
 	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_E_JSON);
-	assert_non_null(strstr(doppel_reader_errmsg(r), "feed.jsonl:2: "));
-	/* line 3 is blank: skipped without a word */
-	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_E_UTF8);
-	assert_non_null(strstr(doppel_reader_errmsg(r), "feed.jsonl:4: invalid UTF-8 at byte 22"));
+	assert_non_null(strstr(doppel_reader_errmsg(r), "feed.jsonl:2: broken JSON at byte 17: "));
+	/* line 3 is blank: skipped without a word; line 4 is not UTF-8 */
+	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_OK);
+	assert_string_equal(a.text, "bad \xc3\xbf byte");
+	assert_non_null(strstr(doppel_reader_warning(r),
+	                       "feed.jsonl:4: not UTF-8 (byte 22); read as Windows-1252"));
 	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_E_EMPTY);
+	assert_null(doppel_reader_warning(r));
 	assert_non_null(strstr(doppel_reader_errmsg(r), "feed.jsonl:5"));
 	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_E_FORMAT);
 	assert_non_null(strstr(doppel_reader_errmsg(r), "2024-02-30"));
@@ -99,9 +103,17 @@ static void test_jsonl_with_bad_lines(void **state)
 	assert_non_null(strstr(a.id, "feed.jsonl:9"));
 	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_E_JSON); /* text not a string */
 	assert_non_null(strstr(doppel_reader_errmsg(r), "\"text\""));
-	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_E_JSON); /* \u0000 refused */
+	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_OK); /* \u0000 is a space */
+	assert_string_equal(a.text, "nul   escaped");
 	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_END);
 	assert_int_equal(doppel_reader_bytes(r), sizeof(data) - 1);
+	doppel_read_stats st;
+	doppel_reader_stats(r, &st);
+	assert_int_equal(st.records, 5);
+	assert_int_equal(st.rejected, 5);
+	assert_int_equal(st.cp1252, 1);
+	assert_int_equal(st.repaired, 0);
+	assert_int_equal(st.bytes, sizeof(data) - 1);
 	doppel_reader_free(r);
 	doppel_reader_free(NULL);
 }
@@ -164,8 +176,10 @@ static void test_txt_metadata(void **state)
 	assert_string_equal(x.id, "wire/c");
 	assert_null(x.title);
 	assert_int_equal(x.date, DOPPEL_NO_DATE);
-	assert_int_equal(doppel_reader_next(r, &x), DOPPEL_E_UTF8);
-	assert_non_null(strstr(doppel_reader_errmsg(r), "d.txt: invalid UTF-8 at byte 6 (a NUL byte)"));
+	/* a NUL byte reads as a space: same length, nothing to warn of */
+	assert_int_equal(doppel_reader_next(r, &x), DOPPEL_OK);
+	assert_string_equal(x.text, "Has a   NUL byte");
+	assert_null(doppel_reader_warning(r));
 	assert_int_equal(doppel_reader_next(r, &x), DOPPEL_END);
 	doppel_reader_free(r);
 
@@ -405,8 +419,10 @@ static void test_ids(void **state)
 	doppel_reader_free(r);
 }
 
-/* Raw NUL bytes and bad bytes, refused with their offset in the line, or
- * repaired on request; the records around them come out either way. */
+/* A bad byte and a raw NUL byte in JSON lines: the bad byte's line is read
+ * as Windows-1252 with a warning, refused with its offset (strict), or
+ * repaired; the NUL is a space in every mode; the records around them come
+ * out either way. */
 static void test_utf8_records(void **state)
 {
 	(void)state;
@@ -416,11 +432,13 @@ static void test_utf8_records(void **state)
 	char want[4400];
 	next_ok(r, &a);
 	assert_string_equal(a.id, "u1");
-	snprintf(want, sizeof(want), "%s:2: invalid UTF-8 at byte 23", path);
-	next_err(r, DOPPEL_E_UTF8, want);
-	assert_ptr_equal(strstr(doppel_reader_errmsg(r), path), doppel_reader_errmsg(r));
-	snprintf(want, sizeof(want), "%s:3: invalid UTF-8 at byte 23 (a NUL byte)", path);
-	next_err(r, DOPPEL_E_UTF8, want);
+	next_ok(r, &a);
+	assert_string_equal(a.text, "bad \xc3\xbf byte");
+	snprintf(want, sizeof(want), "%s:2: not UTF-8 (byte 23); read as Windows-1252", path);
+	assert_string_equal(doppel_reader_warning(r), want);
+	next_ok(r, &a);
+	assert_string_equal(a.text, "nul   byte");
+	assert_null(doppel_reader_warning(r));
 	next_ok(r, &a);
 	assert_string_equal(a.id, "u4");
 	next_end(r);
@@ -428,16 +446,36 @@ static void test_utf8_records(void **state)
 
 	doppel_read_options o;
 	doppel_read_options_init(&o);
+	o.strict_utf8 = 1;
+	o.repair_utf8 = 1; /* strict wins */
+	r = reader(&o, path);
+	next_ok(r, &a);
+	snprintf(want, sizeof(want), "%s:2: invalid UTF-8 at byte 23", path);
+	next_err(r, DOPPEL_E_UTF8, want);
+	assert_ptr_equal(strstr(doppel_reader_errmsg(r), path), doppel_reader_errmsg(r));
+	next_ok(r, &a);
+	assert_string_equal(a.text, "nul   byte");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "u4");
+	next_end(r);
+	doppel_reader_free(r);
+
+	doppel_read_options_init(&o);
 	o.repair_utf8 = 1;
 	r = reader(&o, path);
 	next_ok(r, &a);
 	next_ok(r, &a);
 	assert_string_equal(a.text, "bad \xef\xbf\xbd byte");
+	assert_null(doppel_reader_warning(r));
 	next_ok(r, &a);
-	assert_string_equal(a.text, "nul  byte");
+	assert_string_equal(a.text, "nul   byte");
 	next_ok(r, &a);
 	assert_string_equal(a.id, "u4");
 	next_end(r);
+	doppel_read_stats st;
+	doppel_reader_stats(r, &st);
+	assert_int_equal(st.repaired, 1);
+	assert_int_equal(st.cp1252, 0);
 	doppel_reader_free(r);
 }
 
@@ -446,20 +484,31 @@ static void test_txt_repair(void **state)
 	struct fx *f = *state;
 	const char t[] = "Headline \xff here\n\nBody with a \0 NUL and \xc0\xaf an overlong.\n";
 	put(f, "bad.txt", t, sizeof(t) - 1);
+	doppel_article a;
 	doppel_reader *r = reader(NULL, path_in(f, "bad.txt"));
+	next_ok(r, &a);
+	assert_string_equal(a.title, "Headline \xc3\xbf here");
+	assert_string_equal(a.text, "Body with a   NUL and \xc3\x80\xc2\xaf an overlong.\n");
 	char want[4400];
-	snprintf(want, sizeof(want), "%s: invalid UTF-8 at byte 9", path_in(f, "bad.txt"));
-	next_err(r, DOPPEL_E_UTF8, want);
+	snprintf(want, sizeof(want), "%s: not UTF-8 (byte 9); read as Windows-1252",
+	         path_in(f, "bad.txt"));
+	assert_string_equal(doppel_reader_warning(r), want);
 	next_end(r);
 	doppel_reader_free(r);
 	doppel_read_options o;
 	doppel_read_options_init(&o);
+	o.strict_utf8 = 1;
+	r = reader(&o, path_in(f, "bad.txt"));
+	snprintf(want, sizeof(want), "%s: invalid UTF-8 at byte 9", path_in(f, "bad.txt"));
+	next_err(r, DOPPEL_E_UTF8, want);
+	next_end(r);
+	doppel_reader_free(r);
+	doppel_read_options_init(&o);
 	o.repair_utf8 = 1;
 	r = reader(&o, path_in(f, "bad.txt"));
-	doppel_article a;
 	next_ok(r, &a);
 	assert_string_equal(a.title, "Headline \xef\xbf\xbd here");
-	assert_string_equal(a.text, "Body with a  NUL and \xef\xbf\xbd\xef\xbf\xbd an overlong.\n");
+	assert_string_equal(a.text, "Body with a   NUL and \xef\xbf\xbd\xef\xbf\xbd an overlong.\n");
 	size_t bad;
 	assert_true(doppel__utf8_valid(a.text, a.text_len, &bad));
 	next_end(r);
@@ -532,8 +581,10 @@ static void test_txt_heuristics(void **state)
 		/* only the first marker counts */
 		{"date 2024-03-05\n\nBody.\ndate 2024-03-06\n", NULL, "2024-03-05",
 		 "Body.\ndate 2024-03-06\n"},
-		/* a longer stamp after the marker is not a marker */
-		{"date 2024-03-05T10:00\n\nBody.\n", NULL, "", "date 2024-03-05T10:00\n\nBody.\n"},
+		/* a longer stamp after the marker is not a marker, but a time stamp
+		 * dates the text it stays in */
+		{"date 2024-03-05T10:00\n\nBody.\n", NULL, "2024-03-05",
+		 "date 2024-03-05T10:00\n\nBody.\n"},
 		/* no newline at the end */
 		{"date 2024-03-05", NULL, NULL, NULL},
 		{"Title\n\ndate 2024-03-05", NULL, NULL, NULL},
@@ -846,6 +897,261 @@ static void test_symlink_loop(void **state)
 	doppel_reader_free(r);
 }
 
+
+/* The bytes of a fixture file; caller frees. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *in = fopen(path, "rb");
+	assert_non_null(in);
+	char *buf = malloc(1 << 16);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 16, in);
+	fclose(in);
+	return buf;
+}
+
+/* A Windows-1252 file: decoded whole, with one warning naming it; counted;
+ * refused with --strict-utf8. */
+static void test_cp1252_txt(void **state)
+{
+	(void)state;
+	const char *path = test_data("read/cp1252.txt");
+	doppel_reader *r = reader(NULL, path);
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.title, "Council \xe2\x80\x9cpauses\xe2\x80\x99 the caf\xc3\xa9 tax");
+	assert_string_equal(date_str(a.date), "2024-05-02");
+	assert_string_equal(a.text, "The council said the \xc2\xa3" "5 levy on caf\xc3\xa9 terraces "
+	                            "would wait \xe2\x80\x93 \xe2\x80\x9c" "for now\xe2\x80\x9d.\n");
+	char want[4400];
+	snprintf(want, sizeof(want), "%s: not UTF-8 (byte 8); read as Windows-1252", path);
+	assert_string_equal(doppel_reader_warning(r), want);
+	next_end(r);
+	assert_null(doppel_reader_warning(r));
+	doppel_read_stats st;
+	doppel_reader_stats(r, &st);
+	assert_int_equal(st.records, 1);
+	assert_int_equal(st.cp1252, 1);
+	assert_int_equal(st.rejected, 0);
+	doppel_reader_free(r);
+
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.strict_utf8 = 1;
+	r = reader(&o, path);
+	snprintf(want, sizeof(want), "%s: invalid UTF-8 at byte 8", path);
+	next_err(r, DOPPEL_E_UTF8, want);
+	next_end(r);
+	doppel_reader_stats(r, &st);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.cp1252, 0);
+	doppel_reader_free(r);
+}
+
+/* A JSON line with Windows-1252 bytes inside its strings is decoded whole
+ * and then parsed; the valid line after it is left alone, and its
+ * \u0000 reads as a space. */
+static void test_cp1252_jsonl(void **state)
+{
+	(void)state;
+	const char *path = test_data("read/cp1252.jsonl");
+	doppel_reader *r = reader(NULL, path);
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "c1");
+	assert_string_equal(a.title, "Caf\xc3\xa9 tax");
+	assert_string_equal(a.text, "The \xc2\xa3" "5 levy on caf\xc3\xa9 terraces \xe2\x80\x93 "
+	                            "\xe2\x80\x9c" "for now\xe2\x80\x9d.");
+	assert_string_equal(date_str(a.date), "2024-05-02");
+	char want[4400];
+	snprintf(want, sizeof(want), "%s:1: not UTF-8 (byte 23); read as Windows-1252", path);
+	assert_string_equal(doppel_reader_warning(r), want);
+	next_ok(r, &a);
+	assert_string_equal(a.id, "c2");
+	assert_string_equal(a.text, "Plain UTF-8 caf\xc3\xa9 and a   escape.");
+	assert_null(doppel_reader_warning(r));
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* A NUL byte in a .txt file reads as a space: the text keeps the file's
+ * length and offsets. */
+static void test_nul_txt(void **state)
+{
+	(void)state;
+	size_t n;
+	char *file = slurp(test_data("read/nul.txt"), &n);
+	doppel_reader *r = reader(NULL, test_data("read/nul.txt"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.title, "Harbour fees rise");
+	assert_string_equal(a.text, "The port raised its fees on Monday. It said costs had doubled.\n");
+	assert_null(doppel_reader_warning(r));
+	/* the text is the file after its title, the NUL a space in its place */
+	assert_int_equal(a.text_len, n - 19);
+	assert_int_equal(file[19 + 35], '\0');
+	file[19 + 35] = ' ';
+	assert_memory_equal(a.text, file + 19, a.text_len);
+	next_end(r);
+	doppel_reader_free(r);
+	free(file);
+}
+
+/* A byte order mark and CRLF line ends: the mark is dropped, the CRs stay
+ * in the text byte for byte, and normalizing and segmenting it give what
+ * the same file with LF line ends gives. */
+static void test_bom_crlf(void **state)
+{
+	(void)state;
+	size_t n;
+	char *file = slurp(test_data("read/bom-crlf.txt"), &n);
+	doppel_reader *r = reader(NULL, test_data("read/bom-crlf.txt"));
+	doppel_reader *lf = reader(NULL, test_data("read/lf.txt"));
+	doppel_article a, b;
+	next_ok(r, &a);
+	next_ok(lf, &b);
+	assert_string_equal(a.title, "Ferry line reopens");
+	assert_string_equal(date_str(a.date), "2024-06-10");
+	assert_string_equal(a.text, "The ferry to Orla runs again.\r\nTickets are on sale.\r\n");
+	assert_memory_equal(a.text, file + n - a.text_len, a.text_len);
+	assert_null(doppel_reader_warning(r));
+	assert_string_equal(b.title, a.title);
+	assert_int_equal(b.date, a.date);
+
+	doppel__tokens ta = {0}, tb = {0};
+	assert_int_equal(doppel__normalize(a.text, a.text_len, 0, NULL, 0, 0, &ta), DOPPEL_OK);
+	assert_int_equal(doppel__normalize(b.text, b.text_len, 0, NULL, 0, 0, &tb), DOPPEL_OK);
+	assert_int_equal(ta.n, 10);
+	assert_int_equal(ta.n, tb.n);
+	assert_memory_equal(ta.hash, tb.hash, ta.n * sizeof(*ta.hash));
+	assert_true(ta.fingerprint == tb.fingerprint);
+	doppel__tokens_free(&ta);
+	doppel__tokens_free(&tb);
+
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	assert_non_null(sg);
+	doppel__features fa = {0}, fb = {0};
+	assert_int_equal(doppel__segment(sg, a.text, a.text_len, 0, NULL, 0, &fa), DOPPEL_OK);
+	assert_int_equal(doppel__segment(sg, b.text, b.text_len, 0, NULL, 0, &fb), DOPPEL_OK);
+	assert_int_equal(fa.nsent, 2);
+	assert_int_equal(fa.nsent, fb.nsent);
+	assert_int_equal(fa.ntok, fb.ntok);
+	assert_int_equal(fa.nanchor, fb.nanchor);
+	assert_memory_equal(fa.anchor, fb.anchor, fa.nanchor * sizeof(*fa.anchor));
+	/* the second sentence starts after the CR LF, not at the CR */
+	assert_memory_equal(a.text + fa.sent[1].start, "Tickets", 7);
+	doppel__features_free(&fa);
+	doppel__features_free(&fb);
+	doppel__segmenter_free(sg);
+
+	next_end(r);
+	next_end(lf);
+	doppel_reader_free(r);
+	doppel_reader_free(lf);
+	free(file);
+}
+
+/* A byte order mark opening a JSON line is dropped too. */
+static void test_bom_jsonl(void **state)
+{
+	struct fx *f = *state;
+	const char data[] = "\xef\xbb\xbf{\"id\":\"b1\",\"text\":\"first\"}\r\n"
+	                    "\xef\xbb\xbf{\"id\":\"b2\",\"text\":\"second\"}\n"
+	                    "\xef\xbb\xbf\n"
+	                    "{\"id\":\"b3\",\"text\":\"x\",\"other\":broken}\n"
+	                    "{\"id\":\"b4\",\"text\":\"x\"} more\n";
+	put(f, "bom.jsonl", data, sizeof(data) - 1);
+	doppel_reader *r = reader(NULL, path_in(f, "bom.jsonl"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "b1");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "b2");
+	/* a value no field wants is checked all the same */
+	next_err(r, DOPPEL_E_JSON, "bom.jsonl:4: broken JSON at byte 30: ");
+	next_err(r, DOPPEL_E_JSON, "bom.jsonl:5: broken JSON");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* Dates in loose text, one fixture per form; a date field always wins. */
+static void test_text_dates(void **state)
+{
+	(void)state;
+	const struct {
+		const char *file, *date;
+	} cases[] = {
+		{"read/dates/dateline-no-year.txt", ""},
+		{"read/dates/dateline.txt", "2024-03-05"},
+		{"read/dates/day-month.txt", "2024-03-05"},
+		{"read/dates/deep.txt", ""},
+		{"read/dates/iso-time.txt", "2024-03-05"},
+		{"read/dates/published.txt", "2024-03-05"},
+		{"read/dates/update.txt", "2024-03-07"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		doppel_reader *r = reader(NULL, test_data(cases[i].file));
+		doppel_article a;
+		next_ok(r, &a);
+		if (strcmp(date_str(a.date), cases[i].date) != 0)
+			fail_msg("%s: date \"%s\", not \"%s\"", cases[i].file, date_str(a.date),
+			         cases[i].date);
+		assert_string_equal(a.title, "Border deal lets aid convoys roll");
+		next_end(r);
+		doppel_reader_free(r);
+	}
+	/* the stamp stays in the text: only a date marker is taken out */
+	doppel_reader *r = reader(NULL, test_data("read/dates/update.txt"));
+	doppel_article a;
+	next_ok(r, &a);
+	assert_memory_equal(a.text, "Update: 2024-03-07 09:12 GMT\n", 29);
+	doppel_reader_free(r);
+
+	r = reader(NULL, test_data("read/dates/dates.jsonl"));
+	next_ok(r, &a);
+	assert_string_equal(a.id, "j-update");
+	assert_string_equal(date_str(a.date), "2024-03-07");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "j-meta");
+	assert_string_equal(date_str(a.date), "2024-03-01");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "j-marker");
+	assert_string_equal(date_str(a.date), "2024-03-04");
+	/* in JSON the marker stays in the text */
+	assert_string_equal(a.text, "date 2024-03-04\nAid convoys will cross from Monday.");
+	next_end(r);
+	doppel_reader_free(r);
+}
+
+/* Lines of every length across the reader's 1 MiB reads: each comes out
+ * whole, once, in order. */
+static void test_lines_across_reads(void **state)
+{
+	struct fx *f = *state;
+	FILE *out = fopen(path_in(f, "many.jsonl"), "wb");
+	assert_non_null(out);
+	const int nrec = 9000;
+	for (int i = 0; i < nrec; i++) {
+		fprintf(out, "{\"id\":\"m%d\",\"text\":\"", i);
+		for (int k = 0; k < (i * 37) % 700 + 1; k++)
+			fputc('a' + k % 26, out);
+		fputs("\"}\n", out);
+	}
+	fclose(out);
+	doppel_reader *r = reader(NULL, path_in(f, "many.jsonl"));
+	doppel_article a;
+	for (int i = 0; i < nrec; i++) {
+		next_ok(r, &a);
+		char id[16];
+		snprintf(id, sizeof(id), "m%d", i);
+		assert_string_equal(a.id, id);
+		assert_int_equal(a.text_len, (size_t)((i * 37) % 700 + 1));
+		assert_int_equal(a.text[a.text_len - 1], 'a' + (int)((a.text_len - 1) % 26));
+	}
+	next_end(r);
+	doppel_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -868,6 +1174,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zstd_streams, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_txt_too_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_loop, setup, teardown),
+		cmocka_unit_test(test_cp1252_txt),
+		cmocka_unit_test(test_cp1252_jsonl),
+		cmocka_unit_test(test_nul_txt),
+		cmocka_unit_test(test_bom_crlf),
+		cmocka_unit_test_setup_teardown(test_bom_jsonl, setup, teardown),
+		cmocka_unit_test(test_text_dates),
+		cmocka_unit_test_setup_teardown(test_lines_across_reads, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /*
  * test_utf8.c — UTF-8 validation (RFC 3629, NUL refused) and repair, each
- * against a slow decoder written from the RFC's table.
+ * against a slow decoder written from the RFC's table; Windows-1252
+ * decoding against code points written out from the WHATWG index; NUL
+ * bytes and byte order marks.
  */
 #include "testutil.h"
 
@@ -214,6 +216,109 @@ static void test_repair(void **state)
 	assert_int_equal(out[13], 'z');
 }
 
+/* The code point of the UTF-8 sequence at s (valid, 1 to 3 bytes), and
+ * its length in *len. */
+static unsigned decode_one(const unsigned char *s, size_t *len)
+{
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] < 0xE0) {
+		*len = 2;
+		return (unsigned)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+	}
+	*len = 3;
+	return (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+}
+
+/* Every byte decodes to its code point: ASCII and 0xA0..0xFF to themselves,
+ * 0x80..0x9F by the table, the five undefined bytes to C1 controls; NUL to
+ * a space. The output is valid UTF-8 and fits 3 * n + 1 bytes. */
+static void test_cp1252_every_byte(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned char byte;
+		unsigned cp;
+	} known[] = {
+		{0x80, 0x20AC}, /* euro sign */
+		{0x81, 0x0081}, /* undefined: C1 control */
+		{0x85, 0x2026}, /* ellipsis */
+		{0x8D, 0x008D}, {0x8F, 0x008F}, {0x90, 0x0090},
+		{0x91, 0x2018}, /* curly quotes */
+		{0x92, 0x2019}, {0x93, 0x201C}, {0x94, 0x201D},
+		{0x96, 0x2013}, /* en dash */
+		{0x97, 0x2014}, /* em dash */
+		{0x99, 0x2122}, /* trade mark */
+		{0x9D, 0x009D}, {0x9F, 0x0178},
+		{0xA3, 0x00A3}, /* pound sign */
+		{0xE9, 0x00E9}, /* e acute */
+		{0xFF, 0x00FF},
+	};
+	unsigned char in[256];
+	for (int i = 0; i < 256; i++)
+		in[i] = (unsigned char)i;
+	char out[3 * 256 + 1];
+	memset(out, 'z', sizeof(out));
+	size_t n = doppel__cp1252_to_utf8((const char *)in, 256, out);
+	assert_true(n < sizeof(out));
+	assert_int_equal(out[n], '\0');
+	size_t bad;
+	assert_true(doppel__utf8_valid(out, n, &bad));
+	unsigned cps[256];
+	size_t at = 0;
+	for (int i = 0; i < 256; i++) {
+		size_t len;
+		cps[i] = decode_one((const unsigned char *)out + at, &len);
+		at += len;
+	}
+	assert_int_equal(at, n);
+	assert_int_equal(cps[0], ' ');
+	for (unsigned i = 1; i < 0x80; i++)
+		assert_int_equal(cps[i], i);
+	for (unsigned i = 0xA0; i < 0x100; i++)
+		assert_int_equal(cps[i], i);
+	for (size_t k = 0; k < sizeof(known) / sizeof(*known); k++)
+		assert_int_equal(cps[known[k].byte], known[k].cp);
+	/* 0x80..0x9F never decode to a byte's own value except where the
+	 * code page leaves it undefined */
+	int c1 = 0;
+	for (unsigned i = 0x80; i < 0xA0; i++)
+		c1 += cps[i] == i;
+	assert_int_equal(c1, 5);
+
+	/* the worst case fills exactly 3 * n + 1 bytes */
+	memset(out, 'z', sizeof(out));
+	n = doppel__cp1252_to_utf8("\x80\x80", 2, out);
+	assert_int_equal(n, 6);
+	assert_string_equal(out, "\xe2\x82\xac\xe2\x82\xac");
+	assert_int_equal(out[7], 'z');
+	n = doppel__cp1252_to_utf8("", 0, out);
+	assert_int_equal(n, 0);
+	assert_string_equal(out, "");
+	n = doppel__cp1252_to_utf8("caf\xe9 \x93ok\x94", 9, out);
+	assert_string_equal(out, "caf\xc3\xa9 \xe2\x80\x9cok\xe2\x80\x9d");
+}
+
+static void test_nul_and_bom(void **state)
+{
+	(void)state;
+	char s[] = "a\0b\0\0c";
+	assert_int_equal(doppel__nul_to_space(s, 6), 3);
+	assert_memory_equal(s, "a b  c", 6);
+	assert_int_equal(doppel__nul_to_space(s, 6), 0);
+	char z[1] = {0};
+	assert_int_equal(doppel__nul_to_space(z, 1), 1);
+	assert_int_equal(z[0], ' ');
+	assert_int_equal(doppel__nul_to_space(z, 0), 0);
+	assert_int_equal(doppel__bom_len("\xef\xbb\xbfx", 4), 3);
+	assert_int_equal(doppel__bom_len("\xef\xbb\xbf", 3), 3);
+	assert_int_equal(doppel__bom_len("\xef\xbb", 2), 0);
+	assert_int_equal(doppel__bom_len("x\xef\xbb\xbf", 4), 0);
+	assert_int_equal(doppel__bom_len("", 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +327,8 @@ int main(void)
 		cmocka_unit_test(test_every_position),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_repair),
+		cmocka_unit_test(test_cp1252_every_byte),
+		cmocka_unit_test(test_nul_and_bom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
