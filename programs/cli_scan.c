@@ -99,8 +99,7 @@ static int feed_all(struct cli *c, doppel_scan *s, struct progress *pg)
 			cli_reader_error(c, r);
 			continue;
 		}
-		if (!learning)
-			cli_reader_warning(c, r);
+		cli_reader_warning(c, r);
 		doppel_batch *b = f.batch[f.cur];
 		if (doppel_batch_push(b, &a) != DOPPEL_OK) {
 			cli_error("out of memory");
@@ -117,8 +116,7 @@ static int feed_all(struct cli *c, doppel_scan *s, struct progress *pg)
 	}
 	if (doppel_batch_count(f.batch[f.cur]))
 		rc = feed_hand(&f);
-	if (!learning)
-		cli_reader_done(c, r);
+	cli_reader_done(c, r);
 out:;
 	int wrc = feed_wait(&f);
 	if (rc == EXIT_OK)

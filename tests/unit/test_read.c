@@ -1019,8 +1019,8 @@ static void test_bom_crlf(void **state)
 	assert_int_equal(b.date, a.date);
 
 	doppel__tokens ta = {0}, tb = {0};
-	assert_int_equal(doppel__normalize(a.text, a.text_len, 0, NULL, 0, 0, &ta), DOPPEL_OK);
-	assert_int_equal(doppel__normalize(b.text, b.text_len, 0, NULL, 0, 0, &tb), DOPPEL_OK);
+	assert_int_equal(doppel__normalize(a.text, a.text_len, 0, NULL, 0, &ta), DOPPEL_OK);
+	assert_int_equal(doppel__normalize(b.text, b.text_len, 0, NULL, 0, &tb), DOPPEL_OK);
 	assert_int_equal(ta.n, 10);
 	assert_int_equal(ta.n, tb.n);
 	assert_memory_equal(ta.hash, tb.hash, ta.n * sizeof(*ta.hash));
@@ -1031,8 +1031,8 @@ static void test_bom_crlf(void **state)
 	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
 	assert_non_null(sg);
 	doppel__features fa = {0}, fb = {0};
-	assert_int_equal(doppel__segment(sg, a.text, a.text_len, 0, NULL, 0, &fa), DOPPEL_OK);
-	assert_int_equal(doppel__segment(sg, b.text, b.text_len, 0, NULL, 0, &fb), DOPPEL_OK);
+	assert_int_equal(doppel__segment(sg, a.text, a.text_len, 0, NULL, &fa), DOPPEL_OK);
+	assert_int_equal(doppel__segment(sg, b.text, b.text_len, 0, NULL, &fb), DOPPEL_OK);
 	assert_int_equal(fa.nsent, 2);
 	assert_int_equal(fa.nsent, fb.nsent);
 	assert_int_equal(fa.ntok, fb.ntok);
