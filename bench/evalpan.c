@@ -309,7 +309,7 @@ struct run {
 	doppel__passager *pg;
 	doppel__passage_params params;
 	unsigned ptflags;
-	bool dump, keys;
+	bool dump, keys, list;
 	double t_tok, t_find;
 	size_t words, tokdocs, keycount;
 	doppel__passage *ps;
@@ -423,6 +423,17 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 			}
 		}
 		score_pair(st, cases, ncase, dets, ndet);
+		if (run->list)
+			for (size_t i = 0; i < ndet; i++) {
+				bool hit = false;
+				for (int c = 0; c < ncase; c++)
+					hit |= detects(&dets[i], &cases[c]);
+				const doppel__passage *p = &run->ps[i];
+				printf("passage %s %s %.3f %u %u %u %.3f %llu %llu\n", folders[fi],
+				       hit ? "TP" : "FP", p->score, p->mode, p->exact, p->sentences,
+				       p->cosine, (unsigned long long)dets[i].susp.len,
+				       (unsigned long long)dets[i].src.len);
+			}
 		if (run->dump && ((ncase > 0) != (ndet > 0) || ndet != (size_t)ncase)) {
 			printf("%s %s %s: %d cases, %zu passages\n", folders[fi], susp, src, ncase,
 			       ndet);
@@ -432,13 +443,19 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 				       (unsigned long long)cases[c].susp.len,
 				       (unsigned long long)cases[c].src.off,
 				       (unsigned long long)cases[c].src.len);
-			for (size_t i = 0; i < ndet; i++)
-				printf("  found  susp %llu+%llu src %llu+%llu score %.2f mode %u\n",
+			for (size_t i = 0; i < ndet; i++) {
+				bool hit = false;
+				for (int c = 0; c < ncase; c++)
+					hit |= detects(&dets[i], &cases[c]);
+				printf("  found  susp %llu+%llu src %llu+%llu score %.2f mode %u "
+				       "exact %u sentences %u cosine %.2f %s\n",
 				       (unsigned long long)dets[i].susp.off,
 				       (unsigned long long)dets[i].susp.len,
 				       (unsigned long long)dets[i].src.off,
 				       (unsigned long long)dets[i].src.len, run->ps[i].score,
-				       run->ps[i].mode);
+				       run->ps[i].mode, run->ps[i].exact, run->ps[i].sentences,
+				       run->ps[i].cosine, hit ? "TP" : "FP");
+			}
 		}
 		free_doc(&ds);
 		free_doc(&da);
@@ -535,10 +552,13 @@ static void usage(void)
 	        "  --only NN         only the folder starting with NN (01..05)\n"
 	        "  --set KEY=VALUE   a doppel__passage_params field (seed_k, link_gap,\n"
 	        "                    bridge_gap, bridge_match, sentence_min, min_score,\n"
-	        "                    min_words, summaries, summary_min, summary_sentences)\n"
+	        "                    min_words, summaries, summary_min, summary_sentences,\n"
+	        "                    summary_evidence)\n"
 	        "  --keys            also candidate recall and density of the fingerprints\n"
 	        "  --speed           time a pair of 5,000-word texts\n"
-	        "  --dump            print the pairs whose passages do not match the cases\n");
+	        "  --dump            print the pairs whose passages do not match the cases\n"
+	        "  --list            print every passage: folder, TP or FP, score, mode,\n"
+	        "                    exact, sentences, cosine, characters in susp and src\n");
 }
 
 /* Sets one parameter from "key=value"; false for an unknown key or a bad
@@ -575,6 +595,8 @@ static bool set_param(doppel__passage_params *p, const char *kv)
 		p->summary_min = v;
 	else if (KEY(summary_sentences))
 		p->summary_sentences = (unsigned)v;
+	else if (KEY(summary_evidence))
+		p->summary_evidence = v;
 	else
 		return false;
 #undef KEY
@@ -606,6 +628,8 @@ int main(int argc, char **argv)
 			do_speed = true;
 		} else if (strcmp(argv[i], "--dump") == 0) {
 			run.dump = true;
+		} else if (strcmp(argv[i], "--list") == 0) {
+			run.list = true;
 		} else {
 			usage();
 			return 2;
@@ -630,10 +654,11 @@ int main(int argc, char **argv)
 	const doppel__passage_params *pp = &run.params;
 	printf("PAN 2013 text alignment, training corpus: %s\n", run.dir);
 	printf("params: seed_k %u link_gap %u bridge_gap %u bridge_match %.2f sentence_min %.2f "
-	       "min_score %.2f min_words %u summaries %d summary_min %.2f summary_sentences %u%s%s\n",
+	       "min_score %.2f min_words %u summaries %d summary_min %.2f summary_sentences %u "
+	       "summary_evidence %.2f%s%s\n",
 	       pp->seed_k, pp->link_gap, pp->bridge_gap, pp->bridge_match, pp->sentence_min,
 	       pp->min_score, pp->min_words, pp->summaries, pp->summary_min,
-	       pp->summary_sentences, wn ? "" : ", no WordNet",
+	       pp->summary_sentences, pp->summary_evidence, wn ? "" : ", no WordNet",
 	       run.ptflags & DOPPEL__PT_BOILERPLATE ? ", boilerplate skipped" : "");
 	struct stats st[NFOLDERS] = {{0}}, all = {0};
 	int rc = 0;

@@ -933,6 +933,7 @@ typedef struct doppel__passage_params {
 	double summary_min;         /* weighted cosine of an aligned sentence pair
 	                         of a condensed passage (0.3) */
 	unsigned summary_sentences; /* aligned sentences of one (3) */
+	double summary_evidence;    /* the sum of their cosines (1.5) */
 } doppel__passage_params;
 
 void doppel__passage_defaults(doppel__passage_params *p);
@@ -943,11 +944,16 @@ void doppel__passage_defaults(doppel__passage_params *p);
 
 /* A passage: bytes [a_start, a_end) of text a and [b_start, b_end) of b
  * reuse each other; score is the share of their content words that find
- * their lemma or synonym on the other side. */
+ * their lemma or synonym on the other side (for a condensed passage, of
+ * the short side's). */
 typedef struct doppel__passage {
 	uint32_t a_start, a_end, b_start, b_end;
 	float score;
-	unsigned mode; /* DOPPEL__PASSAGE_* */
+	unsigned mode;      /* DOPPEL__PASSAGE_*, or both when merged */
+	uint32_t exact;     /* content words in shared k-grams (local) */
+	uint32_t sentences; /* sentence pairs seeding it (local, with a cosine
+	                       of at least sentence_min) or aligned (condensed) */
+	float cosine;       /* their best (local) or mean (condensed) cosine */
 } doppel__passage;
 
 /*

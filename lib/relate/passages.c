@@ -74,6 +74,7 @@ struct idslot {
 /* Two content words, one of each text, that seed a passage. */
 struct hit {
 	uint32_t a, b;
+	uint32_t exact; /* 1: of a shared k-gram; 0: of a sentence pair */
 };
 
 /* Two sentences and their weighted cosine. */
@@ -86,7 +87,7 @@ struct spair {
  * [b0, b1] of b (inclusive). */
 struct box {
 	uint32_t a0, a1, b0, b1;
-	uint32_t nhits;
+	uint32_t nhits, exact;
 	float score;
 	unsigned mode;
 	bool dead;
@@ -151,6 +152,8 @@ struct doppel__passager {
 	float *best;
 	uint32_t *prev;
 	size_t bestcap, prevcap;
+	uint8_t *acov, *bcov; /* per sentence: inside a local passage */
+	size_t acovcap, bcovcap;
 };
 
 doppel__passager *doppel__passager_new(const doppel__wordnet *wn, uint64_t seed)
@@ -206,6 +209,8 @@ void doppel__passager_free(doppel__passager *pg)
 	free(pg->open);
 	free(pg->best);
 	free(pg->prev);
+	free(pg->acov);
+	free(pg->bcov);
 	free(pg);
 }
 
@@ -738,6 +743,7 @@ void doppel__passage_defaults(doppel__passage_params *p)
 		.summaries = true,
 		.summary_min = 0.3,
 		.summary_sentences = 3,
+		.summary_evidence = 1.5,
 	};
 }
 
@@ -906,11 +912,11 @@ static int sentence_pairs(doppel__passager *pg, const doppel__ptext *a, const do
 	return DOPPEL_OK;
 }
 
-static int push_hit(doppel__passager *pg, uint32_t ia, uint32_t ib)
+static int push_hit(doppel__passager *pg, uint32_t ia, uint32_t ib, uint32_t exact)
 {
 	if (reserve(&pg->hits, &pg->hitscap, pg->nhits + 1, sizeof(*pg->hits)))
 		return DOPPEL_E_NOMEM;
-	pg->hits[pg->nhits++] = (struct hit){ia, ib};
+	pg->hits[pg->nhits++] = (struct hit){ia, ib, exact};
 	return DOPPEL_OK;
 }
 
@@ -950,7 +956,7 @@ static int kgram_hits(doppel__passager *pg, const doppel__ptext *a, const doppel
 		for (uint32_t i = pg->kg[s].first; i != NONE && places < KGRAM_MAX_PLACES;
 		     i = pg->kgnext[i], places++)
 			for (unsigned t = 0; t < k; t++)
-				if (push_hit(pg, i + t, (uint32_t)j + t))
+				if (push_hit(pg, i + t, (uint32_t)j + t, 1))
 					return DOPPEL_E_NOMEM;
 	}
 	return DOPPEL_OK;
@@ -969,7 +975,7 @@ static int sentence_hits(doppel__passager *pg, const doppel__ptext *a, const dop
 		for (uint32_t j = sb->c0; j < sb->c1; j++)
 			for (uint32_t i = sa->c0; i < sa->c1; i++)
 				if (pg->kida[i] == pg->kidb[j]) {
-					if (push_hit(pg, i, j))
+					if (push_hit(pg, i, j, 0))
 						return DOPPEL_E_NOMEM;
 					break;
 				}
@@ -1008,6 +1014,8 @@ static int sort_hits(doppel__passager *pg, size_t nb)
 		for (size_t x = 0; x < m; x++)
 			if (x == 0 || h[x].a != h[x - 1].a)
 				pg->hits[w++] = h[x];
+			else
+				pg->hits[w - 1].exact |= h[x].exact;
 		from = to;
 	}
 	pg->nhits = w;
@@ -1051,13 +1059,14 @@ static int chain_hits(doppel__passager *pg, unsigned link)
 				c->a1 = h.a;
 			c->b1 = h.b;
 			c->nhits++;
+			c->exact += h.exact;
 			continue;
 		}
 		if (reserve(&pg->box, &pg->boxcap, pg->nbox + 1, sizeof(*pg->box)) ||
 		    reserve(&pg->open, &pg->opencap, nopen + 1, sizeof(*pg->open)))
 			return DOPPEL_E_NOMEM;
-		pg->box[pg->nbox] =
-			(struct box){h.a, h.a, h.b, h.b, 1, 0, DOPPEL__PASSAGE_LOCAL, false};
+		pg->box[pg->nbox] = (struct box){
+			h.a, h.a, h.b, h.b, 1, h.exact, 0, DOPPEL__PASSAGE_LOCAL, false};
 		pg->open[nopen++] = (uint32_t)pg->nbox++;
 	}
 	return DOPPEL_OK;
@@ -1138,10 +1147,31 @@ static void merge_chains(doppel__passager *pg, const doppel__passage_params *pp)
 				if (q->b1 > p->b1)
 					p->b1 = q->b1;
 				p->nhits += q->nhits;
+				p->exact += q->exact;
 				q->dead = true;
 				changed = true;
 			}
 		}
+	}
+}
+
+/* The sentence pairs seeding chain c (their cosine at least min): how many,
+ * and their best cosine, into ps. */
+static void box_pairs(const doppel__passager *pg, const doppel__ptext *a,
+                      const doppel__ptext *b, const struct box *c, double min,
+                      doppel__passage *ps)
+{
+	ps->sentences = 0;
+	ps->cosine = 0;
+	for (size_t i = 0; i < pg->npairs; i++) {
+		const struct spair *sp = &pg->pairs[i];
+		const doppel__psent *sa = &a->sent[sp->sa], *sb = &b->sent[sp->sb];
+		if (sp->cos < min || sa->c1 <= c->a0 || sa->c0 > c->a1 || sb->c1 <= c->b0 ||
+		    sb->c0 > c->b1)
+			continue;
+		ps->sentences++;
+		if (sp->cos > ps->cosine)
+			ps->cosine = sp->cos;
 	}
 }
 
@@ -1215,6 +1245,10 @@ static void resolve_overlaps(doppel__passage *ps, size_t *n)
 				if (q.score > p->score)
 					p->score = q.score;
 				p->mode |= q.mode;
+				p->exact += q.exact;
+				p->sentences += q.sentences;
+				if (q.cosine > p->cosine)
+					p->cosine = q.cosine;
 				continue;
 			}
 			double wp = p->score * (double)(p->b_end - p->b_start);
@@ -1226,6 +1260,176 @@ static void resolve_overlaps(doppel__passage *ps, size_t *n)
 		ps[w++] = q;
 	}
 	*n = w;
+}
+
+/* ------------------------------------------------------------ condensed */
+
+/* In a condensed passage, the short side's aligned sentences may have at
+ * most this many unaligned sentences between two of them. */
+#define CONDENSED_SKIP 1
+/* The pairs of one short-side sentence that the alignment considers: its
+ * best few. */
+#define CONDENSED_CHOICES 4
+/* A condensed passage's long side has at least this many times the words
+ * of its short side; reuse of about the same length is the local mode's. */
+#define CONDENSED_RATIO 2
+/* ... and at most this many: a summary condenses an article, not the
+ * scattered sentences of a long text. */
+#define CONDENSED_MAX_RATIO 25
+
+/* A sentence pair seen from the condensed text: its sentence (s), the
+ * other text's (l), their cosine. */
+struct cpair {
+	uint32_t s, l;
+	float cos;
+};
+
+static int cmp_cpair(const void *x, const void *y)
+{
+	const struct cpair *p = x, *q = y;
+	if (p->s != q->s)
+		return p->s < q->s ? -1 : 1;
+	if (p->cos != q->cos)
+		return p->cos > q->cos ? -1 : 1;
+	return (p->l > q->l) - (p->l < q->l);
+}
+
+/*
+ * Condensed passages with `sh` the short (condensed) text and `lo` the long
+ * one: chains of sentence pairs in which the short text's sentences follow
+ * each other (at most CONDENSED_SKIP unaligned between two) and the long
+ * text's go forward with any gaps, found by dynamic programming over the
+ * pairs (the best total cosine ending at each pair), best chain first.
+ * A chain of at least p->summary_sentences pairs whose long side has at
+ * least CONDENSED_RATIO times the words of its short side is a passage,
+ * unless most of its short side's sentences lie in local passages already
+ * (reuse in place, spread over the long text, is no summary). cp holds the
+ * pairs (n of them), sorted here; cov flags the short text's sentences
+ * inside local passages. swapped: sh is a (the passage's a and b sides are
+ * exchanged).
+ */
+static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel__ptext *lo,
+                     struct cpair *cp, size_t n, const uint8_t *cov,
+                     const doppel__passage_params *p, bool swapped, doppel__passage **out,
+                     size_t *nout, size_t *cap)
+{
+	qsort(cp, n, sizeof(*cp), cmp_cpair);
+	/* keep the best CONDENSED_CHOICES pairs of each short sentence */
+	size_t w = 0;
+	for (size_t i = 0, run = 0; i < n; i++) {
+		run = i > 0 && cp[i].s == cp[i - 1].s ? run + 1 : 0;
+		if (run < CONDENSED_CHOICES)
+			cp[w++] = cp[i];
+	}
+	n = w;
+	if (reserve(&pg->best, &pg->bestcap, n, sizeof(*pg->best)) ||
+	    reserve(&pg->prev, &pg->prevcap, n, sizeof(*pg->prev)))
+		return DOPPEL_E_NOMEM;
+	float *best = pg->best;
+	uint32_t *prev = pg->prev;
+	for (size_t i = 0; i < n; i++)
+		best[i] = -1; /* -1: not yet computed; -2: used */
+	for (;;) {
+		size_t top = NONE;
+		for (size_t i = 0; i < n; i++) {
+			if (best[i] == -2)
+				continue;
+			best[i] = cp[i].cos;
+			prev[i] = NONE;
+			for (size_t j = i; j-- > 0;) {
+				if (cp[j].s + CONDENSED_SKIP + 1 < cp[i].s)
+					break;
+				if (cp[j].s == cp[i].s || best[j] < 0 || cp[j].l >= cp[i].l)
+					continue;
+				if (best[j] + cp[i].cos > best[i]) {
+					best[i] = best[j] + cp[i].cos;
+					prev[i] = (uint32_t)j;
+				}
+			}
+			if (top == NONE || best[i] > best[top])
+				top = i;
+		}
+		if (top == NONE)
+			break;
+		/* the chain ending at top */
+		size_t len = 0, covered = 0;
+		double cossum = 0;
+		uint32_t first = (uint32_t)top;
+		for (uint32_t i = (uint32_t)top; i != NONE; i = prev[i]) {
+			first = i;
+			len++;
+			covered += cov[cp[i].s];
+			cossum += cp[i].cos;
+		}
+		const uint32_t s0 = cp[first].s, s1 = cp[top].s;
+		const uint32_t l0 = cp[first].l, l1 = cp[top].l;
+		/* nothing of the short text's span is aligned again */
+		for (size_t i = 0; i < n; i++)
+			if (cp[i].s >= s0 && cp[i].s <= s1)
+				best[i] = -2;
+		if (len < p->summary_sentences)
+			break;
+		if (2 * covered > len)
+			continue;
+		const doppel__psent *ss0 = &sh->sent[s0], *ss1 = &sh->sent[s1];
+		const doppel__psent *ls0 = &lo->sent[l0], *ls1 = &lo->sent[l1];
+		const uint32_t lw = ls1->w1 - ls0->w0, sw = ss1->w1 - ss0->w0;
+		if (lw < CONDENSED_RATIO * sw || lw > CONDENSED_MAX_RATIO * sw ||
+		    sw < p->min_words || cossum < p->summary_evidence)
+			continue;
+		const uint32_t *kid_s = swapped ? pg->kida : pg->kidb;
+		const uint32_t *kid_l = swapped ? pg->kidb : pg->kida;
+		size_t m =
+			matching(pg, kid_s, ss0->c0, ss1->c1 - 1, kid_l, ls0->c0, ls1->c1 - 1);
+		float score = (float)((double)m / (double)(ss1->c1 - ss0->c0));
+		if (reserve(out, cap, *nout + 1, sizeof(**out)))
+			return DOPPEL_E_NOMEM;
+		doppel__passage ps = {.a_start = ls0->start,
+		                      .a_end = ls1->end,
+		                      .b_start = ss0->start,
+		                      .b_end = ss1->end,
+		                      .score = score,
+		                      .mode = DOPPEL__PASSAGE_SUMMARY,
+		                      .sentences = (uint32_t)len,
+		                      .cosine = (float)(cossum / (double)len)};
+		if (swapped) {
+			ps.a_start = ss0->start;
+			ps.a_end = ss1->end;
+			ps.b_start = ls0->start;
+			ps.b_end = ls1->end;
+		}
+		(*out)[(*nout)++] = ps;
+	}
+	return DOPPEL_OK;
+}
+
+/* Condensed passages both ways: b condensing a, and a condensing b. */
+static int condensed_both(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                          const doppel__passage_params *p, doppel__passage **out, size_t *n,
+                          size_t *cap)
+{
+	size_t np = 0;
+	for (size_t i = 0; i < pg->npairs; i++)
+		np += pg->pairs[i].cos >= p->summary_min;
+	if (np == 0)
+		return DOPPEL_OK;
+	struct cpair *cp = doppel__alloc_array(np, sizeof(*cp));
+	if (!cp)
+		return DOPPEL_E_NOMEM;
+	int rc = DOPPEL_OK;
+	for (int way = 0; way < 2 && rc == DOPPEL_OK; way++) {
+		size_t k = 0;
+		for (size_t i = 0; i < pg->npairs; i++) {
+			const struct spair *sp = &pg->pairs[i];
+			if (sp->cos >= p->summary_min)
+				cp[k++] = way == 0 ? (struct cpair){sp->sb, sp->sa, sp->cos}
+				                   : (struct cpair){sp->sa, sp->sb, sp->cos};
+		}
+		rc = way == 0 ? condensed(pg, b, a, cp, k, pg->bcov, p, false, out, n, cap)
+		              : condensed(pg, a, b, cp, k, pg->acov, p, true, out, n, cap);
+	}
+	free(cp);
+	return rc;
 }
 
 int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
@@ -1248,6 +1452,11 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 	    (rc = sort_hits(pg, b->ncontent)) || (rc = chain_hits(pg, p->link_gap)))
 		return rc;
 	merge_chains(pg, p);
+	if (reserve(&pg->acov, &pg->acovcap, a->nsent, 1) ||
+	    reserve(&pg->bcov, &pg->bcovcap, b->nsent, 1))
+		return DOPPEL_E_NOMEM;
+	memset(pg->acov, 0, a->nsent);
+	memset(pg->bcov, 0, b->nsent);
 	for (size_t i = 0; i < pg->nbox; i++) {
 		struct box *c = &pg->box[i];
 		if (c->dead || c->nhits < 2)
@@ -1261,10 +1470,24 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 			continue;
 		if (reserve(out, cap, *n + 1, sizeof(**out)))
 			return DOPPEL_E_NOMEM;
-		(*out)[(*n)++] = (doppel__passage){
-			start_byte(a, c->a0), end_byte(a, c->a1), start_byte(b, c->b0),
-			end_byte(b, c->b1),   c->score,           c->mode};
+		for (uint32_t x = a->word[a->content[c->a0]].sent;
+		     x <= a->word[a->content[c->a1]].sent; x++)
+			pg->acov[x] = 1;
+		for (uint32_t x = b->word[b->content[c->b0]].sent;
+		     x <= b->word[b->content[c->b1]].sent; x++)
+			pg->bcov[x] = 1;
+		doppel__passage ps = {.a_start = start_byte(a, c->a0),
+		                      .a_end = end_byte(a, c->a1),
+		                      .b_start = start_byte(b, c->b0),
+		                      .b_end = end_byte(b, c->b1),
+		                      .score = c->score,
+		                      .mode = c->mode,
+		                      .exact = c->exact};
+		box_pairs(pg, a, b, c, p->sentence_min, &ps);
+		(*out)[(*n)++] = ps;
 	}
+	if (p->summaries && (rc = condensed_both(pg, a, b, p, out, n, cap)))
+		return rc;
 	resolve_overlaps(*out, n);
 	return DOPPEL_OK;
 }
