@@ -152,7 +152,8 @@ struct doppel__passager {
 	float *best;
 	uint32_t *prev;
 	size_t bestcap, prevcap;
-	uint8_t *acov, *bcov; /* per sentence: inside a local passage */
+	uint32_t *acov, *bcov; /* per sentence: the local passage holding it + 1,
+	                          or 0 */
 	size_t acovcap, bcovcap;
 };
 
@@ -1300,16 +1301,17 @@ static int cmp_cpair(const void *x, const void *y)
  * each other (at most CONDENSED_SKIP unaligned between two) and the long
  * text's go forward with any gaps, found by dynamic programming over the
  * pairs (the best total cosine ending at each pair), best chain first.
- * A chain of at least p->summary_sentences pairs whose long side has at
- * least CONDENSED_RATIO times the words of its short side is a passage,
- * unless most of its short side's sentences lie in local passages already
- * (reuse in place, spread over the long text, is no summary). cp holds the
- * pairs (n of them), sorted here; cov flags the short text's sentences
- * inside local passages. swapped: sh is a (the passage's a and b sides are
- * exchanged).
+ * A chain is a passage when it has at least p->summary_sentences blocks on
+ * its long side (it condenses: a run of adjacent sentences, or the
+ * sentences of one local passage, is one block of reuse in place), holds
+ * CONDENSED_RATIO to CONDENSED_MAX_RATIO times the words of its short side
+ * on its long side, and its cosines add up to p->summary_evidence. cp
+ * holds the pairs (n of them), sorted here; lcov, the local passage of each
+ * sentence of the long text. swapped: sh is a (the passage's a and b sides
+ * are exchanged).
  */
 static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel__ptext *lo,
-                     struct cpair *cp, size_t n, const uint8_t *cov,
+                     struct cpair *cp, size_t n, const uint32_t *lcov,
                      const doppel__passage_params *p, bool swapped, doppel__passage **out,
                      size_t *nout, size_t *cap)
 {
@@ -1352,14 +1354,19 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 		if (top == NONE)
 			break;
 		/* the chain ending at top */
-		size_t len = 0, covered = 0;
+		size_t len = 0, blocks = 0;
 		double cossum = 0;
 		uint32_t first = (uint32_t)top;
 		for (uint32_t i = (uint32_t)top; i != NONE; i = prev[i]) {
 			first = i;
 			len++;
-			covered += cov[cp[i].s];
 			cossum += cp[i].cos;
+			if (prev[i] == NONE) {
+				blocks++;
+			} else {
+				const uint32_t l = cp[i].l, pl = cp[prev[i]].l;
+				blocks += pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]);
+			}
 		}
 		const uint32_t s0 = cp[first].s, s1 = cp[top].s;
 		const uint32_t l0 = cp[first].l, l1 = cp[top].l;
@@ -1369,7 +1376,7 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 				best[i] = -2;
 		if (len < p->summary_sentences)
 			break;
-		if (2 * covered > len)
+		if (blocks < p->summary_sentences)
 			continue;
 		const doppel__psent *ss0 = &sh->sent[s0], *ss1 = &sh->sent[s1];
 		const doppel__psent *ls0 = &lo->sent[l0], *ls1 = &lo->sent[l1];
@@ -1403,7 +1410,31 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 	return DOPPEL_OK;
 }
 
-/* Condensed passages both ways: b condensing a, and a condensing b. */
+/* Which local passage (its number + 1, or 0) holds each sentence of a and
+ * of b, into pg->acov and pg->bcov. */
+static int mark_cover(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                      const doppel__passage *ps, size_t n)
+{
+	if (reserve(&pg->acov, &pg->acovcap, a->nsent, sizeof(*pg->acov)) ||
+	    reserve(&pg->bcov, &pg->bcovcap, b->nsent, sizeof(*pg->bcov)))
+		return DOPPEL_E_NOMEM;
+	memset(pg->acov, 0, a->nsent * sizeof(*pg->acov));
+	memset(pg->bcov, 0, b->nsent * sizeof(*pg->bcov));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t s = 0; s < a->nsent; s++)
+			if (a->sent[s].start < ps[i].a_end && ps[i].a_start < a->sent[s].end)
+				pg->acov[s] = (uint32_t)i + 1;
+		for (size_t s = 0; s < b->nsent; s++)
+			if (b->sent[s].start < ps[i].b_end && ps[i].b_start < b->sent[s].end)
+				pg->bcov[s] = (uint32_t)i + 1;
+	}
+	return DOPPEL_OK;
+}
+
+/* Condensed passages both ways: b condensing a, and a condensing b. The
+ * local passages are trusted: a sentence inside one pairs only with the
+ * sentences of its other side (a sentence copied in one place is not
+ * condensed in another). */
 static int condensed_both(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
                           const doppel__passage_params *p, doppel__passage **out, size_t *n,
                           size_t *cap)
@@ -1421,12 +1452,13 @@ static int condensed_both(doppel__passager *pg, const doppel__ptext *a, const do
 		size_t k = 0;
 		for (size_t i = 0; i < pg->npairs; i++) {
 			const struct spair *sp = &pg->pairs[i];
-			if (sp->cos >= p->summary_min)
+			const uint32_t ca = pg->acov[sp->sa], cb = pg->bcov[sp->sb];
+			if (sp->cos >= p->summary_min && ca == cb)
 				cp[k++] = way == 0 ? (struct cpair){sp->sb, sp->sa, sp->cos}
 				                   : (struct cpair){sp->sa, sp->sb, sp->cos};
 		}
-		rc = way == 0 ? condensed(pg, b, a, cp, k, pg->bcov, p, false, out, n, cap)
-		              : condensed(pg, a, b, cp, k, pg->acov, p, true, out, n, cap);
+		rc = way == 0 ? condensed(pg, b, a, cp, k, pg->acov, p, false, out, n, cap)
+		              : condensed(pg, a, b, cp, k, pg->bcov, p, true, out, n, cap);
 	}
 	free(cp);
 	return rc;
@@ -1452,11 +1484,6 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 	    (rc = sort_hits(pg, b->ncontent)) || (rc = chain_hits(pg, p->link_gap)))
 		return rc;
 	merge_chains(pg, p);
-	if (reserve(&pg->acov, &pg->acovcap, a->nsent, 1) ||
-	    reserve(&pg->bcov, &pg->bcovcap, b->nsent, 1))
-		return DOPPEL_E_NOMEM;
-	memset(pg->acov, 0, a->nsent);
-	memset(pg->bcov, 0, b->nsent);
 	for (size_t i = 0; i < pg->nbox; i++) {
 		struct box *c = &pg->box[i];
 		if (c->dead || c->nhits < 2)
@@ -1470,12 +1497,6 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 			continue;
 		if (reserve(out, cap, *n + 1, sizeof(**out)))
 			return DOPPEL_E_NOMEM;
-		for (uint32_t x = a->word[a->content[c->a0]].sent;
-		     x <= a->word[a->content[c->a1]].sent; x++)
-			pg->acov[x] = 1;
-		for (uint32_t x = b->word[b->content[c->b0]].sent;
-		     x <= b->word[b->content[c->b1]].sent; x++)
-			pg->bcov[x] = 1;
 		doppel__passage ps = {.a_start = start_byte(a, c->a0),
 		                      .a_end = end_byte(a, c->a1),
 		                      .b_start = start_byte(b, c->b0),
@@ -1486,8 +1507,12 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 		box_pairs(pg, a, b, c, p->sentence_min, &ps);
 		(*out)[(*n)++] = ps;
 	}
-	if (p->summaries && (rc = condensed_both(pg, a, b, p, out, n, cap)))
-		return rc;
 	resolve_overlaps(*out, n);
+	if (p->summaries) {
+		if ((rc = mark_cover(pg, a, b, *out, *n)) ||
+		    (rc = condensed_both(pg, a, b, p, out, n, cap)))
+			return rc;
+		resolve_overlaps(*out, n);
+	}
 	return DOPPEL_OK;
 }
