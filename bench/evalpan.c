@@ -212,9 +212,10 @@ static struct range meet(struct range x, struct range y)
 
 #define MAXSPANS 256
 
-/* Adds one pair's cases and detections to st. */
+/* Adds one pair's cases and detections to st; the precision of each
+ * detection into dprec, the recall of each case into crec. */
 static void score_pair(struct stats *st, const struct span *cases, int ncase,
-                       const struct span *dets, size_t ndet)
+                       const struct span *dets, size_t ndet, double *dprec, double *crec)
 {
 	struct range su[MAXSPANS], sr[MAXSPANS];
 	for (size_t d = 0; d < ndet; d++) {
@@ -226,7 +227,8 @@ static void score_pair(struct stats *st, const struct span *cases, int ncase,
 			sr[nr++] = meet(cases[c].src, dets[d].src);
 		}
 		uint64_t size = dets[d].susp.len + dets[d].src.len;
-		st->prec_sum += size ? (double)(union_len(su, nu) + union_len(sr, nr)) / size : 0;
+		dprec[d] = size ? (double)(union_len(su, nu) + union_len(sr, nr)) / size : 0;
+		st->prec_sum += dprec[d];
 		st->ndet++;
 	}
 	for (int c = 0; c < ncase; c++) {
@@ -239,7 +241,8 @@ static void score_pair(struct stats *st, const struct span *cases, int ncase,
 			found++;
 		}
 		uint64_t size = cases[c].susp.len + cases[c].src.len;
-		st->rec_sum += size ? (double)(union_len(su, nu) + union_len(sr, nr)) / size : 0;
+		crec[c] = size ? (double)(union_len(su, nu) + union_len(sr, nr)) / size : 0;
+		st->rec_sum += crec[c];
 		st->ncase++;
 		if (found) {
 			st->cases_detected++;
@@ -422,18 +425,24 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 				st->neg_any += w || s;
 			}
 		}
-		score_pair(st, cases, ncase, dets, ndet);
+		double dprec[MAXSPANS], crec[MAXSPANS];
+		score_pair(st, cases, ncase, dets, ndet, dprec, crec);
 		if (run->list)
 			for (size_t i = 0; i < ndet; i++) {
 				bool hit = false;
 				for (int c = 0; c < ncase; c++)
 					hit |= detects(&dets[i], &cases[c]);
 				const doppel__passage *p = &run->ps[i];
-				printf("passage %s %s %.3f %u %u %u %.3f %llu %llu\n", folders[fi],
-				       hit ? "TP" : "FP", p->score, p->mode, p->exact, p->sentences,
-				       p->cosine, (unsigned long long)dets[i].susp.len,
-				       (unsigned long long)dets[i].src.len);
+				printf("passage %s %s %.3f %u %u %u %.3f %llu %llu %.3f %s %s\n",
+				       folders[fi], hit ? "TP" : "FP", p->score, p->mode, p->exact,
+				       p->sentences, p->cosine, (unsigned long long)dets[i].susp.len,
+				       (unsigned long long)dets[i].src.len, dprec[i], susp, src);
 			}
+		if (run->list)
+			for (int c = 0; c < ncase; c++)
+				printf("case %s %.3f %llu %llu %s %s\n", folders[fi], crec[c],
+				       (unsigned long long)cases[c].susp.len,
+				       (unsigned long long)cases[c].src.len, susp, src);
 		if (run->dump && ((ncase > 0) != (ndet > 0) || ndet != (size_t)ncase)) {
 			printf("%s %s %s: %d cases, %zu passages\n", folders[fi], susp, src, ncase,
 			       ndet);
@@ -558,7 +567,8 @@ static void usage(void)
 	        "  --speed           time a pair of 5,000-word texts\n"
 	        "  --dump            print the pairs whose passages do not match the cases\n"
 	        "  --list            print every passage: folder, TP or FP, score, mode,\n"
-	        "                    exact, sentences, cosine, characters in susp and src\n");
+	        "                    exact, sentences, cosine, characters in susp and src,\n"
+	        "                    its precision, the pair; and every case: recall\n");
 }
 
 /* Sets one parameter from "key=value"; false for an unknown key or a bad

@@ -87,6 +87,7 @@ struct spair {
  * [b0, b1] of b (inclusive). */
 struct box {
 	uint32_t a0, a1, b0, b1;
+	uint32_t alast; /* a of the chain's last hit */
 	uint32_t nhits, exact;
 	float score;
 	unsigned mode;
@@ -1026,9 +1027,9 @@ static int sort_hits(doppel__passager *pg, size_t nb)
 /*
  * Chains: the hits in the order of b, each joining the open chain it lies
  * nearest to when it is at most link content words past the chain's end
- * in b and at most link words outside the chain's extent in a; otherwise
- * it opens a chain. The extent in a is not required to grow in order:
- * edits shuffle words within a few places.
+ * in b and at most link words from the chain's last hit in a; otherwise it
+ * opens a chain. The chain is not required to go forward in a: edits
+ * shuffle words within a few places.
  */
 static int chain_hits(doppel__passager *pg, unsigned link)
 {
@@ -1043,7 +1044,7 @@ static int chain_hits(doppel__passager *pg, unsigned link)
 				pg->open[o--] = pg->open[--nopen];
 				continue;
 			}
-			uint32_t da = h.a < c->a0 ? c->a0 - h.a : h.a > c->a1 ? h.a - c->a1 : 0;
+			uint32_t da = h.a < c->alast ? c->alast - h.a : h.a - c->alast;
 			if (da > link)
 				continue;
 			uint32_t d = da + (h.b - c->b1);
@@ -1059,6 +1060,7 @@ static int chain_hits(doppel__passager *pg, unsigned link)
 			if (h.a > c->a1)
 				c->a1 = h.a;
 			c->b1 = h.b;
+			c->alast = h.a;
 			c->nhits++;
 			c->exact += h.exact;
 			continue;
@@ -1067,7 +1069,7 @@ static int chain_hits(doppel__passager *pg, unsigned link)
 		    reserve(&pg->open, &pg->opencap, nopen + 1, sizeof(*pg->open)))
 			return DOPPEL_E_NOMEM;
 		pg->box[pg->nbox] = (struct box){
-			h.a, h.a, h.b, h.b, 1, h.exact, 0, DOPPEL__PASSAGE_LOCAL, false};
+			h.a, h.a, h.b, h.b, h.a, 1, h.exact, 0, DOPPEL__PASSAGE_LOCAL, false};
 		pg->open[nopen++] = (uint32_t)pg->nbox++;
 	}
 	return DOPPEL_OK;
@@ -1089,6 +1091,10 @@ static size_t matching(doppel__passager *pg, const uint32_t *kid, uint32_t from,
 	return m;
 }
 
+/* A local passage's extent in one text is at most this many times its
+ * extent in the other (plus link_gap words). */
+#define LOCAL_MAX_RATIO 2
+
 /* Distance between the intervals [a0, a1] and [b0, b1]: the words
  * between them, 0 when they touch or overlap. */
 static uint32_t gap_between(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
@@ -1102,7 +1108,8 @@ static uint32_t gap_between(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
 
 /*
  * Whether chain q (starting in b at or after p) continues chain p: both
- * gaps (in a and in b) at most link words, or, with the order kept in a,
+ * gaps (in a and in b) at most link words (and not over the same words of
+ * b at two places of a), or, with the order kept in a,
  * at most bridge_gap words of which enough match the other side's gap
  * as lemmas or synonyms (wording changed in place).
  */
@@ -1112,6 +1119,21 @@ static bool bridged(doppel__passager *pg, const struct box *p, const struct box 
 	const uint32_t gb = gap_between(p->b0, p->b1, q->b0, q->b1);
 	const uint32_t ga = gap_between(p->a0, p->a1, q->a0, q->a1);
 	if (ga > pp->bridge_gap || gb > pp->bridge_gap)
+		return false;
+	/* Reuse keeps about the length of what it reuses: chains over the
+	 * same words of b at several places of a (a phrase a repeats) are
+	 * rival alignments, and together they would stretch a. */
+	const uint32_t la =
+		(p->a1 > q->a1 ? p->a1 : q->a1) - (p->a0 < q->a0 ? p->a0 : q->a0) + 1;
+	const uint32_t lb =
+		(p->b1 > q->b1 ? p->b1 : q->b1) - (p->b0 < q->b0 ? p->b0 : q->b0) + 1;
+	if (la > LOCAL_MAX_RATIO * lb + pp->link_gap ||
+	    lb > LOCAL_MAX_RATIO * la + pp->link_gap)
+		return false;
+	const bool overlap_a = p->a0 <= q->a1 && q->a0 <= p->a1;
+	const bool inside_b =
+		(q->b0 >= p->b0 && q->b1 <= p->b1) || (p->b0 >= q->b0 && p->b1 <= q->b1);
+	if (inside_b && !overlap_a && ga > pp->link_gap / 2)
 		return false;
 	if (ga <= pp->link_gap && gb <= pp->link_gap)
 		return true;
@@ -1354,18 +1376,21 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 		if (top == NONE)
 			break;
 		/* the chain ending at top */
-		size_t len = 0, blocks = 0;
+		size_t len = 0, blocks = 0, run = 0, maxrun = 0;
 		double cossum = 0;
 		uint32_t first = (uint32_t)top;
 		for (uint32_t i = (uint32_t)top; i != NONE; i = prev[i]) {
 			first = i;
 			len++;
+			run++;
 			cossum += cp[i].cos;
-			if (prev[i] == NONE) {
+			const uint32_t l = cp[i].l, pl = prev[i] == NONE ? 0 : cp[prev[i]].l;
+			if (prev[i] == NONE ||
+			    (pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]))) {
 				blocks++;
-			} else {
-				const uint32_t l = cp[i].l, pl = cp[prev[i]].l;
-				blocks += pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]);
+				if (run > maxrun)
+					maxrun = run;
+				run = 0;
 			}
 		}
 		const uint32_t s0 = cp[first].s, s1 = cp[top].s;
@@ -1376,7 +1401,7 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 				best[i] = -2;
 		if (len < p->summary_sentences)
 			break;
-		if (blocks < p->summary_sentences)
+		if (blocks < p->summary_sentences || 2 * maxrun > len)
 			continue;
 		const doppel__psent *ss0 = &sh->sent[s0], *ss1 = &sh->sent[s1];
 		const doppel__psent *ls0 = &lo->sent[l0], *ls1 = &lo->sent[l1];
