@@ -919,15 +919,15 @@ int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys,
 typedef struct doppel__passage_params {
 	unsigned seed_k;            /* content lemmas of an exact seed (3) */
 	unsigned link_gap;          /* content words between two seeds of one chain,
-	                         in each text (8) */
+	                         in each text (12) */
 	unsigned bridge_gap;        /* longest gap, in content words, bridged when
 	                         its words match (30) */
 	double bridge_match;        /* share of a gap's content words that match the
 	                         other side's as lemma or synonym (0.4) */
 	double sentence_min;        /* weighted cosine of two sentences that seeds
-	                         them (0.4) */
+	                         them (0.3) */
 	double min_score;           /* share of a passage's content words matched by
-	                         the other side's (0.5) */
+	                         the other side's (0.6) */
 	unsigned min_words;         /* words of a passage, in the shorter side (30) */
 	bool summaries;             /* also look for condensed passages (true) */
 	double summary_min;         /* weighted cosine of an aligned sentence pair

@@ -736,11 +736,11 @@ void doppel__passage_defaults(doppel__passage_params *p)
 {
 	*p = (doppel__passage_params){
 		.seed_k = 3,
-		.link_gap = 8,
+		.link_gap = 12,
 		.bridge_gap = 30,
 		.bridge_match = 0.4,
-		.sentence_min = 0.4,
-		.min_score = 0.5,
+		.sentence_min = 0.3,
+		.min_score = 0.6,
 		.min_words = 30,
 		.summaries = true,
 		.summary_min = 0.3,
@@ -1248,6 +1248,26 @@ static int cmp_passage(const void *x, const void *y)
 	return (p->a_start > q->a_start) - (p->a_start < q->a_start);
 }
 
+/* Folds passage q into p: the extents of both, the evidence of both. */
+static void fold_into(doppel__passage *p, const doppel__passage *q)
+{
+	if (q->a_start < p->a_start)
+		p->a_start = q->a_start;
+	if (q->a_end > p->a_end)
+		p->a_end = q->a_end;
+	if (q->b_start < p->b_start)
+		p->b_start = q->b_start;
+	if (q->b_end > p->b_end)
+		p->b_end = q->b_end;
+	if (q->score > p->score)
+		p->score = q->score;
+	p->mode |= q->mode;
+	p->exact += q->exact;
+	p->sentences += q->sentences;
+	if (q->cosine > p->cosine)
+		p->cosine = q->cosine;
+}
+
 /* Keeps the passages that do not overlap in b: of two that do, they merge
  * when they overlap in a too, else the one of more matched text stays. */
 static void resolve_overlaps(doppel__passage *ps, size_t *n)
@@ -1259,19 +1279,7 @@ static void resolve_overlaps(doppel__passage *ps, size_t *n)
 		if (w > 0 && q.b_start < ps[w - 1].b_end) {
 			doppel__passage *p = &ps[w - 1];
 			if (q.a_start < p->a_end && p->a_start < q.a_end) {
-				if (q.a_start < p->a_start)
-					p->a_start = q.a_start;
-				if (q.a_end > p->a_end)
-					p->a_end = q.a_end;
-				if (q.b_end > p->b_end)
-					p->b_end = q.b_end;
-				if (q.score > p->score)
-					p->score = q.score;
-				p->mode |= q.mode;
-				p->exact += q.exact;
-				p->sentences += q.sentences;
-				if (q.cosine > p->cosine)
-					p->cosine = q.cosine;
+				fold_into(p, &q);
 				continue;
 			}
 			double wp = p->score * (double)(p->b_end - p->b_start);
@@ -1283,6 +1291,48 @@ static void resolve_overlaps(doppel__passage *ps, size_t *n)
 		ps[w++] = q;
 	}
 	*n = w;
+}
+
+/* Bytes between two sentences that follow each other: the spaces and
+ * line breaks after a full stop. */
+#define ADJACENT_BYTES 3
+
+/* Whether [s1, e1) ends at most ADJACENT_BYTES before [s2, e2) starts, or
+ * they overlap. */
+static bool touches(uint32_t s1, uint32_t e1, uint32_t s2, uint32_t e2)
+{
+	return s2 <= e1 + ADJACENT_BYTES && s1 <= e2 + ADJACENT_BYTES;
+}
+
+/* A condensed passage takes in the local passages next to it on its short
+ * side whose other side lies within its long side: the sentences of a
+ * summary copied rather than condensed. */
+static void absorb_local(doppel__passage *ps, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (!(ps[i].mode & DOPPEL__PASSAGE_SUMMARY))
+			continue;
+		for (size_t j = 0; j < *n; j++) {
+			doppel__passage *c = &ps[i], *l = &ps[j];
+			if (j == i || (l->mode & DOPPEL__PASSAGE_SUMMARY))
+				continue;
+			const bool b_short = c->b_end - c->b_start < c->a_end - c->a_start;
+			const bool fits =
+				b_short ? touches(c->b_start, c->b_end, l->b_start, l->b_end) &&
+						  l->a_start >= c->a_start &&
+						  l->a_end <= c->a_end
+					: touches(c->a_start, c->a_end, l->a_start, l->a_end) &&
+						  l->b_start >= c->b_start &&
+						  l->b_end <= c->b_end;
+			if (!fits)
+				continue;
+			fold_into(c, l);
+			ps[j] = ps[--*n];
+			if (i == *n)
+				i = j;
+			j = (size_t)-1; /* look again: the passage grew */
+		}
+	}
 }
 
 /* ------------------------------------------------------------ condensed */
@@ -1400,7 +1450,7 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 			if (cp[i].s >= s0 && cp[i].s <= s1)
 				best[i] = -2;
 		if (len < p->summary_sentences)
-			break;
+			continue;
 		if (blocks < p->summary_sentences || 2 * maxrun > len)
 			continue;
 		const doppel__psent *ss0 = &sh->sent[s0], *ss1 = &sh->sent[s1];
@@ -1416,6 +1466,12 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 		float score = (float)((double)m / (double)(ss1->c1 - ss0->c0));
 		if (reserve(out, cap, *nout + 1, sizeof(**out)))
 			return DOPPEL_E_NOMEM;
+		/* A summary condenses an article: aligned sentences spread over
+		 * most of the long text stand for all of it. */
+		if (2 * (ls1->c1 - ls0->c0) >= lo->ncontent) {
+			ls0 = &lo->sent[0];
+			ls1 = &lo->sent[lo->nsent - 1];
+		}
 		doppel__passage ps = {.a_start = ls0->start,
 		                      .a_end = ls1->end,
 		                      .b_start = ss0->start,
@@ -1537,6 +1593,7 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 		if ((rc = mark_cover(pg, a, b, *out, *n)) ||
 		    (rc = condensed_both(pg, a, b, p, out, n, cap)))
 			return rc;
+		absorb_local(*out, n);
 		resolve_overlaps(*out, n);
 	}
 	return DOPPEL_OK;
