@@ -576,6 +576,9 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_
 
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
+/* True for a lowercase abbreviation after which a full stop ends no
+ * sentence ("mr", "inc", "jan"). */
+bool doppel__abbreviation(const char *w, size_t n);
 
 /* ----------------------------------------------------------- relate.c */
 
@@ -856,5 +859,189 @@ typedef struct doppel__kv {
 	char value[64];
 } doppel__kv;
 size_t doppel__stored_params(const doppel_params *p, doppel__kv *out);
+
+/* ---------------------------------------------------------- passages.c */
+
+/*
+ * Reused passages between two texts, with byte offsets into each: the
+ * evidence of an excerpt, and the passages of every derivation.
+ *
+ * A text is first tokenized into a doppel__ptext: its words with their
+ * bytes in the text as given, a lemma per word (the Snowball stem of the
+ * folded word), a synonym class when WordNet knows the word, stop words
+ * marked, and sentences. Two ptexts are then compared by
+ * doppel__passages_find(); one ptext gives the keys an inverted index over
+ * many articles posts (doppel__passage_keys()).
+ */
+
+/* Word flags. */
+#define DOPPEL__PW_STOP 0x1   /* an English function word (doppel__stopword) */
+#define DOPPEL__PW_NUMBER 0x2 /* has a digit: its lemma is the folded word */
+#define DOPPEL__PW_UPPER 0x4  /* starts with a capital letter */
+#define DOPPEL__PW_LOWER 0x8  /* starts with a lowercase letter */
+
+/* One word of a text. */
+typedef struct doppel__pword {
+	uint32_t start, end; /* bytes of the text, end exclusive */
+	uint32_t lemma;      /* hash of the stem of the folded word; never 0 */
+	uint32_t key;        /* the synonym class (top bit set) when WordNet
+	                        knows the word, else the lemma */
+	uint32_t sent;       /* its sentence */
+	uint32_t flags;      /* DOPPEL__PW_* */
+} doppel__pword;
+
+/* One sentence: words [w0, w1), content words [c0, c1) (indexes into
+ * doppel__ptext.content), bytes [start, end) from its first word to the
+ * end of its closing punctuation and quotes. */
+typedef struct doppel__psent {
+	uint32_t w0, w1, c0, c1;
+	uint32_t start, end;
+} doppel__psent;
+
+/* A tokenized text. Arrays owned by the ptext; doppel__ptext_free()
+ * releases them, and a ptext may be filled again by the next
+ * doppel__ptext_make() without freeing it first. */
+typedef struct doppel__ptext {
+	doppel__pword *word;
+	size_t nword, wordcap;
+	uint32_t *content; /* word numbers of the words that are not stop words */
+	size_t ncontent, contentcap;
+	doppel__psent *sent;
+	size_t nsent, sentcap;
+	size_t len; /* bytes of the text */
+} doppel__ptext;
+
+/* Tokenizer options. */
+#define DOPPEL__PT_BOILERPLATE                                                                 \
+	0x1 /* skip the lines doppel__normalize drops as
+                                      boilerplate (appeals, stamps, trailers) */
+
+/*
+ * The per-thread state of passage finding: a Snowball stemmer, a cache of
+ * what each distinct word gives, and scratch space reused from pair to
+ * pair. wn may be NULL (no synonym classes: every key is the lemma); it is
+ * borrowed and must outlive the passager. seed keys the word hashes, so
+ * fingerprints of one index must all be made with one seed. NULL when out
+ * of memory.
+ */
+typedef struct doppel__passager doppel__passager;
+doppel__passager *doppel__passager_new(const doppel__wordnet *wn, uint64_t seed);
+void doppel__passager_free(doppel__passager *pg); /* NULL: no-op */
+
+/*
+ * Tokenizes len bytes of text (UTF-8; a byte that starts no valid
+ * character separates words) into t, with the options DOPPEL__PT_*.
+ * Words are runs of letters, marks and digits; an apostrophe inside a
+ * word and a comma or point inside a number join; a possessive 's is part
+ * of the word's bytes but not of its lemma. Letters are folded as
+ * doppel__normalize folds them: ASCII lowered, other text NFKC-casefolded
+ * by doppel__fold. Sentences end at . ! ? and ... (not after an
+ * abbreviation or an initial), at a line followed by one that starts with
+ * a capital or after a skipped line, and after DOPPEL__PT_MAX_SENT words.
+ * DOPPEL_E_TOOBIG for a text of 2^32 bytes or more.
+ */
+#define DOPPEL__PT_MAX_SENT 60
+int doppel__ptext_make(doppel__passager *pg, const char *text, size_t len, unsigned flags,
+                       doppel__ptext *t);
+void doppel__ptext_free(doppel__ptext *t); /* NULL: no-op */
+
+/*
+ * Fingerprints for candidate generation.
+ *
+ * Winnowing (Schleimer, Wilkerson, Aiken, "Winnowing: Local Algorithms
+ * for Document Fingerprinting", SIGMOD 2003) over hashes of k consecutive
+ * content lemmas: from every window of w consecutive k-gram hashes the
+ * smallest is kept (the rightmost of equal ones), each kept position once.
+ * Guarantee: two texts that share a run of at least w + k - 1 content
+ * lemmas share a fingerprint; the expected density is 2 / (w + 1) of the
+ * k-grams. Defaults: k = 3, w = 16, a guarantee of 18 content words
+ * (about 35 words of news text) at 0.118 fingerprints a content word.
+ */
+#define DOPPEL__FP_K 3
+#define DOPPEL__FP_W 16
+
+/* A fingerprint: its hash and the content word (an index into
+ * doppel__ptext.content) where its k-gram starts. */
+typedef struct doppel__pfp {
+	uint64_t hash;
+	uint32_t pos;
+} doppel__pfp;
+
+/* The winnowed fingerprints of t in text order into *out (capacity *cap;
+ * grown with doppel__grow, caller owns it: release with free()). */
+int doppel__passage_winnow(const doppel__ptext *t, unsigned k, unsigned w, doppel__pfp **out,
+                           size_t *n, size_t *cap);
+
+/*
+ * The keys an inverted index posts for a text: its winnowed fingerprints
+ * (kind DOPPEL__PKEY_WINNOW) and, for reworded and translated text whose
+ * k-grams do not survive, sentence keys (kind DOPPEL__PKEY_SENTENCE): for
+ * each sentence of at least DOPPEL__SKEY_MIN distinct content keys
+ * (synonym class or lemma), the hash of its two smallest key hashes, under
+ * DOPPEL__SKEY_N hash functions. Two sentences whose key sets have Jaccard
+ * J share one such key with a probability near J^2 (bottom-2 sketches:
+ * Broder, "On the Resemblance and Containment of Documents", 1997). The
+ * kind is in the top two bits. Sorted, unique, into *keys (capacity *cap,
+ * grown with doppel__grow; caller owns it: release with free()).
+ */
+#define DOPPEL__PKEY_WINNOW 1u
+#define DOPPEL__PKEY_SENTENCE 2u
+#define DOPPEL__PKEY_KIND(h) ((unsigned)((h) >> 62))
+#define DOPPEL__SKEY_MIN 4
+#define DOPPEL__SKEY_N 2
+int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys, size_t *n,
+                         size_t *cap);
+
+/* What decides a passage. doppel__passage_defaults() fills in the
+ * documented defaults. */
+typedef struct doppel__passage_params {
+	unsigned seed_k;            /* content lemmas of an exact seed (3) */
+	unsigned link_gap;          /* content words between two seeds of one chain,
+	                         in each text (12) */
+	unsigned bridge_gap;        /* longest gap, in content words, bridged when
+	                         its words match (30) */
+	double bridge_match;        /* share of a gap's content words that match the
+	                         other side's as lemma or synonym (0.4) */
+	double sentence_min;        /* weighted cosine of two sentences that seeds
+	                         them (0.3) */
+	double min_score;           /* share of a passage's content words matched by
+	                         the other side's (0.6) */
+	unsigned min_words;         /* words of a passage, in the shorter side (30) */
+	bool summaries;             /* also look for condensed passages (true) */
+	double summary_min;         /* weighted cosine of an aligned sentence pair
+	                         of a condensed passage (0.3) */
+	unsigned summary_sentences; /* aligned sentences of one (3) */
+	double summary_evidence;    /* the sum of their cosines (1.5) */
+} doppel__passage_params;
+
+void doppel__passage_defaults(doppel__passage_params *p);
+
+/* Modes of a passage. */
+#define DOPPEL__PASSAGE_LOCAL 1   /* chains of seeds: verbatim, edited, reworded */
+#define DOPPEL__PASSAGE_SUMMARY 2 /* sentences of a condensed text, in order */
+
+/* A passage: bytes [a_start, a_end) of text a and [b_start, b_end) of b
+ * reuse each other; score is the share of their content words that find
+ * their lemma or synonym on the other side (for a condensed passage, of
+ * the short side's). */
+typedef struct doppel__passage {
+	uint32_t a_start, a_end, b_start, b_end;
+	float score;
+	unsigned mode;      /* DOPPEL__PASSAGE_*, or both when merged */
+	uint32_t exact;     /* content words in shared k-grams (local) */
+	uint32_t sentences; /* sentence pairs seeding it (local, with a cosine
+	                       of at least sentence_min) or aligned (condensed) */
+	float cosine;       /* their best (local) or mean (condensed) cosine */
+} doppel__passage;
+
+/*
+ * The passages a and b share, in the order of b, into *out (capacity
+ * *cap; grown with doppel__grow, caller owns it: release with free()).
+ * Passages do not overlap in b. a and b must have been made by pg (or a
+ * passager of the same wordnet and seed). Scratch is kept in pg.
+ */
+int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                          const doppel__passage_params *p, doppel__passage **out, size_t *n,
+                          size_t *cap);
 
 #endif /* DOPPEL_INTERNAL_H */

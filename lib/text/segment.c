@@ -82,6 +82,11 @@ bool doppel__stopword(const char *w, size_t n)
 	return in_sorted(stopwords, sizeof(stopwords) / sizeof(*stopwords), w, n);
 }
 
+bool doppel__abbreviation(const char *w, size_t n)
+{
+	return in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, n);
+}
+
 /* 1..12 for a month name, else 0. */
 static unsigned month_of(const char *w, size_t n)
 {
