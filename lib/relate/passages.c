@@ -588,7 +588,7 @@ int doppel__ptext_make(doppel__passager *pg, const char *text, size_t len, unsig
 	pg->prev_nostop = pg->prev_lower_end = false;
 	int rc = DOPPEL_OK;
 	if (flags & DOPPEL__PT_BOILERPLATE) {
-		rc = doppel__content_lines(text, len, 0, NULL, 0, pg->seed, NULL, NULL, false,
+		rc = doppel__content_lines(text, len, 0, NULL, pg->seed, NULL, NULL, false,
 		                           take_line, pg);
 	} else {
 		size_t pos = 0;
