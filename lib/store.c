@@ -9,17 +9,36 @@
  * application_id so that another SQLite file is recognized as "not a doppel
  * database", and a meta table with the format version and every parameter
  * that changes signatures.
+ *
+ * One writer per database: a writing store holds flock(2) on PATH.lock, a
+ * file beside the database that says who holds it ("PID PROGRAM\n"). Not
+ * fcntl(2) locks on the database itself: SQLite opens that file more than
+ * once, and closing any descriptor of a file drops a process's fcntl locks
+ * on it (SQLite, "How To Corrupt An SQLite Database File", sec. 2.2). A
+ * flock belongs to the open file description: it conflicts with every
+ * other open of the file, in this process too, and the kernel drops it
+ * when its process ends, so a file left by a killed writer blocks nobody.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
+
+#ifdef __GLIBC__
+/* The process's name, as glibc keeps it from argv[0] (<errno.h> declares it
+ * only under _GNU_SOURCE, which the rest of this file does not want). */
+extern char *program_invocation_short_name;
+#endif
 
 /* "DPL1" */
 #define APPLICATION_ID 0x44504c31
@@ -39,6 +58,7 @@
 struct doppel__store {
 	sqlite3 *db;
 	char *path;
+	int lockfd; /* PATH.lock, flock()ed by a writer; -1: none */
 	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b;
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
@@ -251,6 +271,128 @@ static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
 	return rc;
 }
 
+/* Longest program name a lock file keeps; the rest is cut. */
+#define LOCK_NAME_MAX 128
+
+/* Who holds the lock of fd, from its contents, into who (size n): "doppel
+ * serve (pid 4242)", or "another writer" when the holder has not written
+ * it yet or it is not in the expected shape. */
+static void lock_holder(int fd, char *who, size_t n)
+{
+	char buf[LOCK_NAME_MAX + 32];
+	ssize_t got = pread(fd, buf, sizeof(buf) - 1, 0);
+	snprintf(who, n, "another writer");
+	if (got <= 0)
+		return;
+	buf[got] = '\0';
+	char *end;
+	errno = 0;
+	long pid = strtol(buf, &end, 10);
+	if (errno || end == buf || pid <= 0 || *end != ' ')
+		return;
+	char *name = end + 1, *nl = strchr(name, '\n');
+	if (!nl || nl == name)
+		return;
+	*nl = '\0';
+	snprintf(who, n, "%s (pid %ld)", name, pid);
+}
+
+/* Writes "PID PROGRAM\n" into the lock file. Only informative: a failure
+ * (a full disk) leaves the lock held and a refused writer told "another
+ * writer". Control characters of the name become '?' so that it stays
+ * one line. */
+static void lock_describe(int fd, const char *program)
+{
+	if (!program) {
+#ifdef __GLIBC__
+		program = program_invocation_short_name;
+#endif
+		if (!program || !*program)
+			program = "a program using libdoppel";
+	}
+	char buf[LOCK_NAME_MAX + 32];
+	int w = snprintf(buf, sizeof(buf), "%ld ", (long)getpid());
+	if (w < 0)
+		return;
+	size_t n = (size_t)w;
+	for (const char *c = program; *c && n < (size_t)w + LOCK_NAME_MAX; c++)
+		buf[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+	buf[n++] = '\n';
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, n, 0) != (ssize_t)n &&
+	    ftruncate(fd, 0) != 0)
+		return; /* a part of the line, which lock_holder() does not take */
+}
+
+/*
+ * Takes the writer's lock: flock(2) on PATH.lock, without waiting.
+ * DOPPEL_E_BUSY when another open file description holds it, naming the
+ * holder; DOPPEL_E_READONLY when the file cannot be created (a directory
+ * the caller may not write, where SQLite could not write its log either).
+ * The path is the database's real one, so that two names of it (a
+ * symbolic link) share one lock, as they share one write-ahead log.
+ */
+static int lock_take(doppel__store *s, const char *program, char *err)
+{
+	char *real = realpath(s->path, NULL);
+	const char *base = real ? real : s->path;
+	size_t n = strlen(base);
+	char *lockpath = malloc(n + sizeof(".lock"));
+	int rc = DOPPEL_OK;
+	if (!lockpath) {
+		doppel__errf(err, "out of memory");
+		rc = DOPPEL_E_NOMEM;
+		goto out;
+	}
+	memcpy(lockpath, base, n);
+	memcpy(lockpath + n, ".lock", sizeof(".lock"));
+	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0) {
+		int e = errno;
+		doppel__errf(err, "%s: cannot open the writer's lock %s: %s", s->path, lockpath,
+		             strerror(e));
+		rc = e == EACCES || e == EROFS || e == EPERM ? DOPPEL_E_READONLY : DOPPEL_E_IO;
+		goto out;
+	}
+	int got;
+	while ((got = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR)
+		;
+	if (got != 0) {
+		int e = errno;
+		if (e == EWOULDBLOCK) {
+			char who[LOCK_NAME_MAX + 64];
+			lock_holder(fd, who, sizeof(who));
+			doppel__errf(err, "%s is in use by %s", s->path, who);
+			rc = DOPPEL_E_BUSY;
+		} else {
+			doppel__errf(err, "%s: cannot lock %s: %s", s->path, lockpath,
+			             strerror(e));
+			rc = DOPPEL_E_IO;
+		}
+		close(fd);
+		goto out;
+	}
+	lock_describe(fd, program);
+	s->lockfd = fd;
+out:
+	free(lockpath);
+	free(real);
+	return rc;
+}
+
+/* Lets the lock go. The file stays: removing it would let a writer that
+ * opened it just before lock a file no longer there, beside a third that
+ * creates a new one. Emptied first, so that it names nobody. */
+static void lock_release(doppel__store *s)
+{
+	if (s->lockfd < 0)
+		return;
+	if (ftruncate(s->lockfd, 0) != 0) {
+		/* Harmless: the next writer writes it again. */
+	}
+	close(s->lockfd);
+	s->lockfd = -1;
+}
+
 /* (Re)connects s->db to path; immutable opens it as a read-only file
  * that nobody changes (a "file:" URI with immutable=1). */
 static int connect(doppel__store *s, const char *path, int oflags, bool immutable, char *err)
@@ -426,6 +568,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		return DOPPEL_E_NOTDB;
 	}
 	doppel__store *s = calloc(1, sizeof(*s));
+	if (s)
+		s->lockfd = -1;
 	if (!s || !(s->path = doppel__strdup(path))) {
 		free(s);
 		doppel__errf(err, "out of memory");
@@ -445,6 +589,10 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		rc = DOPPEL_E_READONLY;
 		goto fail;
 	}
+	/* Before anything is read: what a second writer reads may be about to
+	 * change under it. */
+	if (!ro && (rc = lock_take(s, p->program, err)))
+		goto fail;
 	int64_t app = 0, tables = 0;
 	rc = query_int(s, "PRAGMA application_id;", &app, err);
 	if (rc == DOPPEL_E_READONLY && ro) {
@@ -529,6 +677,9 @@ void doppel__store_close(doppel__store *s)
 	sqlite3_finalize(s->delrel_b);
 	sqlite3_finalize(s->gettext);
 	sqlite3_close(s->db);
+	/* Last: the log is checkpointed and removed before another writer may
+	 * begin. */
+	lock_release(s);
 	free(s->path);
 	free(s->zbuf);
 	free(s);

@@ -525,6 +525,10 @@ int main(int argc, char **argv)
 	                .max_body = 32u << 20,
 	                .timeout = 30};
 	doppel_params_init(&c.params);
+	/* Named in the refusal another writer of the same index gets. */
+	char program[32];
+	snprintf(program, sizeof(program), "doppel %s", cmd);
+	c.params.program = program;
 	doppel_read_options_init(&c.read);
 	int rc = parse_options(&c, argc - 1, argv + 1);
 	if (rc < 0)
