@@ -225,94 +225,12 @@ enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, uns
 
 /* ----------------------------------------------------- decoding input */
 
-bool utf8_valid(const char *s, size_t n, size_t *bad_at)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			len = 2, min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4, min = 0x10000;
-		} else {
-			goto bad;
-		}
-		if (n - i < len)
-			goto bad;
-		unsigned cp = c & (0x7F >> len);
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			goto bad;
-		i += len;
-	}
-	return true;
-bad:
-	if (bad_at)
-		*bad_at = i;
-	return false;
-}
-
-static int hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes s[0..n) into a new string; NULL when an escape is
- * malformed, decodes to NUL, or the result is not UTF-8. In a query
- * string "+" is a space. */
-static char *percent_decode(const char *s, size_t n, bool query)
-{
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 2 < n ? hex(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hex(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				goto bad;
-			out[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (query && s[i] == '+') {
-			out[o++] = ' ';
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	if (!utf8_valid(out, o, NULL))
-		goto bad;
-	return out;
-bad:
-	free(out);
-	return NULL;
-}
-
 char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad)
 {
 	const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
 	if (!v)
 		return NULL;
-	char *d = percent_decode(v, strlen(v), true);
+	char *d = serve_percent_decode(v, strlen(v), true);
 	if (!d)
 		*bad = true;
 	return d;
@@ -328,59 +246,6 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 
 /* ------------------------------------------------------------- routing */
 
-/* Finds the endpoint of a path. Returns 0, or 400 when a segment does not
- * decode, or 404 when nothing matches; rq->id holds the decoded {id}. */
-static unsigned route(const char *url, struct request *rq)
-{
-	rq->ep = EP_UNKNOWN;
-	if (url[0] != '/')
-		return MHD_HTTP_NOT_FOUND;
-	const char *seg[4];
-	size_t len[4];
-	size_t n = 0;
-	const char *p = url + 1;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		size_t l = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 4)
-			return MHD_HTTP_NOT_FOUND;
-		seg[n] = p;
-		len[n] = l;
-		n++;
-		if (!slash)
-			break;
-		p = slash + 1;
-	}
-#define IS(i, lit) (len[i] == sizeof(lit) - 1 && memcmp(seg[i], lit, len[i]) == 0)
-	if (n == 1 && IS(0, "healthz"))
-		rq->ep = EP_HEALTHZ;
-	else if (n == 1 && IS(0, "version"))
-		rq->ep = EP_VERSION;
-	else if (n == 1 && IS(0, "metrics"))
-		rq->ep = EP_METRICS;
-	else if (n == 1 && IS(0, "articles"))
-		rq->ep = EP_ARTICLES;
-	else if (n == 2 && IS(0, "articles") && len[1])
-		rq->ep = EP_ARTICLE;
-	else if (n == 3 && IS(0, "articles") && len[1] && IS(2, "relations"))
-		rq->ep = EP_RELATIONS;
-	else if (n == 1 && IS(0, "stories"))
-		rq->ep = EP_STORIES;
-	else if (n == 2 && IS(0, "stories") && len[1])
-		rq->ep = EP_STORY;
-	else if (n == 1 && IS(0, "explain"))
-		rq->ep = EP_EXPLAIN;
-	else
-		return MHD_HTTP_NOT_FOUND;
-#undef IS
-	if (rq->ep == EP_ARTICLE || rq->ep == EP_RELATIONS || rq->ep == EP_STORY) {
-		rq->id = percent_decode(seg[1], len[1], false);
-		if (!rq->id)
-			return MHD_HTTP_BAD_REQUEST;
-	}
-	return 0;
-}
-
 static bool method_allowed(const struct request *rq)
 {
 	switch (rq->ep) {
@@ -393,6 +258,8 @@ static bool method_allowed(const struct request *rq)
 	}
 }
 
+/* Whether the request carries the token: "Authorization: Bearer TOKEN",
+ * compared in constant time (serve_token_equal). */
 static bool token_ok(const struct server *s, struct MHD_Connection *conn)
 {
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -400,12 +267,7 @@ static bool token_ok(const struct server *s, struct MHD_Connection *conn)
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return false;
 	const char *t = h + 7;
-	size_t n = strlen(t);
-	/* Every byte of the token is compared whatever differs first. */
-	unsigned char diff = n != s->token_len;
-	for (size_t i = 0; i < s->token_len; i++)
-		diff |= (unsigned char)(s->token[i] ^ (i < n ? t[i] : 0));
-	return diff == 0;
+	return serve_token_equal(s->token, s->token_len, t, strlen(t));
 }
 
 static bool media_type_is(const char *v, const char *type)
@@ -432,7 +294,7 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
 	if (s->token && !token_ok(s, conn))
 		return serve_error(conn, rq, MHD_HTTP_UNAUTHORIZED,
 		                   "a valid Authorization: Bearer token is required");
-	unsigned st = route(url, rq);
+	unsigned st = serve_route(url, rq);
 	if (st == MHD_HTTP_NOT_FOUND)
 		return serve_error(conn, rq, st, "no such endpoint: %s", url);
 	if (st)
