@@ -114,9 +114,12 @@ check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/serve_durability.sh $(DOPPEL) $(BUILD)/bench/loadgen
 	@sh tests/serve_abuse.sh $(DOPPEL) $(BUILD)/bench/loadgen
 
-# The HTTP service: every curl example of doc/API.md, errors, auth, stop.
+# The HTTP service: every curl example of doc/API.md, errors, auth, stop;
+# one writer per database; protected mode.
 test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
 	@sh tests/serve/run.sh $(DOPPEL)
+	@sh tests/serve/lock.sh $(DOPPEL)
+	@sh tests/serve/protect.sh $(DOPPEL)
 
 # ---------------------------------------------------------------- library
 

@@ -84,6 +84,9 @@ static const char serve_text[] =
 	"  --threads N            request threads, and worker threads of the library\n"
 	"                         (default 0: all cores, at least 2)\n"
 	"  --token-file FILE      every request needs Authorization: Bearer <token>\n"
+	"  --no-auth              no token although --listen is beyond loopback (on\n"
+	"                         purpose: without a token or this, that is refused)\n"
+	"  --read-only            answer GETs only, beside another process that writes\n"
 	"  --max-body BYTES       larger request bodies are refused with 413 (32 MiB)\n"
 	"  --timeout SECONDS      idle connections are closed after this (30)\n";
 
@@ -225,7 +228,9 @@ enum {
 	OPT_LISTEN,
 	OPT_TOKEN_FILE,
 	OPT_MAX_BODY,
-	OPT_TIMEOUT
+	OPT_TIMEOUT,
+	OPT_NO_AUTH,
+	OPT_READ_ONLY
 };
 
 static const struct option long_options[] = {
@@ -268,6 +273,8 @@ static const struct option long_options[] = {
 	{"wordnet-dir", required_argument, NULL, OPT_WORDNET},
 	{"listen", required_argument, NULL, OPT_LISTEN},
 	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+	{"no-auth", no_argument, NULL, OPT_NO_AUTH},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
 	{"max-body", required_argument, NULL, OPT_MAX_BODY},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{NULL, 0, NULL, 0},
@@ -455,6 +462,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_TOKEN_FILE:
 			c->token_file = optarg;
+			break;
+		case OPT_NO_AUTH:
+			c->no_auth = true;
+			break;
+		case OPT_READ_ONLY:
+			c->read_only = true;
 			break;
 		case OPT_MAX_BODY:
 			if (!parse_uint(optarg, 1UL << 40, &u) || u < 1)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,7 @@ static const char *const endpoint_names[EP_COUNT] = {
 };
 static const char *const method_names[M_COUNT] = {"GET", "POST", "DELETE", "other"};
 static const unsigned counted_statuses[SERVE_STATUSES] = {
-	200, 201, 400, 401, 404, 405, 409, 411, 413, 414, 415, 500, 501, 503, 0,
+	200, 201, 400, 401, 403, 404, 405, 409, 411, 413, 414, 415, 500, 501, 503, 0,
 };
 static const double bucket_bounds[SERVE_BUCKETS] = {
 	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5,
@@ -305,6 +306,12 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
 	if (!method_allowed(rq))
 		return serve_error(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 		                   "method not allowed on %s", endpoint_names[rq->ep]);
+	/* Refused before the body comes: a read-only server has no writer. */
+	if (s->c->read_only && rq->method != M_GET)
+		return serve_error(conn, rq, MHD_HTTP_FORBIDDEN,
+		                   "this server is read-only (--read-only): send %s to the "
+		                   "server that writes the index",
+		                   rq->method == M_POST ? "POST" : "DELETE");
 	if (rq->method == M_POST) {
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -366,9 +373,20 @@ static bool take_body(struct server *s, struct request *rq, const char *data, si
 	return true;
 }
 
+/* Articles in the index: the writer keeps s->articles; a read-only server
+ * has none and counts with the request thread's reading handle. */
+static void count_articles(struct server *s)
+{
+	char err[512];
+	doppel_index *x = s->c->read_only ? serve_reader(s, err, sizeof(err)) : NULL;
+	if (x)
+		atomic_store(&s->articles, doppel_index_count(x));
+}
+
 static enum MHD_Result get_healthz(struct server *s, struct MHD_Connection *conn,
                                    struct request *rq)
 {
+	count_articles(s);
 	return serve_reply(conn, rq, MHD_HTTP_OK,
 	                   json_pack("{s:s,s:I}", "status", "ok", "articles",
 	                             (json_int_t)atomic_load(&s->articles)));
@@ -389,6 +407,7 @@ static enum MHD_Result get_metrics(struct server *s, struct MHD_Connection *conn
                                    struct request *rq)
 {
 	size_t len;
+	count_articles(s);
 	char *text = metrics_text(s, &len);
 	if (!text)
 		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
@@ -595,6 +614,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ------------------------------------------------------------ start, stop */
 
+/* Reads the token of --token-file into s->token, warning when others
+ * than its owner may read or change the file. */
 static int read_token(struct server *s, const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -602,6 +623,12 @@ static int read_token(struct server *s, const char *path)
 		cli_error("serve: %s: %s", path, strerror(errno));
 		return EXIT_FATAL;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		cli_warn(s->c,
+		         "serve: the token file %s may be read or changed by its group or "
+		         "others (mode %04o); chmod 600 %s",
+		         path, (unsigned)(st.st_mode & 07777), path);
 	char buf[4096];
 	size_t n = fread(buf, 1, sizeof(buf), f);
 	bool more = n == sizeof(buf);
@@ -658,6 +685,53 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	return 0;
 }
 
+/* Whether an address reaches this machine only: 127.0.0.0/8, ::1, or
+ * ::ffff:127.x.y.z. 0.0.0.0 and :: are every interface, not loopback. */
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/*
+ * Protected mode, as Redis has it: a server that anyone on the network can
+ * reach, and that no token guards, is refused unless --no-auth says it is
+ * meant; the message says how to go on. EXIT_OK when the server may start.
+ */
+static int check_exposure(const struct cli *c, const struct sockaddr_storage *addr)
+{
+	if (c->no_auth && c->token_file) {
+		cli_error("serve: --token-file and --no-auth contradict each other; give one");
+		return EXIT_USAGE;
+	}
+	if (c->token_file || is_loopback(addr))
+		return EXIT_OK;
+	if (c->no_auth) {
+		cli_warn(c,
+		         "serve: %s is reachable beyond this machine and --no-auth turns "
+		         "authentication off: anyone who reaches it can %s articles",
+		         c->listen, c->read_only ? "read" : "read, add and delete");
+		return EXIT_OK;
+	}
+	cli_error("serve: refusing to listen on %s without a token: anyone who reaches that "
+	          "address could %s articles. Either\n"
+	          "  give --token-file FILE, a file holding one secret token (chmod 600); "
+	          "clients then send \"Authorization: Bearer TOKEN\", or\n"
+	          "  give --no-auth to serve without authentication on purpose (behind a "
+	          "proxy that checks clients, say), or\n"
+	          "  listen on loopback only: --listen 127.0.0.1:PORT",
+	          c->listen, c->read_only ? "read" : "read, add and delete");
+	return EXIT_USAGE;
+}
+
 static void print_listening(const struct server *s)
 {
 	const union MHD_DaemonInfo *info =
@@ -710,13 +784,20 @@ int cli_serve(struct cli *c)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if ((rc = check_exposure(c, &addr)))
+		goto out;
 	if (c->token_file && (rc = read_token(&s, c->token_file)))
 		goto out;
 	if (!c->stored_set)
 		s.open_flags = DOPPEL_OPEN_ADOPT;
+	/* The writing handle holds the index's lock until the end (one writer
+	 * per database); a read-only server opens the index only to check it,
+	 * and reads with the request threads' handles. */
+	unsigned writer_flags =
+		c->read_only ? DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY : DOPPEL_OPEN_CREATE;
 	char err[512];
-	if (doppel_index_open(&s.writer, c->db, &c->params, DOPPEL_OPEN_CREATE | s.open_flags,
-	                      err, sizeof(err)) != DOPPEL_OK) {
+	if (doppel_index_open(&s.writer, c->db, &c->params, writer_flags | s.open_flags, err,
+	                      sizeof(err)) != DOPPEL_OK) {
 		cli_error("%s", err);
 		rc = EXIT_FATAL;
 		goto out;
@@ -732,12 +813,12 @@ int cli_serve(struct cli *c)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (serve_writer_start(&s) != 0) {
+	if (!c->read_only && serve_writer_start(&s) != 0) {
 		cli_error("serve: cannot start the writer thread");
 		rc = EXIT_FATAL;
 		goto out;
 	}
-	writer_started = true;
+	writer_started = !c->read_only;
 
 	unsigned threads = c->params.threads;
 	if (!threads) {

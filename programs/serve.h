@@ -73,7 +73,7 @@ struct request {
 /* Latency buckets of the histograms, seconds. */
 #define SERVE_BUCKETS 12
 /* Statuses counted by name; others count as "other". */
-#define SERVE_STATUSES 15
+#define SERVE_STATUSES 16
 
 struct metrics {
 	pthread_mutex_t mu;
@@ -165,6 +165,9 @@ int serve_writer_start(struct server *s);
 /* Takes every job queued so far, then ends the writer thread. */
 void serve_writer_stop(struct server *s);
 void serve_readers_close(struct server *s);
+/* The request thread's reading handle, opened on its first call; NULL
+ * with a message in err when it cannot be opened. */
+doppel_index *serve_reader(struct server *s, char *err, size_t errlen);
 void job_free(struct job *j);
 enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
                                   struct request *rq);

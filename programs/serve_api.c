@@ -293,7 +293,7 @@ static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn, str
 
 /* -------------------------------------------------------------- readers */
 
-static doppel_index *reader(struct server *s, char *err, size_t errlen)
+doppel_index *serve_reader(struct server *s, char *err, size_t errlen)
 {
 	if (thread_reader)
 		return thread_reader->x;
@@ -335,7 +335,7 @@ static doppel_index *reader_or_500(struct server *s, struct MHD_Connection *conn
                                    struct request *rq, enum MHD_Result *r)
 {
 	char err[512];
-	doppel_index *x = reader(s, err, sizeof(err));
+	doppel_index *x = serve_reader(s, err, sizeof(err));
 	if (!x)
 		*r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
 	return x;
