@@ -110,6 +110,7 @@ check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
 	@sh tests/durability.sh $(DOPPEL)
+	@sh tests/corrupt.sh $(DOPPEL)
 	@$(MAKE) --no-print-directory test-serve
 	@sh tests/serve_durability.sh $(DOPPEL) $(BUILD)/bench/loadgen
 	@sh tests/serve_abuse.sh $(DOPPEL) $(BUILD)/bench/loadgen

@@ -616,8 +616,10 @@ typedef struct doppel_index doppel_index;
  * The lock holds on a local file system, not across machines.
  * The stored [stored] parameters must equal p's (DOPPEL_E_MISMATCH names the
  * first that differs); a file that is not a doppel database is
- * DOPPEL_E_NOTDB; a file that cannot be written without READONLY is
- * DOPPEL_E_READONLY.
+ * DOPPEL_E_NOTDB; a damaged one (cut short, a page overwritten) is
+ * DOPPEL_E_DB, here or at the first call that reads the damage, with a
+ * message naming the file ("news.db: the database is damaged: …"); a file
+ * that cannot be written without READONLY is DOPPEL_E_READONLY.
  * On success *out is the caller's; release with doppel_index_close(). On
  * failure *out is NULL and, when errmsg is not NULL, a message is written
  * to errmsg (size errlen).

@@ -112,6 +112,8 @@ static const char schema[] =
 	"CREATE TABLE texts(num INTEGER PRIMARY KEY, text BLOB NOT NULL);" /* zstd frames */
 	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
 
+/* The status of SQLite's last error on s->db, and a message naming the
+ * file and what was being done into err. */
 static int db_error(doppel__store *s, const char *what, char *err)
 {
 	int code = sqlite3_errcode(s->db);
@@ -127,11 +129,15 @@ static int db_error(doppel__store *s, const char *what, char *err)
 	if (rc == DOPPEL_E_NOTDB)
 		doppel__errf(err, "%s: not a doppel database (%s)", s->path,
 		             sqlite3_errmsg(s->db));
+	else if (code == SQLITE_CORRUPT)
+		doppel__errf(err, "%s: the database is damaged: %s: %s", s->path, what,
+		             sqlite3_errmsg(s->db));
 	else
 		doppel__errf(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 	return rc;
 }
 
+/* Runs SQL that returns no rows; what failed is named by the SQL. */
 static int exec(doppel__store *s, const char *sql, char *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -139,18 +145,18 @@ static int exec(doppel__store *s, const char *sql, char *err)
 	return DOPPEL_OK;
 }
 
-/* Reads one integer from a one-row query. */
-static int query_int(doppel__store *s, const char *sql, int64_t *v, char *err)
+/* Reads one integer from a one-row query; what names it in messages. */
+static int query_int(doppel__store *s, const char *sql, const char *what, int64_t *v, char *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, sql, err);
+		return db_error(s, what, err);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return db_error(s, sql, err);
+		return db_error(s, what, err);
 	return DOPPEL_OK;
 }
 
@@ -393,6 +399,71 @@ static void lock_release(doppel__store *s)
 	s->lockfd = -1;
 }
 
+/* Big-endian integer of n bytes at b (the SQLite file header's order). */
+static uint32_t be(const unsigned char *b, int n)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* Whether path-suffix is a file with something in it. */
+static bool sidecar(const char *path, const char *suffix)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	int n = snprintf(name, sizeof(name), "%s%s", path, suffix);
+	return n > 0 && (size_t)n < sizeof(name) && stat(name, &st) == 0 && st.st_size > 0;
+}
+
+/*
+ * Recognizes an SQLite file cut short before SQLite reads it, for a message
+ * that says so (SQLite, which finds it too, says only "database disk image
+ * is malformed"). The header (SQLite, "Database File Format", sec. 1.3)
+ * gives the page size and, when its change counter equals its
+ * version-valid-for number, the page count. A write-ahead log or a journal
+ * beside the file may hold pages the file lacks yet: then no check.
+ * Files of other kinds are left to SQLite ("file is not a database").
+ */
+static int check_length(const char *path, off_t size, char *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char h[100];
+	if (size == 0)
+		return DOPPEL_OK;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return DOPPEL_OK; /* SQLite says why */
+	size_t got = fread(h, 1, sizeof(h), f);
+	fclose(f);
+	if (got < sizeof(magic) || memcmp(h, magic, sizeof(magic)) != 0)
+		return DOPPEL_OK;
+	if (got < sizeof(h)) {
+		doppel__errf(err,
+		             "%s: the database is damaged: cut short at %zu bytes, inside "
+		             "its 100-byte header",
+		             path, got);
+		return DOPPEL_E_DB;
+	}
+	uint32_t page = be(h + 16, 2), pages = be(h + 28, 4);
+	if (page == 1)
+		page = 65536;
+	bool counted = pages != 0 && be(h + 24, 4) == be(h + 92, 4);
+	if (!counted || page < 512 || (page & (page - 1)) || sidecar(path, "-wal") ||
+	    sidecar(path, "-journal"))
+		return DOPPEL_OK;
+	uint64_t want = (uint64_t)page * pages;
+	if ((uint64_t)size < want) {
+		doppel__errf(err,
+		             "%s: the database is damaged: cut short at %lld bytes, where its "
+		             "header counts %u pages of %u bytes (%llu bytes)",
+		             path, (long long)size, pages, page, (unsigned long long)want);
+		return DOPPEL_E_DB;
+	}
+	return DOPPEL_OK;
+}
+
 /* (Re)connects s->db to path; immutable opens it as a read-only file
  * that nobody changes (a "file:" URI with immutable=1). */
 static int connect(doppel__store *s, const char *path, int oflags, bool immutable, char *err)
@@ -567,6 +638,9 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		doppel__errf(err, "%s: is a directory, not a database", path);
 		return DOPPEL_E_NOTDB;
 	}
+	int rc;
+	if (exists && (rc = check_length(path, st.st_size, err)))
+		return rc;
 	doppel__store *s = calloc(1, sizeof(*s));
 	if (s)
 		s->lockfd = -1;
@@ -575,7 +649,6 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		doppel__errf(err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
-	int rc = DOPPEL_OK;
 	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (!ro && (flags & DOPPEL_OPEN_CREATE))
 		oflags |= SQLITE_OPEN_CREATE;
@@ -594,16 +667,17 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	if (!ro && (rc = lock_take(s, p->program, err)))
 		goto fail;
 	int64_t app = 0, tables = 0;
-	rc = query_int(s, "PRAGMA application_id;", &app, err);
+	rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
 	if (rc == DOPPEL_E_READONLY && ro) {
 		/* A reader that may not create the WAL index (-shm) beside a
 		 * database in a directory it cannot write: read the file as it
 		 * is, as an immutable database. */
 		if ((rc = connect(s, path, oflags, true, err)))
 			goto fail;
-		rc = query_int(s, "PRAGMA application_id;", &app, err);
+		rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
 	}
-	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;", &tables, err)))
+	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;",
+	                          "reading its schema", &tables, err)))
 		goto fail;
 	if (tables == 0 && app == 0) {
 		if (ro) {
