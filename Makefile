@@ -67,7 +67,7 @@ STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
 
 PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c \
-            programs/json.c programs/serve.c programs/serve_api.c
+            programs/json.c programs/serve.c programs/serve_api.c programs/serve_parse.c
 PROG_OBJ := $(PROG_SRC:%.c=$(BUILD)/%.o)
 DOPPEL   := $(BUILD)/doppel
 
@@ -119,13 +119,17 @@ check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/cli/run.sh $(DOPPEL)
 	@sh tests/run-fuzz-replay.sh $(BUILD)
 	@sh tests/durability.sh $(DOPPEL)
+	@sh tests/corrupt.sh $(DOPPEL)
 	@$(MAKE) --no-print-directory test-serve
 	@sh tests/serve_durability.sh $(DOPPEL) $(BUILD)/bench/loadgen
 	@sh tests/serve_abuse.sh $(DOPPEL) $(BUILD)/bench/loadgen
 
-# The HTTP service: every curl example of doc/API.md, errors, auth, stop.
+# The HTTP service: every curl example of doc/API.md, errors, auth, stop;
+# one writer per database; protected mode.
 test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
 	@sh tests/serve/run.sh $(DOPPEL)
+	@sh tests/serve/lock.sh $(DOPPEL)
+	@sh tests/serve/protect.sh $(DOPPEL)
 
 # ---------------------------------------------------------------- library
 

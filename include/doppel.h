@@ -93,7 +93,8 @@ typedef enum doppel_status {
 	DOPPEL_E_READONLY = -12, /* the database cannot be written */
 	DOPPEL_E_NOTFOUND = -13, /* no such file or article */
 	DOPPEL_E_FORMAT = -14,   /* a record field is malformed (a date, say) */
-	DOPPEL_E_STATE = -15     /* a call out of order (add after finish) */
+	DOPPEL_E_STATE = -15,    /* a call out of order (add after finish) */
+	DOPPEL_E_BUSY = -16      /* another handle writes the database */
 } doppel_status;
 
 /* A static English description of a status code; never NULL. */
@@ -158,6 +159,10 @@ typedef struct doppel_params {
 	                              compared for rewrites, events or stories;
 	                              default 400; 0 = no limit */
 	const char *wordnet_dir;  /* WordNet data; NULL: /usr/share/wordnet */
+	const char *program;      /* who writes, as a second writer's refusal
+	                              names it ("doppel serve"): see
+	                              doppel_index_open(); NULL: the process's
+	                              name */
 } doppel_params;
 
 DOPPEL_API void doppel_params_init(doppel_params *p);
@@ -648,10 +653,21 @@ typedef struct doppel_index doppel_index;
  * several: one writes, the others read (READONLY, best with LAZY). A
  * reading handle sees every batch committed before its call began and
  * never waits for a writer.
+ * One writer per database: a handle opened without READONLY holds an
+ * exclusive lock (flock(2)) on the file PATH.lock beside the database,
+ * created when missing, until doppel_index_close(). Another handle that
+ * asks to write, in this process or another, fails at once with
+ * DOPPEL_E_BUSY and a message naming the holder from that file: "news.db
+ * is in use by doppel serve (pid 4242)", p->program and the holder's
+ * process id. The lock ends with its process, however it ends, so a lock
+ * file left by a killed process blocks nobody; the file itself stays.
+ * The lock holds on a local file system, not across machines.
  * The stored [stored] parameters must equal p's (DOPPEL_E_MISMATCH names the
  * first that differs); a file that is not a doppel database is
- * DOPPEL_E_NOTDB; a file that cannot be written without READONLY is
- * DOPPEL_E_READONLY.
+ * DOPPEL_E_NOTDB; a damaged one (cut short, a page overwritten) is
+ * DOPPEL_E_DB, here or at the first call that reads the damage, with a
+ * message naming the file ("news.db: the database is damaged: …"); a file
+ * that cannot be written without READONLY is DOPPEL_E_READONLY.
  * On success *out is the caller's; release with doppel_index_close(). On
  * failure *out is NULL and, when errmsg is not NULL, a message is written
  * to errmsg (size errlen).

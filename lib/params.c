@@ -173,6 +173,8 @@ const char *doppel_strerror(int code)
 		return "malformed field";
 	case DOPPEL_E_STATE:
 		return "call out of order";
+	case DOPPEL_E_BUSY:
+		return "database is in use by another writer";
 	default:
 		return "unknown error";
 	}

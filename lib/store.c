@@ -9,17 +9,36 @@
  * application_id so that another SQLite file is recognized as "not a doppel
  * database", and a meta table with the format version and every parameter
  * that changes signatures.
+ *
+ * One writer per database: a writing store holds flock(2) on PATH.lock, a
+ * file beside the database that says who holds it ("PID PROGRAM\n"). Not
+ * fcntl(2) locks on the database itself: SQLite opens that file more than
+ * once, and closing any descriptor of a file drops a process's fcntl locks
+ * on it (SQLite, "How To Corrupt An SQLite Database File", sec. 2.2). A
+ * flock belongs to the open file description: it conflicts with every
+ * other open of the file, in this process too, and the kernel drops it
+ * when its process ends, so a file left by a killed writer blocks nobody.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
+
+#ifdef __GLIBC__
+/* The process's name, as glibc keeps it from argv[0] (<errno.h> declares it
+ * only under _GNU_SOURCE, which the rest of this file does not want). */
+extern char *program_invocation_short_name;
+#endif
 
 /* "DPL1" */
 #define APPLICATION_ID 0x44504c31
@@ -39,6 +58,7 @@
 struct doppel__store {
 	sqlite3 *db;
 	char *path;
+	int lockfd; /* PATH.lock, flock()ed by a writer; -1: none */
 	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b;
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
@@ -94,6 +114,8 @@ static const char schema[] =
 	"CREATE TABLE texts(num INTEGER PRIMARY KEY, text BLOB NOT NULL);" /* zstd frames */
 	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
 
+/* The status of SQLite's last error on s->db, and a message naming the
+ * file and what was being done into err. */
 static int db_error(doppel__store *s, const char *what, char *err)
 {
 	int code = sqlite3_errcode(s->db);
@@ -109,11 +131,15 @@ static int db_error(doppel__store *s, const char *what, char *err)
 	if (rc == DOPPEL_E_NOTDB)
 		doppel__errf(err, "%s: not a doppel database (%s)", s->path,
 		             sqlite3_errmsg(s->db));
+	else if (code == SQLITE_CORRUPT)
+		doppel__errf(err, "%s: the database is damaged: %s: %s", s->path, what,
+		             sqlite3_errmsg(s->db));
 	else
 		doppel__errf(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 	return rc;
 }
 
+/* Runs SQL that returns no rows; what failed is named by the SQL. */
 static int exec(doppel__store *s, const char *sql, char *err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -121,18 +147,18 @@ static int exec(doppel__store *s, const char *sql, char *err)
 	return DOPPEL_OK;
 }
 
-/* Reads one integer from a one-row query. */
-static int query_int(doppel__store *s, const char *sql, int64_t *v, char *err)
+/* Reads one integer from a one-row query; what names it in messages. */
+static int query_int(doppel__store *s, const char *sql, const char *what, int64_t *v, char *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, sql, err);
+		return db_error(s, what, err);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return db_error(s, sql, err);
+		return db_error(s, what, err);
 	return DOPPEL_OK;
 }
 
@@ -251,6 +277,193 @@ static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Longest program name a lock file keeps; the rest is cut. */
+#define LOCK_NAME_MAX 128
+
+/* Who holds the lock of fd, from its contents, into who (size n): "doppel
+ * serve (pid 4242)", or "another writer" when the holder has not written
+ * it yet or it is not in the expected shape. */
+static void lock_holder(int fd, char *who, size_t n)
+{
+	char buf[LOCK_NAME_MAX + 32];
+	ssize_t got = pread(fd, buf, sizeof(buf) - 1, 0);
+	snprintf(who, n, "another writer");
+	if (got <= 0)
+		return;
+	buf[got] = '\0';
+	char *end;
+	errno = 0;
+	long pid = strtol(buf, &end, 10);
+	if (errno || end == buf || pid <= 0 || *end != ' ')
+		return;
+	char *name = end + 1, *nl = strchr(name, '\n');
+	if (!nl || nl == name)
+		return;
+	*nl = '\0';
+	snprintf(who, n, "%s (pid %ld)", name, pid);
+}
+
+/* Writes "PID PROGRAM\n" into the lock file. Only informative: a failure
+ * (a full disk) leaves the lock held and a refused writer told "another
+ * writer". Control characters of the name become '?' so that it stays
+ * one line. */
+static void lock_describe(int fd, const char *program)
+{
+	if (!program) {
+#ifdef __GLIBC__
+		program = program_invocation_short_name;
+#endif
+		if (!program || !*program)
+			program = "a program using libdoppel";
+	}
+	char buf[LOCK_NAME_MAX + 32];
+	int w = snprintf(buf, sizeof(buf), "%ld ", (long)getpid());
+	if (w < 0)
+		return;
+	size_t n = (size_t)w;
+	for (const char *c = program; *c && n < (size_t)w + LOCK_NAME_MAX; c++)
+		buf[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+	buf[n++] = '\n';
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, n, 0) != (ssize_t)n &&
+	    ftruncate(fd, 0) != 0)
+		return; /* a part of the line, which lock_holder() does not take */
+}
+
+/*
+ * Takes the writer's lock: flock(2) on PATH.lock, without waiting.
+ * DOPPEL_E_BUSY when another open file description holds it, naming the
+ * holder; DOPPEL_E_READONLY when the file cannot be created (a directory
+ * the caller may not write, where SQLite could not write its log either).
+ * The path is the database's real one, so that two names of it (a
+ * symbolic link) share one lock, as they share one write-ahead log.
+ */
+static int lock_take(doppel__store *s, const char *program, char *err)
+{
+	char *real = realpath(s->path, NULL);
+	const char *base = real ? real : s->path;
+	size_t n = strlen(base);
+	char *lockpath = malloc(n + sizeof(".lock"));
+	int rc = DOPPEL_OK;
+	if (!lockpath) {
+		doppel__errf(err, "out of memory");
+		rc = DOPPEL_E_NOMEM;
+		goto out;
+	}
+	memcpy(lockpath, base, n);
+	memcpy(lockpath + n, ".lock", sizeof(".lock"));
+	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0) {
+		int e = errno;
+		doppel__errf(err, "%s: cannot open the writer's lock %s: %s", s->path, lockpath,
+		             strerror(e));
+		rc = e == EACCES || e == EROFS || e == EPERM ? DOPPEL_E_READONLY : DOPPEL_E_IO;
+		goto out;
+	}
+	int got;
+	while ((got = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR)
+		;
+	if (got != 0) {
+		int e = errno;
+		if (e == EWOULDBLOCK) {
+			char who[LOCK_NAME_MAX + 64];
+			lock_holder(fd, who, sizeof(who));
+			doppel__errf(err, "%s is in use by %s", s->path, who);
+			rc = DOPPEL_E_BUSY;
+		} else {
+			doppel__errf(err, "%s: cannot lock %s: %s", s->path, lockpath,
+			             strerror(e));
+			rc = DOPPEL_E_IO;
+		}
+		close(fd);
+		goto out;
+	}
+	lock_describe(fd, program);
+	s->lockfd = fd;
+out:
+	free(lockpath);
+	free(real);
+	return rc;
+}
+
+/* Lets the lock go. The file stays: removing it would let a writer that
+ * opened it just before lock a file no longer there, beside a third that
+ * creates a new one. Emptied first, so that it names nobody. */
+static void lock_release(doppel__store *s)
+{
+	if (s->lockfd < 0)
+		return;
+	if (ftruncate(s->lockfd, 0) != 0) {
+		/* Harmless: the next writer writes it again. */
+	}
+	close(s->lockfd);
+	s->lockfd = -1;
+}
+
+/* Big-endian integer of n bytes at b (the SQLite file header's order). */
+static uint32_t be(const unsigned char *b, int n)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* Whether path-suffix is a file with something in it. */
+static bool sidecar(const char *path, const char *suffix)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	int n = snprintf(name, sizeof(name), "%s%s", path, suffix);
+	return n > 0 && (size_t)n < sizeof(name) && stat(name, &st) == 0 && st.st_size > 0;
+}
+
+/*
+ * Recognizes an SQLite file cut short before SQLite reads it, for a message
+ * that says so (SQLite, which finds it too, says only "database disk image
+ * is malformed"). The header (SQLite, "Database File Format", sec. 1.3)
+ * gives the page size and, when its change counter equals its
+ * version-valid-for number, the page count. A write-ahead log or a journal
+ * beside the file may hold pages the file lacks yet: then no check.
+ * Files of other kinds are left to SQLite ("file is not a database").
+ */
+static int check_length(const char *path, off_t size, char *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char h[100];
+	if (size == 0)
+		return DOPPEL_OK;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return DOPPEL_OK; /* SQLite says why */
+	size_t got = fread(h, 1, sizeof(h), f);
+	fclose(f);
+	if (got < sizeof(magic) || memcmp(h, magic, sizeof(magic)) != 0)
+		return DOPPEL_OK;
+	if (got < sizeof(h)) {
+		doppel__errf(err,
+		             "%s: the database is damaged: cut short at %zu bytes, inside "
+		             "its 100-byte header",
+		             path, got);
+		return DOPPEL_E_DB;
+	}
+	uint32_t page = be(h + 16, 2), pages = be(h + 28, 4);
+	if (page == 1)
+		page = 65536;
+	bool counted = pages != 0 && be(h + 24, 4) == be(h + 92, 4);
+	if (!counted || page < 512 || (page & (page - 1)) || sidecar(path, "-wal") ||
+	    sidecar(path, "-journal"))
+		return DOPPEL_OK;
+	uint64_t want = (uint64_t)page * pages;
+	if ((uint64_t)size < want) {
+		doppel__errf(err,
+		             "%s: the database is damaged: cut short at %lld bytes, where its "
+		             "header counts %u pages of %u bytes (%llu bytes)",
+		             path, (long long)size, pages, page, (unsigned long long)want);
+		return DOPPEL_E_DB;
+	}
+	return DOPPEL_OK;
 }
 
 /* (Re)connects s->db to path; immutable opens it as a read-only file
@@ -449,13 +662,17 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		doppel__errf(err, "%s: is a directory, not a database", path);
 		return DOPPEL_E_NOTDB;
 	}
+	int rc;
+	if (exists && (rc = check_length(path, st.st_size, err)))
+		return rc;
 	doppel__store *s = calloc(1, sizeof(*s));
+	if (s)
+		s->lockfd = -1;
 	if (!s || !(s->path = doppel__strdup(path))) {
 		free(s);
 		doppel__errf(err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
-	int rc = DOPPEL_OK;
 	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (!ro && (mem || (flags & DOPPEL_OPEN_CREATE)))
 		oflags |= SQLITE_OPEN_CREATE;
@@ -469,17 +686,22 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		rc = DOPPEL_E_READONLY;
 		goto fail;
 	}
+	/* Before anything is read: what a second writer reads may be about to
+	 * change under it. */
+	if (!ro && !mem && (rc = lock_take(s, p->program, err)))
+		goto fail;
 	int64_t app = 0, tables = 0;
-	rc = query_int(s, "PRAGMA application_id;", &app, err);
+	rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
 	if (rc == DOPPEL_E_READONLY && ro) {
 		/* A reader that may not create the WAL index (-shm) beside a
 		 * database in a directory it cannot write: read the file as it
 		 * is, as an immutable database. */
 		if ((rc = connect(s, path, oflags, true, err)))
 			goto fail;
-		rc = query_int(s, "PRAGMA application_id;", &app, err);
+		rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
 	}
-	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;", &tables, err)))
+	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;",
+	                          "reading its schema", &tables, err)))
 		goto fail;
 	if (tables == 0 && app == 0) {
 		if (ro) {
@@ -555,6 +777,9 @@ void doppel__store_close(doppel__store *s)
 	sqlite3_finalize(s->delrel_b);
 	sqlite3_finalize(s->gettext);
 	sqlite3_close(s->db);
+	/* Last: the log is checkpointed and removed before another writer may
+	 * begin. */
+	lock_release(s);
 	free(s->path);
 	free(s->zbuf);
 	free(s);

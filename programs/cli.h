@@ -42,6 +42,8 @@ struct cli {
 	/* serve */
 	const char *listen; /* "HOST:PORT" */
 	const char *token_file;
+	bool no_auth;      /* no token beyond loopback, on purpose */
+	bool read_only;    /* answer reads only; the index is never written */
 	uint64_t max_body; /* bytes */
 	unsigned timeout;  /* seconds */
 };

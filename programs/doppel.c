@@ -86,6 +86,9 @@ static const char serve_text[] =
 	"  --threads N            request threads, and worker threads of the library\n"
 	"                         (default 0: all cores, at least 2)\n"
 	"  --token-file FILE      every request needs Authorization: Bearer <token>\n"
+	"  --no-auth              no token although --listen is beyond loopback (on\n"
+	"                         purpose: without a token or this, that is refused)\n"
+	"  --read-only            answer GETs only, beside another process that writes\n"
 	"  --max-body BYTES       larger request bodies are refused with 413 (32 MiB)\n"
 	"  --timeout SECONDS      idle connections are closed after this (30)\n";
 
@@ -228,7 +231,9 @@ enum {
 	OPT_LISTEN,
 	OPT_TOKEN_FILE,
 	OPT_MAX_BODY,
-	OPT_TIMEOUT
+	OPT_TIMEOUT,
+	OPT_NO_AUTH,
+	OPT_READ_ONLY
 };
 
 static const struct option long_options[] = {
@@ -272,6 +277,8 @@ static const struct option long_options[] = {
 	{"wordnet-dir", required_argument, NULL, OPT_WORDNET},
 	{"listen", required_argument, NULL, OPT_LISTEN},
 	{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+	{"no-auth", no_argument, NULL, OPT_NO_AUTH},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
 	{"max-body", required_argument, NULL, OPT_MAX_BODY},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{NULL, 0, NULL, 0},
@@ -463,6 +470,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_TOKEN_FILE:
 			c->token_file = optarg;
 			break;
+		case OPT_NO_AUTH:
+			c->no_auth = true;
+			break;
+		case OPT_READ_ONLY:
+			c->read_only = true;
+			break;
 		case OPT_MAX_BODY:
 			if (!parse_uint(optarg, 1UL << 40, &u) || u < 1)
 				return bad_value(c->cmd, "max-body", optarg,
@@ -532,6 +545,10 @@ int main(int argc, char **argv)
 	                .max_body = 32u << 20,
 	                .timeout = 30};
 	doppel_params_init(&c.params);
+	/* Named in the refusal another writer of the same index gets. */
+	char program[32];
+	snprintf(program, sizeof(program), "doppel %s", cmd);
+	c.params.program = program;
 	doppel_read_options_init(&c.read);
 	int rc = parse_options(&c, argc - 1, argv + 1);
 	if (rc < 0)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,7 @@ static const char *const endpoint_names[EP_COUNT] = {
 };
 static const char *const method_names[M_COUNT] = {"GET", "POST", "DELETE", "other"};
 static const unsigned counted_statuses[SERVE_STATUSES] = {
-	200, 201, 400, 401, 404, 405, 409, 411, 413, 414, 415, 500, 501, 503, 0,
+	200, 201, 400, 401, 403, 404, 405, 409, 411, 413, 414, 415, 500, 501, 503, 0,
 };
 static const double bucket_bounds[SERVE_BUCKETS] = {
 	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5,
@@ -225,94 +226,12 @@ enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, uns
 
 /* ----------------------------------------------------- decoding input */
 
-bool utf8_valid(const char *s, size_t n, size_t *bad_at)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			len = 2, min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4, min = 0x10000;
-		} else {
-			goto bad;
-		}
-		if (n - i < len)
-			goto bad;
-		unsigned cp = c & (0x7F >> len);
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			goto bad;
-		i += len;
-	}
-	return true;
-bad:
-	if (bad_at)
-		*bad_at = i;
-	return false;
-}
-
-static int hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes s[0..n) into a new string; NULL when an escape is
- * malformed, decodes to NUL, or the result is not UTF-8. In a query
- * string "+" is a space. */
-static char *percent_decode(const char *s, size_t n, bool query)
-{
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 2 < n ? hex(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hex(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				goto bad;
-			out[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else if (query && s[i] == '+') {
-			out[o++] = ' ';
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	if (!utf8_valid(out, o, NULL))
-		goto bad;
-	return out;
-bad:
-	free(out);
-	return NULL;
-}
-
 char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad)
 {
 	const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
 	if (!v)
 		return NULL;
-	char *d = percent_decode(v, strlen(v), true);
+	char *d = serve_percent_decode(v, strlen(v), true);
 	if (!d)
 		*bad = true;
 	return d;
@@ -328,59 +247,6 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 
 /* ------------------------------------------------------------- routing */
 
-/* Finds the endpoint of a path. Returns 0, or 400 when a segment does not
- * decode, or 404 when nothing matches; rq->id holds the decoded {id}. */
-static unsigned route(const char *url, struct request *rq)
-{
-	rq->ep = EP_UNKNOWN;
-	if (url[0] != '/')
-		return MHD_HTTP_NOT_FOUND;
-	const char *seg[4];
-	size_t len[4];
-	size_t n = 0;
-	const char *p = url + 1;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		size_t l = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 4)
-			return MHD_HTTP_NOT_FOUND;
-		seg[n] = p;
-		len[n] = l;
-		n++;
-		if (!slash)
-			break;
-		p = slash + 1;
-	}
-#define IS(i, lit) (len[i] == sizeof(lit) - 1 && memcmp(seg[i], lit, len[i]) == 0)
-	if (n == 1 && IS(0, "healthz"))
-		rq->ep = EP_HEALTHZ;
-	else if (n == 1 && IS(0, "version"))
-		rq->ep = EP_VERSION;
-	else if (n == 1 && IS(0, "metrics"))
-		rq->ep = EP_METRICS;
-	else if (n == 1 && IS(0, "articles"))
-		rq->ep = EP_ARTICLES;
-	else if (n == 2 && IS(0, "articles") && len[1])
-		rq->ep = EP_ARTICLE;
-	else if (n == 3 && IS(0, "articles") && len[1] && IS(2, "relations"))
-		rq->ep = EP_RELATIONS;
-	else if (n == 1 && IS(0, "stories"))
-		rq->ep = EP_STORIES;
-	else if (n == 2 && IS(0, "stories") && len[1])
-		rq->ep = EP_STORY;
-	else if (n == 1 && IS(0, "explain"))
-		rq->ep = EP_EXPLAIN;
-	else
-		return MHD_HTTP_NOT_FOUND;
-#undef IS
-	if (rq->ep == EP_ARTICLE || rq->ep == EP_RELATIONS || rq->ep == EP_STORY) {
-		rq->id = percent_decode(seg[1], len[1], false);
-		if (!rq->id)
-			return MHD_HTTP_BAD_REQUEST;
-	}
-	return 0;
-}
-
 static bool method_allowed(const struct request *rq)
 {
 	switch (rq->ep) {
@@ -393,6 +259,8 @@ static bool method_allowed(const struct request *rq)
 	}
 }
 
+/* Whether the request carries the token: "Authorization: Bearer TOKEN",
+ * compared in constant time (serve_token_equal). */
 static bool token_ok(const struct server *s, struct MHD_Connection *conn)
 {
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -400,12 +268,7 @@ static bool token_ok(const struct server *s, struct MHD_Connection *conn)
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return false;
 	const char *t = h + 7;
-	size_t n = strlen(t);
-	/* Every byte of the token is compared whatever differs first. */
-	unsigned char diff = n != s->token_len;
-	for (size_t i = 0; i < s->token_len; i++)
-		diff |= (unsigned char)(s->token[i] ^ (i < n ? t[i] : 0));
-	return diff == 0;
+	return serve_token_equal(s->token, s->token_len, t, strlen(t));
 }
 
 static bool media_type_is(const char *v, const char *type)
@@ -432,7 +295,7 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
 	if (s->token && !token_ok(s, conn))
 		return serve_error(conn, rq, MHD_HTTP_UNAUTHORIZED,
 		                   "a valid Authorization: Bearer token is required");
-	unsigned st = route(url, rq);
+	unsigned st = serve_route(url, rq);
 	if (st == MHD_HTTP_NOT_FOUND)
 		return serve_error(conn, rq, st, "no such endpoint: %s", url);
 	if (st)
@@ -443,6 +306,12 @@ static enum MHD_Result first_call(struct server *s, struct MHD_Connection *conn,
 	if (!method_allowed(rq))
 		return serve_error(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 		                   "method not allowed on %s", endpoint_names[rq->ep]);
+	/* Refused before the body comes: a read-only server has no writer. */
+	if (s->c->read_only && rq->method != M_GET)
+		return serve_error(conn, rq, MHD_HTTP_FORBIDDEN,
+		                   "this server is read-only (--read-only): send %s to the "
+		                   "server that writes the index",
+		                   rq->method == M_POST ? "POST" : "DELETE");
 	if (rq->method == M_POST) {
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -504,9 +373,20 @@ static bool take_body(struct server *s, struct request *rq, const char *data, si
 	return true;
 }
 
+/* Articles in the index: the writer keeps s->articles; a read-only server
+ * has none and counts with the request thread's reading handle. */
+static void count_articles(struct server *s)
+{
+	char err[512];
+	doppel_index *x = s->c->read_only ? serve_reader(s, err, sizeof(err)) : NULL;
+	if (x)
+		atomic_store(&s->articles, doppel_index_count(x));
+}
+
 static enum MHD_Result get_healthz(struct server *s, struct MHD_Connection *conn,
                                    struct request *rq)
 {
+	count_articles(s);
 	return serve_reply(conn, rq, MHD_HTTP_OK,
 	                   json_pack("{s:s,s:I}", "status", "ok", "articles",
 	                             (json_int_t)atomic_load(&s->articles)));
@@ -527,6 +407,7 @@ static enum MHD_Result get_metrics(struct server *s, struct MHD_Connection *conn
                                    struct request *rq)
 {
 	size_t len;
+	count_articles(s);
 	char *text = metrics_text(s, &len);
 	if (!text)
 		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
@@ -733,6 +614,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ------------------------------------------------------------ start, stop */
 
+/* Reads the token of --token-file into s->token, warning when others
+ * than its owner may read or change the file. */
 static int read_token(struct server *s, const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -740,6 +623,12 @@ static int read_token(struct server *s, const char *path)
 		cli_error("serve: %s: %s", path, strerror(errno));
 		return EXIT_FATAL;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		cli_warn(s->c,
+		         "serve: the token file %s may be read or changed by its group or "
+		         "others (mode %04o); chmod 600 %s",
+		         path, (unsigned)(st.st_mode & 07777), path);
 	char buf[4096];
 	size_t n = fread(buf, 1, sizeof(buf), f);
 	bool more = n == sizeof(buf);
@@ -796,6 +685,53 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	return 0;
 }
 
+/* Whether an address reaches this machine only: 127.0.0.0/8, ::1, or
+ * ::ffff:127.x.y.z. 0.0.0.0 and :: are every interface, not loopback. */
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/*
+ * Protected mode, as Redis has it: a server that anyone on the network can
+ * reach, and that no token guards, is refused unless --no-auth says it is
+ * meant; the message says how to go on. EXIT_OK when the server may start.
+ */
+static int check_exposure(const struct cli *c, const struct sockaddr_storage *addr)
+{
+	if (c->no_auth && c->token_file) {
+		cli_error("serve: --token-file and --no-auth contradict each other; give one");
+		return EXIT_USAGE;
+	}
+	if (c->token_file || is_loopback(addr))
+		return EXIT_OK;
+	if (c->no_auth) {
+		cli_warn(c,
+		         "serve: %s is reachable beyond this machine and --no-auth turns "
+		         "authentication off: anyone who reaches it can %s articles",
+		         c->listen, c->read_only ? "read" : "read, add and delete");
+		return EXIT_OK;
+	}
+	cli_error("serve: refusing to listen on %s without a token: anyone who reaches that "
+	          "address could %s articles. Either\n"
+	          "  give --token-file FILE, a file holding one secret token (chmod 600); "
+	          "clients then send \"Authorization: Bearer TOKEN\", or\n"
+	          "  give --no-auth to serve without authentication on purpose (behind a "
+	          "proxy that checks clients, say), or\n"
+	          "  listen on loopback only: --listen 127.0.0.1:PORT",
+	          c->listen, c->read_only ? "read" : "read, add and delete");
+	return EXIT_USAGE;
+}
+
 static void print_listening(const struct server *s)
 {
 	const union MHD_DaemonInfo *info =
@@ -848,13 +784,20 @@ int cli_serve(struct cli *c)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if ((rc = check_exposure(c, &addr)))
+		goto out;
 	if (c->token_file && (rc = read_token(&s, c->token_file)))
 		goto out;
 	if (!c->stored_set)
 		s.open_flags = DOPPEL_OPEN_ADOPT;
+	/* The writing handle holds the index's lock until the end (one writer
+	 * per database); a read-only server opens the index only to check it,
+	 * and reads with the request threads' handles. */
+	unsigned writer_flags =
+		c->read_only ? DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY : DOPPEL_OPEN_CREATE;
 	char err[512];
-	if (doppel_index_open(&s.writer, c->db, &c->params, DOPPEL_OPEN_CREATE | s.open_flags,
-	                      err, sizeof(err)) != DOPPEL_OK) {
+	if (doppel_index_open(&s.writer, c->db, &c->params, writer_flags | s.open_flags, err,
+	                      sizeof(err)) != DOPPEL_OK) {
 		cli_error("%s", err);
 		rc = EXIT_FATAL;
 		goto out;
@@ -870,12 +813,12 @@ int cli_serve(struct cli *c)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (serve_writer_start(&s) != 0) {
+	if (!c->read_only && serve_writer_start(&s) != 0) {
 		cli_error("serve: cannot start the writer thread");
 		rc = EXIT_FATAL;
 		goto out;
 	}
-	writer_started = true;
+	writer_started = !c->read_only;
 
 	unsigned threads = c->params.threads;
 	if (!threads) {

@@ -73,7 +73,7 @@ struct request {
 /* Latency buckets of the histograms, seconds. */
 #define SERVE_BUCKETS 12
 /* Statuses counted by name; others count as "other". */
-#define SERVE_STATUSES 15
+#define SERVE_STATUSES 16
 
 struct metrics {
 	pthread_mutex_t mu;
@@ -128,13 +128,46 @@ enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, uns
  * NULL when absent; *bad set when it is not valid percent-encoded UTF-8. */
 char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad);
 void serve_count_rejected(struct server *s, uint64_t n);
-bool utf8_valid(const char *s, size_t n, size_t *bad_at);
+
+/* serve_parse.c: what the server makes of a client's bytes, with no call
+ * to libmicrohttpd (a fuzz target calls these as the server does). */
+
+/* Whether s[0..n) is UTF-8 (RFC 3629); else the offset of the first bad
+ * byte in *bad_at (may be NULL). */
+bool serve_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Percent-decodes s[0..n) into a new string; NULL when an escape is
+ * malformed, decodes to NUL, or the result is not UTF-8 (or no memory). In
+ * a query string (query) "+" is a space. Caller owns; release with free(). */
+char *serve_percent_decode(const char *s, size_t n, bool query);
+/* Finds the endpoint of a path as sent (escapes undecoded) into rq->ep.
+ * Returns 0, or 400 when the {id} segment does not decode, or 404 when
+ * nothing matches; rq->id is the decoded {id} (caller owns; free()). */
+unsigned serve_route(const char *url, struct request *rq);
+/* A flag argument's decoded value: "1", "true", "yes", "": 1; "0",
+ * "false", "no", NULL (absent): 0; anything else -1. */
+int serve_flag_value(const char *v);
+/* The since= and limit= arguments of GET /stories (NULL: absent) into *day
+ * and *lim (left as they are when absent). NULL when both are good, else
+ * the message of the 400. */
+const char *serve_stories_args(const char *since, const char *limit, int32_t *day,
+                               unsigned long long *lim);
+/* A POST /articles body (JSON Lines when lines, else an article object or
+ * an array of them) into b. false with the message of the 400 in err when
+ * the body is empty, not UTF-8, malformed, or repeats an id. */
+bool serve_parse_articles(const char *body, size_t len, bool lines, doppel_batch *b, char *err,
+                          size_t errlen);
+/* Whether the n bytes given equal token (len bytes), in a time that
+ * depends on len and n only, never on where they differ. */
+bool serve_token_equal(const char *token, size_t len, const char *given, size_t n);
 
 /* serve_api.c */
 int serve_writer_start(struct server *s);
 /* Takes every job queued so far, then ends the writer thread. */
 void serve_writer_stop(struct server *s);
 void serve_readers_close(struct server *s);
+/* The request thread's reading handle, opened on its first call; NULL
+ * with a message in err when it cannot be opened. */
+doppel_index *serve_reader(struct server *s, char *err, size_t errlen);
 void job_free(struct job *j);
 enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
                                   struct request *rq);

@@ -293,7 +293,7 @@ static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn, str
 
 /* -------------------------------------------------------------- readers */
 
-static doppel_index *reader(struct server *s, char *err, size_t errlen)
+doppel_index *serve_reader(struct server *s, char *err, size_t errlen)
 {
 	if (thread_reader)
 		return thread_reader->x;
@@ -335,7 +335,7 @@ static doppel_index *reader_or_500(struct server *s, struct MHD_Connection *conn
                                    struct request *rq, enum MHD_Result *r)
 {
 	char err[512];
-	doppel_index *x = reader(s, err, sizeof(err));
+	doppel_index *x = serve_reader(s, err, sizeof(err));
 	if (!x)
 		*r = serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
 	return x;
@@ -395,19 +395,10 @@ enum MHD_Result api_get_stories(struct server *s, struct MHD_Connection *conn,
 		                "a query argument does not decode");
 		goto out;
 	}
-	if (since && doppel_parse_date(since, strlen(since), &day) != DOPPEL_OK) {
-		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
-		                "since: want a date YYYY-MM-DD");
+	const char *msg = serve_stories_args(since, limit, &day, &lim);
+	if (msg) {
+		r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST, "%s", msg);
 		goto out;
-	}
-	if (limit) {
-		char *end;
-		lim = strtoull(limit, &end, 10);
-		if (!*limit || *end || *limit == '-' || lim > 100000) {
-			r = serve_error(conn, rq, MHD_HTTP_BAD_REQUEST,
-			                "limit: want a number, 0 (no limit) to 100000");
-			goto out;
-		}
 	}
 	doppel_index *x = reader_or_500(s, conn, rq, &r);
 	if (!x)
@@ -488,198 +479,12 @@ enum MHD_Result api_delete_article(struct server *s, struct MHD_Connection *conn
 
 /* ------------------------------------------------------- POST /articles */
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
-/* A string field; *out NULL when absent or null (and not required). */
-static bool string_field(const json_t *o, const char *key, bool required, const char **out,
-                         size_t *len, const char *where, char *err, size_t errlen)
-{
-	json_t *v = json_object_get(o, key);
-	*out = NULL;
-	if (!v || json_is_null(v)) {
-		if (required) {
-			snprintf(err, errlen, "%s.%s: missing", where, key);
-			return false;
-		}
-		return true;
-	}
-	if (!json_is_string(v)) {
-		snprintf(err, errlen, "%s.%s: want a string, not %s", where, key, type_name(v));
-		return false;
-	}
-	*out = json_string_value(v);
-	if (len)
-		*len = json_string_length(v);
-	return true;
-}
-
-/* Checks one article object and copies it into b. */
-static bool take_article(const json_t *o, doppel_batch *b, const char *where, char *err,
-                         size_t errlen)
-{
-	if (!json_is_object(o)) {
-		snprintf(err, errlen, "%s: want an article object, not %s", where,
-		         type_name(o));
-		return false;
-	}
-	doppel_article a = {.date = DOPPEL_NO_DATE};
-	const char *date;
-	size_t idlen = 0, datelen = 0;
-	if (!string_field(o, "id", true, &a.id, &idlen, where, err, errlen) ||
-	    !string_field(o, "text", true, &a.text, &a.text_len, where, err, errlen) ||
-	    !string_field(o, "title", false, &a.title, NULL, where, err, errlen) ||
-	    !string_field(o, "source", false, &a.source, NULL, where, err, errlen) ||
-	    !string_field(o, "url", false, &a.url, NULL, where, err, errlen) ||
-	    !string_field(o, "date", false, &date, &datelen, where, err, errlen))
-		return false;
-	if (idlen == 0) {
-		snprintf(err, errlen, "%s.id: empty", where);
-		return false;
-	}
-	if (a.text_len == 0) {
-		snprintf(err, errlen, "%s.text: empty", where);
-		return false;
-	}
-	if (date && doppel_parse_date(date, datelen, &a.date) != DOPPEL_OK) {
-		snprintf(err, errlen, "%s.date: want YYYY-MM-DD, not \"%.40s\"", where, date);
-		return false;
-	}
-	/* as the reader does for doppel add: no date given, the text's own */
-	if (!date)
-		doppel_text_date(a.text, a.text_len, &a.date);
-	if (doppel_batch_push(b, &a) != DOPPEL_OK) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
-	return true;
-}
-
-static bool parse_json_body(const char *body, size_t len, doppel_batch *b, char *err,
-                            size_t errlen)
-{
-	json_error_t je;
-	json_t *v = json_loadb(body, len, 0, &je);
-	if (!v) {
-		snprintf(err, errlen, "invalid JSON at line %d, column %d: %s", je.line,
-		         je.column, je.text);
-		return false;
-	}
-	bool ok = true;
-	if (json_is_array(v)) {
-		if (json_array_size(v) == 0) {
-			snprintf(err, errlen, "an empty array: no articles");
-			ok = false;
-		}
-		for (size_t i = 0; ok && i < json_array_size(v); i++) {
-			char where[32];
-			snprintf(where, sizeof(where), "articles[%zu]", i);
-			ok = take_article(json_array_get(v, i), b, where, err, errlen);
-		}
-	} else {
-		ok = take_article(v, b, "article", err, errlen);
-	}
-	json_decref(v);
-	return ok;
-}
-
-static bool parse_lines_body(const char *body, size_t len, doppel_batch *b, char *err,
-                             size_t errlen)
-{
-	size_t line = 0;
-	const char *p = body, *end = body + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		line++;
-		size_t n = (size_t)(e - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		bool blank = true;
-		for (size_t i = 0; i < n && blank; i++)
-			blank = p[i] == ' ' || p[i] == '\t';
-		if (!blank) {
-			json_error_t je;
-			json_t *v = json_loadb(p, n, 0, &je);
-			if (!v) {
-				snprintf(err, errlen, "line %zu: invalid JSON at column %d: %s",
-				         line, je.column, je.text);
-				return false;
-			}
-			char where[32];
-			snprintf(where, sizeof(where), "line %zu", line);
-			bool ok = take_article(v, b, where, err, errlen);
-			json_decref(v);
-			if (!ok)
-				return false;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	if (!doppel_batch_count(b)) {
-		snprintf(err, errlen, "no articles: every line is blank");
-		return false;
-	}
-	return true;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* An id that appears twice in the batch, or NULL. */
-static const char *repeated_id(const doppel_batch *b, bool *nomem)
-{
-	size_t n = doppel_batch_count(b);
-	if (n < 2)
-		return NULL;
-	const char **ids = malloc(n * sizeof(*ids));
-	if (!ids) {
-		*nomem = true;
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		ids[i] = doppel_batch_article(b, i)->id;
-	qsort(ids, n, sizeof(*ids), cmp_str);
-	const char *dup = NULL;
-	for (size_t i = 1; i < n && !dup; i++)
-		if (strcmp(ids[i - 1], ids[i]) == 0)
-			dup = ids[i];
-	free(ids);
-	return dup;
-}
-
-/* "1", "true", "yes": on; "0", "false", "no", absent: off. */
+/* A flag argument: 1 on, 0 off or absent, -1 not one (serve_flag_value). */
 static int flag_arg(struct MHD_Connection *conn, const char *key)
 {
 	bool bad = false;
 	char *v = serve_arg(conn, key, &bad);
-	int on = 0;
-	if (bad)
-		on = -1;
-	else if (v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 ||
-	               strcasecmp(v, "yes") == 0 || *v == '\0'))
-		on = 1;
-	else if (v && strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0 &&
-	         strcasecmp(v, "no") != 0)
-		on = -1;
+	int on = bad ? -1 : serve_flag_value(v);
 	free(v);
 	return on;
 }
@@ -697,16 +502,6 @@ enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
 	int dry = flag_arg(conn, "dry_run"), replace = flag_arg(conn, "replace");
 	if (dry < 0 || replace < 0)
 		return bad_input(s, conn, rq, "dry_run and replace take 1 or 0");
-	if (rq->len == 0)
-		return bad_input(s, conn, rq,
-		                 "empty body: send an article, an array of them, or "
-		                 "JSON Lines");
-	size_t at;
-	if (!utf8_valid(rq->body, rq->len, &at)) {
-		char msg[64];
-		snprintf(msg, sizeof(msg), "invalid UTF-8 at byte %zu", at);
-		return bad_input(s, conn, rq, msg);
-	}
 	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	                                             MHD_HTTP_HEADER_CONTENT_TYPE);
 	bool lines = ct && (strncasecmp(ct, "application/x-ndjson", 20) == 0 ||
@@ -719,18 +514,7 @@ enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
 		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	}
 	char err[512];
-	bool ok = lines ? parse_lines_body(rq->body, rq->len, j->batch, err, sizeof(err))
-	                : parse_json_body(rq->body, rq->len, j->batch, err, sizeof(err));
-	if (ok) {
-		bool nomem = false;
-		const char *dup = repeated_id(j->batch, &nomem);
-		if (dup)
-			snprintf(err, sizeof(err), "id \"%.200s\" appears twice in the request",
-			         dup);
-		else if (nomem)
-			snprintf(err, sizeof(err), "out of memory");
-		ok = !dup && !nomem;
-	}
+	bool ok = serve_parse_articles(rq->body, rq->len, lines, j->batch, err, sizeof(err));
 	if (!ok) {
 		job_free(j);
 		return bad_input(s, conn, rq, err);

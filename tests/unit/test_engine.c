@@ -215,6 +215,10 @@ static void test_scan_is_index_in_date_order(void **state)
 	for (size_t i = 0; i < sizeof(corpora) / sizeof(*corpora); i++)
 		check_corpus(test_data(corpora[i]), tmp, i);
 	test_rmdir(tmp);
+	/* A scan's database lives in memory: it leaves no file behind. */
+	struct stat st;
+	assert_int_not_equal(stat(":memory:", &st), 0);
+	assert_int_not_equal(stat(":memory:.lock", &st), 0);
 }
 
 int main(void)

@@ -340,12 +340,13 @@ static void test_prepared_lines_and_texts(void **state)
 }
 
 /* A lazy handle, and a read-only one, prepare nothing; a batch prepared
- * for one handle is prepared again by another's add. */
+ * for one handle is prepared again by another's add. (The lazy writer has
+ * a database of its own: one writer per database.) */
 static void test_prepare_needs_a_loaded_writer(void **state)
 {
 	struct fixture *f = *state;
 	doppel_index *w = open_db(f, "lazy.db", DOPPEL_OPEN_CREATE);
-	doppel_index *lazy = open_db(f, "lazy.db", DOPPEL_OPEN_LAZY);
+	doppel_index *lazy = open_db(f, "lazy2.db", DOPPEL_OPEN_CREATE | DOPPEL_OPEN_LAZY);
 	doppel_index *ro = open_db(f, "lazy.db", DOPPEL_OPEN_READONLY);
 	doppel_batch *b = slice(f, 0, 3);
 	assert_int_equal(doppel_index_prepare(lazy, b), DOPPEL_OK);
