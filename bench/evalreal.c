@@ -1765,7 +1765,8 @@ static int cmd_planted(const char *data, const char *tsv, const char *scan)
 		nat_by[stated(&stated_pm, (int)(k >> 32), (int)(k & 0xffffffff))]++;
 	}
 	printf("\nnatural near-copies among the originals (the rule: the shorter's distinct word\n"
-	       "5-grams >= 50%% in the longer, and all its numbers in the longer): %zu pairs\n",
+	       "5-grams >= 50%% in the longer, all its numbers in the longer, a ticker in common\n"
+	       "when both headlines name one): %zu pairs, listed in natural-pairs.tsv\n",
 	       nnatural);
 	printf("  stated as:");
 	for (int r = 0; r < NREL; r++)
