@@ -82,7 +82,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
-        bench bench-serve eval fuzz install uninstall format format-check clean help
+        bench bench-serve eval eval-real fuzz install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -96,6 +96,7 @@ help:
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
+	@echo "make eval-real    relation accuracy on real corpora (\$$DOPPEL_DATA, ../shared/data)"
 	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
 	@echo "make format-check check clang-format on lib/ programs/ include/"
@@ -211,6 +212,11 @@ bench-serve: all $(BENCH_BIN)
 # Accuracy of the relations on the labelled set (and spun copies of it).
 eval: all $(BENCH_BIN)
 	@sh bench/eval.sh $(BUILD)
+
+# Accuracy on real corpora (Reuters, ECB+, PAN 2013) read from $DOPPEL_DATA,
+# by default ../shared/data; says so and succeeds when they are absent.
+eval-real: all $(BUILD)/bench/evalreal $(BUILD)/bench/spin
+	@sh bench/evalreal.sh $(BUILD)
 
 # ---------------------------------------------------------------- install
 
