@@ -94,6 +94,8 @@ char *doppel_format_date(int32_t days, char buf[11])
  * inside prose. */
 #define SHORT_LINE 100
 
+/* ASCII classes, not <ctype.h>: a date's digits and month names are ASCII
+ * whatever the locale, and bytes of UTF-8 letters are never letters here. */
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';

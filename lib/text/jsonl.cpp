@@ -43,6 +43,7 @@ struct doppel__json {
 	size_t arenacap;
 };
 
+/* Declared in internal.h; the parser allocates its buffers at the first line. */
 doppel__json *doppel__json_new(void)
 {
 	return new (std::nothrow) doppel__json();

@@ -614,6 +614,8 @@ enum field {
 	NFIELDS
 };
 
+/* The field names the options give, the defaults elsewhere; the strings
+ * are borrowed from o or static. */
 static void field_names(const doppel_read_options *o, const char *names[6])
 {
 	const char *given[NFIELDS] = {o->id_field,   o->title_field,  o->text_field,
@@ -980,6 +982,9 @@ static int txt_names(doppel_reader *r, doppel_article *a)
 	return DOPPEL_OK;
 }
 
+/* The next record, skipping blank JSON lines and finished inputs: what
+ * doppel_reader_next() returns, before it counts. *out borrows the
+ * reader's buffers until the next call. */
 static int next_record(doppel_reader *r, doppel_article *out)
 {
 	for (;;) {
@@ -1056,6 +1061,7 @@ static int next_record(doppel_reader *r, doppel_article *out)
 	}
 }
 
+/* Counts what next_record() gave and keeps a warning only with an article. */
 int doppel_reader_next(doppel_reader *r, doppel_article *out)
 {
 	if (!r || !out)

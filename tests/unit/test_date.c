@@ -199,6 +199,8 @@ static void test_text_date_refused(void **state)
 	assert_text_date("31 Apr 2024\nBody.", "", DOPPEL__DATE_NONE);
 	/* glued to words or numbers */
 	assert_text_date("date 2024-03-05GENEVA: Body.", "", DOPPEL__DATE_NONE);
+	assert_text_date("Ref 2024-03-05GENEVA\nBody.", "", DOPPEL__DATE_NONE);
+	assert_text_date("Ref 5 Mar 2024a\nBody.", "", DOPPEL__DATE_NONE);
 	assert_text_date("ref 12024-03-05\nBody.", "", DOPPEL__DATE_NONE);
 	assert_text_date("5 Marchers 2024\nBody.", "", DOPPEL__DATE_NONE);
 	assert_text_date("Mar 5 20245\nBody.", "", DOPPEL__DATE_NONE);
