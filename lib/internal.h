@@ -475,6 +475,39 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
 
+/* A word as segmentation sees it, shown to a watcher (facts.c) so that
+ * it need not find the words, sentences and stems a second time. */
+typedef struct doppel__word {
+	uint32_t start, end; /* bytes of the text, a possessive 's left out */
+	uint32_t next;       /* where the bytes after the word start (past 's) */
+	uint32_t sent;       /* the sentence's number in doppel__features.sent
+	                        once it is closed */
+	uint32_t stem;       /* as doppel__ftok.stem */
+	uint64_t h;          /* hash of the folded word (nonzero) */
+	const char *fold;    /* folded, NUL-terminated; borrowed for the call */
+	size_t flen;
+	uint16_t flags; /* DOPPEL__W_* */
+	uint8_t month;  /* 1..12 for a month's name, else 0 */
+} doppel__word;
+
+#define DOPPEL__W_UPPER 0x1 /* starts with a capital letter */
+#define DOPPEL__W_DIGIT 0x2 /* holds a digit */
+#define DOPPEL__W_STOP 0x4  /* a function word */
+#define DOPPEL__W_DICT 0x8  /* WordNet knows it */
+#define DOPPEL__W_WEEKDAY 0x10
+#define DOPPEL__W_START 0x20  /* first word of its sentence */
+#define DOPPEL__W_QUOTED 0x40 /* inside quotation marks */
+
+typedef int (*doppel__word_fn)(void *ctx, const doppel__word *w);
+
+/* doppel__segment(), calling fn (when not NULL) for every word, function
+ * words included, in text order; a nonzero return stops and is passed on.
+ * The features are the same as without fn. */
+int doppel__segment_with(doppel__segmenter *sg, const char *text, size_t len,
+                         uint64_t source_key, const doppel__linecount *lc,
+                         unsigned boilerplate_min, doppel__features *f, doppel__word_fn fn,
+                         void *ctx);
+
 /* ----------------------------------------------------------- relate.c */
 
 /*
