@@ -1,7 +1,7 @@
 /*
  * test_facts.c — names, numbers and dates of an article; how two
  * articles' facts agree and disagree; the conflict score of templated
- * reports.
+ * reports; the facts of doppel_explain().
  */
 #include "testutil.h"
 
@@ -544,6 +544,75 @@ static void test_in_house_stories(void **state)
 	assert_int_equal(total, 22 * 8 + 5 + 2 + 26);
 }
 
+/* ------------------------------------------------------------- explain */
+
+static void test_explain(void **state)
+{
+	(void)state;
+	struct art a, b;
+	assert_true(extract_file(&a, test_data("facts/a-wire.txt")));
+	assert_true(extract_file(&b, test_data("facts/b-report.txt")));
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_article aa = {.id = "a", .text = a.text, .text_len = a.len, .date = DOPPEL_NO_DATE};
+	doppel_article ab = {.id = "b", .text = b.text, .text_len = b.len, .date = DOPPEL_NO_DATE};
+	doppel_explanation *e = NULL;
+	char err[256];
+	assert_int_equal(doppel_explain(&p, &aa, &ab, &e, err, sizeof(err)), DOPPEL_OK);
+	/* The envoy: one disagreement of spelling, with both sentences. */
+	const doppel_fact_pair *brenner = NULL;
+	for (size_t i = 0; i < e->ndisagreements; i++)
+		if (e->disagreements[i].a.text && !strcmp(e->disagreements[i].a.text, "Tomasz Brenner"))
+			brenner = &e->disagreements[i];
+	assert_non_null(brenner);
+	assert_string_equal(brenner->kind, "person");
+	assert_string_equal(brenner->differ, "spelling");
+	assert_string_equal(brenner->b.text, "Tomas Brenner");
+	assert_memory_equal(a.text + brenner->a.start, "Tomasz Brenner", 14);
+	assert_memory_equal(b.text + brenner->b.start, "Tomas Brenner", 13);
+	assert_true(brenner->a.sentence_start <= brenner->a.start &&
+	            brenner->a.end <= brenner->a.sentence_end);
+	assert_memory_equal(a.text + brenner->a.sentence_start, brenner->a.sentence,
+	                    brenner->a.sentence_end - brenner->a.sentence_start);
+	assert_non_null(strstr(brenner->b.sentence, "UN envoy Tomas Brenner"));
+	/* The range: a fact only A states. */
+	bool range = false;
+	for (size_t i = 0; i < e->nfacts_only_a; i++) {
+		const doppel_fact_pair *f = &e->facts_only_a[i];
+		assert_null(f->b.text);
+		if (!strcmp(f->a.text, "1,500 to 2,000 volunteers")) {
+			range = true;
+			assert_string_equal(f->kind, "number");
+			assert_string_equal(f->what, "volunteers");
+		}
+	}
+	assert_true(range);
+	/* Shared: the quote, and the minister with her role. */
+	bool quote = false, varga = false;
+	for (size_t i = 0; i < e->nfacts_shared; i++) {
+		const doppel_fact_pair *f = &e->facts_shared[i];
+		assert_non_null(f->a.text);
+		assert_non_null(f->b.text);
+		quote |= !strcmp(f->kind, "quote") && strstr(f->a.text, "open a road");
+		if (!strcmp(f->a.text, "Ilse Maria Varga")) {
+			varga = true;
+			assert_string_equal(f->b.text, "I. Varga");
+			assert_string_equal(f->role, "Deputy Prime Minister");
+		}
+	}
+	assert_true(quote && varga);
+	/* The first shape lists the same facts. */
+	assert_int_equal(e->nshared, e->nfacts_shared);
+	assert_int_equal(e->nfacts_a, e->nfacts_only_a);
+	assert_int_equal(e->nfacts_b, e->nfacts_only_b);
+	for (size_t i = 0; i < e->nfacts_b; i++)
+		assert_string_equal(e->facts_b[i].text, e->facts_only_b[i].b.text);
+	assert_true(e->conflict >= 0 && e->conflict <= 1);
+	doppel_explanation_free(e);
+	art_free(&a);
+	art_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_planted_spellings),
 		cmocka_unit_test(test_in_house_stories),
+		cmocka_unit_test(test_explain),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
