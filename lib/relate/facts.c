@@ -1959,7 +1959,8 @@ static int make_slots(const struct run *r)
 	}
 	if (rc)
 		return rc;
-	qsort(fx->slot, fx->nslot, sizeof(*fx->slot), cmp_slot);
+	if (fx->nslot > 1)
+		qsort(fx->slot, fx->nslot, sizeof(*fx->slot), cmp_slot);
 	size_t w = 0;
 	for (size_t i = 0; i < fx->nslot; i++)
 		if (w == 0 || cmp_slot(&fx->slot[w - 1], &fx->slot[i]))
@@ -2005,7 +2006,8 @@ int doppel__facts_extract(doppel__segmenter *sg, const char *text, size_t len,
 	for (size_t i = 0; i < sc->nm; i++)
 		if (sc->m[i].entity >= 0)
 			sc->m[i].entity = (int32_t)out->fact[sc->m[i].entity].start;
-	qsort(out->fact, out->nfact, sizeof(*out->fact), cmp_fact);
+	if (out->nfact > 1)
+		qsort(out->fact, out->nfact, sizeof(*out->fact), cmp_fact);
 	for (size_t i = 0; i < sc->nm; i++) {
 		if (sc->m[i].entity < 0)
 			continue;

@@ -227,6 +227,29 @@ static void test_dates(void **state)
 	art_free(&a);
 }
 
+/* Articles without a fact, or without a word: nothing to find, nothing
+ * to compare, no conflict. */
+static void test_no_facts(void **state)
+{
+	(void)state;
+	struct art a, b;
+	extract_str(&a, "the cat sat on the mat, and then it slept.");
+	extract_str(&b, "");
+	assert_int_equal(a.x.nfact, 0);
+	assert_int_equal(b.x.nfact, 0);
+	assert_int_equal(b.x.nslot, 0);
+	doppel__fact_link *l;
+	size_t n;
+	assert_int_equal(doppel__facts_compare(&a.x, &b.x, &l, &n), DOPPEL_OK);
+	assert_int_equal(n, 0);
+	free(l);
+	doppel__conflict c;
+	assert_true(doppel__facts_conflict(&a.x, &b.x, &c) == 0.0);
+	assert_int_equal(c.slots, 0);
+	art_free(&a);
+	art_free(&b);
+}
+
 /* The link of a's fact written as sa, or NULL. */
 static const doppel__fact_link *link_of(const doppel__fact_link *l, size_t n,
                                         const struct art *a, const struct art *b,
@@ -621,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_spelling_variants),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_no_facts),
 		cmocka_unit_test(test_compare_fixture),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_planted_spellings),
