@@ -144,11 +144,11 @@ static const char *const range_words[] = {"and", "through", "till", "to", "until
 /* strcmp of the n bytes of w with the string s. */
 static int cmp_word(const char *w, size_t n, const char *s)
 {
-	size_t m = strlen(s);
-	int c = memcmp(w, s, n < m ? n : m);
-	if (c)
-		return c;
-	return n < m ? -1 : n > m;
+	size_t i = 0;
+	for (; i < n && s[i]; i++)
+		if (w[i] != s[i])
+			return (unsigned char)w[i] < (unsigned char)s[i] ? -1 : 1;
+	return i < n ? 1 : s[i] ? -1 : 0;
 }
 
 /* Whether the n bytes of w are a word of the sorted list. */
@@ -177,6 +177,8 @@ static bool sorted(const char *const *list, size_t count)
 	return true;
 }
 
+static bool number_words_sorted(void);
+
 /* Every list, for the unit tests: the binary search needs them sorted. */
 bool doppel__facts_lists_sorted(void)
 {
@@ -185,7 +187,8 @@ bool doppel__facts_lists_sorted(void)
 	       sorted(LIST(particles)) && sorted(LIST(org_words)) &&
 	       sorted(LIST(place_words)) && sorted(LIST(place_preps)) &&
 	       sorted(LIST(date_preps)) && sorted(LIST(count_skips)) &&
-	       sorted(LIST(range_words)) && sorted(LIST(generic_things));
+	       sorted(LIST(range_words)) && sorted(LIST(generic_things)) &&
+	       number_words_sorted();
 }
 
 /* A head or a qualifier of a role. */
@@ -244,7 +247,8 @@ static double scale_of(const char *w, size_t n)
 	return 0;
 }
 
-/* Numbers written as words; "one" is left out, it is mostly no count. */
+/* Numbers written as words, sorted; "one" is left out, it is mostly no
+ * count. */
 static const struct number_word {
 	const char *w;
 	double v;
@@ -260,10 +264,27 @@ static const struct number_word {
 /* The value of a number written as a word, 0 for none. */
 static double number_word(const char *w, size_t n)
 {
-	for (size_t i = 0; i < sizeof(number_words) / sizeof(*number_words); i++)
-		if (cmp_word(w, n, number_words[i].w) == 0)
-			return number_words[i].v;
+	size_t lo = 0, hi = sizeof(number_words) / sizeof(*number_words);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cmp_word(w, n, number_words[mid].w);
+		if (c == 0)
+			return number_words[mid].v;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return 0;
+}
+
+/* Whether number_words is in strictly ascending order. */
+static bool number_words_sorted(void)
+{
+	for (size_t i = 1; i < sizeof(number_words) / sizeof(*number_words); i++)
+		if (strcmp(number_words[i - 1].w, number_words[i].w) >= 0)
+			return false;
+	return true;
 }
 
 /* Static names; "" for an unknown kind. */
@@ -1077,7 +1098,10 @@ static int take_numbers(const struct run *r)
 			rc = take_iso_date(r, i, &taken);
 		if (!rc && !taken && (w->flags & FW_NUMBER))
 			rc = take_day_date(r, i, &taken);
-		if (!rc && !taken && ((w->flags & FW_NUMBER) || !(w->flags & DOPPEL__W_DIGIT)))
+		/* digits, or a word that may be a number word ("two" … "twenty") */
+		bool spelled = !(w->flags & DOPPEL__W_DIGIT) && w->flen >= 3 && w->flen <= 9 &&
+		               strchr("defnst", wtext(r, i)[0]);
+		if (!rc && !taken && ((w->flags & FW_NUMBER) || spelled))
 			rc = take_number(r, i, &taken);
 		if (rc)
 			return rc;
@@ -2215,10 +2239,16 @@ out:
 double doppel__facts_conflict(const doppel__facts *a, const doppel__facts *b,
                               doppel__conflict *c)
 {
+	return doppel__slots_conflict(a->slot, a->nslot, b->slot, b->nslot, c);
+}
+
+double doppel__slots_conflict(const doppel__slot *sa, size_t na, const doppel__slot *sb,
+                              size_t nb, doppel__conflict *c)
+{
 	doppel__conflict k = {0};
 	size_t i = 0, j = 0;
-	while (i < a->nslot && j < b->nslot) {
-		uint64_t ka = a->slot[i].key, kb = b->slot[j].key;
+	while (i < na && j < nb) {
+		uint64_t ka = sa[i].key, kb = sb[j].key;
 		if (ka != kb) {
 			if (ka < kb)
 				i++;
@@ -2227,13 +2257,13 @@ double doppel__facts_conflict(const doppel__facts *a, const doppel__facts *b,
 			continue;
 		}
 		size_t ie = i, je = j;
-		while (ie < a->nslot && a->slot[ie].key == ka)
+		while (ie < na && sa[ie].key == ka)
 			ie++;
-		while (je < b->nslot && b->slot[je].key == ka)
+		while (je < nb && sb[je].key == ka)
 			je++;
 		bool common = false;
 		for (size_t p = i, q = j; p < ie && q < je && !common;) {
-			uint64_t va = a->slot[p].value, vb = b->slot[q].value;
+			uint64_t va = sa[p].value, vb = sb[q].value;
 			common = va == vb;
 			p += va <= vb;
 			q += vb <= va;

@@ -355,6 +355,12 @@ static void test_conflict(void **state)
 	assert_true(ct.numbers >= 4 && ct.dates == 1);
 	assert_true(same == 0.0);
 	assert_true(cc.agree >= 10);
+	/* The same from slots kept apart from their facts. */
+	doppel__slot kept[64];
+	assert_true(t[0].x.nslot <= 64);
+	memcpy(kept, t[0].x.slot, t[0].x.nslot * sizeof(*kept));
+	assert_true(doppel__slots_conflict(kept, t[0].x.nslot, t[1].x.slot, t[1].x.nslot, NULL) ==
+	            templ);
 	/* Symmetric. */
 	assert_true(doppel__facts_conflict(&t[1].x, &t[0].x, &back) == templ);
 	assert_int_equal(back.differ, ct.differ);
