@@ -612,8 +612,8 @@ typedef struct doppel_explanation {
 	 * with its unit and thing counted, a date with its happening), the
 	 * share they fill with other names, figures or dates: near 1 for two
 	 * templated reports (the same sentences with other figures), 0 for a
-	 * copy, low for independent reports (few slots in common); 0 when
-	 * they share no slot. */
+	 * copy; independent reports vary, as their figures do (doc/FORMAT.md);
+	 * 0 when they share no slot. */
 	double conflict;
 } doppel_explanation;
 

@@ -763,7 +763,8 @@ bool doppel__facts_lists_sorted(void);
  * the ones where every value differs. Two templated reports (a
  * money-market operation, an earnings line, a filing) fill the same slots
  * with other figures, names and dates: differ is high; a copy or rewrite
- * fills them alike; independent reports share few slots.
+ * fills them alike; independent reports vary, as their figures do
+ * (measured on tests/data/eval: doc/FORMAT.md).
  */
 typedef struct doppel__conflict {
 	unsigned slots, agree, differ;
