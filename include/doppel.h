@@ -585,11 +585,51 @@ typedef struct doppel_aligned {
 	double score; /* weighted cosine of their words */
 } doppel_aligned;
 
-/* A name, number, quote or date, as written in the article. */
+/* A fact as written in one article: the first shape of the facts of an
+ * explanation, kept for programs written against it (doppel_fact_pair
+ * says more). */
 typedef struct doppel_fact {
-	const char *kind; /* "name", "number", "quote", "date" */
+	const char *kind; /* as doppel_fact_pair.kind */
 	const char *text;
 } doppel_fact;
+
+/* Where one article states a fact: the fact as written and the sentence
+ * it stands in, with their bytes in the article's text (as given to
+ * doppel_explain(), or as stored), end exclusive. */
+typedef struct doppel_fact_site {
+	const char *text; /* NULL when the article does not state it */
+	size_t start, end;
+	const char *sentence;
+	size_t sentence_start, sentence_end;
+} doppel_fact_site;
+
+/*
+ * One fact as two articles state it. A name is a whole name, found
+ * however the article writes it again ("Ilse Maria Varga", "Varga", "I.
+ * Varga"), and across articles by surname with initials, by acronym
+ * ("NFLA", "National Front for the Liberation of Arvenia") and across
+ * spellings (Tomasz/Tomas, Ødegård/Odegaard); a role or title stays apart
+ * from the name. A number keeps its range, unit and the thing it counts
+ * ("1,500 to 2,000 volunteers", "$3.2 billion"); a date its range ("from 3
+ * to 7 June") and the happening next to it. A quote is four or more words
+ * both quote alike.
+ */
+typedef struct doppel_fact_pair {
+	const char *kind;   /* "person", "organisation", "place", "name"
+	                       (a name of no kind told), "number", "date",
+	                       "quote" */
+	const char *role;   /* a person's role or title, as one article
+	                       writes it ("Deputy Prime Minister"); else NULL */
+	const char *what;   /* what a number counts ("volunteers"), the
+	                       happening a date dates ("agreed"); else NULL */
+	const char *differ; /* in disagreements: "spelling" (one person or
+	                       body written two ways), "name" (the same surname
+	                       with another given name, or one role held by
+	                       another person), "number" (another figure for the
+	                       same thing counted), "date" (another date for the
+	                       same happening); else NULL */
+	doppel_fact_site a, b;
+} doppel_fact_pair;
 
 /* Why two articles are related (or not). */
 typedef struct doppel_explanation {
@@ -605,13 +645,29 @@ typedef struct doppel_explanation {
 	const char *const *only_a; /* sentences of a aligned with none of b */
 	const char *const *only_b;
 	size_t nshared, nfacts_a, nfacts_b;
-	const doppel_fact *shared;  /* facts both carry, as written in a */
-	const doppel_fact *facts_a; /* facts only a carries */
-	const doppel_fact *facts_b; /* facts only b carries */
+	const doppel_fact *shared;  /* facts_shared, as written in a */
+	const doppel_fact *facts_a; /* facts_only_a, as written in a */
+	const doppel_fact *facts_b; /* facts_only_b, as written in b */
 	int stored;                 /* 1: the relation, direction and
 	                                    figures are those an index stores
 	                                    for the pair (doppel_index_explain());
 	                                    0: measured by this call */
+	/* The facts, each with where each article states it, in the order of
+	 * a's text, then of b's: names first, then numbers, dates, quotes. */
+	size_t nfacts_shared, nfacts_only_a, nfacts_only_b, ndisagreements;
+	const doppel_fact_pair *facts_shared;  /* stated alike by both; a
+	                                          range that holds the other's
+	                                          figure or date counts as alike */
+	const doppel_fact_pair *facts_only_a;  /* b.text is NULL */
+	const doppel_fact_pair *facts_only_b;  /* a.text is NULL */
+	const doppel_fact_pair *disagreements; /* one fact stated two ways */
+	/* Of the template slots both fill (the words around a name, a number
+	 * with its unit and thing counted, a date with its happening), the
+	 * share they fill with other names, figures or dates: near 1 for two
+	 * templated reports (the same sentences with other figures), 0 for a
+	 * copy; independent reports vary, as their figures do (doc/FORMAT.md);
+	 * 0 when they share no slot. */
+	double conflict;
 } doppel_explanation;
 
 /*
@@ -829,7 +885,7 @@ DOPPEL_API int doppel_index_story(doppel_index *x, const char *id, doppel_story 
  * Explains two stored articles, a and b by id, in the shape of
  * doppel_explain(): their relation, and the evidence measured again from
  * their stored texts (aligned sentences, what only one of them says, the
- * facts both carry and those only one does).
+ * facts both state, those only one states and those they state two ways).
  *
  * The relation agrees with the index: when it stores one for the pair (the
  * one doppel_index_relations() shows), the explanation reports it, with

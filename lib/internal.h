@@ -580,6 +580,38 @@ bool doppel__stopword(const char *w, size_t n);
  * sentence ("mr", "inc", "jan"). */
 bool doppel__abbreviation(const char *w, size_t n);
 
+/* A word as segmentation sees it, shown to a watcher (facts.c) so that
+ * it need not find the words, sentences and stems a second time. */
+typedef struct doppel__word {
+	uint32_t start, end; /* bytes of the text, a possessive 's left out */
+	uint32_t next;       /* where the bytes after the word start (past 's) */
+	uint32_t sent;       /* the sentence's number in doppel__features.sent
+	                        once it is closed */
+	uint32_t stem;       /* as doppel__ftok.stem */
+	uint64_t h;          /* hash of the folded word (nonzero) */
+	const char *fold;    /* folded, NUL-terminated; borrowed for the call */
+	size_t flen;
+	uint16_t flags; /* DOPPEL__W_* */
+	uint8_t month;  /* 1..12 for a month's name, else 0 */
+} doppel__word;
+
+#define DOPPEL__W_UPPER 0x1 /* starts with a capital letter */
+#define DOPPEL__W_DIGIT 0x2 /* holds a digit */
+#define DOPPEL__W_STOP 0x4  /* a function word */
+#define DOPPEL__W_DICT 0x8  /* WordNet knows it */
+#define DOPPEL__W_WEEKDAY 0x10
+#define DOPPEL__W_START 0x20  /* first word of its sentence */
+#define DOPPEL__W_QUOTED 0x40 /* inside quotation marks */
+
+typedef int (*doppel__word_fn)(void *ctx, const doppel__word *w);
+
+/* doppel__segment(), calling fn (when not NULL) for every word, function
+ * words included, in text order; a nonzero return stops and is passed on.
+ * The features are the same as without fn. */
+int doppel__segment_with(doppel__segmenter *sg, const char *text, size_t len,
+                         uint64_t source_key, const doppel__repeated *rep, doppel__features *f,
+                         doppel__word_fn fn, void *ctx);
+
 /* ----------------------------------------------------------- relate.c */
 
 /*
@@ -686,6 +718,176 @@ doppel_relation doppel__classify_evidence(const doppel_params *p, const doppel__
 
 /* Days between two dates; 0 when either is unknown. (classify.c) */
 uint32_t doppel__days_apart(int32_t a, int32_t b);
+
+/* ------------------------------------------------------------ facts.c */
+
+/*
+ * The facts of an article a reader can check: whole names (a person with
+ * the role written before or beside the name, an organisation, a place,
+ * another name), numbers with their unit and the thing they count, dates
+ * with the happening they date. Built from the words segmentation finds,
+ * in one pass over them after the article is segmented.
+ */
+#define DOPPEL__FACT_PERSON 1
+#define DOPPEL__FACT_ORG 2
+#define DOPPEL__FACT_PLACE 3
+#define DOPPEL__FACT_NAME 4 /* a name whose kind is not told */
+#define DOPPEL__FACT_NUMBER 5
+#define DOPPEL__FACT_DATE 6
+#define DOPPEL__FACT_IS_NAME(k) ((k) >= DOPPEL__FACT_PERSON && (k) <= DOPPEL__FACT_NAME)
+
+/* Byte offsets are into the article's text, end exclusive. A name is one
+ * fact however often the article names it ("Ilse Varga", "Varga", "I.
+ * Varga"); a number or a date is one fact per place it is written. */
+typedef struct doppel__fact {
+	uint8_t kind;           /* DOPPEL__FACT_* */
+	uint8_t unit;           /* numbers: a unit of facts.c's table, 0: none */
+	uint8_t flags;          /* DOPPEL__FACTF_* */
+	uint16_t mentions;      /* names: times named */
+	uint32_t start, end;    /* as first written in full (a person without
+	                            the role) */
+	uint32_t sstart, send;  /* its sentence */
+	uint32_t rstart, rend;  /* a person's role or title; rstart == rend:
+	                            none */
+	uint32_t wstart, wend;  /* the thing a number counts, the happening a
+	                            date dates; wstart == wend: none */
+	uint32_t what;          /* the stem of that word; 0: none */
+	uint32_t role;          /* hash of the folded role; 0: none */
+	uint32_t name, nlen;    /* names: folded words one space apart, in
+	                            doppel__facts.str */
+	uint32_t given;         /* persons: bytes of name before the surname
+	                            (0: the surname alone) */
+	uint32_t acro, acrolen; /* names: the initials or the acronym defined
+	                            in parentheses, in str */
+	int32_t year;           /* dates: the year, 0 when not said */
+	double lo, hi;          /* numbers: the value or range in units
+	                            (scale applied); dates: month * 32 + day
+	                            (day 0 to 31: the whole month), or minus the
+	                            weekday (1 Monday .. 7), or
+	                            DOPPEL__YEAR_BASE + the year for years alone */
+} doppel__fact;
+
+#define DOPPEL__FACTF_GENERIC                                                                  \
+	0x1 /* counts days, years, times: too common
+                                     a thing to set two counts against
+                                     each other */
+#define DOPPEL__YEAR_BASE 100000.0
+
+/* A template slot of one article: the words around a name, number or date
+ * (key) and what fills it (value). */
+typedef struct doppel__slot {
+	uint64_t key, value;
+} doppel__slot;
+
+typedef struct doppel__facts {
+	doppel__fact *fact; /* names in order of first mention, then numbers
+	                       and dates in text order */
+	size_t nfact, factcap;
+	char *str;
+	size_t strlen, strcap;
+	doppel__slot *slot; /* sorted by key, then value; repeats removed */
+	size_t nslot, slotcap;
+	struct doppel__fscratch *scratch; /* words of the last article */
+} doppel__facts;
+
+/*
+ * Segments text as doppel__segment() does (the same features in *f) and
+ * finds its facts into *out, whose memory is reused from call to call.
+ * The segmenter's WordNet (when it has one) tells ordinary words from
+ * names at the start of a sentence.
+ */
+int doppel__facts_extract(doppel__segmenter *sg, const char *text, size_t len,
+                          uint64_t source_key, const doppel__repeated *rep, doppel__features *f,
+                          doppel__facts *out);
+void doppel__facts_free(doppel__facts *x);
+
+/* The name of a fact kind ("person", "organisation", "place", "name",
+ * "number", "date"); a unit as facts.c writes it ("%", "$", "km"), ""
+ * for none. Static strings. */
+const char *doppel__fact_kind_name(unsigned kind);
+const char *doppel__fact_unit_name(unsigned unit);
+
+/* How a fact of one article stands to the other's. */
+#define DOPPEL__DIFFER_NONE 0
+#define DOPPEL__DIFFER_SPELLING 1 /* one person or body, spelled two ways */
+#define DOPPEL__DIFFER_NAME                                                                    \
+	2                       /* the same surname with another given
+                                     name, or one role held by another */
+#define DOPPEL__DIFFER_NUMBER 3 /* another figure for the thing counted */
+#define DOPPEL__DIFFER_DATE 4   /* another date for the happening */
+
+/* A fact of a, of b, or one of each linked: a or b is -1 when only the
+ * other article states it. */
+typedef struct doppel__fact_link {
+	int32_t a, b;
+	unsigned differ; /* DOPPEL__DIFFER_*: how a linked pair differs */
+} doppel__fact_link;
+
+/*
+ * Links the facts of two articles: names that
+ * name one person or body (exactly; by surname with an initial or without
+ * the given name; an acronym and its words; spelling variants), numbers
+ * of one value, or one range that holds the other, dates that are the same
+ * or overlap; then, as disagreements, the same surname or role with
+ * another given name or person, another number for the same thing
+ * counted (and unit), another date for the same happening. *out (caller
+ * owns; free()) holds a's facts in a's order, each linked or alone, then
+ * b's unlinked ones in b's order.
+ */
+int doppel__facts_compare(const doppel__facts *a, const doppel__facts *b,
+                          doppel__fact_link **out, size_t *nout);
+
+/* True when two folded words or names are one name spelled two ways:
+ * equal once accents are stripped and a few letters transliterated
+ * (ø o, æ ae, ß ss, ł l, …); else, with the same first letter, one edit
+ * apart (Damerau: a letter added, dropped, changed or two swapped) when
+ * the shorter has 4 letters or more, two apart from 8; or, for single
+ * words, with one consonant skeleton (vowels after the first letter, and
+ * h, dropped; z as s, q and c as k, w as v; a doubled letter once) of 3
+ * letters, or of 2 when both words have 5 or more. A plural ("Green",
+ * "Greens") is no variant. Tomasz/Tomas, Mohammed/Muhammad/Mohamed,
+ * Ødegård/Odegaard, OCSE/OSCE. */
+bool doppel__spelling_variant(const char *a, size_t na, const char *b, size_t nb);
+
+/* True for a word of a role or title (lowercase ASCII): "minister",
+ * "deputy", "envoy", "judge"… */
+bool doppel__role_word(const char *w, size_t n);
+
+/* True when facts.c's word lists are sorted, as their lookup needs. */
+bool doppel__facts_lists_sorted(void);
+
+/*
+ * How much the specific facts of two articles disagree where they fill
+ * the same template slot. A slot is the place of a name, number or date
+ * in the text: for a number its unit and the thing counted (or, when no
+ * thing follows, the content word before it); for a date the happening;
+ * for a name the two content words either side of it. slots counts the
+ * slots both articles fill; of those, agree counts the ones they fill
+ * with at least one equal value (name, number or range, date) and differ
+ * the ones where every value differs. Two templated reports (a
+ * money-market operation, an earnings line, a filing) fill the same slots
+ * with other figures, names and dates: differ is high; a copy or rewrite
+ * fills them alike; independent reports vary, as their figures do
+ * (measured on tests/data/eval: doc/FORMAT.md).
+ */
+typedef struct doppel__conflict {
+	unsigned slots, agree, differ;
+	unsigned numbers, names, dates; /* of differ, by kind */
+} doppel__conflict;
+
+/*
+ * Returns differ / slots (0 when the two share no slot) and, when c is
+ * not NULL, the counts. One merge of the two sorted slot arrays, no
+ * allocation: O(na + nb) for na and nb slots (22 an article on average
+ * on the in-house stories; about 0.25 µs a pair).
+ */
+double doppel__facts_conflict(const doppel__facts *a, const doppel__facts *b,
+                              doppel__conflict *c);
+/* The same over slot arrays kept apart: a scan keeps an article's slots
+ * (16 bytes each; copy slot[0, nslot)) and reuses one doppel__facts per
+ * thread for extracting, whose scratch grows to the longest article. */
+double doppel__slots_conflict(const doppel__slot *a, size_t na, const doppel__slot *b,
+                              size_t nb, doppel__conflict *c);
 
 /* ------------------------------------------------------------ views.c */
 

@@ -200,13 +200,41 @@ json_t *stored_json(const doppel_stored *s)
 	return o;
 }
 
-static json_t *facts_json(const doppel_fact *f, size_t n)
+/* [start, end] as a JSON array. */
+static json_t *span_json(size_t start, size_t end)
+{
+	json_t *a = json_array();
+	json_array_append_new(a, json_integer((json_int_t)start));
+	json_array_append_new(a, json_integer((json_int_t)end));
+	return a;
+}
+
+/* Where one article states a fact; null when it does not. */
+static json_t *site_json(const doppel_fact_site *s)
+{
+	if (!s->text)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "text", json_string(s->text));
+	json_object_set_new(o, "at", span_json(s->start, s->end));
+	json_object_set_new(o, "sentence", json_string(s->sentence));
+	json_object_set_new(o, "sentence_at", span_json(s->sentence_start, s->sentence_end));
+	return o;
+}
+
+/* The n facts of one list of an explanation. */
+static json_t *fact_pairs_json(const doppel_fact_pair *f, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "kind", json_string(f[i].kind));
-		json_object_set_new(o, "text", json_string(f[i].text));
+		json_object_set_new(o, "role", str_or_null(f[i].role));
+		json_object_set_new(o, "what", str_or_null(f[i].what));
+		if (f[i].differ)
+			json_object_set_new(o, "differ", json_string(f[i].differ));
+		json_object_set_new(o, "a", site_json(&f[i].a));
+		json_object_set_new(o, "b", site_json(&f[i].b));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -240,8 +268,16 @@ json_t *explanation_json(const doppel_explanation *e)
 	json_object_set_new(o, "aligned_sentences", al);
 	json_object_set_new(o, "only_a", strings_json(e->only_a, e->nonly_a));
 	json_object_set_new(o, "only_b", strings_json(e->only_b, e->nonly_b));
-	json_object_set_new(o, "shared_facts", facts_json(e->shared, e->nshared));
-	json_object_set_new(o, "facts_only_a", facts_json(e->facts_a, e->nfacts_a));
-	json_object_set_new(o, "facts_only_b", facts_json(e->facts_b, e->nfacts_b));
+	json_t *facts = json_object();
+	json_object_set_new(facts, "shared",
+	                    fact_pairs_json(e->facts_shared, e->nfacts_shared));
+	json_object_set_new(facts, "only_a",
+	                    fact_pairs_json(e->facts_only_a, e->nfacts_only_a));
+	json_object_set_new(facts, "only_b",
+	                    fact_pairs_json(e->facts_only_b, e->nfacts_only_b));
+	json_object_set_new(facts, "disagreements",
+	                    fact_pairs_json(e->disagreements, e->ndisagreements));
+	json_object_set_new(o, "facts", facts);
+	json_object_set_new(o, "conflict", json_real(round3(e->conflict)));
 	return o;
 }

@@ -281,12 +281,134 @@ void print_story(const struct cli *c, size_t index, const doppel_story *st)
 	}
 }
 
-static void print_facts(const char *label, const doppel_fact *f, size_t n)
+/* ------------------------------------------------------------- explain */
+
+/* The text report of an explanation fits one screen: at most this many
+ * entries of each list, each sentence on one line of at most REPORT_COLS
+ * columns; the JSON has everything. */
+#define REPORT_COLS 100
+#define REPORT_ALIGNED 3
+#define REPORT_DISAGREE 3
+#define REPORT_ONLY 2
+
+/* Characters (not bytes) of UTF-8 text. */
+static size_t columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Prints s on one line in at most cols columns: line breaks and tabs as
+ * spaces, cut at a word boundary with "…" when it is longer. */
+static void print_abbrev(const char *s, size_t cols)
+{
+	size_t n = strlen(s), used = 0, cut = n;
+	if (columns(s, n) > cols) {
+		size_t last_space = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (((unsigned char)s[i] & 0xC0) != 0x80 && ++used > cols - 1) {
+				cut = i;
+				break;
+			}
+			if (s[i] == ' ')
+				last_space = i;
+		}
+		if (last_space > cut / 2)
+			cut = last_space;
+	}
+	for (size_t i = 0; i < cut; i++)
+		fputc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], stdout);
+	if (cut < n)
+		fputs("…", stdout);
+}
+
+/* A fact as one short phrase: kind, the text as a writes it (and as b
+ * writes it when that differs), its role or what it counts. */
+static void fact_phrase(const doppel_fact_pair *f, char *buf, size_t cap)
+{
+	const char *ta = f->a.text ? f->a.text : f->b.text;
+	const char *tb =
+		f->a.text && f->b.text && strcmp(f->a.text, f->b.text) ? f->b.text : NULL;
+	bool quote = !strcmp(f->kind, "quote");
+	int n = snprintf(buf, cap, "%s %s%s%s", f->kind, quote ? "\"" : "", ta,
+	                 quote ? "\"" : "");
+	if (tb && n >= 0 && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n, " / %s%s%s", quote ? "\"" : "", tb,
+		              quote ? "\"" : "");
+	if (f->role && n >= 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - (size_t)n, " (%s)", f->role);
+}
+
+/* Facts as a list of phrases separated by "; ", wrapped, in at most
+ * max_lines lines; "… and N more" when they do not fit. */
+static void print_fact_list(const char *label, const doppel_fact_pair *f, size_t n,
+                            size_t max_lines)
 {
 	printf("%s (%zu):", label, n);
-	for (size_t i = 0; i < n; i++)
-		printf("%s %s \"%s\"", i ? ";" : "", f[i].kind, f[i].text);
+	const size_t more = 16; /* room for " … and N more" */
+	size_t col = strlen(label) + 8, lines = 1;
+	for (size_t i = 0; i < n; i++) {
+		char phrase[256];
+		fact_phrase(&f[i], phrase, sizeof(phrase));
+		size_t w = columns(phrase, strlen(phrase)) + 2;
+		if (w > REPORT_COLS - 4) {
+			phrase[REPORT_COLS / 2] = '\0';
+			while (((unsigned char)phrase[strlen(phrase) - 1] & 0xC0) == 0x80 ||
+			       ((unsigned char)phrase[strlen(phrase) - 1] & 0xC0) == 0xC0)
+				phrase[strlen(phrase) - 1] = '\0';
+			w = columns(phrase, strlen(phrase)) + 3;
+		}
+		if (i)
+			fputc(';', stdout);
+		bool last = i + 1 == n;
+		if (col + w + (lines == max_lines && !last ? more : 0) > REPORT_COLS) {
+			if (++lines > max_lines) {
+				printf(" … and %zu more", n - i);
+				break;
+			}
+			fputs("\n  ", stdout);
+			col = 2;
+		}
+		printf(" %s", phrase);
+		col += w;
+	}
 	fputc('\n', stdout);
+}
+
+/* The facts only one article states: each with its sentence, then the
+ * rest as a list. */
+static void print_only(const char *label, const doppel_fact_pair *f, size_t n, bool in_a)
+{
+	printf("%s (%zu):\n", label, n);
+	size_t shown = n <= REPORT_ONLY + 1 ? n : REPORT_ONLY;
+	for (size_t i = 0; i < shown; i++) {
+		char phrase[256];
+		fact_phrase(&f[i], phrase, sizeof(phrase));
+		fputs("  ", stdout);
+		print_abbrev(phrase, 40);
+		size_t w = columns(phrase, strlen(phrase));
+		printf("%*s  ", (int)(w < 40 ? 40 - w : 0), "");
+		print_abbrev(in_a ? f[i].a.sentence : f[i].b.sentence, REPORT_COLS - 46);
+		fputc('\n', stdout);
+	}
+	if (shown < n)
+		print_fact_list("  and", f + shown, n - shown, 2);
+}
+
+/* How a disagreement differs, in words. */
+static const char *differ_phrase(const char *differ)
+{
+	if (!strcmp(differ, "spelling"))
+		return "spelled two ways";
+	if (!strcmp(differ, "name"))
+		return "another name";
+	if (!strcmp(differ, "number"))
+		return "another figure";
+	if (!strcmp(differ, "date"))
+		return "another date";
+	return differ;
 }
 
 void print_explanation(const struct cli *c, const doppel_explanation *e)
@@ -305,20 +427,45 @@ void print_explanation(const struct cli *c, const doppel_explanation *e)
 	else if (c->db)
 		printf(" (the index stores no relation of the two: measured now)");
 	printf("\n  jaccard %.2f  containment %.2f  aligned %.2f  anchors %.2f  names %.2f  "
-	       "topic %.2f\n",
-	       p->jaccard, p->containment, p->aligned, p->anchors, p->names, p->topic);
+	       "topic %.2f  conflict %.2f\n",
+	       p->jaccard, p->containment, p->aligned, p->anchors, p->names, p->topic,
+	       e->conflict);
 	printf("\naligned sentences (%zu):\n", e->naligned);
-	for (size_t i = 0; i < e->naligned; i++)
-		printf("  [%.2f] A: %s\n         B: %s\n", e->aligned[i].score, e->aligned[i].a,
-		       e->aligned[i].b);
-	printf("\n");
-	print_facts("shared facts", e->shared, e->nshared);
-	print_facts("facts only in A", e->facts_a, e->nfacts_a);
-	print_facts("facts only in B", e->facts_b, e->nfacts_b);
-	printf("\nsentences only in A (%zu):\n", e->nonly_a);
-	for (size_t i = 0; i < e->nonly_a; i++)
-		printf("  %s\n", e->only_a[i]);
-	printf("sentences only in B (%zu):\n", e->nonly_b);
-	for (size_t i = 0; i < e->nonly_b; i++)
-		printf("  %s\n", e->only_b[i]);
+	for (size_t i = 0; i < e->naligned && i < REPORT_ALIGNED; i++) {
+		printf("  [%.2f] A: ", e->aligned[i].score);
+		print_abbrev(e->aligned[i].a, REPORT_COLS - 12);
+		fputs("\n         B: ", stdout);
+		print_abbrev(e->aligned[i].b, REPORT_COLS - 12);
+		fputc('\n', stdout);
+	}
+	if (e->naligned > REPORT_ALIGNED)
+		printf("  … and %zu more\n", e->naligned - REPORT_ALIGNED);
+	printf("\ndisagreements (%zu):\n", e->ndisagreements);
+	for (size_t i = 0; i < e->ndisagreements && i < REPORT_DISAGREE; i++) {
+		const doppel_fact_pair *f = &e->disagreements[i];
+		char line[512];
+		int n = snprintf(line, sizeof(line), "%s, %s: A \"%s\", B \"%s\"", f->kind,
+		                 differ_phrase(f->differ), f->a.text, f->b.text);
+		const char *note = f->role                    ? f->role
+		                   : !strcmp(f->kind, "date") ? f->what
+		                                              : NULL;
+		if (note && n >= 0 && (size_t)n < sizeof(line))
+			snprintf(line + n, sizeof(line) - (size_t)n, " (%s)", note);
+		fputs("  ", stdout);
+		print_abbrev(line, REPORT_COLS - 2);
+		fputs("\n    A: ", stdout);
+		print_abbrev(f->a.sentence, REPORT_COLS - 7);
+		fputs("\n    B: ", stdout);
+		print_abbrev(f->b.sentence, REPORT_COLS - 7);
+		fputc('\n', stdout);
+	}
+	if (e->ndisagreements > REPORT_DISAGREE)
+		print_fact_list("  and", e->disagreements + REPORT_DISAGREE,
+		                e->ndisagreements - REPORT_DISAGREE, 1);
+	fputc('\n', stdout);
+	print_fact_list("shared facts", e->facts_shared, e->nfacts_shared, 3);
+	print_only("facts only in A", e->facts_only_a, e->nfacts_only_a, true);
+	print_only("facts only in B", e->facts_only_b, e->nfacts_only_b, false);
+	printf("\nsentences only in A: %zu, only in B: %zu (--json lists them)\n", e->nonly_a,
+	       e->nonly_b);
 }

@@ -1,9 +1,10 @@
 /*
  * explain.c — why two articles are related: the same measurements as a
  * scan, kept in a form a person can read: aligned sentences side by side,
- * the facts both carry, and what each has that the other lacks; for two
- * stored articles, through the index handle, which keeps WordNet loaded
- * and knows the relation the index stores for them.
+ * the facts both state, those only one states and those they state two
+ * ways (facts.c), each with its sentence in each article; for two stored
+ * articles, through the index handle, which keeps WordNet loaded and
+ * knows the relation the index stores for them.
  */
 #include "index.h"
 
@@ -19,6 +20,9 @@ struct expl {
 	doppel_aligned *aligned;
 	const char **only_a, **only_b;
 	doppel_fact *shared, *facts_a, *facts_b;
+	/* the four lists of fact pairs, one after the other */
+	doppel_fact_pair *pairs;
+	size_t npairs, pairscap;
 };
 
 void doppel_explanation_free(doppel_explanation *e)
@@ -35,6 +39,7 @@ void doppel_explanation_free(doppel_explanation *e)
 	free(x->shared);
 	free(x->facts_a);
 	free(x->facts_b);
+	free(x->pairs);
 	free(x);
 }
 
@@ -56,6 +61,7 @@ struct side {
 	uint16_t *sig;
 	doppel__sketch sk;
 	doppel__features feat;
+	doppel__facts facts;
 	doppel__prepared prep;
 };
 
@@ -64,23 +70,111 @@ static void side_free(struct side *s)
 	doppel__tokens_free(&s->tokens);
 	free(s->sig);
 	doppel__features_free(&s->feat);
+	doppel__facts_free(&s->facts);
 	doppel__prepared_free(&s->prep);
 }
 
-static const char *kind_name(unsigned kind)
+/* The bytes of the sentence of s that holds byte at. */
+static void sentence_at(const struct side *s, uint32_t at, uint32_t *start, uint32_t *end)
 {
-	switch (kind) {
-	case DOPPEL__ANCHOR_NAME:
-		return "name";
-	case DOPPEL__ANCHOR_NUMBER:
-		return "number";
-	case DOPPEL__ANCHOR_QUOTE:
-		return "quote";
-	default:
-		return "date";
+	const doppel__features *f = &s->feat;
+	size_t lo = 0, hi = f->nsent;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->sent[mid].start + f->sent[mid].len <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->nsent && f->sent[lo].start <= at) {
+		*start = f->sent[lo].start;
+		*end = f->sent[lo].start + f->sent[lo].len;
+	} else {
+		*start = *end = at;
 	}
 }
 
+/* Where side s states bytes [start, end) in sentence [sstart, send). */
+static int site(struct expl *x, const struct side *s, uint32_t start, uint32_t end,
+                uint32_t sstart, uint32_t send, doppel_fact_site *out)
+{
+	out->text = own(x, s->art->text, start, end - start);
+	out->sentence = own(x, s->art->text, sstart, send - sstart);
+	out->start = start;
+	out->end = end;
+	out->sentence_start = sstart;
+	out->sentence_end = send;
+	return out->text && out->sentence ? DOPPEL_OK : DOPPEL_E_NOMEM;
+}
+
+/* A slot for one more fact pair. */
+static doppel_fact_pair *new_pair(struct expl *x)
+{
+	if (doppel__grow((void **)&x->pairs, &x->pairscap, x->npairs + 1, sizeof(*x->pairs)))
+		return NULL;
+	doppel_fact_pair *p = &x->pairs[x->npairs++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* The public name of a DOPPEL__DIFFER_* (static), NULL for none. */
+static const char *differ_name(unsigned differ)
+{
+	switch (differ) {
+	case DOPPEL__DIFFER_SPELLING:
+		return "spelling";
+	case DOPPEL__DIFFER_NAME:
+		return "name";
+	case DOPPEL__DIFFER_NUMBER:
+		return "number";
+	case DOPPEL__DIFFER_DATE:
+		return "date";
+	default:
+		return NULL;
+	}
+}
+
+/* The pair of a link of facts.c: a fact of a, of b, or both. */
+static int fact_pair(struct expl *x, const struct side *sa, const struct side *sb,
+                     const doppel__fact_link *l)
+{
+	const doppel__fact *fa = l->a >= 0 ? &sa->facts.fact[l->a] : NULL;
+	const doppel__fact *fb = l->b >= 0 ? &sb->facts.fact[l->b] : NULL;
+	doppel_fact_pair *p = new_pair(x);
+	if (!p)
+		return DOPPEL_E_NOMEM;
+	const doppel__fact *any = fa ? fa : fb;
+	/* one side's kind may be surer: a person, a body, a place */
+	unsigned kind = any->kind;
+	if (fa && fb && fb->kind < fa->kind)
+		kind = fb->kind;
+	p->kind = doppel__fact_kind_name(kind);
+	p->differ = differ_name(l->differ);
+	int rc = DOPPEL_OK;
+	for (int k = 0; k < 2 && rc == DOPPEL_OK; k++) {
+		const doppel__fact *f = k ? fb : fa;
+		const struct side *s = k ? sb : sa;
+		if (!f)
+			continue;
+		rc = site(x, s, f->start, f->end, f->sstart, f->send, k ? &p->b : &p->a);
+		if (rc == DOPPEL_OK && !p->role && f->rend > f->rstart &&
+		    !(p->role = own(x, s->art->text, f->rstart, f->rend - f->rstart)))
+			rc = DOPPEL_E_NOMEM;
+		if (rc == DOPPEL_OK && !p->what && f->wend > f->wstart &&
+		    !(p->what = own(x, s->art->text, f->wstart, f->wend - f->wstart)))
+			rc = DOPPEL_E_NOMEM;
+	}
+	return rc;
+}
+
+/* A quote of one side: the bytes its overlapping anchor spans cover. */
+struct quote {
+	uint32_t start, end;
+	size_t first, count; /* its spans in the side's sorted quote spans */
+	int32_t other;       /* the quote of the other side it shares, -1 */
+};
+
+/* qsort order of spans: by start, the longer first. */
 static int cmp_span_start(const void *pa, const void *pb)
 {
 	const struct doppel__span *a = pa, *b = pb;
@@ -89,59 +183,147 @@ static int cmp_span_start(const void *pa, const void *pb)
 	return a->len < b->len ? 1 : a->len > b->len ? -1 : 0;
 }
 
-/*
- * Facts of side s whose anchors are (in_other true) or are not (false) in
- * the other side's anchors, as written in s: overlapping spans (the
- * four-word runs of one quote) merge into one fact.
- */
-static int collect_facts(struct expl *x, const struct side *s, const struct side *o,
-                         bool in_other, doppel_fact **out, size_t *nout)
+/* The quotes of side s: its quote anchors' spans sorted into *spans,
+ * overlapping ones merged into *out. */
+static int quotes_of(const struct side *s, struct doppel__span **spans, struct quote **out,
+                     size_t *nout)
 {
 	const doppel__features *f = &s->feat;
-	struct doppel__span *sel = doppel__alloc_array(f->nspan + 1, sizeof(*sel));
-	if (!sel)
-		return DOPPEL_E_NOMEM;
 	size_t n = 0;
-	for (size_t i = 0; i < f->nspan; i++) {
-		bool there = o->feat.nanchor &&
-		             bsearch(&f->span[i].anchor, o->feat.anchor, o->feat.nanchor,
-		                     sizeof(*o->feat.anchor), doppel__cmp_u64);
-		if (there == in_other)
-			sel[n++] = f->span[i];
-	}
-	qsort(sel, n, sizeof(*sel), cmp_span_start);
-	*out = calloc(n + 1, sizeof(**out));
+	*out = NULL;
 	*nout = 0;
-	if (!*out) {
-		free(sel);
+	if (!(*spans = doppel__alloc_array(f->nspan + 1, sizeof(**spans))) ||
+	    !(*out = doppel__alloc_array(f->nspan + 1, sizeof(**out))))
 		return DOPPEL_E_NOMEM;
-	}
+	for (size_t i = 0; i < f->nspan; i++)
+		if (DOPPEL__ANCHOR_KIND(f->span[i].anchor) == DOPPEL__ANCHOR_QUOTE)
+			(*spans)[n++] = f->span[i];
+	qsort(*spans, n, sizeof(**spans), cmp_span_start);
 	for (size_t i = 0; i < n;) {
-		uint32_t start = sel[i].start, end = sel[i].start + sel[i].len;
-		unsigned kind = DOPPEL__ANCHOR_KIND(sel[i].anchor);
-		size_t j = i + 1;
-		while (j < n && sel[j].start < end) {
-			if (sel[j].start + sel[j].len > end)
-				end = sel[j].start + sel[j].len;
-			j++;
-		}
-		/* The same name or number said twice is one fact. */
-		const char *t = s->art->text + start;
-		bool seen = false;
-		for (size_t k = 0; k < *nout && !seen; k++)
-			seen = strlen((*out)[k].text) == end - start &&
-			       memcmp((*out)[k].text, t, end - start) == 0;
-		if (!seen) {
-			const char *copy = own(x, s->art->text, start, end - start);
-			if (!copy) {
-				free(sel);
-				return DOPPEL_E_NOMEM;
-			}
-			(*out)[(*nout)++] = (doppel_fact){kind_name(kind), copy};
-		}
+		struct quote q = {(*spans)[i].start, (*spans)[i].start + (*spans)[i].len, i, 0,
+		                  -1};
+		size_t j = i;
+		for (; j < n && (*spans)[j].start < q.end; j++)
+			if ((*spans)[j].start + (*spans)[j].len > q.end)
+				q.end = (*spans)[j].start + (*spans)[j].len;
+		q.count = j - i;
+		(*out)[(*nout)++] = q;
 		i = j;
 	}
-	free(sel);
+	return DOPPEL_OK;
+}
+
+/* Pairs of the quotes two sides share (one anchor in common is enough)
+ * and of those only one has, in the order of a's text, then b's. */
+static int quote_pairs(struct expl *x, const struct side *sa, const struct side *sb,
+                       unsigned which)
+{
+	struct doppel__span *spans[2] = {NULL, NULL};
+	struct quote *q[2] = {NULL, NULL};
+	size_t nq[2] = {0, 0};
+	int rc;
+	if ((rc = quotes_of(sa, &spans[0], &q[0], &nq[0])) ||
+	    (rc = quotes_of(sb, &spans[1], &q[1], &nq[1])))
+		goto out;
+	for (size_t i = 0; i < nq[0]; i++)
+		for (size_t j = 0; j < nq[1] && q[0][i].other < 0; j++) {
+			if (q[1][j].other >= 0)
+				continue;
+			for (size_t u = 0; u < q[0][i].count && q[0][i].other < 0; u++)
+				for (size_t v = 0; v < q[1][j].count; v++)
+					if (spans[0][q[0][i].first + u].anchor ==
+					    spans[1][q[1][j].first + v].anchor) {
+						q[0][i].other = (int32_t)j;
+						q[1][j].other = (int32_t)i;
+						break;
+					}
+		}
+	const struct side *side[2] = {sa, sb};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < nq[k]; i++) {
+			const struct quote *qa = &q[k][i];
+			bool shared = qa->other >= 0;
+			/* which: 0 shared, 1 only a, 2 only b */
+			if ((which == 0 && (!shared || k == 1)) ||
+			    (which == 1 && (shared || k)) || (which == 2 && (shared || !k)))
+				continue;
+			doppel_fact_pair *p = new_pair(x);
+			if (!p) {
+				rc = DOPPEL_E_NOMEM;
+				goto out;
+			}
+			p->kind = "quote";
+			for (int h = 0; h < 2 && rc == DOPPEL_OK; h++) {
+				const struct quote *qq = h == k   ? qa
+				                         : shared ? &q[!k][qa->other]
+				                                  : NULL;
+				if (!qq)
+					continue;
+				uint32_t ss, se;
+				sentence_at(side[h], qq->start, &ss, &se);
+				rc = site(x, side[h], qq->start, qq->end, ss, se,
+				          h ? &p->b : &p->a);
+			}
+			if (rc)
+				goto out;
+		}
+out:
+	for (int k = 0; k < 2; k++) {
+		free(spans[k]);
+		free(q[k]);
+	}
+	return rc;
+}
+
+/* The facts of a and b as the explanation gives them: four lists of
+ * pairs (shared, only a, only b, disagreements) and the same in the
+ * first shape (kind and text), and the conflict of their slots. */
+static int explain_facts(struct expl *x, const struct side *sa, const struct side *sb)
+{
+	doppel__fact_link *links = NULL;
+	size_t nlinks = 0;
+	int rc = doppel__facts_compare(&sa->facts, &sb->facts, &links, &nlinks);
+	size_t start[5];
+	for (unsigned list = 0; list < 4 && rc == DOPPEL_OK; list++) {
+		start[list] = x->npairs;
+		for (size_t i = 0; i < nlinks && rc == DOPPEL_OK; i++) {
+			const doppel__fact_link *l = &links[i];
+			unsigned in = l->differ                ? 3
+			              : l->a >= 0 && l->b >= 0 ? 0
+			              : l->a >= 0              ? 1
+			                                       : 2;
+			if (in == list)
+				rc = fact_pair(x, sa, sb, l);
+		}
+		if (rc == DOPPEL_OK && list < 3)
+			rc = quote_pairs(x, sa, sb, list);
+	}
+	free(links);
+	if (rc)
+		return rc;
+	start[4] = x->npairs;
+	doppel_explanation *e = &x->pub;
+	const doppel_fact_pair **lists[4] = {&e->facts_shared, &e->facts_only_a,
+	                                     &e->facts_only_b, &e->disagreements};
+	size_t *counts[4] = {&e->nfacts_shared, &e->nfacts_only_a, &e->nfacts_only_b,
+	                     &e->ndisagreements};
+	doppel_fact **old[3] = {&x->shared, &x->facts_a, &x->facts_b};
+	size_t *oldn[3] = {&e->nshared, &e->nfacts_a, &e->nfacts_b};
+	for (unsigned list = 0; list < 4; list++) {
+		*lists[list] = x->pairs + start[list];
+		*counts[list] = start[list + 1] - start[list];
+		if (list == 3)
+			continue;
+		if (!(*old[list] = doppel__alloc_array(*counts[list] + 1, sizeof(**old[list]))))
+			return DOPPEL_E_NOMEM;
+		for (size_t i = 0; i < *counts[list]; i++) {
+			const doppel_fact_pair *p = &x->pairs[start[list] + i];
+			(*old[list])[i] =
+				(doppel_fact){p->kind, list == 2 ? p->b.text : p->a.text};
+		}
+		*oldn[list] = *counts[list];
+	}
+	e->conflict = doppel__facts_conflict(&sa->facts, &sb->facts, NULL);
 	return DOPPEL_OK;
 }
 
@@ -194,8 +376,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, p->seed,
 		                            &s->tokens)) ||
 		    (rc = doppel__sketch_tokens(&sketcher, &s->tokens, &s->sk)) ||
-		    (rc = doppel__segment(sg, s->art->text, s->art->text_len, src, NULL,
-		                          &s->feat)) ||
+		    (rc = doppel__facts_extract(sg, s->art->text, s->art->text_len, src, NULL,
+		                                &s->feat, &s->facts)) ||
 		    (rc = doppel__rarity_add(&rar, &s->feat)))
 			goto fail;
 	}
@@ -263,9 +445,7 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 	e->aligned = x->aligned;
 	if ((rc = unaligned(x, &side[0], pairs, ev.naligned, 0, &x->only_a, &e->nonly_a)) ||
 	    (rc = unaligned(x, &side[1], pairs, ev.naligned, 1, &x->only_b, &e->nonly_b)) ||
-	    (rc = collect_facts(x, &side[0], &side[1], true, &x->shared, &e->nshared)) ||
-	    (rc = collect_facts(x, &side[0], &side[1], false, &x->facts_a, &e->nfacts_a)) ||
-	    (rc = collect_facts(x, &side[1], &side[0], false, &x->facts_b, &e->nfacts_b)))
+	    (rc = explain_facts(x, &side[0], &side[1])))
 		goto fail;
 	e->only_a = x->only_a;
 	e->only_b = x->only_b;

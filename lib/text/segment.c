@@ -138,6 +138,8 @@ struct doppel__segmenter {
 	size_t qspancap;
 	uint64_t *sorting; /* room to sort the anchors */
 	size_t sortingcap;
+	doppel__word_fn on_word; /* per call: who else sees each word */
+	void *on_word_ctx;
 };
 
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
@@ -530,6 +532,27 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 		return DOPPEL_E_NOMEM;
 	const bool upper = lw->upper, digit = lw->digit;
 	int rc;
+	if (sg->on_word) {
+		doppel__word w = {
+			.start = (uint32_t)start,
+			.end = (uint32_t)end,
+			.next = (uint32_t)(start + lw->scanned),
+			.sent = (uint32_t)f->nsent,
+			.stem = wd->stem,
+			.h = lw->h,
+			.fold = fw,
+			.flen = m,
+			.month = (uint8_t)wd->month,
+			.flags = (uint16_t)((upper ? DOPPEL__W_UPPER : 0) |
+		                            (digit ? DOPPEL__W_DIGIT : 0) |
+		                            (wd->flags & WORD_STOP ? DOPPEL__W_STOP : 0) |
+		                            (wd->flags & WORD_DICT ? DOPPEL__W_DICT : 0) |
+		                            (wd->flags & WORD_WEEKDAY ? DOPPEL__W_WEEKDAY : 0) |
+		                            (ls->sentence_start ? DOPPEL__W_START : 0) |
+		                            (ls->in_quote ? DOPPEL__W_QUOTED : 0))};
+		if ((rc = sg->on_word(sg->on_word_ctx, &w)))
+			return rc;
+	}
 	ls->prev_abbrev = (lw->len == 1 && upper) || (wd->flags & WORD_ABBREV);
 	unsigned month = wd->month;
 	if (digit) {
@@ -705,6 +728,13 @@ static void sort_anchors(uint64_t *a, uint64_t *tmp, size_t n)
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
                     const doppel__repeated *rep, doppel__features *f)
 {
+	return doppel__segment_with(sg, text, len, source_key, rep, f, NULL, NULL);
+}
+
+int doppel__segment_with(doppel__segmenter *sg, const char *text, size_t len,
+                         uint64_t source_key, const doppel__repeated *rep, doppel__features *f,
+                         doppel__word_fn fn, void *ctx)
+{
 	f->nsent = f->ntok = f->nanchor = f->nspan = 0;
 	f->boilerplate = 0;
 	if (len >= UINT32_MAX)
@@ -712,8 +742,12 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_
 	sg->text = text;
 	sg->f = f;
 	sg->nquote = 0;
+	sg->on_word = fn;
+	sg->on_word_ctx = ctx;
 	int rc = doppel__content_lines(text, len, source_key, rep, sg->seed, NULL,
 	                               &f->boilerplate, false, segment_line, sg);
+	sg->on_word = NULL;
+	sg->on_word_ctx = NULL;
 	if (rc)
 		return rc;
 	if (f->nanchor > 1) {

@@ -118,16 +118,23 @@ static void test_explain_additions(void **state)
 	                 DOPPEL_OK);
 	assert_int_equal(e->pair.relation, DOPPEL_REL_SAME_EVENT);
 	assert_int_equal(e->a_source, -1);
-	bool may4 = false, n35 = false, n300k = false, quote = false;
+	/* What D adds: a range of observers, the people downstream; the end
+	 * of the date range, beside A's start date; "Reik" for "Reyk". */
+	bool may4 = false, n35 = false, n300k = false, quote = false, reik = false;
 	for (size_t i = 0; i < e->nfacts_b; i++) {
-		may4 |= !strcmp(e->facts_b[i].text, "May 4");
-		n35 |= !strcmp(e->facts_b[i].text, "35");
-		n300k |= !strcmp(e->facts_b[i].text, "300,000");
+		n35 |= !strcmp(e->facts_b[i].text, "Between 35 and 45 unarmed observers");
+		n300k |= !strcmp(e->facts_b[i].text, "300,000 people");
 	}
+	for (size_t i = 0; i < e->nfacts_shared; i++)
+		may4 |= !strcmp(e->facts_shared[i].a.text, "April 20") &&
+		        !strcmp(e->facts_shared[i].b.text, "between April 20 and May 4");
 	for (size_t i = 0; i < e->nshared; i++)
 		quote |= !strcmp(e->shared[i].kind, "quote") &&
 		         strstr(e->shared[i].text, "open roads") != NULL;
-	assert_true(may4 && n35 && n300k && quote);
+	for (size_t i = 0; i < e->ndisagreements; i++)
+		reik |= !strcmp(e->disagreements[i].b.text, "Anton Reik") &&
+		        !strcmp(e->disagreements[i].differ, "spelling");
+	assert_true(may4 && n35 && n300k && quote && reik);
 	/* The one sentence they share is the quote. */
 	assert_true(e->naligned >= 1);
 	assert_non_null(strstr(e->aligned[0].a, "open roads"));
