@@ -1003,7 +1003,8 @@ typedef struct doppel__row {
 	int64_t event;   /* 0: none */
 } doppel__row;
 
-/* A database in memory, for a scan: no file, no log, gone on close. */
+/* A database in memory, for a scan: no file, no log, no texts (a scan
+ * keeps every article's features in memory), gone on close. */
 #define DOPPEL__OPEN_MEMORY 0x10000
 
 /*

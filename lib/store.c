@@ -60,6 +60,7 @@ struct doppel__store {
 	char *path;
 	int lockfd; /* PATH.lock, flock()ed by a writer; -1: none */
 	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b;
+	bool notexts;          /* a scan's database in memory keeps no texts */
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
 	size_t zcap;
@@ -666,8 +667,10 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	if (exists && (rc = check_length(path, st.st_size, err)))
 		return rc;
 	doppel__store *s = calloc(1, sizeof(*s));
-	if (s)
+	if (s) {
 		s->lockfd = -1;
+		s->notexts = mem;
+	}
 	if (!s || !(s->path = doppel__strdup(path))) {
 		free(s);
 		doppel__errf(err, "out of memory");
@@ -839,7 +842,7 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
                       size_t zlen, int64_t *num, char *err)
 {
 	size_t z = zlen;
-	if (!ztext) {
+	if (!ztext && !s->notexts) {
 		size_t bound = ZSTD_compressBound(a->text_len);
 		if (doppel__grow(&s->zbuf, &s->zcap, bound, 1)) {
 			doppel__errf(err, "out of memory");
@@ -883,6 +886,8 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 	if (rc != SQLITE_DONE)
 		return db_error(s, "storing an article", err);
 	*num = sqlite3_last_insert_rowid(s->db);
+	if (s->notexts)
+		return DOPPEL_OK;
 	sqlite3_bind_int64(s->puttext, 1, *num);
 	sqlite3_bind_blob64(s->puttext, 2, ztext, z, SQLITE_STATIC);
 	rc = sqlite3_step(s->puttext);
@@ -921,6 +926,11 @@ int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, 
 	*text = NULL;
 	*len = 0;
 	*source = NULL;
+	if (s->notexts) {
+		doppel__errf(err, "article %lld: a database in memory keeps no texts",
+		             (long long)num);
+		return DOPPEL_E_NOTFOUND;
+	}
 	if (!s->gettext &&
 	    sqlite3_prepare_v2(s->db,
 	                       "SELECT t.text, a.source FROM texts t JOIN articles a"
