@@ -778,10 +778,23 @@ const char *doppel_index_errmsg(const doppel_index *x)
 	return x ? x->err : "no index";
 }
 
-void doppel__index_set_cache(doppel_index *x, size_t n)
+int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t ncache,
+                              char *err)
 {
-	if (!x->cache && n)
-		x->ncache = n;
+	int rc = doppel_index_open(out, ":memory:", p, DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY,
+	                           err, DOPPEL__ERRLEN);
+	if (rc)
+		return rc;
+	doppel_index *x = *out;
+	x->ncache = ncache ? ncache : 1;
+	if ((rc = ensure_loaded(x))) {
+		doppel__errf(err, "%s", x->err);
+		doppel_index_close(x);
+		*out = NULL;
+		return rc;
+	}
+	x->eager = true;
+	return DOPPEL_OK;
 }
 
 const char *doppel__index_keep(doppel_index *x, const char *s)
@@ -970,8 +983,8 @@ int doppel_index_prepare(doppel_index *x, doppel_batch *b)
 		 * most that long to count lines. */
 		const doppel_article *a = doppel_batch_article(b, i);
 		pre->rc = prepare_one(x, w, a, pre);
-		/* What storing it needs. */
-		if (pre->rc == DOPPEL_OK &&
+		/* What storing it needs (a database in memory keeps no text). */
+		if (pre->rc == DOPPEL_OK && doppel__store_keeps_texts(x->store) &&
 		    doppel__store_compress(a->text, a->text_len, &pre->ztext, &pre->zlen))
 			pre->rc = DOPPEL_E_NOMEM;
 		if (pre->rc == DOPPEL_E_NOMEM) {

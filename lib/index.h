@@ -167,9 +167,10 @@ struct doppel_index {
 	unsigned xloads;          /* times xwn was loaded */
 };
 
-/* Keeps the features of n articles in memory, before the first add of a
- * lazy handle: a scan keeps all of them. */
-void doppel__index_set_cache(doppel_index *x, size_t n);
+/* An index in memory for a scan of n articles: no file, no texts, every
+ * article's features kept (a cache of n), ready for doppel_index_prepare()
+ * beside doppel_index_add(). Messages go to err (DOPPEL__ERRLEN). */
+int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t n, char *err);
 
 /* Keeps a copy of s until the next call on x; NULL when out of memory. */
 const char *doppel__index_keep(doppel_index *x, const char *s);

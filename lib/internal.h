@@ -1025,6 +1025,8 @@ void doppel__store_rollback(doppel__store *s);
 /* Stores an article (event 0: none), its signature and its text. */
 /* The text compressed as the store keeps it; caller owns *out (free). */
 int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
+/* False for a database in memory, which keeps no texts. */
+bool doppel__store_keeps_texts(const doppel__store *s);
 /* The text z (zn bytes) holds, NUL-terminated; caller owns *text (free).
  * DOPPEL_E_DB when z is not such a text. */
 int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len);

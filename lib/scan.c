@@ -12,6 +12,7 @@
  */
 #include "index.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -415,32 +416,86 @@ static int keep_relations(doppel_scan *s, doppel_index *x, size_t count)
 	return DOPPEL_OK;
 }
 
-/* Feeds every kept article to an index in memory, in canonical order. */
+/* The next batch made ready while the index relates the one before it:
+ * texts decompressed, then their text work done ahead
+ * (doppel_index_prepare), on a thread of its own. */
+struct ahead {
+	doppel_scan *s;
+	doppel_index *x;
+	const uint32_t *order;
+	size_t from, to;
+	doppel_batch *b;
+	int rc;
+};
+
+static void *make_ready(void *arg)
+{
+	struct ahead *j = arg;
+	j->rc = fill_batch(j->s, j->order, j->from, j->to, j->b);
+	if (j->rc == DOPPEL_OK)
+		j->rc = doppel_index_prepare(j->x, j->b);
+	return NULL;
+}
+
+/* Starts making batch `from` ready, on a thread when there are two or
+ * more; *started says whether one was. */
+static void start_ahead(struct ahead *j, size_t from, bool threaded, pthread_t *t,
+                        bool *started)
+{
+	j->from = from;
+	j->to = from + FEED_ARTICLES < j->s->n ? from + FEED_ARTICLES : j->s->n;
+	*started = threaded && pthread_create(t, NULL, make_ready, j) == 0;
+	if (!*started)
+		make_ready(j);
+}
+
+/*
+ * Feeds every kept article to an index in memory, in canonical order.
+ * With two threads or more, the text work of the next batch runs beside
+ * the relating of this one: what the index relates does not depend on
+ * it (an article whose dropped lines came out otherwise when it was made
+ * ready is done again by the index), only how long it takes.
+ */
 static int feed(doppel_scan *s, doppel_index *x)
 {
 	int rc = DOPPEL_OK;
 	uint32_t *order = doppel__alloc_array(s->n + 1, sizeof(*order));
 	uint32_t *tmp = doppel__alloc_array(s->n + 1, sizeof(*tmp));
-	doppel_batch *b = doppel_batch_new();
-	if (!order || !tmp || !b) {
+	struct ahead job[2] = {{s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK},
+	                       {s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK}};
+	if (!order || !tmp || !job[0].b || !job[1].b) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < s->n; i++)
 		order[i] = (uint32_t)i;
 	sort_order(order, tmp, s->n, s->k);
-	for (size_t from = 0; from < s->n && rc == DOPPEL_OK; from += FEED_ARTICLES) {
-		size_t to = from + FEED_ARTICLES < s->n ? from + FEED_ARTICLES : s->n;
-		if ((rc = fill_batch(s, order, from, to, b)))
+	bool threaded = s->threads > 1, started = false;
+	pthread_t t;
+	if (s->n)
+		start_ahead(&job[0], 0, false, &t, &started);
+	for (size_t from = 0, k = 0; from < s->n; from += FEED_ARTICLES, k ^= 1) {
+		struct ahead *j = &job[k];
+		if (started)
+			pthread_join(t, NULL);
+		started = false;
+		if ((rc = j->rc))
 			break;
-		if ((rc = doppel_index_add(x, b, DOPPEL_DUP_ERROR))) {
+		if (j->to < s->n)
+			start_ahead(&job[k ^ 1], j->to, threaded, &t, &started);
+		if ((rc = doppel_index_add(x, j->b, DOPPEL_DUP_ERROR))) {
 			doppel__errf(s->err, "%s", doppel_index_errmsg(x));
 			break;
 		}
-		rc = keep_relations(s, x, to - from);
+		rc = keep_relations(s, x, j->to - j->from);
+		if (rc)
+			break;
 	}
+	if (started)
+		pthread_join(t, NULL);
 out:
-	doppel_batch_free(b);
+	doppel_batch_free(job[0].b);
+	doppel_batch_free(job[1].b);
 	free(order);
 	free(tmp);
 	return rc;
@@ -731,13 +786,11 @@ int doppel_scan_finish(doppel_scan *s)
 	s->finished = true;
 	doppel_index *x = NULL;
 	char err[DOPPEL__ERRLEN] = "";
-	int rc = doppel_index_open(&x, ":memory:", &s->p,
-	                           DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY, err, sizeof(err));
+	int rc = doppel__index_open_memory(&x, &s->p, s->n, err);
 	if (rc) {
 		doppel__errf(s->err, "%s", err);
 		return rc;
 	}
-	doppel__index_set_cache(x, s->n);
 	if ((rc = feed(s, x)) == DOPPEL_OK && (rc = make_groups(s)) == DOPPEL_OK &&
 	    (rc = make_pairs(s)) == DOPPEL_OK)
 		rc = make_stories(s, x);

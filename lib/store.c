@@ -898,6 +898,11 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 	return DOPPEL_OK;
 }
 
+bool doppel__store_keeps_texts(const doppel__store *s)
+{
+	return !s->notexts;
+}
+
 int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len)
 {
 	*text = NULL;
