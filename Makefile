@@ -73,7 +73,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
-        bench bench-serve eval fuzz install uninstall format format-check clean help
+        bench bench-serve eval fuzz fuzz-build install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -87,10 +87,11 @@ help:
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
-	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
+	@echo "make fuzz         build the libFuzzer targets with clang (build/fuzz/) and run"
+	@echo "                  each FUZZ_SECONDS (10) from its seed corpus; fails on a crash"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
 	@echo "make format-check check clang-format on lib/ programs/ include/"
-	@echo "variables: SANITIZE=address,undefined  OPT=-O0  WERROR=1  PREFIX=…"
+	@echo "variables: SANITIZE=address,undefined  OPT=-O0  WERROR=1  PREFIX=…  FUZZ_SECONDS=N"
 
 deps:
 	@sh scripts/install-deps.sh
@@ -160,18 +161,46 @@ $(BUILD)/tests/jsonpick: tests/serve/jsonpick.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson) $(LDFLAGS_ALL)
 
-# A fuzz target replayed over its corpus as a plain program (gcc + ASan).
-$(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(STATIC)
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/fuzz/replay.c $(STATIC) $(PKG_LIBS) $(LDFLAGS_ALL)
+# Sources a fuzz target needs beyond the library: the service's parsing.
+FUZZ_EXTRA_fuzz_http := programs/serve_parse.c
+FUZZ_LIBS_fuzz_http := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+FUZZ_INC := $(shell $(PKG_CONFIG) --cflags $(PROG_PKGS) 2>/dev/null)
 
-# libFuzzer builds, clang only: `make fuzz`, then build/fuzz/fuzz_x tests/fuzz/corpus/fuzz_x
-fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) lib/internal.h include/doppel.h
+# A fuzz target replayed over its corpus as a plain program (gcc + ASan).
+.SECONDEXPANSION:
+$(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $$(FUZZ_EXTRA_$$*) $(STATIC) \
+                         programs/serve.h programs/cli.h
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(FUZZ_INC) -o $@ $< tests/fuzz/replay.c $(FUZZ_EXTRA_$*) \
+	  $(STATIC) $(FUZZ_LIBS_$*) $(PKG_LIBS) $(LDFLAGS_ALL)
+
+# libFuzzer builds, clang only, in build/fuzz/: the library once with
+# coverage (fuzzer-no-link), each target linked with libFuzzer's main.
+# `make fuzz FUZZ_SECONDS=N` runs each for N seconds from its seed corpus
+# (new inputs go to build/fuzz/corpus/, crashes to build/fuzz/crashes/)
+# and fails when one crashes; `make fuzz-build` only builds them.
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -Iinclude -Ilib $(PKG_CFLAGS) $(FUZZ_INC)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/%.o)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+fuzz-build: $(FUZZ_BIN)
+
+build/fuzz/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libdoppel.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libdoppel.a $$(FUZZ_EXTRA_$$*) programs/serve.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA_$*) build/fuzz/libdoppel.a \
+	  $(FUZZ_LIBS_$*) $(PKG_LIBS)
 
 # -------------------------------------------------------------- benchmark
 
