@@ -16,6 +16,9 @@ SOVERSION := $(shell sed -n 's/^\#define DOPPEL_SOVERSION \([0-9]*\)/\1/p' inclu
 ifeq ($(SANITIZE),)
 BUILD ?= build
 SANFLAGS :=
+else ifeq ($(SANITIZE),thread)
+BUILD ?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
 BUILD ?= build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -72,7 +75,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
+.PHONY: all deps demo check check-tests check-tsan test-unit test-cli test-fuzz-replay test-serve \
         bench bench-serve eval fuzz fuzz-build install uninstall format format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
@@ -81,8 +84,9 @@ help:
 	@echo "make              build libdoppel and the doppel command (in $(BUILD)/)"
 	@echo "make demo         install dependencies, build, scan examples/news/"
 	@echo "make check        install dependencies, build, run all tests, then again"
-	@echo "                  under SANITIZE=address,undefined"
+	@echo "                  under SANITIZE=address,undefined, then check-tsan"
 	@echo "make check-tests  run the tests of this build flavour only"
+	@echo "make check-tsan   doppel serve under ThreadSanitizer (build/tsan/), short load"
 	@echo "make test-serve   the HTTP service's tests (doc/API.md examples and more)"
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
@@ -91,7 +95,8 @@ help:
 	@echo "                  each FUZZ_SECONDS (10) from its seed corpus; fails on a crash"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
 	@echo "make format-check check clang-format on lib/ programs/ include/"
-	@echo "variables: SANITIZE=address,undefined  OPT=-O0  WERROR=1  PREFIX=…  FUZZ_SECONDS=N"
+	@echo "variables: SANITIZE=address,undefined (build/san/) or thread (build/tsan/)"
+	@echo "           OPT=-O0  WERROR=1  PREFIX=…  FUZZ_SECONDS=N"
 
 deps:
 	@sh scripts/install-deps.sh
@@ -101,10 +106,21 @@ demo: deps
 	$(DOPPEL) scan examples/news
 
 # The README's test command: dependencies, the plain build and its tests,
-# then the same tests built with AddressSanitizer and UBSan.
+# then the same tests built with AddressSanitizer and UBSan, then the
+# service under ThreadSanitizer.
 check: deps
 	@$(MAKE) --no-print-directory check-tests
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check-tests
+	@$(MAKE) --no-print-directory check-tsan
+
+# The service built with ThreadSanitizer (build/tsan) under a short load.
+ifeq ($(SANITIZE),thread)
+check-tsan: $(DOPPEL) $(BUILD)/bench/loadgen
+	@sh tests/tsan.sh $(DOPPEL) $(BUILD)/bench/loadgen
+else
+check-tsan:
+	@$(MAKE) --no-print-directory SANITIZE=thread check-tsan
+endif
 
 check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/run-unit.sh $(BUILD)
