@@ -169,9 +169,14 @@ $(DOPPEL): $(PROG_OBJ) $(STATIC)
 
 # ------------------------------------------------------------------ tests
 
+# The fault test sees the library's allocations: its calls to malloc,
+# calloc and realloc go to the test's own wrappers.
+TEST_LDFLAGS_faults := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(STATIC) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL) \
+	  $(TEST_LDFLAGS_$*)
 
 $(BUILD)/tests/jsonpick: tests/serve/jsonpick.c
 	@mkdir -p $(dir $@)
