@@ -867,6 +867,7 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 	return DOPPEL_OK;
 }
 
+/* One stored zstd frame into a new NUL-terminated text (internal.h). */
 int doppel__store_unpack_text(const void *z, size_t zn, char **text, size_t *len)
 {
 	*text = NULL;
@@ -988,6 +989,7 @@ int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 	return DOPPEL_OK;
 }
 
+/* A stored signature of k slots into sig; false when its size is not 2k. */
 bool doppel__store_unpack_sig(const uint8_t *blob, size_t len, unsigned k, uint16_t *sig)
 {
 	if (!blob || len != 2 * (size_t)k)
@@ -1047,6 +1049,7 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 	return rc;
 }
 
+/* The stored line counts into lc. */
 void doppel__store_unpack_lines(const uint8_t *blob, size_t len, doppel__linecount *lc)
 {
 	/* A blob of another size is ignored: counts are a heuristic and start

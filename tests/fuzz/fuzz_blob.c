@@ -27,6 +27,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Rarity counts, a part or whole: loaded, they answer and save again. */
 static void rarity(const uint8_t *b, size_t n, bool whole)
 {
 	doppel__rarity r = {0};
@@ -60,6 +61,7 @@ static void rarity(const uint8_t *b, size_t n, bool whole)
 	doppel__rarity_free(&r);
 }
 
+/* A stored text frame, and the bytes themselves as a text. */
 static void text(const uint8_t *b, size_t n)
 {
 	char *t = NULL;
@@ -82,6 +84,7 @@ static void text(const uint8_t *b, size_t n)
 	free(z);
 }
 
+/* A signature blob: taken exactly when it holds k slots. */
 static void signature(const uint8_t *b, size_t n)
 {
 	if (n < 1)
@@ -96,6 +99,7 @@ static void signature(const uint8_t *b, size_t n)
 			abort();
 }
 
+/* The line counts blob. */
 static void lines(const uint8_t *b, size_t n)
 {
 	doppel__linecount *lc = calloc(1, sizeof(*lc));
@@ -223,6 +227,7 @@ static void make_template(void)
 	doppel_index_close(x);
 }
 
+/* Copies a file; false when it cannot. */
 static bool copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -346,6 +351,7 @@ static void read_all(doppel_index *x)
 		abort();
 }
 
+/* Changes to a copy of the template, read back by two handles. */
 static void database(const uint8_t *b, size_t n)
 {
 	if (!*template_db)

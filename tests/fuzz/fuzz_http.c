@@ -31,6 +31,7 @@ static void check_decoded(const char *d, size_t from)
 		abort();
 }
 
+/* A body: taken, its articles are whole and their ids distinct. */
 static void body(const char *s, size_t n, bool lines)
 {
 	doppel_batch *b = doppel_batch_new();
@@ -56,6 +57,7 @@ static void body(const char *s, size_t n, bool lines)
 	doppel_batch_free(b);
 }
 
+/* A path: routed to an endpoint, or refused with 400 or 404. */
 static void path(const char *s, size_t n)
 {
 	char *url = malloc(n + 1);
@@ -96,6 +98,7 @@ static void argument(const char *v, size_t n)
 	free(d);
 }
 
+/* A query string, split as libmicrohttpd splits it. */
 static void query(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -109,6 +112,7 @@ static void query(const char *s, size_t n)
 	}
 }
 
+/* The token comparison agrees with memcmp. */
 static void token(const char *s, size_t n)
 {
 	const char *nul = memchr(s, '\0', n);

@@ -23,6 +23,7 @@ static doppel__wordnet *wn;
 static doppel__segmenter *sg;
 static doppel__viewer viewer;
 
+/* WordNet and the view sketcher, once for every input. */
 static void setup(void)
 {
 	char err[DOPPEL__ERRLEN];
@@ -34,6 +35,7 @@ static void setup(void)
 		abort();
 }
 
+/* Sentences, spans and anchors are where and what they should be. */
 static void check_features(const doppel__features *f, size_t len)
 {
 	for (size_t i = 0; i < f->nsent; i++) {
@@ -49,11 +51,13 @@ static void check_features(const doppel__features *f, size_t len)
 			abort();
 }
 
+/* A share: finite, in [0, 1] (with rounding). */
 static bool share(double x)
 {
 	return isfinite(x) && x >= 0.0 && x <= 1.0 + 1e-6;
 }
 
+/* Every figure of a comparison is a share. */
 static void check_evidence(const doppel__evidence *ev)
 {
 	if (!share(ev->aligned) || !share(ev->anchors) || !share(ev->names) ||

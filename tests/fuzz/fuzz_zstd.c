@@ -27,6 +27,7 @@ struct outcome {
 	unsigned errors, records;
 };
 
+/* Adds one field (NULL: "(null)") and a separator to o. */
 static void append(struct outcome *o, const char *s, size_t n)
 {
 	if (!s) {
@@ -46,6 +47,7 @@ static void append(struct outcome *o, const char *s, size_t n)
 	o->text[o->len++] = '\x1f';
 }
 
+/* Reads every record of path into o. */
 static void read_all(const char *path, bool repair, struct outcome *o)
 {
 	doppel_read_options opt;
@@ -84,6 +86,7 @@ static void read_all(const char *path, bool repair, struct outcome *o)
 	doppel_reader_free(r);
 }
 
+/* Writes n bytes to path; false when it cannot. */
 static bool write_file(const char *path, const void *p, size_t n)
 {
 	FILE *f = fopen(path, "wb");

@@ -39,6 +39,7 @@ static bool fault_here(enum fault kind)
 	return true;
 }
 
+/* From now on the nth fault point of kind fails. */
 static void arm(enum fault kind, long n)
 {
 	atomic_store(&fired, false);
@@ -46,6 +47,7 @@ static void arm(enum fault kind, long n)
 	atomic_store(&armed, kind);
 }
 
+/* No fault point fails. */
 static void disarm(void)
 {
 	atomic_store(&armed, FAULT_NONE);
@@ -59,6 +61,7 @@ void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t n);
 
+/* Each wrapper is one fault point, then the real call. */
 void *__wrap_malloc(size_t n)
 {
 	return fault_here(FAULT_NOMEM) ? NULL : __real_malloc(n);
@@ -77,6 +80,7 @@ void *__wrap_realloc(void *p, size_t n)
 /* SQLite's allocations. */
 static sqlite3_mem_methods sqlite_mem;
 
+/* SQLite's allocations: one fault point each, then its own allocator. */
 static void *sq_malloc(int n)
 {
 	return fault_here(FAULT_NOMEM) ? NULL : sqlite_mem.xMalloc(n);
@@ -107,11 +111,15 @@ static int write_fault(void)
 	return SQLITE_OK;
 }
 
+/* The real file behind a shim file. */
 static sqlite3_file *real_of(sqlite3_file *f)
 {
 	return ((struct ffile *)f)->real;
 }
 
+/* The methods of a shim file pass every call to the real file; writes,
+ * truncates and syncs are fault points first. A failed sync is an I/O
+ * error whatever the kind: a full disk shows at a write. */
 static int f_close(sqlite3_file *f)
 {
 	return real_of(f)->pMethods->xClose(real_of(f));
@@ -206,6 +214,8 @@ static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 	return real_of(f)->pMethods->xUnfetch(real_of(f), off, p);
 }
 
+/* Opens the real file in the space after the shim's, and gives the file
+ * the shim's methods. */
 static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
                   int *out_flags)
 {
@@ -218,6 +228,7 @@ static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int fl
 	return rc;
 }
 
+/* The rest of the VFS is the real one's. */
 static int v_delete(sqlite3_vfs *vfs, const char *name, int sync)
 {
 	(void)vfs;
@@ -330,6 +341,8 @@ struct fixture {
 	unsigned relations;
 };
 
+/* Opens path with these relations and flags; NULL with the message in
+ * err (256 bytes). */
 static doppel_index *open_as(const char *path, unsigned relations, unsigned flags, char *err)
 {
 	doppel_params p;
@@ -343,6 +356,7 @@ static doppel_index *open_as(const char *path, unsigned relations, unsigned flag
 	return rc == DOPPEL_OK ? x : NULL;
 }
 
+/* Pushes article i (id "fI") into b. */
 static void push(struct fixture *f, doppel_batch *b, size_t i)
 {
 	char id[16];
@@ -387,6 +401,7 @@ static int setup_with(void **state, unsigned relations)
 	return 0;
 }
 
+/* Fixtures for copies only, and for every relation. */
 static int setup_copies(void **state)
 {
 	return setup_with(state, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
@@ -397,6 +412,7 @@ static int setup_all(void **state)
 	return setup_with(state, DOPPEL_FIND_ALL);
 }
 
+/* Removes the fixture's directory and texts. */
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
@@ -407,6 +423,7 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Copies a file, failing the test when it cannot. */
 static void copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -520,6 +537,7 @@ static long every_point(struct fixture *f, enum fault kind)
 	}
 }
 
+/* Every write point of an add, failing as a full disk. */
 static void test_disk_full(void **state)
 {
 	long n = every_point(*state, FAULT_FULL);
@@ -527,6 +545,7 @@ static void test_disk_full(void **state)
 	print_message("%ld write points failed with SQLITE_FULL\n", n);
 }
 
+/* Every write point, failing as an I/O error. */
 static void test_write_error(void **state)
 {
 	long n = every_point(*state, FAULT_IOERR);
@@ -534,6 +553,7 @@ static void test_write_error(void **state)
 	print_message("%ld write points failed with SQLITE_IOERR\n", n);
 }
 
+/* Every allocation of an add, SQLite's and the library's, failing. */
 static void test_no_memory(void **state)
 {
 	long n = every_point(*state, FAULT_NOMEM);
