@@ -17,6 +17,9 @@ SOVERSION := $(shell sed -n 's/^\#define DOPPEL_SOVERSION \([0-9]*\)/\1/p' inclu
 ifeq ($(SANITIZE),)
 BUILD ?= build
 SANFLAGS :=
+else ifeq ($(SANITIZE),thread)
+BUILD ?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
 BUILD ?= build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -81,8 +84,9 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
-        bench bench-serve eval eval-real fuzz install uninstall format format-check clean help
+.PHONY: all deps demo check check-tests check-tsan test-unit test-cli test-fuzz-replay test-serve \
+        bench bench-serve eval eval-real fuzz fuzz-build install uninstall format format-check clean \
+        help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -90,17 +94,20 @@ help:
 	@echo "make              build libdoppel and the doppel command (in $(BUILD)/)"
 	@echo "make demo         install dependencies, build, scan examples/news/"
 	@echo "make check        install dependencies, build, run all tests, then again"
-	@echo "                  under SANITIZE=address,undefined"
+	@echo "                  under SANITIZE=address,undefined, then check-tsan"
 	@echo "make check-tests  run the tests of this build flavour only"
+	@echo "make check-tsan   doppel serve under ThreadSanitizer (build/tsan/), short load"
 	@echo "make test-serve   the HTTP service's tests (doc/API.md examples and more)"
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
 	@echo "make eval-real    relation accuracy on real corpora (\$$DOPPEL_DATA, ../shared/data)"
-	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
+	@echo "make fuzz         build the libFuzzer targets with clang (build/fuzz/) and run"
+	@echo "                  each FUZZ_SECONDS (10) from its seed corpus; fails on a crash"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
 	@echo "make format-check check clang-format on lib/ programs/ include/"
-	@echo "variables: SANITIZE=address,undefined  OPT=-O0  WERROR=1  PREFIX=…"
+	@echo "variables: SANITIZE=address,undefined (build/san/) or thread (build/tsan/)"
+	@echo "           OPT=-O0  WERROR=1  PREFIX=…  FUZZ_SECONDS=N"
 
 deps:
 	@sh scripts/install-deps.sh
@@ -110,10 +117,21 @@ demo: deps
 	$(DOPPEL) scan examples/news
 
 # The README's test command: dependencies, the plain build and its tests,
-# then the same tests built with AddressSanitizer and UBSan.
+# then the same tests built with AddressSanitizer and UBSan, then the
+# service under ThreadSanitizer.
 check: deps
 	@$(MAKE) --no-print-directory check-tests
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check-tests
+	@$(MAKE) --no-print-directory check-tsan
+
+# The service built with ThreadSanitizer (build/tsan) under a short load.
+ifeq ($(SANITIZE),thread)
+check-tsan: $(DOPPEL) $(BUILD)/bench/loadgen
+	@sh tests/tsan.sh $(DOPPEL) $(BUILD)/bench/loadgen
+else
+check-tsan:
+	@$(MAKE) --no-print-directory SANITIZE=thread check-tsan
+endif
 
 check-tests: all $(UNIT_BIN) $(FUZZ_REPLAY) $(BUILD)/bench/loadgen
 	@sh tests/run-unit.sh $(BUILD)
@@ -166,32 +184,66 @@ $(DOPPEL): $(PROG_OBJ) $(STATIC)
 
 # ------------------------------------------------------------------ tests
 
+# The fault test sees the library's allocations: its calls to malloc,
+# calloc and realloc go to the test's own wrappers.
+TEST_LDFLAGS_faults := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(STATIC) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(STATIC) $(PKG_LIBS) $(TEST_LIBS) $(LDFLAGS_ALL) \
+	  $(TEST_LDFLAGS_$*)
 
 $(BUILD)/tests/jsonpick: tests/serve/jsonpick.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson) $(LDFLAGS_ALL)
 
-# A fuzz target replayed over its corpus as a plain program (gcc + ASan).
-$(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(STATIC)
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/fuzz/replay.c $(STATIC) $(PKG_LIBS) $(LDFLAGS_ALL)
+# Sources a fuzz target needs beyond the library: the service's parsing.
+FUZZ_EXTRA_fuzz_http := programs/serve_parse.c
+FUZZ_LIBS_fuzz_http := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+FUZZ_INC := $(shell $(PKG_CONFIG) --cflags $(PROG_PKGS) 2>/dev/null)
 
-# libFuzzer builds, clang only: `make fuzz`, then build/fuzz/fuzz_x tests/fuzz/corpus/fuzz_x
-fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) build/fuzz/jsonl.o lib/internal.h include/doppel.h
+# A fuzz target replayed over its corpus as a plain program (gcc + ASan).
+.SECONDEXPANSION:
+$(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $$(FUZZ_EXTRA_$$*) $(STATIC) \
+                         programs/serve.h programs/cli.h
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -Iinclude -Ilib $(PKG_CFLAGS) \
-	  -o $@ $< $(LIB_SRC) build/fuzz/jsonl.o $(PKG_LIBS)
-# The C++ file for the fuzz targets, which clang links as C: no vptr check,
-# whose runtime only a C++ link brings in.
-build/fuzz/jsonl.o: $(LIB_CXX_SRC) lib/internal.h include/doppel.h
+	$(CC) $(TEST_CFLAGS) $(FUZZ_INC) -o $@ $< tests/fuzz/replay.c $(FUZZ_EXTRA_$*) \
+	  $(STATIC) $(FUZZ_LIBS_$*) $(PKG_LIBS) $(LDFLAGS_ALL)
+
+# libFuzzer builds, clang only, in build/fuzz/: the library once with
+# coverage (fuzzer-no-link), each target linked with libFuzzer's main.
+# `make fuzz FUZZ_SECONDS=N` runs each for N seconds from its seed corpus
+# (new inputs go to build/fuzz/corpus/, crashes to build/fuzz/crashes/)
+# and fails when one crashes; `make fuzz-build` only builds them.
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -Iinclude -Ilib $(PKG_CFLAGS) $(FUZZ_INC)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/%.o) build/fuzz/lib/text/jsonl.o
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+fuzz-build: $(FUZZ_BIN)
+
+build/fuzz/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# The C++ file, which clang links as C: no vptr check, whose runtime only a
+# C++ link brings in.
+build/fuzz/lib/text/jsonl.o: $(LIB_CXX_SRC) lib/internal.h include/doppel.h
 	@mkdir -p $(dir $@)
 	clang++ -std=c++17 -fno-exceptions -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	  -fno-sanitize=vptr -Iinclude -Ilib $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/libdoppel.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libdoppel.a $$(FUZZ_EXTRA_$$*) programs/serve.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA_$*) build/fuzz/libdoppel.a \
+	  $(FUZZ_LIBS_$*) $(PKG_LIBS)
 
 # -------------------------------------------------------------- benchmark
 

@@ -1027,9 +1027,6 @@ void doppel__store_rollback(doppel__store *s);
 int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
 /* False for a database in memory, which keeps no texts. */
 bool doppel__store_keeps_texts(const doppel__store *s);
-/* The text z (zn bytes) holds, NUL-terminated; caller owns *text (free).
- * DOPPEL_E_DB when z is not such a text. */
-int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,
@@ -1053,6 +1050,15 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 
 /* Line counts: load (all zero when none stored) and save. */
 int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err);
+
+/* Decoders of stored blobs, apart so that a fuzz target reaches them. A
+ * text: one zstd frame into *text (NUL-terminated; caller owns, free()),
+ * DOPPEL_E_DB when damaged, memory growing only with the real output. A
+ * signature: len must be 2k bytes, k slots little-endian. Line counts:
+ * a blob of another size than lc's leaves lc as it is. */
+int doppel__store_unpack_text(const void *z, size_t zn, char **text, size_t *len);
+bool doppel__store_unpack_sig(const uint8_t *blob, size_t len, unsigned k, uint16_t *sig);
+void doppel__store_unpack_lines(const uint8_t *blob, size_t len, doppel__linecount *lc);
 int doppel__store_save_lines(doppel__store *s, const doppel__linecount *lc, char *err);
 
 /* ------------------------------------------------------------ params.c */

@@ -903,26 +903,71 @@ bool doppel__store_keeps_texts(const doppel__store *s)
 	return !s->notexts;
 }
 
-int doppel__store_decompress(const void *z, size_t zn, char **text, size_t *len)
+/* One stored zstd frame into a new NUL-terminated text (internal.h). */
+int doppel__store_unpack_text(const void *z, size_t zn, char **text, size_t *len)
 {
 	*text = NULL;
 	*len = 0;
-	unsigned long long n = z ? ZSTD_getFrameContentSize(z, zn) : 0;
-	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
-	    n > ((size_t)1 << 40))
+	if (!z || zn == 0)
 		return DOPPEL_E_DB;
-	char *t = malloc((size_t)n + 1);
-	if (!t)
-		return DOPPEL_E_NOMEM;
-	size_t got = ZSTD_decompress(t, (size_t)n, z, zn);
-	if (ZSTD_isError(got) || got != n) {
-		free(t);
+	/* The size a frame claims is only a hint: a damaged one may claim a
+	 * terabyte. The text grows with what really comes out. */
+	unsigned long long claim = ZSTD_getFrameContentSize(z, zn);
+	if (claim == ZSTD_CONTENTSIZE_ERROR || ZSTD_findFrameCompressedSize(z, zn) != zn)
 		return DOPPEL_E_DB;
+	size_t cap = 4 * zn + 256;
+	if (claim != ZSTD_CONTENTSIZE_UNKNOWN && claim < cap)
+		cap = (size_t)claim;
+	ZSTD_DStream *ds = ZSTD_createDStream();
+	char *t = malloc(cap + 1);
+	int rc = DOPPEL_OK;
+	if (!ds || !t) {
+		rc = DOPPEL_E_NOMEM;
+		goto out;
 	}
-	t[n] = 0;
+	ZSTD_inBuffer in = {z, zn, 0};
+	ZSTD_outBuffer o = {t, cap, 0};
+	for (;;) {
+		size_t r = ZSTD_decompressStream(ds, &o, &in);
+		if (ZSTD_isError(r)) {
+			rc = DOPPEL_E_DB;
+			goto out;
+		}
+		if (r == 0)
+			break; /* the frame is whole */
+		if (o.pos < o.size) {
+			if (in.pos == in.size) {
+				rc = DOPPEL_E_DB; /* cut short */
+				goto out;
+			}
+			continue;
+		}
+		if (cap > SIZE_MAX / 2 - 1) {
+			rc = DOPPEL_E_NOMEM;
+			goto out;
+		}
+		char *bigger = realloc(t, 2 * cap + 1);
+		if (!bigger) {
+			rc = DOPPEL_E_NOMEM;
+			goto out;
+		}
+		t = bigger;
+		cap *= 2;
+		o.dst = t;
+		o.size = cap;
+	}
+	if (claim != ZSTD_CONTENTSIZE_UNKNOWN && claim != o.pos) {
+		rc = DOPPEL_E_DB;
+		goto out;
+	}
+	t[o.pos] = '\0';
 	*text = t;
-	*len = (size_t)n;
-	return DOPPEL_OK;
+	*len = o.pos;
+	t = NULL;
+out:
+	free(t);
+	ZSTD_freeDStream(ds);
+	return rc;
 }
 
 int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, char **source,
@@ -949,24 +994,18 @@ int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, 
 	if (step == SQLITE_ROW) {
 		const void *z = sqlite3_column_blob(st, 0);
 		size_t zn = (size_t)sqlite3_column_bytes(st, 0);
-		char *t = NULL;
-		size_t n = 0;
-		rc = doppel__store_decompress(z, zn, &t, &n);
-		if (rc == DOPPEL_E_NOMEM) {
-			doppel__errf(err, "out of memory");
-		} else if (rc) {
+		const char *src = (const char *)sqlite3_column_text(st, 1);
+		rc = doppel__store_unpack_text(z, zn, text, len);
+		if (rc == DOPPEL_E_DB)
 			doppel__errf(err, "%s: the text of article %lld is damaged", s->path,
 			             (long long)num);
-		} else {
-			const char *src = (const char *)sqlite3_column_text(st, 1);
-			if (src && !(*source = doppel__strdup(src))) {
-				free(t);
-				doppel__errf(err, "out of memory");
-				rc = DOPPEL_E_NOMEM;
-			} else {
-				*text = t;
-				*len = n;
-			}
+		else if (rc == DOPPEL_OK && src && !(*source = doppel__strdup(src)))
+			rc = DOPPEL_E_NOMEM;
+		if (rc == DOPPEL_E_NOMEM) {
+			free(*text);
+			*text = NULL;
+			*len = 0;
+			doppel__errf(err, "out of memory");
 		}
 	} else if (step == SQLITE_DONE) {
 		doppel__errf(err, "%s: article %lld has no text", s->path, (long long)num);
@@ -989,6 +1028,17 @@ int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 			return db_error(s, "deleting an article", err);
 	}
 	return DOPPEL_OK;
+}
+
+/* A stored signature of k slots into sig; false when its size is not 2k. */
+bool doppel__store_unpack_sig(const uint8_t *blob, size_t len, unsigned k, uint16_t *sig)
+{
+	if (!blob || len != 2 * (size_t)k)
+		return false;
+	/* Stored little-endian whatever the host. */
+	for (unsigned i = 0; i < k; i++)
+		sig[i] = (uint16_t)doppel__get_le(blob + 2 * i, 2);
+	return true;
 }
 
 int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx, char *err)
@@ -1019,7 +1069,7 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		row.fingerprint = (uint64_t)sqlite3_column_int64(st, 6);
 		const uint8_t *blob = sqlite3_column_blob(st, 7);
 		int len = sqlite3_column_bytes(st, 7);
-		if (!row.id || !blob || len != (int)(2 * k)) {
+		if (!row.id || !doppel__store_unpack_sig(blob, (size_t)len, k, sig)) {
 			doppel__errf(err,
 			             "%s: article %lld has a damaged signature (%d bytes, "
 			             "expected %u)",
@@ -1027,8 +1077,6 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 			rc = DOPPEL_E_DB;
 			break;
 		}
-		for (unsigned i = 0; i < k; i++)
-			sig[i] = (uint16_t)(blob[2 * i] | (blob[2 * i + 1] << 8));
 		row.sig = sig;
 		row.boiler = (unsigned)sqlite3_column_int(st, 8);
 		row.event = sqlite3_column_int64(st, 9);
@@ -1042,6 +1090,18 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 	return rc;
 }
 
+/* The stored line counts into lc. */
+void doppel__store_unpack_lines(const uint8_t *blob, size_t len, doppel__linecount *lc)
+{
+	/* A blob of another size is ignored: counts are a heuristic and start
+	 * again from zero. */
+	if (!blob || len != sizeof(lc->c))
+		return;
+	uint16_t *c = &lc->c[0][0];
+	for (size_t i = 0; i < len / 2; i++)
+		c[i] = (uint16_t)doppel__get_le(blob + 2 * i, 2);
+}
+
 int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err)
 {
 	memset(lc, 0, sizeof(*lc));
@@ -1051,20 +1111,11 @@ int doppel__store_load_lines(doppel__store *s, doppel__linecount *lc, char *err)
 		return db_error(s, "loading line counts", err);
 	int rc = DOPPEL_OK;
 	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		const uint8_t *blob = sqlite3_column_blob(st, 0);
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		if (blob && len == sizeof(lc->c)) {
-			/* Stored little-endian. */
-			uint16_t *c = &lc->c[0][0];
-			for (size_t i = 0; i < len / 2; i++)
-				c[i] = (uint16_t)(blob[2 * i] | (blob[2 * i + 1] << 8));
-		}
-		/* A blob of another size is ignored: counts are a heuristic and
-		 * start again from zero. */
-	} else if (step != SQLITE_DONE) {
+	if (step == SQLITE_ROW)
+		doppel__store_unpack_lines(sqlite3_column_blob(st, 0),
+		                           (size_t)sqlite3_column_bytes(st, 0), lc);
+	else if (step != SQLITE_DONE)
 		rc = db_error(s, "loading line counts", err);
-	}
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -14,6 +14,7 @@
 /* GET /stories takes limit= up to this. */
 #define STORIES_MAX_LIMIT 100000
 
+/* RFC 3629 UTF-8, byte by byte (serve.h). */
 bool serve_utf8_valid(const char *s, size_t n, size_t *bad_at)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -150,6 +151,7 @@ unsigned serve_route(const char *url, struct request *rq)
 	return 0;
 }
 
+/* What a flag argument says (serve.h). */
 int serve_flag_value(const char *v)
 {
 	if (!v)
@@ -162,6 +164,7 @@ int serve_flag_value(const char *v)
 	return -1;
 }
 
+/* GET /stories's arguments, checked (serve.h). */
 const char *serve_stories_args(const char *since, const char *limit, int32_t *day,
                                unsigned long long *lim)
 {
@@ -358,6 +361,8 @@ static const char *repeated_id(const doppel_batch *b, bool *nomem)
 	return dup;
 }
 
+/* A POST /articles body into a batch, or the 400's message (serve.h). The
+ * cheap checks come first: an empty body, then its UTF-8. */
 bool serve_parse_articles(const char *body, size_t len, bool lines, doppel_batch *b, char *err,
                           size_t errlen)
 {
@@ -386,6 +391,9 @@ bool serve_parse_articles(const char *body, size_t len, bool lines, doppel_batch
 	return ok;
 }
 
+/* Constant-time token comparison (serve.h), as Redis's
+ * time_independent_strcmp() does it: every byte of the token is looked at
+ * whatever differs first. */
 bool serve_token_equal(const char *token, size_t len, const char *given, size_t n)
 {
 	/* volatile, so that the compiler cannot end the loop at the first

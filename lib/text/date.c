@@ -67,8 +67,14 @@ char *doppel_format_date(int32_t days, char buf[11])
 	const unsigned d = doy - (153 * mp + 2) / 5 + 1;
 	const unsigned m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
-	/* Years outside 0..9999 do not fit the format; they are clamped. */
-	unsigned yy = y < 0 ? 0 : y > 9999 ? 9999 : (unsigned)y;
+	/* Years outside 0..9999 do not fit the format: such a day is clamped
+	 * to the first or last day the format holds, whole, so that what is
+	 * written is always a date (not 9999-02-29). */
+	if (y < 0 || y > 9999) {
+		memcpy(buf, y < 0 ? "0000-01-01" : "9999-12-31", 11);
+		return buf;
+	}
+	unsigned yy = (unsigned)y;
 	buf[0] = (char)('0' + yy / 1000);
 	buf[1] = (char)('0' + yy / 100 % 10);
 	buf[2] = (char)('0' + yy / 10 % 10);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* A scratch directory with news.db's path, and its removal. */
 static int setup(void **state)
 {
 	return test_db_setup(state, "news.db");
