@@ -928,7 +928,8 @@ typedef struct doppel__passage_params {
 	                         them (0.3) */
 	double min_score;           /* share of a passage's content words matched by
 	                         the other side's (0.6) */
-	unsigned min_words;         /* words of a passage, in the shorter side (30) */
+	unsigned min_words;         /* words of a passage in its longer side (of a
+	                               condensed one, in its short side) (40) */
 	bool summaries;             /* also look for condensed passages (true) */
 	double summary_min;         /* weighted cosine of an aligned sentence pair
 	                         of a condensed passage (0.3) */

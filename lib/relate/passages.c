@@ -741,7 +741,7 @@ void doppel__passage_defaults(doppel__passage_params *p)
 		.bridge_match = 0.4,
 		.sentence_min = 0.3,
 		.min_score = 0.6,
-		.min_words = 30,
+		.min_words = 40,
 		.summaries = true,
 		.summary_min = 0.3,
 		.summary_sentences = 3,
@@ -1571,7 +1571,7 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 			continue;
 		uint32_t wa = words_between(a, c->a0, c->a1),
 			 wb = words_between(b, c->b0, c->b1);
-		if ((wa < wb ? wa : wb) < p->min_words)
+		if ((wa > wb ? wa : wb) < p->min_words)
 			continue;
 		c->score = box_score(pg, c);
 		if (c->score < p->min_score)
