@@ -53,6 +53,10 @@ static int reserve(void *p, size_t *cap, size_t n, size_t size)
 	return doppel__grow((void **)p, cap, n, size) ? DOPPEL_E_NOMEM : DOPPEL_OK;
 }
 
+/* A cache flag beside the DOPPEL__PW_* ones, not given to words: a full
+ * stop after the word ends no sentence (an abbreviation, a single letter). */
+#define NO_FULL_STOP 0x100
+
 /* What a distinct folded word gives. */
 struct pentry {
 	uint64_t h; /* hash of the folded word; 0: free slot */
@@ -274,6 +278,8 @@ static const struct pentry *word_entry(doppel__passager *pg, size_t m)
 	}
 	if (ascii && doppel__stopword(w, m))
 		e.flags |= DOPPEL__PW_STOP;
+	if (m == 1 || (ascii && doppel__abbreviation(w, m)))
+		e.flags |= NO_FULL_STOP;
 	if (digit) {
 		e.flags |= DOPPEL__PW_NUMBER;
 		e.lemma = lemma_of(pg, w, m);
@@ -424,7 +430,7 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	const struct pentry *e = word_entry(pg, flen);
 	if (!e)
 		return DOPPEL_E_NOMEM;
-	uint32_t flags = e->flags;
+	uint32_t flags = e->flags & ~(uint32_t)NO_FULL_STOP;
 	size_t step;
 	int32_t cp = char_at(line, linelen, at, &step);
 	if (cp < 0x80) {
@@ -450,7 +456,7 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 		(uint32_t)(base + at), (uint32_t)(base + at + n), e->lemma, e->key, 0, flags};
 	/* A full stop after an abbreviation or a single letter (an initial,
 	 * "e.g.") ends no sentence. */
-	pg->prev_nostop = flen == 1 || (ascii && doppel__abbreviation(pg->fold, flen));
+	pg->prev_nostop = (e->flags & NO_FULL_STOP) != 0;
 	unsigned char last = (unsigned char)w[n - 1];
 	pg->prev_lower_end = last >= 'a' && last <= 'z';
 	pg->open_end = (uint32_t)(base + punct_run(line, linelen, at + n));
