@@ -1101,6 +1101,19 @@ static size_t matching(doppel__passager *pg, const uint32_t *kid, uint32_t from,
  * extent in the other (plus link_gap words). */
 #define LOCAL_MAX_RATIO 2
 
+/* Words of t from content word c0 to content word c1. */
+static uint32_t words_between(const doppel__ptext *t, uint32_t c0, uint32_t c1)
+{
+	return t->content[c1] - t->content[c0] + 1;
+}
+
+/* Words of chain c in the text where it is longer. */
+static uint32_t chain_words(const doppel__ptext *a, const doppel__ptext *b, const struct box *c)
+{
+	uint32_t wa = words_between(a, c->a0, c->a1), wb = words_between(b, c->b0, c->b1);
+	return wa > wb ? wa : wb;
+}
+
 /* Distance between the intervals [a0, a1] and [b0, b1]: the words
  * between them, 0 when they touch or overlap. */
 static uint32_t gap_between(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
@@ -1119,8 +1132,8 @@ static uint32_t gap_between(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
  * at most bridge_gap words of which enough match the other side's gap
  * as lemmas or synonyms (wording changed in place).
  */
-static bool bridged(doppel__passager *pg, const struct box *p, const struct box *q,
-                    const doppel__passage_params *pp)
+static bool bridged(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                    const struct box *p, const struct box *q, const doppel__passage_params *pp)
 {
 	const uint32_t gb = gap_between(p->b0, p->b1, q->b0, q->b1);
 	const uint32_t ga = gap_between(p->a0, p->a1, q->a0, q->a1);
@@ -1141,6 +1154,11 @@ static bool bridged(doppel__passager *pg, const struct box *p, const struct box 
 		(q->b0 >= p->b0 && q->b1 <= p->b1) || (p->b0 >= q->b0 && p->b1 <= q->b1);
 	if (inside_b && !overlap_a && ga > pp->link_gap / 2)
 		return false;
+	/* Two chains in the other order in a that are passages each stay two
+	 * passages; a shorter piece is words or a sentence an edit moved. */
+	if (q->a1 < p->a0 && chain_words(a, b, p) >= pp->min_words &&
+	    chain_words(a, b, q) >= pp->min_words)
+		return false;
 	if (ga <= pp->link_gap && gb <= pp->link_gap)
 		return true;
 	if (q->a0 <= p->a1 || q->b0 <= p->b1)
@@ -1152,7 +1170,8 @@ static bool bridged(doppel__passager *pg, const struct box *p, const struct box 
 }
 
 /* Merges chains that continue each other until none do. */
-static void merge_chains(doppel__passager *pg, const doppel__passage_params *pp)
+static void merge_chains(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                         const doppel__passage_params *pp)
 {
 	bool changed = true;
 	while (changed) {
@@ -1167,7 +1186,7 @@ static void merge_chains(doppel__passager *pg, const doppel__passage_params *pp)
 					continue;
 				if (q->b0 > p->b1 + pp->bridge_gap + 1)
 					break;
-				if (!bridged(pg, p, q, pp))
+				if (!bridged(pg, a, b, p, q, pp))
 					continue;
 				if (q->a0 < p->a0)
 					p->a0 = q->a0;
@@ -1211,12 +1230,6 @@ static float box_score(doppel__passager *pg, const struct box *c)
 	size_t m = matching(pg, pg->kida, c->a0, c->a1, pg->kidb, c->b0, c->b1) +
 	           matching(pg, pg->kidb, c->b0, c->b1, pg->kida, c->a0, c->a1);
 	return (float)((double)m / (double)(c->a1 - c->a0 + 1 + c->b1 - c->b0 + 1));
-}
-
-/* Words of t from content word c0 to content word c1. */
-static uint32_t words_between(const doppel__ptext *t, uint32_t c0, uint32_t c1)
-{
-	return t->content[c1] - t->content[c0] + 1;
 }
 
 /* A passage starts at its sentence's start when at most this many content
@@ -1570,7 +1583,7 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 	    (rc = sentence_hits(pg, a, b, p->sentence_min)) ||
 	    (rc = sort_hits(pg, b->ncontent)) || (rc = chain_hits(pg, p->link_gap)))
 		return rc;
-	merge_chains(pg, p);
+	merge_chains(pg, a, b, p);
 	for (size_t i = 0; i < pg->nbox; i++) {
 		struct box *c = &pg->box[i];
 		if (c->dead || c->nhits < 2)
