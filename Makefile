@@ -73,7 +73,8 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests test-unit test-cli test-fuzz-replay test-serve \
-        bench bench-serve eval fuzz install uninstall format format-check clean help
+        bench bench-serve eval eval-passages fuzz install uninstall format format-check clean \
+        help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -87,6 +88,7 @@ help:
 	@echo "make bench        build the benchmark corpora and print figures"
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
+	@echo "make eval-passages reused passages on PAN 2013 text alignment (../shared/data)"
 	@echo "make fuzz         build libFuzzer targets with clang (build/fuzz/)"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
 	@echo "make format-check check clang-format on lib/ programs/ include/"
@@ -190,6 +192,12 @@ bench-serve: all $(BENCH_BIN)
 # Accuracy of the relations on the labelled set (and spun copies of it).
 eval: all $(BENCH_BIN)
 	@sh bench/eval.sh $(BUILD)
+
+# Reused passages on PAN 2013 text alignment, extracted into bench/.cache/;
+# skipped when the archive is absent. Not part of make check.
+PAN_TAR ?= ../shared/data/pan13-train.tar.zst
+eval-passages: $(BUILD)/bench/evalpan
+	@sh bench/evalpan.sh $(BUILD) $(PAN_TAR)
 
 # ---------------------------------------------------------------- install
 
