@@ -314,7 +314,7 @@ struct run {
 	unsigned ptflags;
 	bool dump, keys, list;
 	double t_tok, t_find;
-	size_t words, tokdocs, keycount;
+	size_t words, tokdocs, keycount, winnowcount, contentwords;
 	doppel__passage *ps;
 	size_t nps, pscap;
 };
@@ -341,6 +341,9 @@ static int load_doc(struct run *run, const char *sub, const char *name, struct d
 		if (doppel__passage_keys(&d->t, 0, &d->keys, &d->nkeys, &d->keyscap))
 			return -1;
 		run->keycount += d->nkeys;
+		for (size_t i = 0; i < d->nkeys; i++)
+			run->winnowcount += DOPPEL__PKEY_KIND(d->keys[i]) == DOPPEL__PKEY_WINNOW;
+		run->contentwords += d->t.ncontent;
 	}
 	return 0;
 }
@@ -523,20 +526,28 @@ static int speed(struct run *run, size_t words)
 		    doppel__ptext_make(run->pg, tb, lb, run->ptflags, &b))
 			goto out;
 	}
-	const int reps = 200;
-	double t0 = doppel__now();
-	for (int r = 0; r < reps; r++)
-		if (doppel__ptext_make(run->pg, tb, lb, run->ptflags, &b))
-			goto out;
-	double tok = (doppel__now() - t0) / reps;
-	t0 = doppel__now();
-	for (int r = 0; r < reps; r++)
-		if (doppel__passages_find(run->pg, &a, &b, &run->params, &run->ps, &run->nps,
-		                          &run->pscap))
-			goto out;
-	double find = (doppel__now() - t0) / reps;
-	printf("speed: a %zu words, b %zu words, %zu passages: find %.3f ms a pair, "
-	       "tokenize %.3f ms for b (%.1f us per 1,000 words)\n",
+	/* The best of five rounds: the machine may be shared. */
+	const int reps = 100;
+	double tok = 1e9, find = 1e9;
+	for (int round = 0; round < 5; round++) {
+		double t0 = doppel__now();
+		for (int r = 0; r < reps; r++)
+			if (doppel__ptext_make(run->pg, tb, lb, run->ptflags, &b))
+				goto out;
+		double t1 = doppel__now();
+		for (int r = 0; r < reps; r++)
+			if (doppel__passages_find(run->pg, &a, &b, &run->params, &run->ps,
+			                          &run->nps, &run->pscap))
+				goto out;
+		double t2 = doppel__now();
+		if ((t1 - t0) / reps < tok)
+			tok = (t1 - t0) / reps;
+		if ((t2 - t1) / reps < find)
+			find = (t2 - t1) / reps;
+	}
+	printf("speed (best of 5 rounds of %d): a %zu words, b %zu words, %zu passages: find "
+	       "%.3f ms a pair, tokenize %.3f ms for b (%.1f us per 1,000 words)\n",
+	       reps,
 	       a.nword, b.nword, run->nps, find * 1e3, tok * 1e3, tok * 1e9 / (double)b.nword);
 	rc = 0;
 out:
@@ -719,10 +730,15 @@ int main(int argc, char **argv)
 	printf("%-27s %6zu %18s %9s %6.3f %6.3f %6.3f %7.3f   (plagdet %s)\n", "overall",
 	       all.pairs, "", "", p, r, g, pd, tgt);
 	if (run.keys) {
-		printf("\nfingerprints: %.1f keys per 1,000 words (winnowing k=%d w=%d and "
-		       "%d sentence keys)\n",
-		       1000.0 * (double)run.keycount / (double)run.words, DOPPEL__FP_K,
-		       DOPPEL__FP_W, DOPPEL__SKEY_N);
+		printf("\nfingerprints: %.1f keys per 1,000 words: %.1f winnowed (k=%d, w=%d; "
+		       "%.3f a content word, %.0f%% of the words are content words), %.1f "
+		       "sentence keys (%d a sentence)\n",
+		       1000.0 * (double)run.keycount / (double)run.words,
+		       1000.0 * (double)run.winnowcount / (double)run.words, DOPPEL__FP_K,
+		       DOPPEL__FP_W, (double)run.winnowcount / (double)run.contentwords,
+		       100.0 * (double)run.contentwords / (double)run.words,
+		       1000.0 * (double)(run.keycount - run.winnowcount) / (double)run.words,
+		       DOPPEL__SKEY_N);
 		for (int fi = 0; fi < NFOLDERS; fi++) {
 			const struct stats *s = &st[fi];
 			if (!s->pairs)
