@@ -314,19 +314,20 @@ static void test_reordered(void **state)
 static void test_same_topic(void **state)
 {
 	struct fixture *f = *state;
-	/* Two reports of one flood, each in its own words. */
+	/* Two reports of one flood, each in its own words: the same names,
+	 * numbers and days, one pair of sentences much alike, no reuse. */
 	const char *a =
 		"Heavy rain caused the river Lune to burst its banks on Sunday night, flooding "
-		"more than two hundred homes in the lower town. Firefighters rescued an elderly "
-		"couple from the roof of their cottage, and the mayor opened the school gym as a "
-		"shelter for families who had to leave. Officials warned that more rain is "
+		"more than two hundred homes in the lower town of Kirkby. Firefighters rescued "
+		"an elderly couple from the roof of their cottage on Mill Lane, and mayor Anna "
+		"Berg opened the school gym as a shelter. Officials warned that more rain is "
 		"expected on Wednesday and asked residents to move valuables upstairs.";
 	const char *b =
-		"Residents of the lower town spent Monday clearing mud from their kitchens after "
-		"the river rose overnight. Many said the warning sirens sounded too late. The "
-		"mayor promised an inquiry into the flood defences, which were built decades ago "
-		"and have not been upgraded since. Insurance companies have sent assessors to the "
-		"area, and volunteers are handing out blankets at the school.";
+		"In Kirkby, residents of the lower town spent Monday clearing mud after the river "
+		"Lune flooded two hundred homes on Sunday night. Mayor Anna Berg promised an "
+		"inquiry into the flood defences, which were built decades ago. Many families "
+		"are still sleeping in the school gym, where volunteers hand out blankets. "
+		"Forecasters expect more rain on Wednesday.";
 	find(f, a, b);
 	assert_int_equal(f->n, 0);
 }
