@@ -914,27 +914,36 @@ int doppel__passage_winnow(const doppel__ptext *t, unsigned k, unsigned w, doppe
 int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys, size_t *n,
                          size_t *cap);
 
-/* What decides a passage. doppel__passage_defaults() fills in the
- * documented defaults. */
+/* What decides a passage, in content words (words that are not stop
+ * words) unless said otherwise. doppel__passage_defaults() gives the
+ * defaults in brackets, tuned on PAN 2013 (bench/README.md). */
 typedef struct doppel__passage_params {
-	unsigned seed_k;            /* content lemmas of an exact seed (3) */
-	unsigned link_gap;          /* content words between two seeds of one chain,
-	                         in each text (12) */
-	unsigned bridge_gap;        /* longest gap, in content words, bridged when
-	                         its words match (30) */
-	double bridge_match;        /* share of a gap's content words that match the
-	                         other side's as lemma or synonym (0.4) */
-	double sentence_min;        /* weighted cosine of two sentences that seeds
-	                         them (0.3) */
-	double min_score;           /* share of a passage's content words matched by
-	                         the other side's (0.6) */
-	unsigned min_words;         /* words of a passage in its longer side (of a
-	                               condensed one, in its short side) (40) */
-	bool summaries;             /* also look for condensed passages (true) */
-	double summary_min;         /* weighted cosine of an aligned sentence pair
-	                         of a condensed passage (0.3) */
-	unsigned summary_sentences; /* aligned sentences of one (3) */
-	double summary_evidence;    /* the sum of their cosines (1.5) */
+	/* content lemmas of an exact seed (3) */
+	unsigned seed_k;
+	/* most content words between two seeds of one chain, in each text (12) */
+	unsigned link_gap;
+	/* longest gap between two chains bridged when its words match (30) */
+	unsigned bridge_gap;
+	/* share of a gap's content words whose lemma or synonym the other
+	 * side's gap has, to bridge it (0.4) */
+	double bridge_match;
+	/* weighted cosine at which two sentences seed a passage (0.3) */
+	double sentence_min;
+	/* share of a passage's distinct content keys that the other side has
+	 * (0.55) */
+	double min_score;
+	/* words (all of them) of a passage in its longer side; of a condensed
+	 * one, in its short side (40) */
+	unsigned min_words;
+	/* also look for condensed passages (true) */
+	bool summaries;
+	/* weighted cosine of an aligned sentence pair of a condensed passage
+	 * (0.3) */
+	double summary_min;
+	/* aligned sentences of a condensed passage (3) */
+	unsigned summary_sentences;
+	/* the sum of their cosines (1.5) */
+	double summary_evidence;
 } doppel__passage_params;
 
 void doppel__passage_defaults(doppel__passage_params *p);
@@ -944,9 +953,9 @@ void doppel__passage_defaults(doppel__passage_params *p);
 #define DOPPEL__PASSAGE_SUMMARY 2 /* sentences of a condensed text, in order */
 
 /* A passage: bytes [a_start, a_end) of text a and [b_start, b_end) of b
- * reuse each other; score is the share of their content words that find
- * their lemma or synonym on the other side (for a condensed passage, of
- * the short side's). */
+ * reuse each other; score is the share of their distinct content keys
+ * (lemmas, or synonym classes) that the other side has (for a condensed
+ * passage, the share of the short side's content words). */
 typedef struct doppel__passage {
 	uint32_t a_start, a_end, b_start, b_end;
 	float score;

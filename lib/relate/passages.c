@@ -746,7 +746,7 @@ void doppel__passage_defaults(doppel__passage_params *p)
 		.bridge_gap = 30,
 		.bridge_match = 0.4,
 		.sentence_min = 0.3,
-		.min_score = 0.6,
+		.min_score = 0.55,
 		.min_words = 40,
 		.summaries = true,
 		.summary_min = 0.3,
@@ -1223,13 +1223,37 @@ static void box_pairs(const doppel__passager *pg, const doppel__ptext *a,
 	}
 }
 
-/* The share of the content words of both extents of c that find their key
- * in the other extent. */
+/* Of the distinct keys of the content words [from, to] of one text (key
+ * numbers kid), how many the words [ofrom, oto] of the other text (okid)
+ * have, into *m; returns the number of distinct keys. */
+static size_t matching_distinct(doppel__passager *pg, const uint32_t *kid, uint32_t from,
+                                uint32_t to, const uint32_t *okid, uint32_t ofrom, uint32_t oto,
+                                size_t *m)
+{
+	const uint32_t other = ++pg->stamp_now, seen = ++pg->stamp_now;
+	for (uint32_t i = ofrom; i <= oto; i++)
+		pg->stamp[okid[i]] = other;
+	size_t n = 0;
+	*m = 0;
+	for (uint32_t i = from; i <= to; i++) {
+		uint32_t k = kid[i];
+		if (pg->stamp[k] == seen)
+			continue;
+		n++;
+		*m += pg->stamp[k] == other;
+		pg->stamp[k] = seen;
+	}
+	return n;
+}
+
+/* The share of the distinct keys of both extents of c that the other
+ * extent has (a name repeated all over a passage counts once). */
 static float box_score(doppel__passager *pg, const struct box *c)
 {
-	size_t m = matching(pg, pg->kida, c->a0, c->a1, pg->kidb, c->b0, c->b1) +
-	           matching(pg, pg->kidb, c->b0, c->b1, pg->kida, c->a0, c->a1);
-	return (float)((double)m / (double)(c->a1 - c->a0 + 1 + c->b1 - c->b0 + 1));
+	size_t ma, mb;
+	size_t na = matching_distinct(pg, pg->kida, c->a0, c->a1, pg->kidb, c->b0, c->b1, &ma);
+	size_t nb = matching_distinct(pg, pg->kidb, c->b0, c->b1, pg->kida, c->a0, c->a1, &mb);
+	return (float)((double)(ma + mb) / (double)(na + nb));
 }
 
 /* A passage starts at its sentence's start when at most this many content
