@@ -87,6 +87,13 @@ struct spair {
 	float cos;
 };
 
+/* A sentence pair's place in the order of the condensed mode's best
+ * chains. */
+struct ranked {
+	float best;
+	uint32_t i;
+};
+
 /* A chain of seeds, then a passage: content words [a0, a1] of a and
  * [b0, b1] of b (inclusive). */
 struct box {
@@ -156,7 +163,8 @@ struct doppel__passager {
 	/* the condensed mode's alignment */
 	float *best;
 	uint32_t *prev;
-	size_t bestcap, prevcap;
+	struct ranked *order;
+	size_t bestcap, prevcap, ordercap;
 	uint32_t *acov, *bcov; /* per sentence: the local passage holding it + 1,
 	                          or 0 */
 	size_t acovcap, bcovcap;
@@ -215,6 +223,7 @@ void doppel__passager_free(doppel__passager *pg)
 	free(pg->open);
 	free(pg->best);
 	free(pg->prev);
+	free(pg->order);
 	free(pg->acov);
 	free(pg->bcov);
 	free(pg);
@@ -1393,6 +1402,15 @@ static void absorb_local(doppel__passage *ps, size_t *n)
  * scattered sentences of a long text. */
 #define CONDENSED_MAX_RATIO 25
 
+/* Best first; ties in the order of the pairs. */
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *p = x, *q = y;
+	if (p->best != q->best)
+		return p->best > q->best ? -1 : 1;
+	return (p->i > q->i) - (p->i < q->i);
+}
+
 /* A sentence pair seen from the condensed text: its sentence (s), the
  * other text's (l), their cosine. */
 struct cpair {
@@ -1440,46 +1458,45 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 	}
 	n = w;
 	if (reserve(&pg->best, &pg->bestcap, n, sizeof(*pg->best)) ||
-	    reserve(&pg->prev, &pg->prevcap, n, sizeof(*pg->prev)))
+	    reserve(&pg->prev, &pg->prevcap, n, sizeof(*pg->prev)) ||
+	    reserve(&pg->order, &pg->ordercap, n, sizeof(*pg->order)))
 		return DOPPEL_E_NOMEM;
 	float *best = pg->best;
 	uint32_t *prev = pg->prev;
-	for (size_t i = 0; i < n; i++)
-		best[i] = -1; /* -1: not yet computed; -2: used */
-	for (;;) {
-		size_t top = NONE;
-		for (size_t i = 0; i < n; i++) {
-			if (best[i] == -2)
+	struct ranked *order = pg->order;
+	for (size_t i = 0; i < n; i++) {
+		best[i] = cp[i].cos;
+		prev[i] = NONE;
+		for (size_t j = i; j-- > 0;) {
+			if (cp[j].s + CONDENSED_SKIP + 1 < cp[i].s)
+				break;
+			if (cp[j].s == cp[i].s || cp[j].l >= cp[i].l)
 				continue;
-			best[i] = cp[i].cos;
-			prev[i] = NONE;
-			for (size_t j = i; j-- > 0;) {
-				if (cp[j].s + CONDENSED_SKIP + 1 < cp[i].s)
-					break;
-				if (cp[j].s == cp[i].s || best[j] < 0 || cp[j].l >= cp[i].l)
-					continue;
-				if (best[j] + cp[i].cos > best[i]) {
-					best[i] = best[j] + cp[i].cos;
-					prev[i] = (uint32_t)j;
-				}
+			if (best[j] + cp[i].cos > best[i]) {
+				best[i] = best[j] + cp[i].cos;
+				prev[i] = (uint32_t)j;
 			}
-			if (top == NONE || best[i] > best[top])
-				top = i;
 		}
-		if (top == NONE)
-			break;
-		/* the chain ending at top */
+		order[i] = (struct ranked){best[i], (uint32_t)i};
+	}
+	qsort(order, n, sizeof(*order), cmp_ranked);
+	/* Chains best first, each ending at the best pair not yet used and
+	 * stopping before a used one; best[] < 0 marks a used pair. */
+	for (size_t o = 0; o < n; o++) {
+		const uint32_t top = order[o].i;
+		if (best[top] < 0)
+			continue;
 		size_t len = 0, blocks = 0, run = 0, maxrun = 0;
 		double cossum = 0;
-		uint32_t first = (uint32_t)top;
-		for (uint32_t i = (uint32_t)top; i != NONE; i = prev[i]) {
+		uint32_t first = top;
+		for (uint32_t i = top; i != NONE && best[i] >= 0; i = prev[i]) {
 			first = i;
 			len++;
 			run++;
 			cossum += cp[i].cos;
-			const uint32_t l = cp[i].l, pl = prev[i] == NONE ? 0 : cp[prev[i]].l;
-			if (prev[i] == NONE ||
-			    (pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]))) {
+			const bool last = prev[i] == NONE || best[prev[i]] < 0;
+			const uint32_t l = cp[i].l, pl = last ? 0 : cp[prev[i]].l;
+			if (last || (pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]))) {
 				blocks++;
 				if (run > maxrun)
 					maxrun = run;
@@ -1488,10 +1505,12 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 		}
 		const uint32_t s0 = cp[first].s, s1 = cp[top].s;
 		const uint32_t l0 = cp[first].l, l1 = cp[top].l;
-		/* nothing of the short text's span is aligned again */
-		for (size_t i = 0; i < n; i++)
-			if (cp[i].s >= s0 && cp[i].s <= s1)
-				best[i] = -2;
+		/* nothing of the short text's span is aligned again (cp is in
+		 * the order of s) */
+		for (size_t i = first; i-- > 0 && cp[i].s >= s0;)
+			best[i] = -1;
+		for (size_t i = first; i < n && cp[i].s <= s1; i++)
+			best[i] = -1;
 		if (len < p->summary_sentences)
 			continue;
 		if (blocks < p->summary_sentences || 2 * maxrun > len)
