@@ -734,7 +734,8 @@ int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys,
 			(*keys)[(*n)++] = ((uint64_t)DOPPEL__PKEY_SENTENCE << 62) | (h & low);
 		}
 	}
-	qsort(*keys, *n, sizeof(**keys), doppel__cmp_u64);
+	if (*n > 1)
+		qsort(*keys, *n, sizeof(**keys), doppel__cmp_u64);
 	size_t w = 0;
 	for (size_t i = 0; i < *n; i++)
 		if (w == 0 || (*keys)[i] != (*keys)[w - 1])
@@ -1324,6 +1325,8 @@ static void fold_into(doppel__passage *p, const doppel__passage *q)
  * when they overlap in a too, else the one of more matched text stays. */
 static void resolve_overlaps(doppel__passage *ps, size_t *n)
 {
+	if (*n < 2)
+		return;
 	qsort(ps, *n, sizeof(*ps), cmp_passage);
 	size_t w = 0;
 	for (size_t i = 0; i < *n; i++) {
@@ -1448,6 +1451,8 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
                      const doppel__passage_params *p, bool swapped, doppel__passage **out,
                      size_t *nout, size_t *cap)
 {
+	if (n == 0)
+		return DOPPEL_OK;
 	qsort(cp, n, sizeof(*cp), cmp_cpair);
 	/* keep the best CONDENSED_CHOICES pairs of each short sentence */
 	size_t w = 0;
