@@ -163,6 +163,7 @@ static uint64_t chars_before(const char *text, uint32_t off)
 	return n;
 }
 
+/* Characters x and y share. */
 static uint64_t overlap(struct range x, struct range y)
 {
 	uint64_t lo = x.off > y.off ? x.off : y.off;
@@ -176,6 +177,7 @@ static bool detects(const struct span *r, const struct span *s)
 	return overlap(r->susp, s->susp) > 0 && overlap(r->src, s->src) > 0;
 }
 
+/* Orders ranges by their start. */
 static int cmp_range(const void *x, const void *y)
 {
 	const struct range *a = x, *b = y;
@@ -251,6 +253,7 @@ static void score_pair(struct stats *st, const struct span *cases, int ncase,
 	}
 }
 
+/* Adds the sums of from to to. */
 static void add_stats(struct stats *to, const struct stats *from)
 {
 	to->pairs += from->pairs;
@@ -319,6 +322,8 @@ struct run {
 	size_t nps, pscap;
 };
 
+/* Reads and tokenizes document sub/name into d (and its keys with --keys),
+ * timing the tokenizing; d's memory is released by free_doc(). */
 static int load_doc(struct run *run, const char *sub, const char *name, struct doc *d)
 {
 	char path[4096];
@@ -348,6 +353,7 @@ static int load_doc(struct run *run, const char *sub, const char *name, struct d
 	return 0;
 }
 
+/* Releases what load_doc() gave d. */
 static void free_doc(struct doc *d)
 {
 	free(d->text);
@@ -563,6 +569,7 @@ out:
 	return rc;
 }
 
+/* The options, on stderr. */
 static void usage(void)
 {
 	fprintf(stderr,
@@ -624,6 +631,9 @@ static bool set_param(doppel__passage_params *p, const char *kv)
 	return true;
 }
 
+/* Options, then every folder's pairs, the table, the fingerprints and the
+ * speed pair. Exit status 0, or 1 when a file cannot be read, 2 for bad
+ * options. */
 int main(int argc, char **argv)
 {
 	struct run run = {0};

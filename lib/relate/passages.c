@@ -170,6 +170,8 @@ struct doppel__passager {
 	size_t acovcap, bcovcap;
 };
 
+/* A passager with an empty word cache; caller owns it: release with
+ * doppel__passager_free(). wn is borrowed. */
 doppel__passager *doppel__passager_new(const doppel__wordnet *wn, uint64_t seed)
 {
 	doppel__passager *pg = calloc(1, sizeof(*pg));
@@ -187,6 +189,7 @@ doppel__passager *doppel__passager_new(const doppel__wordnet *wn, uint64_t seed)
 	return pg;
 }
 
+/* Releases pg and everything it holds (NULL: nothing). */
 void doppel__passager_free(doppel__passager *pg)
 {
 	if (!pg)
@@ -229,6 +232,7 @@ void doppel__passager_free(doppel__passager *pg)
 	free(pg);
 }
 
+/* Releases the arrays of t and zeroes it (NULL: nothing). */
 void doppel__ptext_free(doppel__ptext *t)
 {
 	if (!t)
@@ -241,6 +245,8 @@ void doppel__ptext_free(doppel__ptext *t)
 
 /* ---------------------------------------------------------------- words */
 
+/* The slot of hash h in an open-addressing table of n (a power of two)
+ * entries: h's own, or the free one where it goes. */
 static struct pentry *cache_slot(struct pentry *cache, size_t n, uint64_t h)
 {
 	size_t mask = n - 1, i = (size_t)h & mask;
@@ -372,6 +378,7 @@ static int32_t char_at(const char *s, size_t n, size_t i, size_t *step)
 	return cp;
 }
 
+/* Spaces of every kind, line breaks and the no-break space. */
 static bool is_space_cp(int32_t cp)
 {
 	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\f' ||
@@ -379,6 +386,7 @@ static bool is_space_cp(int32_t cp)
 	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000;
 }
 
+/* An ASCII digit. */
 static bool is_digit_byte(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -474,6 +482,7 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	return DOPPEL_OK;
 }
 
+/* What ends a sentence: . ! ? and the ellipsis. */
 static bool terminal_cp(int32_t cp)
 {
 	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
@@ -588,6 +597,9 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 	return DOPPEL_OK;
 }
 
+/* Fills t from the lines of text, one call of take_line() a line (through
+ * doppel__content_lines() when boilerplate lines are skipped); t keeps its
+ * arrays from call to call, and the caller frees them. */
 int doppel__ptext_make(doppel__passager *pg, const char *text, size_t len, unsigned flags,
                        doppel__ptext *t)
 {
@@ -640,6 +652,9 @@ static uint64_t kgram_hash(const doppel__ptext *t, size_t i, unsigned k)
 	return h | 1;
 }
 
+/* Winnowing with robust tie-breaking (the rightmost minimum): when the
+ * window's minimum is still in it, only the new hash is compared. The
+ * fingerprints replace what the caller's *out held (it grows as needed). */
 int doppel__passage_winnow(const doppel__ptext *t, unsigned k, unsigned w, doppel__pfp **out,
                            size_t *n, size_t *cap)
 {
@@ -696,6 +711,8 @@ static void insert_sorted(uint64_t *a, size_t *n, size_t max, uint64_t x)
 	*n = keep + 1;
 }
 
+/* The winnowed fingerprints with the defaults and the sentence keys, tagged
+ * by kind, sorted and made unique in the caller's *keys. */
 int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys, size_t *n,
                          size_t *cap)
 {
@@ -748,6 +765,7 @@ out:
 
 /* --------------------------------------------------------- verification */
 
+/* The defaults documented with doppel__passage_params. */
 void doppel__passage_defaults(doppel__passage_params *p)
 {
 	*p = (doppel__passage_params){
@@ -930,6 +948,7 @@ static int sentence_pairs(doppel__passager *pg, const doppel__ptext *a, const do
 	return DOPPEL_OK;
 }
 
+/* Appends hit (ia, ib) to pg->hits. */
 static int push_hit(doppel__passager *pg, uint32_t ia, uint32_t ib, uint32_t exact)
 {
 	if (reserve(&pg->hits, &pg->hitscap, pg->nhits + 1, sizeof(*pg->hits)))
@@ -1272,12 +1291,15 @@ static float box_score(doppel__passager *pg, const struct box *c)
  * did not reach are most often the reused sentence's too. */
 #define SNAP_WORDS 2
 
+/* How many content words of sentence s may lie outside a passage that still
+ * starts or ends with s. */
 static uint32_t snap(const doppel__psent *s)
 {
 	uint32_t q = (s->c1 - s->c0) / 4;
 	return q > SNAP_WORDS ? q : SNAP_WORDS;
 }
 
+/* The byte a passage starting at content word c starts at. */
 static uint32_t start_byte(const doppel__ptext *t, uint32_t c)
 {
 	const doppel__pword *w = &t->word[t->content[c]];
@@ -1285,6 +1307,7 @@ static uint32_t start_byte(const doppel__ptext *t, uint32_t c)
 	return c - s->c0 <= snap(s) ? s->start : w->start;
 }
 
+/* The byte after a passage ending at content word c. */
 static uint32_t end_byte(const doppel__ptext *t, uint32_t c)
 {
 	const doppel__pword *w = &t->word[t->content[c]];
@@ -1421,6 +1444,7 @@ struct cpair {
 	float cos;
 };
 
+/* Orders pairs by short-side sentence, then best cosine first. */
 static int cmp_cpair(const void *x, const void *y)
 {
 	const struct cpair *p = x, *q = y;
@@ -1612,6 +1636,10 @@ static int condensed_both(doppel__passager *pg, const doppel__ptext *a, const do
 	return rc;
 }
 
+/* Local passages first (seeds, chains, merged chains, those long and
+ * matched enough), their overlaps resolved; then condensed passages, which
+ * take in the local ones they continue. The passages replace what the
+ * caller's *out held (it grows as needed). */
 int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
                           const doppel__passage_params *p, doppel__passage **out, size_t *n,
                           size_t *cap)

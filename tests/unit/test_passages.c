@@ -46,6 +46,7 @@ struct fixture {
 	size_t n, cap;
 };
 
+/* A fixture with a passager without WordNet and the default parameters. */
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -55,6 +56,7 @@ static int setup(void **state)
 	return f->pg ? 0 : -1;
 }
 
+/* Releases the fixture. */
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
@@ -100,6 +102,7 @@ static void assert_exact(const struct fixture *f, size_t i, const char *a, const
 
 /* ------------------------------------------------------------- tokens */
 
+/* Words and their bytes, flags, lemmas; sentence ends. */
 static void test_words(void **state)
 {
 	struct fixture *f = *state;
@@ -162,6 +165,7 @@ static size_t made_up_words(char *buf, unsigned seed, size_t n)
 	return len;
 }
 
+/* Whether two lists of fingerprints share a hash. */
 static bool share_winnowed(const doppel__pfp *x, size_t nx, const doppel__pfp *y, size_t ny)
 {
 	for (size_t i = 0; i < nx; i++)
@@ -171,6 +175,8 @@ static bool share_winnowed(const doppel__pfp *x, size_t nx, const doppel__pfp *y
 	return false;
 }
 
+/* A shared run of w + k - 1 content words always shares a fingerprint;
+ * the density stays within winnowing's bounds. */
 static void test_winnow_guarantee(void **state)
 {
 	struct fixture *f = *state;
@@ -214,6 +220,7 @@ static void test_winnow_guarantee(void **state)
 	free(fb);
 }
 
+/* Keys are sorted and unique; a shared paragraph shares both kinds. */
 static void test_keys(void **state)
 {
 	struct fixture *f = *state;
@@ -251,6 +258,7 @@ static void test_keys(void **state)
 
 /* ----------------------------------------------------------- passages */
 
+/* A paragraph copied into another text: one passage, exact bytes. */
 static void test_verbatim(void **state)
 {
 	struct fixture *f = *state;
@@ -267,6 +275,7 @@ static void test_verbatim(void **state)
 	assert_exact(f, 0, b, a, WATER, WATER);
 }
 
+/* Words inserted, dropped and replaced: still one passage, exact bytes. */
 static void test_edited(void **state)
 {
 	struct fixture *f = *state;
@@ -286,6 +295,7 @@ static void test_edited(void **state)
 	assert_true(f->ps[0].score > 0.8f);
 }
 
+/* Shared paragraphs in another order: a passage each. */
 static void test_reordered(void **state)
 {
 	struct fixture *f = *state;
@@ -311,6 +321,7 @@ static void test_reordered(void **state)
 	}
 }
 
+/* Two reports of one event: no passage. */
 static void test_same_topic(void **state)
 {
 	struct fixture *f = *state;
@@ -332,6 +343,7 @@ static void test_same_topic(void **state)
 	assert_int_equal(f->n, 0);
 }
 
+/* Offsets are bytes of UTF-8, not characters. */
 static void test_non_ascii(void **state)
 {
 	struct fixture *f = *state;
@@ -360,6 +372,7 @@ static void test_non_ascii(void **state)
 	assert_true(f->ps[0].a_start > 40);
 }
 
+/* CRLF and LF line ends: passages end before the line break. */
 static void test_crlf(void **state)
 {
 	struct fixture *f = *state;
@@ -382,6 +395,7 @@ static void test_crlf(void **state)
 	             WATER_L1 "\n" WATER_L2 "\n" WATER_L3);
 }
 
+/* A summary of an article inside another text: a condensed passage. */
 static void test_condensed(void **state)
 {
 	struct fixture *f = *state;
@@ -432,6 +446,7 @@ static void test_condensed(void **state)
 	assert_true(p->a_end >= strlen(a) - 200);
 }
 
+/* Texts without words. */
 static void test_empty(void **state)
 {
 	struct fixture *f = *state;
