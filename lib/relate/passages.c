@@ -4,36 +4,53 @@
  * An excerpt reuses a few passages of its source, verbatim, edited,
  * reworded sentence by sentence or condensed, inside text of its own; the
  * share of the two texts they make may be small. This file finds them for
- * one pair of texts and gives the keys by which an index finds the pairs:
+ * one pair of texts and gives the keys by which an index finds the pairs.
  *
- * - tokenizing: words with their bytes in the text as given, a lemma (the
- *   Snowball stem of the folded word), a synonym class where WordNet knows
- *   the word (the classes of segment.c), stop words, sentences;
- * - fingerprints: winnowing over hashed k-grams of content lemmas
- *   (Schleimer, Wilkerson, Aiken, "Winnowing: Local Algorithms for
- *   Document Fingerprinting", SIGMOD 2003), with a guaranteed detection
- *   threshold, and bottom-2 sentence keys for text whose k-grams do not
- *   survive rewording (Broder, "On the Resemblance and Containment of
- *   Documents", 1997);
- * - verification of a pair, in two modes.
- *   Local: seeds are shared k-grams of content lemmas (exact reuse) and the
- *   matching words of sentence pairs whose weighted cosine is high (edited,
- *   reworded, translated reuse: the sentence-level seeding of Sanchez-Perez,
- *   Sidorov, Gelbukh, "A Winning Approach to Text Alignment for Text Reuse
- *   Detection at PAN 2014", CLEF 2014 notebooks). Seeds close in both texts
- *   form chains; chains are merged across gaps of up to bridge_gap content
- *   words when enough of the gap's words match as lemmas or synonyms (the
- *   order of the chains is kept, reuse reworded in place); a passage is the
- *   extent of a chain in each text, kept when it is long enough and enough
- *   of its content words match.
- *   Condensed: the sentences of a short stretch of one text aligned in order
- *   to sentences spread over the other (a monotone alignment, as relate.c
- *   aligns rewrites), for summaries.
+ * Tokenizing: words with their bytes in the text as given, a lemma (the
+ * Snowball stem of the folded word, libstemmer), a synonym class where
+ * WordNet knows the word (wordnet.c's classes, as segment.c uses them),
+ * stop words, sentences.
  *
- * Offsets are bytes of the text exactly as given, end exclusive; a passage
- * starts at a word (or at its sentence's first word when only a few content
- * words of the sentence lie before it) and ends after a word, or after its
- * sentence's closing punctuation and quotes.
+ * Fingerprints: winnowing over hashed k-grams of content lemmas
+ * (Schleimer, Wilkerson, Aiken, "Winnowing: Local Algorithms for Document
+ * Fingerprinting", SIGMOD 2003), with a guaranteed detection threshold;
+ * and bottom-2 sentence keys for reuse whose k-grams do not survive
+ * rewording (Broder, "On the Resemblance and Containment of Documents",
+ * 1997).
+ *
+ * Verification of a pair, local mode. Seeds ("hits": a content word of a
+ * and one of b) come from the k-grams of content lemmas the texts share
+ * (exact reuse) and from the matching words of sentence pairs whose cosine,
+ * weighted by inverse sentence frequency within the pair, is high (edited,
+ * reworded and translated reuse: the sentence-level seeding of
+ * Sanchez-Perez, Sidorov, Gelbukh, "A Winning Approach to Text Alignment
+ * for Text Reuse Detection at PAN 2014", CLEF 2014 notebooks). Hits in the
+ * order of b form chains, each hit joining the chain whose last hit is near
+ * in both texts. Chains then merge: when both gaps between them are short,
+ * or, with their order kept, across a gap of up to bridge_gap words enough
+ * of whose words match as lemmas or synonyms. Chains do not merge when one
+ * text would stretch past twice the other (a phrase repeated all over a),
+ * when they align mostly the same words of b at two places of a (rival
+ * alignments), or when they are in the other order in a and each is a
+ * passage already (a passage is monotone at that scale; shorter pieces are
+ * what edits move). A merged chain is a passage when its longer side has
+ * min_words words and min_score of its distinct content keys are found on
+ * the other side.
+ *
+ * Condensed mode, for summaries: chains of sentence pairs in which one
+ * text's sentences follow each other and the other's go forward with any
+ * gaps (a monotone alignment, as relate.c aligns rewrites), found by
+ * dynamic programming. A chain is a condensed passage when its long side
+ * skips between several blocks of sentences, holds two to twenty-five times
+ * the words of its short side, and its cosines add up; sentences inside a
+ * local passage pair only with that passage's other side. A condensed
+ * passage spanning most of the long text stands for all of it, and takes
+ * in the local passages next to it.
+ *
+ * Offsets are bytes of the text exactly as given, end exclusive. A passage
+ * starts at a word, or at its sentence's first word when only a few content
+ * words of the sentence lie before it; it ends after a word, or after its
+ * sentence's closing punctuation and quotes. Passages do not overlap in b.
  */
 #include "internal.h"
 
