@@ -55,6 +55,7 @@ struct stats {
 	double prec_sum, rec_sum;
 	/* fingerprints: positive and negative pairs sharing a key */
 	size_t pos_winnow, pos_sentence, pos_any, neg_any;
+	size_t pos_found_any; /* detected and sharing a key: found through an index */
 };
 
 /* The whole file at path, NUL-terminated; NULL when unreadable. */
@@ -271,6 +272,7 @@ static void add_stats(struct stats *to, const struct stats *from)
 	to->pos_sentence += from->pos_sentence;
 	to->pos_any += from->pos_any;
 	to->neg_any += from->neg_any;
+	to->pos_found_any += from->pos_found_any;
 }
 
 /* Precision, recall, granularity and plagdet of st. */
@@ -430,6 +432,7 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 				st->pos_winnow += w;
 				st->pos_sentence += s;
 				st->pos_any += w || s;
+				st->pos_found_any += (w || s) && ndet > 0;
 			} else {
 				st->neg_any += w || s;
 			}
@@ -753,12 +756,18 @@ int main(int argc, char **argv)
 			const struct stats *s = &st[fi];
 			if (!s->pairs)
 				continue;
+			if (!s->positives) {
+				printf("  %-27s negatives sharing a key: %.3f\n", folders[fi],
+				       (double)s->neg_any / (double)s->negatives);
+				continue;
+			}
 			printf("  %-27s positives sharing a key: winnow %.3f, sentence %.3f, "
-			       "either %.3f; negatives %.3f\n",
+			       "either %.3f (and detected %.3f); negatives %.3f\n",
 			       folders[fi],
 			       s->positives ? (double)s->pos_winnow / (double)s->positives : 0,
 			       s->positives ? (double)s->pos_sentence / (double)s->positives : 0,
 			       s->positives ? (double)s->pos_any / (double)s->positives : 0,
+			       s->positives ? (double)s->pos_found_any / (double)s->positives : 0,
 			       s->negatives ? (double)s->neg_any / (double)s->negatives : 0);
 		}
 	}
