@@ -29,7 +29,7 @@
 
 #define NFOLDERS 5
 static const char *const folders[NFOLDERS] = {
-	"01-no-plagiarism",      "02-no-obfuscation",      "03-random-obfuscation",
+	"01-no-plagiarism",           "02-no-obfuscation",      "03-random-obfuscation",
 	"04-translation-obfuscation", "05-summary-obfuscation",
 };
 /* Detection targets of the positives (the negatives: at most 1% flagged). */
@@ -349,7 +349,8 @@ static int load_doc(struct run *run, const char *sub, const char *name, struct d
 			return -1;
 		run->keycount += d->nkeys;
 		for (size_t i = 0; i < d->nkeys; i++)
-			run->winnowcount += DOPPEL__PKEY_KIND(d->keys[i]) == DOPPEL__PKEY_WINNOW;
+			run->winnowcount +=
+				DOPPEL__PKEY_KIND(d->keys[i]) == DOPPEL__PKEY_WINNOW;
 		run->contentwords += d->t.ncontent;
 	}
 	return 0;
@@ -402,7 +403,8 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 		                                &run->nps, &run->pscap);
 		run->t_find += doppel__now() - t0;
 		if (frc) {
-			fprintf(stderr, "evalpan: %s %s: %s\n", susp, src, doppel_strerror(frc));
+			fprintf(stderr, "evalpan: %s %s: %s\n", susp, src,
+			        doppel_strerror(frc));
 			free_doc(&ds);
 			free_doc(&da);
 			rc = -1;
@@ -425,7 +427,8 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 			st->neg_flagged += ndet > 0;
 		}
 		if (run->keys) {
-			bool w = share_key(ds.keys, ds.nkeys, da.keys, da.nkeys, DOPPEL__PKEY_WINNOW);
+			bool w = share_key(ds.keys, ds.nkeys, da.keys, da.nkeys,
+			                   DOPPEL__PKEY_WINNOW);
 			bool s = share_key(ds.keys, ds.nkeys, da.keys, da.nkeys,
 			                   DOPPEL__PKEY_SENTENCE);
 			if (ncase > 0) {
@@ -446,9 +449,11 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 					hit |= detects(&dets[i], &cases[c]);
 				const doppel__passage *p = &run->ps[i];
 				printf("passage %s %s %.3f %u %u %u %.3f %llu %llu %.3f %s %s\n",
-				       folders[fi], hit ? "TP" : "FP", p->score, p->mode, p->exact,
-				       p->sentences, p->cosine, (unsigned long long)dets[i].susp.len,
-				       (unsigned long long)dets[i].src.len, dprec[i], susp, src);
+				       folders[fi], hit ? "TP" : "FP", p->score, p->mode,
+				       p->exact, p->sentences, p->cosine,
+				       (unsigned long long)dets[i].susp.len,
+				       (unsigned long long)dets[i].src.len, dprec[i], susp,
+				       src);
 			}
 		if (run->list)
 			for (int c = 0; c < ncase; c++)
@@ -456,8 +461,8 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 				       (unsigned long long)cases[c].susp.len,
 				       (unsigned long long)cases[c].src.len, susp, src);
 		if (run->dump && ((ncase > 0) != (ndet > 0) || ndet != (size_t)ncase)) {
-			printf("%s %s %s: %d cases, %zu passages\n", folders[fi], susp, src, ncase,
-			       ndet);
+			printf("%s %s %s: %d cases, %zu passages\n", folders[fi], susp, src,
+			       ncase, ndet);
 			for (int c = 0; c < ncase; c++)
 				printf("  case   susp %llu+%llu src %llu+%llu\n",
 				       (unsigned long long)cases[c].susp.off,
@@ -556,8 +561,8 @@ static int speed(struct run *run, size_t words)
 	}
 	printf("speed (best of 5 rounds of %d): a %zu words, b %zu words, %zu passages: find "
 	       "%.3f ms a pair, tokenize %.3f ms for b (%.1f us per 1,000 words)\n",
-	       reps,
-	       a.nword, b.nword, run->nps, find * 1e3, tok * 1e3, tok * 1e9 / (double)b.nword);
+	       reps, a.nword, b.nword, run->nps, find * 1e3, tok * 1e3,
+	       tok * 1e9 / (double)b.nword);
 	rc = 0;
 out:
 	for (int i = 0; i < 3; i++)
@@ -765,9 +770,11 @@ int main(int argc, char **argv)
 			       "either %.3f (and detected %.3f); negatives %.3f\n",
 			       folders[fi],
 			       s->positives ? (double)s->pos_winnow / (double)s->positives : 0,
-			       s->positives ? (double)s->pos_sentence / (double)s->positives : 0,
+			       s->positives ? (double)s->pos_sentence / (double)s->positives
+			                    : 0,
 			       s->positives ? (double)s->pos_any / (double)s->positives : 0,
-			       s->positives ? (double)s->pos_found_any / (double)s->positives : 0,
+			       s->positives ? (double)s->pos_found_any / (double)s->positives
+			                    : 0,
 			       s->negatives ? (double)s->neg_any / (double)s->negatives : 0);
 		}
 	}

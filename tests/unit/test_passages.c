@@ -8,34 +8,34 @@
 
 /* A paragraph of three sentences reused by the tests, and a second one. */
 #define WATER                                                                                  \
-	"The regional water authority said on Tuesday that the reservoir above Kestrel "      \
+	"The regional water authority said on Tuesday that the reservoir above Kestrel "       \
 	"Valley had fallen to its lowest level in forty years. Engineers will begin "          \
-	"releasing water from the northern basin next week to keep the turbines running. "    \
-	"Farmers downstream have been told to expect shorter irrigation hours until the "     \
+	"releasing water from the northern basin next week to keep the turbines running. "     \
+	"Farmers downstream have been told to expect shorter irrigation hours until the "      \
 	"autumn rains arrive."
 #define LIBRARY                                                                                \
-	"The university library will close its main reading room for six months while "      \
-	"workers replace the roof and the heating system. Students can borrow laptops and "   \
-	"study in the temporary hall beside the sports centre. The rare books collection "    \
+	"The university library will close its main reading room for six months while "        \
+	"workers replace the roof and the heating system. Students can borrow laptops and "    \
+	"study in the temporary hall beside the sports centre. The rare books collection "     \
 	"has been moved to a climate-controlled store outside the city."
 
 /* Unrelated paragraphs to put around them. */
 #define SCHOOLS                                                                                \
-	"Local schools reopened after the winter break with new timetables for older "        \
-	"pupils. The council also approved funding for two additional bus routes serving "    \
+	"Local schools reopened after the winter break with new timetables for older "         \
+	"pupils. The council also approved funding for two additional bus routes serving "     \
 	"the eastern suburbs, and parents welcomed the longer lunch break."
 #define MUSEUM                                                                                 \
-	"In other news, the city museum will extend its opening hours during the summer "     \
+	"In other news, the city museum will extend its opening hours during the summer "      \
 	"festival, and tickets for the evening concerts go on sale on Friday at noon."
 #define HARBOUR                                                                                \
-	"Shares in the largest construction firm rose sharply after it won a contract to "    \
-	"rebuild the harbour bridge. Analysts expect the project to take three years and "    \
-	"to employ several hundred people from the surrounding towns. The firm's chief "      \
+	"Shares in the largest construction firm rose sharply after it won a contract to "     \
+	"rebuild the harbour bridge. Analysts expect the project to take three years and "     \
+	"to employ several hundred people from the surrounding towns. The firm's chief "       \
 	"executive called it the biggest order in its history."
 #define FOOTBALL                                                                               \
-	"Meanwhile, the national football team announced its squad for the qualifying "       \
-	"match, naming two young strikers for the first time and leaving out the veteran "    \
-	"captain, who has been injured since March. The first match is in Oslo on the "       \
+	"Meanwhile, the national football team announced its squad for the qualifying "        \
+	"match, naming two young strikers for the first time and leaving out the veteran "     \
+	"captain, who has been injured since March. The first match is in Oslo on the "        \
 	"twelfth of June."
 
 struct fixture {
@@ -73,9 +73,9 @@ static void find(struct fixture *f, const char *a, const char *b)
 {
 	assert_int_equal(doppel__ptext_make(f->pg, a, strlen(a), 0, &f->a), DOPPEL_OK);
 	assert_int_equal(doppel__ptext_make(f->pg, b, strlen(b), 0, &f->b), DOPPEL_OK);
-	assert_int_equal(doppel__passages_find(f->pg, &f->a, &f->b, &f->params, &f->ps, &f->n,
-	                                       &f->cap),
-	                 DOPPEL_OK);
+	assert_int_equal(
+		doppel__passages_find(f->pg, &f->a, &f->b, &f->params, &f->ps, &f->n, &f->cap),
+		DOPPEL_OK);
 }
 
 /* Offset of needle in hay (which must hold it). */
@@ -107,16 +107,17 @@ static void test_words(void **state)
 {
 	struct fixture *f = *state;
 	const char *text = "Valdoria's minister met 1,200 farmers \xe2\x80\x94 near Lake\n"
-	                   "Orla. \xe2\x80\x9cIt\xe2\x80\x99s late,\xe2\x80\x9d she said.\r\n"
-	                   "Mr. Chen left.";
+			   "Orla. \xe2\x80\x9cIt\xe2\x80\x99s late,\xe2\x80\x9d she said.\r\n"
+			   "Mr. Chen left.";
 	assert_int_equal(doppel__ptext_make(f->pg, text, strlen(text), 0, &f->a), DOPPEL_OK);
 	const doppel__ptext *t = &f->a;
 	/* Valdoria's minister met 1,200 farmers near Lake Orla | It's late she
 	 * said | Mr Chen left */
 	assert_int_equal(t->nword, 15);
-	const char *words[] = {"Valdoria's", "minister", "met",  "1,200", "farmers",
-	                       "near",       "Lake",     "Orla", "It\xe2\x80\x99s", "late",
-	                       "she",        "said",     "Mr",   "Chen",  "left"};
+	const char *words[] = {
+		"Valdoria's", "minister",        "met",  "1,200", "farmers", "near", "Lake",
+		"Orla",       "It\xe2\x80\x99s", "late", "she",   "said",    "Mr",   "Chen",
+		"left"};
 	for (size_t i = 0; i < 15; i++) {
 		assert_int_equal(t->word[i].end - t->word[i].start, strlen(words[i]));
 		assert_memory_equal(text + t->word[i].start, words[i], strlen(words[i]));
@@ -197,8 +198,10 @@ static void test_winnow_guarantee(void **state)
 		made_up_words(b + lb, 5000 + trial, 40);
 		assert_int_equal(doppel__ptext_make(f->pg, a, strlen(a), 0, &f->a), DOPPEL_OK);
 		assert_int_equal(doppel__ptext_make(f->pg, b, strlen(b), 0, &f->b), DOPPEL_OK);
-		assert_int_equal(doppel__passage_winnow(&f->a, k, w, &fa, &na, &capa), DOPPEL_OK);
-		assert_int_equal(doppel__passage_winnow(&f->b, k, w, &fb, &nb, &capb), DOPPEL_OK);
+		assert_int_equal(doppel__passage_winnow(&f->a, k, w, &fa, &na, &capa),
+		                 DOPPEL_OK);
+		assert_int_equal(doppel__passage_winnow(&f->b, k, w, &fb, &nb, &capb),
+		                 DOPPEL_OK);
 		assert_true(share_winnowed(fa, na, fb, nb));
 		/* positions are content words where the k-gram starts */
 		for (size_t i = 0; i < na; i++)
@@ -282,7 +285,7 @@ static void test_edited(void **state)
 	/* words inserted (big, much), dropped (the, the), replaced (said ->
 	 * announced, fallen -> dropped, begin -> start, have been -> were) */
 #define WATER_EDITED                                                                           \
-	"The regional water authority announced on Tuesday that the big reservoir above "     \
+	"The regional water authority announced on Tuesday that the big reservoir above "      \
 	"Kestrel Valley had dropped to its lowest level in forty years. Engineers will start " \
 	"releasing water from the northern basin next week to keep turbines running. Farmers " \
 	"downstream were told to expect much shorter irrigation hours until autumn rains "     \
@@ -348,23 +351,27 @@ static void test_non_ascii(void **state)
 {
 	struct fixture *f = *state;
 #define CAFE                                                                                   \
-	"\xc3\x89" "douard, le caf\xc3\xa9 de la rue de la Lune \xc3\xa0 Montr\xc3\xa9" "al, a "  \
+	"\xc3\x89"                                                                             \
+	"douard, le caf\xc3\xa9 de la rue de la Lune \xc3\xa0 Montr\xc3\xa9"                   \
+	"al, a "                                                                               \
 	"rouvert jeudi "                                                                       \
 	"apr\xc3\xa8s l\xe2\x80\x99incendie qui avait d\xc3\xa9truit sa cuisine en mars. La "  \
 	"propri\xc3\xa9taire, H\xc3\xa9l\xc3\xa8ne Dufresne, a dit que la \xc2\xab nouvelle "  \
-	"\xc2\xbb carte garde les cr\xc3\xaapes qui ont fait la r\xc3\xa9putation de la "     \
-	"maison. Les habitu\xc3\xa9s faisaient la queue avant l\xe2\x80\x99" "aube, et les "   \
-	"premiers clients ont re\xc3\xa7u un caf\xc3\xa9 offert par l\xe2\x80\x99\xc3\xa9" \
+	"\xc2\xbb carte garde les cr\xc3\xaapes qui ont fait la r\xc3\xa9putation de la "      \
+	"maison. Les habitu\xc3\xa9s faisaient la queue avant l\xe2\x80\x99"                   \
+	"aube, et les "                                                                        \
+	"premiers clients ont re\xc3\xa7u un caf\xc3\xa9 offert par l\xe2\x80\x99\xc3\xa9"     \
 	"quipe."
 	/* Text before the passage in characters of two, three and four
 	 * bytes, so that byte and character offsets differ. */
-	const char *a = "\xc3\x86r\xc3\xb8sk\xc3\xb8" "bing \xe2\x80\x94 \xe6\x9d\xb1\xe4\xba\xac "
-	                "\xf0\x9f\x8c\x8a na\xc3\xafve r\xc3\xa9sum\xc3\xa9 des nouvelles du "
-	                "port.\n" CAFE "\nZ\xc3\xbcrich: \xc3\xa9t\xc3\xa9 chaud, "
-	                "pr\xc3\xa9visions \xc3\xa0 la hausse.";
+	const char *a = "\xc3\x86r\xc3\xb8sk\xc3\xb8"
+			"bing \xe2\x80\x94 \xe6\x9d\xb1\xe4\xba\xac "
+			"\xf0\x9f\x8c\x8a na\xc3\xafve r\xc3\xa9sum\xc3\xa9 des nouvelles du "
+			"port.\n" CAFE "\nZ\xc3\xbcrich: \xc3\xa9t\xc3\xa9 chaud, "
+			"pr\xc3\xa9visions \xc3\xa0 la hausse.";
 	const char *b = "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1: \xcf\x83\xcf\x8d\xce\xbd"
-	                "\xce\xbf\xce\xb4\xce\xbf\xcf\x82 \xcf\x85\xcf\x80\xce\xbf\xcf\x85"
-	                "\xcf\x81\xce\xb3\xcf\x8e\xce\xbd. " CAFE " Fin.";
+			"\xce\xbf\xce\xb4\xce\xbf\xcf\x82 \xcf\x85\xcf\x80\xce\xbf\xcf\x85"
+			"\xcf\x81\xce\xb3\xcf\x8e\xce\xbd. " CAFE " Fin.";
 	find(f, a, b);
 	assert_int_equal(f->n, 1);
 	assert_exact(f, 0, a, b, CAFE, CAFE);
@@ -378,16 +385,15 @@ static void test_crlf(void **state)
 	struct fixture *f = *state;
 	/* The paragraph broken over lines, CRLF in a and LF in b: each passage
 	 * ends after the full stop, before the line break. */
-#define WATER_L1                                                                               \
-	"The regional water authority said on Tuesday that the reservoir above Kestrel"
+#define WATER_L1 "The regional water authority said on Tuesday that the reservoir above Kestrel"
 #define WATER_L2                                                                               \
 	"Valley had fallen to its lowest level in forty years. Engineers will begin "          \
 	"releasing water from the northern basin next week to keep the turbines running."
 #define WATER_L3                                                                               \
-	"Farmers downstream have been told to expect shorter irrigation hours until the "     \
+	"Farmers downstream have been told to expect shorter irrigation hours until the "      \
 	"autumn rains arrive."
-	const char *a = SCHOOLS "\r\n\r\n" WATER_L1 "\r\n" WATER_L2 "\r\n" WATER_L3 "\r\n\r\n" MUSEUM
-	                "\r\n";
+	const char *a = SCHOOLS "\r\n\r\n" WATER_L1 "\r\n" WATER_L2 "\r\n" WATER_L3
+				"\r\n\r\n" MUSEUM "\r\n";
 	const char *b = HARBOUR "\n" WATER_L1 "\n" WATER_L2 "\n" WATER_L3 "\n" FOOTBALL "\n";
 	find(f, a, b);
 	assert_int_equal(f->n, 1);
