@@ -178,6 +178,13 @@ static bool detects(const struct span *r, const struct span *s)
 	return overlap(r->susp, s->susp) > 0 && overlap(r->src, s->src) > 0;
 }
 
+/* Orders doubles, smallest first. */
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
 /* Orders ranges by their start. */
 static int cmp_range(const void *x, const void *y)
 {
@@ -319,6 +326,8 @@ struct run {
 	unsigned ptflags;
 	bool dump, keys, list;
 	double t_tok, t_find;
+	double *took; /* each pair's time to find its passages */
+	size_t ntook, tookcap;
 	size_t words, tokdocs, keycount, winnowcount, contentwords;
 	doppel__passage *ps;
 	size_t nps, pscap;
@@ -401,7 +410,17 @@ static int eval_folder(struct run *run, int fi, struct stats *st)
 		double t0 = doppel__now();
 		int frc = doppel__passages_find(run->pg, &da.t, &ds.t, &run->params, &run->ps,
 		                                &run->nps, &run->pscap);
-		run->t_find += doppel__now() - t0;
+		double took = doppel__now() - t0;
+		run->t_find += took;
+		if (run->ntook == run->tookcap &&
+		    doppel__grow((void **)&run->took, &run->tookcap, run->ntook + 1,
+		                 sizeof(*run->took))) {
+			free_doc(&ds);
+			free_doc(&da);
+			rc = -1;
+			break;
+		}
+		run->took[run->ntook++] = took;
 		if (frc) {
 			fprintf(stderr, "evalpan: %s %s: %s\n", susp, src,
 			        doppel_strerror(frc));
@@ -782,10 +801,18 @@ int main(int argc, char **argv)
 	       "(%.0f words a text), %.3f ms finding passages\n",
 	       wall, all.pairs, 1e3 * run.t_tok / (double)all.pairs,
 	       (double)run.words / (double)run.tokdocs, 1e3 * run.t_find / (double)all.pairs);
+	if (run.ntook) {
+		qsort(run.took, run.ntook, sizeof(*run.took), cmp_double);
+		printf("finding passages per pair: median %.3f ms, 99th percentile %.3f ms, "
+		       "most %.3f ms\n",
+		       1e3 * run.took[run.ntook / 2], 1e3 * run.took[run.ntook * 99 / 100],
+		       1e3 * run.took[run.ntook - 1]);
+	}
 	if (do_speed)
 		rc = speed(&run, 5000);
 out:
 	free(run.ps);
+	free(run.took);
 	doppel__passager_free(run.pg);
 	doppel__wordnet_free(wn);
 	return rc ? 1 : 0;
