@@ -85,8 +85,8 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check check-tests check-tsan test-unit test-cli test-fuzz-replay test-serve \
-        bench bench-serve eval eval-real fuzz fuzz-build install uninstall format format-check clean \
-        help
+        bench bench-serve eval eval-real eval-passages fuzz fuzz-build install uninstall format \
+        format-check clean help
 
 all: $(DOPPEL) $(SHARED) $(STATIC) $(BUILD)/libdoppel.pc
 
@@ -102,6 +102,7 @@ help:
 	@echo "make bench-serve  load doppel serve over a 100k-article index"
 	@echo "make eval         relation accuracy on the labelled set (tests/data/eval)"
 	@echo "make eval-real    relation accuracy on real corpora (\$$DOPPEL_DATA, ../shared/data)"
+	@echo "make eval-passages reused passages on PAN 2013 text alignment (../shared/data)"
 	@echo "make fuzz         build the libFuzzer targets with clang (build/fuzz/) and run"
 	@echo "                  each FUZZ_SECONDS (10) from its seed corpus; fails on a crash"
 	@echo "make install      install to \$$DESTDIR\$$PREFIX ($(PREFIX))"
@@ -271,6 +272,12 @@ eval: all $(BENCH_BIN)
 # by default ../shared/data; says so and succeeds when they are absent.
 eval-real: all $(BUILD)/bench/evalreal $(BUILD)/bench/spin
 	@sh bench/evalreal.sh $(BUILD)
+
+# Reused passages on PAN 2013 text alignment, extracted into bench/.cache/;
+# skipped when the archive is absent. Not part of make check.
+PAN_TAR ?= ../shared/data/pan13-train.tar.zst
+eval-passages: $(BUILD)/bench/evalpan
+	@sh bench/evalpan.sh $(BUILD) $(PAN_TAR)
 
 # ---------------------------------------------------------------- install
 

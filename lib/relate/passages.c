@@ -4,36 +4,53 @@
  * An excerpt reuses a few passages of its source, verbatim, edited,
  * reworded sentence by sentence or condensed, inside text of its own; the
  * share of the two texts they make may be small. This file finds them for
- * one pair of texts and gives the keys by which an index finds the pairs:
+ * one pair of texts and gives the keys by which an index finds the pairs.
  *
- * - tokenizing: words with their bytes in the text as given, a lemma (the
- *   Snowball stem of the folded word), a synonym class where WordNet knows
- *   the word (the classes of segment.c), stop words, sentences;
- * - fingerprints: winnowing over hashed k-grams of content lemmas
- *   (Schleimer, Wilkerson, Aiken, "Winnowing: Local Algorithms for
- *   Document Fingerprinting", SIGMOD 2003), with a guaranteed detection
- *   threshold, and bottom-2 sentence keys for text whose k-grams do not
- *   survive rewording (Broder, "On the Resemblance and Containment of
- *   Documents", 1997);
- * - verification of a pair, in two modes.
- *   Local: seeds are shared k-grams of content lemmas (exact reuse) and the
- *   matching words of sentence pairs whose weighted cosine is high (edited,
- *   reworded, translated reuse: the sentence-level seeding of Sanchez-Perez,
- *   Sidorov, Gelbukh, "A Winning Approach to Text Alignment for Text Reuse
- *   Detection at PAN 2014", CLEF 2014 notebooks). Seeds close in both texts
- *   form chains; chains are merged across gaps of up to bridge_gap content
- *   words when enough of the gap's words match as lemmas or synonyms (the
- *   order of the chains is kept, reuse reworded in place); a passage is the
- *   extent of a chain in each text, kept when it is long enough and enough
- *   of its content words match.
- *   Condensed: the sentences of a short stretch of one text aligned in order
- *   to sentences spread over the other (a monotone alignment, as relate.c
- *   aligns rewrites), for summaries.
+ * Tokenizing: words with their bytes in the text as given, a lemma (the
+ * Snowball stem of the folded word, libstemmer), a synonym class where
+ * WordNet knows the word (wordnet.c's classes, as segment.c uses them),
+ * stop words, sentences.
  *
- * Offsets are bytes of the text exactly as given, end exclusive; a passage
- * starts at a word (or at its sentence's first word when only a few content
- * words of the sentence lie before it) and ends after a word, or after its
- * sentence's closing punctuation and quotes.
+ * Fingerprints: winnowing over hashed k-grams of content lemmas
+ * (Schleimer, Wilkerson, Aiken, "Winnowing: Local Algorithms for Document
+ * Fingerprinting", SIGMOD 2003), with a guaranteed detection threshold;
+ * and bottom-2 sentence keys for reuse whose k-grams do not survive
+ * rewording (Broder, "On the Resemblance and Containment of Documents",
+ * 1997).
+ *
+ * Verification of a pair, local mode. Seeds ("hits": a content word of a
+ * and one of b) come from the k-grams of content lemmas the texts share
+ * (exact reuse) and from the matching words of sentence pairs whose cosine,
+ * weighted by inverse sentence frequency within the pair, is high (edited,
+ * reworded and translated reuse: the sentence-level seeding of
+ * Sanchez-Perez, Sidorov, Gelbukh, "A Winning Approach to Text Alignment
+ * for Text Reuse Detection at PAN 2014", CLEF 2014 notebooks). Hits in the
+ * order of b form chains, each hit joining the chain whose last hit is near
+ * in both texts. Chains then merge: when both gaps between them are short,
+ * or, with their order kept, across a gap of up to bridge_gap words enough
+ * of whose words match as lemmas or synonyms. Chains do not merge when one
+ * text would stretch past twice the other (a phrase repeated all over a),
+ * when they align mostly the same words of b at two places of a (rival
+ * alignments), or when they are in the other order in a and each is a
+ * passage already (a passage is monotone at that scale; shorter pieces are
+ * what edits move). A merged chain is a passage when its longer side has
+ * min_words words and min_score of its distinct content keys are found on
+ * the other side.
+ *
+ * Condensed mode, for summaries: chains of sentence pairs in which one
+ * text's sentences follow each other and the other's go forward with any
+ * gaps (a monotone alignment, as relate.c aligns rewrites), found by
+ * dynamic programming. A chain is a condensed passage when its long side
+ * skips between several blocks of sentences, holds two to twenty-five times
+ * the words of its short side, and its cosines add up; sentences inside a
+ * local passage pair only with that passage's other side. A condensed
+ * passage spanning most of the long text stands for all of it, and takes
+ * in the local passages next to it.
+ *
+ * Offsets are bytes of the text exactly as given, end exclusive. A passage
+ * starts at a word, or at its sentence's first word when only a few content
+ * words of the sentence lie before it; it ends after a word, or after its
+ * sentence's closing punctuation and quotes. Passages do not overlap in b.
  */
 #include "internal.h"
 
@@ -52,6 +69,10 @@ static int reserve(void *p, size_t *cap, size_t n, size_t size)
 		return DOPPEL_OK;
 	return doppel__grow((void **)p, cap, n, size) ? DOPPEL_E_NOMEM : DOPPEL_OK;
 }
+
+/* A cache flag beside the DOPPEL__PW_* ones, not given to words: a full
+ * stop after the word ends no sentence (an abbreviation, a single letter). */
+#define NO_FULL_STOP 0x100
 
 /* What a distinct folded word gives. */
 struct pentry {
@@ -81,6 +102,13 @@ struct hit {
 struct spair {
 	uint32_t sa, sb;
 	float cos;
+};
+
+/* A sentence pair's place in the order of the condensed mode's best
+ * chains. */
+struct ranked {
+	float best;
+	uint32_t i;
 };
 
 /* A chain of seeds, then a passage: content words [a0, a1] of a and
@@ -152,12 +180,15 @@ struct doppel__passager {
 	/* the condensed mode's alignment */
 	float *best;
 	uint32_t *prev;
-	size_t bestcap, prevcap;
+	struct ranked *order;
+	size_t bestcap, prevcap, ordercap;
 	uint32_t *acov, *bcov; /* per sentence: the local passage holding it + 1,
 	                          or 0 */
 	size_t acovcap, bcovcap;
 };
 
+/* A passager with an empty word cache; caller owns it: release with
+ * doppel__passager_free(). wn is borrowed. */
 doppel__passager *doppel__passager_new(const doppel__wordnet *wn, uint64_t seed)
 {
 	doppel__passager *pg = calloc(1, sizeof(*pg));
@@ -175,6 +206,7 @@ doppel__passager *doppel__passager_new(const doppel__wordnet *wn, uint64_t seed)
 	return pg;
 }
 
+/* Releases pg and everything it holds (NULL: nothing). */
 void doppel__passager_free(doppel__passager *pg)
 {
 	if (!pg)
@@ -211,11 +243,13 @@ void doppel__passager_free(doppel__passager *pg)
 	free(pg->open);
 	free(pg->best);
 	free(pg->prev);
+	free(pg->order);
 	free(pg->acov);
 	free(pg->bcov);
 	free(pg);
 }
 
+/* Releases the arrays of t and zeroes it (NULL: nothing). */
 void doppel__ptext_free(doppel__ptext *t)
 {
 	if (!t)
@@ -228,6 +262,8 @@ void doppel__ptext_free(doppel__ptext *t)
 
 /* ---------------------------------------------------------------- words */
 
+/* The slot of hash h in an open-addressing table of n (a power of two)
+ * entries: h's own, or the free one where it goes. */
 static struct pentry *cache_slot(struct pentry *cache, size_t n, uint64_t h)
 {
 	size_t mask = n - 1, i = (size_t)h & mask;
@@ -274,6 +310,8 @@ static const struct pentry *word_entry(doppel__passager *pg, size_t m)
 	}
 	if (ascii && doppel__stopword(w, m))
 		e.flags |= DOPPEL__PW_STOP;
+	if (m == 1 || (ascii && doppel__abbreviation(w, m)))
+		e.flags |= NO_FULL_STOP;
 	if (digit) {
 		e.flags |= DOPPEL__PW_NUMBER;
 		e.lemma = lemma_of(pg, w, m);
@@ -357,6 +395,7 @@ static int32_t char_at(const char *s, size_t n, size_t i, size_t *step)
 	return cp;
 }
 
+/* Spaces of every kind, line breaks and the no-break space. */
 static bool is_space_cp(int32_t cp)
 {
 	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\f' ||
@@ -364,6 +403,7 @@ static bool is_space_cp(int32_t cp)
 	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000;
 }
 
+/* An ASCII digit. */
 static bool is_digit_byte(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -424,7 +464,7 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	const struct pentry *e = word_entry(pg, flen);
 	if (!e)
 		return DOPPEL_E_NOMEM;
-	uint32_t flags = e->flags;
+	uint32_t flags = e->flags & ~(uint32_t)NO_FULL_STOP;
 	size_t step;
 	int32_t cp = char_at(line, linelen, at, &step);
 	if (cp < 0x80) {
@@ -450,7 +490,7 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 		(uint32_t)(base + at), (uint32_t)(base + at + n), e->lemma, e->key, 0, flags};
 	/* A full stop after an abbreviation or a single letter (an initial,
 	 * "e.g.") ends no sentence. */
-	pg->prev_nostop = flen == 1 || (ascii && doppel__abbreviation(pg->fold, flen));
+	pg->prev_nostop = (e->flags & NO_FULL_STOP) != 0;
 	unsigned char last = (unsigned char)w[n - 1];
 	pg->prev_lower_end = last >= 'a' && last <= 'z';
 	pg->open_end = (uint32_t)(base + punct_run(line, linelen, at + n));
@@ -459,6 +499,7 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	return DOPPEL_OK;
 }
 
+/* What ends a sentence: . ! ? and the ellipsis. */
 static bool terminal_cp(int32_t cp)
 {
 	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
@@ -573,6 +614,9 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 	return DOPPEL_OK;
 }
 
+/* Fills t from the lines of text, one call of take_line() a line (through
+ * doppel__content_lines() when boilerplate lines are skipped); t keeps its
+ * arrays from call to call, and the caller frees them. */
 int doppel__ptext_make(doppel__passager *pg, const char *text, size_t len, unsigned flags,
                        doppel__ptext *t)
 {
@@ -625,6 +669,9 @@ static uint64_t kgram_hash(const doppel__ptext *t, size_t i, unsigned k)
 	return h | 1;
 }
 
+/* Winnowing with robust tie-breaking (the rightmost minimum): when the
+ * window's minimum is still in it, only the new hash is compared. The
+ * fingerprints replace what the caller's *out held (it grows as needed). */
 int doppel__passage_winnow(const doppel__ptext *t, unsigned k, unsigned w, doppel__pfp **out,
                            size_t *n, size_t *cap)
 {
@@ -681,6 +728,8 @@ static void insert_sorted(uint64_t *a, size_t *n, size_t max, uint64_t x)
 	*n = keep + 1;
 }
 
+/* The winnowed fingerprints with the defaults and the sentence keys, tagged
+ * by kind, sorted and made unique in the caller's *keys. */
 int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys, size_t *n,
                          size_t *cap)
 {
@@ -719,7 +768,8 @@ int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys,
 			(*keys)[(*n)++] = ((uint64_t)DOPPEL__PKEY_SENTENCE << 62) | (h & low);
 		}
 	}
-	qsort(*keys, *n, sizeof(**keys), doppel__cmp_u64);
+	if (*n > 1)
+		qsort(*keys, *n, sizeof(**keys), doppel__cmp_u64);
 	size_t w = 0;
 	for (size_t i = 0; i < *n; i++)
 		if (w == 0 || (*keys)[i] != (*keys)[w - 1])
@@ -732,6 +782,7 @@ out:
 
 /* --------------------------------------------------------- verification */
 
+/* The defaults documented with doppel__passage_params. */
 void doppel__passage_defaults(doppel__passage_params *p)
 {
 	*p = (doppel__passage_params){
@@ -740,8 +791,8 @@ void doppel__passage_defaults(doppel__passage_params *p)
 		.bridge_gap = 30,
 		.bridge_match = 0.4,
 		.sentence_min = 0.3,
-		.min_score = 0.6,
-		.min_words = 30,
+		.min_score = 0.55,
+		.min_words = 40,
 		.summaries = true,
 		.summary_min = 0.3,
 		.summary_sentences = 3,
@@ -914,6 +965,7 @@ static int sentence_pairs(doppel__passager *pg, const doppel__ptext *a, const do
 	return DOPPEL_OK;
 }
 
+/* Appends hit (ia, ib) to pg->hits. */
 static int push_hit(doppel__passager *pg, uint32_t ia, uint32_t ib, uint32_t exact)
 {
 	if (reserve(&pg->hits, &pg->hitscap, pg->nhits + 1, sizeof(*pg->hits)))
@@ -1095,6 +1147,19 @@ static size_t matching(doppel__passager *pg, const uint32_t *kid, uint32_t from,
  * extent in the other (plus link_gap words). */
 #define LOCAL_MAX_RATIO 2
 
+/* Words of t from content word c0 to content word c1. */
+static uint32_t words_between(const doppel__ptext *t, uint32_t c0, uint32_t c1)
+{
+	return t->content[c1] - t->content[c0] + 1;
+}
+
+/* Words of chain c in the text where it is longer. */
+static uint32_t chain_words(const doppel__ptext *a, const doppel__ptext *b, const struct box *c)
+{
+	uint32_t wa = words_between(a, c->a0, c->a1), wb = words_between(b, c->b0, c->b1);
+	return wa > wb ? wa : wb;
+}
+
 /* Distance between the intervals [a0, a1] and [b0, b1]: the words
  * between them, 0 when they touch or overlap. */
 static uint32_t gap_between(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
@@ -1113,8 +1178,8 @@ static uint32_t gap_between(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
  * at most bridge_gap words of which enough match the other side's gap
  * as lemmas or synonyms (wording changed in place).
  */
-static bool bridged(doppel__passager *pg, const struct box *p, const struct box *q,
-                    const doppel__passage_params *pp)
+static bool bridged(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                    const struct box *p, const struct box *q, const doppel__passage_params *pp)
 {
 	const uint32_t gb = gap_between(p->b0, p->b1, q->b0, q->b1);
 	const uint32_t ga = gap_between(p->a0, p->a1, q->a0, q->a1);
@@ -1135,6 +1200,11 @@ static bool bridged(doppel__passager *pg, const struct box *p, const struct box 
 		(q->b0 >= p->b0 && q->b1 <= p->b1) || (p->b0 >= q->b0 && p->b1 <= q->b1);
 	if (inside_b && !overlap_a && ga > pp->link_gap / 2)
 		return false;
+	/* Two chains in the other order in a that are passages each stay two
+	 * passages; a shorter piece is words or a sentence an edit moved. */
+	if (q->a1 < p->a0 && chain_words(a, b, p) >= pp->min_words &&
+	    chain_words(a, b, q) >= pp->min_words)
+		return false;
 	if (ga <= pp->link_gap && gb <= pp->link_gap)
 		return true;
 	if (q->a0 <= p->a1 || q->b0 <= p->b1)
@@ -1146,7 +1216,8 @@ static bool bridged(doppel__passager *pg, const struct box *p, const struct box 
 }
 
 /* Merges chains that continue each other until none do. */
-static void merge_chains(doppel__passager *pg, const doppel__passage_params *pp)
+static void merge_chains(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
+                         const doppel__passage_params *pp)
 {
 	bool changed = true;
 	while (changed) {
@@ -1161,7 +1232,7 @@ static void merge_chains(doppel__passager *pg, const doppel__passage_params *pp)
 					continue;
 				if (q->b0 > p->b1 + pp->bridge_gap + 1)
 					break;
-				if (!bridged(pg, p, q, pp))
+				if (!bridged(pg, a, b, p, q, pp))
 					continue;
 				if (q->a0 < p->a0)
 					p->a0 = q->a0;
@@ -1198,19 +1269,37 @@ static void box_pairs(const doppel__passager *pg, const doppel__ptext *a,
 	}
 }
 
-/* The share of the content words of both extents of c that find their key
- * in the other extent. */
-static float box_score(doppel__passager *pg, const struct box *c)
+/* Of the distinct keys of the content words [from, to] of one text (key
+ * numbers kid), how many the words [ofrom, oto] of the other text (okid)
+ * have, into *m; returns the number of distinct keys. */
+static size_t matching_distinct(doppel__passager *pg, const uint32_t *kid, uint32_t from,
+                                uint32_t to, const uint32_t *okid, uint32_t ofrom, uint32_t oto,
+                                size_t *m)
 {
-	size_t m = matching(pg, pg->kida, c->a0, c->a1, pg->kidb, c->b0, c->b1) +
-	           matching(pg, pg->kidb, c->b0, c->b1, pg->kida, c->a0, c->a1);
-	return (float)((double)m / (double)(c->a1 - c->a0 + 1 + c->b1 - c->b0 + 1));
+	const uint32_t other = ++pg->stamp_now, seen = ++pg->stamp_now;
+	for (uint32_t i = ofrom; i <= oto; i++)
+		pg->stamp[okid[i]] = other;
+	size_t n = 0;
+	*m = 0;
+	for (uint32_t i = from; i <= to; i++) {
+		uint32_t k = kid[i];
+		if (pg->stamp[k] == seen)
+			continue;
+		n++;
+		*m += pg->stamp[k] == other;
+		pg->stamp[k] = seen;
+	}
+	return n;
 }
 
-/* Words of t from content word c0 to content word c1. */
-static uint32_t words_between(const doppel__ptext *t, uint32_t c0, uint32_t c1)
+/* The share of the distinct keys of both extents of c that the other
+ * extent has (a name repeated all over a passage counts once). */
+static float box_score(doppel__passager *pg, const struct box *c)
 {
-	return t->content[c1] - t->content[c0] + 1;
+	size_t ma, mb;
+	size_t na = matching_distinct(pg, pg->kida, c->a0, c->a1, pg->kidb, c->b0, c->b1, &ma);
+	size_t nb = matching_distinct(pg, pg->kidb, c->b0, c->b1, pg->kida, c->a0, c->a1, &mb);
+	return (float)((double)(ma + mb) / (double)(na + nb));
 }
 
 /* A passage starts at its sentence's start when at most this many content
@@ -1219,12 +1308,15 @@ static uint32_t words_between(const doppel__ptext *t, uint32_t c0, uint32_t c1)
  * did not reach are most often the reused sentence's too. */
 #define SNAP_WORDS 2
 
+/* How many content words of sentence s may lie outside a passage that still
+ * starts or ends with s. */
 static uint32_t snap(const doppel__psent *s)
 {
 	uint32_t q = (s->c1 - s->c0) / 4;
 	return q > SNAP_WORDS ? q : SNAP_WORDS;
 }
 
+/* The byte a passage starting at content word c starts at. */
 static uint32_t start_byte(const doppel__ptext *t, uint32_t c)
 {
 	const doppel__pword *w = &t->word[t->content[c]];
@@ -1232,6 +1324,7 @@ static uint32_t start_byte(const doppel__ptext *t, uint32_t c)
 	return c - s->c0 <= snap(s) ? s->start : w->start;
 }
 
+/* The byte after a passage ending at content word c. */
 static uint32_t end_byte(const doppel__ptext *t, uint32_t c)
 {
 	const doppel__pword *w = &t->word[t->content[c]];
@@ -1272,6 +1365,8 @@ static void fold_into(doppel__passage *p, const doppel__passage *q)
  * when they overlap in a too, else the one of more matched text stays. */
 static void resolve_overlaps(doppel__passage *ps, size_t *n)
 {
+	if (*n < 2)
+		return;
 	qsort(ps, *n, sizeof(*ps), cmp_passage);
 	size_t w = 0;
 	for (size_t i = 0; i < *n; i++) {
@@ -1350,6 +1445,15 @@ static void absorb_local(doppel__passage *ps, size_t *n)
  * scattered sentences of a long text. */
 #define CONDENSED_MAX_RATIO 25
 
+/* Best first; ties in the order of the pairs. */
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *p = x, *q = y;
+	if (p->best != q->best)
+		return p->best > q->best ? -1 : 1;
+	return (p->i > q->i) - (p->i < q->i);
+}
+
 /* A sentence pair seen from the condensed text: its sentence (s), the
  * other text's (l), their cosine. */
 struct cpair {
@@ -1357,6 +1461,7 @@ struct cpair {
 	float cos;
 };
 
+/* Orders pairs by short-side sentence, then best cosine first. */
 static int cmp_cpair(const void *x, const void *y)
 {
 	const struct cpair *p = x, *q = y;
@@ -1387,6 +1492,8 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
                      const doppel__passage_params *p, bool swapped, doppel__passage **out,
                      size_t *nout, size_t *cap)
 {
+	if (n == 0)
+		return DOPPEL_OK;
 	qsort(cp, n, sizeof(*cp), cmp_cpair);
 	/* keep the best CONDENSED_CHOICES pairs of each short sentence */
 	size_t w = 0;
@@ -1397,46 +1504,45 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 	}
 	n = w;
 	if (reserve(&pg->best, &pg->bestcap, n, sizeof(*pg->best)) ||
-	    reserve(&pg->prev, &pg->prevcap, n, sizeof(*pg->prev)))
+	    reserve(&pg->prev, &pg->prevcap, n, sizeof(*pg->prev)) ||
+	    reserve(&pg->order, &pg->ordercap, n, sizeof(*pg->order)))
 		return DOPPEL_E_NOMEM;
 	float *best = pg->best;
 	uint32_t *prev = pg->prev;
-	for (size_t i = 0; i < n; i++)
-		best[i] = -1; /* -1: not yet computed; -2: used */
-	for (;;) {
-		size_t top = NONE;
-		for (size_t i = 0; i < n; i++) {
-			if (best[i] == -2)
+	struct ranked *order = pg->order;
+	for (size_t i = 0; i < n; i++) {
+		best[i] = cp[i].cos;
+		prev[i] = NONE;
+		for (size_t j = i; j-- > 0;) {
+			if (cp[j].s + CONDENSED_SKIP + 1 < cp[i].s)
+				break;
+			if (cp[j].s == cp[i].s || cp[j].l >= cp[i].l)
 				continue;
-			best[i] = cp[i].cos;
-			prev[i] = NONE;
-			for (size_t j = i; j-- > 0;) {
-				if (cp[j].s + CONDENSED_SKIP + 1 < cp[i].s)
-					break;
-				if (cp[j].s == cp[i].s || best[j] < 0 || cp[j].l >= cp[i].l)
-					continue;
-				if (best[j] + cp[i].cos > best[i]) {
-					best[i] = best[j] + cp[i].cos;
-					prev[i] = (uint32_t)j;
-				}
+			if (best[j] + cp[i].cos > best[i]) {
+				best[i] = best[j] + cp[i].cos;
+				prev[i] = (uint32_t)j;
 			}
-			if (top == NONE || best[i] > best[top])
-				top = i;
 		}
-		if (top == NONE)
-			break;
-		/* the chain ending at top */
+		order[i] = (struct ranked){best[i], (uint32_t)i};
+	}
+	qsort(order, n, sizeof(*order), cmp_ranked);
+	/* Chains best first, each ending at the best pair not yet used and
+	 * stopping before a used one; best[] < 0 marks a used pair. */
+	for (size_t o = 0; o < n; o++) {
+		const uint32_t top = order[o].i;
+		if (best[top] < 0)
+			continue;
 		size_t len = 0, blocks = 0, run = 0, maxrun = 0;
 		double cossum = 0;
-		uint32_t first = (uint32_t)top;
-		for (uint32_t i = (uint32_t)top; i != NONE; i = prev[i]) {
+		uint32_t first = top;
+		for (uint32_t i = top; i != NONE && best[i] >= 0; i = prev[i]) {
 			first = i;
 			len++;
 			run++;
 			cossum += cp[i].cos;
-			const uint32_t l = cp[i].l, pl = prev[i] == NONE ? 0 : cp[prev[i]].l;
-			if (prev[i] == NONE ||
-			    (pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]))) {
+			const bool last = prev[i] == NONE || best[prev[i]] < 0;
+			const uint32_t l = cp[i].l, pl = last ? 0 : cp[prev[i]].l;
+			if (last || (pl + 1 < l && (lcov[l] == 0 || lcov[l] != lcov[pl]))) {
 				blocks++;
 				if (run > maxrun)
 					maxrun = run;
@@ -1445,10 +1551,12 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 		}
 		const uint32_t s0 = cp[first].s, s1 = cp[top].s;
 		const uint32_t l0 = cp[first].l, l1 = cp[top].l;
-		/* nothing of the short text's span is aligned again */
-		for (size_t i = 0; i < n; i++)
-			if (cp[i].s >= s0 && cp[i].s <= s1)
-				best[i] = -2;
+		/* nothing of the short text's span is aligned again (cp is in
+		 * the order of s) */
+		for (size_t i = first; i-- > 0 && cp[i].s >= s0;)
+			best[i] = -1;
+		for (size_t i = first; i < n && cp[i].s <= s1; i++)
+			best[i] = -1;
 		if (len < p->summary_sentences)
 			continue;
 		if (blocks < p->summary_sentences || 2 * maxrun > len)
@@ -1545,6 +1653,10 @@ static int condensed_both(doppel__passager *pg, const doppel__ptext *a, const do
 	return rc;
 }
 
+/* Local passages first (seeds, chains, merged chains, those long and
+ * matched enough), their overlaps resolved; then condensed passages, which
+ * take in the local ones they continue. The passages replace what the
+ * caller's *out held (it grows as needed). */
 int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
                           const doppel__passage_params *p, doppel__passage **out, size_t *n,
                           size_t *cap)
@@ -1564,14 +1676,14 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 	    (rc = sentence_hits(pg, a, b, p->sentence_min)) ||
 	    (rc = sort_hits(pg, b->ncontent)) || (rc = chain_hits(pg, p->link_gap)))
 		return rc;
-	merge_chains(pg, p);
+	merge_chains(pg, a, b, p);
 	for (size_t i = 0; i < pg->nbox; i++) {
 		struct box *c = &pg->box[i];
 		if (c->dead || c->nhits < 2)
 			continue;
 		uint32_t wa = words_between(a, c->a0, c->a1),
 			 wb = words_between(b, c->b0, c->b1);
-		if ((wa < wb ? wa : wb) < p->min_words)
+		if ((wa > wb ? wa : wb) < p->min_words)
 			continue;
 		c->score = box_score(pg, c);
 		if (c->score < p->min_score)
