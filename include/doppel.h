@@ -355,7 +355,13 @@ DOPPEL_API const doppel_article *doppel_batch_article(const doppel_batch *b, siz
 
 /* ------------------------------------------------------------- relations */
 
-/* Relations between two articles, strongest first. */
+/*
+ * Relations between two articles. Values are stored in databases and
+ * only ever appended, so they are not in order of strength: compare
+ * relations with doppel_relation_rank(). Strongest first: duplicate, copy,
+ * excerpt, rewrite, same-event, same-story. Duplicate, copy, excerpt and
+ * rewrite are derivations: one article derives from the other.
+ */
 typedef enum doppel_relation {
 	DOPPEL_REL_NONE = 0,
 	DOPPEL_REL_DUPLICATE = 1,  /* the same text up to formatting and
@@ -364,12 +370,22 @@ typedef enum doppel_relation {
 	DOPPEL_REL_REWRITE = 3,    /* derived sentence by sentence, reworded:
 	                              spun, paraphrased, condensed */
 	DOPPEL_REL_SAME_EVENT = 4, /* independent reports of one event */
-	DOPPEL_REL_SAME_STORY = 5  /* different events of one storyline */
+	DOPPEL_REL_SAME_STORY = 5, /* different events of one storyline */
+	DOPPEL_REL_EXCERPT = 6     /* one reuses passages of the other
+	                              (verbatim, edited, reworded sentence by
+	                              sentence or condensed) that make a
+	                              minority of both; between copy and
+	                              rewrite in strength */
 } doppel_relation;
 
-/* "none", "duplicate", "copy", "rewrite", "same-event", "same-story";
- * never NULL. */
+/* "none", "duplicate", "copy", "rewrite", "same-event", "same-story",
+ * "excerpt"; never NULL. */
 DOPPEL_API const char *doppel_relation_name(doppel_relation r);
+
+/* The strength of a relation, 1 for the strongest (duplicate) to 6
+ * (same-story), 0 for DOPPEL_REL_NONE or an unknown value: a lower rank is
+ * a stronger relation. */
+DOPPEL_API int doppel_relation_rank(doppel_relation r);
 
 /* The relation named s (as doppel_relation_name() writes it), or
  * DOPPEL_REL_NONE for an unknown name. */
@@ -381,7 +397,8 @@ DOPPEL_API doppel_relation doppel_relation_parse(const char *s);
 #define DOPPEL_FIND_REWRITE (1u << DOPPEL_REL_REWRITE)
 #define DOPPEL_FIND_SAME_EVENT (1u << DOPPEL_REL_SAME_EVENT)
 #define DOPPEL_FIND_SAME_STORY (1u << DOPPEL_REL_SAME_STORY)
-#define DOPPEL_FIND_ALL 0x3eu
+#define DOPPEL_FIND_EXCERPT (1u << DOPPEL_REL_EXCERPT)
+#define DOPPEL_FIND_ALL 0x7eu
 
 /* Which way a derivation goes, seen from the article a match belongs to. */
 typedef enum doppel_direction {

@@ -336,7 +336,7 @@ static int load_deep(doppel_index *x)
 	if (sqlite3_prepare_v2(
 		    db,
 		    "SELECT a, b, a_source, containment + aligned, basis FROM relations"
-		    " WHERE relation <= 3",
+		    " WHERE relation IN (1, 2, 3, 6)",
 		    -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading relations", x->err);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1522,6 +1522,17 @@ static void finish_results(doppel_index *x)
 	}
 }
 
+/* Does match i put the article in the other's event? A derivation or a
+ * report of the same event does; an excerpt, which may take a passage of
+ * another event's report, only when the pair reports one event too. */
+static bool joins_event(const doppel_index *x, size_t i)
+{
+	doppel_relation r = x->matches[i].relation;
+	if (r == DOPPEL_REL_EXCERPT)
+		return false;
+	return doppel__is_derivation(r) || r == DOPPEL_REL_SAME_EVENT;
+}
+
 /* Of the matches [from, nmatch), the strongest that puts the article in an
  * event (kind 0) or only in a story (kind 1); SIZE_MAX when none. */
 static size_t best_match(const doppel_index *x, size_t from, int kind)
@@ -1531,16 +1542,17 @@ static size_t best_match(const doppel_index *x, size_t from, int kind)
 		const doppel_match *m = &x->matches[i];
 		if (!x->e[x->mslot[i]].event)
 			continue;
-		if (kind == 0 && m->relation > DOPPEL_REL_SAME_EVENT)
+		if (kind == 0 && !joins_event(x, i))
 			continue;
 		if (kind == 1 && m->relation != DOPPEL_REL_SAME_STORY)
 			continue;
 		if (best == SIZE_MAX)
 			best = i;
-		else if (kind == 1 ? m->names > x->matches[best].names
-		                   : (m->relation < x->matches[best].relation ||
-		                      (m->relation == x->matches[best].relation &&
-		                       strength(m) > strength(&x->matches[best]))))
+		else if (kind == 1
+		                 ? m->names > x->matches[best].names
+		                 : (doppel__stronger(m->relation, x->matches[best].relation) ||
+		                    (m->relation == x->matches[best].relation &&
+		                     strength(m) > strength(&x->matches[best]))))
 			best = i;
 	}
 	return best;
@@ -1906,8 +1918,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		bool merged = false;
 		for (size_t k = from; k < x->nmatch; k++) {
 			int64_t other = x->e[x->mslot[k]].event;
-			if (x->matches[k].relation > DOPPEL_REL_SAME_EVENT || !other ||
-			    other == x->e[self].event)
+			if (!joins_event(x, k) || !other || other == x->e[self].event)
 				continue;
 			int64_t keep = other < x->e[self].event ? other : x->e[self].event;
 			int64_t gone = keep == other ? x->e[self].event : other;

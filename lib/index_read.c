@@ -309,9 +309,9 @@ static void member_relation(struct smem *mem, size_t first, size_t end, size_t k
 		if (g->basis != DOPPEL_BASIS_NONE && self_a == g->a_source)
 			continue; /* it is the source */
 		bool to_origin = other == origin;
-		bool better =
-			!pick || to_origin > (pick_other == origin) ||
-			(to_origin == (pick_other == origin) && g->relation < pick->relation);
+		bool better = !pick || to_origin > (pick_other == origin) ||
+		              (to_origin == (pick_other == origin) &&
+		               doppel__stronger(g->relation, pick->relation));
 		if (better) {
 			pick = g;
 			pick_other = other;
@@ -375,11 +375,12 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 		goto out;
 
 	/* Relations that stay inside one event of the story. */
-	if ((rc = prepare(x, &st,
-	                  "SELECT r.a, r.b, r.relation, r.basis, r.a_source FROM relations r"
-	                  " JOIN articles p ON p.num = r.a JOIN articles q ON q.num = r.b"
-	                  " JOIN events e ON e.num = p.event"
-	                  " WHERE e.story = ? AND p.event = q.event AND r.relation <= 4")))
+	if ((rc = prepare(
+		     x, &st,
+		     "SELECT r.a, r.b, r.relation, r.basis, r.a_source FROM relations r"
+		     " JOIN articles p ON p.num = r.a JOIN articles q ON q.num = r.b"
+		     " JOIN events e ON e.num = p.event"
+		     " WHERE e.story = ? AND p.event = q.event AND r.relation IN (1, 2, 3, 4, 6)")))
 		goto out;
 	sqlite3_bind_int64(st, 1, story);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -406,10 +406,19 @@ void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_
 
 /* ------------------------------------------------------------ classify.c */
 
-/* Duplicate, copy and rewrite: one article derives from the other. */
+/* Duplicate, copy, excerpt and rewrite: one article derives from the
+ * other. */
 static inline bool doppel__is_derivation(doppel_relation r)
 {
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_EXCERPT ||
+	       r == DOPPEL_REL_REWRITE;
+}
+
+/* True when relation a is stronger than b (doppel_relation_rank()); for
+ * relations other than none. */
+static inline bool doppel__stronger(doppel_relation a, doppel_relation b)
+{
+	return doppel_relation_rank(a) < doppel_relation_rank(b);
 }
 
 /* Relation of two compared articles under params p. */

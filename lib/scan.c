@@ -526,7 +526,7 @@ static bool better_of(const struct kept *k, const struct rel *r, uint32_t other,
 	if (to_rep != best_rep)
 		return to_rep;
 	if (r->relation != best->relation)
-		return r->relation < best->relation;
+		return doppel__stronger(r->relation, best->relation);
 	if (r->containment != best->containment)
 		return r->containment > best->containment;
 	if (r->jaccard != best->jaccard)
@@ -654,7 +654,7 @@ static int cmp_pair(const void *pa, const void *pb)
 {
 	const doppel_pair *a = pa, *b = pb;
 	if (a->relation != b->relation)
-		return a->relation < b->relation ? -1 : 1;
+		return doppel__stronger(a->relation, b->relation) ? -1 : 1;
 	int c = strcmp(a->a, b->a);
 	return c ? c : strcmp(a->b, b->b);
 }

@@ -29,7 +29,8 @@ json_t *str_or_null(const char *s)
 
 static bool is_derivation(doppel_relation r)
 {
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_EXCERPT ||
+	       r == DOPPEL_REL_REWRITE;
 }
 
 json_t *group_json(const doppel_group *g)
