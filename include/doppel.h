@@ -422,6 +422,19 @@ typedef enum doppel_basis {
 /* "none", "date", "content"; never NULL. */
 DOPPEL_API const char *doppel_basis_name(doppel_basis b);
 
+/*
+ * A passage one article reuses from another: bytes [a_start, a_end) of
+ * article a's text and [b_start, b_end) of article b's, end exclusive,
+ * counted in the text exactly as read (the file's bytes after the
+ * headline and date line for a .txt file, the UTF-8 of the decoded "text"
+ * field for JSON Lines: doc/FORMAT.md). Which article is a and which b
+ * says the structure that holds the passages.
+ */
+typedef struct doppel_passage {
+	size_t a_start, a_end;
+	size_t b_start, b_end;
+} doppel_passage;
+
 /* A related article, seen from one article. */
 typedef struct doppel_match {
 	const char *id;    /* the other article */
@@ -439,11 +452,19 @@ typedef struct doppel_match {
 	double topic;               /* weighted cosine of content words; these
 	                             four are 0 for a duplicate or copy found
 	                             on word shingles alone */
+	/* The passages of a derivation, in the order of the article seen
+	 * from (its bytes are a_start, a_end; the other's, the match's id,
+	 * b_start, b_end). passages is NULL when they were not looked for:
+	 * for other relations, and unless excerpts are looked for
+	 * (DOPPEL_FIND_EXCERPT); else it points to npassages of them, maybe
+	 * none. Borrowed, as the match is. */
+	size_t npassages;
+	const doppel_passage *passages;
 } doppel_match;
 
 /* A relation between two articles with its evidence. For a derivation
- * (duplicate, copy, rewrite) with a known direction, a is the source and b
- * derives from it; otherwise a sorts before b by id. */
+ * (duplicate, copy, excerpt, rewrite) with a known direction, a is the
+ * source and b derives from it; otherwise a sorts before b by id. */
 typedef struct doppel_pair {
 	const char *a, *b;
 	doppel_relation relation;
@@ -454,6 +475,10 @@ typedef struct doppel_pair {
 	double anchors; /* weighted share of shared anchors */
 	double names;   /* the same, names only */
 	double topic;   /* weighted cosine of content words */
+	/* The passages of a derivation, a_* in article a, b_* in b, in the
+	 * order of b; as doppel_match's. */
+	size_t npassages;
+	const doppel_passage *passages;
 } doppel_pair;
 
 /* ------------------------------------------------------------------ scan */
@@ -544,9 +569,10 @@ typedef struct doppel_event_member {
 	const char *id;
 	const char *title;        /* may be NULL */
 	int32_t date;             /* or DOPPEL_NO_DATE */
-	doppel_relation relation; /* NONE for the origin; DUPLICATE, COPY or
-	                              REWRITE for a derived article (of `of`);
-	                              SAME_EVENT for an independent report */
+	doppel_relation relation; /* NONE for the origin; DUPLICATE, COPY,
+	                              EXCERPT or REWRITE for a derived article
+	                              (of `of`); SAME_EVENT for an independent
+	                              report */
 	const char *of;           /* the article it derives from; NULL */
 } doppel_event_member;
 
@@ -653,7 +679,11 @@ typedef struct doppel_explanation {
 	doppel_pair pair; /* relation and figures; a and b are the
 	                                    ids given, in the order given, and
 	                                    pair.basis tells the direction:
-	                                    a_source says which is the source */
+	                                    a_source says which is the source;
+	                                    pair.passages are the passages the
+	                                    two share, whatever the relation
+	                                    (as stored for a stored derivation,
+	                                    else measured now) */
 	int a_source;     /* 1: a is the source, 0: b is, -1:
 	                                    not known or not a derivation */
 	size_t naligned;

@@ -64,6 +64,7 @@ static void forget_all(doppel_index *x)
 	x->evstory = NULL;
 	x->evcap = 0;
 	doppel__rarity_free(&x->rar);
+	doppel__excerpt_forget(x);
 	if (x->cache)
 		for (size_t i = 0; i < x->ncache; i++) {
 			doppel__prepared_free(&x->cache[i].prep);
@@ -438,6 +439,8 @@ static int load_all(doppel_index *x)
 	int rc = doppel__store_load(x->store, x->p.k, load_row, x, x->err);
 	if (rc == DOPPEL_OK && x->deep)
 		rc = load_deep(x);
+	if (rc == DOPPEL_OK)
+		rc = doppel__excerpt_load(x);
 	if (rc == DOPPEL_E_NOMEM)
 		doppel__errf(x->err, "out of memory loading the index");
 	if (rc == DOPPEL_OK) {
@@ -454,9 +457,12 @@ static int ensure_loaded(doppel_index *x)
 	if (x->loaded)
 		return DOPPEL_OK;
 	int rc;
-	if (x->deep && !x->wn) {
-		if ((rc = doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err)))
-			return rc;
+	if ((x->deep || x->excerpt) && !x->wn &&
+	    (rc = doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err)))
+		return rc;
+	if ((rc = doppel__excerpt_init(x)))
+		return rc;
+	if (x->deep && !x->segm) {
 		if (!(x->segm = doppel__segmenter_new(x->wn, x->p.seed)) ||
 		    doppel__viewer_init(&x->viewer, x->p.seed) ||
 		    !(x->cache = calloc(x->ncache, sizeof(*x->cache)))) {
@@ -481,6 +487,7 @@ static void work_free(struct doppel__slot_work *w)
 	doppel__tokens_free(&w->tokens);
 	doppel__sketcher_free(&w->sketcher);
 	doppel__segmenter_free(w->segmenter);
+	free(w->grams);
 	free(w);
 }
 
@@ -535,6 +542,7 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	x->ncache = CACHE_SIZE;
 	x->deep = p->relations &
 	          (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT | DOPPEL_FIND_SAME_STORY);
+	x->excerpt = p->relations & DOPPEL_FIND_EXCERPT;
 	if ((rc = doppel__store_open(&x->store, path, flags, flags & DOPPEL_OPEN_ADOPT, &x->p,
 	                             err)))
 		goto fail;
@@ -707,6 +715,7 @@ void doppel_index_close(doppel_index *x)
 	sqlite3_finalize(x->st_count);
 	sqlite3_finalize(x->st_lines);
 	doppel__index_read_free(x);
+	doppel__excerpt_free(x);
 	doppel__store_close(x->store);
 	forget_all(x);
 	if (x->cache)
@@ -732,6 +741,7 @@ void doppel_index_close(doppel_index *x)
 			doppel__tokens_free(&x->workers[t].tokens);
 			doppel__sketcher_free(&x->workers[t].sketcher);
 			doppel__segmenter_free(x->workers[t].segmenter);
+			free(x->workers[t].grams);
 		}
 		free(x->workers);
 	}
@@ -779,7 +789,7 @@ const char *doppel_index_errmsg(const doppel_index *x)
 }
 
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t ncache,
-                              char *err)
+                              doppel__text_fn text_fn, void *ctx, char *err)
 {
 	int rc = doppel_index_open(out, ":memory:", p, DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY,
 	                           err, DOPPEL__ERRLEN);
@@ -787,6 +797,8 @@ int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t
 		return rc;
 	doppel_index *x = *out;
 	x->ncache = ncache ? ncache : 1;
+	x->text_fn = text_fn;
+	x->text_ctx = ctx;
 	if ((rc = ensure_loaded(x))) {
 		doppel__errf(err, "%s", x->err);
 		doppel_index_close(x);
@@ -838,7 +850,7 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
 	f->nsent = f->ntok = f->nanchor = 0;
-	if (rc == DOPPEL_OK && x->deep && sk->fingerprint) {
+	if (rc == DOPPEL_OK && (x->deep || x->excerpt) && sk->fingerprint) {
 		if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(x->wn, x->p.seed)))
 			rc = DOPPEL_E_NOMEM;
 		else
@@ -875,6 +887,16 @@ static bool take_pre(doppel_index *x, const doppel_batch *b, size_t i)
 	doppel__features f = x->bfeat[i];
 	x->bfeat[i] = pre->feat;
 	pre->feat = f;
+	if (x->excerpt) {
+		uint32_t *pk = x->bpk[i];
+		size_t cap = x->bpkcap[i];
+		x->bpk[i] = pre->pk;
+		x->bnpk[i] = pre->npk;
+		x->bpkcap[i] = pre->pkcap;
+		pre->pk = pk;
+		pre->npk = 0;
+		pre->pkcap = cap;
+	}
 	x->brc[i] = pre->rc;
 	x->bpre[i] = pre;
 	pre->owner = NULL; /* used up */
@@ -891,8 +913,16 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 	doppel__sketch *sk = &x->bsk[i];
 	sk->sig = x->bsig + i * x->p.k;
 	doppel__repeated rep = batch_rep(x, i);
-	x->brc[i] = sketch_article(x, &x->workers[worker], doppel_batch_article(c->b, i), &rep,
-	                           sk, &x->bboiler[i], &x->bfeat[i]);
+	const doppel_article *a = doppel_batch_article(c->b, i);
+	x->brc[i] = sketch_article(x, &x->workers[worker], a, &rep, sk, &x->bboiler[i],
+	                           &x->bfeat[i]);
+	if (x->excerpt) {
+		x->bnpk[i] = 0;
+		if (x->brc[i] == DOPPEL_OK && sk->fingerprint)
+			x->brc[i] =
+				doppel__excerpt_keys(x, &x->workers[worker], &x->bfeat[i],
+			                             &x->bpk[i], &x->bnpk[i], &x->bpkcap[i]);
+	}
 	/* A prepared article whose dropped lines the batch changed keeps its
 	 * compressed text for the store. */
 	doppel__pre *pre = doppel__batch_pre(c->b, i);
@@ -956,7 +986,10 @@ static int prepare_one(doppel_index *x, struct doppel__slot_work *w, const doppe
 	pre->nrep = doppel__repeated_pick(x->lc, x->p.boilerplate_min, pre->rep, pre->nlines);
 	pthread_rwlock_unlock(&x->lc_lock);
 	doppel__repeated rep = {pre->rep, pre->nrep};
-	return sketch_article(x, w, a, &rep, &pre->sk, &pre->boiler, &pre->feat);
+	rc = sketch_article(x, w, a, &rep, &pre->sk, &pre->boiler, &pre->feat);
+	if (rc == DOPPEL_OK && x->excerpt && pre->sk.fingerprint)
+		rc = doppel__excerpt_keys(x, w, &pre->feat, &pre->pk, &pre->npk, &pre->pkcap);
+	return rc;
 }
 
 int doppel_index_prepare(doppel_index *x, doppel_batch *b)
@@ -1144,6 +1177,10 @@ static int sketch_batch(doppel_index *x, const doppel_batch *b, doppel_on_dup on
 	}
 	x->nres = 0;
 	x->nmatch = 0;
+	if (doppel__excerpt_batch(x, n)) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
 	double t0 = doppel__now();
 	if (batch_repeated(x, b, on_dup, learn)) {
 		doppel__errf(x->err, "out of memory");
@@ -1178,8 +1215,8 @@ struct probe {
 	int rc;
 };
 
-static doppel_match *push_match(doppel_index *x, uint32_t slot, doppel_relation rel, double j,
-                                double cont)
+doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
+                                       double j, double cont)
 {
 	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
 	                 sizeof(*x->matches)) ||
@@ -1222,7 +1259,7 @@ static void on_shingles(void *ctx, uint32_t other)
 	doppel_relation rel = doppel__classify(&x->p, j, cont, same);
 	if (rel == DOPPEL_REL_NONE || !(x->p.relations & (1u << rel)))
 		return;
-	if (!push_match(x, other, rel, j, cont))
+	if (!doppel__index_push_match(x, other, rel, j, cont))
 		q->rc = DOPPEL_E_NOMEM;
 }
 
@@ -1322,7 +1359,7 @@ static void on_views(void *ctx, uint32_t other)
 	}
 	if (rel == DOPPEL_REL_NONE)
 		return;
-	doppel_match *m = push_match(x, other, rel, j, cont);
+	doppel_match *m = doppel__index_push_match(x, other, rel, j, cont);
 	if (!m) {
 		q->rc = DOPPEL_E_NOMEM;
 		return;
@@ -1512,6 +1549,7 @@ static doppel_result *begin_result(doppel_index *x, const doppel_article *a, dop
 static void finish_results(doppel_index *x)
 {
 	x->mstart[x->nres] = x->nmatch;
+	doppel__excerpt_attach(x);
 	for (size_t i = 0; i < x->nres; i++) {
 		doppel_result *r = &x->res[i];
 		r->count = x->mstart[i + 1] - x->mstart[i];
@@ -1529,7 +1567,7 @@ static bool joins_event(const doppel_index *x, size_t i)
 {
 	doppel_relation r = x->matches[i].relation;
 	if (r == DOPPEL_REL_EXCERPT)
-		return false;
+		return x->mxev[i] & 1;
 	return doppel__is_derivation(r) || r == DOPPEL_REL_SAME_EVENT;
 }
 
@@ -1583,7 +1621,9 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 				doppel__errf(x->err, "out of memory");
 			return rc;
 		}
-		settle(x, &q, from);
+		int32_t when = settle(x, &q, from);
+		if ((rc = doppel__excerpt_find(x, i, a, q.sk, q.boiler, from, &when)))
+			return rc;
 		if (x->deep) {
 			size_t ev = best_match(x, from, 0), st = best_match(x, from, 1);
 			int64_t event = ev != SIZE_MAX ? x->e[x->mslot[ev]].event : 0;
@@ -1711,8 +1751,8 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 {
 	int rc = prepare_stmt(x, &x->st_rel,
 	                      "INSERT OR REPLACE INTO relations(a, b, relation, basis,"
-	                      " a_source, jaccard, containment, aligned, anchors, names, topic)"
-	                      " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+	                      " a_source, jaccard, containment, aligned, anchors, names, topic,"
+	                      " passages) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (rc)
 		return rc;
 	for (size_t i = from; i < x->nmatch; i++) {
@@ -1729,6 +1769,12 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		sqlite3_bind_double(st, 9, m->anchors);
 		sqlite3_bind_double(st, 10, m->names);
 		sqlite3_bind_double(st, 11, m->topic);
+		size_t plen;
+		const uint8_t *passages = doppel__excerpt_blob(x, i, &plen);
+		if (passages)
+			sqlite3_bind_blob64(st, 12, passages, plen, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 12);
 		if ((rc = step_done(x, st, "storing a relation")))
 			return rc;
 	}
@@ -1844,6 +1890,10 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	}
 	int32_t when = settle(x, &q, from);
+	if ((rc = doppel__excerpt_find(x, i, a, sk, q.boiler, from, &when))) {
+		doppel__prepared_free(&q.prep);
+		return rc;
+	}
 
 	/* Its event and story. */
 	int64_t event = 0, story = 0;
@@ -1891,6 +1941,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	}
 	uint32_t self = (uint32_t)(x->n - 1);
 	x->e[self].when = when;
+	if (sk->fingerprint && (rc = doppel__excerpt_remember(x, i, self, num)))
+		return rc;
 	for (size_t k = from; k < x->nmatch; k++)
 		if (doppel__is_derivation(x->matches[k].relation))
 			infer_when(&x->e[self], &x->e[x->mslot[k]]);

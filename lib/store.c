@@ -59,7 +59,8 @@ struct doppel__store {
 	sqlite3 *db;
 	char *path;
 	int lockfd; /* PATH.lock, flock()ed by a writer; -1: none */
-	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b;
+	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b, *delpkeys;
+	bool passages;         /* relations have a passages column */
 	bool notexts;          /* a scan's database in memory keeps no texts */
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
@@ -100,7 +101,9 @@ static const char schema[] =
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
 	" a_source INTEGER NOT NULL, jaccard REAL NOT NULL,"
 	" containment REAL NOT NULL, aligned REAL NOT NULL, anchors REAL NOT NULL,"
-	" names REAL NOT NULL, topic REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;"
+	" names REAL NOT NULL, topic REAL NOT NULL,"
+	/* the passages of a derivation, a's and b's bytes: 4 uint32 each */
+	" passages BLOB, PRIMARY KEY(a, b)) WITHOUT ROWID;"
 	"CREATE INDEX relations_b ON relations(b);"
 	"CREATE TABLE events(num INTEGER PRIMARY KEY, label TEXT NOT NULL,"
 	" story INTEGER NOT NULL);"
@@ -113,7 +116,9 @@ static const char schema[] =
 	"CREATE TABLE rarity(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);"
 	/* Texts apart: opening reads every signature and no text. */
 	"CREATE TABLE texts(num INTEGER PRIMARY KEY, text BLOB NOT NULL);" /* zstd frames */
-	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
+	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);"
+	/* Passage keys of the articles (excerpts): 4 bytes each, sorted. */
+	"CREATE TABLE pkeys(num INTEGER PRIMARY KEY, keys BLOB NOT NULL);";
 
 /* The status of SQLite's last error on s->db, and a message naming the
  * file and what was being done into err. */
@@ -626,21 +631,44 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
-/* Databases made before views kept the repeated lines get the column;
- * their rows hold none (NULL), which reads as no line dropped. */
-static int add_lines_column(doppel__store *s, char *err)
+/* Whether table has column; DOPPEL_E_DB when the schema cannot be read. */
+static int has_column(doppel__store *s, const char *table, const char *column, bool *has,
+                      char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool has = false;
-	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
-	                       NULL) != SQLITE_OK)
+	*has = false;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT name FROM pragma_table_info('%s')", table);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, "reading the schema", err);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		has |= name && strcmp(name, "lines") == 0;
+		*has |= name && strcmp(name, column) == 0;
 	}
 	sqlite3_finalize(st);
-	return has ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
+	return DOPPEL_OK;
+}
+
+/* Databases made before views kept the repeated lines get the column;
+ * their rows hold none (NULL), which reads as no line dropped. Those made
+ * before excerpts get the passages of relations (NULL: none stored) and
+ * the table of passage keys (empty: their articles are found as the
+ * excerpts of later ones, not as their sources). */
+static int add_columns(doppel__store *s, char *err)
+{
+	bool has;
+	int rc = has_column(s, "views", "lines", &has, err);
+	if (rc == DOPPEL_OK && !has)
+		rc = exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
+	if (rc == DOPPEL_OK &&
+	    (rc = has_column(s, "relations", "passages", &has, err)) == DOPPEL_OK && !has)
+		rc = exec(s, "ALTER TABLE relations ADD COLUMN passages BLOB;", err);
+	if (rc == DOPPEL_OK)
+		rc = exec(s,
+		          "CREATE TABLE IF NOT EXISTS pkeys(num INTEGER PRIMARY KEY,"
+		          " keys BLOB NOT NULL);",
+		          err);
+	return rc;
 }
 
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
@@ -733,8 +761,9 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	}
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
-	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) ||
-	     (rc = add_lines_column(s, err))))
+	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err))))
+		goto fail;
+	if ((rc = has_column(s, "relations", "passages", &s->passages, err)))
 		goto fail;
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,
@@ -753,6 +782,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
 	                        NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM pkeys WHERE num = ?", -1, &s->delpkeys,
 	                        NULL) != SQLITE_OK)) {
 		rc = db_error(s, "prepare", err);
 		goto fail;
@@ -776,6 +807,7 @@ void doppel__store_close(doppel__store *s)
 	sqlite3_finalize(s->puttext);
 	sqlite3_finalize(s->deltext);
 	sqlite3_finalize(s->delviews);
+	sqlite3_finalize(s->delpkeys);
 	sqlite3_finalize(s->delrel_a);
 	sqlite3_finalize(s->delrel_b);
 	sqlite3_finalize(s->gettext);
@@ -903,6 +935,11 @@ bool doppel__store_keeps_texts(const doppel__store *s)
 	return !s->notexts;
 }
 
+bool doppel__store_has_passages(const doppel__store *s)
+{
+	return s->passages;
+}
+
 /* One stored zstd frame into a new NUL-terminated text (internal.h). */
 int doppel__store_unpack_text(const void *z, size_t zn, char **text, size_t *len)
 {
@@ -1019,8 +1056,9 @@ int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, 
 
 int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 {
-	sqlite3_stmt *st[5] = {s->del, s->deltext, s->delviews, s->delrel_a, s->delrel_b};
-	for (int i = 0; i < 5; i++) {
+	sqlite3_stmt *st[6] = {s->del,      s->deltext,  s->delviews,
+	                       s->delrel_a, s->delrel_b, s->delpkeys};
+	for (int i = 0; i < 6; i++) {
 		sqlite3_bind_int64(st[i], 1, num);
 		int rc = sqlite3_step(st[i]);
 		sqlite3_reset(st[i]);
