@@ -715,6 +715,10 @@ typedef struct doppel_explanation {
 	 * copy; independent reports vary, as their figures do (doc/FORMAT.md);
 	 * 0 when they share no slot. */
 	double conflict;
+	/* The text of each passage of pair.passages, in a and in b (copies,
+	 * NUL-terminated, pair.npassages of each). */
+	const char *const *passage_a;
+	const char *const *passage_b;
 } doppel_explanation;
 
 /*

@@ -1561,13 +1561,15 @@ static void finish_results(doppel_index *x)
 }
 
 /* Does match i put the article in the other's event? A derivation or a
- * report of the same event does; an excerpt, which may take a passage of
- * another event's report, only when the pair reports one event too. */
-static bool joins_event(const doppel_index *x, size_t i)
+ * report of the same event does. An excerpt, which may take a passage of
+ * another event's report, only when the pair reports one event too, and
+ * then it chooses the event but merges none: a page of passages from two
+ * reports is not one event. */
+static bool joins_event(const doppel_index *x, size_t i, bool merging)
 {
 	doppel_relation r = x->matches[i].relation;
 	if (r == DOPPEL_REL_EXCERPT)
-		return x->mxev[i] & 1;
+		return !merging && (x->mxev[i] & 1);
 	return doppel__is_derivation(r) || r == DOPPEL_REL_SAME_EVENT;
 }
 
@@ -1580,7 +1582,7 @@ static size_t best_match(const doppel_index *x, size_t from, int kind)
 		const doppel_match *m = &x->matches[i];
 		if (!x->e[x->mslot[i]].event)
 			continue;
-		if (kind == 0 && !joins_event(x, i))
+		if (kind == 0 && !joins_event(x, i, false))
 			continue;
 		if (kind == 1 && m->relation != DOPPEL_REL_SAME_STORY)
 			continue;
@@ -1970,7 +1972,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		bool merged = false;
 		for (size_t k = from; k < x->nmatch; k++) {
 			int64_t other = x->e[x->mslot[k]].event;
-			if (!joins_event(x, k) || !other || other == x->e[self].event)
+			if (!joins_event(x, k, true) || !other || other == x->e[self].event)
 				continue;
 			int64_t keep = other < x->e[self].event ? other : x->e[self].event;
 			int64_t gone = keep == other ? x->e[self].event : other;

@@ -292,6 +292,18 @@ const uint8_t *doppel__excerpt_blob(doppel_index *x, size_t k, size_t *len);
 /* Points each match of the pool at its passages, once the pool of
  * passages no longer moves. */
 void doppel__excerpt_attach(doppel_index *x);
+/* Lines that are boilerplate by the built-in rules (appeals, update
+ * stamps, what follows a trailer heading) make no passage: the
+ * tokenizing of texts for passages, in the engine and in explanations. */
+#define DOPPEL__EXCERPT_PT_FLAGS DOPPEL__PT_BOILERPLATE
+
+/* The relation that passages ps (n of them; a_* in a, b_* in b) tell of
+ * two articles their word shingles do not relate, under p: an excerpt, a
+ * copy or a rewrite (index_excerpt.c), or DOPPEL_REL_NONE. */
+doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
+                                         const doppel__ptext *b, const doppel__passage *ps,
+                                         size_t n);
+
 /* Passages from a relations blob into *out (grown; caller's), a and b
  * swapped when swap is set. DOPPEL_E_FORMAT for a damaged blob. */
 int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,

@@ -39,7 +39,7 @@
 /* A stored article is compared when the keys it shares weigh this much:
  * two keys no other article has, or more that a few others share.
  * Calibrated on PAN 2013 and the benchmark corpus (bench/RESULTS.md). */
-#define EXCERPT_MIN_SCORE 2.0f
+#define EXCERPT_MIN_SCORE 1.75f
 /* At most this many candidates are compared, the best first: a bound on
  * the time one article takes. */
 #define EXCERPT_MAX_CANDIDATES 64
@@ -54,7 +54,6 @@
 #define PTEXT_CACHE 256
 /* Lines that are boilerplate by the built-in rules (appeals, update
  * stamps, what follows a trailer heading) make no passage. */
-#define PT_FLAGS DOPPEL__PT_BOILERPLATE
 
 /* Flags of x->mxev. */
 #define XEV_EVENT 0x1 /* an excerpt of a report of the same event */
@@ -454,33 +453,12 @@ static const doppel__ptext *ptext_of(doppel_index *x, uint32_t slot, int *rc)
 	size_t len = 0;
 	if ((*rc = text_of(x, slot, &text, &len)))
 		return NULL;
-	*rc = doppel__ptext_make(x->pg, text, len, PT_FLAGS, &c->pt);
+	*rc = doppel__ptext_make(x->pg, text, len, DOPPEL__EXCERPT_PT_FLAGS, &c->pt);
 	free(text);
 	if (*rc)
 		return NULL;
 	c->slot1 = slot + 1;
 	return &c->pt;
-}
-
-/* The share of t's content words inside the passages' side (b: b_start,
- * b_end; else a_start, a_end). */
-static double covered(const doppel__ptext *t, const doppel__passage *ps, size_t n, bool b)
-{
-	if (!t->ncontent)
-		return 0.0;
-	size_t c = 0;
-	for (size_t k = 0; k < t->ncontent; k++) {
-		uint32_t at = t->word[t->content[k]].start;
-		for (size_t j = 0; j < n; j++) {
-			uint32_t s = b ? ps[j].b_start : ps[j].a_start;
-			uint32_t e = b ? ps[j].b_end : ps[j].a_end;
-			if (at >= s && at < e) {
-				c++;
-				break;
-			}
-		}
-	}
-	return (double)c / (double)t->ncontent;
 }
 
 /* Whether passages tell an excerpt: one of chained seeds (shared k-grams,
@@ -494,6 +472,54 @@ static bool telling(const doppel__passage *ps, size_t n)
 		    ps[j].sentences >= EXCERPT_SUMMARY_SENTENCES)
 			return true;
 	return false;
+}
+
+/* How many of t's content words lie inside the passages' side (b:
+ * b_start, b_end; else a_start, a_end). */
+static size_t covered(const doppel__ptext *t, const doppel__passage *ps, size_t n, bool b)
+{
+	size_t c = 0;
+	for (size_t k = 0; k < t->ncontent; k++) {
+		uint32_t at = t->word[t->content[k]].start;
+		for (size_t j = 0; j < n; j++) {
+			uint32_t s = b ? ps[j].b_start : ps[j].a_start;
+			uint32_t e = b ? ps[j].b_end : ps[j].a_end;
+			if (at >= s && at < e) {
+				c++;
+				break;
+			}
+		}
+	}
+	return c;
+}
+
+/*
+ * What passages that pass tell of a pair the shingles did not relate
+ * (index.h):
+ * an excerpt when they make a minority of both texts' content words.
+ * When they make EXCERPT_MAX_SHARE of one or more, one holds a large part
+ * of the other: a copy when most of its words are the same words
+ * (k-grams both share), else a rewrite, as those relations are defined
+ * (they come first, from word shingles and sentence alignment, and
+ * passages measure the part more closely); an excerpt when the relation
+ * is not asked for. NONE when the passages do not tell.
+ */
+doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
+                                         const doppel__ptext *b, const doppel__passage *ps,
+                                         size_t n)
+{
+	if (!telling(ps, n) || !a->ncontent || !b->ncontent)
+		return DOPPEL_REL_NONE;
+	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
+	if ((double)ca < EXCERPT_MAX_SHARE * (double)a->ncontent &&
+	    (double)cb < EXCERPT_MAX_SHARE * (double)b->ncontent)
+		return DOPPEL_REL_EXCERPT;
+	uint32_t exact = 0;
+	for (size_t j = 0; j < n; j++)
+		exact += ps[j].exact;
+	doppel_relation r = 2.0 * exact >= (double)(ca < cb ? ca : cb) ? DOPPEL_REL_COPY
+	                                                               : DOPPEL_REL_REWRITE;
+	return p->relations & (1u << r) ? r : DOPPEL_REL_EXCERPT;
 }
 
 /* The passages of the probe q (text b) and stored entry slot (text a) into
@@ -685,7 +711,8 @@ static void direct(doppel_index *x, size_t k, const doppel_article *a, const dop
 static int probe_words(doppel_index *x, const doppel_article *a, const doppel__ptext **q)
 {
 	if (!x->qpt_made) {
-		int rc = doppel__ptext_make(x->pg, a->text, a->text_len, PT_FLAGS, &x->qpt);
+		int rc = doppel__ptext_make(x->pg, a->text, a->text_len,
+		                            DOPPEL__EXCERPT_PT_FLAGS, &x->qpt);
 		if (rc) {
 			if (rc == DOPPEL_E_NOMEM)
 				doppel__errf(x->err, "out of memory");
@@ -726,12 +753,9 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		if (rel != DOPPEL_REL_NONE && !(x->p.relations & (1u << rel)))
 			rel = DOPPEL_REL_NONE;
 	}
-	if (rel == DOPPEL_REL_NONE) {
-		if (!telling(x->ps, n) || covered(o, x->ps, n, false) >= EXCERPT_MAX_SHARE ||
-		    covered(q, x->ps, n, true) >= EXCERPT_MAX_SHARE)
-			return DOPPEL_OK;
-		rel = DOPPEL_REL_EXCERPT;
-	}
+	if (rel == DOPPEL_REL_NONE &&
+	    (rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
+		return DOPPEL_OK;
 	bool event = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_EVENT;
 	if (k == SIZE_MAX) {
 		if (!doppel__index_push_match(x, slot, rel, j, cont) || reserve_matches(x)) {

@@ -4,8 +4,10 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -294,6 +296,10 @@ void print_story(const struct cli *c, size_t index, const doppel_story *st)
 #define REPORT_ALIGNED 3
 #define REPORT_DISAGREE 3
 #define REPORT_ONLY 2
+/* Passages shown side by side, lines of each, words compared in each. */
+#define REPORT_PASSAGES 2
+#define REPORT_PASSAGE_LINES 3
+#define REPORT_PASSAGE_WORDS 400
 
 /* Characters (not bytes) of UTF-8 text. */
 static size_t columns(const char *s, size_t n)
@@ -401,6 +407,177 @@ static void print_only(const char *label, const doppel_fact_pair *f, size_t n, b
 		print_fact_list("  and", f + shown, n - shown, 2);
 }
 
+/* The words of s (runs of bytes other than spaces), at most max, as
+ * [start, end) byte offsets into *at (pairs; caller frees). */
+static size_t split_words(const char *s, size_t max, size_t **at)
+{
+	size_t n = 0, len = strlen(s);
+	*at = malloc(2 * (max + 1) * sizeof(**at));
+	if (!*at)
+		return 0;
+	for (size_t i = 0; i < len && n < max;) {
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		size_t st = i;
+		while (i < len && !isspace((unsigned char)s[i]))
+			i++;
+		(*at)[2 * n] = st;
+		(*at)[2 * n + 1] = i;
+		n++;
+	}
+	return n;
+}
+
+/* Whether two words are the same word: their letters and digits alike,
+ * ASCII case folded, punctuation aside. */
+static bool same_word(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < na && (unsigned char)a[i] < 0x80 && !isalnum((unsigned char)a[i]))
+			i++;
+		while (j < nb && (unsigned char)b[j] < 0x80 && !isalnum((unsigned char)b[j]))
+			j++;
+		if (i == na || j == nb)
+			return i == na && j == nb;
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[j]))
+			return false;
+		i++;
+		j++;
+	}
+}
+
+/* Marks in keep_a and keep_b the words of a and b a longest common
+ * subsequence keeps: the words neither side changed. */
+static void common_words(const char *a, const size_t *wa, size_t na, const char *b,
+                         const size_t *wb, size_t nb, bool *keep_a, bool *keep_b)
+{
+	uint16_t *t = calloc((na + 1) * (nb + 1), sizeof(*t));
+	memset(keep_a, 0, na * sizeof(*keep_a));
+	memset(keep_b, 0, nb * sizeof(*keep_b));
+	if (!t)
+		return;
+#define T(i, j) t[(i) * (nb + 1) + (j)]
+	for (size_t i = na; i-- > 0;)
+		for (size_t j = nb; j-- > 0;)
+			T(i, j) = same_word(a + wa[2 * i], wa[2 * i + 1] - wa[2 * i],
+			                    b + wb[2 * j], wb[2 * j + 1] - wb[2 * j])
+			                  ? (uint16_t)(T(i + 1, j + 1) + 1)
+			          : T(i + 1, j) > T(i, j + 1) ? T(i + 1, j)
+			                                      : T(i, j + 1);
+	for (size_t i = 0, j = 0; i < na && j < nb;) {
+		if (same_word(a + wa[2 * i], wa[2 * i + 1] - wa[2 * i], b + wb[2 * j],
+		              wb[2 * j + 1] - wb[2 * j])) {
+			keep_a[i++] = true;
+			keep_b[j++] = true;
+		} else if (T(i + 1, j) >= T(i, j + 1)) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+#undef T
+	free(t);
+}
+
+/* The words of s, changed ones in [brackets] (runs of them together),
+ * cut into lines of at most cols columns, at most lines of them, the last
+ * ending in "…" when words are left (or more is set: s has more than w):
+ * into out[lines][buf], empty when unused. */
+static void wrap_marked(const char *s, const size_t *w, size_t n, const bool *keep, bool more,
+                        size_t cols, size_t lines, char out[][400])
+{
+	for (size_t l = 0; l < lines; l++)
+		out[l][0] = '\0';
+	size_t l = 0, used = 0, len = 0, placed = 0;
+	for (size_t i = 0; i < n && l < lines; i++, placed++) {
+		bool open = !keep[i] && (i == 0 || keep[i - 1]);
+		bool close = !keep[i] && (i + 1 == n || keep[i + 1]);
+		size_t wl = w[2 * i + 1] - w[2 * i];
+		size_t wc = columns(s + w[2 * i], wl) + open + close + (used ? 1 : 0);
+		if (used && used + wc > cols) {
+			if (++l == lines)
+				break;
+			used = len = 0;
+			wc -= 1;
+		}
+		if (len + wl + 8 >= sizeof(out[0]))
+			continue;
+		char *o = out[l] + len;
+		if (used)
+			*o++ = ' ';
+		if (open)
+			*o++ = '[';
+		memcpy(o, s + w[2 * i], wl);
+		o += wl;
+		if (close)
+			*o++ = ']';
+		*o = '\0';
+		len = (size_t)(o - out[l]);
+		used += wc;
+	}
+	if (placed == n && !more)
+		return;
+	/* more words than lines: the last line says so */
+	size_t last = l < lines ? l : lines - 1;
+	size_t ln = strlen(out[last]);
+	if (ln + 4 < sizeof(out[0]))
+		memcpy(out[last] + ln, " …", sizeof(" …"));
+}
+
+/* A line of at most cols columns, padded with spaces to cols. */
+static void print_padded(const char *s, size_t cols)
+{
+	size_t c = columns(s, strlen(s));
+	fputs(s, stdout);
+	for (; c < cols; c++)
+		fputc(' ', stdout);
+}
+
+/* The passages of an explanation side by side, A left and B right, the
+ * words one changed in [brackets]; the first REPORT_PASSAGES, a few lines
+ * each. */
+static void print_passages(const doppel_explanation *e)
+{
+	const doppel_pair *p = &e->pair;
+	printf("\npassages (%zu; [words] one side changed):\n", p->npassages);
+	const size_t cols = (REPORT_COLS - 5) / 2;
+	for (size_t k = 0; k < p->npassages && k < REPORT_PASSAGES; k++) {
+		const doppel_passage *ps = &p->passages[k];
+		printf("  A bytes %zu-%zu, B bytes %zu-%zu:\n", ps->a_start, ps->a_end,
+		       ps->b_start, ps->b_end);
+		const char *ta = e->passage_a[k], *tb = e->passage_b[k];
+		size_t *wa = NULL, *wb = NULL;
+		size_t na = split_words(ta, REPORT_PASSAGE_WORDS, &wa);
+		size_t nb = split_words(tb, REPORT_PASSAGE_WORDS, &wb);
+		bool *keep = calloc(na + nb + 1, sizeof(*keep));
+		if (wa && wb && keep) {
+			char la[REPORT_PASSAGE_LINES][400], lb[REPORT_PASSAGE_LINES][400];
+			common_words(ta, wa, na, tb, wb, nb, keep, keep + na);
+			wrap_marked(ta, wa, na, keep, na == REPORT_PASSAGE_WORDS, cols,
+			            REPORT_PASSAGE_LINES, la);
+			wrap_marked(tb, wb, nb, keep + na, nb == REPORT_PASSAGE_WORDS, cols,
+			            REPORT_PASSAGE_LINES, lb);
+			for (size_t l = 0; l < REPORT_PASSAGE_LINES; l++) {
+				if (!la[l][0] && !lb[l][0])
+					break;
+				fputs("  ", stdout);
+				print_padded(la[l], cols);
+				fputs(" | ", stdout);
+				fputs(lb[l], stdout);
+				fputc('\n', stdout);
+			}
+		}
+		free(wa);
+		free(wb);
+		free(keep);
+	}
+	if (p->npassages > REPORT_PASSAGES)
+		printf("  … and %zu more\n", p->npassages - REPORT_PASSAGES);
+}
+
 /* How a disagreement differs, in words. */
 static const char *differ_phrase(const char *differ)
 {
@@ -444,6 +621,8 @@ void print_explanation(const struct cli *c, const doppel_explanation *e)
 	}
 	if (e->naligned > REPORT_ALIGNED)
 		printf("  … and %zu more\n", e->naligned - REPORT_ALIGNED);
+	if (p->npassages)
+		print_passages(e);
 	printf("\ndisagreements (%zu):\n", e->ndisagreements);
 	for (size_t i = 0; i < e->ndisagreements && i < REPORT_DISAGREE; i++) {
 		const doppel_fact_pair *f = &e->disagreements[i];

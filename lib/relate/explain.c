@@ -1,10 +1,11 @@
 /*
  * explain.c — why two articles are related: the same measurements as a
  * scan, kept in a form a person can read: aligned sentences side by side,
- * the facts both state, those only one states and those they state two
- * ways (facts.c), each with its sentence in each article; for two stored
- * articles, through the index handle, which keeps WordNet loaded and
- * knows the relation the index stores for them.
+ * the passages they share (passages.c), the facts both state, those only
+ * one states and those they state two ways (facts.c), each with its
+ * sentence in each article; for two stored articles, through the index
+ * handle, which keeps WordNet loaded and knows the relation (and the
+ * passages) the index stores for them.
  */
 #include "index.h"
 
@@ -23,6 +24,9 @@ struct expl {
 	/* the four lists of fact pairs, one after the other */
 	doppel_fact_pair *pairs;
 	size_t npairs, pairscap;
+	doppel_passage *passages;
+	size_t npassages, passagecap;
+	const char **passage_text; /* a's npassages, then b's */
 };
 
 void doppel_explanation_free(doppel_explanation *e)
@@ -40,6 +44,8 @@ void doppel_explanation_free(doppel_explanation *e)
 	free(x->facts_a);
 	free(x->facts_b);
 	free(x->pairs);
+	free(x->passages);
+	free(x->passage_text);
 	free(x);
 }
 
@@ -52,6 +58,77 @@ static const char *own(struct expl *x, const char *text, size_t start, size_t le
 	if (s)
 		x->owned[x->nowned++] = s;
 	return s;
+}
+
+/* Gives the explanation its passages (x->passages) and their texts. */
+static int keep_passages(struct expl *x, const doppel_article *a, const doppel_article *b)
+{
+	size_t n = x->npassages;
+	free(x->passage_text);
+	x->passage_text = doppel__alloc_array(2 * n + 1, sizeof(*x->passage_text));
+	if (!x->passage_text ||
+	    doppel__grow((void **)&x->passages, &x->passagecap, n + 1, sizeof(*x->passages)))
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const doppel_passage *p = &x->passages[i];
+		if (p->a_end > a->text_len || p->b_end > b->text_len)
+			return DOPPEL_E_DB; /* stored for other texts: damaged */
+		if (!(x->passage_text[i] =
+		              own(x, a->text, p->a_start, p->a_end - p->a_start)) ||
+		    !(x->passage_text[n + i] =
+		              own(x, b->text, p->b_start, p->b_end - p->b_start)))
+			return DOPPEL_E_NOMEM;
+	}
+	x->pub.pair.passages = x->passages;
+	x->pub.pair.npassages = n;
+	x->pub.passage_a = x->passage_text;
+	x->pub.passage_b = x->passage_text + n;
+	return DOPPEL_OK;
+}
+
+/* The passages a and b share, measured now (as the index measures them,
+ * with WordNet wn) into x->passages; and the relation they tell when the
+ * measured one, *rel, is no derivation and excerpts are asked for. */
+static int measure_passages(struct expl *x, const doppel__wordnet *wn, const doppel_params *p,
+                            const doppel_article *a, const doppel_article *b,
+                            doppel_relation *rel)
+{
+	doppel__passager *pg = doppel__passager_new(wn, p->seed);
+	doppel__ptext ta = {0}, tb = {0};
+	doppel__passage *ps = NULL, pp;
+	size_t n = 0, cap = 0;
+	doppel__passage_params params;
+	doppel__passage_defaults(&params);
+	int rc = pg ? DOPPEL_OK : DOPPEL_E_NOMEM;
+	if (rc == DOPPEL_OK)
+		rc = doppel__ptext_make(pg, a->text, a->text_len, DOPPEL__EXCERPT_PT_FLAGS,
+		                        &ta);
+	if (rc == DOPPEL_OK)
+		rc = doppel__ptext_make(pg, b->text, b->text_len, DOPPEL__EXCERPT_PT_FLAGS,
+		                        &tb);
+	if (rc == DOPPEL_OK)
+		rc = doppel__passages_find(pg, &ta, &tb, &params, &ps, &n, &cap);
+	if (rc == DOPPEL_OK &&
+	    doppel__grow((void **)&x->passages, &x->passagecap, n + 1, sizeof(*x->passages)))
+		rc = DOPPEL_E_NOMEM;
+	if (rc == DOPPEL_OK) {
+		for (size_t i = 0; i < n; i++) {
+			pp = ps[i];
+			x->passages[i] =
+				(doppel_passage){pp.a_start, pp.a_end, pp.b_start, pp.b_end};
+		}
+		x->npassages = n;
+		if ((p->relations & DOPPEL_FIND_EXCERPT) && !doppel__is_derivation(*rel)) {
+			doppel_relation r = doppel__passage_relation(p, &ta, &tb, ps, n);
+			if (r != DOPPEL_REL_NONE)
+				*rel = r;
+		}
+	}
+	free(ps);
+	doppel__ptext_free(&ta);
+	doppel__ptext_free(&tb);
+	doppel__passager_free(pg);
+	return rc;
 }
 
 /* One side's measurements. */
@@ -354,7 +431,8 @@ static int unaligned(struct expl *x, const struct side *s, const doppel__pairing
  * The explanation of a and b measured with segmenter sg (over WordNet);
  * p is checked. A message in err (DOPPEL__ERRLEN) on failure.
  */
-static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const doppel_article *a,
+static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
+                        const doppel__wordnet *wn, const doppel_article *a,
                         const doppel_article *b, doppel_explanation **out, char *err)
 {
 	*out = NULL;
@@ -407,6 +485,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 	if (rel == DOPPEL_REL_NONE)
 		rel = doppel__classify_evidence(p, &ev, side[0].feat.nsent, side[1].feat.nsent,
 		                                doppel__days_apart(a->date, b->date));
+	if ((rc = measure_passages(x, wn, p, a, b, &rel)))
+		goto fail;
 
 	doppel_explanation *e = &x->pub;
 	e->pair = (doppel_pair){.a = a->id,
@@ -419,8 +499,9 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg, const dop
 	                        .names = ev.names,
 	                        .topic = ev.topic};
 	e->a_source = -1;
-	if (rel == DOPPEL_REL_DUPLICATE || rel == DOPPEL_REL_COPY ||
-	    rel == DOPPEL_REL_REWRITE) {
+	if ((rc = keep_passages(x, a, b)))
+		goto fail;
+	if (doppel__is_derivation(rel)) {
 		bool a_source;
 		e->pair.basis = doppel__derivation_basis(
 			rel, a->date, b->date, side[0].feat.boilerplate,
@@ -493,7 +574,7 @@ int doppel_explain(const doppel_params *p, const doppel_article *a, const doppel
 		rc = DOPPEL_E_NOMEM;
 	}
 	if (rc == DOPPEL_OK)
-		rc = explain_pair(p, sg, a, b, out, err);
+		rc = explain_pair(p, sg, wn, a, b, out, err);
 	if (rc && errmsg && errlen)
 		snprintf(errmsg, errlen, "%s", err);
 	doppel__segmenter_free(sg);
@@ -560,17 +641,25 @@ static int read_stored(doppel_index *x, const char *id, const char *side, struct
 }
 
 /* Replaces the measured relation of e by the one the index stores for
- * a and b, when it stores one. */
+ * a and b, when it stores one, with its passages when it stores them. */
 static int take_stored(doppel_index *x, const struct stored *a, const struct stored *b,
                        doppel_explanation *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(doppel__store_db(x->store),
-	                       "SELECT a, relation, basis, a_source, jaccard, containment,"
-	                       " aligned, anchors, names, topic FROM relations"
-	                       " WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    doppel__store_db(x->store),
+		    doppel__store_has_passages(x->store)
+			    ? "SELECT a, relation, basis, a_source, jaccard,"
+			      " containment, aligned, anchors, names, topic, passages"
+			      " FROM relations"
+			      " WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)"
+			    : "SELECT a, relation, basis, a_source, jaccard,"
+			      " containment, aligned, anchors, names, topic, NULL"
+			      " FROM relations"
+			      " WHERE (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1)",
+		    -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "reading relations", x->err);
+	int rc = DOPPEL_OK;
 	sqlite3_bind_int64(st, 1, a->num);
 	sqlite3_bind_int64(st, 2, b->num);
 	int step = sqlite3_step(st);
@@ -603,18 +692,39 @@ static int take_stored(doppel_index *x, const struct stored *a, const struct sto
 		if (p->relation == DOPPEL_REL_SAME_STORY && a->event && a->event == b->event)
 			p->relation = DOPPEL_REL_SAME_EVENT;
 		e->stored = 1;
+		/* The passages it stores, a_* in the row's a (added later). */
+		if (sqlite3_column_type(st, 10) == SQLITE_BLOB) {
+			struct expl *ex = (struct expl *)e;
+			ex->npassages = 0;
+			rc = doppel__passages_unpack(sqlite3_column_blob(st, 10),
+			                             (size_t)sqlite3_column_bytes(st, 10),
+			                             !row_a, &ex->passages, &ex->npassages,
+			                             &ex->passagecap);
+			if (rc == DOPPEL_OK)
+				rc = keep_passages(ex, &a->art, &b->art);
+			if (rc == DOPPEL_E_FORMAT || rc == DOPPEL_E_DB) {
+				doppel__errf(x->err,
+				             "the passages stored for %s and %s are damaged",
+				             a->art.id, b->art.id);
+				rc = DOPPEL_E_DB;
+			}
+		}
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return doppel__store_error(x->store, "reading relations", x->err);
-	return DOPPEL_OK;
+	if (rc == DOPPEL_E_NOMEM)
+		doppel__errf(x->err, "out of memory");
+	return rc;
 }
 
 /* The segmenter explaining uses on x: the handle's own when it has
- * loaded WordNet to add, else one over WordNet loaded once for explaining. */
-static int index_segmenter(doppel_index *x, doppel__segmenter **out)
+ * loaded WordNet to add, else one over WordNet loaded once for explaining;
+ * *wn the WordNet it uses. */
+static int index_segmenter(doppel_index *x, doppel__segmenter **out, const doppel__wordnet **wn)
 {
 	if (x->segm) {
+		*wn = x->wn;
 		/* Adding loaded it after an explanation did: one is enough. */
 		doppel__segmenter_free(x->xsegm);
 		doppel__wordnet_free(x->xwn);
@@ -638,6 +748,7 @@ static int index_segmenter(doppel_index *x, doppel__segmenter **out)
 		return DOPPEL_E_NOMEM;
 	}
 	*out = x->xsegm;
+	*wn = x->xwn;
 	return DOPPEL_OK;
 }
 
@@ -654,11 +765,12 @@ int doppel_index_explain(doppel_index *x, const char *id_a, const char *id_b,
 	}
 	struct stored side[2] = {{.num = 0}, {.num = 0}};
 	doppel__segmenter *sg = NULL;
+	const doppel__wordnet *wn = NULL;
 	doppel_explanation *e = NULL;
 	int rc;
 	if ((rc = read_stored(x, id_a, "a", &side[0])) ||
-	    (rc = read_stored(x, id_b, "b", &side[1])) || (rc = index_segmenter(x, &sg)) ||
-	    (rc = explain_pair(&x->p, sg, &side[0].art, &side[1].art, &e, x->err)) ||
+	    (rc = read_stored(x, id_b, "b", &side[1])) || (rc = index_segmenter(x, &sg, &wn)) ||
+	    (rc = explain_pair(&x->p, sg, wn, &side[0].art, &side[1].art, &e, x->err)) ||
 	    (rc = take_stored(x, &side[0], &side[1], e)))
 		goto out;
 	*out = e;

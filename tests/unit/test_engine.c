@@ -1,22 +1,30 @@
 /*
  * The one engine: a scan of a corpus and an index fed the same articles in
  * date order (then id) state the same relations, with the same
- * directions, events and stories, however the articles are cut into
- * batches. Checked over every fixture corpus of tests/data.
+ * directions, passages, events and stories, however the articles are cut
+ * into batches. Checked over every fixture corpus of tests/data.
  */
 #include "testutil.h"
 
 #include "internal.h"
 
 /* One stated relation, written the same way from both paths: the pair in
- * id order, the relation, which of the two is the source. */
-static char *relation_line(const char *x, const char *y, doppel_relation rel, int x_source)
+ * id order, the relation, which of the two is the source, and its
+ * passages (x's bytes a_*, y's b_*), each pair's bytes in id order. */
+static char *relation_line(const char *x, const char *y, doppel_relation rel, int x_source,
+                           const doppel_passage *ps, size_t np)
 {
-	char *line = malloc(1024);
+	char *line = malloc(4096);
 	bool swap = strcmp(x, y) > 0;
 	const char *src = x_source < 0 ? "?" : (x_source ? x : y);
-	snprintf(line, 1024, "%s %s %s %s", swap ? y : x, swap ? x : y, doppel_relation_name(rel),
-	         src);
+	int n = snprintf(line, 4096, "%s %s %s %s%s", swap ? y : x, swap ? x : y,
+	                 doppel_relation_name(rel), src, ps ? " passages" : "");
+	for (size_t i = 0; i < np && n > 0 && n < 4000; i++) {
+		const doppel_passage *p = &ps[i];
+		n += snprintf(line + n, 4096 - (size_t)n, " [%zu,%zu)[%zu,%zu)",
+		              swap ? p->b_start : p->a_start, swap ? p->b_end : p->a_end,
+		              swap ? p->a_start : p->b_start, swap ? p->a_end : p->b_end);
+	}
 	return line;
 }
 
@@ -97,7 +105,8 @@ static void scan_side(const doppel_batch *b, struct lines *rel, struct lines *st
 		doppel_pair pr;
 		assert_int_equal(doppel_scan_pair(s, i, &pr), DOPPEL_OK);
 		push(rel, relation_line(pr.a, pr.b, pr.relation,
-		                        pr.basis == DOPPEL_BASIS_NONE ? -1 : 1));
+		                        pr.basis == DOPPEL_BASIS_NONE ? -1 : 1, pr.passages,
+		                        pr.npassages));
 	}
 	for (size_t i = 0; i < doppel_scan_story_count(s); i++) {
 		doppel_story story;
@@ -139,7 +148,8 @@ static void index_side(const doppel_batch *b, const char *db, size_t step, struc
 				int mine = mt->direction == DOPPEL_DIR_UNKNOWN
 				                   ? -1
 				                   : mt->direction == DOPPEL_DIR_TO;
-				push(rel, relation_line(r.id, mt->id, mt->relation, mine));
+				push(rel, relation_line(r.id, mt->id, mt->relation, mine,
+				                        mt->passages, mt->npassages));
 			}
 		}
 	}
@@ -185,12 +195,18 @@ static void assert_same(const char *what, const char *corpus, struct lines *a, s
 	assert_int_equal(i, a->n);
 }
 
-static void check_corpus(const char *dir, const char *tmp, size_t c)
+/* Scan and index agree on corpus dir; a line of the scan holds `must`
+ * (NULL: any). */
+static void check_corpus(const char *dir, const char *tmp, size_t c, const char *must)
 {
 	doppel_batch *b = read_dir(dir);
 	struct lines srel = {0}, sst = {0};
 	scan_side(b, &srel, &sst);
 	assert_true(srel.n > 0);
+	bool seen = !must;
+	for (size_t i = 0; i < srel.n && !seen; i++)
+		seen = strstr(srel.v[i], must) != NULL;
+	assert_true(seen);
 	const size_t steps[] = {1, 3, 1000};
 	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
 		char db[600];
@@ -211,9 +227,13 @@ static void test_scan_is_index_in_date_order(void **state)
 {
 	(void)state;
 	char *tmp = test_tmpdir();
-	const char *corpora[] = {"scenario", "eval", "../../examples/news"};
+	/* the excerpts with their passages; the copies of the examples with
+	 * theirs */
+	const char *corpora[] = {"scenario", "eval", "../../examples/news", "excerpt"};
+	const char *must[] = {NULL, NULL, " duplicate harbor-wire/port-strike passages [",
+	                      " excerpt wire/dam-approval passages ["};
 	for (size_t i = 0; i < sizeof(corpora) / sizeof(*corpora); i++)
-		check_corpus(test_data(corpora[i]), tmp, i);
+		check_corpus(test_data(corpora[i]), tmp, i, must[i]);
 	test_rmdir(tmp);
 	/* A scan's database lives in memory: it leaves no file behind. */
 	struct stat st;
