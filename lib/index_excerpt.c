@@ -46,6 +46,14 @@
 /* Passages that make this share of either text's content words or more
  * are no excerpt (a copy or a rewrite, when the other rules say so). */
 #define EXCERPT_MAX_SHARE 0.5
+/* A relation from passages needs one passage of which this share of the
+ * distinct content keys are on the other side (the finder asks 0.55):
+ * news on one subject is written alike, and on Reuters half the pairs
+ * the finder passes score under 0.7 (bench/RESULTS.md). */
+#define EXCERPT_PASSAGE_SCORE 0.65f
+/* Passages with this many distinct numbers on each side, most of them
+ * other numbers, are two templated reports, not reuse. */
+#define EXCERPT_TEMPLATE_NUMBERS 2
 /* A condensed passage alone makes an excerpt from this many aligned
  * sentence pairs (bench/RESULTS.md: on generated text, three pairs are
  * mostly chance; on PAN 2013, summaries align more). */
@@ -493,22 +501,81 @@ static size_t covered(const doppel__ptext *t, const doppel__passage *ps, size_t 
 	return c;
 }
 
+/* The distinct numbers (their lemmas) of t inside the passages' side (b:
+ * b_*, else a_*), sorted, into out (room for max); how many. */
+static size_t passage_numbers(const doppel__ptext *t, const doppel__passage *ps, size_t n,
+                              bool b, uint32_t *out, size_t max)
+{
+	size_t m = 0;
+	for (size_t k = 0; k < t->nword && m < max; k++) {
+		const doppel__pword *w = &t->word[k];
+		if (!(w->flags & DOPPEL__PW_NUMBER))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (w->start >= (b ? ps[j].b_start : ps[j].a_start) &&
+			    w->start < (b ? ps[j].b_end : ps[j].a_end)) {
+				out[m++] = w->lemma;
+				break;
+			}
+	}
+	qsort(out, m, sizeof(*out), cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (u == 0 || out[i] != out[u - 1])
+			out[u++] = out[i];
+	return u;
+}
+
+/* Templated reports (money-market operations, earnings lines, results)
+ * share most of their words, so their passages pass; not their figures.
+ * True when the passages hold EXCERPT_TEMPLATE_NUMBERS distinct numbers
+ * or more on each side and most of those of the side with fewer are not
+ * on the other. */
+static bool templated(const doppel__ptext *a, const doppel__ptext *b, const doppel__passage *ps,
+                      size_t n)
+{
+	uint32_t na_[64], nb_[64];
+	size_t na = passage_numbers(a, ps, n, false, na_, 64);
+	size_t nb = passage_numbers(b, ps, n, true, nb_, 64);
+	if (na < EXCERPT_TEMPLATE_NUMBERS || nb < EXCERPT_TEMPLATE_NUMBERS)
+		return false;
+	size_t both = 0;
+	for (size_t i = 0, j = 0; i < na && j < nb;) {
+		if (na_[i] == nb_[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (na_[i] < nb_[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return 2 * both < (na < nb ? na : nb);
+}
+
 /*
  * What passages that pass tell of a pair the shingles did not relate
- * (index.h):
- * an excerpt when they make a minority of both texts' content words.
- * When they make EXCERPT_MAX_SHARE of one or more, one holds a large part
- * of the other: a copy when most of its words are the same words
- * (k-grams both share), else a rewrite, as those relations are defined
- * (they come first, from word shingles and sentence alignment, and
- * passages measure the part more closely); an excerpt when the relation
- * is not asked for. NONE when the passages do not tell.
+ * (index.h): an excerpt when they make a minority of both texts' content
+ * words. When they make EXCERPT_MAX_SHARE of one or more, one holds a
+ * large part of the other, reworded (fewer than half its words in k-grams
+ * both share): a rewrite, as that relation is defined (it comes first,
+ * from sentence alignment, and passages measure the part more closely);
+ * with the same words, a copy the word shingles (the rule of copies)
+ * did not find: an excerpt. NONE when no passage scores
+ * EXCERPT_PASSAGE_SCORE (formulaic news: markets, results, filings
+ * written alike), or the passages do not tell, or tell two templated
+ * reports (their figures differ).
  */
 doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
                                          const doppel__ptext *b, const doppel__passage *ps,
                                          size_t n)
 {
-	if (!telling(ps, n) || !a->ncontent || !b->ncontent)
+	float best = 0.0f;
+	for (size_t j = 0; j < n; j++)
+		best = ps[j].score > best ? ps[j].score : best;
+	if (best < EXCERPT_PASSAGE_SCORE || !telling(ps, n) || !a->ncontent || !b->ncontent ||
+	    templated(a, b, ps, n))
 		return DOPPEL_REL_NONE;
 	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
 	if ((double)ca < EXCERPT_MAX_SHARE * (double)a->ncontent &&
@@ -517,9 +584,9 @@ doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__p
 	uint32_t exact = 0;
 	for (size_t j = 0; j < n; j++)
 		exact += ps[j].exact;
-	doppel_relation r = 2.0 * exact >= (double)(ca < cb ? ca : cb) ? DOPPEL_REL_COPY
-	                                                               : DOPPEL_REL_REWRITE;
-	return p->relations & (1u << r) ? r : DOPPEL_REL_EXCERPT;
+	bool reworded = 2.0 * exact < (double)(ca < cb ? ca : cb);
+	return reworded && (p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL_REL_REWRITE
+	                                                        : DOPPEL_REL_EXCERPT;
 }
 
 /* The passages of the probe q (text b) and stored entry slot (text a) into
