@@ -24,7 +24,16 @@
  *   duplicate  Jaccard |A∩B|/|A∪B| >= params.duplicate_jaccard (0.8),
  *              or the same normalized text;
  *   copy       containment |A∩B|/min(|A|,|B|) >= params.copy_containment
- *              (0.5): one holds a large part of the other verbatim.
+ *              (0.5): one holds a large part of the other verbatim;
+ *   excerpt    one reuses passages of the other (verbatim, edited,
+ *              reworded sentence by sentence, condensed) that make a
+ *              minority of both: passages of at least 40 words whose
+ *              content words the other side mostly has, found by their
+ *              shared passage keys and aligned word by word, with their
+ *              byte offsets in both texts;
+ *   rewrite, same-event, same-story: from sentences and facts (see
+ *              doppel_params). Every derivation (duplicate, copy, excerpt,
+ *              rewrite) carries its passages when excerpts are looked for.
  *
  * Conventions, stated once:
  *   - Every function that can fail returns an int status: DOPPEL_OK (0) or a
@@ -136,9 +145,11 @@ typedef struct doppel_params {
 	unsigned max_bucket;      /* LSH bucket members compared with each new
 	                              member, most recent first; default 1000 */
 	unsigned relations;       /* DOPPEL_FIND_* bits; default
-	                              DOPPEL_FIND_ALL. Rewrites, events and
-	                              stories need WordNet data and cost time;
-	                              duplicate and copy alone do not. */
+	                              DOPPEL_FIND_ALL. Excerpts, rewrites,
+	                              events and stories need WordNet data and
+	                              cost time; duplicate and copy alone do
+	                              not. With excerpts come the passages of
+	                              every derivation. */
 	double rewrite_aligned;   /* rewrite when this share of the shorter
 	                              article's sentences align in order;
 	                              default 0.6 */

@@ -2,26 +2,29 @@
  * index_excerpt.c — excerpts, and the passages of every derivation, in the
  * index's engine (so in a scan too).
  *
- * When an article is added, its text is tokenized for passages
- * (doppel__ptext_make) beside the rest of its text work, and its passage
- * keys (winnowed k-grams and sentence keys, doppel__passage_keys) are
- * posted: a table from each key to the articles that have it, a key in
- * more than EXCERPT_MAX_DF articles dropped as too common (as the postings
- * of rare anchors are). The keys are stored with the article (table
- * pkeys, 4 bytes a key), so that opening an index posts them again
- * without reading and tokenizing every text: about 40 keys an article of
- * 250 words, against milliseconds a text to tokenize again.
+ * Keys. When an article is added, its passage keys are made from its
+ * segmentation, beside the rest of its text work: winnowed k-grams of its
+ * content stems and sentence keys (the rules of doppel__passage_keys, over
+ * segment.c's words), 4 bytes each. They are posted in a table from each
+ * key to the articles that have it, a key in more than EXCERPT_MAX_DF
+ * articles dropped as too common (as the postings of rare anchors are),
+ * and stored with the article (table pkeys), so that opening an index
+ * posts them again without reading and tokenizing every text.
  *
  * Candidates: the stored articles the new one shares keys with, each key
- * weighing 1 / (the articles that have it), a winnowed key twice a
- * sentence key; those that reach EXCERPT_MIN_SCORE are compared with
- * doppel__passages_find on the two texts (the candidate's from the store,
- * tokenized again, or from a cache of the recent ones). A pair the word
- * shingles estimate a duplicate or a copy is one; else passages that make
- * a minority of both texts make an excerpt, which also outranks a same
- * event or same story found before. Then every derivation of the article
- * (duplicate, copy, excerpt, rewrite) gets its passages, byte offsets into
- * both texts as given.
+ * weighing 1 / (the articles that have it), a winnowed key WINNOW_WEIGHT
+ * times a sentence key; the best of those that reach EXCERPT_MIN_SCORE
+ * are compared with doppel__passages_find on the two texts, tokenized for
+ * passages (doppel__ptext_make) only then: the candidate's text from the
+ * store (or from the caller that keeps the texts of a database in memory),
+ * or from a cache of the recent ones, the new article's once.
+ *
+ * Verdict: a pair the word shingles estimate a duplicate or a copy is one;
+ * else passages that tell (doppel__passage_relation) make an excerpt, or a
+ * rewrite when they are a reworded majority of one text; either outranks
+ * a same event or same story found before. Then every derivation of the
+ * article (duplicate, copy, excerpt, rewrite) gets its passages, byte
+ * offsets into both texts as given.
  */
 #include "index.h"
 
@@ -37,8 +40,11 @@
 #define WINNOW_WEIGHT 1.5f
 #define SENTENCE_WEIGHT 1.0f
 /* A stored article is compared when the keys it shares weigh this much:
- * two keys no other article has, or more that a few others share.
- * Calibrated on PAN 2013 and the benchmark corpus (bench/RESULTS.md). */
+ * two sentence keys no other article has, a winnowed one and a little
+ * more, or more keys that a few others share; not one winnowed key alone
+ * (on generated text, common trigrams: 1.5 costs 40% more time for 10
+ * more points of recall on PAN's reworded reuse). Calibrated on PAN 2013
+ * and the benchmark corpus (bench/RESULTS.md). */
 #define EXCERPT_MIN_SCORE 1.75f
 /* At most this many candidates are compared, the best first: a bound on
  * the time one article takes. */
@@ -60,8 +66,6 @@
 #define EXCERPT_SUMMARY_SENTENCES 4
 /* Stored articles kept tokenized, direct-mapped by entry. */
 #define PTEXT_CACHE 256
-/* Lines that are boilerplate by the built-in rules (appeals, update
- * stamps, what follows a trailer heading) make no passage. */
 
 /* Flags of x->mxev. */
 #define XEV_EVENT 0x1 /* an excerpt of a report of the same event */
@@ -822,6 +826,11 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 	}
 	if (rel == DOPPEL_REL_NONE &&
 	    (rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
+		return DOPPEL_OK;
+	/* A same event or story found before becomes an excerpt, not a
+	 * rewrite: sentence alignment judged that already (two rewrites of
+	 * one source are reports of one event, settle() says). */
+	if (k != SIZE_MAX && rel != DOPPEL_REL_EXCERPT)
 		return DOPPEL_OK;
 	bool event = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_EVENT;
 	if (k == SIZE_MAX) {
