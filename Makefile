@@ -58,8 +58,8 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 # The library in pipeline order: common parts, the text stages, sketches
 # and candidates, relating two articles, then the drivers and the store.
 LIB_SRC := lib/util.c lib/params.c lib/batch.c \
-           lib/text/utf8.c lib/text/date.c lib/text/read.c lib/text/normalize.c \
-           lib/text/wordnet.c lib/text/segment.c \
+           lib/text/utf8.c lib/text/wordchar.c lib/text/date.c lib/text/read.c lib/text/normalize.c \
+           lib/text/lexicon.c lib/text/wordnet.c lib/text/segment.c \
            lib/sketch/sketch.c lib/sketch/lsh.c lib/sketch/views.c \
            lib/relate/classify.c lib/relate/relate.c lib/relate/cluster.c \
            lib/relate/story.c lib/relate/facts.c lib/relate/explain.c lib/relate/passages.c \
@@ -153,7 +153,7 @@ test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
 
 # ---------------------------------------------------------------- library
 
-$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h lib/text/wordchar.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 

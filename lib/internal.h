@@ -288,18 +288,7 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
                           unsigned *seen, bool want_lowered, doppel__line_fn fn, void *ctx);
 
-/* Letters, marks and digits of every script: what words are made of.
- * The Unicode categories decide; ASCII, most of any text, is answered
- * without looking them up (the same answer: letters and digits). */
-bool doppel__is_word_cp_unicode(int32_t cp);
-/* ASCII letters lowered and digits as they are; 0 for any other byte. */
-extern const char doppel__ascii_lower[256];
-static inline bool doppel__is_word_cp(int32_t cp)
-{
-	if (cp >= 0 && cp < 0x80)
-		return doppel__ascii_lower[cp] != 0;
-	return doppel__is_word_cp_unicode(cp);
-}
+/* What words are made of (doppel__is_word_cp) is in text/wordchar.h. */
 
 /*
  * NFKC + case fold of n bytes of valid UTF-8 (default-ignorable characters
@@ -574,8 +563,14 @@ size_t doppel__segmenter_words(const doppel__segmenter *sg);
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
                     const doppel__repeated *rep, doppel__features *f);
 
+/* ----------------------------------------------------------- lexicon.c */
+
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
+/* 1..12 for a month name (lowercase ASCII), else 0. */
+unsigned doppel__month_of(const char *w, size_t n);
+/* True for a weekday name (lowercase ASCII). */
+bool doppel__weekday(const char *w, size_t n);
 /* True for a lowercase abbreviation after which a full stop ends no
  * sentence ("mr", "inc", "jan"). */
 bool doppel__abbreviation(const char *w, size_t n);
