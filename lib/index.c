@@ -797,27 +797,6 @@ int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t
 	return DOPPEL_OK;
 }
 
-const char *doppel__index_keep(doppel_index *x, const char *s)
-{
-	if (!s)
-		return NULL;
-	char *c = doppel__strdup(s);
-	if (!c ||
-	    doppel__grow((void **)&x->owned, &x->ownedcap, x->nowned + 1, sizeof(*x->owned))) {
-		free(c);
-		return NULL;
-	}
-	x->owned[x->nowned++] = c;
-	return c;
-}
-
-void doppel__index_drop_kept(doppel_index *x)
-{
-	for (size_t i = 0; i < x->nowned; i++)
-		free(x->owned[i]);
-	x->nowned = 0;
-}
-
 /* --------------------------------------------------------------- sketch */
 
 struct sketch_ctx {
