@@ -70,7 +70,7 @@ STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
 
 PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c \
-            programs/json.c programs/serve.c programs/serve_api.c programs/serve_parse.c
+            programs/json.c programs/serve.c programs/serve_reply.c programs/serve_api.c programs/serve_parse.c
 PROG_OBJ := $(PROG_SRC:%.c=$(BUILD)/%.o)
 DOPPEL   := $(BUILD)/doppel
 
