@@ -158,7 +158,8 @@ static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
 /* Gives entry slot its views and anchors and indexes them. */
 static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, uint32_t nkeys,
                           const uint16_t *asig, uint32_t nanchors, uint32_t nsent,
-                          const uint64_t *anchor, size_t nanchor)
+                          const uint64_t *anchor, size_t nanchor, const uint64_t *fslot,
+                          size_t nfslot, bool facts)
 {
 	size_t need = x->n;
 	if (need > x->vcap) {
@@ -178,13 +179,18 @@ static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, 
 	e->nsent = nsent;
 	free(e->anchor);
 	e->anchor = NULL;
-	e->nanchor = 0;
-	if (nanchor) {
-		if (!(e->anchor = doppel__alloc_array(nanchor, sizeof(*e->anchor))))
+	e->nanchor = e->nfslot = 0;
+	if (nanchor + nfslot) {
+		if (!(e->anchor = doppel__alloc_array(nanchor + nfslot, sizeof(*e->anchor))))
 			return DOPPEL_E_NOMEM;
-		memcpy(e->anchor, anchor, nanchor * sizeof(*anchor));
+		if (nanchor)
+			memcpy(e->anchor, anchor, nanchor * sizeof(*anchor));
+		if (nfslot)
+			memcpy(e->anchor + nanchor, fslot, nfslot * sizeof(*fslot));
 		e->nanchor = (uint32_t)nanchor;
+		e->nfslot = (uint32_t)nfslot;
 	}
+	e->facts = facts;
 	e->viewed = true;
 	if (!e->fingerprint)
 		return DOPPEL_OK;
@@ -297,8 +303,13 @@ static int load_deep(doppel_index *x)
 	uint16_t ks[K2], as[K2];
 	uint64_t *anch = NULL;
 	size_t anchcap = 0;
+	/* A database opened read-only may predate the facts column. */
 	if (sqlite3_prepare_v2(db,
-	                       "SELECT num, ksig, nkeys, asig, nanchors, nsent, anchors"
+	                       "SELECT num, ksig, nkeys, asig, nanchors, nsent, anchors, facts"
+	                       " FROM views ORDER BY num",
+	                       -1, &st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(db,
+	                       "SELECT num, ksig, nkeys, asig, nanchors, nsent, anchors, NULL"
 	                       " FROM views ORDER BY num",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading views", x->err);
@@ -310,20 +321,26 @@ static int load_deep(doppel_index *x)
 			      *ab = sqlite3_column_blob(st, 3);
 		const uint8_t *an = sqlite3_column_blob(st, 6);
 		size_t nan = (size_t)sqlite3_column_bytes(st, 6) / 8;
+		const uint8_t *fb = sqlite3_column_blob(st, 7);
+		bool facts = sqlite3_column_type(st, 7) == SQLITE_BLOB;
+		size_t nfs = facts ? (size_t)sqlite3_column_bytes(st, 7) / 8 : 0;
 		if (!kb || !ab || sqlite3_column_bytes(st, 1) != 2 * K2 ||
 		    sqlite3_column_bytes(st, 3) != 2 * K2)
 			continue; /* damaged: the article takes part in copies only */
 		le16(kb, ks, K2);
 		le16(ab, as, K2);
-		if (doppel__grow((void **)&anch, &anchcap, nan + 1, sizeof(*anch))) {
+		if (doppel__grow((void **)&anch, &anchcap, nan + nfs + 1, sizeof(*anch))) {
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
 		for (size_t i = 0; i < nan; i++)
 			anch[i] = doppel__get_le(an + 8 * i, 8);
+		for (size_t i = 0; i < nfs; i++)
+			anch[nan + i] = doppel__get_le(fb + 8 * i, 8);
 		if ((rc = remember_views(x, slot, ks, (uint32_t)sqlite3_column_int64(st, 2), as,
 		                         (uint32_t)sqlite3_column_int64(st, 4),
-		                         (uint32_t)sqlite3_column_int64(st, 5), anch, nan)))
+		                         (uint32_t)sqlite3_column_int64(st, 5), anch, nan,
+		                         anch + nan, nfs, facts)))
 			break;
 	}
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
@@ -481,6 +498,7 @@ static void work_free(struct doppel__slot_work *w)
 	doppel__tokens_free(&w->tokens);
 	doppel__sketcher_free(&w->sketcher);
 	doppel__segmenter_free(w->segmenter);
+	doppel__facts_free(&w->facts);
 	free(w);
 }
 
@@ -732,6 +750,7 @@ void doppel_index_close(doppel_index *x)
 			doppel__tokens_free(&x->workers[t].tokens);
 			doppel__sketcher_free(&x->workers[t].sketcher);
 			doppel__segmenter_free(x->workers[t].segmenter);
+			doppel__facts_free(&x->workers[t].facts);
 		}
 		free(x->workers);
 	}
@@ -816,12 +835,20 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 	if (rc == DOPPEL_OK)
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
-	f->nsent = f->ntok = f->nanchor = 0;
+	f->nsent = f->ntok = f->nanchor = f->nfslot = 0;
 	if (rc == DOPPEL_OK && x->deep && sk->fingerprint) {
+		/* The facts come with the segmentation, in the same pass over
+		 * the words; only their template slots are kept. */
 		if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(x->wn, x->p.seed)))
 			rc = DOPPEL_E_NOMEM;
 		else
-			rc = doppel__segment(w->segmenter, a->text, a->text_len, skey, rep, f);
+			rc = doppel__facts_extract(w->segmenter, a->text, a->text_len, skey,
+			                           rep, f, &w->facts);
+		if (rc == DOPPEL_OK && doppel__grow((void **)&f->fslot, &f->fslotcap,
+		                                    w->facts.nslot + 1, sizeof(*f->fslot)))
+			rc = DOPPEL_E_NOMEM;
+		if (rc == DOPPEL_OK)
+			f->nfslot = doppel__slots_pack(w->facts.slot, w->facts.nslot, f->fslot);
 	}
 	return rc;
 }
@@ -1182,6 +1209,28 @@ struct match_ctx {
 	struct probe *q;
 };
 
+/* What the facts of the probe and of entry e say against relating them. */
+static void facts_against(const doppel_index *x, const struct probe *q, const entry_t *e,
+                          doppel__against *g)
+{
+	doppel__facts_side a = {.slot = q->f->fslot,
+	                        .nslot = q->f->nfslot,
+	                        .anchor = q->f->anchor,
+	                        .nanchor = q->f->nanchor,
+	                        .words = q->sk->words,
+	                        .known = x->deep && q->sk->fingerprint};
+	doppel__facts_side b = {.slot = e->anchor + e->nanchor,
+	                        .nslot = e->nfslot,
+	                        .anchor = e->anchor,
+	                        .nanchor = e->nanchor,
+	                        .words = e->words,
+	                        .known = e->facts};
+	doppel__facts_against(&a, &b, g);
+	if (g->known)
+		g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
+		                                      e->nanchor, &x->rar);
+}
+
 static void on_shingles(void *ctx, uint32_t other)
 {
 	struct match_ctx *c = ctx;
@@ -1200,6 +1249,10 @@ static void on_shingles(void *ctx, uint32_t other)
 		j = cont = 1.0;
 	doppel_relation rel = doppel__classify(&x->p, j, cont, same);
 	if (rel == DOPPEL_REL_NONE || !(x->p.relations & (1u << rel)))
+		return;
+	doppel__against g;
+	facts_against(x, q, e, &g);
+	if (doppel__templated(&g, true))
 		return;
 	if (!push_match(x, other, rel, j, cont))
 		q->rc = DOPPEL_E_NOMEM;
@@ -1294,8 +1347,10 @@ static void on_views(void *ctx, uint32_t other)
 	                e->shingles, x->p.k, &j, &cont);
 	doppel__evidence ev;
 	doppel_relation rel;
+	doppel__against g;
+	facts_against(x, q, e, &g);
 	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, cont,
-	                        q->sk->fingerprint == e->fingerprint, apart, &ev, &rel))) {
+	                        q->sk->fingerprint == e->fingerprint, apart, &g, &ev, &rel))) {
 		q->rc = rc;
 		return;
 	}
@@ -1703,14 +1758,14 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return DOPPEL_OK;
 	if ((rc = prepare_stmt(x, &x->st_views,
 	                       "INSERT OR REPLACE INTO views(num, ksig, nkeys, asig, nanchors,"
-	                       " nsent, anchors, lines) VALUES(?,?,?,?,?,?,?,?)")))
+	                       " nsent, anchors, lines, facts) VALUES(?,?,?,?,?,?,?,?,?)")))
 		return rc;
 	uint8_t kb[2 * K2], ab[2 * K2];
 	for (size_t i = 0; i < K2; i++) {
 		doppel__put_le(kb + 2 * i, q->ksig[i], 2);
 		doppel__put_le(ab + 2 * i, q->asig[i], 2);
 	}
-	uint8_t *an = malloc(8 * (q->f->nanchor + q->rep.n) + 1);
+	uint8_t *an = malloc(8 * (q->f->nanchor + q->rep.n + q->f->nfslot) + 1);
 	if (!an) {
 		doppel__errf(x->err, "out of memory");
 		return DOPPEL_E_NOMEM;
@@ -1720,6 +1775,9 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	uint8_t *lines = an + 8 * q->f->nanchor;
 	for (size_t i = 0; i < q->rep.n; i++)
 		doppel__put_le(lines + 8 * i, q->rep.key[i], 8);
+	uint8_t *facts = lines + 8 * q->rep.n;
+	for (size_t i = 0; i < q->f->nfslot; i++)
+		doppel__put_le(facts + 8 * i, q->f->fslot[i], 8);
 	sqlite3_stmt *st = x->st_views;
 	sqlite3_bind_int64(st, 1, num);
 	sqlite3_bind_blob(st, 2, kb, (int)sizeof(kb), SQLITE_STATIC);
@@ -1732,6 +1790,8 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		sqlite3_bind_blob64(st, 8, lines, 8 * q->rep.n, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 8);
+	/* an empty blob, not NULL: the facts were extracted and hold none */
+	sqlite3_bind_blob64(st, 9, facts, 8 * q->f->nfslot, SQLITE_STATIC);
 	rc = step_done(x, st, "storing views");
 	free(an);
 	return rc;
@@ -1865,7 +1925,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	if (x->deep && sk->fingerprint &&
 	    (rc = remember_views(x, self, q.ksig, q.nkeys, q.asig, q.nanchors,
-	                         (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor))) {
+	                         (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor, q.f->fslot,
+	                         q.f->nfslot, true))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;
 	}

@@ -32,8 +32,9 @@ struct doppel__entry {
 	/* Relations beyond copy (index->deep): */
 	bool viewed; /* views, nsent and anchors are known */
 	uint32_t nkeys, nanchors, nsent;
-	uint64_t *anchor; /* sorted */
-	uint32_t nanchor;
+	uint64_t *anchor; /* sorted; then nfslot packed slots of its facts */
+	uint32_t nanchor, nfslot;
+	bool facts; /* its facts were extracted (nfslot may be 0) */
 	struct doppel__src *src;
 	uint32_t nsrc;
 };
@@ -57,6 +58,7 @@ struct doppel__slot_work {
 	doppel__tokens tokens;
 	doppel__sketcher sketcher;
 	doppel__segmenter *segmenter;
+	doppel__facts facts;
 	int rc;
 };
 

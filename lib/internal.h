@@ -515,6 +515,11 @@ typedef struct doppel__features {
 		uint32_t start, len;
 	} * span;
 	size_t nspan, spancap;
+	/* The template slots of its facts, packed (doppel__slots_pack), when
+	 * the index extracted them with the segmentation; segmentation
+	 * alone leaves them as they are. */
+	uint64_t *fslot;
+	size_t nfslot, fslotcap;
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);
@@ -884,6 +889,70 @@ double doppel__facts_conflict(const doppel__facts *a, const doppel__facts *b,
 double doppel__slots_conflict(const doppel__slot *a, size_t na, const doppel__slot *b,
                               size_t nb, doppel__conflict *c);
 
+/*
+ * An index keeps the slots of each article packed in 8 bytes: the top 32
+ * bits of the key (its kind in the top two) and 32 bits of the value,
+ * sorted, repeats removed. Two values of one key differ by chance with
+ * probability 2^-32. Writes n slots of in to out (room for n); returns
+ * how many are kept.
+ */
+size_t doppel__slots_pack(const doppel__slot *in, size_t n, uint64_t *out);
+
+/* doppel__slots_conflict() over packed slots. */
+void doppel__packed_conflict(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                             doppel__conflict *c);
+
+/*
+ * What the facts of two articles say against relating them (classify.c):
+ * the template slots they fill otherwise (doppel__packed_conflict), and
+ * the numbers and dates (anchors) the shorter states that the longer
+ * does not.
+ */
+typedef struct doppel__against {
+	doppel__conflict slots;
+	unsigned unstated; /* numbers and dates of the shorter missing in the
+	                      longer; of the two, the larger count when they
+	                      have as many words */
+	unsigned stated;   /* the numbers and dates of that shorter one */
+	unsigned specific; /* names both state that few articles state
+	                      (doppel__shared_specific) */
+	bool known;        /* both articles' facts were extracted */
+} doppel__against;
+
+/* One side of doppel__facts_against(): packed slots, sorted anchors,
+ * words. */
+typedef struct doppel__facts_side {
+	const uint64_t *slot;
+	size_t nslot;
+	const uint64_t *anchor;
+	size_t nanchor;
+	uint32_t words;
+	bool known;
+} doppel__facts_side;
+
+void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side *b,
+                           doppel__against *g);
+
+/* Names (anchors) two sorted anchor lists share that at most
+ * DOPPEL__SPECIFIC_DF articles counted in r state: the actors of one
+ * happening, not of a whole beat ("Fed", "Reuters", a capital city). */
+#define DOPPEL__SPECIFIC_DF 50
+unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                                 const doppel__rarity *r);
+
+/* Same words, other facts: the two are reports from one template (two
+ * days' money-market operations, two companies' dividends), not one
+ * derived from the other. verbatim: the two share their words as a copy
+ * does (a copy keeps its source's figures as written); else they share
+ * sentences reworded, and a rewrite may write a figure otherwise ("72
+ * hours", "three days"). */
+bool doppel__templated(const doppel__against *g, bool verbatim);
+
+/* Most figures kept, a few changed: what a report re-sent with a toll or
+ * a figure updated or corrected looks like beside the first version; a
+ * templated report of another day changes most of them. */
+bool doppel__updated(const doppel__against *g);
+
 /* ------------------------------------------------------------ views.c */
 
 /* Slots of the signatures of the synonym-key and anchor views. */
@@ -943,13 +1012,15 @@ bool doppel__views_close(const uint16_t *ka, uint32_t nka, const uint16_t *aa, u
 /*
  * The relation of a candidate pair: duplicate or copy by its word
  * shingles (jaccard, containment), else what sentences and anchors say
- * (doppel__classify_evidence), with the evidence in *ev. Only relations
- * asked for in p->relations are given; DOPPEL_REL_NONE otherwise.
+ * (doppel__classify_evidence), with the evidence in *ev; none when the
+ * words would make it a derivation but the facts say it is templated
+ * (against, doppel__templated). Only relations asked for in p->relations
+ * are given; DOPPEL_REL_NONE otherwise.
  */
 int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsent_a,
                   const doppel__prepared *b, size_t nsent_b, double jaccard, double containment,
-                  bool same_fingerprint, uint32_t apart, doppel__evidence *ev,
-                  doppel_relation *rel);
+                  bool same_fingerprint, uint32_t apart, const doppel__against *against,
+                  doppel__evidence *ev, doppel_relation *rel);
 
 /* ------------------------------------------------------------ story.c */
 

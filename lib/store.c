@@ -94,7 +94,9 @@ static const char schema[] =
 	" nkeys INTEGER NOT NULL, asig BLOB NOT NULL, nanchors INTEGER NOT NULL,"
 	" nsent INTEGER NOT NULL, anchors BLOB NOT NULL,"
 	/* the keys of the repeated lines it dropped, 8 bytes each */
-	" lines BLOB);"
+	" lines BLOB,"
+	/* the template slots of its facts, packed, 8 bytes each */
+	" facts BLOB);"
 	/* One row per related pair, a added after b. */
 	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
@@ -626,21 +628,26 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
-/* Databases made before views kept the repeated lines get the column;
- * their rows hold none (NULL), which reads as no line dropped. */
-static int add_lines_column(doppel__store *s, char *err)
+/* Databases made before views kept the repeated lines, or the facts' slots,
+ * get the columns; their rows hold none (NULL): no line dropped, facts
+ * not known. */
+static int add_views_columns(doppel__store *s, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool has = false;
+	bool lines = false, facts = false;
 	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return db_error(s, "reading the schema", err);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		has |= name && strcmp(name, "lines") == 0;
+		lines |= name && strcmp(name, "lines") == 0;
+		facts |= name && strcmp(name, "facts") == 0;
 	}
 	sqlite3_finalize(st);
-	return has ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
+	int rc = lines ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
+	if (rc == DOPPEL_OK && !facts)
+		rc = exec(s, "ALTER TABLE views ADD COLUMN facts BLOB;", err);
+	return rc;
 }
 
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
@@ -734,7 +741,7 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
 	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) ||
-	     (rc = add_lines_column(s, err))))
+	     (rc = add_views_columns(s, err))))
 		goto fail;
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,

@@ -98,6 +98,7 @@ void doppel__features_free(doppel__features *f)
 	free(f->tok);
 	free(f->anchor);
 	free(f->span);
+	free(f->fslot);
 	memset(f, 0, sizeof(*f));
 }
 
