@@ -945,12 +945,13 @@ unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b
  * derived from the other. verbatim: the two share their words as a copy
  * does (a copy keeps its source's figures as written); else they share
  * sentences reworded, and a rewrite may write a figure otherwise ("72
- * hours", "three days"). */
+ * hours", "three days"). False when g is NULL or its facts unknown. */
 bool doppel__templated(const doppel__against *g, bool verbatim);
 
 /* Most figures kept, a few changed: what a report re-sent with a toll or
  * a figure updated or corrected looks like beside the first version; a
- * templated report of another day changes most of them. */
+ * templated report of another day changes most of them. False when g is
+ * NULL or its facts unknown. */
 bool doppel__updated(const doppel__against *g);
 
 /* ------------------------------------------------------------ views.c */

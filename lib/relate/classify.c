@@ -132,7 +132,7 @@ unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b
 
 bool doppel__templated(const doppel__against *g, bool verbatim)
 {
-	if (!g->known)
+	if (!g || !g->known)
 		return false;
 	if (verbatim)
 		return g->slots.numbers > 0 || g->unstated > 0;
@@ -142,7 +142,8 @@ bool doppel__templated(const doppel__against *g, bool verbatim)
 
 bool doppel__updated(const doppel__against *g)
 {
-	return g->known && g->unstated * 2 <= g->stated && g->slots.numbers <= g->slots.agree;
+	return g && g->known && g->unstated * 2 <= g->stated &&
+	       g->slots.numbers <= g->slots.agree;
 }
 
 uint32_t doppel__days_apart(int32_t a, int32_t b)
