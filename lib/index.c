@@ -743,6 +743,7 @@ void doppel_index_close(doppel_index *x)
 	free(x->e);
 	free(x->sigs);
 	free(x->lines);
+	free(x->wblob);
 	free(x->lc);
 	free(x->keys);
 	if (x->workers) {
@@ -795,6 +796,12 @@ void doppel_index_params(const doppel_index *x, doppel_params *out)
 const char *doppel_index_errmsg(const doppel_index *x)
 {
 	return x ? x->err : "no index";
+}
+
+void doppel__index_set_cache(doppel_index *x, size_t n)
+{
+	if (!x->cache && n)
+		x->ncache = n;
 }
 
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t ncache,
@@ -1260,36 +1267,49 @@ static void on_shingles(void *ctx, uint32_t other)
 
 /* The repeated lines stored article num dropped when it was added, into
  * x->lines (sorted keys); none for a database that did not keep them. */
-static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep)
+static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep,
+                           const uint8_t **weights, size_t *nweights)
 {
 	*rep = (doppel__repeated){NULL, 0};
+	*weights = NULL;
+	*nweights = 0;
 	if (!x->st_lines && sqlite3_prepare_v2(doppel__store_db(x->store),
-	                                       "SELECT lines FROM views WHERE num = ?", -1,
-	                                       &x->st_lines, NULL) != SQLITE_OK)
+	                                       "SELECT lines, weights FROM views WHERE num = ?",
+	                                       -1, &x->st_lines, NULL) != SQLITE_OK)
 		return DOPPEL_OK; /* an older database: nothing was kept */
 	sqlite3_bind_int64(x->st_lines, 1, num);
 	int rc = DOPPEL_OK;
 	if (sqlite3_step(x->st_lines) == SQLITE_ROW) {
 		const uint8_t *blob = sqlite3_column_blob(x->st_lines, 0);
 		size_t n = (size_t)sqlite3_column_bytes(x->st_lines, 0) / 8;
-		if (n && doppel__grow((void **)&x->lines, &x->linescap, n, sizeof(*x->lines)))
+		const uint8_t *w = sqlite3_column_blob(x->st_lines, 1);
+		size_t nw = (size_t)sqlite3_column_bytes(x->st_lines, 1);
+		if ((n &&
+		     doppel__grow((void **)&x->lines, &x->linescap, n, sizeof(*x->lines))) ||
+		    (nw && doppel__grow((void **)&x->wblob, &x->wblobcap, nw, 1)))
 			rc = DOPPEL_E_NOMEM;
 		for (size_t i = 0; rc == DOPPEL_OK && i < n; i++)
 			x->lines[i] = doppel__get_le(blob + 8 * i, 8);
-		if (rc == DOPPEL_OK)
+		if (rc == DOPPEL_OK) {
 			*rep = (doppel__repeated){x->lines, n};
+			if (w && nw) {
+				memcpy(x->wblob, w, nw);
+				*weights = x->wblob;
+				*nweights = nw;
+			}
+		}
 	}
 	sqlite3_reset(x->st_lines);
 	return rc;
 }
 
 /*
- * A stored article segmented and prepared: from the cache, weighed by the
- * counts of when it was added, or segmented again from its stored text
- * (dropping the lines it dropped when it was added) and weighed by the
- * counts of now. A scan keeps every article in the cache, so its figures
- * are those of `doppel add` of the same articles into an index that has
- * not yet had to read one again.
+ * A stored article segmented and prepared with the weights of when it was
+ * added: from the cache, or segmented again from its stored text
+ * (dropping the lines it dropped then) and given back the weights stored
+ * with its views. Either way the same figures: what an index finds does
+ * not depend on what its cache holds. (A database made before the weights
+ * were stored weighs such an article by the counts of now.)
  */
 static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, int *rc)
 {
@@ -1301,7 +1321,9 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 	char *text = NULL, *source = NULL;
 	size_t len = 0;
 	doppel__repeated rep;
-	*rc = stored_repeated(x, x->e[slot].num, &rep);
+	const uint8_t *w;
+	size_t nw;
+	*rc = stored_repeated(x, x->e[slot].num, &rep, &w, &nw);
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source,
 		                         x->err);
@@ -1310,6 +1332,9 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 		                      &rep, &c->feat);
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__prepare(&c->feat, &x->rar, &c->prep);
+	if (*rc == DOPPEL_OK && nw &&
+	    doppel__prepared_set_weights(&c->prep, w, nw) == DOPPEL_E_NOMEM)
+		*rc = DOPPEL_E_NOMEM;
 	free(text);
 	free(source);
 	if (*rc)
@@ -1758,14 +1783,20 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return DOPPEL_OK;
 	if ((rc = prepare_stmt(x, &x->st_views,
 	                       "INSERT OR REPLACE INTO views(num, ksig, nkeys, asig, nanchors,"
-	                       " nsent, anchors, lines, facts) VALUES(?,?,?,?,?,?,?,?,?)")))
+	                       " nsent, anchors, lines, facts, weights)"
+	                       " VALUES(?,?,?,?,?,?,?,?,?,?)")))
 		return rc;
+	/* The weights it was compared with, which keep_prepared() put in the
+	 * cache: read again from its text later, it takes them back. A
+	 * database in memory reads nothing again. */
+	const doppel__prepared *pw = &x->cache[(x->n - 1) % x->ncache].prep;
+	size_t nw = doppel__store_keeps_texts(x->store) ? doppel__prepared_weights_size(pw) : 0;
 	uint8_t kb[2 * K2], ab[2 * K2];
 	for (size_t i = 0; i < K2; i++) {
 		doppel__put_le(kb + 2 * i, q->ksig[i], 2);
 		doppel__put_le(ab + 2 * i, q->asig[i], 2);
 	}
-	uint8_t *an = malloc(8 * (q->f->nanchor + q->rep.n + q->f->nfslot) + 1);
+	uint8_t *an = malloc(8 * (q->f->nanchor + q->rep.n + q->f->nfslot) + nw + 1);
 	if (!an) {
 		doppel__errf(x->err, "out of memory");
 		return DOPPEL_E_NOMEM;
@@ -1778,6 +1809,9 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	uint8_t *facts = lines + 8 * q->rep.n;
 	for (size_t i = 0; i < q->f->nfslot; i++)
 		doppel__put_le(facts + 8 * i, q->f->fslot[i], 8);
+	uint8_t *weights = facts + 8 * q->f->nfslot;
+	if (nw)
+		doppel__prepared_weights_put(pw, weights);
 	sqlite3_stmt *st = x->st_views;
 	sqlite3_bind_int64(st, 1, num);
 	sqlite3_bind_blob(st, 2, kb, (int)sizeof(kb), SQLITE_STATIC);
@@ -1792,6 +1826,10 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		sqlite3_bind_null(st, 8);
 	/* an empty blob, not NULL: the facts were extracted and hold none */
 	sqlite3_bind_blob64(st, 9, facts, 8 * q->f->nfslot, SQLITE_STATIC);
+	if (nw)
+		sqlite3_bind_blob64(st, 10, weights, nw, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 10);
 	rc = step_done(x, st, "storing views");
 	free(an);
 	return rc;

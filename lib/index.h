@@ -118,6 +118,8 @@ struct doppel_index {
 	size_t ncache;
 	uint64_t *lines; /* a stored article's repeated lines */
 	size_t linescap;
+	uint8_t *wblob; /* and the weights it was compared with */
+	size_t wblobcap;
 	sqlite3_stmt *st_lines;
 	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_count;
 
@@ -168,6 +170,11 @@ struct doppel_index {
 	doppel__segmenter *xsegm; /* over xwn */
 	unsigned xloads;          /* times xwn was loaded */
 };
+
+/* Keeps n articles segmented instead of the default, when called before a
+ * lazy handle is first used: tests make it small, so that candidates are
+ * read again from the store. */
+void doppel__index_set_cache(doppel_index *x, size_t n);
 
 /* An index in memory for a scan of n articles: no file, no texts, every
  * article's features kept (a cache of n), ready for doppel_index_prepare()

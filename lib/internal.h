@@ -683,6 +683,19 @@ typedef struct doppel__prepared {
 int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__prepared *p);
 void doppel__prepared_free(doppel__prepared *p);
 
+/*
+ * The weights a prepared article was given (of its keys, then of its
+ * anchors; little-endian floats), as an index stores them when the
+ * article is added: an article prepared again later from its stored text
+ * takes them back, and so compares with the same figures as one kept
+ * prepared in memory since, whatever the counts have become. _size is
+ * the bytes _put writes into out. _set: DOPPEL_E_FORMAT when blob does
+ * not fit p (another segmentation), DOPPEL_E_NOMEM.
+ */
+size_t doppel__prepared_weights_size(const doppel__prepared *p);
+void doppel__prepared_weights_put(const doppel__prepared *p, uint8_t *out);
+int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_t len);
+
 /* A pair of aligned sentences with its score. */
 typedef struct doppel__pairing {
 	uint32_t a, b;

@@ -96,7 +96,9 @@ static const char schema[] =
 	/* the keys of the repeated lines it dropped, 8 bytes each */
 	" lines BLOB,"
 	/* the template slots of its facts, packed, 8 bytes each */
-	" facts BLOB);"
+	" facts BLOB,"
+	/* the weights it was compared with when added (doppel__prepared_weights_put) */
+	" weights BLOB);"
 	/* One row per related pair, a added after b. */
 	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
@@ -628,13 +630,13 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
-/* Databases made before views kept the repeated lines, or the facts' slots,
- * get the columns; their rows hold none (NULL): no line dropped, facts
- * not known. */
+/* Databases made before views kept the repeated lines, the facts' slots
+ * or the weights get the columns; their rows hold none (NULL): no line
+ * dropped, facts not known, weights by the counts of when it is read. */
 static int add_views_columns(doppel__store *s, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool lines = false, facts = false;
+	bool lines = false, facts = false, weights = false;
 	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return db_error(s, "reading the schema", err);
@@ -642,11 +644,14 @@ static int add_views_columns(doppel__store *s, char *err)
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		lines |= name && strcmp(name, "lines") == 0;
 		facts |= name && strcmp(name, "facts") == 0;
+		weights |= name && strcmp(name, "weights") == 0;
 	}
 	sqlite3_finalize(st);
 	int rc = lines ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
 	if (rc == DOPPEL_OK && !facts)
 		rc = exec(s, "ALTER TABLE views ADD COLUMN facts BLOB;", err);
+	if (rc == DOPPEL_OK && !weights)
+		rc = exec(s, "ALTER TABLE views ADD COLUMN weights BLOB;", err);
 	return rc;
 }
 
