@@ -105,8 +105,10 @@ static int compare_relations(doppel_index *x, sqlite3_stmt *st, int64_t num,
 	if (rc)
 		return rc;
 	out->relations += a->n;
-	qsort(a->v, a->n, sizeof(*a->v), cmp_str);
-	qsort(b->v, b->n, sizeof(*b->v), cmp_str);
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof(*a->v), cmp_str);
+	if (b->n > 1)
+		qsort(b->v, b->n, sizeof(*b->v), cmp_str);
 	size_t i = 0, j = 0;
 	while (i < a->n || j < b->n) {
 		int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->v[i], b->v[j]);
