@@ -95,7 +95,9 @@ static const char schema[] =
 	/* the keys of the repeated lines it dropped, 8 bytes each */
 	" lines BLOB,"
 	/* the template slots of its facts, packed, 8 bytes each */
-	" facts BLOB);"
+	" facts BLOB,"
+	/* its containment fingerprints, 4 bytes each */
+	" contain BLOB);"
 	/* One row per related pair, a added after b. */
 	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
@@ -627,13 +629,13 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
-/* Databases made before views kept the repeated lines, or the facts' slots,
- * get the columns; their rows hold none (NULL): no line dropped, facts
- * not known. */
+/* Databases made before views kept the repeated lines, the facts' slots
+ * or the containment fingerprints get the columns; their rows hold none
+ * (NULL): no line dropped, facts not known, no fingerprint posted. */
 static int add_views_columns(doppel__store *s, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool lines = false, facts = false;
+	bool lines = false, facts = false, contain = false;
 	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return db_error(s, "reading the schema", err);
@@ -641,11 +643,14 @@ static int add_views_columns(doppel__store *s, char *err)
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		lines |= name && strcmp(name, "lines") == 0;
 		facts |= name && strcmp(name, "facts") == 0;
+		contain |= name && strcmp(name, "contain") == 0;
 	}
 	sqlite3_finalize(st);
 	int rc = lines ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
 	if (rc == DOPPEL_OK && !facts)
 		rc = exec(s, "ALTER TABLE views ADD COLUMN facts BLOB;", err);
+	if (rc == DOPPEL_OK && !contain)
+		rc = exec(s, "ALTER TABLE views ADD COLUMN contain BLOB;", err);
 	return rc;
 }
 
