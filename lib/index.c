@@ -1296,9 +1296,15 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	                        .words = e->words,
 	                        .known = e->facts};
 	doppel__facts_against(&a, &b, g);
-	if (g->known)
-		g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
-		                                      e->nanchor, &x->rar);
+	g->keys = -1;
+	if (!x->deep || !q->sk->fingerprint || !e->viewed)
+		return;
+	g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
+	                                      e->nanchor, &x->rar);
+	double unused;
+	size_t other = (size_t)(e - x->e);
+	doppel__compare(q->ksig, q->nkeys, x->ksigs + other * K2, e->nkeys, K2, &g->keys,
+	                &unused);
 }
 
 static void on_shingles(void *ctx, uint32_t other)
@@ -1476,54 +1482,85 @@ static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, siz
 	q->sure = false;
 }
 
-/* Candidates through containment fingerprints, the views and rare
- * anchors. */
+/* Notes that the probe meets entry slot (flag: the high bits) once more. */
+static bool hit(doppel_index *x, uint32_t slot, uint64_t flag)
+{
+	if (doppel__grow((void **)&x->whit, &x->whitcap, x->nwhit + 1, sizeof(*x->whit)))
+		return false;
+	x->whit[x->nwhit++] = flag << 32 | slot;
+	return true;
+}
+
+/* The entries met, in order, each once: [*i, *k) of x->whit. */
+static bool next_met(const doppel_index *x, size_t *i, size_t *k)
+{
+	*i = *k;
+	if (*i >= x->nwhit)
+		return false;
+	for (*k = *i; *k < x->nwhit && (uint32_t)x->whit[*k] == (uint32_t)x->whit[*i]; (*k)++)
+		;
+	return true;
+}
+
+/*
+ * Candidates through containment fingerprints, rare anchors, and the
+ * views. An entry that shares one rare anchor with the probe is no
+ * candidate of the postings: an event or a story needs two rare names in
+ * common (doppel__classify_evidence), and one anchor from lists of up to
+ * DOPPEL__VIEW_MAX_DF articles pairs long undated documents by the
+ * thousand (PAN: 7 times the time of the scan).
+ */
+#define POSTED_SHARED 2
+
 static void find_deep(doppel_index *x, struct probe *q)
 {
 	struct match_ctx c = {x, q};
+	size_t i, k;
 	x->nwhit = 0;
-	for (size_t i = 0; i < x->nwfp && x->nwcell; i++) {
+	for (i = 0; i < x->nwfp && x->nwcell; i++) {
 		size_t from = x->nwhit;
 		size_t j = (size_t)doppel__mix64(x->wfp[i]) & (x->nwcell - 1);
-		for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1)) {
-			if ((uint32_t)(x->wcell[j] >> 32) != x->wfp[i])
-				continue;
-			if (doppel__grow((void **)&x->whit, &x->whitcap, x->nwhit + 1,
-			                 sizeof(*x->whit))) {
-				q->rc = DOPPEL_E_NOMEM;
-				return;
-			}
-			x->whit[x->nwhit++] = (x->wcell[j] & UINT32_MAX) - 1;
-		}
-		for (size_t k = from; x->nwhit - from <= CONTAIN_RARE && k < x->nwhit; k++)
+		for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
+			if ((uint32_t)(x->wcell[j] >> 32) == x->wfp[i] &&
+			    !hit(x, (uint32_t)(x->wcell[j] & UINT32_MAX) - 1, 0))
+				goto nomem;
+		for (k = from; x->nwhit - from <= CONTAIN_RARE && k < x->nwhit; k++)
 			x->whit[k] |= UINT64_C(1) << 32;
 	}
 	if (x->nwhit > 1)
 		qsort(x->whit, x->nwhit, sizeof(*x->whit), cmp_u64_low);
-	for (size_t i = 0, k; i < x->nwhit && !q->rc; i = k) {
+	for (k = 0; !q->rc && next_met(x, &i, &k);) {
 		size_t rare = 0;
-		for (k = i; k < x->nwhit && (uint32_t)x->whit[k] == (uint32_t)x->whit[i]; k++)
-			rare += (size_t)(x->whit[k] >> 32);
+		for (size_t r = i; r < k; r++)
+			rare += (size_t)(x->whit[r] >> 32);
 		on_contained(&c, (uint32_t)x->whit[i], k - i, rare);
 	}
-	if ((x->p.relations & DOPPEL_FIND_SAME_EVENT) && q->a->date != DOPPEL_NO_DATE) {
-		q->sure = true;
-		for (size_t i = 0; i < q->f->nanchor && !q->rc; i++) {
-			uint64_t an = q->f->anchor[i];
-			if (DOPPEL__ANCHOR_KIND(an) == DOPPEL__ANCHOR_DATE)
-				continue;
-			const struct doppel__plist *l = plist(x, an, false);
-			if (!l || l->n == UINT32_MAX)
-				continue;
-			for (uint32_t k = 0; k < l->n && !q->rc; k++) {
-				const entry_t *e = &x->e[l->slot[k]];
-				if (e->date != DOPPEL_NO_DATE &&
-				    doppel__days_apart(q->a->date, e->date) <= x->p.event_days)
-					on_views(&c, l->slot[k]);
-			}
+	/* Rare anchors: within the event window when both are dated. */
+	x->nwhit = 0;
+	for (i = 0; (x->p.relations & DOPPEL_FIND_SAME_EVENT) && i < q->f->nanchor; i++) {
+		uint64_t an = q->f->anchor[i];
+		if (DOPPEL__ANCHOR_KIND(an) == DOPPEL__ANCHOR_DATE)
+			continue;
+		const struct doppel__plist *l = plist(x, an, false);
+		if (!l || l->n == UINT32_MAX)
+			continue;
+		for (uint32_t n = 0; n < l->n; n++) {
+			const entry_t *e = &x->e[l->slot[n]];
+			if ((e->date == DOPPEL_NO_DATE) == (q->a->date == DOPPEL_NO_DATE) &&
+			    doppel__days_apart(q->a->date, e->date) <= x->p.event_days &&
+			    !hit(x, l->slot[n], 0))
+				goto nomem;
 		}
-		q->sure = false;
 	}
+	if (x->nwhit > 1)
+		qsort(x->whit, x->nwhit, sizeof(*x->whit), cmp_u64_low);
+	/* Undated, nothing bounds the postings in time: their candidates pass
+	 * the views' filter as the LSH's do. */
+	q->sure = q->a->date != DOPPEL_NO_DATE;
+	for (k = 0; !q->rc && next_met(x, &i, &k);)
+		if (k - i >= POSTED_SHARED)
+			on_views(&c, (uint32_t)x->whit[i]);
+	q->sure = false;
 	if (q->nkeys && !q->rc) {
 		doppel__lsh_keys(x->lk, q->ksig, x->kkeys);
 		doppel__lsh_query(x->lk, x->kkeys, x->p.max_bucket, on_views, &c);
@@ -1532,6 +1569,9 @@ static void find_deep(doppel_index *x, struct probe *q)
 		doppel__lsh_keys(x->la, q->asig, x->akeys);
 		doppel__lsh_query(x->la, x->akeys, x->p.max_bucket, on_views, &c);
 	}
+	return;
+nomem:
+	q->rc = DOPPEL_E_NOMEM;
 }
 
 static double strength(const doppel_match *m)

@@ -702,6 +702,12 @@ typedef struct doppel__evidence {
 	double anchors;  /* weighted share of anchors in common (of the smaller) */
 	double names;    /* the same, names only */
 	double topic;    /* weighted cosine of all content keys */
+	/* What the two share that few articles have, when measured (the
+	 * index does; -1 otherwise): the Jaccard of their rare words (the
+	 * synonym-key view), and the names both state that at most
+	 * DOPPEL__SPECIFIC_DF articles state. */
+	double keys;
+	int specific;
 } doppel__evidence;
 
 /*
@@ -920,6 +926,8 @@ typedef struct doppel__against {
 	unsigned stated;   /* the numbers of that shorter one */
 	unsigned specific; /* names both state that few articles state
 	                      (doppel__shared_specific) */
+	double keys;       /* Jaccard of their rare words (synonym-key view);
+	                      -1: not measured */
 	bool known;        /* both articles' facts were extracted */
 } doppel__against;
 

@@ -130,6 +130,10 @@ int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsen
 		(p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL__REWRITE_MIN_TOPIC : 2.0;
 	if (doppel__compare_prepared(a, b, p->sentence_min, min_topic, ev, NULL))
 		return DOPPEL_E_NOMEM;
+	if (against->keys >= 0) {
+		ev->keys = against->keys;
+		ev->specific = (int)against->specific;
+	}
 	/* Word shingles first: a pair met through a view may still be a
 	 * copy. */
 	doppel_relation r = doppel__classify(p, jaccard, containment, same_fingerprint);
