@@ -34,7 +34,8 @@ struct doppel__entry {
 	uint32_t nkeys, nanchors, nsent;
 	uint64_t *anchor; /* sorted; then nfslot packed slots of its facts */
 	uint32_t nanchor, nfslot;
-	bool facts; /* its facts were extracted (nfslot may be 0) */
+	uint32_t ncontain; /* its containment fingerprints */
+	bool facts;        /* its facts were extracted (nfslot may be 0) */
 	struct doppel__src *src;
 	uint32_t nsrc;
 };
@@ -112,6 +113,16 @@ struct doppel_index {
 	uint64_t *kkeys, *akeys;
 	struct doppel__plist *pl;
 	size_t npl, plused;
+	/* Containment fingerprints (doppel__contain_keys) of the stored
+	 * articles: a multimap by open addressing, each cell the fingerprint
+	 * (high 32 bits) and entry + 1 (low); 0: free. */
+	uint64_t *wcell;
+	size_t nwcell, wused;
+	uint32_t *wfp; /* the probe's fingerprints, sorted, unique */
+	size_t nwfp, wfpcap;
+	uint64_t *whit; /* entries that share them, one a fingerprint: the
+	                    entry above a bit set when few hold it */
+	size_t nwhit, whitcap;
 	int64_t *evstory; /* event num -> story num; 0: no such event */
 	size_t evcap;
 	struct doppel__cached *cache; /* ncache entries, by slot */

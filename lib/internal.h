@@ -710,6 +710,12 @@ typedef struct doppel__evidence {
 	double anchors;  /* weighted share of anchors in common (of the smaller) */
 	double names;    /* the same, names only */
 	double topic;    /* weighted cosine of all content keys */
+	/* What the two share that few articles have, when measured (the
+	 * index does; -1 otherwise): the Jaccard of their rare words (the
+	 * synonym-key view), and the names both state that at most
+	 * DOPPEL__SPECIFIC_DF articles state. */
+	double keys;
+	int specific;
 } doppel__evidence;
 
 /*
@@ -918,17 +924,18 @@ void doppel__packed_conflict(const uint64_t *a, size_t na, const uint64_t *b, si
 /*
  * What the facts of two articles say against relating them (classify.c):
  * the template slots they fill otherwise (doppel__packed_conflict), and
- * the numbers and dates (anchors) the shorter states that the longer
- * does not.
+ * the numbers (anchors) the shorter states that the longer does not.
  */
 typedef struct doppel__against {
 	doppel__conflict slots;
-	unsigned unstated; /* numbers and dates of the shorter missing in the
+	unsigned unstated; /* numbers (anchors) of the shorter missing in the
 	                      longer; of the two, the larger count when they
 	                      have as many words */
-	unsigned stated;   /* the numbers and dates of that shorter one */
+	unsigned stated;   /* the numbers of that shorter one */
 	unsigned specific; /* names both state that few articles state
 	                      (doppel__shared_specific) */
+	double keys;       /* Jaccard of their rare words (synonym-key view);
+	                      -1: not measured */
 	bool known;        /* both articles' facts were extracted */
 } doppel__against;
 
@@ -999,6 +1006,28 @@ bool doppel__updated(const doppel__against *g);
  * rewrites have >= 0.58, follow-ups and independent reports <= 0.49. */
 #define DOPPEL__REWRITE_MIN_TOPIC 0.35
 
+/*
+ * Containment candidates: an article whose words lie mostly inside a
+ * longer one shares few of its word shingles' minima (its Jaccard with the
+ * longer is small: a cut keeping 1 sentence of 6 has about 0.15), so the
+ * banded LSH tuned at a Jaccard of 0.3 misses it. Its runs of content
+ * words, though, are the longer's: each article is winnowed (Schleimer,
+ * Wilkerson, Aiken, "Winnowing: Local Algorithms for Document
+ * Fingerprinting", SIGMOD 2003) over 32-bit hashes of DOPPEL__CONTAIN_K
+ * consecutive content-word stems, in windows of DOPPEL__CONTAIN_W: two
+ * articles sharing a run of W + K - 1 content words share a fingerprint,
+ * whatever else either holds; a text shorter than that keeps its
+ * smallest. The index posts every article's fingerprints and meets, for a
+ * new article, those that share one.
+ */
+#define DOPPEL__CONTAIN_K 3
+#define DOPPEL__CONTAIN_W 8
+
+/* The winnowed fingerprints of f's content words, in text order, without
+ * repeats of one position, into *out (capacity *cap; grown with
+ * doppel__grow, caller owns it: release with free()). */
+int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, size_t *cap);
+
 /* Scratch of one thread making view sketches. */
 typedef struct doppel__viewer {
 	doppel__sketcher set; /* DOPPEL__VIEW_K slots over sets (shingles of 1) */
@@ -1028,7 +1057,8 @@ bool doppel__views_close(const uint16_t *ka, uint32_t nka, const uint16_t *aa, u
  * shingles (jaccard, containment), else what sentences and anchors say
  * (doppel__classify_evidence), with the evidence in *ev; none when the
  * words would make it a derivation but the facts say it is templated
- * (against, doppel__templated). Only relations asked for in p->relations
+ * (against, doppel__templated; NULL: nothing known of their facts). Only
+ * relations asked for in p->relations
  * are given; DOPPEL_REL_NONE otherwise.
  */
 int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsent_a,

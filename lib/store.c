@@ -98,7 +98,9 @@ static const char schema[] =
 	/* the template slots of its facts, packed, 8 bytes each */
 	" facts BLOB,"
 	/* the weights it was compared with when added (doppel__prepared_weights_put) */
-	" weights BLOB);"
+	" weights BLOB,"
+	/* its containment fingerprints, 4 bytes each */
+	" contain BLOB);"
 	/* One row per related pair, a added after b. */
 	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
@@ -631,12 +633,13 @@ static void stop_checkpointer(doppel__store *s)
 }
 
 /* Databases made before views kept the repeated lines, the facts' slots
- * or the weights get the columns; their rows hold none (NULL): no line
- * dropped, facts not known, weights by the counts of when it is read. */
+ * the weights or the containment fingerprints get the columns; their
+ * rows hold none (NULL): no line dropped, facts not known, weights by the
+ * counts of when it is read, no fingerprint posted. */
 static int add_views_columns(doppel__store *s, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool lines = false, facts = false, weights = false;
+	bool lines = false, facts = false, weights = false, contain = false;
 	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return db_error(s, "reading the schema", err);
@@ -645,6 +648,7 @@ static int add_views_columns(doppel__store *s, char *err)
 		lines |= name && strcmp(name, "lines") == 0;
 		facts |= name && strcmp(name, "facts") == 0;
 		weights |= name && strcmp(name, "weights") == 0;
+		contain |= name && strcmp(name, "contain") == 0;
 	}
 	sqlite3_finalize(st);
 	int rc = lines ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
@@ -652,6 +656,8 @@ static int add_views_columns(doppel__store *s, char *err)
 		rc = exec(s, "ALTER TABLE views ADD COLUMN facts BLOB;", err);
 	if (rc == DOPPEL_OK && !weights)
 		rc = exec(s, "ALTER TABLE views ADD COLUMN weights BLOB;", err);
+	if (rc == DOPPEL_OK && !contain)
+		rc = exec(s, "ALTER TABLE views ADD COLUMN contain BLOB;", err);
 	return rc;
 }
 

@@ -58,6 +58,38 @@ int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__ra
 	return sketch_set(w, n, asig, nanchors);
 }
 
+int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, size_t *cap)
+{
+	const size_t k = DOPPEL__CONTAIN_K, w = DOPPEL__CONTAIN_W;
+	*n = 0;
+	if (f->ntok < k)
+		return DOPPEL_OK;
+	size_t grams = f->ntok - k + 1;
+	/* room for the hashes of every k-gram, then the fingerprints, at most
+	 * one a k-gram, after them */
+	if (doppel__grow((void **)out, cap, 2 * grams, sizeof(**out)))
+		return DOPPEL_E_NOMEM;
+	uint32_t *h = *out + grams;
+	for (size_t i = 0; i < grams; i++) {
+		uint64_t v = 0;
+		for (size_t j = 0; j < k; j++)
+			v = doppel__mix64(v ^ f->tok[i + j].stem);
+		h[i] = (uint32_t)(v >> 32);
+	}
+	size_t last = SIZE_MAX;
+	size_t windows = grams >= w ? grams - w + 1 : 1;
+	for (size_t s = 0; s < windows; s++) {
+		size_t end = s + w < grams ? s + w : grams, min = s;
+		for (size_t i = s + 1; i < end; i++)
+			if (h[i] <= h[min])
+				min = i; /* the rightmost of equal minima (robust winnowing) */
+		if (min != last)
+			(*out)[(*n)++] = h[min];
+		last = min;
+	}
+	return DOPPEL_OK;
+}
+
 doppel__lsh *doppel__view_lsh(const doppel_params *p, double threshold, unsigned *bands)
 {
 	doppel_params vp = *p;
@@ -98,6 +130,10 @@ int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsen
 		(p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL__REWRITE_MIN_TOPIC : 2.0;
 	if (doppel__compare_prepared(a, b, p->sentence_min, min_topic, ev, NULL))
 		return DOPPEL_E_NOMEM;
+	if (against && against->keys >= 0) {
+		ev->keys = against->keys;
+		ev->specific = (int)against->specific;
+	}
 	/* Word shingles first: a pair met through a view may still be a
 	 * copy. */
 	doppel_relation r = doppel__classify(p, jaccard, containment, same_fingerprint);
