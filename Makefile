@@ -63,7 +63,8 @@ LIB_SRC := lib/util.c lib/params.c lib/batch.c \
            lib/sketch/sketch.c lib/sketch/lsh.c lib/sketch/views.c \
            lib/relate/classify.c lib/relate/relate.c lib/relate/cluster.c \
            lib/relate/story.c lib/relate/facts.c lib/relate/explain.c lib/relate/passages.c \
-           lib/scan.c lib/store.c lib/index.c lib/index_read.c lib/check.c
+           lib/scan.c lib/store.c lib/index.c lib/index_read.c lib/index_excerpt.c \
+           lib/check.c
 LIB_CXX_SRC := lib/text/jsonl.cpp
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX_SRC:%.cpp=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a

@@ -35,7 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define NREL 6 /* none .. same-story */
+#define NREL 7 /* none .. same-story, excerpt */
 
 struct item {
 	char *id;      /* "s03/spun" or "extra/s03-spun50" */
@@ -55,6 +55,13 @@ static int find_item(const char *id)
 		if (strcmp(items[i].id, id) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* Duplicate, copy, excerpt and rewrite: one derives from the other. */
+static bool derivation(doppel_relation r)
+{
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_EXCERPT ||
+	       r == DOPPEL_REL_REWRITE;
 }
 
 static bool derived_kind(const char *k)
@@ -309,8 +316,8 @@ int main(int argc, char **argv)
 
 score:;
 	unsigned long cm[NREL][NREL] = {{0}};
-	static const char *const relnames[NREL] = {"none", "duplicate", "copy", "rewrite",
-	                                           "same-event", "same-story"};
+	static const char *const relnames[NREL] = {"none",       "duplicate",  "copy",   "rewrite",
+	                                           "same-event", "same-story", "excerpt"};
 	static char misses[60][160];
 	size_t nmiss = 0;
 	unsigned long sib = 0, sib_ok = 0, dir_total = 0, dir_ok = 0, merged_wrong = 0;
@@ -339,7 +346,9 @@ score:;
 				merged_wrong++;
 			if (sibling) {
 				sib++;
-				sib_ok += pred >= DOPPEL_REL_DUPLICATE && pred <= DOPPEL_REL_SAME_EVENT;
+				sib_ok += pred != DOPPEL_REL_NONE &&
+				          doppel_relation_rank(pred) <=
+				                  doppel_relation_rank(DOPPEL_REL_SAME_EVENT);
 				continue;
 			}
 			cm[t][pred]++;
@@ -350,12 +359,11 @@ score:;
 			/* Direction of orig -> derived pairs where both carry dates. */
 			bool i_orig = !strcmp(items[i].kind, "orig");
 			bool j_orig = !strcmp(items[j].kind, "orig");
-			if (t >= DOPPEL_REL_DUPLICATE && t <= DOPPEL_REL_REWRITE && (i_orig || j_orig) &&
+			if (derivation(t) && (i_orig || j_orig) &&
 			    items[i].dated && items[j].dated) {
 				dir_total++;
 				int orig = i_orig ? (int)i : (int)j;
-				dir_ok += f && f->rel >= DOPPEL_REL_DUPLICATE &&
-				          f->rel <= DOPPEL_REL_REWRITE && f->basis != DOPPEL_BASIS_NONE &&
+				dir_ok += f && derivation(f->rel) && f->basis != DOPPEL_BASIS_NONE &&
 				          f->i == orig;
 			}
 		}
@@ -377,6 +385,8 @@ score:;
 	printf("\n%-11s %9s %9s %9s %8s\n", "relation", "precision", "recall", "F1", "support");
 	double macro = 0;
 	for (int t = 1; t < NREL; t++) {
+		if (t == DOPPEL_REL_EXCERPT)
+			continue; /* the labelled set has none: its column counts errors */
 		unsigned long tp = cm[t][t], fp = 0, fn = 0;
 		for (int o = 0; o < NREL; o++) {
 			if (o != t) {

@@ -355,7 +355,13 @@ DOPPEL_API const doppel_article *doppel_batch_article(const doppel_batch *b, siz
 
 /* ------------------------------------------------------------- relations */
 
-/* Relations between two articles, strongest first. */
+/*
+ * Relations between two articles. Values are stored in databases and
+ * only ever appended, so they are not in order of strength: compare
+ * relations with doppel_relation_rank(). Strongest first: duplicate, copy,
+ * excerpt, rewrite, same-event, same-story. Duplicate, copy, excerpt and
+ * rewrite are derivations: one article derives from the other.
+ */
 typedef enum doppel_relation {
 	DOPPEL_REL_NONE = 0,
 	DOPPEL_REL_DUPLICATE = 1,  /* the same text up to formatting and
@@ -364,12 +370,22 @@ typedef enum doppel_relation {
 	DOPPEL_REL_REWRITE = 3,    /* derived sentence by sentence, reworded:
 	                              spun, paraphrased, condensed */
 	DOPPEL_REL_SAME_EVENT = 4, /* independent reports of one event */
-	DOPPEL_REL_SAME_STORY = 5  /* different events of one storyline */
+	DOPPEL_REL_SAME_STORY = 5, /* different events of one storyline */
+	DOPPEL_REL_EXCERPT = 6     /* one reuses passages of the other
+	                              (verbatim, edited, reworded sentence by
+	                              sentence or condensed) that make a
+	                              minority of both; between copy and
+	                              rewrite in strength */
 } doppel_relation;
 
-/* "none", "duplicate", "copy", "rewrite", "same-event", "same-story";
- * never NULL. */
+/* "none", "duplicate", "copy", "rewrite", "same-event", "same-story",
+ * "excerpt"; never NULL. */
 DOPPEL_API const char *doppel_relation_name(doppel_relation r);
+
+/* The strength of a relation, 1 for the strongest (duplicate) to 6
+ * (same-story), 0 for DOPPEL_REL_NONE or an unknown value: a lower rank is
+ * a stronger relation. */
+DOPPEL_API int doppel_relation_rank(doppel_relation r);
 
 /* The relation named s (as doppel_relation_name() writes it), or
  * DOPPEL_REL_NONE for an unknown name. */
@@ -381,7 +397,8 @@ DOPPEL_API doppel_relation doppel_relation_parse(const char *s);
 #define DOPPEL_FIND_REWRITE (1u << DOPPEL_REL_REWRITE)
 #define DOPPEL_FIND_SAME_EVENT (1u << DOPPEL_REL_SAME_EVENT)
 #define DOPPEL_FIND_SAME_STORY (1u << DOPPEL_REL_SAME_STORY)
-#define DOPPEL_FIND_ALL 0x3eu
+#define DOPPEL_FIND_EXCERPT (1u << DOPPEL_REL_EXCERPT)
+#define DOPPEL_FIND_ALL 0x7eu
 
 /* Which way a derivation goes, seen from the article a match belongs to. */
 typedef enum doppel_direction {
@@ -405,6 +422,19 @@ typedef enum doppel_basis {
 /* "none", "date", "content"; never NULL. */
 DOPPEL_API const char *doppel_basis_name(doppel_basis b);
 
+/*
+ * A passage one article reuses from another: bytes [a_start, a_end) of
+ * article a's text and [b_start, b_end) of article b's, end exclusive,
+ * counted in the text exactly as read (the file's bytes after the
+ * headline and date line for a .txt file, the UTF-8 of the decoded "text"
+ * field for JSON Lines: doc/FORMAT.md). Which article is a and which b
+ * says the structure that holds the passages.
+ */
+typedef struct doppel_passage {
+	size_t a_start, a_end;
+	size_t b_start, b_end;
+} doppel_passage;
+
 /* A related article, seen from one article. */
 typedef struct doppel_match {
 	const char *id;    /* the other article */
@@ -422,11 +452,19 @@ typedef struct doppel_match {
 	double topic;               /* weighted cosine of content words; these
 	                             four are 0 for a duplicate or copy found
 	                             on word shingles alone */
+	/* The passages of a derivation, in the order of the article seen
+	 * from (its bytes are a_start, a_end; the other's, the match's id,
+	 * b_start, b_end). passages is NULL when they were not looked for:
+	 * for other relations, and unless excerpts are looked for
+	 * (DOPPEL_FIND_EXCERPT); else it points to npassages of them, maybe
+	 * none. Borrowed, as the match is. */
+	size_t npassages;
+	const doppel_passage *passages;
 } doppel_match;
 
 /* A relation between two articles with its evidence. For a derivation
- * (duplicate, copy, rewrite) with a known direction, a is the source and b
- * derives from it; otherwise a sorts before b by id. */
+ * (duplicate, copy, excerpt, rewrite) with a known direction, a is the
+ * source and b derives from it; otherwise a sorts before b by id. */
 typedef struct doppel_pair {
 	const char *a, *b;
 	doppel_relation relation;
@@ -437,6 +475,10 @@ typedef struct doppel_pair {
 	double anchors; /* weighted share of shared anchors */
 	double names;   /* the same, names only */
 	double topic;   /* weighted cosine of content words */
+	/* The passages of a derivation, a_* in article a, b_* in b, in the
+	 * order of b; as doppel_match's. */
+	size_t npassages;
+	const doppel_passage *passages;
 } doppel_pair;
 
 /* ------------------------------------------------------------------ scan */
@@ -527,9 +569,10 @@ typedef struct doppel_event_member {
 	const char *id;
 	const char *title;        /* may be NULL */
 	int32_t date;             /* or DOPPEL_NO_DATE */
-	doppel_relation relation; /* NONE for the origin; DUPLICATE, COPY or
-	                              REWRITE for a derived article (of `of`);
-	                              SAME_EVENT for an independent report */
+	doppel_relation relation; /* NONE for the origin; DUPLICATE, COPY,
+	                              EXCERPT or REWRITE for a derived article
+	                              (of `of`); SAME_EVENT for an independent
+	                              report */
 	const char *of;           /* the article it derives from; NULL */
 } doppel_event_member;
 
@@ -636,7 +679,11 @@ typedef struct doppel_explanation {
 	doppel_pair pair; /* relation and figures; a and b are the
 	                                    ids given, in the order given, and
 	                                    pair.basis tells the direction:
-	                                    a_source says which is the source */
+	                                    a_source says which is the source;
+	                                    pair.passages are the passages the
+	                                    two share, whatever the relation
+	                                    (as stored for a stored derivation,
+	                                    else measured now) */
 	int a_source;     /* 1: a is the source, 0: b is, -1:
 	                                    not known or not a derivation */
 	size_t naligned;

@@ -26,6 +26,7 @@ void doppel__pre_free(doppel__pre *p)
 	if (!p)
 		return;
 	doppel__features_free(&p->feat);
+	free(p->pk);
 	free(p->ztext);
 	free(p->lines);
 	free(p->rep);

@@ -289,6 +289,20 @@ static int count_gaps(doppel_index *x, doppel_check *out)
 	return DOPPEL_OK;
 }
 
+/* The stored text of article id, for excerpts the engine verifies on
+ * both texts (a doppel__text_fn over the database checked). */
+static int stored_text(void *ctx, const char *id, char **text, size_t *len)
+{
+	doppel_stored st;
+	int rc = doppel_index_get(ctx, id, &st);
+	if (rc)
+		return rc;
+	if (!(*text = doppel__strndup(st.article.text, st.article.text_len)))
+		return DOPPEL_E_NOMEM;
+	*len = st.article.text_len;
+	return DOPPEL_OK;
+}
+
 int doppel_index_check(const char *path, const doppel_params *p, doppel_check *out,
                        char *errmsg, size_t errlen)
 {
@@ -301,7 +315,8 @@ int doppel_index_check(const char *path, const doppel_params *p, doppel_check *o
 	if (rc)
 		goto out;
 	if ((rc = integrity(x, out)) || (rc = count_gaps(x, out)) ||
-	    (rc = doppel__index_open_memory(&y, &x->p, (size_t)doppel_index_count(x), err)))
+	    (rc = doppel__index_open_memory(&y, &x->p, (size_t)doppel_index_count(x),
+	                                    stored_text, x, err)))
 		goto out;
 	rc = check_articles(x, y, out);
 out:

@@ -67,6 +67,7 @@ static void forget_all(doppel_index *x)
 	x->evstory = NULL;
 	x->evcap = 0;
 	doppel__rarity_free(&x->rar);
+	doppel__excerpt_forget(x);
 	if (x->cache)
 		for (size_t i = 0; i < x->ncache; i++) {
 			doppel__prepared_free(&x->cache[i].prep);
@@ -400,7 +401,7 @@ static int load_deep(doppel_index *x)
 	if (sqlite3_prepare_v2(
 		    db,
 		    "SELECT a, b, a_source, containment + aligned, basis FROM relations"
-		    " WHERE relation <= 3",
+		    " WHERE relation IN (1, 2, 3, 6)",
 		    -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading relations", x->err);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -502,6 +503,8 @@ static int load_all(doppel_index *x)
 	int rc = doppel__store_load(x->store, x->p.k, load_row, x, x->err);
 	if (rc == DOPPEL_OK && x->deep)
 		rc = load_deep(x);
+	if (rc == DOPPEL_OK)
+		rc = doppel__excerpt_load(x);
 	if (rc == DOPPEL_E_NOMEM)
 		doppel__errf(x->err, "out of memory loading the index");
 	if (rc == DOPPEL_OK) {
@@ -518,9 +521,12 @@ static int ensure_loaded(doppel_index *x)
 	if (x->loaded)
 		return DOPPEL_OK;
 	int rc;
-	if (x->deep && !x->wn) {
-		if ((rc = doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err)))
-			return rc;
+	if ((x->deep || x->excerpt) && !x->wn &&
+	    (rc = doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err)))
+		return rc;
+	if ((rc = doppel__excerpt_init(x)))
+		return rc;
+	if (x->deep && !x->segm) {
 		if (!(x->segm = doppel__segmenter_new(x->wn, x->p.seed)) ||
 		    doppel__viewer_init(&x->viewer, x->p.seed) ||
 		    !(x->cache = calloc(x->ncache, sizeof(*x->cache)))) {
@@ -546,6 +552,7 @@ static void work_free(struct doppel__slot_work *w)
 	doppel__sketcher_free(&w->sketcher);
 	doppel__segmenter_free(w->segmenter);
 	doppel__facts_free(&w->facts);
+	free(w->grams);
 	free(w);
 }
 
@@ -600,6 +607,7 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	x->ncache = CACHE_SIZE;
 	x->deep = p->relations &
 	          (DOPPEL_FIND_REWRITE | DOPPEL_FIND_SAME_EVENT | DOPPEL_FIND_SAME_STORY);
+	x->excerpt = p->relations & DOPPEL_FIND_EXCERPT;
 	if ((rc = doppel__store_open(&x->store, path, flags, flags & DOPPEL_OPEN_ADOPT, &x->p,
 	                             err)))
 		goto fail;
@@ -772,6 +780,7 @@ void doppel_index_close(doppel_index *x)
 	sqlite3_finalize(x->st_count);
 	sqlite3_finalize(x->st_lines);
 	doppel__index_read_free(x);
+	doppel__excerpt_free(x);
 	doppel__store_close(x->store);
 	forget_all(x);
 	if (x->cache)
@@ -801,6 +810,7 @@ void doppel_index_close(doppel_index *x)
 			doppel__sketcher_free(&x->workers[t].sketcher);
 			doppel__segmenter_free(x->workers[t].segmenter);
 			doppel__facts_free(&x->workers[t].facts);
+			free(x->workers[t].grams);
 		}
 		free(x->workers);
 	}
@@ -854,7 +864,7 @@ void doppel__index_set_cache(doppel_index *x, size_t n)
 }
 
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t ncache,
-                              char *err)
+                              doppel__text_fn text_fn, void *ctx, char *err)
 {
 	int rc = doppel_index_open(out, ":memory:", p, DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY,
 	                           err, DOPPEL__ERRLEN);
@@ -862,6 +872,8 @@ int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t
 		return rc;
 	doppel_index *x = *out;
 	x->ncache = ncache ? ncache : 1;
+	x->text_fn = text_fn;
+	x->text_ctx = ctx;
 	if ((rc = ensure_loaded(x))) {
 		doppel__errf(err, "%s", x->err);
 		doppel_index_close(x);
@@ -892,7 +904,7 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
 	f->nsent = f->ntok = f->nanchor = f->nfslot = 0;
-	if (rc == DOPPEL_OK && x->deep && sk->fingerprint) {
+	if (rc == DOPPEL_OK && (x->deep || x->excerpt) && sk->fingerprint) {
 		/* The facts come with the segmentation, in the same pass over
 		 * the words; only their template slots are kept. */
 		if (!w->segmenter && !(w->segmenter = doppel__segmenter_new(x->wn, x->p.seed)))
@@ -937,6 +949,16 @@ static bool take_pre(doppel_index *x, const doppel_batch *b, size_t i)
 	doppel__features f = x->bfeat[i];
 	x->bfeat[i] = pre->feat;
 	pre->feat = f;
+	if (x->excerpt) {
+		uint32_t *pk = x->bpk[i];
+		size_t cap = x->bpkcap[i];
+		x->bpk[i] = pre->pk;
+		x->bnpk[i] = pre->npk;
+		x->bpkcap[i] = pre->pkcap;
+		pre->pk = pk;
+		pre->npk = 0;
+		pre->pkcap = cap;
+	}
 	x->brc[i] = pre->rc;
 	x->bpre[i] = pre;
 	pre->owner = NULL; /* used up */
@@ -953,8 +975,16 @@ static void sketch_one(void *ctx, size_t i, unsigned worker)
 	doppel__sketch *sk = &x->bsk[i];
 	sk->sig = x->bsig + i * x->p.k;
 	doppel__repeated rep = batch_rep(x, i);
-	x->brc[i] = sketch_article(x, &x->workers[worker], doppel_batch_article(c->b, i), &rep,
-	                           sk, &x->bboiler[i], &x->bfeat[i]);
+	const doppel_article *a = doppel_batch_article(c->b, i);
+	x->brc[i] = sketch_article(x, &x->workers[worker], a, &rep, sk, &x->bboiler[i],
+	                           &x->bfeat[i]);
+	if (x->excerpt) {
+		x->bnpk[i] = 0;
+		if (x->brc[i] == DOPPEL_OK && sk->fingerprint)
+			x->brc[i] =
+				doppel__excerpt_keys(x, &x->workers[worker], &x->bfeat[i],
+			                             &x->bpk[i], &x->bnpk[i], &x->bpkcap[i]);
+	}
 	/* A prepared article whose dropped lines the batch changed keeps its
 	 * compressed text for the store. */
 	doppel__pre *pre = doppel__batch_pre(c->b, i);
@@ -1018,7 +1048,10 @@ static int prepare_one(doppel_index *x, struct doppel__slot_work *w, const doppe
 	pre->nrep = doppel__repeated_pick(x->lc, x->p.boilerplate_min, pre->rep, pre->nlines);
 	pthread_rwlock_unlock(&x->lc_lock);
 	doppel__repeated rep = {pre->rep, pre->nrep};
-	return sketch_article(x, w, a, &rep, &pre->sk, &pre->boiler, &pre->feat);
+	rc = sketch_article(x, w, a, &rep, &pre->sk, &pre->boiler, &pre->feat);
+	if (rc == DOPPEL_OK && x->excerpt && pre->sk.fingerprint)
+		rc = doppel__excerpt_keys(x, w, &pre->feat, &pre->pk, &pre->npk, &pre->pkcap);
+	return rc;
 }
 
 int doppel_index_prepare(doppel_index *x, doppel_batch *b)
@@ -1206,6 +1239,10 @@ static int sketch_batch(doppel_index *x, const doppel_batch *b, doppel_on_dup on
 	}
 	x->nres = 0;
 	x->nmatch = 0;
+	if (doppel__excerpt_batch(x, n)) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
 	double t0 = doppel__now();
 	if (batch_repeated(x, b, on_dup, learn)) {
 		doppel__errf(x->err, "out of memory");
@@ -1240,8 +1277,8 @@ struct probe {
 	int rc;
 };
 
-static doppel_match *push_match(doppel_index *x, uint32_t slot, doppel_relation rel, double j,
-                                double cont)
+doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
+                                       double j, double cont)
 {
 	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
 	                 sizeof(*x->matches)) ||
@@ -1329,7 +1366,7 @@ static void on_shingles(void *ctx, uint32_t other)
 	facts_against(x, q, e, &g);
 	if (doppel__templated(&g, true))
 		return;
-	if (!push_match(x, other, rel, j, cont))
+	if (!doppel__index_push_match(x, other, rel, j, cont))
 		q->rc = DOPPEL_E_NOMEM;
 }
 
@@ -1449,7 +1486,7 @@ static void on_views(void *ctx, uint32_t other)
 	}
 	if (rel == DOPPEL_REL_NONE)
 		return;
-	doppel_match *m = push_match(x, other, rel, j, cont);
+	doppel_match *m = doppel__index_push_match(x, other, rel, j, cont);
 	if (!m) {
 		q->rc = DOPPEL_E_NOMEM;
 		return;
@@ -1747,6 +1784,7 @@ static doppel_result *begin_result(doppel_index *x, const doppel_article *a, dop
 static void finish_results(doppel_index *x)
 {
 	x->mstart[x->nres] = x->nmatch;
+	doppel__excerpt_attach(x);
 	for (size_t i = 0; i < x->nres; i++) {
 		doppel_result *r = &x->res[i];
 		r->count = x->mstart[i + 1] - x->mstart[i];
@@ -1755,6 +1793,17 @@ static void finish_results(doppel_index *x)
 			qsort(x->matches + x->mstart[i], r->count, sizeof(*x->matches),
 			      doppel__match_cmp);
 	}
+}
+
+/* Does match i put the article in the other's event? A derivation or a
+ * report of the same event does; an excerpt, which may take a passage of
+ * another event's report, only when the pair reports one event too. */
+static bool joins_event(const doppel_index *x, size_t i)
+{
+	doppel_relation r = x->matches[i].relation;
+	if (r == DOPPEL_REL_EXCERPT)
+		return x->mxev[i] & 1;
+	return doppel__is_derivation(r) || r == DOPPEL_REL_SAME_EVENT;
 }
 
 /* Of the matches [from, nmatch), the strongest that puts the article in an
@@ -1766,16 +1815,17 @@ static size_t best_match(const doppel_index *x, size_t from, int kind)
 		const doppel_match *m = &x->matches[i];
 		if (!x->e[x->mslot[i]].event)
 			continue;
-		if (kind == 0 && m->relation > DOPPEL_REL_SAME_EVENT)
+		if (kind == 0 && !joins_event(x, i))
 			continue;
 		if (kind == 1 && m->relation != DOPPEL_REL_SAME_STORY)
 			continue;
 		if (best == SIZE_MAX)
 			best = i;
-		else if (kind == 1 ? m->names > x->matches[best].names
-		                   : (m->relation < x->matches[best].relation ||
-		                      (m->relation == x->matches[best].relation &&
-		                       strength(m) > strength(&x->matches[best]))))
+		else if (kind == 1
+		                 ? m->names > x->matches[best].names
+		                 : (doppel__stronger(m->relation, x->matches[best].relation) ||
+		                    (m->relation == x->matches[best].relation &&
+		                     strength(m) > strength(&x->matches[best]))))
 			best = i;
 	}
 	return best;
@@ -1806,7 +1856,9 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 				doppel__errf(x->err, "out of memory");
 			return rc;
 		}
-		settle(x, &q, from);
+		int32_t when = settle(x, &q, from);
+		if ((rc = doppel__excerpt_find(x, i, a, q.sk, q.boiler, from, &when)))
+			return rc;
 		if (x->deep) {
 			size_t ev = best_match(x, from, 0), st = best_match(x, from, 1);
 			int64_t event = ev != SIZE_MAX ? x->e[x->mslot[ev]].event : 0;
@@ -1934,8 +1986,8 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 {
 	int rc = prepare_stmt(x, &x->st_rel,
 	                      "INSERT OR REPLACE INTO relations(a, b, relation, basis,"
-	                      " a_source, jaccard, containment, aligned, anchors, names, topic)"
-	                      " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+	                      " a_source, jaccard, containment, aligned, anchors, names, topic,"
+	                      " passages) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (rc)
 		return rc;
 	for (size_t i = from; i < x->nmatch; i++) {
@@ -1952,6 +2004,12 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		sqlite3_bind_double(st, 9, m->anchors);
 		sqlite3_bind_double(st, 10, m->names);
 		sqlite3_bind_double(st, 11, m->topic);
+		size_t plen;
+		const uint8_t *passages = doppel__excerpt_blob(x, i, &plen);
+		if (passages)
+			sqlite3_bind_blob64(st, 12, passages, plen, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 12);
 		if ((rc = step_done(x, st, "storing a relation")))
 			return rc;
 	}
@@ -2090,6 +2148,10 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	}
 	int32_t when = settle(x, &q, from);
+	if ((rc = doppel__excerpt_find(x, i, a, sk, q.boiler, from, &when))) {
+		doppel__prepared_free(&q.prep);
+		return rc;
+	}
 
 	/* Its event and story. */
 	int64_t event = 0, story = 0;
@@ -2137,6 +2199,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	}
 	uint32_t self = (uint32_t)(x->n - 1);
 	x->e[self].when = when;
+	if (sk->fingerprint && (rc = doppel__excerpt_remember(x, i, self, num)))
+		return rc;
 	for (size_t k = from; k < x->nmatch; k++)
 		if (doppel__is_derivation(x->matches[k].relation))
 			infer_when(&x->e[self], &x->e[x->mslot[k]]);
@@ -2165,8 +2229,7 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		bool merged = false;
 		for (size_t k = from; k < x->nmatch; k++) {
 			int64_t other = x->e[x->mslot[k]].event;
-			if (x->matches[k].relation > DOPPEL_REL_SAME_EVENT || !other ||
-			    other == x->e[self].event)
+			if (!joins_event(x, k) || !other || other == x->e[self].event)
 				continue;
 			int64_t keep = other < x->e[self].event ? other : x->e[self].event;
 			int64_t gone = keep == other ? x->e[self].event : other;

@@ -60,8 +60,35 @@ struct doppel__slot_work {
 	doppel__sketcher sketcher;
 	doppel__segmenter *segmenter;
 	doppel__facts facts;
+	uint64_t *grams; /* excerpts: hashes of k-grams of content words */
+	size_t gramcap;
 	int rc;
 };
+
+/* Passage-key postings (index_excerpt.c): an open-addressing table of
+ * 32-bit keys, each with the one article that has it, or the list of those
+ * that do, or nothing more when too many do. */
+struct doppel__pslot {
+	uint32_t key; /* 0: free */
+	uint32_t val; /* an entry; DOPPEL__PK_LIST | a list; DOPPEL__PK_COMMON */
+};
+#define DOPPEL__PK_LIST 0x80000000u
+#define DOPPEL__PK_COMMON 0xffffffffu
+struct doppel__pklist {
+	uint32_t off, n, cap; /* entries x->pka[off, off + n), room for cap */
+};
+
+/* A stored article tokenized for passages, kept while it is likely to be
+ * a candidate again. */
+struct doppel__ptcached {
+	uint32_t slot1; /* slot + 1; 0: empty */
+	doppel__ptext pt;
+};
+
+/* Where a stored article's text comes from in a database that keeps
+ * none: the caller that keeps them (a scan). *text is the caller's
+ * (free()). */
+typedef int (*doppel__text_fn)(void *ctx, const char *id, char **text, size_t *len);
 
 struct doppel_index {
 	doppel_params p;
@@ -136,6 +163,40 @@ struct doppel_index {
 
 	struct doppel__slot_work *workers;
 
+	/* Excerpts and passages (index_excerpt.c) */
+	bool excerpt; /* DOPPEL_FIND_EXCERPT asked for */
+	doppel__passage_params pp;
+	doppel__passager *pg; /* the adding thread's */
+	doppel__ptext qpt;    /* the words of the article being added */
+	bool qpt_made;
+	struct doppel__pslot *pk;
+	size_t npk, pkused;
+	struct doppel__pklist *pkl;
+	size_t npkl, pklcap;
+	uint32_t *pka; /* the entries of the lists */
+	size_t npka, pkacap;
+	struct doppel__ptcached *ptc; /* by slot */
+	size_t nptc;
+	float *xscore; /* per entry: score of the probe's shared keys */
+	uint32_t *xstamp;
+	size_t xcap;
+	uint32_t xgen;
+	uint32_t *xcand;
+	size_t xcandcap;
+	doppel__passage *ps; /* scratch of doppel__passages_find */
+	size_t pscap;
+	doppel_passage *ppool; /* the passages of the matches */
+	size_t npool_p, poolcap_p;
+	size_t *mpoff; /* per match: first passage in pool, count */
+	uint32_t *mpn;
+	uint8_t *mxev; /* per match: an excerpt of a report of one event */
+	size_t mpcap;
+	doppel__text_fn text_fn;
+	void *text_ctx;
+	uint8_t *pkblob;
+	size_t pkblobcap;
+	sqlite3_stmt *st_pkeys;
+
 	/* per batch */
 	doppel__sketch *bsk;
 	uint16_t *bsig;
@@ -144,6 +205,9 @@ struct doppel_index {
 	const doppel__pre **bpre; /* what doppel_index_prepare() made, or NULL */
 	doppel__features *bfeat;
 	size_t bcap, bfeatcap;
+	uint32_t **bpk; /* excerpts: each article's passage keys */
+	size_t *bnpk, *bpkcap;
+	size_t bpkncap;
 	uint64_t **blines; /* per article: its lines' keys */
 	size_t *bnlines;
 	size_t blinescap, bnlinescap;
@@ -169,6 +233,8 @@ struct doppel_index {
 	char *got_block;
 	doppel_match *rm;
 	size_t nrm, rmcap;
+	doppel_passage *rpass; /* the passages of rm */
+	size_t nrpass, rpasscap;
 	doppel_story_info *si;
 	size_t nsi, sicap;
 	doppel__stories st;
@@ -189,8 +255,67 @@ void doppel__index_set_cache(doppel_index *x, size_t n);
 
 /* An index in memory for a scan of n articles: no file, no texts, every
  * article's features kept (a cache of n), ready for doppel_index_prepare()
- * beside doppel_index_add(). Messages go to err (DOPPEL__ERRLEN). */
-int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t n, char *err);
+ * beside doppel_index_add(). text_fn (with ctx) gives a stored article's
+ * text when excerpts need it; NULL: none. Messages go to err
+ * (DOPPEL__ERRLEN). */
+int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t n,
+                              doppel__text_fn text_fn, void *ctx, char *err);
+
+/* A match of the article being added or queried with entry slot, in the
+ * pool of matches (index.c); NULL when out of memory. */
+doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
+                                       double jaccard, double containment);
+
+/* ----------------------------------------------------- index_excerpt.c */
+
+/* The postings key of a passage key: its kind (winnowed: top bit set) and
+ * 31 bits of its hash; never 0. */
+static inline uint32_t doppel__pk32(uint64_t key)
+{
+	uint32_t k = (uint32_t)(key & 0x7fffffffu);
+	if (DOPPEL__PKEY_KIND(key) == DOPPEL__PKEY_WINNOW)
+		k |= 0x80000000u;
+	return k ? k : 1;
+}
+
+/* Loads WordNet's passager and the caches when excerpts are asked for. */
+int doppel__excerpt_init(doppel_index *x);
+/* Everything excerpts keep in memory, dropped (forget) or freed. */
+void doppel__excerpt_forget(doppel_index *x);
+void doppel__excerpt_free(doppel_index *x);
+/* The postings of the passage keys stored with the articles. */
+int doppel__excerpt_load(doppel_index *x);
+/* The passage keys of an article segmented into f, with w's scratch,
+ * into *keys (sorted, unique 32-bit postings keys; *cap grown with
+ * doppel__grow). */
+int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
+                         const doppel__features *f, uint32_t **keys, size_t *nkeys,
+                         size_t *cap);
+/* Makes room for the words and keys of n batch articles. */
+int doppel__excerpt_batch(doppel_index *x, size_t n);
+/*
+ * After settle(): the excerpts of the article of batch index i (a, its
+ * sketch sk and boilerplate boiler) among the entries its passage keys
+ * meet, then the passages of every derivation among the matches [from,
+ * nmatch). An excerpt of an undated article may give it an earlier date
+ * in *when.
+ */
+int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
+                         const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when);
+/* The article of batch index i stored as entry slot, number num: its keys
+ * posted and saved, its words (when they were needed) kept for the next
+ * articles. */
+int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t num);
+/* The passages of match k as the relations table keeps them; NULL and 0
+ * for none. The blob is x's, valid until the next call. */
+const uint8_t *doppel__excerpt_blob(doppel_index *x, size_t k, size_t *len);
+/* Points each match of the pool at its passages, once the pool of
+ * passages no longer moves. */
+void doppel__excerpt_attach(doppel_index *x);
+/* Passages from a relations blob into *out (grown; caller's), a and b
+ * swapped when swap is set. DOPPEL_E_FORMAT for a damaged blob. */
+int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
+                            size_t *n, size_t *cap);
 
 /* Keeps a copy of s until the next call on x; NULL when out of memory. */
 const char *doppel__index_keep(doppel_index *x, const char *s);

@@ -17,6 +17,9 @@ void doppel__index_read_free(doppel_index *x)
 	free(x->rm);
 	x->rm = NULL;
 	x->nrm = x->rmcap = 0;
+	free(x->rpass);
+	x->rpass = NULL;
+	x->nrpass = x->rpasscap = 0;
 	free(x->si);
 	x->si = NULL;
 	x->nsi = x->sicap = 0;
@@ -167,17 +170,26 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 	if (step != SQLITE_ROW)
 		return doppel__store_error(x->store, "reading relations", x->err);
 	/* Rows where it is a (added later than b) and where it is b. */
-	if ((rc = prepare(
-		     x, &st,
-		     "SELECT o.id, o.title, o.date, r.relation, r.basis, r.a_source = r.side,"
-		     " r.jaccard, r.containment, r.aligned, r.anchors, r.names, r.topic,"
-		     " o.event"
-		     " FROM (SELECT *, 1 AS side, b AS other FROM relations WHERE a = ?1"
-		     "  UNION ALL"
-		     "  SELECT *, 0 AS side, a AS other FROM relations WHERE b = ?1) r"
-		     " JOIN articles o ON o.num = r.other")))
+	if ((rc = prepare(x, &st,
+	                  doppel__store_has_passages(x->store)
+	                          ? "SELECT o.id, o.title, o.date, r.relation, r.basis,"
+	                            " r.a_source = r.side, r.jaccard, r.containment, r.aligned,"
+	                            " r.anchors, r.names, r.topic, o.event, r.side, r.passages"
+	                            " FROM (SELECT *, 1 AS side, b AS other FROM relations"
+	                            "  WHERE a = ?1 UNION ALL"
+	                            "  SELECT *, 0 AS side, a AS other FROM relations"
+	                            "  WHERE b = ?1) r JOIN articles o ON o.num = r.other"
+	                          : "SELECT o.id, o.title, o.date, r.relation, r.basis,"
+	                            " r.a_source = r.side, r.jaccard, r.containment, r.aligned,"
+	                            " r.anchors, r.names, r.topic, o.event, r.side, NULL"
+	                            " FROM (SELECT *, 1 AS side, b AS other FROM relations"
+	                            "  WHERE a = ?1 UNION ALL"
+	                            "  SELECT *, 0 AS side, a AS other FROM relations"
+	                            "  WHERE b = ?1) r JOIN articles o ON o.num = r.other")))
 		return rc;
 	sqlite3_bind_int64(st, 1, num);
+	size_t *poff = NULL, poffcap = 0;
+	x->nrpass = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (doppel__grow((void **)&x->rm, &x->rmcap, x->nrm + 1, sizeof(*x->rm))) {
 			rc = DOPPEL_E_NOMEM;
@@ -203,7 +215,31 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 		if (m->relation == DOPPEL_REL_SAME_STORY && event &&
 		    sqlite3_column_int64(st, 12) == event)
 			m->relation = DOPPEL_REL_SAME_EVENT;
+		/* Passages as stored: a is the row's a, the article added later. */
+		if (doppel__grow((void **)&poff, &poffcap, x->nrm, sizeof(*poff))) {
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+		poff[x->nrm - 1] = x->nrpass;
+		const uint8_t *blob = sqlite3_column_blob(st, 14);
+		int prc = doppel__passages_unpack(
+			blob, blob ? (size_t)sqlite3_column_bytes(st, 14) : 0,
+			sqlite3_column_int(st, 13) == 0, &x->rpass, &x->nrpass, &x->rpasscap);
+		if (prc == DOPPEL_E_NOMEM || doppel__grow((void **)&x->rpass, &x->rpasscap,
+		                                          x->nrpass + 1, sizeof(*x->rpass))) {
+			rc = DOPPEL_E_NOMEM;
+			break;
+		}
+		if (prc)
+			x->nrpass = poff[x->nrm - 1]; /* damaged: none shown */
+		m->npassages = x->nrpass - poff[x->nrm - 1];
+		/* NULL: passages were not looked for; an empty blob: none found */
+		m->passages = sqlite3_column_type(st, 14) == SQLITE_BLOB ? x->rpass : NULL;
 	}
+	for (size_t k = 0; rc == DOPPEL_OK && k < x->nrm; k++)
+		if (x->rm[k].passages)
+			x->rm[k].passages = x->rpass + poff[k];
+	free(poff);
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "reading relations", x->err);
 	sqlite3_finalize(st);
@@ -330,9 +366,9 @@ static void member_relation(struct smem *mem, size_t first, size_t end, size_t k
 		if (g->basis != DOPPEL_BASIS_NONE && self_a == g->a_source)
 			continue; /* it is the source */
 		bool to_origin = other == origin;
-		bool better =
-			!pick || to_origin > (pick_other == origin) ||
-			(to_origin == (pick_other == origin) && g->relation < pick->relation);
+		bool better = !pick || to_origin > (pick_other == origin) ||
+		              (to_origin == (pick_other == origin) &&
+		               doppel__stronger(g->relation, pick->relation));
 		if (better) {
 			pick = g;
 			pick_other = other;
@@ -396,11 +432,12 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 		goto out;
 
 	/* Relations that stay inside one event of the story. */
-	if ((rc = prepare(x, &st,
-	                  "SELECT r.a, r.b, r.relation, r.basis, r.a_source FROM relations r"
-	                  " JOIN articles p ON p.num = r.a JOIN articles q ON q.num = r.b"
-	                  " JOIN events e ON e.num = p.event"
-	                  " WHERE e.story = ? AND p.event = q.event AND r.relation <= 4")))
+	if ((rc = prepare(
+		     x, &st,
+		     "SELECT r.a, r.b, r.relation, r.basis, r.a_source FROM relations r"
+		     " JOIN articles p ON p.num = r.a JOIN articles q ON q.num = r.b"
+		     " JOIN events e ON e.num = p.event"
+		     " WHERE e.story = ? AND p.event = q.event AND r.relation IN (1, 2, 3, 4, 6)")))
 		goto out;
 	sqlite3_bind_int64(st, 1, story);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

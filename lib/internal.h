@@ -395,10 +395,19 @@ void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_
 
 /* ------------------------------------------------------------ classify.c */
 
-/* Duplicate, copy and rewrite: one article derives from the other. */
+/* Duplicate, copy, excerpt and rewrite: one article derives from the
+ * other. */
 static inline bool doppel__is_derivation(doppel_relation r)
 {
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_EXCERPT ||
+	       r == DOPPEL_REL_REWRITE;
+}
+
+/* True when relation a is stronger than b (doppel_relation_rank()); for
+ * relations other than none. */
+static inline bool doppel__stronger(doppel_relation a, doppel_relation b)
+{
+	return doppel_relation_rank(a) < doppel_relation_rank(b);
 }
 
 /* Relation of two compared articles under params p. */
@@ -523,32 +532,6 @@ typedef struct doppel__features {
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);
-
-/* What doppel_index_prepare() computed for one article of a batch, kept
- * in the batch until doppel_index_add() or doppel_index_query() takes it
- * (batch.c holds it, index.c makes and uses it). */
-typedef struct doppel__pre {
-	const void *owner; /* the index handle it was made for */
-	int rc;            /* DOPPEL_OK, or why the article is rejected */
-	doppel__sketch sk; /* sk.sig points to sig */
-	unsigned boiler;
-	doppel__features feat; /* relations beyond copy only */
-	uint8_t *ztext;        /* the text as the store keeps it (zstd) */
-	size_t zlen;
-	uint64_t *lines; /* its lines' keys, to count (doppel__line_keys) */
-	size_t nlines;
-	bool lines_known;
-	uint64_t *rep; /* the repeated lines the text work dropped, sorted */
-	size_t nrep;
-	bool sketched;  /* sk, boiler and feat are made (not only ztext) */
-	uint16_t sig[]; /* k slots */
-} doppel__pre;
-
-void doppel__pre_free(doppel__pre *p);
-/* Borrowed; NULL when article i was not prepared. */
-doppel__pre *doppel__batch_pre(const doppel_batch *b, size_t i);
-/* Gives p (may be NULL) to the batch as article i's, freeing the old. */
-void doppel__batch_set_pre(doppel_batch *b, size_t i, doppel__pre *p);
 
 /* The per-thread state of segmentation: a Snowball stemmer (not thread
  * safe) and a cache of what each distinct word gives. */
@@ -1137,6 +1120,9 @@ void doppel__store_rollback(doppel__store *s);
 int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
 /* False for a database in memory, which keeps no texts. */
 bool doppel__store_keeps_texts(const doppel__store *s);
+/* False for a database made before relations kept their passages, opened
+ * read-only (a writable open adds the column). */
+bool doppel__store_has_passages(const doppel__store *s);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,
@@ -1302,20 +1288,24 @@ int doppel__passage_winnow(const doppel__ptext *t, unsigned k, unsigned w, doppe
  * (kind DOPPEL__PKEY_WINNOW) and, for reworded and translated text whose
  * k-grams do not survive, sentence keys (kind DOPPEL__PKEY_SENTENCE): for
  * each sentence of at least DOPPEL__SKEY_MIN distinct content keys
- * (synonym class or lemma), the hash of its two smallest key hashes, under
- * DOPPEL__SKEY_N hash functions. Two sentences whose key sets have Jaccard
- * J share one such key with a probability near J^2 (bottom-2 sketches:
- * Broder, "On the Resemblance and Containment of Documents", 1997); seed
- * picks the hash functions. On PAN 2013, 92 sentence keys and 70 winnowed
- * ones per 1,000 words. The kind is in the top two bits. Sorted, unique,
- * into *keys (capacity *cap, grown with doppel__grow; caller owns it:
- * release with free()).
+ * (synonym class or lemma), the hash of its DOPPEL__SKEY_B smallest key
+ * hashes, under DOPPEL__SKEY_N hash functions, keys of words WordNet does
+ * not know (names, numbers, rare terms, which rewording leaves alone)
+ * first. Two sentences whose key sets have Jaccard J share one such key
+ * with a probability near J^3 (bottom-k sketches: Broder, "On the
+ * Resemblance and Containment of Documents", 1997); three words in common
+ * make two unrelated sentences share a key far more rarely than two.
+ * seed picks the hash functions. On PAN 2013, 185 sentence keys and 70
+ * winnowed ones per 1,000 words. The kind is in the top two bits. Sorted,
+ * unique, into *keys (capacity *cap, grown with doppel__grow; caller owns
+ * it: release with free()).
  */
 #define DOPPEL__PKEY_WINNOW 1u
 #define DOPPEL__PKEY_SENTENCE 2u
 #define DOPPEL__PKEY_KIND(h) ((unsigned)((h) >> 62))
 #define DOPPEL__SKEY_MIN 4
-#define DOPPEL__SKEY_N 2
+#define DOPPEL__SKEY_N 4
+#define DOPPEL__SKEY_B 3
 int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys, size_t *n,
                          size_t *cap);
 
@@ -1380,5 +1370,35 @@ typedef struct doppel__passage {
 int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const doppel__ptext *b,
                           const doppel__passage_params *p, doppel__passage **out, size_t *n,
                           size_t *cap);
+
+/* ------------------------------------------------------------- batch.c */
+
+/* What doppel_index_prepare() computed for one article of a batch, kept
+ * in the batch until doppel_index_add() or doppel_index_query() takes it
+ * (batch.c holds it, index.c makes and uses it). */
+typedef struct doppel__pre {
+	const void *owner; /* the index handle it was made for */
+	int rc;            /* DOPPEL_OK, or why the article is rejected */
+	doppel__sketch sk; /* sk.sig points to sig */
+	unsigned boiler;
+	doppel__features feat; /* relations beyond copy only */
+	uint8_t *ztext;        /* the text as the store keeps it (zstd) */
+	size_t zlen;
+	uint64_t *lines; /* its lines' keys, to count (doppel__line_keys) */
+	size_t nlines;
+	bool lines_known;
+	uint64_t *rep; /* the repeated lines the text work dropped, sorted */
+	size_t nrep;
+	bool sketched; /* sk, boiler and feat are made (not only ztext) */
+	uint32_t *pk;  /* excerpts: its passage keys */
+	size_t npk, pkcap;
+	uint16_t sig[]; /* k slots */
+} doppel__pre;
+
+void doppel__pre_free(doppel__pre *p);
+/* Borrowed; NULL when article i was not prepared. */
+doppel__pre *doppel__batch_pre(const doppel_batch *b, size_t i);
+/* Gives p (may be NULL) to the batch as article i's, freeing the old. */
+void doppel__batch_set_pre(doppel_batch *b, size_t i, doppel__pre *p);
 
 #endif /* DOPPEL_INTERNAL_H */

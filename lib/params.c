@@ -58,8 +58,8 @@ int doppel_params_check(const doppel_params *p, char *msg, size_t msglen)
 	else if (p->max_bucket < 1)
 		bad = "max bucket must be at least 1";
 	else if (!p->relations || (p->relations & ~(unsigned)DOPPEL_FIND_ALL))
-		bad = "relations must name at least one of duplicate, copy, rewrite, "
-		      "same-event, same-story";
+		bad = "relations must name at least one of duplicate, copy, excerpt, "
+		      "rewrite, same-event, same-story";
 	else if (!(p->rewrite_aligned > 0.0 && p->rewrite_aligned <= 1.0) ||
 	         !(p->sentence_min > 0.0 && p->sentence_min <= 1.0) ||
 	         !(p->event_anchors > 0.0 && p->event_anchors <= 1.0) ||

@@ -41,13 +41,17 @@ struct kept {
 };
 
 /* A relation the index found, between kept articles a (the later one in
- * the canonical order) and b; dir is seen from a. */
+ * the canonical order) and b; dir is seen from a. Its passages are
+ * pass[poff, poff + np), a_* in a. */
 struct rel {
 	uint32_t a, b;
 	doppel_relation relation;
 	doppel_direction dir;
 	doppel_basis basis;
 	float jaccard, containment, aligned, anchors, names, topic;
+	size_t poff;
+	uint32_t np;
+	bool looked; /* passages were looked for */
 };
 
 struct doppel_scan {
@@ -67,6 +71,8 @@ struct doppel_scan {
 	/* results */
 	struct rel *rel;
 	size_t nrel, relcap;
+	doppel_passage *pass;
+	size_t npass, passcap;
 	doppel_member *members;
 	doppel_group *groups;
 	size_t ngroups;
@@ -78,6 +84,8 @@ struct doppel_scan {
 
 	ZSTD_CCtx **cctx; /* one per thread */
 	ZSTD_DCtx *dctx;
+	ZSTD_DCtx *xdctx; /* the index's, for the texts excerpts read again */
+	bool keep_texts;  /* until the end: excerpts read them again */
 
 	doppel_stats stats;
 	char err[DOPPEL__ERRLEN];
@@ -92,6 +100,7 @@ doppel_scan *doppel_scan_new(const doppel_params *p)
 		return NULL;
 	s->p = *p;
 	s->threads = p->threads ? p->threads : doppel__ncores();
+	s->keep_texts = p->relations & DOPPEL_FIND_EXCERPT;
 	unsigned bands, rows;
 	s->cctx = calloc(s->threads, sizeof(*s->cctx));
 	if (!s->cctx || doppel_params_bands(p, &bands, &rows)) {
@@ -124,6 +133,7 @@ void doppel_scan_free(doppel_scan *s)
 	free(s->status);
 	free(s->statusmsg);
 	free(s->rel);
+	free(s->pass);
 	free(s->members);
 	free(s->groups);
 	free(s->pairs);
@@ -135,6 +145,7 @@ void doppel_scan_free(doppel_scan *s)
 		ZSTD_freeCCtx(s->cctx[t]);
 	free(s->cctx);
 	ZSTD_freeDCtx(s->dctx);
+	ZSTD_freeDCtx(s->xdctx);
 	free(s);
 }
 
@@ -344,39 +355,68 @@ static void sort_order(uint32_t *v, uint32_t *tmp, size_t n, const struct kept *
 	memcpy(v, tmp, n * sizeof(*v));
 }
 
+/* The text of kept article k, decompressed with *dctx (made when NULL)
+ * into *text (caller's, free()) of *len bytes, NUL-terminated. */
+static int unpack_kept(const struct kept *k, ZSTD_DCtx **dctx, char **text, size_t *len)
+{
+	*text = NULL;
+	unsigned long long n = ZSTD_getFrameContentSize(k->z, k->zlen);
+	if (!k->z || n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN)
+		return DOPPEL_E_STATE; /* not what compress_one() made */
+	char *t = malloc((size_t)n + 1);
+	if (!t || (!*dctx && !(*dctx = ZSTD_createDCtx()))) {
+		free(t);
+		return DOPPEL_E_NOMEM;
+	}
+	size_t got = ZSTD_decompressDCtx(*dctx, t, (size_t)n, k->z, k->zlen);
+	if (ZSTD_isError(got) || got != n) {
+		free(t);
+		return DOPPEL_E_STATE;
+	}
+	t[n] = '\0';
+	*text = t;
+	*len = (size_t)n;
+	return DOPPEL_OK;
+}
+
+/* The text of the kept article with this id, for the index in memory,
+ * which keeps none (doppel__text_fn). */
+static int kept_text(void *ctx, const char *id, char **text, size_t *len)
+{
+	doppel_scan *s = ctx;
+	uint32_t i;
+	if (!doppel__strmap_get(&s->ids, id, &i))
+		return DOPPEL_E_NOTFOUND;
+	return unpack_kept(&s->k[i], &s->xdctx, text, len);
+}
+
 /* Puts the kept articles order[from, to) into b, texts decompressed; the
- * compressed texts are dropped. */
+ * compressed texts are dropped unless excerpts read them again. */
 static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t to,
                       doppel_batch *b)
 {
 	doppel_batch_clear(b);
 	for (size_t i = from; i < to; i++) {
 		struct kept *k = &s->k[order[i]];
-		unsigned long long len = ZSTD_getFrameContentSize(k->z, k->zlen);
-		if (len == ZSTD_CONTENTSIZE_ERROR || len == ZSTD_CONTENTSIZE_UNKNOWN)
-			return DOPPEL_E_STATE; /* not what compress_one() made */
-		char *text = malloc((size_t)len + 1);
-		if (!text || (!s->dctx && !(s->dctx = ZSTD_createDCtx()))) {
-			free(text);
-			return DOPPEL_E_NOMEM;
-		}
-		size_t got = ZSTD_decompressDCtx(s->dctx, text, (size_t)len, k->z, k->zlen);
-		if (ZSTD_isError(got) || got != len) {
-			free(text);
-			return DOPPEL_E_STATE;
-		}
+		char *text;
+		size_t len;
+		int rc = unpack_kept(k, &s->dctx, &text, &len);
+		if (rc)
+			return rc;
 		doppel_article a = {.id = k->id,
 		                    .title = k->title,
 		                    .text = text,
-		                    .text_len = (size_t)len,
+		                    .text_len = len,
 		                    .date = k->date,
 		                    .source = k->source,
 		                    .url = k->url,
 		                    .origin = k->origin};
-		int rc = doppel_batch_push(b, &a);
+		rc = doppel_batch_push(b, &a);
 		free(text);
-		free(k->z);
-		k->z = NULL;
+		if (!s->keep_texts) {
+			free(k->z);
+			k->z = NULL;
+		}
 		if (rc)
 			return rc;
 	}
@@ -400,6 +440,13 @@ static int keep_relations(doppel_scan *s, doppel_index *x, size_t count)
 			const doppel_match *x_m = &r.matches[m];
 			if (!doppel__strmap_get(&s->ids, x_m->id, &other))
 				continue;
+			if (x_m->npassages &&
+			    doppel__grow((void **)&s->pass, &s->passcap,
+			                 s->npass + x_m->npassages, sizeof(*s->pass)))
+				return DOPPEL_E_NOMEM;
+			if (x_m->npassages)
+				memcpy(s->pass + s->npass, x_m->passages,
+				       x_m->npassages * sizeof(*s->pass));
 			s->rel[s->nrel++] = (struct rel){.a = self,
 			                                 .b = other,
 			                                 .relation = x_m->relation,
@@ -410,7 +457,11 @@ static int keep_relations(doppel_scan *s, doppel_index *x, size_t count)
 			                                 .aligned = (float)x_m->aligned,
 			                                 .anchors = (float)x_m->anchors,
 			                                 .names = (float)x_m->names,
-			                                 .topic = (float)x_m->topic};
+			                                 .topic = (float)x_m->topic,
+			                                 .poff = s->npass,
+			                                 .np = (uint32_t)x_m->npassages,
+			                                 .looked = x_m->passages != NULL};
+			s->npass += x_m->npassages;
 		}
 	}
 	return DOPPEL_OK;
@@ -526,7 +577,7 @@ static bool better_of(const struct kept *k, const struct rel *r, uint32_t other,
 	if (to_rep != best_rep)
 		return to_rep;
 	if (r->relation != best->relation)
-		return r->relation < best->relation;
+		return doppel__stronger(r->relation, best->relation);
 	if (r->containment != best->containment)
 		return r->containment > best->containment;
 	if (r->jaccard != best->jaccard)
@@ -654,7 +705,7 @@ static int cmp_pair(const void *pa, const void *pb)
 {
 	const doppel_pair *a = pa, *b = pb;
 	if (a->relation != b->relation)
-		return a->relation < b->relation ? -1 : 1;
+		return doppel__stronger(a->relation, b->relation) ? -1 : 1;
 	int c = strcmp(a->a, b->a);
 	return c ? c : strcmp(a->b, b->b);
 }
@@ -664,13 +715,20 @@ static int cmp_pair(const void *pa, const void *pb)
 static int make_pairs(doppel_scan *s)
 {
 	s->pairs = calloc(s->nrel + 1, sizeof(*s->pairs));
-	if (!s->pairs)
+	if (!s->pairs ||
+	    doppel__grow((void **)&s->pass, &s->passcap, s->npass + 1, sizeof(*s->pass)))
 		return DOPPEL_E_NOMEM;
 	for (size_t i = 0; i < s->nrel; i++) {
 		const struct rel *r = &s->rel[i];
 		const char *a = s->k[r->a].id, *b = s->k[r->b].id;
 		bool swap = r->basis != DOPPEL_BASIS_NONE ? r->dir == DOPPEL_DIR_FROM
 		                                          : strcmp(a, b) > 0;
+		/* The passages of a relation are its pair's alone: turned in place
+		 * when b of the relation is the pair's a. */
+		doppel_passage *ps = r->looked ? s->pass + r->poff : NULL;
+		for (uint32_t j = 0; swap && j < r->np; j++)
+			ps[j] = (doppel_passage){ps[j].b_start, ps[j].b_end, ps[j].a_start,
+			                         ps[j].a_end};
 		s->pairs[s->npairs++] = (doppel_pair){.a = swap ? b : a,
 		                                      .b = swap ? a : b,
 		                                      .relation = r->relation,
@@ -680,7 +738,9 @@ static int make_pairs(doppel_scan *s)
 		                                      .aligned = r->aligned,
 		                                      .anchors = r->anchors,
 		                                      .names = r->names,
-		                                      .topic = r->topic};
+		                                      .topic = r->topic,
+		                                      .npassages = r->np,
+		                                      .passages = ps};
 	}
 	qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
 	return DOPPEL_OK;
@@ -786,7 +846,8 @@ int doppel_scan_finish(doppel_scan *s)
 	s->finished = true;
 	doppel_index *x = NULL;
 	char err[DOPPEL__ERRLEN] = "";
-	int rc = doppel__index_open_memory(&x, &s->p, s->n, err);
+	int rc = doppel__index_open_memory(&x, &s->p, s->n, s->keep_texts ? kept_text : NULL, s,
+	                                   err);
 	if (rc) {
 		doppel__errf(s->err, "%s", err);
 		return rc;
@@ -805,6 +866,10 @@ int doppel_scan_finish(doppel_scan *s)
 		doppel__errf(s->err, "%s while relating %zu articles", doppel_strerror(rc),
 		             s->n);
 	doppel_index_close(x);
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->k[i].z);
+		s->k[i].z = NULL;
+	}
 	return rc;
 }
 

@@ -59,7 +59,8 @@ struct doppel__store {
 	sqlite3 *db;
 	char *path;
 	int lockfd; /* PATH.lock, flock()ed by a writer; -1: none */
-	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b;
+	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b, *delpkeys;
+	bool passages;         /* relations have a passages column */
 	bool notexts;          /* a scan's database in memory keeps no texts */
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
@@ -106,7 +107,9 @@ static const char schema[] =
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
 	" a_source INTEGER NOT NULL, jaccard REAL NOT NULL,"
 	" containment REAL NOT NULL, aligned REAL NOT NULL, anchors REAL NOT NULL,"
-	" names REAL NOT NULL, topic REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;"
+	" names REAL NOT NULL, topic REAL NOT NULL,"
+	/* the passages of a derivation, a's and b's bytes: 4 uint32 each */
+	" passages BLOB, PRIMARY KEY(a, b)) WITHOUT ROWID;"
 	"CREATE INDEX relations_b ON relations(b);"
 	"CREATE TABLE events(num INTEGER PRIMARY KEY, label TEXT NOT NULL,"
 	" story INTEGER NOT NULL);"
@@ -119,7 +122,9 @@ static const char schema[] =
 	"CREATE TABLE rarity(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);"
 	/* Texts apart: opening reads every signature and no text. */
 	"CREATE TABLE texts(num INTEGER PRIMARY KEY, text BLOB NOT NULL);" /* zstd frames */
-	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);";
+	"CREATE TABLE lines(id INTEGER PRIMARY KEY, counts BLOB NOT NULL);"
+	/* Passage keys of the articles (excerpts): 4 bytes each, sorted. */
+	"CREATE TABLE pkeys(num INTEGER PRIMARY KEY, keys BLOB NOT NULL);";
 
 /* The status of SQLite's last error on s->db, and a message naming the
  * file and what was being done into err. */
@@ -632,32 +637,53 @@ static void stop_checkpointer(doppel__store *s)
 	s->ck = NULL;
 }
 
-/* Databases made before views kept the repeated lines, the facts' slots
- * the weights or the containment fingerprints get the columns; their
- * rows hold none (NULL): no line dropped, facts not known, weights by the
- * counts of when it is read, no fingerprint posted. */
-static int add_views_columns(doppel__store *s, char *err)
+/* Whether table has column; DOPPEL_E_DB when the schema cannot be read. */
+static int has_column(doppel__store *s, const char *table, const char *column, bool *has,
+                      char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool lines = false, facts = false, weights = false, contain = false;
-	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_info('views')", -1, &st,
-	                       NULL) != SQLITE_OK)
+	*has = false;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT name FROM pragma_table_info('%s')", table);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, "reading the schema", err);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		lines |= name && strcmp(name, "lines") == 0;
-		facts |= name && strcmp(name, "facts") == 0;
-		weights |= name && strcmp(name, "weights") == 0;
-		contain |= name && strcmp(name, "contain") == 0;
+		*has |= name && strcmp(name, column) == 0;
 	}
 	sqlite3_finalize(st);
-	int rc = lines ? DOPPEL_OK : exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
-	if (rc == DOPPEL_OK && !facts)
-		rc = exec(s, "ALTER TABLE views ADD COLUMN facts BLOB;", err);
-	if (rc == DOPPEL_OK && !weights)
-		rc = exec(s, "ALTER TABLE views ADD COLUMN weights BLOB;", err);
-	if (rc == DOPPEL_OK && !contain)
-		rc = exec(s, "ALTER TABLE views ADD COLUMN contain BLOB;", err);
+	return DOPPEL_OK;
+}
+
+/*
+ * Databases made before a column get it; their rows hold none (NULL):
+ * views.lines, no line dropped; views.facts, facts not known;
+ * views.weights, weighed by the counts of when it is read again;
+ * views.contain, no containment fingerprint posted; relations.passages,
+ * none stored. The table of passage keys is made empty: their articles
+ * are found as the excerpts of later ones, not as their sources.
+ */
+static int add_columns(doppel__store *s, char *err)
+{
+	static const char *const views[] = {"lines", "facts", "weights", "contain"};
+	bool has;
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; rc == DOPPEL_OK && i < sizeof(views) / sizeof(*views); i++) {
+		if ((rc = has_column(s, "views", views[i], &has, err)) == DOPPEL_OK && !has) {
+			char sql[64];
+			snprintf(sql, sizeof(sql), "ALTER TABLE views ADD COLUMN %s BLOB;",
+			         views[i]);
+			rc = exec(s, sql, err);
+		}
+	}
+	if (rc == DOPPEL_OK &&
+	    (rc = has_column(s, "relations", "passages", &has, err)) == DOPPEL_OK && !has)
+		rc = exec(s, "ALTER TABLE relations ADD COLUMN passages BLOB;", err);
+	if (rc == DOPPEL_OK)
+		rc = exec(s,
+		          "CREATE TABLE IF NOT EXISTS pkeys(num INTEGER PRIMARY KEY,"
+		          " keys BLOB NOT NULL);",
+		          err);
 	return rc;
 }
 
@@ -751,8 +777,9 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	}
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
-	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) ||
-	     (rc = add_views_columns(s, err))))
+	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err))))
+		goto fail;
+	if ((rc = has_column(s, "relations", "passages", &s->passages, err)))
 		goto fail;
 	if (!ro &&
 	    (sqlite3_prepare_v2(s->db,
@@ -771,6 +798,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
 	                        NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM pkeys WHERE num = ?", -1, &s->delpkeys,
 	                        NULL) != SQLITE_OK)) {
 		rc = db_error(s, "prepare", err);
 		goto fail;
@@ -794,6 +823,7 @@ void doppel__store_close(doppel__store *s)
 	sqlite3_finalize(s->puttext);
 	sqlite3_finalize(s->deltext);
 	sqlite3_finalize(s->delviews);
+	sqlite3_finalize(s->delpkeys);
 	sqlite3_finalize(s->delrel_a);
 	sqlite3_finalize(s->delrel_b);
 	sqlite3_finalize(s->gettext);
@@ -921,6 +951,11 @@ bool doppel__store_keeps_texts(const doppel__store *s)
 	return !s->notexts;
 }
 
+bool doppel__store_has_passages(const doppel__store *s)
+{
+	return s->passages;
+}
+
 /* One stored zstd frame into a new NUL-terminated text (internal.h). */
 int doppel__store_unpack_text(const void *z, size_t zn, char **text, size_t *len)
 {
@@ -1037,8 +1072,9 @@ int doppel__store_text(doppel__store *s, int64_t num, char **text, size_t *len, 
 
 int doppel__store_delete(doppel__store *s, int64_t num, char *err)
 {
-	sqlite3_stmt *st[5] = {s->del, s->deltext, s->delviews, s->delrel_a, s->delrel_b};
-	for (int i = 0; i < 5; i++) {
+	sqlite3_stmt *st[6] = {s->del,      s->deltext,  s->delviews,
+	                       s->delrel_a, s->delrel_b, s->delpkeys};
+	for (int i = 0; i < 6; i++) {
 		sqlite3_bind_int64(st[i], 1, num);
 		int rc = sqlite3_step(st[i]);
 		sqlite3_reset(st[i]);

@@ -16,7 +16,7 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  scan PATH...            groups of duplicates and copies, and every relation\n"
-	"                          (rewrite, same-event, same-story) of a corpus\n"
+	"                          (excerpt, rewrite, same-event, same-story) of a corpus\n"
 	"  stories PATH...         the stories of a corpus: events in time order, each\n"
 	"                          with its origin, derived and independent reports\n"
 	"  explain A B             why two articles are related: aligned sentences,\n"
@@ -52,8 +52,8 @@ static const char options_text[] =
 	"  --max-bucket N         LSH bucket members compared (1000)\n"
 	"  --threads N            worker threads (default 0: all cores)\n"
 	"relations (scan, stories, explain):\n"
-	"  --relations LIST       comma-separated: duplicate,copy,rewrite,same-event,\n"
-	"                         same-story (default: all)\n"
+	"  --relations LIST       comma-separated: duplicate,copy,excerpt,rewrite,\n"
+	"                         same-event,same-story (default: all)\n"
 	"  --rewrite-aligned F    rewrite when this share of sentences align (0.6)\n"
 	"  --sentence-min F       sentences align at this word cosine (0.35)\n"
 	"  --event-anchors F      same event at this share of shared facts (0.3)\n"
@@ -103,7 +103,8 @@ static void print_help(const char *cmd)
 	if (strcmp(cmd, "scan") == 0)
 		printf("usage: doppel scan [OPTIONS] PATH...\n\n"
 		       "Groups the duplicates and copies of a corpus and lists its other\n"
-		       "relations (rewrites, same event, same story); nothing is stored.\n\n");
+		       "relations (excerpts, rewrites, same event, same story); nothing is\n"
+		       "stored.\n\n");
 	else if (strcmp(cmd, "stories") == 0)
 		printf("usage: doppel stories [OPTIONS] PATH...\n\n"
 		       "Prints each story of a corpus: its events in time order, each with its\n"
@@ -432,8 +433,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			if (!parse_relations(optarg, &c->params.relations))
 				return bad_value(
 					c->cmd, "relations", optarg,
-					"a comma-separated list of duplicate, copy, rewrite, "
-					"same-event, same-story");
+					"a comma-separated list of duplicate, copy, excerpt, "
+					"rewrite, same-event, same-story");
 			break;
 		case OPT_REWRITE_ALIGNED:
 			if (!parse_fraction(optarg, &c->params.rewrite_aligned))

@@ -29,7 +29,30 @@ json_t *str_or_null(const char *s)
 
 static bool is_derivation(doppel_relation r)
 {
-	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_REWRITE;
+	return r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY || r == DOPPEL_REL_EXCERPT ||
+	       r == DOPPEL_REL_REWRITE;
+}
+
+/* [start, end] as a JSON array. */
+static json_t *span_json(size_t start, size_t end)
+{
+	json_t *a = json_array();
+	json_array_append_new(a, json_integer((json_int_t)start));
+	json_array_append_new(a, json_integer((json_int_t)end));
+	return a;
+}
+
+/* The passages of a derivation: [{"a": [start, end], "b": [start, end]}]. */
+static json_t *passages_json(const doppel_passage *p, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "a", span_json(p[i].a_start, p[i].a_end));
+		json_object_set_new(o, "b", span_json(p[i].b_start, p[i].b_end));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 json_t *group_json(const doppel_group *g)
@@ -78,6 +101,8 @@ json_t *match_json(const doppel_match *m)
 	json_object_set_new(o, "anchors", json_real(round3(m->anchors)));
 	json_object_set_new(o, "names", json_real(round3(m->names)));
 	json_object_set_new(o, "topic", json_real(round3(m->topic)));
+	if (is_derivation(m->relation) && m->passages)
+		json_object_set_new(o, "passages", passages_json(m->passages, m->npassages));
 	return o;
 }
 
@@ -120,6 +145,8 @@ json_t *pair_json(const doppel_pair *p)
 	json_object_set_new(o, "anchors", json_real(round3(p->anchors)));
 	json_object_set_new(o, "names", json_real(round3(p->names)));
 	json_object_set_new(o, "topic", json_real(round3(p->topic)));
+	if (is_derivation(p->relation) && p->passages)
+		json_object_set_new(o, "passages", passages_json(p->passages, p->npassages));
 	return o;
 }
 
@@ -200,15 +227,6 @@ json_t *stored_json(const doppel_stored *s)
 	return o;
 }
 
-/* [start, end] as a JSON array. */
-static json_t *span_json(size_t start, size_t end)
-{
-	json_t *a = json_array();
-	json_array_append_new(a, json_integer((json_int_t)start));
-	json_array_append_new(a, json_integer((json_int_t)end));
-	return a;
-}
-
 /* Where one article states a fact; null when it does not. */
 static json_t *site_json(const doppel_fact_site *s)
 {
@@ -257,6 +275,7 @@ json_t *explanation_json(const doppel_explanation *e)
 	                    e->a_source < 0 ? json_null()
 	                                    : json_string(e->a_source ? p->a : p->b));
 	json_object_set_new(o, "stored", json_boolean(e->stored));
+	json_object_set_new(o, "passages", passages_json(p->passages, p->npassages));
 	json_t *al = json_array();
 	for (size_t i = 0; i < e->naligned; i++) {
 		json_t *x = json_object();

@@ -242,7 +242,11 @@ void print_pairs(const struct cli *c, const doppel_scan *s)
 			continue;
 		if (shown++ == 0)
 			printf("%srelations:\n", doppel_scan_group_count(s) ? "\n" : "");
-		const char *arrow = p.relation == DOPPEL_REL_REWRITE && p.basis ? "->" : "--";
+		const char *arrow = (p.relation == DOPPEL_REL_REWRITE ||
+		                     p.relation == DOPPEL_REL_EXCERPT) &&
+		                                    p.basis
+		                            ? "->"
+		                            : "--";
 		printf("  %-10s  %s %s %s  aligned=%.2f anchors=%.2f names=%.2f topic=%.2f",
 		       doppel_relation_name(p.relation), p.a, arrow, p.b, p.aligned, p.anchors,
 		       p.names, p.topic);

@@ -190,9 +190,9 @@ doppel_direction doppel__direction(int32_t da, int32_t db)
 int doppel__match_cmp(const void *pa, const void *pb)
 {
 	const doppel_match *a = pa, *b = pb;
-	/* Lower relation numbers are stronger (duplicate before copy). */
-	if (a->relation != b->relation)
-		return a->relation < b->relation ? -1 : 1;
+	int ra = doppel_relation_rank(a->relation), rb = doppel_relation_rank(b->relation);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
 	if (a->containment != b->containment)
 		return a->containment > b->containment ? -1 : 1;
 	if (a->jaccard != b->jaccard)
@@ -201,8 +201,18 @@ int doppel__match_cmp(const void *pa, const void *pb)
 }
 
 static const char *const relation_names[] = {
-	"none", "duplicate", "copy", "rewrite", "same-event", "same-story",
+	"none", "duplicate", "copy", "rewrite", "same-event", "same-story", "excerpt",
 };
+
+/* Strength by value: the values are in the order they were added. */
+static const int relation_ranks[] = {0, 1, 2, 4, 5, 6, 3};
+
+int doppel_relation_rank(doppel_relation r)
+{
+	if ((unsigned)r < sizeof(relation_ranks) / sizeof(*relation_ranks))
+		return relation_ranks[r];
+	return 0;
+}
 
 const char *doppel_relation_name(doppel_relation r)
 {

@@ -750,18 +750,22 @@ int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys,
 	for (size_t s = 0; s < t->nsent; s++) {
 		const doppel__psent *st = &t->sent[s];
 		for (unsigned r = 0; r < DOPPEL__SKEY_N; r++) {
-			/* The two smallest hashes of the sentence's distinct keys:
-			 * a sorted list of at most three (a key seen twice stays
-			 * one). */
-			uint64_t small[2];
+			/* The DOPPEL__SKEY_B smallest hashes of the sentence's
+			 * distinct keys (a key seen twice stays one), those of
+			 * words WordNet does not know (names, numbers, rare
+			 * terms: what rewording leaves alone) before the others. */
+			uint64_t small[DOPPEL__SKEY_B] = {0};
 			size_t ns = 0;
 			const uint64_t rs = doppel__mix64(seed + r + 1);
 			uint64_t seen[DOPPEL__PT_MAX_SENT];
 			size_t nseen = 0;
 			for (uint32_t c = st->c0; c < st->c1; c++) {
-				uint64_t x = doppel__mix64(t->word[t->content[c]].key ^ rs);
+				uint32_t key = t->word[t->content[c]].key;
+				uint64_t x = doppel__mix64(key ^ rs) >> 1;
+				if (key & UINT32_C(0x80000000))
+					x |= UINT64_C(1) << 63; /* a synonym class */
 				insert_sorted(seen, &nseen, DOPPEL__PT_MAX_SENT, x);
-				insert_sorted(small, &ns, 2, x);
+				insert_sorted(small, &ns, DOPPEL__SKEY_B, x);
 			}
 			if (nseen < DOPPEL__SKEY_MIN)
 				break;

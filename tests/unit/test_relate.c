@@ -1,5 +1,6 @@
 /*
- * test_relate.c — rarity counts and prepared articles.
+ * test_relate.c — rarity counts, prepared articles, relation names and
+ * strength.
  */
 #include "testutil.h"
 
@@ -151,11 +152,43 @@ static void test_rarity_counts(void **state)
 	doppel__features_free(&b);
 }
 
+/* Relation values are stored, so excerpt came last; strength is the rank:
+ * duplicate, copy, excerpt, rewrite, same-event, same-story. Names go
+ * both ways; matches sort by rank. */
+static void test_relation_rank(void **state)
+{
+	(void)state;
+	const doppel_relation order[] = {DOPPEL_REL_DUPLICATE, DOPPEL_REL_COPY,
+	                                 DOPPEL_REL_EXCERPT,   DOPPEL_REL_REWRITE,
+	                                 DOPPEL_REL_SAME_EVENT, DOPPEL_REL_SAME_STORY};
+	assert_int_equal(DOPPEL_REL_EXCERPT, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(doppel_relation_rank(order[i]), i + 1);
+		assert_int_equal(doppel_relation_parse(doppel_relation_name(order[i])), order[i]);
+		if (i)
+			assert_true(doppel__stronger(order[i - 1], order[i]));
+	}
+	assert_string_equal(doppel_relation_name(DOPPEL_REL_EXCERPT), "excerpt");
+	assert_int_equal(doppel_relation_rank(DOPPEL_REL_NONE), 0);
+	assert_int_equal(doppel_relation_rank((doppel_relation)99), 0);
+	assert_true(doppel__is_derivation(DOPPEL_REL_EXCERPT));
+	assert_false(doppel__is_derivation(DOPPEL_REL_SAME_EVENT));
+	assert_int_equal(DOPPEL_FIND_ALL & DOPPEL_FIND_EXCERPT, DOPPEL_FIND_EXCERPT);
+	doppel_match m[3] = {{.id = "a", .relation = DOPPEL_REL_REWRITE},
+	                     {.id = "b", .relation = DOPPEL_REL_EXCERPT},
+	                     {.id = "c", .relation = DOPPEL_REL_COPY}};
+	qsort(m, 3, sizeof(*m), doppel__match_cmp);
+	assert_string_equal(m[0].id, "c");
+	assert_string_equal(m[1].id, "b");
+	assert_string_equal(m[2].id, "a");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prepare_sorts_stably),
 		cmocka_unit_test(test_rarity_counts),
+		cmocka_unit_test(test_relation_rank),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

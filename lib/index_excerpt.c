@@ -1,0 +1,886 @@
+/*
+ * index_excerpt.c — excerpts, and the passages of every derivation, in the
+ * index's engine (so in a scan too).
+ *
+ * When an article is added, its text is tokenized for passages
+ * (doppel__ptext_make) beside the rest of its text work, and its passage
+ * keys (winnowed k-grams and sentence keys, doppel__passage_keys) are
+ * posted: a table from each key to the articles that have it, a key in
+ * more than EXCERPT_MAX_DF articles dropped as too common (as the postings
+ * of rare anchors are). The keys are stored with the article (table
+ * pkeys, 4 bytes a key), so that opening an index posts them again
+ * without reading and tokenizing every text: about 40 keys an article of
+ * 250 words, against milliseconds a text to tokenize again.
+ *
+ * Candidates: the stored articles the new one shares keys with, each key
+ * weighing 1 / (the articles that have it), a winnowed key twice a
+ * sentence key; those that reach EXCERPT_MIN_SCORE are compared with
+ * doppel__passages_find on the two texts (the candidate's from the store,
+ * tokenized again, or from a cache of the recent ones). A pair the word
+ * shingles estimate a duplicate or a copy is one; else passages that make
+ * a minority of both texts make an excerpt, which also outranks a same
+ * event or same story found before. Then every derivation of the article
+ * (duplicate, copy, excerpt, rewrite) gets its passages, byte offsets into
+ * both texts as given.
+ */
+#include "index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A passage key in more stored articles than this pairs nothing: common
+ * phrases and sentence shapes. */
+#define EXCERPT_MAX_DF 20
+/* What a shared key weighs, divided by the articles that have it: a
+ * winnowed k-gram of content words is rarer by chance than three words of
+ * one sentence. */
+#define WINNOW_WEIGHT 1.5f
+#define SENTENCE_WEIGHT 1.0f
+/* A stored article is compared when the keys it shares weigh this much:
+ * two keys no other article has, or more that a few others share.
+ * Calibrated on PAN 2013 and the benchmark corpus (bench/RESULTS.md). */
+#define EXCERPT_MIN_SCORE 2.0f
+/* At most this many candidates are compared, the best first: a bound on
+ * the time one article takes. */
+#define EXCERPT_MAX_CANDIDATES 64
+/* Passages that make this share of either text's content words or more
+ * are no excerpt (a copy or a rewrite, when the other rules say so). */
+#define EXCERPT_MAX_SHARE 0.5
+/* A condensed passage alone makes an excerpt from this many aligned
+ * sentence pairs (bench/RESULTS.md: on generated text, three pairs are
+ * mostly chance; on PAN 2013, summaries align more). */
+#define EXCERPT_SUMMARY_SENTENCES 4
+/* Stored articles kept tokenized, direct-mapped by entry. */
+#define PTEXT_CACHE 256
+/* Lines that are boilerplate by the built-in rules (appeals, update
+ * stamps, what follows a trailer heading) make no passage. */
+#define PT_FLAGS DOPPEL__PT_BOILERPLATE
+
+/* Flags of x->mxev. */
+#define XEV_EVENT 0x1 /* an excerpt of a report of the same event */
+#define XEV_DONE 0x2  /* passages looked for */
+
+typedef struct doppel__entry entry_t;
+
+/* ------------------------------------------------------------- lifetime */
+
+int doppel__excerpt_init(doppel_index *x)
+{
+	if (!x->excerpt || x->pg)
+		return DOPPEL_OK;
+	doppel__passage_defaults(&x->pp);
+	x->nptc = PTEXT_CACHE;
+	/* The pool is never NULL: a match's passages point into it when
+	 * they were looked for, even none. */
+	if (!(x->pg = doppel__passager_new(x->wn, x->p.seed)) ||
+	    !(x->ptc = calloc(x->nptc, sizeof(*x->ptc))) ||
+	    doppel__grow((void **)&x->ppool, &x->poolcap_p, 1, sizeof(*x->ppool))) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	return DOPPEL_OK;
+}
+
+void doppel__excerpt_forget(doppel_index *x)
+{
+	x->npkl = 0;
+	x->npka = 0;
+	free(x->pk);
+	x->pk = NULL;
+	x->npk = x->pkused = 0;
+	for (size_t i = 0; x->ptc && i < x->nptc; i++)
+		x->ptc[i].slot1 = 0;
+}
+
+void doppel__excerpt_free(doppel_index *x)
+{
+	doppel__excerpt_forget(x);
+	free(x->pkl);
+	x->pkl = NULL;
+	x->pklcap = 0;
+	free(x->pka);
+	x->pka = NULL;
+	x->pkacap = 0;
+	for (size_t i = 0; x->ptc && i < x->nptc; i++)
+		doppel__ptext_free(&x->ptc[i].pt);
+	free(x->ptc);
+	x->ptc = NULL;
+	x->nptc = 0;
+	doppel__passager_free(x->pg);
+	free(x->xscore);
+	free(x->xstamp);
+	free(x->xcand);
+	free(x->ps);
+	free(x->ppool);
+	free(x->mpoff);
+	free(x->mpn);
+	free(x->mxev);
+	free(x->pkblob);
+	for (size_t i = 0; i < x->bpkncap; i++)
+		free(x->bpk[i]);
+	doppel__ptext_free(&x->qpt);
+	free(x->bpk);
+	free(x->bnpk);
+	free(x->bpkcap);
+	sqlite3_finalize(x->st_pkeys);
+}
+
+/* ------------------------------------------------------------- postings */
+
+/* The place of key in the table: its own or the free one where it goes. */
+static struct doppel__pslot *pk_place(struct doppel__pslot *t, size_t n, uint32_t key)
+{
+	size_t j = doppel__mix32(key) & (n - 1);
+	while (t[j].key && t[j].key != key)
+		j = (j + 1) & (n - 1);
+	return &t[j];
+}
+
+/* Room for one more key at a load of at most three quarters. */
+static int pk_reserve(doppel_index *x)
+{
+	if ((x->pkused + 1) * 4 <= x->npk * 3)
+		return DOPPEL_OK;
+	size_t n = x->npk ? x->npk * 2 : 4096;
+	struct doppel__pslot *t = calloc(n, sizeof(*t));
+	if (!t)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < x->npk; i++)
+		if (x->pk[i].key)
+			*pk_place(t, n, x->pk[i].key) = x->pk[i];
+	free(x->pk);
+	x->pk = t;
+	x->npk = n;
+	return DOPPEL_OK;
+}
+
+/* Room for n entries in list l: the lists live in one array, x->pka; a
+ * list that outgrows its room moves to the end (its old room is lost:
+ * lists are short and capped, so little is). */
+static int list_room(doppel_index *x, struct doppel__pklist *l, uint32_t n)
+{
+	if (n <= l->cap)
+		return DOPPEL_OK;
+	if (l->cap && l->off + l->cap == x->npka) {
+		/* the last list grows in place */
+		if (doppel__grow((void **)&x->pka, &x->pkacap, x->npka + 1, sizeof(*x->pka)))
+			return DOPPEL_E_NOMEM;
+		x->npka++;
+		l->cap++;
+		return DOPPEL_OK;
+	}
+	uint32_t cap = n < 4 ? n : 2 * l->cap;
+	if (cap > EXCERPT_MAX_DF)
+		cap = EXCERPT_MAX_DF;
+	if (x->npka + cap >= UINT32_MAX ||
+	    doppel__grow((void **)&x->pka, &x->pkacap, x->npka + cap, sizeof(*x->pka)))
+		return DOPPEL_E_NOMEM;
+	if (l->n)
+		memcpy(x->pka + x->npka, x->pka + l->off, l->n * sizeof(*x->pka));
+	l->off = (uint32_t)x->npka;
+	l->cap = cap;
+	x->npka += cap;
+	return DOPPEL_OK;
+}
+
+/* Posts entry slot under key. */
+static int post(doppel_index *x, uint32_t key, uint32_t slot)
+{
+	if (pk_reserve(x))
+		return DOPPEL_E_NOMEM;
+	struct doppel__pslot *s = pk_place(x->pk, x->npk, key);
+	if (!s->key) {
+		s->key = key;
+		s->val = slot;
+		x->pkused++;
+		return DOPPEL_OK;
+	}
+	if (s->val == DOPPEL__PK_COMMON)
+		return DOPPEL_OK;
+	if (!(s->val & DOPPEL__PK_LIST)) {
+		if (x->npkl >= DOPPEL__PK_LIST - 1 ||
+		    doppel__grow((void **)&x->pkl, &x->pklcap, x->npkl + 1, sizeof(*x->pkl)))
+			return DOPPEL_E_NOMEM;
+		struct doppel__pklist *l = &x->pkl[x->npkl];
+		*l = (struct doppel__pklist){0, 0, 0};
+		if (list_room(x, l, 2))
+			return DOPPEL_E_NOMEM;
+		x->pka[l->off] = s->val;
+		x->pka[l->off + 1] = slot;
+		l->n = 2;
+		s->val = DOPPEL__PK_LIST | (uint32_t)x->npkl++;
+		return DOPPEL_OK;
+	}
+	struct doppel__pklist *l = &x->pkl[s->val & ~DOPPEL__PK_LIST];
+	if (l->n >= EXCERPT_MAX_DF) {
+		*l = (struct doppel__pklist){0, 0, 0}; /* its room is lost */
+		s->val = DOPPEL__PK_COMMON;
+		return DOPPEL_OK;
+	}
+	if (list_room(x, l, l->n + 1))
+		return DOPPEL_E_NOMEM;
+	x->pka[l->off + l->n++] = slot;
+	return DOPPEL_OK;
+}
+
+/* Posts every key of a blob of 4-byte little-endian keys. */
+static int post_blob(doppel_index *x, const uint8_t *blob, size_t len, uint32_t slot)
+{
+	for (size_t i = 0; i + 4 <= len; i += 4) {
+		uint32_t key = (uint32_t)doppel__get_le(blob + i, 4);
+		if (key && post(x, key, slot))
+			return DOPPEL_E_NOMEM;
+	}
+	return DOPPEL_OK;
+}
+
+int doppel__excerpt_load(doppel_index *x)
+{
+	if (!x->excerpt)
+		return DOPPEL_OK;
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	/* A database made before excerpts has no keys: its articles are
+	 * found as excerpts by the articles added after, not of them. */
+	if (sqlite3_prepare_v2(db, "SELECT num, keys FROM pkeys ORDER BY num", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return DOPPEL_OK;
+	}
+	int rc = DOPPEL_OK, step;
+	size_t slot = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t num = sqlite3_column_int64(st, 0);
+		while (slot < x->n && x->e[slot].num < num)
+			slot++;
+		if (slot == x->n)
+			break;
+		const entry_t *e = &x->e[slot];
+		if (e->num != num || !e->alive || !e->fingerprint)
+			continue;
+		if ((rc = post_blob(x, sqlite3_column_blob(st, 1),
+		                    (size_t)sqlite3_column_bytes(st, 1), (uint32_t)slot)))
+			break;
+	}
+	if (rc == DOPPEL_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = doppel__store_error(x->store, "loading passage keys", x->err);
+	sqlite3_finalize(st);
+	if (rc == DOPPEL_E_NOMEM)
+		doppel__errf(x->err, "out of memory loading passage keys");
+	return rc;
+}
+
+/* ------------------------------------------------------------ text work */
+
+/* Ascending order of 32-bit keys, for qsort. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Hash of DOPPEL__FP_K content stems from tok[i]; never 0. */
+static uint64_t gram_hash(const doppel__ftok *tok, size_t i)
+{
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+	for (unsigned j = 0; j < DOPPEL__FP_K; j++)
+		h = doppel__mix64(h ^ tok[i + j].stem);
+	return h | 1;
+}
+
+/* Appends a key to *keys (room made by the caller). */
+static void put_key(uint32_t *keys, size_t *n, unsigned kind, uint64_t h)
+{
+	keys[(*n)++] = doppel__pk32(((uint64_t)kind << 62) | (h & ((UINT64_C(1) << 62) - 1)));
+}
+
+/* The winnowed k-grams of the content stems of f (doppel__passage_winnow's
+ * rule over segmentation's words), with w's scratch. */
+static int winnow_keys(struct doppel__slot_work *w, const doppel__features *f, uint32_t *keys,
+                       size_t *n)
+{
+	if (f->ntok < DOPPEL__FP_K)
+		return DOPPEL_OK;
+	const size_t ng = f->ntok - DOPPEL__FP_K + 1;
+	if (doppel__grow((void **)&w->grams, &w->gramcap, ng, sizeof(*w->grams)))
+		return DOPPEL_E_NOMEM;
+	uint64_t *h = w->grams;
+	for (size_t i = 0; i < ng; i++)
+		h[i] = gram_hash(f->tok, i);
+	const size_t win = DOPPEL__FP_W < ng ? DOPPEL__FP_W : ng;
+	size_t m = SIZE_MAX, last = SIZE_MAX;
+	for (size_t st = 0; st + win <= ng; st++) {
+		const size_t end = st + win - 1;
+		if (m == SIZE_MAX || m < st) {
+			m = st;
+			for (size_t j = st + 1; j <= end; j++)
+				if (h[j] <= h[m])
+					m = j;
+		} else if (h[end] <= h[m]) {
+			m = end;
+		}
+		if (m != last) {
+			put_key(keys, n, DOPPEL__PKEY_WINNOW, h[m]);
+			last = m;
+		}
+	}
+	return DOPPEL_OK;
+}
+
+/* The sentence keys of f (as doppel__passage_keys makes them): for each
+ * sentence of DOPPEL__SKEY_MIN distinct content keys or more, the hash of
+ * its DOPPEL__SKEY_B smallest under each of DOPPEL__SKEY_N hash functions,
+ * keys of words WordNet does not know first. */
+static void sentence_keys(uint64_t seed, const doppel__features *f, uint32_t *keys, size_t *n)
+{
+	uint32_t d[DOPPEL__PT_MAX_SENT];
+	for (size_t si = 0; si < f->nsent; si++) {
+		const doppel__sent *st = &f->sent[si];
+		/* its distinct keys, sorted by insertion (sentences are short) */
+		size_t nd = 0;
+		for (uint32_t t = st->tok; t < st->tok + st->ntok && nd < DOPPEL__PT_MAX_SENT;
+		     t++) {
+			uint32_t k = f->tok[t].key;
+			size_t j = nd;
+			while (j > 0 && d[j - 1] > k)
+				j--;
+			if (j > 0 && d[j - 1] == k)
+				continue;
+			memmove(d + j + 1, d + j, (nd - j) * sizeof(*d));
+			d[j] = k;
+			nd++;
+		}
+		if (nd < DOPPEL__SKEY_MIN)
+			continue;
+		for (unsigned r = 0; r < DOPPEL__SKEY_N; r++) {
+			const uint64_t rs = doppel__mix64(seed + r + 1);
+			uint64_t small[DOPPEL__SKEY_B];
+			for (unsigned b = 0; b < DOPPEL__SKEY_B; b++)
+				small[b] = UINT64_MAX;
+			for (size_t j = 0; j < nd; j++) {
+				uint64_t v = doppel__mix64(d[j] ^ rs) >> 1;
+				if (d[j] & UINT32_C(0x80000000))
+					v |= UINT64_C(1) << 63; /* a synonym class */
+				if (v >= small[DOPPEL__SKEY_B - 1])
+					continue;
+				unsigned b = DOPPEL__SKEY_B - 1;
+				while (b > 0 && small[b - 1] > v) {
+					small[b] = small[b - 1];
+					b--;
+				}
+				small[b] = v;
+			}
+			put_key(keys, n, DOPPEL__PKEY_SENTENCE,
+			        doppel__hash(small, sizeof(small), rs));
+		}
+	}
+}
+
+int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
+                         const doppel__features *f, uint32_t **keys, size_t *nkeys, size_t *cap)
+{
+	*nkeys = 0;
+	size_t most = f->ntok + DOPPEL__SKEY_N * f->nsent + 1;
+	if (doppel__grow((void **)keys, cap, most, sizeof(**keys)))
+		return DOPPEL_E_NOMEM;
+	size_t n = 0;
+	if (winnow_keys(w, f, *keys, &n))
+		return DOPPEL_E_NOMEM;
+	sentence_keys(x->p.seed, f, *keys, &n);
+	if (n > 1)
+		qsort(*keys, n, sizeof(**keys), cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || (*keys)[i] != (*keys)[u - 1])
+			(*keys)[u++] = (*keys)[i];
+	*nkeys = u;
+	return DOPPEL_OK;
+}
+
+int doppel__excerpt_batch(doppel_index *x, size_t n)
+{
+	x->npool_p = 0;
+	if (!x->excerpt || n <= x->bpkncap)
+		return DOPPEL_OK;
+	uint32_t **pk = doppel__realloc_array(x->bpk, n, sizeof(*pk));
+	if (pk)
+		x->bpk = pk;
+	size_t *npk = doppel__realloc_array(x->bnpk, n, sizeof(*npk));
+	if (npk)
+		x->bnpk = npk;
+	size_t *pkcap = doppel__realloc_array(x->bpkcap, n, sizeof(*pkcap));
+	if (pkcap)
+		x->bpkcap = pkcap;
+	if (!pk || !npk || !pkcap)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = x->bpkncap; i < n; i++) {
+		x->bpk[i] = NULL;
+		x->bnpk[i] = x->bpkcap[i] = 0;
+	}
+	x->bpkncap = n;
+	return DOPPEL_OK;
+}
+
+/* ------------------------------------------------------------ verifying */
+
+/* The text of stored entry slot: from the store, or from whoever keeps
+ * the texts of a database that keeps none. Caller owns *text (free). */
+static int text_of(doppel_index *x, uint32_t slot, char **text, size_t *len)
+{
+	const entry_t *e = &x->e[slot];
+	if (x->text_fn) {
+		int rc = x->text_fn(x->text_ctx, e->id, text, len);
+		if (rc == DOPPEL_E_NOMEM)
+			doppel__errf(x->err, "out of memory");
+		else if (rc)
+			doppel__errf(x->err, "article %s: no text kept", e->id);
+		return rc;
+	}
+	char *source = NULL;
+	int rc = doppel__store_text(x->store, e->num, text, len, &source, x->err);
+	free(source);
+	return rc;
+}
+
+/* Stored entry slot tokenized for passages: from the cache, or its text
+ * tokenized again (and kept in the cache). NULL on failure, *rc set. */
+static const doppel__ptext *ptext_of(doppel_index *x, uint32_t slot, int *rc)
+{
+	struct doppel__ptcached *c = &x->ptc[slot % x->nptc];
+	if (c->slot1 == slot + 1)
+		return &c->pt;
+	c->slot1 = 0;
+	char *text = NULL;
+	size_t len = 0;
+	if ((*rc = text_of(x, slot, &text, &len)))
+		return NULL;
+	*rc = doppel__ptext_make(x->pg, text, len, PT_FLAGS, &c->pt);
+	free(text);
+	if (*rc)
+		return NULL;
+	c->slot1 = slot + 1;
+	return &c->pt;
+}
+
+/* The share of t's content words inside the passages' side (b: b_start,
+ * b_end; else a_start, a_end). */
+static double covered(const doppel__ptext *t, const doppel__passage *ps, size_t n, bool b)
+{
+	if (!t->ncontent)
+		return 0.0;
+	size_t c = 0;
+	for (size_t k = 0; k < t->ncontent; k++) {
+		uint32_t at = t->word[t->content[k]].start;
+		for (size_t j = 0; j < n; j++) {
+			uint32_t s = b ? ps[j].b_start : ps[j].a_start;
+			uint32_t e = b ? ps[j].b_end : ps[j].a_end;
+			if (at >= s && at < e) {
+				c++;
+				break;
+			}
+		}
+	}
+	return (double)c / (double)t->ncontent;
+}
+
+/* Whether passages tell an excerpt: one of chained seeds (shared k-grams,
+ * sentences that match), or condensed over EXCERPT_SUMMARY_SENTENCES
+ * sentence pairs or more; three can be a stock sentence ("Officials
+ * declined to comment.") and two that share a few words by chance. */
+static bool telling(const doppel__passage *ps, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if ((ps[j].mode & DOPPEL__PASSAGE_LOCAL) ||
+		    ps[j].sentences >= EXCERPT_SUMMARY_SENTENCES)
+			return true;
+	return false;
+}
+
+/* The passages of the probe q (text b) and stored entry slot (text a) into
+ * x->ps; *n of them. */
+static int passages_with(doppel_index *x, const doppel__ptext *q, uint32_t slot, size_t *n,
+                         const doppel__ptext **other)
+{
+	int rc = DOPPEL_OK;
+	*n = 0;
+	const doppel__ptext *o = ptext_of(x, slot, &rc);
+	if (!o)
+		return rc;
+	*other = o;
+	x->stats.verified++;
+	rc = doppel__passages_find(x->pg, o, q, &x->pp, &x->ps, n, &x->pscap);
+	if (rc == DOPPEL_E_NOMEM)
+		doppel__errf(x->err, "out of memory");
+	return rc;
+}
+
+/* Keeps the n passages of x->ps as match k's, seen from the probe: its
+ * bytes are each passage's b side, the stored article's its a side. */
+static int keep_passages(doppel_index *x, size_t k, size_t n)
+{
+	if (doppel__grow((void **)&x->ppool, &x->poolcap_p, x->npool_p + n + 1,
+	                 sizeof(*x->ppool))) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	x->mpoff[k] = x->npool_p;
+	x->mpn[k] = (uint32_t)n;
+	/* (the pool has room for one more: mpoff stays inside it) */
+	x->mxev[k] |= XEV_DONE;
+	for (size_t j = 0; j < n; j++) {
+		const doppel__passage *p = &x->ps[j];
+		x->ppool[x->npool_p++] =
+			(doppel_passage){p->b_start, p->b_end, p->a_start, p->a_end};
+	}
+	return DOPPEL_OK;
+}
+
+/* Makes room for the per-match state of every match in the pool. */
+static int reserve_matches(doppel_index *x)
+{
+	size_t need = x->nmatch + 1;
+	if (need <= x->mpcap)
+		return DOPPEL_OK;
+	size_t cap = 2 * x->mpcap > need ? 2 * x->mpcap : need + 64;
+	size_t *off = doppel__realloc_array(x->mpoff, cap, sizeof(*off));
+	if (off)
+		x->mpoff = off;
+	uint32_t *pn = doppel__realloc_array(x->mpn, cap, sizeof(*pn));
+	if (pn)
+		x->mpn = pn;
+	uint8_t *ev = doppel__realloc_array(x->mxev, cap, sizeof(*ev));
+	if (ev)
+		x->mxev = ev;
+	if (!off || !pn || !ev) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	x->mpcap = cap;
+	return DOPPEL_OK;
+}
+
+/* A candidate: a stored entry and the weight of the keys it shares. */
+struct xcand {
+	float score;
+	uint32_t slot;
+};
+
+/* The best score first, then the earlier entry. */
+static int cmp_cand(const void *pa, const void *pb)
+{
+	const struct xcand *a = pa, *b = pb;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->slot < b->slot ? -1 : a->slot > b->slot;
+}
+
+/* Adds w to the score of entry slot, noting the entries met. */
+static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
+{
+	if (x->xstamp[slot] != x->xgen) {
+		x->xstamp[slot] = x->xgen;
+		x->xscore[slot] = 0.0f;
+		if (doppel__grow((void **)&x->xcand, &x->xcandcap, *nmet + 1,
+		                 sizeof(*x->xcand)))
+			return DOPPEL_E_NOMEM;
+		x->xcand[(*nmet)++] = slot;
+	}
+	x->xscore[slot] += w;
+	return DOPPEL_OK;
+}
+
+/* The stored entries the keys of batch article i meet, scored, the best
+ * EXCERPT_MAX_CANDIDATES of those that reach EXCERPT_MIN_SCORE into
+ * *out (caller frees), *n of them. */
+static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (x->xcap < x->n) {
+		size_t c1 = x->xcap, c2 = x->xcap;
+		if (doppel__grow((void **)&x->xscore, &c1, x->n, sizeof(*x->xscore)) ||
+		    doppel__grow((void **)&x->xstamp, &c2, x->n, sizeof(*x->xstamp)))
+			return DOPPEL_E_NOMEM;
+		size_t cap = c1 < c2 ? c1 : c2;
+		memset(x->xstamp + x->xcap, 0, (cap - x->xcap) * sizeof(*x->xstamp));
+		x->xcap = cap;
+	}
+	if (++x->xgen == 0) {
+		memset(x->xstamp, 0, x->xcap * sizeof(*x->xstamp));
+		x->xgen = 1;
+	}
+	size_t nmet = 0;
+	const uint32_t *keys = x->bpk[i];
+	for (size_t k = 0; k < x->bnpk[i] && x->npk; k++) {
+		const struct doppel__pslot *s = pk_place(x->pk, x->npk, keys[k]);
+		if (!s->key || s->val == DOPPEL__PK_COMMON)
+			continue;
+		float w = keys[k] & 0x80000000u ? WINNOW_WEIGHT : SENTENCE_WEIGHT;
+		if (!(s->val & DOPPEL__PK_LIST)) {
+			if (meet(x, s->val, w, &nmet))
+				return DOPPEL_E_NOMEM;
+			continue;
+		}
+		const struct doppel__pklist *l = &x->pkl[s->val & ~DOPPEL__PK_LIST];
+		for (uint32_t j = 0; j < l->n; j++)
+			if (meet(x, x->pka[l->off + j], w / (float)l->n, &nmet))
+				return DOPPEL_E_NOMEM;
+	}
+	size_t m = 0;
+	for (size_t k = 0; k < nmet; k++) {
+		const entry_t *e = &x->e[x->xcand[k]];
+		m += x->xscore[x->xcand[k]] >= EXCERPT_MIN_SCORE && e->alive && e->fingerprint;
+	}
+	if (!m)
+		return DOPPEL_OK;
+	struct xcand *c = doppel__alloc_array(m, sizeof(*c));
+	if (!c)
+		return DOPPEL_E_NOMEM;
+	m = 0;
+	for (size_t k = 0; k < nmet; k++) {
+		uint32_t slot = x->xcand[k];
+		const entry_t *e = &x->e[slot];
+		if (x->xscore[slot] >= EXCERPT_MIN_SCORE && e->alive && e->fingerprint)
+			c[m++] = (struct xcand){x->xscore[slot], slot};
+	}
+	qsort(c, m, sizeof(*c), cmp_cand);
+	x->stats.candidates += m;
+	*out = c;
+	*n = m < EXCERPT_MAX_CANDIDATES ? m : EXCERPT_MAX_CANDIDATES;
+	return DOPPEL_OK;
+}
+
+/* The match of entry slot among [from, nmatch), or SIZE_MAX. */
+static size_t match_of(const doppel_index *x, size_t from, uint32_t slot)
+{
+	for (size_t k = from; k < x->nmatch; k++)
+		if (x->mslot[k] == slot)
+			return k;
+	return SIZE_MAX;
+}
+
+/* The direction of derivation match k of an article dated date (boiler,
+ * words): as settle() gives it; an undated article may take the other's
+ * date. */
+static void direct(doppel_index *x, size_t k, const doppel_article *a, const doppel__sketch *sk,
+                   unsigned boiler, int32_t *when)
+{
+	doppel_match *m = &x->matches[k];
+	const entry_t *e = &x->e[x->mslot[k]];
+	bool mine;
+	m->basis = doppel__derivation_basis(m->relation, a->date, e->date, boiler, e->boiler,
+	                                    sk->words, e->words, &mine);
+	m->direction = m->basis == DOPPEL_BASIS_NONE ? DOPPEL_DIR_UNKNOWN
+	               : mine                        ? DOPPEL_DIR_TO
+	                                             : DOPPEL_DIR_FROM;
+	if (a->date != DOPPEL_NO_DATE)
+		return;
+	int32_t d = e->when != DOPPEL_NO_DATE ? e->when : e->date;
+	if (d != DOPPEL_NO_DATE && (*when == DOPPEL_NO_DATE || d < *when))
+		*when = d;
+}
+
+/* The words of the article being added or queried, tokenized on first
+ * need (most articles have no candidate: their keys alone are enough). */
+static int probe_words(doppel_index *x, const doppel_article *a, const doppel__ptext **q)
+{
+	if (!x->qpt_made) {
+		int rc = doppel__ptext_make(x->pg, a->text, a->text_len, PT_FLAGS, &x->qpt);
+		if (rc) {
+			if (rc == DOPPEL_E_NOMEM)
+				doppel__errf(x->err, "out of memory");
+			return rc;
+		}
+		x->qpt_made = true;
+	}
+	*q = &x->qpt;
+	return DOPPEL_OK;
+}
+
+/* Verifies candidate entry slot of the probe (batch article i): a
+ * duplicate or a copy by its shingles, or an excerpt by its passages,
+ * added to the matches or raising the one it has. */
+static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch *sk,
+                  unsigned boiler, size_t from, uint32_t slot, int32_t *when)
+{
+	size_t k = match_of(x, from, slot);
+	if (k != SIZE_MAX && doppel__is_derivation(x->matches[k].relation))
+		return DOPPEL_OK; /* its passages come with the others' */
+	const doppel__ptext *q = NULL, *o = NULL;
+	size_t n;
+	int rc = probe_words(x, a, &q);
+	if (rc == DOPPEL_OK)
+		rc = passages_with(x, q, slot, &n, &o);
+	if (rc || !n)
+		return rc;
+	const entry_t *e = &x->e[slot];
+	doppel_relation rel = DOPPEL_REL_NONE;
+	double j = 0.0, cont = 0.0;
+	if (k == SIZE_MAX) {
+		doppel__compare(sk->sig, sk->shingles, x->sigs + (size_t)slot * x->p.k,
+		                e->shingles, x->p.k, &j, &cont);
+		bool same = sk->fingerprint == e->fingerprint;
+		if (same)
+			j = cont = 1.0;
+		/* Words that make a copy, which the shingles' paths did not
+		 * state: they held the two for templated reports, or copies
+		 * were not asked for. Passages do not overrule them. */
+		if (doppel__classify(&x->p, j, cont, same) != DOPPEL_REL_NONE)
+			return DOPPEL_OK;
+	}
+	if (rel == DOPPEL_REL_NONE) {
+		if (!telling(x->ps, n) || covered(o, x->ps, n, false) >= EXCERPT_MAX_SHARE ||
+		    covered(q, x->ps, n, true) >= EXCERPT_MAX_SHARE)
+			return DOPPEL_OK;
+		rel = DOPPEL_REL_EXCERPT;
+	}
+	bool event = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_EVENT;
+	if (k == SIZE_MAX) {
+		if (!doppel__index_push_match(x, slot, rel, j, cont) || reserve_matches(x)) {
+			doppel__errf(x->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+		k = x->nmatch - 1;
+		x->mpn[k] = 0;
+	} else {
+		x->matches[k].relation = rel;
+	}
+	x->mxev[k] = event ? XEV_EVENT : 0;
+	direct(x, k, a, sk, boiler, when);
+	return keep_passages(x, k, n);
+}
+
+int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
+                         const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when)
+{
+	if (!x->excerpt)
+		return DOPPEL_OK;
+	int rc = reserve_matches(x);
+	if (rc)
+		return rc;
+	for (size_t k = from; k < x->nmatch; k++) {
+		x->mpn[k] = 0;
+		x->mxev[k] = 0;
+	}
+	x->qpt_made = false;
+	if (!sk->fingerprint)
+		return DOPPEL_OK;
+	struct xcand *c = NULL;
+	size_t nc = 0;
+	if ((rc = candidates(x, i, &c, &nc))) {
+		doppel__errf(x->err, "out of memory");
+		return rc;
+	}
+	for (size_t k = 0; k < nc && rc == DOPPEL_OK; k++)
+		rc = verify(x, a, sk, boiler, from, c[k].slot, when);
+	free(c);
+	/* Every derivation's passages. */
+	for (size_t k = from; k < x->nmatch && rc == DOPPEL_OK; k++) {
+		if (!doppel__is_derivation(x->matches[k].relation) || (x->mxev[k] & XEV_DONE))
+			continue;
+		size_t n;
+		const doppel__ptext *q = NULL, *o = NULL;
+		if ((rc = probe_words(x, a, &q)) == DOPPEL_OK &&
+		    (rc = passages_with(x, q, x->mslot[k], &n, &o)) == DOPPEL_OK)
+			rc = keep_passages(x, k, n);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------- keeping */
+
+int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t num)
+{
+	if (!x->excerpt)
+		return DOPPEL_OK;
+	const uint32_t *keys = x->bpk[i];
+	size_t n = x->bnpk[i];
+	for (size_t k = 0; k < n; k++)
+		if (post(x, keys[k], slot)) {
+			doppel__errf(x->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+	/* Its words, when they were needed, for the next articles: in a
+	 * stream their candidates are mostly recent articles. */
+	if (x->qpt_made) {
+		struct doppel__ptcached *c = &x->ptc[slot % x->nptc];
+		doppel__ptext t = c->pt;
+		c->pt = x->qpt;
+		x->qpt = t;
+		c->slot1 = slot + 1;
+		x->qpt_made = false;
+	}
+	/* A database in memory (a scan's) is never opened again. */
+	if (!doppel__store_keeps_texts(x->store) || !n)
+		return DOPPEL_OK;
+	if (!x->st_pkeys &&
+	    sqlite3_prepare_v2(doppel__store_db(x->store),
+	                       "INSERT OR REPLACE INTO pkeys(num, keys) VALUES(?, ?)", -1,
+	                       &x->st_pkeys, NULL) != SQLITE_OK)
+		return doppel__store_error(x->store, "storing passage keys", x->err);
+	if (doppel__grow((void **)&x->pkblob, &x->pkblobcap, 4 * n, 1)) {
+		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	for (size_t k = 0; k < n; k++)
+		doppel__put_le(x->pkblob + 4 * k, keys[k], 4);
+	sqlite3_stmt *st = x->st_pkeys;
+	sqlite3_bind_int64(st, 1, num);
+	sqlite3_bind_blob64(st, 2, x->pkblob, 4 * n, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (step != SQLITE_DONE)
+		return doppel__store_error(x->store, "storing passage keys", x->err);
+	return DOPPEL_OK;
+}
+
+const uint8_t *doppel__excerpt_blob(doppel_index *x, size_t k, size_t *len)
+{
+	*len = 0;
+	if (!x->excerpt || k >= x->nmatch || !(x->mxev[k] & XEV_DONE))
+		return NULL;
+	size_t n = x->mpn[k];
+	if (doppel__grow((void **)&x->pkblob, &x->pkblobcap, 16 * n + 1, 1))
+		return NULL;
+	for (size_t j = 0; j < n; j++) {
+		const doppel_passage *p = &x->ppool[x->mpoff[k] + j];
+		doppel__put_le(x->pkblob + 16 * j, p->a_start, 4);
+		doppel__put_le(x->pkblob + 16 * j + 4, p->a_end, 4);
+		doppel__put_le(x->pkblob + 16 * j + 8, p->b_start, 4);
+		doppel__put_le(x->pkblob + 16 * j + 12, p->b_end, 4);
+	}
+	*len = 16 * n;
+	return x->pkblob;
+}
+
+void doppel__excerpt_attach(doppel_index *x)
+{
+	if (!x->excerpt)
+		return;
+	for (size_t k = 0; k < x->nmatch && k < x->mpcap; k++) {
+		doppel_match *m = &x->matches[k];
+		m->npassages = x->mpn[k];
+		m->passages = x->mxev[k] & XEV_DONE ? x->ppool + x->mpoff[k] : NULL;
+	}
+}
+
+int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
+                            size_t *n, size_t *cap)
+{
+	if (len % 16)
+		return DOPPEL_E_FORMAT;
+	size_t m = len / 16;
+	if (m && doppel__grow((void **)out, cap, *n + m, sizeof(**out)))
+		return DOPPEL_E_NOMEM;
+	for (size_t j = 0; j < m; j++) {
+		size_t v[4];
+		for (int f = 0; f < 4; f++)
+			v[f] = (size_t)doppel__get_le(blob + 16 * j + 4 * (size_t)f, 4);
+		if (v[1] < v[0] || v[3] < v[2])
+			return DOPPEL_E_FORMAT;
+		(*out)[(*n)++] = swap ? (doppel_passage){v[2], v[3], v[0], v[1]}
+		                      : (doppel_passage){v[0], v[1], v[2], v[3]};
+	}
+	return DOPPEL_OK;
+}
