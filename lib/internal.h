@@ -553,6 +553,12 @@ int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_
 
 /* ----------------------------------------------------------- lexicon.c */
 
+/* strcmp of the n bytes of w with the string s. */
+int doppel__word_cmp(const char *w, size_t n, const char *s);
+/* Whether the n bytes of w are a word of list (count words, sorted by
+ * doppel__word_cmp), found by halving. */
+bool doppel__word_in(const char *const *list, size_t count, const char *w, size_t n);
+
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
 /* 1..12 for a month name (lowercase ASCII), else 0. */

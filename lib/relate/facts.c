@@ -141,33 +141,6 @@ static const char *const generic_things[] = {
 /* Words that join the two ends of a range. */
 static const char *const range_words[] = {"and", "through", "till", "to", "until"};
 
-/* strcmp of the n bytes of w with the string s. */
-static int cmp_word(const char *w, size_t n, const char *s)
-{
-	size_t i = 0;
-	for (; i < n && s[i]; i++)
-		if (w[i] != s[i])
-			return (unsigned char)w[i] < (unsigned char)s[i] ? -1 : 1;
-	return i < n ? 1 : s[i] ? -1 : 0;
-}
-
-/* Whether the n bytes of w are a word of the sorted list. */
-static bool in_list(const char *const *list, size_t count, const char *w, size_t n)
-{
-	size_t lo = 0, hi = count;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = cmp_word(w, n, list[mid]);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
 /* Whether a list is in strictly ascending order. */
 static bool sorted(const char *const *list, size_t count)
 {
@@ -194,7 +167,8 @@ bool doppel__facts_lists_sorted(void)
 /* A head or a qualifier of a role. */
 bool doppel__role_word(const char *w, size_t n)
 {
-	return in_list(LIST(role_heads), w, n) || in_list(LIST(role_mods), w, n);
+	return doppel__word_in(LIST(role_heads), w, n) ||
+	       doppel__word_in(LIST(role_mods), w, n);
 }
 
 /* Units: how a number's unit is written back, and the words that give
@@ -225,7 +199,7 @@ static const struct unit_word {
 static unsigned unit_of(const char *w, size_t n)
 {
 	for (size_t i = 0; i < sizeof(unit_words) / sizeof(*unit_words); i++)
-		if (cmp_word(w, n, unit_words[i].w) == 0)
+		if (doppel__word_cmp(w, n, unit_words[i].w) == 0)
 			return unit_words[i].unit;
 	return 0;
 }
@@ -242,7 +216,7 @@ static const struct scale_word {
 static double scale_of(const char *w, size_t n)
 {
 	for (size_t i = 0; i < sizeof(scale_words) / sizeof(*scale_words); i++)
-		if (cmp_word(w, n, scale_words[i].w) == 0)
+		if (doppel__word_cmp(w, n, scale_words[i].w) == 0)
 			return scale_words[i].f;
 	return 0;
 }
@@ -267,7 +241,7 @@ static double number_word(const char *w, size_t n)
 	size_t lo = 0, hi = sizeof(number_words) / sizeof(*number_words);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = cmp_word(w, n, number_words[mid].w);
+		int c = doppel__word_cmp(w, n, number_words[mid].w);
 		if (c == 0)
 			return number_words[mid].v;
 		if (c < 0)
@@ -402,13 +376,13 @@ static size_t wlen(const struct run *r, size_t i)
 /* Word i exists and its folded form is s. */
 static bool wis(const struct run *r, size_t i, const char *s)
 {
-	return i < r->sc->nw && cmp_word(wtext(r, i), wlen(r, i), s) == 0;
+	return i < r->sc->nw && doppel__word_cmp(wtext(r, i), wlen(r, i), s) == 0;
 }
 
 /* Word i exists and is a word of the sorted list. */
 static bool win(const struct run *r, size_t i, const char *const *list, size_t count)
 {
-	return i < r->sc->nw && in_list(list, count, wtext(r, i), wlen(r, i));
+	return i < r->sc->nw && doppel__word_in(list, count, wtext(r, i), wlen(r, i));
 }
 
 /* Word i exists and has one of the flags fl. */
@@ -1089,7 +1063,7 @@ static unsigned weekday_of(const char *w, size_t n)
 	static const char *const days[] = {"monday", "tuesday",  "wednesday", "thursday",
 	                                   "friday", "saturday", "sunday"};
 	for (unsigned d = 0; d < 7; d++)
-		if (cmp_word(w, n, days[d]) == 0)
+		if (doppel__word_cmp(w, n, days[d]) == 0)
 			return d + 1;
 	return 0;
 }

@@ -46,7 +46,7 @@ static const char *const weekdays[] = {
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 };
 
-static int cmp_word(const char *w, size_t n, const char *s)
+int doppel__word_cmp(const char *w, size_t n, const char *s)
 {
 	size_t m = strlen(s);
 	int c = memcmp(w, s, n < m ? n : m);
@@ -55,12 +55,12 @@ static int cmp_word(const char *w, size_t n, const char *s)
 	return n < m ? -1 : n > m;
 }
 
-static bool in_sorted(const char *const *list, size_t count, const char *w, size_t n)
+bool doppel__word_in(const char *const *list, size_t count, const char *w, size_t n)
 {
 	size_t lo = 0, hi = count;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = cmp_word(w, n, list[mid]);
+		int c = doppel__word_cmp(w, n, list[mid]);
 		if (c == 0)
 			return true;
 		if (c < 0)
@@ -73,18 +73,19 @@ static bool in_sorted(const char *const *list, size_t count, const char *w, size
 
 bool doppel__stopword(const char *w, size_t n)
 {
-	return in_sorted(stopwords, sizeof(stopwords) / sizeof(*stopwords), w, n);
+	return doppel__word_in(stopwords, sizeof(stopwords) / sizeof(*stopwords), w, n);
 }
 
 bool doppel__abbreviation(const char *w, size_t n)
 {
-	return in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, n);
+	return doppel__word_in(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w,
+	                       n);
 }
 
 unsigned doppel__month_of(const char *w, size_t n)
 {
 	for (unsigned i = 0; i < 12; i++)
-		if (cmp_word(w, n, months[i]) == 0)
+		if (doppel__word_cmp(w, n, months[i]) == 0)
 			return i + 1;
 	return 0;
 }
@@ -92,7 +93,7 @@ unsigned doppel__month_of(const char *w, size_t n)
 bool doppel__weekday(const char *w, size_t n)
 {
 	for (size_t i = 0; i < sizeof(weekdays) / sizeof(*weekdays); i++)
-		if (cmp_word(w, n, weekdays[i]) == 0)
+		if (doppel__word_cmp(w, n, weekdays[i]) == 0)
 			return true;
 	return false;
 }
