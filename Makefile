@@ -58,20 +58,20 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 # The library in pipeline order: common parts, the text stages, sketches
 # and candidates, relating two articles, then the drivers and the store.
 LIB_SRC := lib/util.c lib/params.c lib/batch.c \
-           lib/text/utf8.c lib/text/date.c lib/text/read.c lib/text/normalize.c \
-           lib/text/wordnet.c lib/text/segment.c \
+           lib/text/utf8.c lib/text/wordchar.c lib/text/date.c lib/text/read.c lib/text/normalize.c \
+           lib/text/lexicon.c lib/text/wordnet.c lib/text/segment.c \
            lib/sketch/sketch.c lib/sketch/lsh.c lib/sketch/views.c \
            lib/relate/classify.c lib/relate/relate.c lib/relate/cluster.c \
            lib/relate/story.c lib/relate/facts.c lib/relate/explain.c lib/relate/passages.c \
-           lib/scan.c lib/store.c lib/index.c lib/index_read.c \
-           lib/index_excerpt.c
+           lib/scan.c lib/store.c lib/index.c lib/index_read.c lib/index_excerpt.c \
+           lib/check.c
 LIB_CXX_SRC := lib/text/jsonl.cpp
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX_SRC:%.cpp=$(BUILD)/%.o)
 STATIC  := $(BUILD)/libdoppel.a
 SHARED  := $(BUILD)/libdoppel.so.$(VERSION)
 
 PROG_SRC := programs/doppel.c programs/cli_scan.c programs/cli_index.c programs/output.c \
-            programs/json.c programs/serve.c programs/serve_api.c programs/serve_parse.c
+            programs/json.c programs/serve.c programs/serve_reply.c programs/serve_api.c programs/serve_parse.c
 PROG_OBJ := $(PROG_SRC:%.c=$(BUILD)/%.o)
 DOPPEL   := $(BUILD)/doppel
 
@@ -154,7 +154,7 @@ test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
 
 # ---------------------------------------------------------------- library
 
-$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h lib/text/wordchar.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 

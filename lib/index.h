@@ -32,8 +32,10 @@ struct doppel__entry {
 	/* Relations beyond copy (index->deep): */
 	bool viewed; /* views, nsent and anchors are known */
 	uint32_t nkeys, nanchors, nsent;
-	uint64_t *anchor; /* sorted */
-	uint32_t nanchor;
+	uint64_t *anchor; /* sorted; then nfslot packed slots of its facts */
+	uint32_t nanchor, nfslot;
+	uint32_t ncontain; /* its containment fingerprints */
+	bool facts;        /* its facts were extracted (nfslot may be 0) */
 	struct doppel__src *src;
 	uint32_t nsrc;
 };
@@ -57,6 +59,7 @@ struct doppel__slot_work {
 	doppel__tokens tokens;
 	doppel__sketcher sketcher;
 	doppel__segmenter *segmenter;
+	doppel__facts facts;
 	uint64_t *grams; /* excerpts: hashes of k-grams of content words */
 	size_t gramcap;
 	int rc;
@@ -137,12 +140,24 @@ struct doppel_index {
 	uint64_t *kkeys, *akeys;
 	struct doppel__plist *pl;
 	size_t npl, plused;
+	/* Containment fingerprints (doppel__contain_keys) of the stored
+	 * articles: a multimap by open addressing, each cell the fingerprint
+	 * (high 32 bits) and entry + 1 (low); 0: free. */
+	uint64_t *wcell;
+	size_t nwcell, wused;
+	uint32_t *wfp; /* the probe's fingerprints, sorted, unique */
+	size_t nwfp, wfpcap;
+	uint64_t *whit; /* entries that share them, one a fingerprint: the
+	                    entry above a bit set when few hold it */
+	size_t nwhit, whitcap;
 	int64_t *evstory; /* event num -> story num; 0: no such event */
 	size_t evcap;
 	struct doppel__cached *cache; /* ncache entries, by slot */
 	size_t ncache;
 	uint64_t *lines; /* a stored article's repeated lines */
 	size_t linescap;
+	uint8_t *wblob; /* and the weights it was compared with */
+	size_t wblobcap;
 	sqlite3_stmt *st_lines;
 	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_count;
 
@@ -232,6 +247,11 @@ struct doppel_index {
 	doppel__segmenter *xsegm; /* over xwn */
 	unsigned xloads;          /* times xwn was loaded */
 };
+
+/* Keeps n articles segmented instead of the default, when called before a
+ * lazy handle is first used: tests make it small, so that candidates are
+ * read again from the store. */
+void doppel__index_set_cache(doppel_index *x, size_t n);
 
 /* An index in memory for a scan of n articles: no file, no texts, every
  * article's features kept (a cache of n), ready for doppel_index_prepare()

@@ -558,6 +558,14 @@ static bool templated(const doppel__ptext *a, const doppel__ptext *b, const dopp
 	return 2 * both < (na < nb ? na : nb);
 }
 
+/* Whether the passages make a minority of both texts' content words. */
+static bool minority(const doppel__ptext *a, const doppel__ptext *b, const doppel__passage *ps,
+                     size_t n)
+{
+	return (double)covered(a, ps, n, false) < EXCERPT_MAX_SHARE * (double)a->ncontent &&
+	       (double)covered(b, ps, n, true) < EXCERPT_MAX_SHARE * (double)b->ncontent;
+}
+
 /*
  * What passages that pass tell of a pair the shingles did not relate
  * (index.h): an excerpt when they make a minority of both texts' content
@@ -581,10 +589,9 @@ doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__p
 	if (best < EXCERPT_PASSAGE_SCORE || !telling(ps, n) || !a->ncontent || !b->ncontent ||
 	    templated(a, b, ps, n))
 		return DOPPEL_REL_NONE;
-	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
-	if ((double)ca < EXCERPT_MAX_SHARE * (double)a->ncontent &&
-	    (double)cb < EXCERPT_MAX_SHARE * (double)b->ncontent)
+	if (minority(a, b, ps, n))
 		return DOPPEL_REL_EXCERPT;
+	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
 	uint32_t exact = 0;
 	for (size_t j = 0; j < n; j++)
 		exact += ps[j].exact;
@@ -820,17 +827,21 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		bool same = sk->fingerprint == e->fingerprint;
 		if (same)
 			j = cont = 1.0;
-		rel = doppel__classify(&x->p, j, cont, same);
-		if (rel != DOPPEL_REL_NONE && !(x->p.relations & (1u << rel)))
-			rel = DOPPEL_REL_NONE;
+		/* Words that make a copy, which the shingles' paths did not
+		 * state: they held the two for templated reports, or copies
+		 * were not asked for. Passages do not overrule them. */
+		if (doppel__classify(&x->p, j, cont, same) != DOPPEL_REL_NONE)
+			return DOPPEL_OK;
 	}
 	if (rel == DOPPEL_REL_NONE &&
 	    (rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
 		return DOPPEL_OK;
-	/* A same event or story found before becomes an excerpt, not a
-	 * rewrite: sentence alignment judged that already (two rewrites of
-	 * one source are reports of one event, settle() says). */
-	if (k != SIZE_MAX && rel != DOPPEL_REL_EXCERPT)
+	/* A same event or story found before becomes an excerpt when the
+	 * passages make a minority of both, not a rewrite (sentence alignment
+	 * judged that already: two rewrites of one source are reports of one
+	 * event, settle() says) nor a majority (a report re-sent with its
+	 * figures updated stays a report of its event). */
+	if (k != SIZE_MAX && (rel != DOPPEL_REL_EXCERPT || !minority(o, q, x->ps, n)))
 		return DOPPEL_OK;
 	bool event = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_EVENT;
 	if (k == SIZE_MAX) {

@@ -26,6 +26,27 @@ void doppel__index_read_free(doppel_index *x)
 	doppel__stories_free(&x->st);
 }
 
+const char *doppel__index_keep(doppel_index *x, const char *s)
+{
+	if (!s)
+		return NULL;
+	char *c = doppel__strdup(s);
+	if (!c ||
+	    doppel__grow((void **)&x->owned, &x->ownedcap, x->nowned + 1, sizeof(*x->owned))) {
+		free(c);
+		return NULL;
+	}
+	x->owned[x->nowned++] = c;
+	return c;
+}
+
+void doppel__index_drop_kept(doppel_index *x)
+{
+	for (size_t i = 0; i < x->nowned; i++)
+		free(x->owned[i]);
+	x->nowned = 0;
+}
+
 static int prepare(doppel_index *x, sqlite3_stmt **st, const char *sql)
 {
 	if (sqlite3_prepare_v2(doppel__store_db(x->store), sql, -1, st, NULL) != SQLITE_OK)

@@ -288,18 +288,7 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
                           const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
                           unsigned *seen, bool want_lowered, doppel__line_fn fn, void *ctx);
 
-/* Letters, marks and digits of every script: what words are made of.
- * The Unicode categories decide; ASCII, most of any text, is answered
- * without looking them up (the same answer: letters and digits). */
-bool doppel__is_word_cp_unicode(int32_t cp);
-/* ASCII letters lowered and digits as they are; 0 for any other byte. */
-extern const char doppel__ascii_lower[256];
-static inline bool doppel__is_word_cp(int32_t cp)
-{
-	if (cp >= 0 && cp < 0x80)
-		return doppel__ascii_lower[cp] != 0;
-	return doppel__is_word_cp_unicode(cp);
-}
+/* What words are made of (doppel__is_word_cp) is in text/wordchar.h. */
 
 /*
  * NFKC + case fold of n bytes of valid UTF-8 (default-ignorable characters
@@ -535,6 +524,11 @@ typedef struct doppel__features {
 		uint32_t start, len;
 	} * span;
 	size_t nspan, spancap;
+	/* The template slots of its facts, packed (doppel__slots_pack), when
+	 * the index extracted them with the segmentation; segmentation
+	 * alone leaves them as they are. */
+	uint64_t *fslot;
+	size_t nfslot, fslotcap;
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);
@@ -557,8 +551,20 @@ size_t doppel__segmenter_words(const doppel__segmenter *sg);
 int doppel__segment(doppel__segmenter *sg, const char *text, size_t len, uint64_t source_key,
                     const doppel__repeated *rep, doppel__features *f);
 
+/* ----------------------------------------------------------- lexicon.c */
+
+/* strcmp of the n bytes of w with the string s. */
+int doppel__word_cmp(const char *w, size_t n, const char *s);
+/* Whether the n bytes of w are a word of list (count words, sorted by
+ * doppel__word_cmp), found by halving. */
+bool doppel__word_in(const char *const *list, size_t count, const char *w, size_t n);
+
 /* True for an English function word (lowercase ASCII). */
 bool doppel__stopword(const char *w, size_t n);
+/* 1..12 for a month name (lowercase ASCII), else 0. */
+unsigned doppel__month_of(const char *w, size_t n);
+/* True for a weekday name (lowercase ASCII). */
+bool doppel__weekday(const char *w, size_t n);
 /* True for a lowercase abbreviation after which a full stop ends no
  * sentence ("mr", "inc", "jan"). */
 bool doppel__abbreviation(const char *w, size_t n);
@@ -666,6 +672,19 @@ typedef struct doppel__prepared {
 int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__prepared *p);
 void doppel__prepared_free(doppel__prepared *p);
 
+/*
+ * The weights a prepared article was given (of its keys, then of its
+ * anchors; little-endian floats), as an index stores them when the
+ * article is added: an article prepared again later from its stored text
+ * takes them back, and so compares with the same figures as one kept
+ * prepared in memory since, whatever the counts have become. _size is
+ * the bytes _put writes into out. _set: DOPPEL_E_FORMAT when blob does
+ * not fit p (another segmentation), DOPPEL_E_NOMEM.
+ */
+size_t doppel__prepared_weights_size(const doppel__prepared *p);
+void doppel__prepared_weights_put(const doppel__prepared *p, uint8_t *out);
+int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_t len);
+
 /* A pair of aligned sentences with its score. */
 typedef struct doppel__pairing {
 	uint32_t a, b;
@@ -680,6 +699,12 @@ typedef struct doppel__evidence {
 	double anchors;  /* weighted share of anchors in common (of the smaller) */
 	double names;    /* the same, names only */
 	double topic;    /* weighted cosine of all content keys */
+	/* What the two share that few articles have, when measured (the
+	 * index does; -1 otherwise): the Jaccard of their rare words (the
+	 * synonym-key view), and the names both state that at most
+	 * DOPPEL__SPECIFIC_DF articles state. */
+	double keys;
+	int specific;
 } doppel__evidence;
 
 /*
@@ -872,6 +897,72 @@ double doppel__facts_conflict(const doppel__facts *a, const doppel__facts *b,
 double doppel__slots_conflict(const doppel__slot *a, size_t na, const doppel__slot *b,
                               size_t nb, doppel__conflict *c);
 
+/*
+ * An index keeps the slots of each article packed in 8 bytes: the top 32
+ * bits of the key (its kind in the top two) and 32 bits of the value,
+ * sorted, repeats removed. Two values of one key differ by chance with
+ * probability 2^-32. Writes n slots of in to out (room for n); returns
+ * how many are kept.
+ */
+size_t doppel__slots_pack(const doppel__slot *in, size_t n, uint64_t *out);
+
+/* doppel__slots_conflict() over packed slots. */
+void doppel__packed_conflict(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                             doppel__conflict *c);
+
+/*
+ * What the facts of two articles say against relating them (classify.c):
+ * the template slots they fill otherwise (doppel__packed_conflict), and
+ * the numbers (anchors) the shorter states that the longer does not.
+ */
+typedef struct doppel__against {
+	doppel__conflict slots;
+	unsigned unstated; /* numbers (anchors) of the shorter missing in the
+	                      longer; of the two, the larger count when they
+	                      have as many words */
+	unsigned stated;   /* the numbers of that shorter one */
+	unsigned specific; /* names both state that few articles state
+	                      (doppel__shared_specific) */
+	double keys;       /* Jaccard of their rare words (synonym-key view);
+	                      -1: not measured */
+	bool known;        /* both articles' facts were extracted */
+} doppel__against;
+
+/* One side of doppel__facts_against(): packed slots, sorted anchors,
+ * words. */
+typedef struct doppel__facts_side {
+	const uint64_t *slot;
+	size_t nslot;
+	const uint64_t *anchor;
+	size_t nanchor;
+	uint32_t words;
+	bool known;
+} doppel__facts_side;
+
+void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side *b,
+                           doppel__against *g);
+
+/* Names (anchors) two sorted anchor lists share that at most
+ * DOPPEL__SPECIFIC_DF articles counted in r state: the actors of one
+ * happening, not of a whole beat ("Fed", "Reuters", a capital city). */
+#define DOPPEL__SPECIFIC_DF 50
+unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                                 const doppel__rarity *r);
+
+/* Same words, other facts: the two are reports from one template (two
+ * days' money-market operations, two companies' dividends), not one
+ * derived from the other. verbatim: the two share their words as a copy
+ * does (a copy keeps its source's figures as written); else they share
+ * sentences reworded, and a rewrite may write a figure otherwise ("72
+ * hours", "three days"). False when g is NULL or its facts unknown. */
+bool doppel__templated(const doppel__against *g, bool verbatim);
+
+/* Most figures kept, a few changed: what a report re-sent with a toll or
+ * a figure updated or corrected looks like beside the first version; a
+ * templated report of another day changes most of them. False when g is
+ * NULL or its facts unknown. */
+bool doppel__updated(const doppel__against *g);
+
 /* ------------------------------------------------------------ views.c */
 
 /* Slots of the signatures of the synonym-key and anchor views. */
@@ -904,6 +995,28 @@ double doppel__slots_conflict(const doppel__slot *a, size_t na, const doppel__sl
  * rewrites have >= 0.58, follow-ups and independent reports <= 0.49. */
 #define DOPPEL__REWRITE_MIN_TOPIC 0.35
 
+/*
+ * Containment candidates: an article whose words lie mostly inside a
+ * longer one shares few of its word shingles' minima (its Jaccard with the
+ * longer is small: a cut keeping 1 sentence of 6 has about 0.15), so the
+ * banded LSH tuned at a Jaccard of 0.3 misses it. Its runs of content
+ * words, though, are the longer's: each article is winnowed (Schleimer,
+ * Wilkerson, Aiken, "Winnowing: Local Algorithms for Document
+ * Fingerprinting", SIGMOD 2003) over 32-bit hashes of DOPPEL__CONTAIN_K
+ * consecutive content-word stems, in windows of DOPPEL__CONTAIN_W: two
+ * articles sharing a run of W + K - 1 content words share a fingerprint,
+ * whatever else either holds; a text shorter than that keeps its
+ * smallest. The index posts every article's fingerprints and meets, for a
+ * new article, those that share one.
+ */
+#define DOPPEL__CONTAIN_K 3
+#define DOPPEL__CONTAIN_W 8
+
+/* The winnowed fingerprints of f's content words, in text order, without
+ * repeats of one position, into *out (capacity *cap; grown with
+ * doppel__grow, caller owns it: release with free()). */
+int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, size_t *cap);
+
 /* Scratch of one thread making view sketches. */
 typedef struct doppel__viewer {
 	doppel__sketcher set; /* DOPPEL__VIEW_K slots over sets (shingles of 1) */
@@ -931,13 +1044,16 @@ bool doppel__views_close(const uint16_t *ka, uint32_t nka, const uint16_t *aa, u
 /*
  * The relation of a candidate pair: duplicate or copy by its word
  * shingles (jaccard, containment), else what sentences and anchors say
- * (doppel__classify_evidence), with the evidence in *ev. Only relations
- * asked for in p->relations are given; DOPPEL_REL_NONE otherwise.
+ * (doppel__classify_evidence), with the evidence in *ev; none when the
+ * words would make it a derivation but the facts say it is templated
+ * (against, doppel__templated; NULL: nothing known of their facts). Only
+ * relations asked for in p->relations
+ * are given; DOPPEL_REL_NONE otherwise.
  */
 int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsent_a,
                   const doppel__prepared *b, size_t nsent_b, double jaccard, double containment,
-                  bool same_fingerprint, uint32_t apart, doppel__evidence *ev,
-                  doppel_relation *rel);
+                  bool same_fingerprint, uint32_t apart, const doppel__against *against,
+                  doppel__evidence *ev, doppel_relation *rel);
 
 /* ------------------------------------------------------------ story.c */
 

@@ -95,7 +95,13 @@ static const char schema[] =
 	" nkeys INTEGER NOT NULL, asig BLOB NOT NULL, nanchors INTEGER NOT NULL,"
 	" nsent INTEGER NOT NULL, anchors BLOB NOT NULL,"
 	/* the keys of the repeated lines it dropped, 8 bytes each */
-	" lines BLOB);"
+	" lines BLOB,"
+	/* the template slots of its facts, packed, 8 bytes each */
+	" facts BLOB,"
+	/* the weights it was compared with when added (doppel__prepared_weights_put) */
+	" weights BLOB,"
+	/* its containment fingerprints, 4 bytes each */
+	" contain BLOB);"
 	/* One row per related pair, a added after b. */
 	"CREATE TABLE relations(a INTEGER NOT NULL, b INTEGER NOT NULL,"
 	" relation INTEGER NOT NULL, basis INTEGER NOT NULL,"
@@ -649,17 +655,27 @@ static int has_column(doppel__store *s, const char *table, const char *column, b
 	return DOPPEL_OK;
 }
 
-/* Databases made before views kept the repeated lines get the column;
- * their rows hold none (NULL), which reads as no line dropped. Those made
- * before excerpts get the passages of relations (NULL: none stored) and
- * the table of passage keys (empty: their articles are found as the
- * excerpts of later ones, not as their sources). */
+/*
+ * Databases made before a column get it; their rows hold none (NULL):
+ * views.lines, no line dropped; views.facts, facts not known;
+ * views.weights, weighed by the counts of when it is read again;
+ * views.contain, no containment fingerprint posted; relations.passages,
+ * none stored. The table of passage keys is made empty: their articles
+ * are found as the excerpts of later ones, not as their sources.
+ */
 static int add_columns(doppel__store *s, char *err)
 {
+	static const char *const views[] = {"lines", "facts", "weights", "contain"};
 	bool has;
-	int rc = has_column(s, "views", "lines", &has, err);
-	if (rc == DOPPEL_OK && !has)
-		rc = exec(s, "ALTER TABLE views ADD COLUMN lines BLOB;", err);
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; rc == DOPPEL_OK && i < sizeof(views) / sizeof(*views); i++) {
+		if ((rc = has_column(s, "views", views[i], &has, err)) == DOPPEL_OK && !has) {
+			char sql[64];
+			snprintf(sql, sizeof(sql), "ALTER TABLE views ADD COLUMN %s BLOB;",
+			         views[i]);
+			rc = exec(s, sql, err);
+		}
+	}
 	if (rc == DOPPEL_OK &&
 	    (rc = has_column(s, "relations", "passages", &has, err)) == DOPPEL_OK && !has)
 		rc = exec(s, "ALTER TABLE relations ADD COLUMN passages BLOB;", err);

@@ -56,6 +56,7 @@ int cli_explain(struct cli *c);
 /* cli_index.c */
 int cli_add(struct cli *c);
 int cli_query(struct cli *c);
+int cli_check(struct cli *c);
 /* `doppel stories --db FILE`: the stories of an index. */
 int cli_stories_db(struct cli *c);
 /* `doppel explain --db FILE A B`: explains the stored articles A and B. */

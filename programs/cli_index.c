@@ -190,3 +190,29 @@ int cli_explain_stored(struct cli *c)
 	doppel_index_close(x);
 	return rc;
 }
+
+int cli_check(struct cli *c)
+{
+	doppel_check k;
+	char err[512];
+	if (doppel_index_check(c->db, &c->params, &k, err, sizeof(err)) != DOPPEL_OK) {
+		cli_error("%s", err);
+		return EXIT_FATAL;
+	}
+	bool sound = k.integrity && !k.signatures && !k.missing && !k.extra;
+	printf("%s: %s\n", c->db, sound ? "sound" : "NOT SOUND");
+	printf("  integrity check: %s\n", k.integrity ? "ok" : "failed");
+	printf("  articles: %llu, signatures made again that differ: %llu\n",
+	       (unsigned long long)k.articles, (unsigned long long)k.signatures);
+	printf("  relations: %llu stored, %llu not found again, %llu found again but not "
+	       "stored\n",
+	       (unsigned long long)k.relations, (unsigned long long)k.missing,
+	       (unsigned long long)k.extra);
+	if (k.gaps)
+		printf("  %llu articles were deleted or replaced: the others were related beside "
+		       "them once, so some differences are expected\n",
+		       (unsigned long long)k.gaps);
+	if (k.first[0])
+		printf("  first difference: %s\n", k.first);
+	return sound ? EXIT_OK : EXIT_FATAL;
+}

@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"  add --db FILE PATH...   add articles to an index and report what they copy\n"
 	"  query --db FILE PATH... compare articles with an index without adding them\n"
 	"  serve --db FILE         an HTTP/JSON service over an index (doc/API.md)\n"
+	"  check --db FILE         is the index sound: SQLite's check, then every\n"
+	"                          article related again and compared with what is stored\n"
 	"\n"
 	"PATH is a directory of .txt files, a .jsonl/.ndjson file, a .zst file of\n"
 	"either, or - for JSON Lines on stdin. `doppel COMMAND --help` lists the\n"
@@ -119,6 +121,13 @@ static void print_help(const char *cmd)
 		printf("usage: doppel add --db FILE [OPTIONS] PATH...\n\n"
 		       "Adds articles to an index, creating it if needed, and reports for\n"
 		       "each its duplicates and copies among the articles indexed before it.\n\n");
+	else if (strcmp(cmd, "check") == 0)
+		printf("usage: doppel check --db FILE [OPTIONS]\n\n"
+		       "Checks an index without changing it (beside a writer, too): SQLite's\n"
+		       "integrity check, then every stored article related again from its\n"
+		       "stored text, in the order it was added, by the same engine: its\n"
+		       "signature and its relations must be what is stored. Exits 0 when the\n"
+		       "index is sound, 1 when a difference or damage is found.\n\n");
 	else if (strcmp(cmd, "serve") == 0)
 		printf("usage: doppel serve --db FILE [OPTIONS]\n\n"
 		       "Serves an index over HTTP with JSON: add, query, get and delete\n"
@@ -531,10 +540,12 @@ int main(int argc, char **argv)
 		run = cli_query;
 	else if (strcmp(cmd, "serve") == 0)
 		run = cli_serve;
+	else if (strcmp(cmd, "check") == 0)
+		run = cli_check;
 	if (!run) {
 		cli_error(
-			"unknown command '%s' (commands: scan, stories, explain, add, query, serve; "
-			"see doppel --help)",
+			"unknown command '%s' (commands: scan, stories, explain, add, query, serve, "
+			"check; see doppel --help)",
 			cmd);
 		return EXIT_USAGE;
 	}
@@ -556,7 +567,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	if (rc)
 		return rc;
-	if ((run == cli_add || run == cli_query || run == cli_serve) && !c.db) {
+	if ((run == cli_add || run == cli_query || run == cli_serve || run == cli_check) &&
+	    !c.db) {
 		cli_error("%s: --db FILE is required", cmd);
 		return EXIT_USAGE;
 	}

@@ -73,13 +73,6 @@ static void metrics_record(struct metrics *m, const struct request *rq)
 	pthread_mutex_unlock(&m->mu);
 }
 
-void serve_count_rejected(struct server *s, uint64_t n)
-{
-	pthread_mutex_lock(&s->metrics.mu);
-	s->metrics.rejected += n;
-	pthread_mutex_unlock(&s->metrics.mu);
-}
-
 /* The Prometheus text exposition format, version 0.0.4. */
 static char *metrics_text(struct server *s, size_t *len)
 {
@@ -156,86 +149,7 @@ static char *metrics_text(struct server *s, size_t *len)
 	return buf;
 }
 
-/* ------------------------------------------------------------- replies */
-
-static enum MHD_Result queue(struct MHD_Connection *conn, struct request *rq, unsigned status,
-                             char *text, size_t len, const char *type)
-{
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(text);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (status == MHD_HTTP_UNAUTHORIZED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		                        "Bearer realm=\"doppel\"");
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED) {
-		const char *allow = "GET";
-		if (rq->ep == EP_ARTICLES)
-			allow = "POST";
-		else if (rq->ep == EP_ARTICLE)
-			allow = "GET, DELETE";
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-	}
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-	enum MHD_Result ok = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	if (ok == MHD_YES)
-		rq->status = status;
-	return ok;
-}
-
-/* Sends body (a reference taken) as the reply. */
-enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq, unsigned status,
-                            json_t *body)
-{
-	char *text = body ? json_dumps(body, CLI_JSON_FLAGS) : NULL;
-	json_decref(body);
-	if (!text)
-		return MHD_NO;
-	size_t n = strlen(text);
-	/* A final newline, as the command writes, for curl users. */
-	char *t = realloc(text, n + 2);
-	if (!t) {
-		free(text);
-		return MHD_NO;
-	}
-	t[n] = '\n';
-	t[n + 1] = '\0';
-	return queue(conn, rq, status, t, n + 1, "application/json");
-}
-
-enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, unsigned status,
-                            const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_t *e = json_object();
-	json_object_set_new(e, "code", json_integer(status));
-	/* A message quoting bad input may have been cut inside a character. */
-	json_t *m = json_string(msg);
-	json_object_set_new(e, "message", m ? m : json_string("(message not UTF-8)"));
-	return serve_reply(conn, rq, status, json_pack("{s:o}", "error", e));
-}
-
 /* ----------------------------------------------------- decoding input */
-
-char *serve_arg(struct MHD_Connection *conn, const char *key, bool *bad)
-{
-	const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
-	if (!v)
-		return NULL;
-	char *d = serve_percent_decode(v, strlen(v), true);
-	if (!d)
-		*bad = true;
-	return d;
-}
 
 /* MHD would decode the path before we split it; it is left as sent. */
 static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
@@ -411,7 +325,7 @@ static enum MHD_Result get_metrics(struct server *s, struct MHD_Connection *conn
 	char *text = metrics_text(s, &len);
 	if (!text)
 		return serve_error(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-	return queue(conn, rq, MHD_HTTP_OK, text, len, "text/plain; version=0.0.4");
+	return serve_queue(conn, rq, MHD_HTTP_OK, text, len, "text/plain; version=0.0.4");
 }
 
 static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *conn,

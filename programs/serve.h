@@ -120,6 +120,10 @@ struct server {
 };
 
 /* serve.c */
+/* Sends text (len bytes of type; freed here) with the headers its status
+ * needs (serve_reply.c). */
+enum MHD_Result serve_queue(struct MHD_Connection *conn, struct request *rq, unsigned status,
+                            char *text, size_t len, const char *type);
 enum MHD_Result serve_reply(struct MHD_Connection *conn, struct request *rq, unsigned status,
                             json_t *body);
 enum MHD_Result serve_error(struct MHD_Connection *conn, struct request *rq, unsigned status,

@@ -141,33 +141,6 @@ static const char *const generic_things[] = {
 /* Words that join the two ends of a range. */
 static const char *const range_words[] = {"and", "through", "till", "to", "until"};
 
-/* strcmp of the n bytes of w with the string s. */
-static int cmp_word(const char *w, size_t n, const char *s)
-{
-	size_t i = 0;
-	for (; i < n && s[i]; i++)
-		if (w[i] != s[i])
-			return (unsigned char)w[i] < (unsigned char)s[i] ? -1 : 1;
-	return i < n ? 1 : s[i] ? -1 : 0;
-}
-
-/* Whether the n bytes of w are a word of the sorted list. */
-static bool in_list(const char *const *list, size_t count, const char *w, size_t n)
-{
-	size_t lo = 0, hi = count;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = cmp_word(w, n, list[mid]);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
 /* Whether a list is in strictly ascending order. */
 static bool sorted(const char *const *list, size_t count)
 {
@@ -194,7 +167,8 @@ bool doppel__facts_lists_sorted(void)
 /* A head or a qualifier of a role. */
 bool doppel__role_word(const char *w, size_t n)
 {
-	return in_list(LIST(role_heads), w, n) || in_list(LIST(role_mods), w, n);
+	return doppel__word_in(LIST(role_heads), w, n) ||
+	       doppel__word_in(LIST(role_mods), w, n);
 }
 
 /* Units: how a number's unit is written back, and the words that give
@@ -225,7 +199,7 @@ static const struct unit_word {
 static unsigned unit_of(const char *w, size_t n)
 {
 	for (size_t i = 0; i < sizeof(unit_words) / sizeof(*unit_words); i++)
-		if (cmp_word(w, n, unit_words[i].w) == 0)
+		if (doppel__word_cmp(w, n, unit_words[i].w) == 0)
 			return unit_words[i].unit;
 	return 0;
 }
@@ -242,7 +216,7 @@ static const struct scale_word {
 static double scale_of(const char *w, size_t n)
 {
 	for (size_t i = 0; i < sizeof(scale_words) / sizeof(*scale_words); i++)
-		if (cmp_word(w, n, scale_words[i].w) == 0)
+		if (doppel__word_cmp(w, n, scale_words[i].w) == 0)
 			return scale_words[i].f;
 	return 0;
 }
@@ -267,7 +241,7 @@ static double number_word(const char *w, size_t n)
 	size_t lo = 0, hi = sizeof(number_words) / sizeof(*number_words);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = cmp_word(w, n, number_words[mid].w);
+		int c = doppel__word_cmp(w, n, number_words[mid].w);
 		if (c == 0)
 			return number_words[mid].v;
 		if (c < 0)
@@ -305,7 +279,10 @@ const char *doppel__fact_unit_name(unsigned unit)
 
 /* A word as this file keeps it. */
 struct fword {
-	uint32_t start, end, next, sent;
+	uint32_t start, end, next;
+	uint32_t seg;  /* its sentence as segmentation closed it */
+	uint32_t sent; /* the same, with lines wrapped at a fixed width
+	                   joined (join_wrapped) */
 	uint32_t stem;
 	uint32_t fold, flen; /* the folded form in scratch->fold */
 	uint64_t h;
@@ -363,6 +340,7 @@ static int watch_word(void *ctx, const doppel__word *dw)
 	sc->w[sc->nw++] = (struct fword){.start = dw->start,
 	                                 .end = dw->end,
 	                                 .next = dw->next,
+	                                 .seg = dw->sent,
 	                                 .sent = dw->sent,
 	                                 .stem = dw->stem,
 	                                 .fold = (uint32_t)sc->flen,
@@ -398,13 +376,13 @@ static size_t wlen(const struct run *r, size_t i)
 /* Word i exists and its folded form is s. */
 static bool wis(const struct run *r, size_t i, const char *s)
 {
-	return i < r->sc->nw && cmp_word(wtext(r, i), wlen(r, i), s) == 0;
+	return i < r->sc->nw && doppel__word_cmp(wtext(r, i), wlen(r, i), s) == 0;
 }
 
 /* Word i exists and is a word of the sorted list. */
 static bool win(const struct run *r, size_t i, const char *const *list, size_t count)
 {
-	return i < r->sc->nw && in_list(list, count, wtext(r, i), wlen(r, i));
+	return i < r->sc->nw && doppel__word_in(list, count, wtext(r, i), wlen(r, i));
 }
 
 /* Word i exists and has one of the flags fl. */
@@ -427,7 +405,16 @@ static size_t space_at(const char *t, size_t i, size_t end)
 	return 0;
 }
 
-/* What stands between word i and word i + 1 of one sentence and line:
+/* A line break, "\r\n" or "\n", at byte i: its length, else 0. Only
+ * between two words that join_wrapped() put in one sentence. */
+static size_t wrap_at(const char *t, size_t i, size_t end)
+{
+	if (t[i] == '\n')
+		return 1;
+	return t[i] == '\r' && i + 1 < end && t[i + 1] == '\n' ? 2 : 0;
+}
+
+/* What stands between word i and word i + 1 of one sentence:
  * the bytes [*g, *g + *gn) with spaces trimmed, and whether there was a
  * space. False when there is no such next word. */
 static bool gap(const struct run *r, size_t i, const char **g, size_t *gn, bool *space)
@@ -436,11 +423,9 @@ static bool gap(const struct run *r, size_t i, const char **g, size_t *gn, bool 
 	if (i + 1 >= sc->nw || sc->w[i + 1].sent != sc->w[i].sent)
 		return false;
 	size_t a = sc->w[i].next, b = sc->w[i + 1].start;
-	if (memchr(r->text + a, '\n', b - a))
-		return false;
 	*space = false;
 	size_t s;
-	while (a < b && (s = space_at(r->text, a, b))) {
+	while (a < b && ((s = space_at(r->text, a, b)) || (s = wrap_at(r->text, a, b)))) {
 		a += s;
 		*space = true;
 	}
@@ -448,7 +433,7 @@ static bool gap(const struct run *r, size_t i, const char **g, size_t *gn, bool 
 		size_t j = b - 1;
 		while (j > a && ((unsigned char)r->text[j] & 0xC0) == 0x80)
 			j--;
-		if (!(s = space_at(r->text, j, b)))
+		if (!(s = space_at(r->text, j, b)) && r->text[j] != '\n' && r->text[j] != '\r')
 			break;
 		b = j;
 		*space = true;
@@ -562,9 +547,9 @@ static int add_str(doppel__facts *fx, const char *s, size_t n, uint32_t *at)
 static void sentence_of(const struct run *r, size_t i, uint32_t *s, uint32_t *e)
 {
 	const struct fword *w = &r->sc->w[i];
-	if (w->sent < r->f->nsent) {
-		*s = r->f->sent[w->sent].start;
-		*e = r->f->sent[w->sent].start + r->f->sent[w->sent].len;
+	if (w->seg < r->f->nsent) {
+		*s = r->f->sent[w->seg].start;
+		*e = r->f->sent[w->seg].start + r->f->sent[w->seg].len;
 	} else {
 		*s = w->start;
 		*e = w->end;
@@ -797,6 +782,8 @@ static bool plural(const struct run *r, size_t j)
 {
 	const char *s = wtext(r, j);
 	size_t n = wlen(r, j);
+	if (n == 3 && s[2] == 's' && !strchr("aeiouy", s[0]) && !strchr("aeiouy", s[1]))
+		return true; /* "cts", "shs", "pts": abbreviated plurals */
 	return n > 3 && s[n - 1] == 's' && s[n - 2] != 's' && s[n - 2] != 'u' &&
 	       s[n - 2] != 'i';
 }
@@ -845,8 +832,13 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 	double lo;
 	bool spelled = !(w[i].flags & FW_NUMBER);
 	if (spelled) {
-		if (!(lo = number_word(wtext(r, i), wlen(r, i))))
+		/* "one" counts when a scale follows: "one billion dlrs" */
+		if (!(lo = number_word(wtext(r, i), wlen(r, i))) &&
+		    !(wis(r, i, "one") && plain_next(r, i) &&
+		      scale_of(wtext(r, i + 1), wlen(r, i + 1))))
 			return DOPPEL_OK;
+		if (!lo)
+			lo = 1;
 	} else {
 		lo = number_value(r, i);
 	}
@@ -891,11 +883,11 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 				start = r->sc->w[i - 1].start;
 		}
 	}
-	if (spelled) {
-		/* no scale, no unit: "two weeks", "three border crossings" */
-	} else if (w[k].next < r->len && r->text[w[k].next] == '%') {
+	/* A number word takes a scale and a unit as digits do ("two billion
+	 * dlrs", templated reports write them so), not a '%' or a '-'. */
+	if (!spelled && w[k].next < r->len && r->text[w[k].next] == '%') {
 		unit = UNIT_PERCENT;
-	} else if (plain_next(r, k) || gap_is(r, k, "-")) {
+	} else if (plain_next(r, k) || (!spelled && gap_is(r, k, "-"))) {
 		double s = scale_of(wtext(r, k + 1), wlen(r, k + 1));
 		if (s > 0) {
 			/* "1.5 to 2 million": both; "900,000 to 1.8 million":
@@ -927,8 +919,9 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 		                DOPPEL__YEAR_BASE + (range ? year_at(r, k) : year_at(r, i)),
 		                year_at(r, i));
 	}
-	/* "three border crossings": a number word only counts things */
-	if (spelled && (thing == SIZE_MAX || !plural(r, thing)))
+	/* "three border crossings": a number word only counts things, or
+	 * money and measures */
+	if (spelled && !unit && k == i && (thing == SIZE_MAX || !plural(r, thing)))
 		return DOPPEL_OK;
 	doppel__fact fa = {.kind = DOPPEL__FACT_NUMBER,
 	                   .unit = (uint8_t)unit,
@@ -1070,7 +1063,7 @@ static unsigned weekday_of(const char *w, size_t n)
 	static const char *const days[] = {"monday", "tuesday",  "wednesday", "thursday",
 	                                   "friday", "saturday", "sunday"};
 	for (unsigned d = 0; d < 7; d++)
-		if (cmp_word(w, n, days[d]) == 0)
+		if (doppel__word_cmp(w, n, days[d]) == 0)
 			return d + 1;
 	return 0;
 }
@@ -1100,7 +1093,7 @@ static int take_numbers(const struct run *r)
 			rc = take_day_date(r, i, &taken);
 		/* digits, or a word that may be a number word ("two" … "twenty") */
 		bool spelled = !(w->flags & DOPPEL__W_DIGIT) && w->flen >= 3 && w->flen <= 9 &&
-		               strchr("defnst", wtext(r, i)[0]);
+		               strchr("defnost", wtext(r, i)[0]);
 		if (!rc && !taken && ((w->flags & FW_NUMBER) || spelled))
 			rc = take_number(r, i, &taken);
 		if (rc)
@@ -2007,6 +2000,42 @@ static int cmp_fact(const void *pa, const void *pb)
 	return a->end < b->end ? -1 : a->end > b->end;
 }
 
+/*
+ * Wire text is often wrapped at a fixed width, and segmentation ends a
+ * sentence with every line: "2.51 billion" / "cubic meters" or
+ * "February" / "27 to 16.39 mln" then stand in two sentences, and the
+ * same figure reads otherwise in a copy whose paragraphs were re-flowed.
+ * Two lines are one sentence here when the first does not end one (no
+ * full stop, question or exclamation mark before the break), the second
+ * is not indented (a new paragraph) and starts with a lowercase word or
+ * a number (a capital may start a sentence of a headline's next line).
+ */
+static void join_wrapped(const struct run *r)
+{
+	struct fword *w = r->sc->w;
+	uint32_t sent = 0;
+	for (size_t i = 0; i < r->sc->nw; i++) {
+		bool wrapped = false;
+		if (i > 0 && w[i].seg != w[i - 1].seg && !(w[i].flags & DOPPEL__W_UPPER)) {
+			unsigned breaks = 0;
+			bool end = false;
+			uint32_t k = w[i - 1].next;
+			for (; k < w[i].start; k++) {
+				char c = r->text[k];
+				breaks += c == '\n';
+				end |= c == '.' || c == '!' || c == '?';
+			}
+			char before = r->text[w[i].start - 1];
+			wrapped = breaks == 1 && !end && before != ' ' && before != '\t';
+		}
+		if (i > 0 && w[i].seg != w[i - 1].seg && !wrapped)
+			sent++;
+		w[i].sent = sent;
+		if (wrapped)
+			w[i].flags &= (uint16_t)~DOPPEL__W_START;
+	}
+}
+
 /* Segments with a watcher that keeps the words, then finds numbers and
  * dates, names, the facts they name, and the slots. */
 int doppel__facts_extract(doppel__segmenter *sg, const char *text, size_t len,
@@ -2022,6 +2051,7 @@ int doppel__facts_extract(doppel__segmenter *sg, const char *text, size_t len,
 	if (rc)
 		return rc;
 	const struct run r = {out, sc, text, len, f};
+	join_wrapped(&r);
 	if ((rc = mark_words(&r)) || (rc = take_numbers(&r)) || (rc = take_names(&r)) ||
 	    (rc = build_entities(&r)))
 		return rc;
@@ -2241,6 +2271,21 @@ double doppel__facts_conflict(const doppel__facts *a, const doppel__facts *b,
 	return doppel__slots_conflict(a->slot, a->nslot, b->slot, b->nslot, c);
 }
 
+/* Counts one slot both articles fill: kind, and whether a value is
+ * common. */
+static void count_slot(doppel__conflict *k, unsigned kind, bool common)
+{
+	k->slots++;
+	if (common) {
+		k->agree++;
+		return;
+	}
+	k->differ++;
+	k->names += kind == SLOT_NAME;
+	k->numbers += kind == SLOT_NUMBER;
+	k->dates += kind == SLOT_DATE;
+}
+
 double doppel__slots_conflict(const doppel__slot *sa, size_t na, const doppel__slot *sb,
                               size_t nb, doppel__conflict *c)
 {
@@ -2267,20 +2312,67 @@ double doppel__slots_conflict(const doppel__slot *sa, size_t na, const doppel__s
 			p += va <= vb;
 			q += vb <= va;
 		}
-		k.slots++;
-		if (common) {
-			k.agree++;
-		} else {
-			k.differ++;
-			unsigned kind = (unsigned)(ka >> 62);
-			k.names += kind == SLOT_NAME;
-			k.numbers += kind == SLOT_NUMBER;
-			k.dates += kind == SLOT_DATE;
-		}
+		count_slot(&k, (unsigned)(ka >> 62), common);
 		i = ie;
 		j = je;
 	}
 	if (c)
 		*c = k;
 	return k.slots ? (double)k.differ / k.slots : 0.0;
+}
+
+/* ---------------------------------------------------------------- packed */
+
+static int cmp_packed(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+size_t doppel__slots_pack(const doppel__slot *in, size_t n, uint64_t *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] =
+			(in[i].key >> 32) << 32 | (uint32_t)(in[i].value ^ (in[i].value >> 32));
+	if (n > 1)
+		qsort(out, n, sizeof(*out), cmp_packed);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || out[w - 1] != out[i])
+			out[w++] = out[i];
+	return w;
+}
+
+void doppel__packed_conflict(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                             doppel__conflict *c)
+{
+	doppel__conflict k = {0};
+	size_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		uint64_t ka = a[i] >> 32, kb = b[j] >> 32;
+		if (ka != kb) {
+			if (ka < kb)
+				i++;
+			else
+				j++;
+			continue;
+		}
+		size_t ie = i, je = j;
+		while (ie < na && a[ie] >> 32 == ka)
+			ie++;
+		while (je < nb && b[je] >> 32 == ka)
+			je++;
+		/* the values of one key are sorted as the whole words are */
+		bool common = false;
+		for (size_t p = i, q = j; p < ie && q < je && !common;) {
+			uint64_t va = a[p], vb = b[q];
+			common = va == vb;
+			p += va <= vb;
+			q += vb <= va;
+		}
+		count_slot(&k, (unsigned)(ka >> 30), common);
+		i = ie;
+		j = je;
+	}
+	*c = k;
 }

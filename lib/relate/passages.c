@@ -53,6 +53,7 @@
  * sentence's closing punctuation and quotes. Passages do not overlap in b.
  */
 #include "internal.h"
+#include "text/wordchar.h"
 
 #include <libstemmer.h>
 #include <math.h>

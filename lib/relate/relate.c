@@ -396,11 +396,74 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__
 	p->nanchor = f->nanchor;
 	for (size_t i = 0; i < f->nanchor; i++) {
 		unsigned kind = DOPPEL__ANCHOR_KIND(f->anchor[i]);
-		double w = doppel__rarity_weight(r, f->anchor[i]) * kind_factor(kind);
-		p->aweight[i] = (float)w;
-		p->anchors_total += w;
+		/* The totals add the weights as kept, so that weights stored
+		 * and set again (doppel__prepared_set_weights) give them too. */
+		p->aweight[i] =
+			(float)(doppel__rarity_weight(r, f->anchor[i]) * kind_factor(kind));
+		p->anchors_total += p->aweight[i];
 		if (kind == DOPPEL__ANCHOR_NAME)
-			p->names_total += w;
+			p->names_total += p->aweight[i];
+	}
+	return DOPPEL_OK;
+}
+
+size_t doppel__prepared_weights_size(const doppel__prepared *p)
+{
+	return 4 * ((size_t)p->sstart[p->nsent] + p->nanchor);
+}
+
+void doppel__prepared_weights_put(const doppel__prepared *p, uint8_t *out)
+{
+	size_t nk = p->sstart[p->nsent];
+	uint32_t bits;
+	for (size_t i = 0; i < nk; i++, out += 4) {
+		memcpy(&bits, &p->weights[i], 4);
+		doppel__put_le(out, bits, 4);
+	}
+	for (size_t i = 0; i < p->nanchor; i++, out += 4) {
+		memcpy(&bits, &p->aweight[i], 4);
+		doppel__put_le(out, bits, 4);
+	}
+}
+
+int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_t len)
+{
+	size_t nk = p->sstart[p->nsent];
+	if (len != doppel__prepared_weights_size(p))
+		return DOPPEL_E_FORMAT;
+	for (size_t i = 0; i < nk; i++, blob += 4) {
+		uint32_t bits = (uint32_t)doppel__get_le(blob, 4);
+		memcpy(&p->weights[i], &bits, 4);
+	}
+	for (size_t s = 0; s < p->nsent; s++) {
+		double sq = 0;
+		for (uint32_t i = p->sstart[s]; i < p->sstart[s + 1]; i++)
+			sq += (double)p->weights[i] * p->weights[i];
+		p->snorm[s] = (float)sqrt(sq);
+	}
+	/* The topic's keys again, in the order doppel__prepare() sorts them:
+	 * by key, stably, which the weights do not change. */
+	struct kw *tmp = doppel__alloc_array(2 * nk + 1, sizeof(*tmp));
+	if (!tmp)
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < nk; i++)
+		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
+	sort_kw(tmp, tmp + nk, nk);
+	double sq = 0;
+	for (size_t i = 0; i < nk; i++) {
+		p->tkeys[i] = tmp[i].key;
+		p->tweights[i] = tmp[i].w;
+		sq += (double)tmp[i].w * tmp[i].w;
+	}
+	p->tnorm = sqrt(sq);
+	free(tmp);
+	p->anchors_total = p->names_total = 0;
+	for (size_t i = 0; i < p->nanchor; i++, blob += 4) {
+		uint32_t bits = (uint32_t)doppel__get_le(blob, 4);
+		memcpy(&p->aweight[i], &bits, 4);
+		p->anchors_total += p->aweight[i];
+		if (DOPPEL__ANCHOR_KIND(p->anchor[i]) == DOPPEL__ANCHOR_NAME)
+			p->names_total += p->aweight[i];
 	}
 	return DOPPEL_OK;
 }
@@ -455,6 +518,8 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
                              doppel__pairing *pairs)
 {
 	memset(ev, 0, sizeof(*ev));
+	ev->keys = -1;
+	ev->specific = -1;
 	const size_t n = a->nsent, m = b->nsent;
 	/* Anchors: both lists are sorted. */
 	double shared = 0, shared_names = 0, names_b = 0;

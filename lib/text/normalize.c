@@ -9,6 +9,7 @@
  * utf8proc (NFKC + case fold) before they are split into tokens.
  */
 #include "internal.h"
+#include "text/wordchar.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -186,16 +187,6 @@ static int push_line(doppel__tokens *t, uint64_t key)
 	return DOPPEL_OK;
 }
 
-/* ASCII letters lowered and digits as they are; 0 for any other byte. */
-#define LOWER1(c)                                                                              \
-	((c) >= 'A' && (c) <= 'Z'                                   ? (c) + 32                 \
-	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c)                      \
-	                                                            : 0)
-#define LOWER4(c) LOWER1(c), LOWER1(c + 1), LOWER1(c + 2), LOWER1(c + 3)
-#define LOWER16(c) LOWER4(c), LOWER4(c + 4), LOWER4(c + 8), LOWER4(c + 12)
-#define LOWER64(c) LOWER16(c), LOWER16(c + 16), LOWER16(c + 32), LOWER16(c + 48)
-const char doppel__ascii_lower[256] = {LOWER64(0), LOWER64(64), LOWER64(128), LOWER64(192)};
-
 /*
  * The lowered form of one line, written to out (capacity >= len + 1):
  * ASCII letters lowered, ASCII digits kept, apostrophes dropped, every
@@ -211,7 +202,7 @@ struct lowered {
 /* What lower_line writes of a byte inside a word: an ASCII letter
  * lowered, a digit, a byte of another character as it is; 0 for a byte
  * that is no part of a word. */
-#define WRITE1(c) ((c) >= 0x80 ? (c) : LOWER1(c))
+#define WRITE1(c) ((c) >= 0x80 ? (c) : DOPPEL__LOWER1(c))
 #define WRITE4(c) WRITE1(c), WRITE1(c + 1), WRITE1(c + 2), WRITE1(c + 3)
 #define WRITE16(c) WRITE4(c), WRITE4(c + 4), WRITE4(c + 8), WRITE4(c + 12)
 #define WRITE64(c) WRITE16(c), WRITE16(c + 16), WRITE16(c + 32), WRITE16(c + 48)
@@ -315,25 +306,6 @@ static int tokens_ascii(const char *low, size_t n, uint64_t seed, doppel__tokens
 		start = end + 1;
 	}
 	return DOPPEL_OK;
-}
-
-bool doppel__is_word_cp_unicode(int32_t cp)
-{
-	switch (utf8proc_category(cp)) {
-	case UTF8PROC_CATEGORY_LU:
-	case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT:
-	case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO:
-	case UTF8PROC_CATEGORY_MN:
-	case UTF8PROC_CATEGORY_MC:
-	case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /*

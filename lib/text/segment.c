@@ -8,101 +8,12 @@
  * once per thread; a cache keeps the answer.
  */
 #include "internal.h"
+#include "text/wordchar.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-/* English function words: left out of the content words. Sorted. */
-static const char *const stopwords[] = {
-	"a",       "about",     "above",   "after",      "again", "against", "all",     "also",
-	"am",      "an",        "and",     "any",        "are",   "as",      "at",      "be",
-	"because", "been",      "before",  "being",      "below", "between", "both",    "but",
-	"by",      "can",       "could",   "did",        "do",    "does",    "doing",   "down",
-	"during",  "each",      "few",     "for",        "from",  "further", "had",     "has",
-	"have",    "having",    "he",      "her",        "here",  "hers",    "herself", "him",
-	"himself", "his",       "how",     "i",          "if",    "in",      "into",    "is",
-	"it",      "its",       "itself",  "just",       "may",   "me",      "might",   "more",
-	"most",    "must",      "my",      "myself",     "no",    "nor",     "not",     "now",
-	"of",      "off",       "on",      "once",       "only",  "or",      "other",   "our",
-	"ours",    "ourselves", "out",     "over",       "own",   "said",    "same",    "says",
-	"she",     "should",    "so",      "some",       "such",  "than",    "that",    "the",
-	"their",   "theirs",    "them",    "themselves", "then",  "there",   "these",   "they",
-	"this",    "those",     "through", "to",         "too",   "under",   "until",   "up",
-	"upon",    "very",      "was",     "we",         "were",  "what",    "when",    "where",
-	"which",   "while",     "who",     "whom",       "why",   "will",    "with",    "would",
-	"you",     "your",      "yours",   "yourself",
-};
-
-/* Words before a full stop that does not end a sentence. Sorted. */
-static const char *const abbreviations[] = {
-	"al",  "apr", "aug", "capt", "co",  "col", "corp", "dec", "dept", "dr",   "est",
-	"etc", "feb", "fig", "gen",  "gov", "inc", "jan",  "jr",  "jul",  "jun",  "lt",
-	"ltd", "mar", "mr",  "mrs",  "ms",  "mt",  "no",   "nov", "oct",  "pres", "prof",
-	"rep", "sen", "sep", "sept", "sgt", "sr",  "st",   "vs",
-};
-
-static const char *const months[] = {
-	"january", "february", "march",     "april",   "may",      "june",
-	"july",    "august",   "september", "october", "november", "december",
-};
-
-static const char *const weekdays[] = {
-	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-};
-
-static int cmp_word(const char *w, size_t n, const char *s)
-{
-	size_t m = strlen(s);
-	int c = memcmp(w, s, n < m ? n : m);
-	if (c)
-		return c;
-	return n < m ? -1 : n > m;
-}
-
-static bool in_sorted(const char *const *list, size_t count, const char *w, size_t n)
-{
-	size_t lo = 0, hi = count;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = cmp_word(w, n, list[mid]);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
-bool doppel__stopword(const char *w, size_t n)
-{
-	return in_sorted(stopwords, sizeof(stopwords) / sizeof(*stopwords), w, n);
-}
-
-bool doppel__abbreviation(const char *w, size_t n)
-{
-	return in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, n);
-}
-
-/* 1..12 for a month name, else 0. */
-static unsigned month_of(const char *w, size_t n)
-{
-	for (unsigned i = 0; i < 12; i++)
-		if (cmp_word(w, n, months[i]) == 0)
-			return i + 1;
-	return 0;
-}
-
-static bool is_weekday(const char *w, size_t n)
-{
-	for (size_t i = 0; i < sizeof(weekdays) / sizeof(*weekdays); i++)
-		if (cmp_word(w, n, weekdays[i]) == 0)
-			return true;
-	return false;
-}
 
 /* ----------------------------------------------------------- word cache */
 
@@ -187,6 +98,7 @@ void doppel__features_free(doppel__features *f)
 	free(f->tok);
 	free(f->anchor);
 	free(f->span);
+	free(f->fslot);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -239,11 +151,11 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 	struct word wd = {.h = h};
 	if (doppel__stopword(w, n))
 		wd.flags |= WORD_STOP;
-	if (in_sorted(abbreviations, sizeof(abbreviations) / sizeof(*abbreviations), w, n))
+	if (doppel__abbreviation(w, n))
 		wd.flags |= WORD_ABBREV;
-	if (is_weekday(w, n))
+	if (doppel__weekday(w, n))
 		wd.flags |= WORD_WEEKDAY;
-	wd.month = (uint16_t)month_of(w, n);
+	wd.month = (uint16_t)doppel__month_of(w, n);
 	const sb_symbol *st = sb_stemmer_stem(sg->stemmer, (const sb_symbol *)w, (int)n);
 	if (!st)
 		return NULL;

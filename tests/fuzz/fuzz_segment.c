@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doppel_params_init(&params);
 	doppel__evidence ev;
 	doppel_relation rel = DOPPEL_REL_NONE;
-	if (doppel__judge(&params, &p[0], f[0].nsent, &p[1], f[1].nsent, 0.0, 0.0, false, 1,
+	if (doppel__judge(&params, &p[0], f[0].nsent, &p[1], f[1].nsent, 0.0, 0.0, false, 1, NULL,
 	                  &ev, &rel) == DOPPEL_OK &&
 	    (rel < DOPPEL_REL_NONE || rel > DOPPEL_REL_EXCERPT))
 		abort();

@@ -35,6 +35,27 @@ static inline char *corpus_text(uint64_t seed, size_t nwords)
 	return t;
 }
 
+/* The same with words of letters only ("bakiro"): text that states no
+ * numbers, for tests where two different texts must not differ in their
+ * facts. */
+static inline char *corpus_letters(uint64_t seed, size_t nwords)
+{
+	size_t cap = nwords * 12 + 16, len = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	uint64_t s = seed;
+	for (size_t i = 0; i < nwords; i++) {
+		unsigned w = (unsigned)(corpus_rand(&s) % 60000);
+		len += (size_t)snprintf(t + len, cap - len, "%s",
+		                        i == 0 ? "" : (i % 48 == 0 ? ".\n" : (i % 12 == 0 ? ". " : " ")));
+		for (int k = 0; k < 3; k++, w /= 40)
+			len += (size_t)snprintf(t + len, cap - len, "%c%c", "bdfgklmnprstvz"[w % 8],
+			                        "aeiou"[w / 8 % 5]);
+	}
+	len += (size_t)snprintf(t + len, cap - len, ".");
+	return t;
+}
+
 /* The first `keep` bytes of text, cut back to a line end. */
 static inline char *corpus_cut(const char *text, double keep)
 {

@@ -6,7 +6,7 @@
  */
 #include "testutil.h"
 
-#include "internal.h"
+#include "index.h"
 
 /* One stated relation, written the same way from both paths: the pair in
  * id order, the relation, which of the two is the source, and its
@@ -116,17 +116,22 @@ static void scan_side(const doppel_batch *b, struct lines *rel, struct lines *st
 	doppel_scan_free(s);
 }
 
-/* The index side: articles in date order, `step` at a time. */
-static void index_side(const doppel_batch *b, const char *db, size_t step, struct lines *rel,
-                       struct lines *st)
+/* The index side: articles in date order, `step` at a time; a cache of
+ * `cache` articles when not 0 (candidates read again from the store). */
+static void index_side(const doppel_batch *b, const char *db, size_t step, size_t cache,
+                       struct lines *rel, struct lines *st)
 {
 	doppel_params p;
 	doppel_params_init(&p);
 	p.threads = 2;
 	doppel_index *x = NULL;
 	char err[256];
-	assert_int_equal(doppel_index_open(&x, db, &p, DOPPEL_OPEN_CREATE, err, sizeof(err)),
+	assert_int_equal(doppel_index_open(&x, db, &p,
+	                                   DOPPEL_OPEN_CREATE | (cache ? DOPPEL_OPEN_LAZY : 0),
+	                                   err, sizeof(err)),
 	                 DOPPEL_OK);
+	if (cache)
+		doppel__index_set_cache(x, cache);
 	size_t n = doppel_batch_count(b);
 	size_t *order = calloc(n + 1, sizeof(*order));
 	for (size_t i = 0; i < n; i++)
@@ -207,12 +212,12 @@ static void check_corpus(const char *dir, const char *tmp, size_t c, const char 
 	for (size_t i = 0; i < srel.n && !seen; i++)
 		seen = strstr(srel.v[i], must) != NULL;
 	assert_true(seen);
-	const size_t steps[] = {1, 3, 1000};
+	const size_t steps[] = {1, 3, 1000, 5}, caches[] = {0, 0, 0, 3};
 	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
 		char db[600];
 		snprintf(db, sizeof(db), "%s/c%zu-%zu.db", tmp, c, k);
 		struct lines irel = {0}, ist = {0};
-		index_side(b, db, steps[k], &irel, &ist);
+		index_side(b, db, steps[k], caches[k], &irel, &ist);
 		assert_same("relations", dir, &srel, &irel);
 		assert_same("stories", dir, &sst, &ist);
 		free_lines(&irel);

@@ -371,6 +371,75 @@ static void test_conflict(void **state)
 	}
 }
 
+/* Wire text wrapped at a fixed width reads as the same text re-flowed: a
+ * number keeps its scale, unit and thing counted across the break, so a
+ * copy whose paragraphs were re-flowed fills its slots alike. */
+static void test_wrapped_lines(void **state)
+{
+	(void)state;
+	struct art w, f;
+	extract_str(&w, "Natural gas exports fell 16.3 pct in the month to 2.51 billion\n"
+	                "cubic meters, while reserves declined by 189 mln rand to 5.70\n"
+	                "billion rand, the agency said.\n"
+	                "    The next paragraph starts here.");
+	extract_str(&f, "Natural gas exports fell 16.3 pct in the month to 2.51 billion cubic "
+	                "meters, while reserves declined by 189 mln rand to 5.70 billion rand, "
+	                "the agency said.");
+	const doppel__fact *n = fact(&w, DOPPEL__FACT_NUMBER, "2.51 billion\ncubic meters");
+	assert_non_null(n);
+	assert_true(n->lo == 2.51e9);
+	n = fact(&w, DOPPEL__FACT_NUMBER, "5.70\nbillion rand");
+	assert_non_null(n);
+	assert_true(n->lo == 5.7e9);
+	doppel__conflict c;
+	assert_true(doppel__facts_conflict(&w.x, &f.x, &c) == 0.0);
+	assert_true(c.agree >= 3);
+	/* An indented line starts a paragraph: nothing joins across it. */
+	assert_null(fact(&w, DOPPEL__FACT_NUMBER, "rand, the agency said.\n    The"));
+	art_free(&w);
+	art_free(&f);
+}
+
+/* Templated reports write small figures as words: "six cts", "two
+ * billion dlrs", "one billion dlrs". */
+static void test_spelled_figures(void **state)
+{
+	(void)state;
+	struct art a, b;
+	extract_str(&a, "Qtly div six cts vs six cts prior. The Fed arranged two billion dlrs "
+	                "of repurchases.");
+	extract_str(&b, "Qtly div four cts vs four cts prior. The Fed arranged one billion dlrs "
+	                "of repurchases.");
+	const doppel__fact *n = fact(&a, DOPPEL__FACT_NUMBER, "six cts");
+	assert_non_null(n);
+	assert_true(n->lo == 6);
+	n = fact(&a, DOPPEL__FACT_NUMBER, "two billion dlrs of repurchases");
+	assert_non_null(n);
+	assert_true(n->lo == 2e9);
+	n = fact(&b, DOPPEL__FACT_NUMBER, "one billion dlrs of repurchases");
+	assert_non_null(n);
+	assert_true(n->lo == 1e9);
+	/* "one" alone counts nothing; "two weeks" has no unit. */
+	struct art c;
+	extract_str(&c, "One of them left after two weeks.");
+	assert_null(fact(&c, DOPPEL__FACT_NUMBER, "One"));
+	doppel__conflict k;
+	doppel__facts_conflict(&a.x, &b.x, &k);
+	assert_true(k.numbers >= 2);
+	/* Packed as the index keeps them, the slots conflict alike. */
+	uint64_t pa[64], pb[64];
+	assert_true(a.x.nslot <= 64 && b.x.nslot <= 64);
+	size_t na = doppel__slots_pack(a.x.slot, a.x.nslot, pa);
+	size_t nb = doppel__slots_pack(b.x.slot, b.x.nslot, pb);
+	doppel__conflict pk;
+	doppel__packed_conflict(pa, na, pb, nb, &pk);
+	assert_int_equal(pk.numbers, k.numbers);
+	assert_int_equal(pk.agree, k.agree);
+	art_free(&a);
+	art_free(&b);
+	art_free(&c);
+}
+
 /* ------------------------------------------------------- in-house stories */
 
 /* Role and title words, written out here apart from facts.c's lists. */
@@ -653,6 +722,8 @@ int main(void)
 		cmocka_unit_test(test_no_facts),
 		cmocka_unit_test(test_compare_fixture),
 		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_wrapped_lines),
+		cmocka_unit_test(test_spelled_figures),
 		cmocka_unit_test(test_planted_spellings),
 		cmocka_unit_test(test_in_house_stories),
 		cmocka_unit_test(test_explain),

@@ -486,6 +486,15 @@ static void check_after(struct fixture *f, bool stored, enum fault kind, long n)
 		if (rc == DOPPEL_OK && strcmp(s.article.text, f->text[i]) != 0)
 			fail_msg("fault %d at %ld: article %s: another text", kind, n, id);
 	}
+	/* doppel check: what is stored is what the stored texts give. */
+	doppel_params cp;
+	doppel_params_init(&cp);
+	cp.relations = f->relations;
+	doppel_check k;
+	if (doppel_index_check(f->db.db, &cp, &k, err, sizeof(err)) != DOPPEL_OK)
+		fail_msg("fault %d at %ld: doppel check: %s", kind, n, err);
+	if (!k.integrity || k.signatures || k.missing || k.extra)
+		fail_msg("fault %d at %ld: doppel check: %s", kind, n, k.first);
 	/* The index still answers a query with what it holds. */
 	doppel_batch *b = doppel_batch_new();
 	push(f, b, 0);

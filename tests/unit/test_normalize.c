@@ -2,6 +2,7 @@
  * test_normalize.c — tokens, case folding and boilerplate removal.
  */
 #include "testutil.h"
+#include "text/wordchar.h"
 
 #include "internal.h"
 

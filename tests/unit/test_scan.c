@@ -210,7 +210,7 @@ static void test_learned_boilerplate(void **state)
 	char *texts[20];
 	char ids[20][16];
 	for (int i = 0; i < 20; i++) {
-		char *body = corpus_text((uint64_t)(100 + i), 8);
+		char *body = corpus_letters((uint64_t)(100 + i), 8);
 		texts[i] = corpus_join(body, tag);
 		free(body);
 		snprintf(ids[i], sizeof(ids[i]), "c%02d", i);

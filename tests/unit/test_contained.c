@@ -1,0 +1,92 @@
+/*
+ * test_contained.c — a copy that keeps one sentence of a long article is
+ * found as a copy, though its Jaccard with the article is far below the
+ * LSH's threshold: the containment fingerprints meet the two, in a scan
+ * and in an index reopened between them.
+ */
+#include "testutil.h"
+
+static doppel_batch *read_fixture(void)
+{
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_non_null(r);
+	assert_int_equal(doppel_reader_add_path(r, test_data("contained")), DOPPEL_OK);
+	doppel_batch *b = doppel_batch_new();
+	doppel_article a;
+	while (doppel_reader_next(r, &a) == DOPPEL_OK)
+		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(b), 2);
+	doppel_reader_free(r);
+	return b;
+}
+
+static void test_scan_sentence(void **state)
+{
+	(void)state;
+	doppel_params par;
+	doppel_params_init(&par);
+	doppel_scan *s = doppel_scan_new(&par);
+	assert_non_null(s);
+	doppel_batch *b = read_fixture();
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	assert_int_equal(doppel_scan_pair_count(s), 1);
+	doppel_pair p;
+	assert_int_equal(doppel_scan_pair(s, 0, &p), DOPPEL_OK);
+	assert_int_equal(p.relation, DOPPEL_REL_COPY);
+	/* far below the shingles' LSH threshold (0.3) */
+	assert_true(p.jaccard < 0.2);
+	doppel_batch_free(b);
+	doppel_scan_free(s);
+}
+
+/* Adds article `id` of all as one batch; its relation with `other`. */
+static doppel_relation add_one(doppel_index *x, const doppel_batch *all, const char *id,
+                               const char *other)
+{
+	doppel_batch *one = doppel_batch_new();
+	for (size_t i = 0; i < doppel_batch_count(all); i++)
+		if (!strcmp(doppel_batch_article(all, i)->id, id))
+			assert_int_equal(doppel_batch_push(one, doppel_batch_article(all, i)),
+			                 DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(one), 1);
+	assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
+	doppel_result res;
+	assert_int_equal(doppel_index_result(x, 0, &res), DOPPEL_OK);
+	assert_int_equal(res.outcome, DOPPEL_ADDED);
+	doppel_relation rel = DOPPEL_REL_NONE;
+	for (size_t k = 0; k < res.count; k++)
+		if (!strcmp(res.matches[k].id, other))
+			rel = res.matches[k].relation;
+	doppel_batch_free(one);
+	return rel;
+}
+
+/* The article's fingerprints are stored with it and posted again when
+ * the index is opened. */
+static void test_index_reopened(void **state)
+{
+	struct test_db *f = *state;
+	doppel_batch *all = read_fixture();
+	doppel_index *x = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	assert_int_equal(add_one(x, all, "harbour", "-"), DOPPEL_REL_NONE);
+	doppel_index_close(x);
+	x = test_open_index(f->db, DOPPEL_FIND_ALL, 0);
+	assert_int_equal(add_one(x, all, "harbour-sentence", "harbour"), DOPPEL_REL_COPY);
+	doppel_index_close(x);
+	doppel_batch_free(all);
+}
+
+static int setup(void **state)
+{
+	return test_db_setup(state, "contained.db");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan_sentence),
+		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

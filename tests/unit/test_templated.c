@@ -1,0 +1,117 @@
+/*
+ * test_templated.c — reports written from one template (money-market
+ * operations of two days, two companies' dividends) share their words but
+ * not their facts: they are not copies, nor one event. A reprint and a cut
+ * copy keep the facts and stay copies; a report re-sent with its toll
+ * updated is the same event. The index keeps each article's facts, so a
+ * reopened index judges the same.
+ */
+#include "testutil.h"
+
+/* Reads tests/data/templated into a batch. */
+static doppel_batch *read_fixture(void)
+{
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_non_null(r);
+	assert_int_equal(doppel_reader_add_path(r, test_data("templated")), DOPPEL_OK);
+	doppel_batch *b = doppel_batch_new();
+	doppel_article a;
+	while (doppel_reader_next(r, &a) == DOPPEL_OK)
+		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(b), 8);
+	doppel_reader_free(r);
+	return b;
+}
+
+/* The relation a scan states between a and b. */
+static doppel_relation scan_relation(const doppel_scan *s, const char *a, const char *b)
+{
+	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
+		doppel_pair p;
+		assert_int_equal(doppel_scan_pair(s, i, &p), DOPPEL_OK);
+		if ((!strcmp(p.a, a) && !strcmp(p.b, b)) || (!strcmp(p.a, b) && !strcmp(p.b, a)))
+			return p.relation;
+	}
+	return DOPPEL_REL_NONE;
+}
+
+static void test_scan_templated(void **state)
+{
+	(void)state;
+	doppel_params par;
+	doppel_params_init(&par);
+	doppel_scan *s = doppel_scan_new(&par);
+	assert_non_null(s);
+	doppel_batch *b = read_fixture();
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+
+	/* Same template, other figures: nothing. */
+	assert_int_equal(scan_relation(s, "mm-0311", "mm-0312"), DOPPEL_REL_NONE);
+	assert_int_equal(scan_relation(s, "mm-0311-cut", "mm-0312"), DOPPEL_REL_NONE);
+	assert_int_equal(scan_relation(s, "mm-0311-reprint", "mm-0312"), DOPPEL_REL_NONE);
+	assert_int_equal(scan_relation(s, "div-harwick", "div-oakmere"), DOPPEL_REL_NONE);
+	/* Copies keep their source's figures. */
+	doppel_relation r = scan_relation(s, "mm-0311", "mm-0311-reprint");
+	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
+	assert_int_equal(scan_relation(s, "mm-0311", "mm-0311-cut"), DOPPEL_REL_COPY);
+	/* The same report with its toll updated tells the same event. */
+	assert_int_equal(scan_relation(s, "quake-first", "quake-update"),
+	                 DOPPEL_REL_SAME_EVENT);
+	doppel_batch_free(b);
+	doppel_scan_free(s);
+}
+
+/* The index adds one article per batch, in the given order; the result's
+ * relation with `other`, if any. */
+static doppel_relation add_one(doppel_index *x, const doppel_batch *all, const char *id,
+                               const char *other)
+{
+	doppel_batch *one = doppel_batch_new();
+	for (size_t i = 0; i < doppel_batch_count(all); i++)
+		if (!strcmp(doppel_batch_article(all, i)->id, id))
+			assert_int_equal(doppel_batch_push(one, doppel_batch_article(all, i)),
+			                 DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(one), 1);
+	assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
+	doppel_result res;
+	assert_int_equal(doppel_index_result(x, 0, &res), DOPPEL_OK);
+	assert_int_equal(res.outcome, DOPPEL_ADDED);
+	doppel_relation rel = DOPPEL_REL_NONE;
+	for (size_t k = 0; k < res.count; k++)
+		if (!strcmp(res.matches[k].id, other))
+			rel = res.matches[k].relation;
+	doppel_batch_free(one);
+	return rel;
+}
+
+/* The facts of an article are stored with it: after reopening, the next
+ * day's report is still no copy of the stored one, and its reprint is. */
+static void test_index_reopened(void **state)
+{
+	struct test_db *f = *state;
+	doppel_batch *all = read_fixture();
+	doppel_index *x = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	assert_int_equal(add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
+	doppel_index_close(x);
+	x = test_open_index(f->db, DOPPEL_FIND_ALL, 0);
+	assert_int_equal(add_one(x, all, "mm-0312", "mm-0311"), DOPPEL_REL_NONE);
+	doppel_relation r = add_one(x, all, "mm-0311-reprint", "mm-0311");
+	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
+	doppel_index_close(x);
+	doppel_batch_free(all);
+}
+
+static int setup(void **state)
+{
+	return test_db_setup(state, "templated.db");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan_templated),
+		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
