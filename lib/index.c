@@ -1370,6 +1370,17 @@ static void on_shingles(void *ctx, uint32_t other)
 		q->rc = DOPPEL_E_NOMEM;
 }
 
+/* Whether a duplicate or copy of the probe and entry other, which its
+ * passages met, is two templated reports, as on_shingles() asks
+ * (doppel__veto_fn; ctx is a struct match_ctx). */
+static bool copy_vetoed(void *ctx, uint32_t other)
+{
+	struct match_ctx *c = ctx;
+	doppel__against g;
+	facts_against(c->x, c->q, &c->x->e[other], &g);
+	return doppel__templated(&g, true);
+}
+
 /* The repeated lines stored article num dropped when it was added, into
  * x->lines (sorted keys); none for a database that did not keep them. */
 static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep,
@@ -1859,7 +1870,9 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 			return rc;
 		}
 		int32_t when = settle(x, &q, from);
-		if ((rc = doppel__excerpt_find(x, i, a, q.sk, q.boiler, from, &when)))
+		struct match_ctx mc = {x, &q};
+		if ((rc = doppel__excerpt_find(x, i, a, q.sk, q.boiler, from, &when,
+		                               copy_vetoed, &mc)))
 			return rc;
 		if (x->deep) {
 			size_t ev = best_match(x, from, 0), st = best_match(x, from, 1);
@@ -2150,7 +2163,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	}
 	int32_t when = settle(x, &q, from);
-	if ((rc = doppel__excerpt_find(x, i, a, sk, q.boiler, from, &when))) {
+	struct match_ctx mc = {x, &q};
+	if ((rc = doppel__excerpt_find(x, i, a, sk, q.boiler, from, &when, copy_vetoed, &mc))) {
 		doppel__prepared_free(&q.prep);
 		return rc;
 	}

@@ -298,10 +298,14 @@ int doppel__excerpt_batch(doppel_index *x, size_t n);
  * sketch sk and boilerplate boiler) among the entries its passage keys
  * meet, then the passages of every derivation among the matches [from,
  * nmatch). An excerpt of an undated article may give it an earlier date
- * in *when.
+ * in *when. A candidate whose word shingles make a duplicate or a copy is
+ * one unless vetoed(ctx, its entry) says the two are templated reports
+ * (the rule of the shingles' own candidates).
  */
+typedef bool (*doppel__veto_fn)(void *ctx, uint32_t slot);
 int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
-                         const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when);
+                         const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
+                         doppel__veto_fn vetoed, void *ctx);
 /* The article of batch index i stored as entry slot, number num: its keys
  * posted and saved, its words (when they were needed) kept for the next
  * articles. */

@@ -566,6 +566,15 @@ static bool minority(const doppel__ptext *a, const doppel__ptext *b, const doppe
 	       (double)covered(b, ps, n, true) < EXCERPT_MAX_SHARE * (double)b->ncontent;
 }
 
+/* Whether the passages make EXCERPT_MAX_SHARE of both texts' content
+ * words or more. */
+static bool most_of_both(const doppel__ptext *a, const doppel__ptext *b,
+                         const doppel__passage *ps, size_t n)
+{
+	return (double)covered(a, ps, n, false) >= EXCERPT_MAX_SHARE * (double)a->ncontent &&
+	       (double)covered(b, ps, n, true) >= EXCERPT_MAX_SHARE * (double)b->ncontent;
+}
+
 /*
  * What passages that pass tell of a pair the shingles did not relate
  * (index.h): an excerpt when they make a minority of both texts' content
@@ -806,7 +815,8 @@ static int probe_words(doppel_index *x, const doppel_article *a, const doppel__p
  * duplicate or a copy by its shingles, or an excerpt by its passages,
  * added to the matches or raising the one it has. */
 static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch *sk,
-                  unsigned boiler, size_t from, uint32_t slot, int32_t *when)
+                  unsigned boiler, size_t from, uint32_t slot, int32_t *when,
+                  doppel__veto_fn vetoed, void *ctx)
 {
 	size_t k = match_of(x, from, slot);
 	if (k != SIZE_MAX && doppel__is_derivation(x->matches[k].relation))
@@ -827,21 +837,27 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		bool same = sk->fingerprint == e->fingerprint;
 		if (same)
 			j = cont = 1.0;
-		/* Words that make a copy, which the shingles' paths did not
-		 * state: they held the two for templated reports, or copies
-		 * were not asked for. Passages do not overrule them. */
-		if (doppel__classify(&x->p, j, cont, same) != DOPPEL_REL_NONE)
+		/* Words that make a copy the shingles' candidates missed (a
+		 * short text inside a long one: their Jaccard is low) are one,
+		 * by the same rule, facts and all. When the facts say no (one
+		 * states figures the other lacks, as two templated reports do,
+		 * and as a long text does around the part it took), passages
+		 * may still tell an excerpt, their own figures agreeing. */
+		rel = doppel__classify(&x->p, j, cont, same);
+		if (rel != DOPPEL_REL_NONE && !(x->p.relations & (1u << rel)))
 			return DOPPEL_OK;
+		if (rel != DOPPEL_REL_NONE && vetoed(ctx, slot))
+			rel = DOPPEL_REL_NONE;
 	}
 	if (rel == DOPPEL_REL_NONE &&
 	    (rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
 		return DOPPEL_OK;
-	/* A same event or story found before becomes an excerpt when the
-	 * passages make a minority of both, not a rewrite (sentence alignment
-	 * judged that already: two rewrites of one source are reports of one
-	 * event, settle() says) nor a majority (a report re-sent with its
+	/* A same event or story found before becomes an excerpt, not a
+	 * rewrite (sentence alignment judged that already: two rewrites of
+	 * one source are reports of one event, settle() says), and not when
+	 * the passages make most of both texts (a report re-sent with its
 	 * figures updated stays a report of its event). */
-	if (k != SIZE_MAX && (rel != DOPPEL_REL_EXCERPT || !minority(o, q, x->ps, n)))
+	if (k != SIZE_MAX && (rel != DOPPEL_REL_EXCERPT || most_of_both(o, q, x->ps, n)))
 		return DOPPEL_OK;
 	bool event = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_EVENT;
 	if (k == SIZE_MAX) {
@@ -860,7 +876,8 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 }
 
 int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
-                         const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when)
+                         const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
+                         doppel__veto_fn vetoed, void *ctx)
 {
 	if (!x->excerpt)
 		return DOPPEL_OK;
@@ -881,7 +898,7 @@ int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
 		return rc;
 	}
 	for (size_t k = 0; k < nc && rc == DOPPEL_OK; k++)
-		rc = verify(x, a, sk, boiler, from, c[k].slot, when);
+		rc = verify(x, a, sk, boiler, from, c[k].slot, when, vetoed, ctx);
 	free(c);
 	/* Every derivation's passages. */
 	for (size_t k = from; k < x->nmatch && rc == DOPPEL_OK; k++) {
