@@ -553,6 +553,7 @@ static void work_free(struct doppel__slot_work *w)
 	doppel__segmenter_free(w->segmenter);
 	doppel__facts_free(&w->facts);
 	free(w->grams);
+	free(w->sortbuf);
 	free(w);
 }
 
@@ -811,6 +812,7 @@ void doppel_index_close(doppel_index *x)
 			doppel__segmenter_free(x->workers[t].segmenter);
 			doppel__facts_free(&x->workers[t].facts);
 			free(x->workers[t].grams);
+			free(x->workers[t].sortbuf);
 		}
 		free(x->workers);
 	}

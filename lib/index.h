@@ -62,6 +62,8 @@ struct doppel__slot_work {
 	doppel__facts facts;
 	uint64_t *grams; /* excerpts: hashes of k-grams of content words */
 	size_t gramcap;
+	uint32_t *sortbuf; /* and the scratch of sorting its keys */
+	size_t sortcap;
 	int rc;
 };
 

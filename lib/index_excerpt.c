@@ -290,6 +290,30 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sorts n keys in place, least significant byte first (four passes; a
+ * few hundred keys an article, for which qsort's calls cost more), with
+ * w's scratch. */
+static int radix_sort(struct doppel__slot_work *w, uint32_t *v, size_t n)
+{
+	if (doppel__grow((void **)&w->sortbuf, &w->sortcap, n, sizeof(*w->sortbuf)))
+		return DOPPEL_E_NOMEM;
+	uint32_t *src = v, *dst = w->sortbuf;
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((src[i] >> shift) & 0xff) + 1]++;
+		for (size_t b = 1; b < 257; b++)
+			count[b] += count[b - 1];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	/* four passes: the result is back in v */
+	return DOPPEL_OK;
+}
+
 /* Hash of DOPPEL__FP_K content stems from tok[i]; never 0. */
 static uint64_t gram_hash(const doppel__ftok *tok, size_t i)
 {
@@ -398,8 +422,8 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 	if (winnow_keys(w, f, *keys, &n))
 		return DOPPEL_E_NOMEM;
 	sentence_keys(x->p.seed, f, *keys, &n);
-	if (n > 1)
-		qsort(*keys, n, sizeof(**keys), cmp_u32);
+	if (n > 1 && radix_sort(w, *keys, n))
+		return DOPPEL_E_NOMEM;
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || (*keys)[i] != (*keys)[u - 1])
@@ -687,6 +711,17 @@ static int cmp_cand(const void *pa, const void *pb)
 	return a->slot < b->slot ? -1 : a->slot > b->slot;
 }
 
+/* Asks the memory for the table slot where key would be. */
+static void prefetch_slot(const doppel_index *x, uint32_t key)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&x->pk[doppel__mix32(key) & (x->npk - 1)]);
+#else
+	(void)x;
+	(void)key;
+#endif
+}
+
 /* Adds w to the score of entry slot, noting the entries met. */
 static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
 {
@@ -724,7 +759,14 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 	}
 	size_t nmet = 0;
 	const uint32_t *keys = x->bpk[i];
+	/* The table is far bigger than the caches: its slots are asked for
+	 * ahead, a few keys before they are read. */
+	const size_t ahead = 8;
+	for (size_t k = 0; k < ahead && k < x->bnpk[i] && x->npk; k++)
+		prefetch_slot(x, keys[k]);
 	for (size_t k = 0; k < x->bnpk[i] && x->npk; k++) {
+		if (k + ahead < x->bnpk[i])
+			prefetch_slot(x, keys[k + ahead]);
 		const struct doppel__pslot *s = pk_place(x->pk, x->npk, keys[k]);
 		if (!s->key || s->val == DOPPEL__PK_COMMON)
 			continue;
@@ -921,11 +963,14 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 		return DOPPEL_OK;
 	const uint32_t *keys = x->bpk[i];
 	size_t n = x->bnpk[i];
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
+		if (k + 8 < n && x->npk)
+			prefetch_slot(x, keys[k + 8]);
 		if (post(x, keys[k], slot)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}
+	}
 	/* Its words, when they were needed, for the next articles: in a
 	 * stream their candidates are mostly recent articles. */
 	if (x->qpt_made) {
