@@ -37,6 +37,9 @@
 
 #define K2 DOPPEL__VIEW_K
 
+/* Subjects read from a headline, at most. */
+#define TITLE_SUBJECTS 8
+
 typedef struct doppel__entry entry_t;
 
 /* ------------------------------------------------------------ in memory */
@@ -1281,6 +1284,38 @@ static int cmp_u64_low(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* Whether any of the n sorted subjects s is among the sorted anchors a
+ * (n2 of them). */
+static bool any_of(const uint64_t *s, size_t n, const uint64_t *a, size_t n2)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bsearch(&s[i], a, n2, sizeof(*a), doppel__cmp_u64))
+			return true;
+	return false;
+}
+
+/* The subjects of a headline that few articles name: "Qtly" heads a
+ * dividend's text as often as its headline. */
+static size_t subjects_of(const doppel_index *x, const char *title, uint64_t *out)
+{
+	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, out, TITLE_SUBJECTS), w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (doppel__rarity_df(&x->rar, out[i]) <= DOPPEL__SPECIFIC_DF)
+			out[w++] = out[i];
+	return w;
+}
+
+/* The headlines of the probe and of entry e each name a subject the
+ * other article names nowhere, in its headline or its text: two
+ * companies' dividends, two issuers' offerings. */
+static bool subjects_apart(const doppel_index *x, const struct probe *q, const entry_t *e)
+{
+	uint64_t sa[TITLE_SUBJECTS], sb[TITLE_SUBJECTS];
+	size_t na = subjects_of(x, q->a->title, sa), nb = subjects_of(x, e->title, sb);
+	return na && nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
+	       !any_of(sb, nb, q->f->anchor, q->f->nanchor);
+}
+
 /* What the facts of the probe and of entry e say against relating them. */
 static void facts_against(const doppel_index *x, const struct probe *q, const entry_t *e,
                           doppel__against *g)
@@ -1299,6 +1334,7 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	                        .known = e->facts};
 	doppel__facts_against(&a, &b, g);
 	g->keys = -1;
+	g->subjects = g->known && subjects_apart(x, q, e);
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
 		return;
 	g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
