@@ -925,6 +925,8 @@ typedef struct doppel__against {
 	                      (doppel__shared_specific) */
 	double keys;       /* Jaccard of their rare words (synonym-key view);
 	                      -1: not measured */
+	bool subjects;     /* their headlines name subjects the other article
+	                      never names (doppel__title_subjects) */
 	bool known;        /* both articles' facts were extracted */
 } doppel__against;
 
@@ -941,6 +943,18 @@ typedef struct doppel__facts_side {
 
 void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side *b,
                            doppel__against *g);
+
+/*
+ * The words of a headline no dictionary knows (a company, a ticker, a
+ * person, a place: "KENAN TRANSPORT CO <KTCO> SETS QUARTERLY" gives kenan
+ * and ktco), as the name anchors segmentation makes of them (kind
+ * DOPPEL__ANCHOR_NAME, the folded word hashed with seed), sorted, at most
+ * max of them; ASCII words of two letters or more without a digit. The
+ * subject of a templated report (a dividend, an earnings table) is often
+ * named in its headline only.
+ */
+size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                              uint64_t *out, size_t max);
 
 /* Names (anchors) two sorted anchor lists share that at most
  * DOPPEL__SPECIFIC_DF articles counted in r state: the actors of one

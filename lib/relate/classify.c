@@ -2,7 +2,9 @@
  * classify.c — from measured similarity to a relation and a direction.
  */
 #include "internal.h"
+#include "text/wordchar.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 doppel_relation doppel__classify(const doppel_params *p, double jaccard, double containment,
@@ -115,6 +117,38 @@ void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side
 	g->stated = ab >= ba ? sa : sb;
 }
 
+size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                              uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	if (!wn || !title)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)title; *p && n < max;) {
+		if (!doppel__ascii_lower[*p] && *p < 0x80) {
+			p++;
+			continue;
+		}
+		char w[32];
+		size_t len = 0;
+		bool keep = true;
+		for (; *p && (doppel__ascii_lower[*p] || *p >= 0x80); p++) {
+			keep &= *p < 0x80 && !(*p >= '0' && *p <= '9') && len < sizeof(w);
+			if (keep)
+				w[len++] = doppel__ascii_lower[*p];
+		}
+		uint32_t lemma;
+		if (!keep || len < 2 || doppel__stopword(w, len) ||
+		    doppel__wordnet_lemmas(wn, w, len, &lemma, 1))
+			continue;
+		uint64_t h = doppel__hash(w, len, seed);
+		out[n++] =
+			((uint64_t)DOPPEL__ANCHOR_NAME << 61) | (h & ((UINT64_C(1) << 61) - 1));
+	}
+	if (n > 1)
+		qsort(out, n, sizeof(*out), doppel__cmp_u64);
+	return n;
+}
+
 unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
                                  const doppel__rarity *r)
 {
@@ -154,6 +188,11 @@ unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b
  * in-house paraphrases restate up to one in ten; templated reports change
  * most of their figures). Dates are left out there: a spinner rewords the
  * words that key them ("February last year").
+ *
+ * Either way, two headlines that name subjects the other article never
+ * names (subjects) make them templated: two companies' dividend notices
+ * are often word for word the same below their headlines (on the same
+ * corpus, 48 more wrong duplicate and copy edges, no right one).
  */
 #define REWRITE_UNSTATED 0.25
 
@@ -161,6 +200,8 @@ bool doppel__templated(const doppel__against *g, bool verbatim)
 {
 	if (!g || !g->known)
 		return false;
+	if (g->subjects)
+		return true;
 	if (verbatim)
 		return g->slots.numbers > 0 || g->slots.dates > 0 || g->unstated > 0;
 	return (g->unstated > 0 && g->unstated >= REWRITE_UNSTATED * g->stated) ||

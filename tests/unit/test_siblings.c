@@ -1,0 +1,56 @@
+/*
+ * test_siblings.c — an article copied from one report resembles another
+ * report of the story through its source: it is that report's sibling
+ * (same event), not its rewrite. tests/data/siblings, in made-up words:
+ * a report A; five days later B, which retells A sentence by sentence in
+ * other words (too late, and too loosely, to be A's rewrite); a day later
+ * C, a copy of A with a third of its words changed. C aligns with B
+ * sentence by sentence, but only because A does.
+ */
+#include "corpus.h"
+
+#include "internal.h"
+
+static doppel_relation relation(const doppel_scan *s, const char *a, const char *b)
+{
+	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
+		doppel_pair p;
+		assert_int_equal(doppel_scan_pair(s, i, &p), DOPPEL_OK);
+		if ((!strcmp(p.a, a) && !strcmp(p.b, b)) || (!strcmp(p.a, b) && !strcmp(p.b, a)))
+			return p.relation;
+	}
+	return DOPPEL_REL_NONE;
+}
+
+static void test_sibling_through_source(void **state)
+{
+	(void)state;
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_non_null(r);
+	assert_int_equal(doppel_reader_add_path(r, test_data("siblings")), DOPPEL_OK);
+	doppel_batch *batch = doppel_batch_new();
+	doppel_article art;
+	while (doppel_reader_next(r, &art) == DOPPEL_OK)
+		assert_int_equal(doppel_batch_push(batch, &art), DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(batch), 3);
+	doppel_params par;
+	doppel_params_init(&par);
+	doppel_scan *s = doppel_scan_new(&par);
+	assert_non_null(s);
+	assert_int_equal(doppel_scan_add(s, batch), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	assert_int_equal(relation(s, "a", "c"), DOPPEL_REL_COPY);
+	assert_false(doppel__is_derivation(relation(s, "a", "b")));
+	assert_int_equal(relation(s, "b", "c"), DOPPEL_REL_SAME_EVENT);
+	doppel_reader_free(r);
+	doppel_batch_free(batch);
+	doppel_scan_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sibling_through_source),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
