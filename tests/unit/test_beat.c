@@ -33,16 +33,6 @@ static const char *const report =
 
 #define FILLERS 60
 
-static doppel_relation relation(const doppel_scan *s, const char *a, const char *b)
-{
-	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
-		doppel_pair p;
-		assert_int_equal(doppel_scan_pair(s, i, &p), DOPPEL_OK);
-		if ((!strcmp(p.a, a) && !strcmp(p.b, b)) || (!strcmp(p.a, b) && !strcmp(p.b, a)))
-			return p.relation;
-	}
-	return DOPPEL_REL_NONE;
-}
 
 static void test_beat_names(void **state)
 {
@@ -72,9 +62,9 @@ static void test_beat_names(void **state)
 	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
 
-	assert_int_equal(relation(s, "rate-a", "rate-b"), DOPPEL_REL_SAME_EVENT);
-	assert_int_equal(relation(s, "rate-a", "report"), DOPPEL_REL_NONE);
-	assert_int_equal(relation(s, "rate-b", "report"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "rate-a", "rate-b"), DOPPEL_REL_SAME_EVENT);
+	assert_int_equal(test_scan_relation(s, "rate-a", "report"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "rate-b", "report"), DOPPEL_REL_NONE);
 	for (int i = 0; i < FILLERS; i++)
 		free(filler[i]);
 	doppel_batch_free(b);

@@ -11,16 +11,6 @@
 
 #include "internal.h"
 
-static doppel_relation relation(const doppel_scan *s, const char *a, const char *b)
-{
-	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
-		doppel_pair p;
-		assert_int_equal(doppel_scan_pair(s, i, &p), DOPPEL_OK);
-		if ((!strcmp(p.a, a) && !strcmp(p.b, b)) || (!strcmp(p.a, b) && !strcmp(p.b, a)))
-			return p.relation;
-	}
-	return DOPPEL_REL_NONE;
-}
 
 static void test_sibling_through_source(void **state)
 {
@@ -39,9 +29,9 @@ static void test_sibling_through_source(void **state)
 	assert_non_null(s);
 	assert_int_equal(doppel_scan_add(s, batch), DOPPEL_OK);
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
-	assert_int_equal(relation(s, "a", "c"), DOPPEL_REL_COPY);
-	assert_false(doppel__is_derivation(relation(s, "a", "b")));
-	assert_int_equal(relation(s, "b", "c"), DOPPEL_REL_SAME_EVENT);
+	assert_int_equal(test_scan_relation(s, "a", "c"), DOPPEL_REL_COPY);
+	assert_false(doppel__is_derivation(test_scan_relation(s, "a", "b")));
+	assert_int_equal(test_scan_relation(s, "b", "c"), DOPPEL_REL_SAME_EVENT);
 	doppel_reader_free(r);
 	doppel_batch_free(batch);
 	doppel_scan_free(s);

@@ -23,17 +23,6 @@ static doppel_batch *read_fixture(void)
 	return b;
 }
 
-/* The relation a scan states between a and b. */
-static doppel_relation scan_relation(const doppel_scan *s, const char *a, const char *b)
-{
-	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
-		doppel_pair p;
-		assert_int_equal(doppel_scan_pair(s, i, &p), DOPPEL_OK);
-		if ((!strcmp(p.a, a) && !strcmp(p.b, b)) || (!strcmp(p.a, b) && !strcmp(p.b, a)))
-			return p.relation;
-	}
-	return DOPPEL_REL_NONE;
-}
 
 static void test_scan_templated(void **state)
 {
@@ -47,19 +36,19 @@ static void test_scan_templated(void **state)
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
 
 	/* Same template, other figures: nothing. */
-	assert_int_equal(scan_relation(s, "mm-0311", "mm-0312"), DOPPEL_REL_NONE);
-	assert_int_equal(scan_relation(s, "mm-0311-cut", "mm-0312"), DOPPEL_REL_NONE);
-	assert_int_equal(scan_relation(s, "mm-0311-reprint", "mm-0312"), DOPPEL_REL_NONE);
-	assert_int_equal(scan_relation(s, "div-harwick", "div-oakmere"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "mm-0311", "mm-0312"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "mm-0311-cut", "mm-0312"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "mm-0311-reprint", "mm-0312"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "div-harwick", "div-oakmere"), DOPPEL_REL_NONE);
 	/* The same words and figures; the headlines name two companies the
 	 * other article never names. */
-	assert_int_equal(scan_relation(s, "div-brackley", "div-quenby"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "div-brackley", "div-quenby"), DOPPEL_REL_NONE);
 	/* Copies keep their source's figures. */
-	doppel_relation r = scan_relation(s, "mm-0311", "mm-0311-reprint");
+	doppel_relation r = test_scan_relation(s, "mm-0311", "mm-0311-reprint");
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
-	assert_int_equal(scan_relation(s, "mm-0311", "mm-0311-cut"), DOPPEL_REL_COPY);
+	assert_int_equal(test_scan_relation(s, "mm-0311", "mm-0311-cut"), DOPPEL_REL_COPY);
 	/* The same report with its toll updated tells the same event. */
-	assert_int_equal(scan_relation(s, "quake-first", "quake-update"),
+	assert_int_equal(test_scan_relation(s, "quake-first", "quake-update"),
 	                 DOPPEL_REL_SAME_EVENT);
 	doppel_batch_free(b);
 	doppel_scan_free(s);

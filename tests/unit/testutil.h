@@ -96,4 +96,18 @@ static inline void test_write(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* The relation a finished scan states between articles a and b, in either
+ * order; DOPPEL_REL_NONE when it states none. */
+static inline doppel_relation test_scan_relation(const doppel_scan *s, const char *a,
+                                                 const char *b)
+{
+	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
+		doppel_pair p;
+		assert_int_equal(doppel_scan_pair(s, i, &p), DOPPEL_OK);
+		if ((!strcmp(p.a, a) && !strcmp(p.b, b)) || (!strcmp(p.a, b) && !strcmp(p.b, a)))
+			return p.relation;
+	}
+	return DOPPEL_REL_NONE;
+}
+
 #endif
