@@ -337,8 +337,9 @@ static void le16(const uint8_t *b, uint16_t *out, size_t n)
 		out[i] = (uint16_t)doppel__get_le(b + 2 * i, 2);
 }
 
-/* Views, sources, events and rarity counts, after the articles. */
-static int load_deep(doppel_index *x)
+/* Each article's views (keys, anchors, facts and containment keys), from
+ * the views table. */
+static int load_views(doppel_index *x)
 {
 	sqlite3 *db = doppel__store_db(x->store);
 	sqlite3_stmt *st = NULL;
@@ -398,9 +399,16 @@ static int load_deep(doppel_index *x)
 		rc = doppel__store_error(x->store, "loading views", x->err);
 	sqlite3_finalize(st);
 	free(anch);
-	if (rc)
-		return rc;
+	return rc;
+}
 
+/* Each derivation's source and strength, and the dates undated articles
+ * take from their derivations. */
+static int load_sources(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step;
 	if (sqlite3_prepare_v2(
 		    db,
 		    "SELECT a, b, a_source,"
@@ -425,9 +433,15 @@ static int load_deep(doppel_index *x)
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "loading relations", x->err);
 	sqlite3_finalize(st);
-	if (rc)
-		return rc;
+	return rc;
+}
 
+/* The story of each event. */
+static int load_events(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step;
 	if (sqlite3_prepare_v2(db, "SELECT num, story FROM events", -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading events", x->err);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -437,9 +451,15 @@ static int load_deep(doppel_index *x)
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "loading events", x->err);
 	sqlite3_finalize(st);
-	if (rc)
-		return rc;
+	return rc;
+}
 
+/* The word counts of rarity, whole and in parts. */
+static int load_rarity(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step = SQLITE_DONE;
 	/* Row 1 holds the counts whole (as first saved); rows 2 and on hold
 	 * the parts, newer than row 1. Each key is in one part; articles
 	 * counted are those of the newest part. A damaged row is skipped:
@@ -485,6 +505,19 @@ static int load_deep(doppel_index *x)
 	/* Counts read whole are written again in parts. */
 	x->rar_dirty = x->rar_whole ? UINT64_MAX : 0;
 	x->rar_written = x->rar_saving = 0;
+	return rc;
+}
+
+/* Views, sources, events and rarity counts, after the articles. */
+static int load_deep(doppel_index *x)
+{
+	int rc = load_views(x);
+	if (rc == DOPPEL_OK)
+		rc = load_sources(x);
+	if (rc == DOPPEL_OK)
+		rc = load_events(x);
+	if (rc == DOPPEL_OK)
+		rc = load_rarity(x);
 	return rc;
 }
 
@@ -2186,23 +2219,21 @@ static void keep_prepared(doppel_index *x, struct probe *q, size_t i)
 	c->slot1 = slot + 1;
 }
 
-/* Adds one sketched article inside the open transaction. */
-static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
+/* Decides whether article i of the batch is added: a missing id, a text
+ * that failed or a duplicate id (as on_dup says) gives its result here and
+ * sets *done; a replaced article is deleted first. */
+static int admit(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup,
+                 doppel_outcome *outcome, bool *done)
 {
 	const doppel__sketch *sk = &x->bsk[i];
-	if (!a->id || !*a->id) {
-		begin_result(x, a, DOPPEL_REJECTED, DOPPEL_E_ARG, 0);
+	*done = true;
+	*outcome = DOPPEL_ADDED;
+	if (!a->id || !*a->id || x->brc[i]) {
+		begin_result(x, a, DOPPEL_REJECTED, !a->id || !*a->id ? DOPPEL_E_ARG : x->brc[i], 0);
 		x->stats.rejected++;
 		return DOPPEL_OK;
 	}
-	if (x->brc[i]) {
-		begin_result(x, a, DOPPEL_REJECTED, x->brc[i], 0);
-		x->stats.rejected++;
-		return DOPPEL_OK;
-	}
-	doppel_outcome outcome = DOPPEL_ADDED;
 	uint32_t old;
-	int rc;
 	if (doppel__strmap_get(&x->ids, a->id, &old) && x->e[old].alive) {
 		if (on_dup == DOPPEL_DUP_SKIP) {
 			begin_result(x, a, DOPPEL_SKIPPED, DOPPEL_OK, sk->words);
@@ -2213,14 +2244,118 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 			x->stats.rejected++;
 			return DOPPEL_OK;
 		}
-		if ((rc = doppel__store_delete(x->store, x->e[old].num, x->err)))
+		int rc = doppel__store_delete(x->store, x->e[old].num, x->err);
+		if (rc)
 			return rc;
 		x->e[old].alive = false;
 		x->alive--;
 		if ((rc = refresh_story(x, story_of_event(x, x->e[old].event))))
 			return rc;
-		outcome = DOPPEL_REPLACED;
+		*outcome = DOPPEL_REPLACED;
 	}
+	*done = false;
+	return DOPPEL_OK;
+}
+
+/* The event and story a new article starts in: the event of its best
+ * same-event match, or a new event in the story of its best same-story
+ * match, or a new event in a new story. */
+static int choose_event(doppel_index *x, const doppel_article *a, size_t from, int64_t *event,
+                        int64_t *story, bool *new_event)
+{
+	size_t ev = best_match(x, from, 0);
+	*new_event = ev == SIZE_MAX;
+	if (!*new_event) {
+		*event = x->e[x->mslot[ev]].event;
+		*story = story_of_event(x, *event);
+		return DOPPEL_OK;
+	}
+	size_t st = best_match(x, from, 1);
+	if (st != SIZE_MAX)
+		*story = story_of_event(x, x->e[x->mslot[st]].event);
+	int rc = DOPPEL_OK;
+	if ((!*story && (rc = new_group(x, true, a, 0, story))) ||
+	    (rc = new_group(x, false, a, *story, event)) ||
+	    (rc = set_event_story(x, *event, *story)))
+		return rc;
+	return DOPPEL_OK;
+}
+
+/* The sources of the derivations article self takes part in, found as
+ * matches from..nmatch, and the dates it lends or borrows. */
+static int link_sources(doppel_index *x, uint32_t self, size_t from)
+{
+	for (size_t k = from; k < x->nmatch; k++)
+		if (doppel__is_derivation(x->matches[k].relation))
+			infer_when(&x->e[self], &x->e[x->mslot[k]]);
+	for (size_t k = from; k < x->nmatch; k++) {
+		const doppel_match *m = &x->matches[k];
+		if (m->basis == DOPPEL_BASIS_NONE || !doppel__is_derivation(m->relation))
+			continue;
+		bool mine = m->direction == DOPPEL_DIR_TO;
+		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
+		if (add_source(derived, mine ? self : x->mslot[k], (float)strength(m))) {
+			doppel__errf(x->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+	}
+	return DOPPEL_OK;
+}
+
+/* After article self is stored: the other events it joins merge into the
+ * oldest, its story counts it, and its result r names event and story. */
+static int settle_events(doppel_index *x, const doppel_article *a, doppel_result *r,
+                         uint32_t self, size_t from, int64_t story, bool new_event)
+{
+	bool merged = false;
+	int rc;
+	for (size_t k = from; k < x->nmatch; k++) {
+		int64_t other = x->e[x->mslot[k]].event;
+		if (!joins_event(x, k, true) || !other || other == x->e[self].event)
+			continue;
+		int64_t keep = other < x->e[self].event ? other : x->e[self].event;
+		int64_t gone = keep == other ? x->e[self].event : other;
+		if ((rc = merge_events(x, keep, gone)))
+			return rc;
+		merged = true;
+	}
+	int64_t event = x->e[self].event;
+	if (!merged && (rc = count_in_story(x, story, a->date, new_event)))
+		return rc;
+	r->event = doppel__index_label(x, false, event);
+	r->story = doppel__index_label(x, true, story_of_event(x, event));
+	return DOPPEL_OK;
+}
+
+/* Finds the matches of article i (views, then excerpts) and the date it
+ * is known by; on failure frees what q prepared. */
+static int relate_new(doppel_index *x, const doppel_article *a, size_t i, struct probe *q,
+                      size_t from, int32_t *when)
+{
+	int rc = find_matches(x, q, true);
+	if (rc) {
+		doppel__prepared_free(&q->prep);
+		if (rc == DOPPEL_E_NOMEM)
+			doppel__errf(x->err, "out of memory");
+		return rc;
+	}
+	*when = settle(x, q, from);
+	struct match_ctx mc = {x, q};
+	rc = doppel__excerpt_find(x, i, a, q->sk, q->boiler, from, when, copy_vetoed, &mc);
+	if (rc)
+		doppel__prepared_free(&q->prep);
+	return rc;
+}
+
+/* Adds one sketched article inside the open transaction. */
+static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
+{
+	const doppel__sketch *sk = &x->bsk[i];
+	doppel_outcome outcome;
+	bool done;
+	int rc = admit(x, a, i, on_dup, &outcome, &done);
+	if (rc || done)
+		return rc;
 	doppel_result *r = begin_result(x, a, outcome, DOPPEL_OK, sk->words);
 	size_t from = x->nmatch;
 	struct probe q = {.a = a,
@@ -2228,40 +2363,14 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	                  .boiler = x->bboiler[i],
 	                  .f = &x->bfeat[i],
 	                  .rep = batch_rep(x, i)};
-	rc = find_matches(x, &q, true);
-	if (rc) {
-		doppel__prepared_free(&q.prep);
-		if (rc == DOPPEL_E_NOMEM)
-			doppel__errf(x->err, "out of memory");
+	int32_t when;
+	if ((rc = relate_new(x, a, i, &q, from, &when)))
 		return rc;
-	}
-	int32_t when = settle(x, &q, from);
-	struct match_ctx mc = {x, &q};
-	if ((rc = doppel__excerpt_find(x, i, a, sk, q.boiler, from, &when, copy_vetoed, &mc))) {
-		doppel__prepared_free(&q.prep);
-		return rc;
-	}
-
-	/* Its event and story. */
 	int64_t event = 0, story = 0;
-	bool new_event = false;
-	if (x->deep && sk->fingerprint) {
-		size_t ev = best_match(x, from, 0);
-		new_event = ev == SIZE_MAX;
-		if (!new_event) {
-			event = x->e[x->mslot[ev]].event;
-			story = story_of_event(x, event);
-		} else {
-			size_t st = best_match(x, from, 1);
-			if (st != SIZE_MAX)
-				story = story_of_event(x, x->e[x->mslot[st]].event);
-			if ((!story && (rc = new_group(x, true, a, 0, &story))) ||
-			    (rc = new_group(x, false, a, story, &event)) ||
-			    (rc = set_event_story(x, event, story))) {
-				doppel__prepared_free(&q.prep);
-				return rc;
-			}
-		}
+	bool new_event = false, deep = x->deep && sk->fingerprint;
+	if (deep && (rc = choose_event(x, a, from, &event, &story, &new_event))) {
+		doppel__prepared_free(&q.prep);
+		return rc;
 	}
 	int64_t num;
 	const doppel__pre *pre = x->bpre[i];
@@ -2290,48 +2399,18 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	x->e[self].when = when;
 	if (sk->fingerprint && (rc = doppel__excerpt_remember(x, i, self, num)))
 		return rc;
-	for (size_t k = from; k < x->nmatch; k++)
-		if (doppel__is_derivation(x->matches[k].relation))
-			infer_when(&x->e[self], &x->e[x->mslot[k]]);
 	if ((rc = store_deep(x, num, &q, from)))
 		return rc;
-	if (x->deep && sk->fingerprint &&
-	    (rc = remember_views(x, self, q.ksig, q.nkeys, q.asig, q.nanchors,
-	                         (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor, q.f->fslot,
-	                         q.f->nfslot, true, x->wfp, x->nwfp))) {
+	if (deep && remember_views(x, self, q.ksig, q.nkeys, q.asig, q.nanchors,
+	                           (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor, q.f->fslot,
+	                           q.f->nfslot, true, x->wfp, x->nwfp)) {
 		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	if ((rc = link_sources(x, self, from)))
 		return rc;
-	}
-	for (size_t k = from; k < x->nmatch; k++) {
-		const doppel_match *m = &x->matches[k];
-		if (m->basis == DOPPEL_BASIS_NONE || !doppel__is_derivation(m->relation))
-			continue;
-		bool mine = m->direction == DOPPEL_DIR_TO;
-		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
-		if ((rc = add_source(derived, mine ? self : x->mslot[k], (float)strength(m)))) {
-			doppel__errf(x->err, "out of memory");
-			return rc;
-		}
-	}
-	if (x->deep && sk->fingerprint) {
-		/* Other events it belongs to merge into the oldest. */
-		bool merged = false;
-		for (size_t k = from; k < x->nmatch; k++) {
-			int64_t other = x->e[x->mslot[k]].event;
-			if (!joins_event(x, k, true) || !other || other == x->e[self].event)
-				continue;
-			int64_t keep = other < x->e[self].event ? other : x->e[self].event;
-			int64_t gone = keep == other ? x->e[self].event : other;
-			if ((rc = merge_events(x, keep, gone)))
-				return rc;
-			merged = true;
-		}
-		event = x->e[self].event;
-		if (!merged && (rc = count_in_story(x, story, a->date, new_event)))
-			return rc;
-		r->event = doppel__index_label(x, false, event);
-		r->story = doppel__index_label(x, true, story_of_event(x, event));
-	}
+	if (deep && (rc = settle_events(x, a, r, self, from, story, new_event)))
+		return rc;
 	x->stats.articles++;
 	x->stats.bytes += a->text_len;
 	if (!sk->fingerprint)
