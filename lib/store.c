@@ -52,8 +52,10 @@ extern char *program_invocation_short_name;
  * this many pages new; the writer copies those few itself, between two
  * transactions, which lets the next one start the log again. */
 #define CHECKPOINT_CLOSE 64
-/* A writer whose log has grown this long checkpoints itself anyway. */
-#define CHECKPOINT_PAGES_WRITER 4000
+/* A writer whose log has grown this long checkpoints itself anyway,
+ * waiting for the checkpointer's pass to end: the log stays bounded when
+ * the checkpointer's thread gets little time. */
+#define CHECKPOINT_PAGES_WRITER 2000
 
 struct doppel__store {
 	sqlite3 *db;
@@ -73,6 +75,8 @@ struct doppel__store {
 	bool ck_running, ck_due, ck_quit;
 	bool ck_busy;  /* a pass is running */
 	bool ck_close; /* the checkpointer is close behind: the writer's turn */
+	bool ck_yield; /* the writer waits: the checkpointer stops its passes */
+	pthread_cond_t ck_idle; /* signalled when a pass ends */
 };
 
 static const char schema[] =
@@ -528,6 +532,12 @@ static int on_commit(void *ctx, sqlite3 *db, const char *name, int pages)
 	if (pages < CHECKPOINT_PAGES)
 		return SQLITE_OK;
 	pthread_mutex_lock(&s->ck_mu);
+	if (pages >= CHECKPOINT_PAGES_WRITER) {
+		s->ck_yield = true;
+		while (s->ck_busy)
+			pthread_cond_wait(&s->ck_idle, &s->ck_mu);
+		s->ck_yield = false;
+	}
 	bool mine = (s->ck_close || pages >= CHECKPOINT_PAGES_WRITER) && !s->ck_busy;
 	if (!mine && !s->ck_close && !s->ck_busy) {
 		s->ck_due = true;
@@ -567,6 +577,11 @@ static void *checkpointer(void *arg)
 		bool close = false;
 		int before = 0;
 		for (int pass = 0; pass < 16 && !close; pass++) {
+			pthread_mutex_lock(&s->ck_mu);
+			bool yield = s->ck_yield;
+			pthread_mutex_unlock(&s->ck_mu);
+			if (yield)
+				break;
 			int log = 0, done = 0;
 			if (sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE,
 			                              &log, &done) != SQLITE_OK ||
@@ -578,6 +593,7 @@ static void *checkpointer(void *arg)
 		pthread_mutex_lock(&s->ck_mu);
 		s->ck_busy = false;
 		s->ck_close = close;
+		pthread_cond_broadcast(&s->ck_idle);
 	}
 	pthread_mutex_unlock(&s->ck_mu);
 	return NULL;
@@ -604,7 +620,13 @@ static void start_checkpointer(doppel__store *s)
 		pthread_mutex_destroy(&s->ck_mu);
 		goto fail;
 	}
+	if (pthread_cond_init(&s->ck_idle, NULL)) {
+		pthread_cond_destroy(&s->ck_cv);
+		pthread_mutex_destroy(&s->ck_mu);
+		goto fail;
+	}
 	if (pthread_create(&s->ck_thread, NULL, checkpointer, s)) {
+		pthread_cond_destroy(&s->ck_idle);
 		pthread_cond_destroy(&s->ck_cv);
 		pthread_mutex_destroy(&s->ck_mu);
 		goto fail;
@@ -626,6 +648,7 @@ static void stop_checkpointer(doppel__store *s)
 		pthread_cond_signal(&s->ck_cv);
 		pthread_mutex_unlock(&s->ck_mu);
 		pthread_join(s->ck_thread, NULL);
+		pthread_cond_destroy(&s->ck_idle);
 		pthread_cond_destroy(&s->ck_cv);
 		pthread_mutex_destroy(&s->ck_mu);
 		s->ck_running = false;
