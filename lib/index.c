@@ -2229,7 +2229,8 @@ static int admit(doppel_index *x, const doppel_article *a, size_t i, doppel_on_d
 	*done = true;
 	*outcome = DOPPEL_ADDED;
 	if (!a->id || !*a->id || x->brc[i]) {
-		begin_result(x, a, DOPPEL_REJECTED, !a->id || !*a->id ? DOPPEL_E_ARG : x->brc[i], 0);
+		begin_result(x, a, DOPPEL_REJECTED,
+		             !a->id || !*a->id ? DOPPEL_E_ARG : x->brc[i], 0);
 		x->stats.rejected++;
 		return DOPPEL_OK;
 	}

@@ -73,9 +73,9 @@ struct doppel__store {
 	pthread_mutex_t ck_mu;
 	pthread_cond_t ck_cv;
 	bool ck_running, ck_due, ck_quit;
-	bool ck_busy;  /* a pass is running */
-	bool ck_close; /* the checkpointer is close behind: the writer's turn */
-	bool ck_yield; /* the writer waits: the checkpointer stops its passes */
+	bool ck_busy;           /* a pass is running */
+	bool ck_close;          /* the checkpointer is close behind: the writer's turn */
+	bool ck_yield;          /* the writer waits: the checkpointer stops its passes */
 	pthread_cond_t ck_idle; /* signalled when a pass ends */
 };
 
@@ -710,6 +710,79 @@ static int add_columns(doppel__store *s, char *err)
 	return rc;
 }
 
+/* The statements a writable store keeps prepared. */
+static int prepare_writes(doppel__store *s, char *err)
+{
+	if ((sqlite3_prepare_v2(s->db,
+	                        "INSERT INTO articles(id, title, date, source, url, words,"
+	                        " shingles, fingerprint, signature, added, boiler, event)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?)",
+	                        -1, &s->put, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
+	                        &s->puttext, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM texts WHERE num = ?", -1, &s->deltext,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM views WHERE num = ?", -1, &s->delviews,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM pkeys WHERE num = ?", -1, &s->delpkeys,
+	                        NULL) != SQLITE_OK)) {
+		return db_error(s, "prepare", err);
+	}
+	return DOPPEL_OK;
+}
+
+/* Reads the header of the database s has connected to (as an immutable
+ * file when a reader may not create the WAL index beside it) and either
+ * creates the schema in an empty one or checks that it is doppel's, made
+ * with parameters p agrees with (adopt: p takes them). */
+static int open_contents(doppel__store *s, const char *path, int oflags, bool ro, bool mem,
+                         bool adopt, doppel_params *p, char *err)
+{
+	int rc;
+	int64_t app = 0, tables = 0;
+	rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
+	if (rc == DOPPEL_E_READONLY && ro) {
+		/* A reader that may not create the WAL index (-shm) beside a
+		 * database in a directory it cannot write: read the file as it
+		 * is, as an immutable database. */
+		if ((rc = connect(s, path, oflags, true, err)))
+			return rc;
+		rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
+	}
+	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;",
+	                          "reading its schema", &tables, err)))
+		return rc;
+	if (tables == 0 && app == 0) {
+		if (ro) {
+			doppel__errf(err, "%s: not a doppel database (empty)", path);
+			return DOPPEL_E_NOTDB;
+		}
+		/* Pages of 16 KiB hold several rows of a few kilobytes
+		 * (compressed texts) each, and keep small what a commit of a
+		 * few articles writes to the log: each page it touches, whole
+		 * (64 KiB pages made that four times as much). Set before
+		 * anything is written. */
+		if ((rc = exec(s, "PRAGMA page_size=16384;", err)) ||
+		    (!mem && (rc = exec(s, "PRAGMA journal_mode=WAL;", err))))
+			return rc;
+		return create_schema(s, p, err);
+	}
+	if (app != APPLICATION_ID) {
+		doppel__errf(err,
+		             "%s: not a doppel database (an SQLite database of "
+		             "another application)",
+		             path);
+		return DOPPEL_E_NOTDB;
+	}
+	return check_meta(s, adopt, p, err);
+}
+
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
                        doppel_params *p, char *err)
 {
@@ -760,73 +833,16 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	 * change under it. */
 	if (!ro && !mem && (rc = lock_take(s, p->program, err)))
 		goto fail;
-	int64_t app = 0, tables = 0;
-	rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
-	if (rc == DOPPEL_E_READONLY && ro) {
-		/* A reader that may not create the WAL index (-shm) beside a
-		 * database in a directory it cannot write: read the file as it
-		 * is, as an immutable database. */
-		if ((rc = connect(s, path, oflags, true, err)))
-			goto fail;
-		rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
-	}
-	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;",
-	                          "reading its schema", &tables, err)))
+	if ((rc = open_contents(s, path, oflags, ro, mem, adopt, p, err)))
 		goto fail;
-	if (tables == 0 && app == 0) {
-		if (ro) {
-			doppel__errf(err, "%s: not a doppel database (empty)", path);
-			rc = DOPPEL_E_NOTDB;
-			goto fail;
-		}
-		/* Pages of 16 KiB hold several rows of a few kilobytes
-		 * (compressed texts) each, and keep small what a commit of a
-		 * few articles writes to the log: each page it touches, whole
-		 * (64 KiB pages made that four times as much). Set before
-		 * anything is written. */
-		if ((rc = exec(s, "PRAGMA page_size=16384;", err)) ||
-		    (!mem && (rc = exec(s, "PRAGMA journal_mode=WAL;", err))) ||
-		    (rc = create_schema(s, p, err)))
-			goto fail;
-	} else if (app != APPLICATION_ID) {
-		doppel__errf(err,
-		             "%s: not a doppel database (an SQLite database of "
-		             "another application)",
-		             path);
-		rc = DOPPEL_E_NOTDB;
-		goto fail;
-	} else if ((rc = check_meta(s, adopt, p, err))) {
-		goto fail;
-	}
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
 	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err))))
 		goto fail;
 	if ((rc = has_column(s, "relations", "passages", &s->passages, err)))
 		goto fail;
-	if (!ro &&
-	    (sqlite3_prepare_v2(s->db,
-	                        "INSERT INTO articles(id, title, date, source, url, words,"
-	                        " shingles, fingerprint, signature, added, boiler, event)"
-	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?)",
-	                        -1, &s->put, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
-	                        &s->puttext, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM texts WHERE num = ?", -1, &s->deltext,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM views WHERE num = ?", -1, &s->delviews,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM pkeys WHERE num = ?", -1, &s->delpkeys,
-	                        NULL) != SQLITE_OK)) {
-		rc = db_error(s, "prepare", err);
+	if (!ro && (rc = prepare_writes(s, err)))
 		goto fail;
-	}
 	if (!ro && !mem)
 		start_checkpointer(s);
 	*out = s;
