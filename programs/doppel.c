@@ -300,7 +300,9 @@ static int bad_value(const char *cmd, const char *opt, const char *val, const ch
 	return EXIT_USAGE;
 }
 
-/* Parses the options of a command; EXIT_OK, EXIT_USAGE, or -1 after --help. */
+/* Parses the options of a command; EXIT_OK, EXIT_USAGE, or -1 after --help.
+ * One case an option, each a few lines: the switch is long because it is
+ * the table of options (the man page's order), kept whole to read as one. */
 static int parse_options(struct cli *c, int argc, char **argv)
 {
 	unsigned long u;
