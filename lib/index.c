@@ -1492,6 +1492,34 @@ static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep,
 	return rc;
 }
 
+/* What a cached article keeps once prepared: the prepared keys, weights
+ * and anchors, and its count of sentences. Its sentences, words, spans
+ * and fact slots are dropped (comparisons read only the prepared form;
+ * the fact slots live in the entry's views), and its anchors take no more
+ * room than they fill: most of an article's state in memory otherwise. */
+static void compact_cached(struct doppel__cached *c)
+{
+	doppel__features *f = &c->feat;
+	free(f->sent);
+	free(f->tok);
+	free(f->span);
+	free(f->fslot);
+	f->sent = NULL;
+	f->tok = NULL;
+	f->span = NULL;
+	f->fslot = NULL;
+	f->sentcap = f->tokcap = f->spancap = f->fslotcap = 0;
+	f->ntok = f->nspan = f->nfslot = 0;
+	if (f->anchorcap > f->nanchor && f->nanchor) {
+		uint64_t *an = realloc(f->anchor, f->nanchor * sizeof(*an));
+		if (an) {
+			f->anchor = an;
+			f->anchorcap = f->nanchor;
+			c->prep.anchor = an;
+		}
+	}
+}
+
 /*
  * A stored article segmented and prepared with the weights of when it was
  * added: from the cache, or segmented again from its stored text
@@ -1528,6 +1556,7 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 	free(source);
 	if (*rc)
 		return NULL;
+	compact_cached(c);
 	c->slot1 = slot + 1;
 	return c;
 }
@@ -2412,6 +2441,8 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 		return rc;
 	if (deep && (rc = settle_events(x, a, r, self, from, story, new_event)))
 		return rc;
+	if (deep && x->cache && x->cache[self % x->ncache].slot1 == self + 1)
+		compact_cached(&x->cache[self % x->ncache]);
 	x->stats.articles++;
 	x->stats.bytes += a->text_len;
 	if (!sk->fingerprint)
