@@ -2353,6 +2353,23 @@ static int cmd_agree(const char *name, const char *scan, const char *add, const 
 	ie.ids = &ids;
 	struct add_ctx ac = {&ie, 0, 0, 0};
 	each_json_line(add, add_line, &ac);
+	/* `add` prints each relation as found; the index states a same-story
+	 * relation between two articles that ended in one event as
+	 * same-event (doppel query), and so does the scan. */
+	if (index_st) {
+		int *ev = NULL, *st = NULL;
+		size_t cap = 0;
+		struct story_ctx sc = {&ids, &ev, &st, &cap, 0, 0};
+		each_json_line(index_st, story_line, &sc);
+		for (size_t i = 0; i < ie.n; i++) {
+			struct edge *e = &ie.e[i];
+			if (e->rel == R_STORY && (size_t)e->a < cap && (size_t)e->b < cap &&
+			    ev[e->a] >= 0 && ev[e->a] == ev[e->b])
+				e->rel = R_EVENT;
+		}
+		free(ev);
+		free(st);
+	}
 
 	struct pairmap sm = {0}, im = {0};
 	unsigned long twice = 0;
