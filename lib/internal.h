@@ -1143,6 +1143,11 @@ bool doppel__store_keeps_texts(const doppel__store *s);
 /* False for a database made before relations kept their passages, opened
  * read-only (a writable open adds the column). */
 bool doppel__store_has_passages(const doppel__store *s);
+/* The relations (DOPPEL_FIND_* bits) the database was written with, from
+ * its meta table: DOPPEL__RELATIONS_MIXED when writers looked for
+ * different sets, 0 when it does not say (made before it was kept). */
+#define DOPPEL__RELATIONS_MIXED 0x80000000u
+int doppel__store_relations(doppel__store *s, unsigned *mask, char *err);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,

@@ -178,6 +178,20 @@ static int query_int(doppel__store *s, const char *sql, const char *what, int64_
 	return DOPPEL_OK;
 }
 
+/* Parses an unsigned decimal into *v; false when it is not one. */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || *end || *s == '-')
+		return false;
+	*v = x;
+	return true;
+}
+
 static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 {
 	int rc;
@@ -205,7 +219,10 @@ static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if ((rc = exec(s, "COMMIT;", err)))
+	char rel[96];
+	snprintf(rel, sizeof(rel), "INSERT INTO meta(key, value) VALUES('relations', '%u');",
+	         p->relations);
+	if ((rc = exec(s, rel, err)) || (rc = exec(s, "COMMIT;", err)))
 		goto fail;
 	return DOPPEL_OK;
 fail:
@@ -213,18 +230,36 @@ fail:
 	return rc;
 }
 
-/* Parses an unsigned decimal into *v; false when it is not one. */
-static bool parse_u64(const char *s, uint64_t *v)
+int doppel__store_relations(doppel__store *s, unsigned *mask, char *err)
 {
-	if (!s || !*s)
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(s, &end, 10);
-	if (errno || *end || *s == '-')
-		return false;
-	*v = x;
-	return true;
+	*mask = 0;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'relations'", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(s, "reading parameters", err);
+	int step = sqlite3_step(st);
+	const char *val = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	uint64_t v = 0;
+	if (val && strcmp(val, "mixed") == 0)
+		*mask = DOPPEL__RELATIONS_MIXED;
+	else if (val && parse_u64(val, &v) && v && !(v & ~(uint64_t)DOPPEL_FIND_ALL))
+		*mask = (unsigned)v;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(s, "reading parameters", err);
+	return DOPPEL_OK;
+}
+
+/* A writer that looks for other relations than those the database was
+ * written with marks it "mixed": no single set relates it again. */
+static int note_relations(doppel__store *s, const doppel_params *p, char *err)
+{
+	unsigned mask;
+	int rc = doppel__store_relations(s, &mask, err);
+	if (rc || !mask || mask == p->relations || mask == DOPPEL__RELATIONS_MIXED)
+		return rc;
+	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('relations', 'mixed');",
+	            err);
 }
 
 /* Compares (or adopts) the stored parameters. */
@@ -837,7 +872,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 		goto fail;
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
-	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err))))
+	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err)) ||
+	     (rc = note_relations(s, p, err))))
 		goto fail;
 	if ((rc = has_column(s, "relations", "passages", &s->passages, err)))
 		goto fail;
