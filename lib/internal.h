@@ -405,10 +405,7 @@ static inline bool doppel__is_derivation(doppel_relation r)
 
 /* True when relation a is stronger than b (doppel_relation_rank()); for
  * relations other than none. */
-static inline bool doppel__stronger(doppel_relation a, doppel_relation b)
-{
-	return doppel_relation_rank(a) < doppel_relation_rank(b);
-}
+bool doppel__stronger(doppel_relation a, doppel_relation b);
 
 /* Relation of two compared articles under params p. */
 doppel_relation doppel__classify(const doppel_params *p, double jaccard, double containment,

@@ -262,6 +262,11 @@ const char *doppel_relation_name(doppel_relation r)
 	return "none";
 }
 
+bool doppel__stronger(doppel_relation a, doppel_relation b)
+{
+	return doppel_relation_rank(a) < doppel_relation_rank(b);
+}
+
 doppel_relation doppel_relation_parse(const char *s)
 {
 	for (unsigned i = 1; s && i < sizeof(relation_names) / sizeof(*relation_names); i++)
