@@ -1317,26 +1317,6 @@ struct probe {
 	int rc;
 };
 
-doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
-                                       double j, double cont)
-{
-	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
-	                 sizeof(*x->matches)) ||
-	    doppel__grow((void **)&x->mslot, &x->mslotcap, x->nmatch + 1, sizeof(*x->mslot)))
-		return NULL;
-	const entry_t *e = &x->e[slot];
-	x->stats.edges++;
-	x->mslot[x->nmatch] = slot;
-	doppel_match *m = &x->matches[x->nmatch++];
-	*m = (doppel_match){.id = e->id,
-	                    .title = e->title,
-	                    .date = e->date,
-	                    .relation = rel,
-	                    .jaccard = j,
-	                    .containment = cont};
-	return m;
-}
-
 struct match_ctx {
 	doppel_index *x;
 	struct probe *q;

@@ -1035,23 +1035,3 @@ void doppel__excerpt_attach(doppel_index *x)
 		m->passages = x->mxev[k] & XEV_DONE ? x->ppool + x->mpoff[k] : NULL;
 	}
 }
-
-int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
-                            size_t *n, size_t *cap)
-{
-	if (len % 16)
-		return DOPPEL_E_FORMAT;
-	size_t m = len / 16;
-	if (m && doppel__grow((void **)out, cap, *n + m, sizeof(**out)))
-		return DOPPEL_E_NOMEM;
-	for (size_t j = 0; j < m; j++) {
-		size_t v[4];
-		for (int f = 0; f < 4; f++)
-			v[f] = (size_t)doppel__get_le(blob + 16 * j + 4 * (size_t)f, 4);
-		if (v[1] < v[0] || v[3] < v[2])
-			return DOPPEL_E_FORMAT;
-		(*out)[(*n)++] = swap ? (doppel_passage){v[2], v[3], v[0], v[1]}
-		                      : (doppel_passage){v[0], v[1], v[2], v[3]};
-	}
-	return DOPPEL_OK;
-}

@@ -1139,6 +1139,11 @@ int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *
 bool doppel__store_keeps_texts(const doppel__store *s);
 /* False for a database made before relations kept their passages, opened
  * read-only (a writable open adds the column). */
+/* Passages from a relations blob into *out (grown; caller's), a and b
+ * swapped when swap is set (passages.c). DOPPEL_E_FORMAT for a damaged
+ * blob. */
+int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
+                            size_t *n, size_t *cap);
 bool doppel__store_has_passages(const doppel__store *s);
 /* The relations (DOPPEL_FIND_* bits) the database was written with, from
  * its meta table: DOPPEL__RELATIONS_MIXED when writers looked for

@@ -1715,3 +1715,23 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 	}
 	return DOPPEL_OK;
 }
+
+int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
+                            size_t *n, size_t *cap)
+{
+	if (len % 16)
+		return DOPPEL_E_FORMAT;
+	size_t m = len / 16;
+	if (m && doppel__grow((void **)out, cap, *n + m, sizeof(**out)))
+		return DOPPEL_E_NOMEM;
+	for (size_t j = 0; j < m; j++) {
+		size_t v[4];
+		for (int f = 0; f < 4; f++)
+			v[f] = (size_t)doppel__get_le(blob + 16 * j + 4 * (size_t)f, 4);
+		if (v[1] < v[0] || v[3] < v[2])
+			return DOPPEL_E_FORMAT;
+		(*out)[(*n)++] = swap ? (doppel_passage){v[2], v[3], v[0], v[1]}
+		                      : (doppel_passage){v[0], v[1], v[2], v[3]};
+	}
+	return DOPPEL_OK;
+}
