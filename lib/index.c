@@ -1377,7 +1377,7 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	                        .nanchor = q->f->nanchor,
 	                        .words = q->sk->words,
 	                        .known = x->deep && q->sk->fingerprint};
-	doppel__facts_side b = {.slot = e->anchor + e->nanchor,
+	doppel__facts_side b = {.slot = e->anchor ? e->anchor + e->nanchor : NULL,
 	                        .nslot = e->nfslot,
 	                        .anchor = e->anchor,
 	                        .nanchor = e->nanchor,
