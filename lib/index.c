@@ -1376,7 +1376,7 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
 		return;
 	g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
-	                                      e->nanchor, &x->rar);
+	                                      e->nanchor, &x->rar, &g->figures);
 	double unused;
 	size_t other = (size_t)(e - x->e);
 	doppel__compare(q->ksig, q->nkeys, x->ksigs + other * K2, e->nkeys, K2, &g->keys,
