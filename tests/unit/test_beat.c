@@ -120,11 +120,27 @@ static void test_next_chapter(void **state)
 	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 1), DOPPEL_REL_SAME_EVENT);
 }
 
+/* A minister on the currency and, a week later, on inflation: his rare
+ * names and a few rare words in common, and little of one subject (a
+ * topic cosine of 0.2). No story; the same names on one subject are. */
+static void test_story_subject(void **state)
+{
+	(void)state;
+	doppel_params par;
+	doppel_params_init(&par);
+	doppel__evidence ev = {.anchors = 0.3, .names = 0.5, .topic = 0.2, .keys = 0.2,
+	                       .specific = 3, .figures = 0};
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 7), DOPPEL_REL_NONE);
+	ev.topic = 0.3;
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 7), DOPPEL_REL_SAME_STORY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_specific_ground),
 		cmocka_unit_test(test_next_chapter),
+		cmocka_unit_test(test_story_subject),
 		cmocka_unit_test(test_beat_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
