@@ -159,11 +159,11 @@ typedef struct doppel_params {
 	                              shared names, numbers, quotes and dates;
 	                              default 0.3; or, within event_days, at
 	                              story_names shared names and a topic
-	                              cosine of 2.5 x story_topic */
+	                              cosine of story_topic */
 	double story_names;       /* same story at this weighted share of
 	                              shared names; default 0.25 */
 	double story_topic;       /* and a weighted cosine of content words at
-	                              or above; default 0.1 */
+	                              or above; default 0.25 */
 	unsigned event_days;      /* reports of one event are at most this many
 	                              days apart; default 3 */
 	unsigned window_days;     /* articles further apart in time are never

@@ -1389,7 +1389,7 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
 		return;
 	g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
-	                                      e->nanchor, &x->rar);
+	                                      e->nanchor, &x->rar, &g->figures);
 	double unused;
 	size_t other = (size_t)(e - x->e);
 	doppel__compare(q->ksig, q->nkeys, x->ksigs + other * K2, e->nkeys, K2, &g->keys,
@@ -1756,6 +1756,18 @@ static bool resembles_through(const doppel_index *x, uint32_t source, uint32_t o
 	       DOPPEL_REL_NONE;
 }
 
+/* Whether derivation z (with entry slot) ties the article to an article
+ * of the same date with no direction found: either may be the other's
+ * source, and what else the article resembles less it resembles through
+ * that twin, as through a source (a spun copy published the day of its
+ * report, beside another report of the story). */
+static bool same_day_twin(const doppel_index *x, const doppel_article *a, const doppel_match *z,
+                          uint32_t slot)
+{
+	return doppel__is_derivation(z->relation) && z->direction == DOPPEL_DIR_UNKNOWN &&
+	       a->date != DOPPEL_NO_DATE && a->date == x->e[slot].date;
+}
+
 /*
  * Directions of the derivations among matches [from, nmatch), then the
  * rules the scan applies to a whole corpus, for this one article: an
@@ -1815,11 +1827,13 @@ static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 		bool sibling = false;
 		for (size_t k = from; k < x->nmatch && !sibling; k++) {
 			const doppel_match *z = &x->matches[k];
+			bool twin = same_day_twin(x, a, z, x->mslot[k]);
 			if (k == i || !doppel__is_derivation(z->relation) ||
-			    z->direction != DOPPEL_DIR_FROM || strength(z) <= strength(m))
+			    (z->direction != DOPPEL_DIR_FROM && !twin) ||
+			    strength(z) <= strength(m))
 				continue;
 			sibling = resembles_through(x, x->mslot[k], x->mslot[i],
-			                            z->basis == DOPPEL_BASIS_DATE,
+			                            z->basis == DOPPEL_BASIS_DATE || twin,
 			                            (float)strength(m));
 		}
 		if (sibling) {

@@ -702,6 +702,10 @@ typedef struct doppel__evidence {
 	 * DOPPEL__SPECIFIC_DF articles state. */
 	double keys;
 	int specific;
+	/* Numbers and quotes both state that at most DOPPEL__SPECIFIC_DF
+	 * articles state: the figures and words of one happening; -1 when not
+	 * measured. */
+	int figures;
 } doppel__evidence;
 
 /*
@@ -920,6 +924,8 @@ typedef struct doppel__against {
 	unsigned stated;   /* the numbers of that shorter one */
 	unsigned specific; /* names both state that few articles state
 	                      (doppel__shared_specific) */
+	unsigned figures;  /* numbers and quotes both state that few articles
+	                      state (the same) */
 	double keys;       /* Jaccard of their rare words (synonym-key view);
 	                      -1: not measured */
 	bool subjects;     /* their headlines name subjects the other article
@@ -955,10 +961,12 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 
 /* Names (anchors) two sorted anchor lists share that at most
  * DOPPEL__SPECIFIC_DF articles counted in r state: the actors of one
- * happening, not of a whole beat ("Fed", "Reuters", a capital city). */
+ * happening, not of a whole beat ("Fed", "Reuters", a capital city).
+ * *figures (when not NULL) gets the numbers and quotes they share that as
+ * few articles state: what happened, not only who. */
 #define DOPPEL__SPECIFIC_DF 50
 unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
-                                 const doppel__rarity *r);
+                                 const doppel__rarity *r, unsigned *figures);
 
 /* Same words, other facts: the two are reports from one template (two
  * days' money-market operations, two companies' dividends), not one

@@ -59,7 +59,7 @@ static const char options_text[] =
 	"  --event-anchors F      same event at this share of shared facts (0.3)\n"
 	"  --event-days N         reports of one event are this close in time (3)\n"
 	"  --story-names F        same story at this share of shared names (0.25)\n"
-	"  --story-topic F        and this content-word cosine (0.1)\n"
+	"  --story-topic F        and this content-word cosine (0.25)\n"
 	"  --window-days N        never relate articles further apart (400; 0: no limit)\n"
 	"  --wordnet-dir DIR      WordNet data (/usr/share/wordnet)\n"
 	"input:\n"

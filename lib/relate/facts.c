@@ -574,7 +574,10 @@ static bool happening_word(const struct run *r, size_t k)
 }
 
 /* The happening a date at words [from, to] qualifies: the nearest content
- * word before it in the sentence (within six words), else after (four). */
+ * word before it in the sentence (within six words), else after (four).
+ * A capitalised word is a name's, not a happening's, except where a
+ * sentence or a line of a table starts with it: "Pay April 15", "Record
+ * March 23" under a dividend are two happenings, not one date twice. */
 static size_t happening(const struct run *r, size_t from, size_t to)
 {
 	const struct fword *w = r->sc->w;
@@ -582,7 +585,7 @@ static size_t happening(const struct run *r, size_t from, size_t to)
 		k--;
 		if (w[k].sent != w[from].sent)
 			break;
-		if (w[k].flags & DOPPEL__W_UPPER)
+		if ((w[k].flags & DOPPEL__W_UPPER) && !starts_clause(r, k))
 			continue; /* names in between do not count */
 		if (happening_word(r, k))
 			return k;

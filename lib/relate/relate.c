@@ -520,6 +520,7 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 	memset(ev, 0, sizeof(*ev));
 	ev->keys = -1;
 	ev->specific = -1;
+	ev->figures = -1;
 	const size_t n = a->nsent, m = b->nsent;
 	/* Anchors: both lists are sorted. */
 	double shared = 0, shared_names = 0, names_b = 0;
