@@ -267,7 +267,8 @@ void doppel__ptext_free(doppel__ptext *t)
  * entries: h's own, or the free one where it goes. */
 static struct pentry *cache_slot(struct pentry *cache, size_t n, uint64_t h)
 {
-	size_t mask = n - 1, i = (size_t)h & mask;
+	/* h's lowest bit is always set: the bits above it spread over every slot */
+	size_t mask = n - 1, i = (size_t)(h >> 1) & mask;
 	while (cache[i].h && cache[i].h != h)
 		i = (i + 1) & mask;
 	return &cache[i];
@@ -998,7 +999,7 @@ static int kgram_hits(doppel__passager *pg, const doppel__ptext *a, const doppel
 	memset(pg->kg, 0, slots * sizeof(*pg->kg));
 	for (size_t i = 0; i < na; i++) {
 		const uint64_t h = kgram_hash(a, i, k);
-		size_t s = (size_t)h & mask;
+		size_t s = (size_t)(h >> 1) & mask; /* the lowest bit is always set */
 		while (pg->kg[s].h && pg->kg[s].h != h)
 			s = (s + 1) & mask;
 		pg->kgnext[i] = pg->kg[s].h ? pg->kg[s].first : NONE;
@@ -1006,7 +1007,7 @@ static int kgram_hits(doppel__passager *pg, const doppel__ptext *a, const doppel
 	}
 	for (size_t j = 0; j < nb; j++) {
 		const uint64_t h = kgram_hash(b, j, k);
-		size_t s = (size_t)h & mask;
+		size_t s = (size_t)(h >> 1) & mask;
 		while (pg->kg[s].h && pg->kg[s].h != h)
 			s = (s + 1) & mask;
 		if (!pg->kg[s].h)

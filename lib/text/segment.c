@@ -102,10 +102,17 @@ void doppel__features_free(doppel__features *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* The home slot of cache key h: its bits above the lowest, which is always
+ * set (on the lowest, only odd slots would be homes). */
+static size_t cache_home(uint64_t h, size_t mask)
+{
+	return (size_t)(h >> 1) & mask;
+}
+
 static struct word *cache_slot(struct word *cache, size_t n, uint64_t h)
 {
 	size_t mask = n - 1;
-	size_t i = (size_t)h & mask;
+	size_t i = cache_home(h, mask);
 	while (cache[i].h && cache[i].h != h)
 		i = (i + 1) & mask;
 	return &cache[i];
@@ -121,7 +128,7 @@ static uint64_t word_hash(const doppel__segmenter *sg, const char *w, size_t n)
 static void cache_prefetch(const doppel__segmenter *sg, uint64_t h)
 {
 #if defined(__GNUC__)
-	__builtin_prefetch(&sg->cache[(size_t)h & (sg->ncache - 1)]);
+	__builtin_prefetch(&sg->cache[cache_home(h, sg->ncache - 1)]);
 #else
 	(void)sg;
 	(void)h;
