@@ -27,6 +27,7 @@ struct word {
 	uint32_t stem, key;
 	uint16_t flags;
 	uint16_t month; /* 1..12 for a month's name */
+	uint16_t lists; /* doppel__facts_lists() */
 };
 
 struct doppel__segmenter {
@@ -163,6 +164,7 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 	if (doppel__weekday(w, n))
 		wd.flags |= WORD_WEEKDAY;
 	wd.month = (uint16_t)doppel__month_of(w, n);
+	wd.lists = (uint16_t)doppel__facts_lists(w, n);
 	const sb_symbol *st = sb_stemmer_stem(sg->stemmer, (const sb_symbol *)w, (int)n);
 	if (!st)
 		return NULL;
@@ -462,6 +464,7 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 			.fold = fw,
 			.flen = m,
 			.month = (uint8_t)wd->month,
+			.lists = wd->lists,
 			.flags = (uint16_t)((upper ? DOPPEL__W_UPPER : 0) |
 		                            (digit ? DOPPEL__W_DIGIT : 0) |
 		                            (wd->flags & WORD_STOP ? DOPPEL__W_STOP : 0) |
