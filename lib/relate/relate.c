@@ -172,6 +172,21 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 	return DOPPEL_OK;
 }
 
+/* How many keys ahead doppel__rarity_add() fetches a slot. */
+#define RARITY_AHEAD 8
+
+/* A hint that the home slot of key is read soon. A macro: GCC drops the
+ * call of a function that only prefetches, as a call without effects. */
+#if defined(__GNUC__)
+#define RARITY_PREFETCH(r, key)                                                            \
+	do {                                                                               \
+		if ((r)->nslots)                                                           \
+			__builtin_prefetch(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]); \
+	} while (0)
+#else
+#define RARITY_PREFETCH(r, key) ((void)0)
+#endif
+
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 {
 	/* Distinct stems, counted in ascending order: the table's layout, and
@@ -182,13 +197,25 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 	for (size_t i = 0; i < f->ntok; i++)
 		k[i].key = f->tok[i].stem;
 	sort_kw(k, k + f->ntok, f->ntok);
-	int rc = DOPPEL_OK;
-	for (size_t i = 0; i < f->ntok && rc == DOPPEL_OK; i++)
+	size_t nd = 0;
+	for (size_t i = 0; i < f->ntok; i++)
 		if (i == 0 || k[i].key != k[i - 1].key)
-			rc = rarity_bump(r, doppel__stem_key(k[i].key));
+			k[f->ntok + nd++].key = k[i].key;
+	/* Every key lands on a slot of its own, in a table larger than the
+	 * caches: the slots of the next keys are fetched while one is counted. */
+	const struct kw *d = k + f->ntok;
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i < nd && rc == DOPPEL_OK; i++) {
+		if (i + RARITY_AHEAD < nd)
+			RARITY_PREFETCH(r, doppel__stem_key(d[i + RARITY_AHEAD].key));
+		rc = rarity_bump(r, doppel__stem_key(d[i].key));
+	}
 	free(k);
-	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++)
+	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++) {
+		if (i + RARITY_AHEAD < f->nanchor)
+			RARITY_PREFETCH(r, f->anchor[i + RARITY_AHEAD]);
 		rc = rarity_bump(r, f->anchor[i]);
+	}
 	if (rc == DOPPEL_OK)
 		r->docs++;
 	return rc;
