@@ -51,6 +51,14 @@ double doppel__now(void);
 typedef void (*doppel__task_fn)(void *ctx, size_t i, unsigned worker);
 void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void *ctx);
 
+/* A hint that the memory at p is read soon. A macro: GCC drops the call
+ * of a function that does nothing but prefetch, as a call without effect. */
+#if defined(__GNUC__)
+#define DOPPEL__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define DOPPEL__PREFETCH(p) ((void)0)
+#endif
+
 /* 64-bit and 32-bit finalizers (MurmurHash3's fmix, public domain
  * constants) used to spread hash bits. */
 static inline uint64_t doppel__mix64(uint64_t x)

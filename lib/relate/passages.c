@@ -486,9 +486,7 @@ static int fold_line_word(doppel__passager *pg, const char *line, size_t at, siz
 	*out = (struct line_word){.at = at, .n = n, .fold = *fold, .flen = flen, .ascii = ascii};
 	if (flen) {
 		out->h = word_key(pg, pg->fold + *fold, flen);
-#if defined(__GNUC__)
-		__builtin_prefetch(&pg->cache[(size_t)(out->h >> 1) & (pg->ncache - 1)]);
-#endif
+		DOPPEL__PREFETCH(&pg->cache[(size_t)(out->h >> 1) & (pg->ncache - 1)]);
 	}
 	*fold += flen;
 	return DOPPEL_OK;

@@ -175,17 +175,12 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 /* How many keys ahead doppel__rarity_add() fetches a slot. */
 #define RARITY_AHEAD 8
 
-/* A hint that the home slot of key is read soon. A macro: GCC drops the
- * call of a function that only prefetches, as a call without effects. */
-#if defined(__GNUC__)
+/* A hint that the home slot of key is read soon. */
 #define RARITY_PREFETCH(r, key)                                                            \
 	do {                                                                               \
 		if ((r)->nslots)                                                           \
-			__builtin_prefetch(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]); \
+			DOPPEL__PREFETCH(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]);   \
 	} while (0)
-#else
-#define RARITY_PREFETCH(r, key) ((void)0)
-#endif
 
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 {
