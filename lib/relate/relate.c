@@ -499,16 +499,13 @@ static double dot(const uint32_t *ka, const float *wa, size_t na, const uint32_t
 {
 	double sum = 0;
 	size_t i = 0, j = 0;
+	/* The steps without a branch to guess: most keys are in one list only. */
 	while (i < na && j < nb) {
-		if (ka[i] == kb[j]) {
+		const uint32_t x = ka[i], y = kb[j];
+		if (x == y)
 			sum += (double)wa[i] * wb[j];
-			i++;
-			j++;
-		} else if (ka[i] < kb[j]) {
-			i++;
-		} else {
-			j++;
-		}
+		i += x <= y;
+		j += y <= x;
 	}
 	return sum;
 }
