@@ -141,6 +141,11 @@ static const char *const generic_things[] = {
 /* Words that join the two ends of a range. */
 static const char *const range_words[] = {"and", "through", "till", "to", "until"};
 
+/* Pronouns that may stand for a person just named, and for a thing. */
+static const char *const personal[] = {"he",  "her", "herself", "him",  "himself",
+                                       "his", "she", "who",     "whose"};
+static const char *const neuter[] = {"it", "its", "itself", "which"};
+
 /* The lists above that win() asks of a word, again and again: the
  * segmenter keeps the answers with each word it knows (doppel__word.lists,
  * from doppel__facts_lists), one bit a list. */
@@ -157,7 +162,11 @@ enum word_list {
 	WL_COUNT_SKIPS,
 	WL_GENERIC_THINGS,
 	WL_RANGE_WORDS,
+	WL_PERSONAL,
+	WL_NEUTER,
+	WL_NUMBER_WORD, /* not in word_lists: a word of number_words, or "one" */
 };
+_Static_assert(WL_NUMBER_WORD < 16, "doppel__word.lists holds a bit for each list");
 
 static const struct {
 	const char *const *words;
@@ -169,6 +178,7 @@ static const struct {
 	[WL_PLACE_WORDS] = {LIST(place_words)},       [WL_PLACE_PREPS] = {LIST(place_preps)},
 	[WL_DATE_PREPS] = {LIST(date_preps)},         [WL_COUNT_SKIPS] = {LIST(count_skips)},
 	[WL_GENERIC_THINGS] = {LIST(generic_things)}, [WL_RANGE_WORDS] = {LIST(range_words)},
+	[WL_PERSONAL] = {LIST(personal)},             [WL_NEUTER] = {LIST(neuter)},
 };
 
 /* Whether a list is in strictly ascending order. */
@@ -191,16 +201,8 @@ bool doppel__facts_lists_sorted(void)
 	       sorted(LIST(place_words)) && sorted(LIST(place_preps)) &&
 	       sorted(LIST(date_preps)) && sorted(LIST(count_skips)) &&
 	       sorted(LIST(range_words)) && sorted(LIST(generic_things)) &&
+	       sorted(LIST(personal)) && sorted(LIST(neuter)) &&
 	       number_words_sorted();
-}
-
-unsigned doppel__facts_lists(const char *w, size_t n)
-{
-	unsigned in = 0;
-	for (unsigned l = 0; l < sizeof(word_lists) / sizeof(*word_lists); l++)
-		if (doppel__word_in(word_lists[l].words, word_lists[l].count, w, n))
-			in |= 1u << l;
-	return in;
 }
 
 /* A head or a qualifier of a role. */
@@ -298,6 +300,17 @@ static bool number_words_sorted(void)
 		if (strcmp(number_words[i - 1].w, number_words[i].w) >= 0)
 			return false;
 	return true;
+}
+
+unsigned doppel__facts_lists(const char *w, size_t n)
+{
+	unsigned in = 0;
+	for (unsigned l = 0; l < sizeof(word_lists) / sizeof(*word_lists); l++)
+		if (doppel__word_in(word_lists[l].words, word_lists[l].count, w, n))
+			in |= 1u << l;
+	if (number_word(w, n) != 0 || doppel__word_cmp(w, n, "one") == 0)
+		in |= 1u << WL_NUMBER_WORD;
+	return in;
 }
 
 /* Static names; "" for an unknown kind. */
@@ -418,12 +431,6 @@ static size_t wlen(const struct run *r, size_t i)
 static bool wis(const struct run *r, size_t i, const char *s)
 {
 	return i < r->sc->nw && doppel__word_cmp(wtext(r, i), wlen(r, i), s) == 0;
-}
-
-/* Word i exists and is a word of the sorted list. */
-static bool win_list(const struct run *r, size_t i, const char *const *list, size_t count)
-{
-	return i < r->sc->nw && doppel__word_in(list, count, wtext(r, i), wlen(r, i));
 }
 
 /* Word i exists and is a word of word_lists[l]. */
@@ -1138,9 +1145,9 @@ static int take_numbers(const struct run *r)
 			rc = take_iso_date(r, i, &taken);
 		if (!rc && !taken && (w->flags & FW_NUMBER))
 			rc = take_day_date(r, i, &taken);
-		/* digits, or a word that may be a number word ("two" … "twenty") */
+		/* digits, or a number word ("two" … "twenty", "one") */
 		bool spelled = !(w->flags & DOPPEL__W_DIGIT) && w->flen >= 3 && w->flen <= 9 &&
-		               strchr("defnost", wtext(r, i)[0]);
+		               win(r, i, WL_NUMBER_WORD);
 		if (!rc && !taken && ((w->flags & FW_NUMBER) || spelled))
 			rc = take_number(r, i, &taken);
 		if (rc)
@@ -1796,16 +1803,13 @@ static bool tail_of(const doppel__facts *fx, const doppel__fact *x, const doppel
  * within fifteen words. */
 static int pronoun_after(const struct run *r, const struct mention *m)
 {
-	static const char *const personal[] = {"he",  "her", "herself", "him",  "himself",
-	                                       "his", "she", "who",     "whose"};
-	static const char *const neuter[] = {"it", "its", "itself", "which"};
 	for (size_t k = m->last + 1; k < r->sc->nw && k <= m->last + 15; k++) {
 		bool relative = wis(r, k, "who") || wis(r, k, "whose") || wis(r, k, "which");
 		if (relative && k != m->last + 1)
 			continue; /* only right after the name */
-		if (win_list(r, k, LIST(personal)))
+		if (win(r, k, WL_PERSONAL))
 			return 1;
-		if (win_list(r, k, LIST(neuter)))
+		if (win(r, k, WL_NEUTER))
 			return -1;
 	}
 	return 0;
