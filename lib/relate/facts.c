@@ -427,10 +427,12 @@ static size_t wlen(const struct run *r, size_t i)
 	return r->sc->w[i].flen;
 }
 
-/* Word i exists and its folded form is s. */
-static bool wis(const struct run *r, size_t i, const char *s)
+/* Word i exists and its folded form is s (a literal: inlined, its length
+ * is known where it is called). */
+static inline bool wis(const struct run *r, size_t i, const char *s)
 {
-	return i < r->sc->nw && doppel__word_cmp(wtext(r, i), wlen(r, i), s) == 0;
+	const size_t n = strlen(s);
+	return i < r->sc->nw && wlen(r, i) == n && memcmp(wtext(r, i), s, n) == 0;
 }
 
 /* Word i exists and is a word of word_lists[l]. */
