@@ -438,7 +438,7 @@ static inline bool wis(const struct run *r, size_t i, const char *s)
 /* Word i exists and is a word of word_lists[l]. */
 static bool win(const struct run *r, size_t i, enum word_list l)
 {
-	return i < r->sc->nw && (r->sc->w[i].lists >> l & 1u);
+	return i < r->sc->nw && ((unsigned)r->sc->w[i].lists >> l & 1u);
 }
 
 /* Word i exists and has one of the flags fl. */
