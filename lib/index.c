@@ -1359,8 +1359,8 @@ static size_t subjects_of(const doppel_index *x, const char *title, uint64_t *ou
 static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t *e)
 {
 	if (!q->subjects_found) {
-		q->nsubjects = doppel__title_subjects(x->wn, q->a->title, x->p.seed, q->subjects,
-		                                      TITLE_SUBJECTS);
+		q->nsubjects = doppel__title_subjects(x->wn, q->a->title, x->p.seed,
+		                                      q->subjects, TITLE_SUBJECTS);
 		q->subjects_found = true;
 	}
 	uint64_t sa[TITLE_SUBJECTS], sb[TITLE_SUBJECTS];

@@ -172,13 +172,20 @@ static const struct {
 	const char *const *words;
 	size_t count;
 } word_lists[] = {
-	[WL_ROLE_HEADS] = {LIST(role_heads)},         [WL_ROLE_MODS] = {LIST(role_mods)},
-	[WL_HONORIFICS] = {LIST(honorifics)},         [WL_CONNECTORS] = {LIST(connectors)},
-	[WL_PARTICLES] = {LIST(particles)},           [WL_ORG_WORDS] = {LIST(org_words)},
-	[WL_PLACE_WORDS] = {LIST(place_words)},       [WL_PLACE_PREPS] = {LIST(place_preps)},
-	[WL_DATE_PREPS] = {LIST(date_preps)},         [WL_COUNT_SKIPS] = {LIST(count_skips)},
-	[WL_GENERIC_THINGS] = {LIST(generic_things)}, [WL_RANGE_WORDS] = {LIST(range_words)},
-	[WL_PERSONAL] = {LIST(personal)},             [WL_NEUTER] = {LIST(neuter)},
+	[WL_ROLE_HEADS] = {LIST(role_heads)},
+	[WL_ROLE_MODS] = {LIST(role_mods)},
+	[WL_HONORIFICS] = {LIST(honorifics)},
+	[WL_CONNECTORS] = {LIST(connectors)},
+	[WL_PARTICLES] = {LIST(particles)},
+	[WL_ORG_WORDS] = {LIST(org_words)},
+	[WL_PLACE_WORDS] = {LIST(place_words)},
+	[WL_PLACE_PREPS] = {LIST(place_preps)},
+	[WL_DATE_PREPS] = {LIST(date_preps)},
+	[WL_COUNT_SKIPS] = {LIST(count_skips)},
+	[WL_GENERIC_THINGS] = {LIST(generic_things)},
+	[WL_RANGE_WORDS] = {LIST(range_words)},
+	[WL_PERSONAL] = {LIST(personal)},
+	[WL_NEUTER] = {LIST(neuter)},
 };
 
 /* Whether a list is in strictly ascending order. */
@@ -201,8 +208,7 @@ bool doppel__facts_lists_sorted(void)
 	       sorted(LIST(place_words)) && sorted(LIST(place_preps)) &&
 	       sorted(LIST(date_preps)) && sorted(LIST(count_skips)) &&
 	       sorted(LIST(range_words)) && sorted(LIST(generic_things)) &&
-	       sorted(LIST(personal)) && sorted(LIST(neuter)) &&
-	       number_words_sorted();
+	       sorted(LIST(personal)) && sorted(LIST(neuter)) && number_words_sorted();
 }
 
 /* A head or a qualifier of a role. */
@@ -625,8 +631,8 @@ static bool context_word(const struct run *r, size_t i)
  * of place or time. */
 static bool happening_word(const struct run *r, size_t k)
 {
-	return context_word(r, k) && !win(r, k, WL_DATE_PREPS) &&
-	       !win(r, k, WL_PLACE_PREPS) && !win(r, k, WL_RANGE_WORDS);
+	return context_word(r, k) && !win(r, k, WL_DATE_PREPS) && !win(r, k, WL_PLACE_PREPS) &&
+	       !win(r, k, WL_RANGE_WORDS);
 }
 
 /* The happening a date at words [from, to] qualifies: the nearest content
@@ -858,16 +864,14 @@ static size_t counted_thing(const struct run *r, size_t k)
 		if (g[c] != '-' && g[c] != '(' && g[c] != '%')
 			return SIZE_MAX;
 	size_t j = k + 1;
-	for (int skips = 0; skips < 2 && win(r, j, WL_COUNT_SKIPS) && plain_next(r, j);
-	     skips++)
+	for (int skips = 0; skips < 2 && win(r, j, WL_COUNT_SKIPS) && plain_next(r, j); skips++)
 		j++;
 	size_t first = SIZE_MAX;
 	for (int n = 0; n < 3 && j < r->sc->nw; n++, j++) {
 		const struct fword *w = &r->sc->w[j];
 		if (w->flags & (DOPPEL__W_STOP | DOPPEL__W_DIGIT | DOPPEL__W_UPPER) ||
-		    w->month || scale_of(wtext(r, j), wlen(r, j)) ||
-		    win(r, j, WL_DATE_PREPS) || win(r, j, WL_PLACE_PREPS) ||
-		    win(r, j, WL_RANGE_WORDS))
+		    w->month || scale_of(wtext(r, j), wlen(r, j)) || win(r, j, WL_DATE_PREPS) ||
+		    win(r, j, WL_PLACE_PREPS) || win(r, j, WL_RANGE_WORDS))
 			break;
 		if (plural(r, j))
 			return j;
@@ -1257,13 +1261,13 @@ static size_t span_end(const struct run *r, size_t i)
 		if (gn != 0 || !sp)
 			break;
 		size_t c = j;
-		while (c < j + 2 && !flag(r, c, DOPPEL__W_UPPER) &&
-		       win(r, c, WL_CONNECTORS) && (plain_next(r, c) || gap_is(r, c, "-")))
+		while (c < j + 2 && !flag(r, c, DOPPEL__W_UPPER) && win(r, c, WL_CONNECTORS) &&
+		       (plain_next(r, c) || gap_is(r, c, "-")))
 			c++;
 		if (c == j || !name_word(r, c))
 			break;
-		bool body = in_words(r, i, k, WL_ORG_WORDS) ||
-		            in_words(r, i, k, WL_PLACE_WORDS);
+		bool body =
+			in_words(r, i, k, WL_ORG_WORDS) || in_words(r, i, k, WL_PLACE_WORDS);
 		bool ok = true;
 		for (size_t q = j; q < c && ok; q++) {
 			if (win(r, q, WL_PARTICLES))

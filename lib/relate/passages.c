@@ -483,7 +483,8 @@ static int fold_line_word(doppel__passager *pg, const char *line, size_t at, siz
 	int rc = fold_word(pg, *fold, w, m, ascii, &flen);
 	if (rc)
 		return rc;
-	*out = (struct line_word){.at = at, .n = n, .fold = *fold, .flen = flen, .ascii = ascii};
+	*out = (struct line_word){
+		.at = at, .n = n, .fold = *fold, .flen = flen, .ascii = ascii};
 	if (flen) {
 		out->h = word_key(pg, pg->fold + *fold, flen);
 		DOPPEL__PREFETCH(&pg->cache[(size_t)(out->h >> 1) & (pg->ncache - 1)]);

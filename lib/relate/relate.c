@@ -176,10 +176,10 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 #define RARITY_AHEAD 8
 
 /* A hint that the home slot of key is read soon. */
-#define RARITY_PREFETCH(r, key)                                                            \
-	do {                                                                               \
-		if ((r)->nslots)                                                           \
-			DOPPEL__PREFETCH(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]);   \
+#define RARITY_PREFETCH(r, key)                                                                \
+	do {                                                                                   \
+		if ((r)->nslots)                                                               \
+			DOPPEL__PREFETCH(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]);     \
 	} while (0)
 
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
