@@ -1314,6 +1314,9 @@ struct probe {
 	uint32_t nkeys, nanchors;
 	bool sure;            /* met through a rare anchor, close in time: no view filter */
 	doppel__repeated rep; /* the repeated lines its text dropped */
+	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
+	size_t nsubjects;                  /* found on first need: it meets many */
+	bool subjects_found;               /* entries */
 	int rc;
 };
 
@@ -1345,30 +1348,45 @@ static bool any_of(const uint64_t *s, size_t n, const uint64_t *a, size_t n2)
 	return false;
 }
 
-/* The subjects of a headline that few articles name: "Qtly" heads a
- * dividend's text as often as its headline. */
+/* Of the n subjects s of a headline, those that few articles name into
+ * out: "Qtly" heads a dividend's text as often as its headline. */
+static size_t rare_subjects(const doppel_index *x, const uint64_t *s, size_t n, uint64_t *out)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (doppel__rarity_df(&x->rar, s[i]) <= DOPPEL__SPECIFIC_DF)
+			out[w++] = s[i];
+	return w;
+}
+
+/* The subjects of a headline that few articles name. */
 static size_t subjects_of(const doppel_index *x, const char *title, uint64_t *out)
 {
-	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, out, TITLE_SUBJECTS), w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (doppel__rarity_df(&x->rar, out[i]) <= DOPPEL__SPECIFIC_DF)
-			out[w++] = out[i];
-	return w;
+	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, out, TITLE_SUBJECTS);
+	return rare_subjects(x, out, n, out);
 }
 
 /* The headlines of the probe and of entry e each name a subject the
  * other article names nowhere, in its headline or its text: two
  * companies' dividends, two issuers' offerings. */
-static bool subjects_apart(const doppel_index *x, const struct probe *q, const entry_t *e)
+static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t *e)
 {
+	if (!q->subjects_found) {
+		q->nsubjects = doppel__title_subjects(x->wn, q->a->title, x->p.seed,
+		                                      q->subjects, TITLE_SUBJECTS);
+		q->subjects_found = true;
+	}
 	uint64_t sa[TITLE_SUBJECTS], sb[TITLE_SUBJECTS];
-	size_t na = subjects_of(x, q->a->title, sa), nb = subjects_of(x, e->title, sb);
-	return na && nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
+	size_t na = rare_subjects(x, q->subjects, q->nsubjects, sa);
+	if (!na)
+		return false;
+	size_t nb = subjects_of(x, e->title, sb);
+	return nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
 	       !any_of(sb, nb, q->f->anchor, q->f->nanchor);
 }
 
 /* What the facts of the probe and of entry e say against relating them. */
-static void facts_against(const doppel_index *x, const struct probe *q, const entry_t *e,
+static void facts_against(const doppel_index *x, struct probe *q, const entry_t *e,
                           doppel__against *g)
 {
 	doppel__facts_side a = {.slot = q->f->fslot,

@@ -239,6 +239,7 @@ struct doppel_index {
 	size_t nrpass, rpasscap;
 	doppel_story_info *si;
 	size_t nsi, sicap;
+	sqlite3_stmt *st_label[2]; /* an event's label, a story's */
 	doppel__stories st;
 
 	doppel_stats stats;

@@ -711,16 +711,9 @@ static int cmp_cand(const void *pa, const void *pb)
 	return a->slot < b->slot ? -1 : a->slot > b->slot;
 }
 
-/* Asks the memory for the table slot where key would be. */
-static void prefetch_slot(const doppel_index *x, uint32_t key)
-{
-#if defined(__GNUC__)
-	__builtin_prefetch(&x->pk[doppel__mix32(key) & (x->npk - 1)]);
-#else
-	(void)x;
-	(void)key;
-#endif
-}
+/* Asks the memory for the table slot where key would be. A macro: as a
+ * function, GCC dropped it (DOPPEL__PREFETCH). */
+#define PREFETCH_SLOT(x, key) DOPPEL__PREFETCH(&(x)->pk[doppel__mix32(key) & ((x)->npk - 1)])
 
 /* Adds w to the score of entry slot, noting the entries met. */
 static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
@@ -763,10 +756,10 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 	 * ahead, a few keys before they are read. */
 	const size_t ahead = 8;
 	for (size_t k = 0; k < ahead && k < x->bnpk[i] && x->npk; k++)
-		prefetch_slot(x, keys[k]);
+		PREFETCH_SLOT(x, keys[k]);
 	for (size_t k = 0; k < x->bnpk[i] && x->npk; k++) {
 		if (k + ahead < x->bnpk[i])
-			prefetch_slot(x, keys[k + ahead]);
+			PREFETCH_SLOT(x, keys[k + ahead]);
 		const struct doppel__pslot *s = pk_place(x->pk, x->npk, keys[k]);
 		if (!s->key || s->val == DOPPEL__PK_COMMON)
 			continue;
@@ -965,7 +958,7 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 	size_t n = x->bnpk[i];
 	for (size_t k = 0; k < n; k++) {
 		if (k + 8 < n && x->npk)
-			prefetch_slot(x, keys[k + 8]);
+			PREFETCH_SLOT(x, keys[k + 8]);
 		if (post(x, keys[k], slot)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;

@@ -24,6 +24,10 @@ void doppel__index_read_free(doppel_index *x)
 	x->si = NULL;
 	x->nsi = x->sicap = 0;
 	doppel__stories_free(&x->st);
+	for (size_t i = 0; i < 2; i++) {
+		sqlite3_finalize(x->st_label[i]);
+		x->st_label[i] = NULL;
+	}
 }
 
 const char *doppel__index_keep(doppel_index *x, const char *s)
@@ -73,19 +77,20 @@ static int32_t date_col(sqlite3_stmt *st, int col)
 	               : (int32_t)sqlite3_column_int(st, col);
 }
 
+/* Asked twice for every article added: the statement is kept. */
 const char *doppel__index_label(doppel_index *x, bool story, int64_t num)
 {
-	sqlite3_stmt *st = NULL;
-	if (!num || prepare(x, &st,
-	                    story ? "SELECT label FROM stories WHERE num = ?"
-	                          : "SELECT label FROM events WHERE num = ?"))
+	sqlite3_stmt **st = &x->st_label[story];
+	if (!num || (!*st && prepare(x, st,
+	                             story ? "SELECT label FROM stories WHERE num = ?"
+	                                   : "SELECT label FROM events WHERE num = ?")))
 		return NULL;
-	sqlite3_bind_int64(st, 1, num);
+	sqlite3_bind_int64(*st, 1, num);
 	const char *s = NULL;
 	int rc = DOPPEL_OK;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		s = keep_col(x, st, 0, &rc);
-	sqlite3_finalize(st);
+	if (sqlite3_step(*st) == SQLITE_ROW)
+		s = keep_col(x, *st, 0, &rc);
+	sqlite3_reset(*st);
 	return s;
 }
 

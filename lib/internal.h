@@ -51,6 +51,14 @@ double doppel__now(void);
 typedef void (*doppel__task_fn)(void *ctx, size_t i, unsigned worker);
 void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void *ctx);
 
+/* A hint that the memory at p is read soon. A macro: GCC drops the call
+ * of a function that does nothing but prefetch, as a call without effect. */
+#if defined(__GNUC__)
+#define DOPPEL__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define DOPPEL__PREFETCH(p) ((void)0)
+#endif
+
 /* 64-bit and 32-bit finalizers (MurmurHash3's fmix, public domain
  * constants) used to spread hash bits. */
 static inline uint64_t doppel__mix64(uint64_t x)
@@ -579,6 +587,7 @@ typedef struct doppel__word {
 	size_t flen;
 	uint16_t flags; /* DOPPEL__W_* */
 	uint8_t month;  /* 1..12 for a month's name, else 0 */
+	uint16_t lists; /* doppel__facts_lists() of the folded word */
 } doppel__word;
 
 #define DOPPEL__W_UPPER 0x1 /* starts with a capital letter */
@@ -861,6 +870,9 @@ bool doppel__spelling_variant(const char *a, size_t na, const char *b, size_t nb
 /* True for a word of a role or title (lowercase ASCII): "minister",
  * "deputy", "envoy", "judge"… */
 bool doppel__role_word(const char *w, size_t n);
+/* The word lists of facts.c that the n bytes of w (folded) are in, one bit
+ * a list: asked once for each word a segmenter caches. */
+unsigned doppel__facts_lists(const char *w, size_t n);
 
 /* True when facts.c's word lists are sorted, as their lookup needs. */
 bool doppel__facts_lists_sorted(void);
