@@ -2490,15 +2490,16 @@ static int cmd_agree(const char *name, const char *scan, const char *add, const 
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: evalreal prepare DATA CACHE SPIN\n"
-	                "       evalreal [--summary FILE] [--copies-only] planted DATA PLANTED_TSV "
-	                "SCAN\n"
-	                "       evalreal [--summary FILE] labels CORPUS LABELS_TSV SCAN\n"
-	                "       evalreal [--summary FILE] ecb ECB_JSONL SCAN\n"
-	                "       evalreal [--summary FILE] pan PAN_DIR SCAN\n"
-	                "       evalreal [--summary FILE] agree NAME SCAN ADD [SCAN_STORIES "
-	                "INDEX_STORIES]\n"
-	                "       evalreal summary FILE\n");
+	fprintf(stderr,
+	        "usage: evalreal prepare DATA CACHE SPIN\n"
+	        "       evalreal [--summary FILE] [--copies-only] planted DATA PLANTED_TSV "
+	        "SCAN\n"
+	        "       evalreal [--summary FILE] labels CORPUS LABELS_TSV SCAN\n"
+	        "       evalreal [--summary FILE] ecb ECB_JSONL SCAN\n"
+	        "       evalreal [--summary FILE] pan PAN_DIR SCAN\n"
+	        "       evalreal [--summary FILE] agree NAME SCAN ADD [SCAN_STORIES "
+	        "INDEX_STORIES]\n"
+	        "       evalreal summary FILE\n");
 	exit(2);
 }
 
