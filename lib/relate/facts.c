@@ -886,6 +886,83 @@ static size_t counted_thing(const struct run *r, size_t k)
 	return first;
 }
 
+/* After the number that ends at word *k: a '%', a scale ("million")
+ * that multiplies lo and hi (only hi when a range's start is larger: "900,000
+ * to 1.8 million"), and a unit, each moving *k on. A number word takes a
+ * scale and a unit, not a '%' or a '-'. */
+static void number_scale_unit(const struct run *r, bool spelled, bool range, size_t *kp,
+                              double *lo, double *hi, unsigned *unit)
+{
+	const struct fword *w = r->sc->w;
+	size_t k = *kp;
+	if (!spelled && w[k].next < r->len && r->text[w[k].next] == '%') {
+		*unit = UNIT_PERCENT;
+	} else if (plain_next(r, k) || (!spelled && gap_is(r, k, "-"))) {
+		double s = scale_of(wtext(r, k + 1), wlen(r, k + 1));
+		if (s > 0) {
+			/* "1.5 to 2 million": both; "900,000 to 1.8 million":
+			 * the end only */
+			if (!range || *lo <= *hi)
+				*lo *= s;
+			*hi *= s;
+			k++;
+		}
+		unsigned u = plain_next(r, k) ? unit_of(wtext(r, k + 1), wlen(r, k + 1)) : 0;
+		if (!u && plain_next(r, k) && wis(r, k + 1, "per") && plain_next(r, k + 1) &&
+		    wis(r, k + 2, "cent")) {
+			u = UNIT_PERCENT;
+			k++;
+		}
+		if (u) {
+			*unit = u;
+			k++;
+		}
+	}
+	*kp = k;
+}
+
+/* The number fact of words i..k (from byte start, with unit and values
+ * lo..hi), counting word thing (SIZE_MAX: none), in its sentence. */
+static int number_fact(const struct run *r, size_t i, size_t k, uint32_t start, unsigned unit,
+                       double lo, double hi, size_t thing)
+{
+	const struct fword *w = r->sc->w;
+	doppel__fact fa = {.kind = DOPPEL__FACT_NUMBER,
+	                   .unit = (uint8_t)unit,
+	                   .start = start,
+	                   .end = w[k].end,
+	                   .lo = lo,
+	                   .hi = hi};
+	size_t after = r->len - w[k].next < 2 ? r->len - w[k].next : 2;
+	const char *pc = memchr(r->text + w[k].next, '%', after);
+	if (unit == UNIT_PERCENT && pc)
+		fa.end = (uint32_t)(pc - r->text) + 1;
+	if (thing != SIZE_MAX) {
+		fa.wstart = w[thing].start;
+		fa.wend = w[thing].end;
+		fa.what = w[thing].stem | 1;
+		/* "a 112-year-old bridge" counts no years */
+		if (thing == k + 1 && gap_is(r, k, "-"))
+			fa.what = doppel__mix32(fa.what) | 1;
+		if (win(r, thing, WL_GENERIC_THINGS))
+			fa.flags |= DOPPEL__FACTF_GENERIC;
+		fa.end = w[thing].end;
+		/* "4,000 (with families)" keeps its bracket */
+		if (fa.end < r->len && r->text[fa.end] == ')' &&
+		    memchr(r->text + w[k].end, '(', w[thing].start - w[k].end))
+			fa.end++;
+	} else if (unit >= UNIT_MEASURE) {
+		fa.wstart = w[k].start;
+		fa.wend = w[k].end;
+		fa.what = w[k].stem | 1;
+		if (win(r, k, WL_GENERIC_THINGS))
+			fa.flags |= DOPPEL__FACTF_GENERIC;
+	}
+	sentence_of(r, i, &fa.sstart, &fa.send);
+	use(r, i, k, USED_NUMBER);
+	return add_fact(r->fx, &fa);
+}
+
 /* A number at word i (digits, or a number word before a count); dates
  * and years are taken before. *taken: the words it spans, 0 for none. */
 static int take_number(const struct run *r, size_t i, size_t *taken)
@@ -946,31 +1023,7 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 				start = r->sc->w[i - 1].start;
 		}
 	}
-	/* A number word takes a scale and a unit as digits do ("two billion
-	 * dlrs", templated reports write them so), not a '%' or a '-'. */
-	if (!spelled && w[k].next < r->len && r->text[w[k].next] == '%') {
-		unit = UNIT_PERCENT;
-	} else if (plain_next(r, k) || (!spelled && gap_is(r, k, "-"))) {
-		double s = scale_of(wtext(r, k + 1), wlen(r, k + 1));
-		if (s > 0) {
-			/* "1.5 to 2 million": both; "900,000 to 1.8 million":
-			 * the end only */
-			if (!range || lo <= hi)
-				lo *= s;
-			hi *= s;
-			k++;
-		}
-		unsigned u = plain_next(r, k) ? unit_of(wtext(r, k + 1), wlen(r, k + 1)) : 0;
-		if (!u && plain_next(r, k) && wis(r, k + 1, "per") && plain_next(r, k + 1) &&
-		    wis(r, k + 2, "cent")) {
-			u = UNIT_PERCENT;
-			k++;
-		}
-		if (u) {
-			unit = u;
-			k++;
-		}
-	}
+	number_scale_unit(r, spelled, range, &k, &lo, &hi, &unit);
 	size_t thing = counted_thing(r, k);
 	/* A year written alone is a date, unless it counts something;
 	 * "between 2019 and 2023" is one. */
@@ -986,41 +1039,8 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 	 * money and measures */
 	if (spelled && !unit && k == i && (thing == SIZE_MAX || !plural(r, thing)))
 		return DOPPEL_OK;
-	doppel__fact fa = {.kind = DOPPEL__FACT_NUMBER,
-	                   .unit = (uint8_t)unit,
-	                   .start = start,
-	                   .end = w[k].end,
-	                   .lo = lo,
-	                   .hi = hi};
-	size_t after = r->len - w[k].next < 2 ? r->len - w[k].next : 2;
-	const char *pc = memchr(r->text + w[k].next, '%', after);
-	if (unit == UNIT_PERCENT && pc)
-		fa.end = (uint32_t)(pc - r->text) + 1;
-	if (thing != SIZE_MAX) {
-		fa.wstart = w[thing].start;
-		fa.wend = w[thing].end;
-		fa.what = w[thing].stem | 1;
-		/* "a 112-year-old bridge" counts no years */
-		if (thing == k + 1 && gap_is(r, k, "-"))
-			fa.what = doppel__mix32(fa.what) | 1;
-		if (win(r, thing, WL_GENERIC_THINGS))
-			fa.flags |= DOPPEL__FACTF_GENERIC;
-		fa.end = w[thing].end;
-		/* "4,000 (with families)" keeps its bracket */
-		if (fa.end < r->len && r->text[fa.end] == ')' &&
-		    memchr(r->text + w[k].end, '(', w[thing].start - w[k].end))
-			fa.end++;
-	} else if (unit >= UNIT_MEASURE) {
-		fa.wstart = w[k].start;
-		fa.wend = w[k].end;
-		fa.what = w[k].stem | 1;
-		if (win(r, k, WL_GENERIC_THINGS))
-			fa.flags |= DOPPEL__FACTF_GENERIC;
-	}
-	sentence_of(r, i, &fa.sstart, &fa.send);
-	use(r, i, k, USED_NUMBER);
 	*taken = k - i + 1;
-	return add_fact(r->fx, &fa);
+	return number_fact(r, i, k, start, unit, lo, hi, thing);
 }
 
 /* --------------------------------------------------------------- marks */
