@@ -21,12 +21,15 @@
  * threads of its text work busy, small enough to hold a little text. */
 #define FEED_ARTICLES 1024
 
-/* zstd's level for the texts kept until the scan is finished: they are
- * read once more and dropped, so speed counts more than size. Measured on
- * the 10k benchmark corpus, one thread, copies only: level 3 spent 46% of
- * the scan in zstd, level 1 32%; -4 takes 0.73 s CPU in all against 0.90
- * at level 1, for texts kept at about half their size. */
+/* zstd's levels for the texts kept between reading and feeding. With
+ * excerpts the texts are read again for candidates until the end
+ * (KEEP_LEVEL): level 3 spent 46% of a copies-only scan of the 10k
+ * benchmark corpus in zstd, level 1 32%; -4 takes 0.73 s CPU in all
+ * against 0.90 at level 1, for texts at about half their size. Without,
+ * each is read once, when fed, and dropped (PASS_LEVEL): -20 takes 0.70 s
+ * against 0.82 at -4, for 3 MB more at the peak. */
 #define KEEP_LEVEL (-4)
+#define PASS_LEVEL (-20)
 
 /* An article kept until the scan is finished. id, title, origin, source
  * and url share one block. */
@@ -222,9 +225,15 @@ static void compress_one(void *ctx, size_t i, unsigned worker)
 	k->rc = DOPPEL_E_NOMEM;
 	if ((!*cc && !(*cc = ZSTD_createCCtx())) || !(k->z = malloc(bound ? bound : 1)))
 		return;
-	size_t n = ZSTD_compressCCtx(*cc, k->z, bound, a->text, a->text_len, KEEP_LEVEL);
+	size_t n = ZSTD_compressCCtx(*cc, k->z, bound, a->text, a->text_len,
+	                             c->s->keep_texts ? KEEP_LEVEL : PASS_LEVEL);
 	if (ZSTD_isError(n))
 		return; /* only a too small buffer, which bound prevents */
+	/* kept for the whole scan: no more room than the frame takes (the
+	 * bound is the text's own size) */
+	void *z = realloc(k->z, n ? n : 1);
+	if (z)
+		k->z = z;
 	k->zlen = n;
 	k->rc = DOPPEL_OK;
 }
