@@ -445,28 +445,30 @@ static uint64_t ranked_hash(uint32_t k, uint64_t rs)
 	return v;
 }
 
-/* The two smallest distinct values of v[from, to) into *s0 <= *s1
- * (UINT64_MAX: fewer). */
-static void two_smallest(const uint64_t *v, size_t from, size_t to, uint64_t *s0, uint64_t *s1)
+/* The places of the two smallest distinct values of v[from, to) into *i0
+ * (the smallest) and *i1 (SIZE_MAX: fewer than two distinct values). */
+static void two_smallest(const uint64_t *v, size_t from, size_t to, size_t *i0, size_t *i1)
 {
-	uint64_t a = UINT64_MAX, b = UINT64_MAX;
+	size_t a = SIZE_MAX, b = SIZE_MAX;
 	for (size_t j = from; j < to; j++) {
-		if (v[j] < a) {
+		if (a == SIZE_MAX || v[j] < v[a]) {
 			b = a;
-			a = v[j];
-		} else if (v[j] < b && v[j] != a) {
-			b = v[j];
+			a = j;
+		} else if (v[j] != v[a] && (b == SIZE_MAX || v[j] < v[b])) {
+			b = j;
 		}
 	}
-	*s0 = a;
-	*s1 = b;
+	*i0 = a;
+	*i1 = b;
 }
 
 /* The window keys of f (key rules 2, DOPPEL__PKEY_RULES): for each run of
  * DOPPEL__WKEY_W content words (the whole text when it is shorter), the
  * hash of its two smallest distinct ranked hashes, under each of
  * DOPPEL__WKEY_N hash functions, one key each time they change; with w's
- * scratch. At most DOPPEL__WKEY_N keys a content word. */
+ * scratch. At most DOPPEL__WKEY_N keys a content word. The two are
+ * followed as the window slides, looked for again only when one leaves
+ * it. */
 static int window_keys(struct doppel__slot_work *w, uint64_t seed, const doppel__features *f,
                        uint32_t *keys, size_t *n)
 {
@@ -480,15 +482,27 @@ static int window_keys(struct doppel__slot_work *w, uint64_t seed, const doppel_
 		const uint64_t rs = doppel__mix64(seed + DOPPEL__SKEY_N + 1 + r);
 		for (size_t j = 0; j < f->ntok; j++)
 			v[j] = ranked_hash(f->tok[j].key, rs);
-		uint64_t last[2] = {UINT64_MAX, UINT64_MAX};
-		for (size_t st = 0; st + win <= f->ntok; st++) {
-			uint64_t small[2];
-			two_smallest(v, st, st + win, &small[0], &small[1]);
-			if (small[1] == UINT64_MAX || (small[0] == last[0] && small[1] == last[1]))
-				continue;
-			last[0] = small[0];
-			last[1] = small[1];
-			put_key(keys, n, 2, DOPPEL__PKEY_WINDOW, doppel__hash(small, sizeof(small), rs));
+		size_t i0, i1;
+		two_smallest(v, 0, win, &i0, &i1);
+		uint64_t last0 = UINT64_MAX, last1 = UINT64_MAX;
+		for (size_t st = 0;; st++) {
+			if (i1 != SIZE_MAX && (v[i0] != last0 || v[i1] != last1)) {
+				last0 = v[i0];
+				last1 = v[i1];
+				put_key(keys, n, 2, DOPPEL__PKEY_WINDOW,
+				        doppel__mix64(last0 ^ doppel__mix64(last1 ^ rs)));
+			}
+			if (st + win >= f->ntok)
+				break;
+			const size_t in = st + win; /* st leaves, in enters */
+			if (i0 == st || i1 == st) {
+				two_smallest(v, st + 1, in + 1, &i0, &i1);
+			} else if (v[in] < v[i0]) {
+				i1 = i0;
+				i0 = in;
+			} else if (v[in] != v[i0] && (i1 == SIZE_MAX || v[in] < v[i1])) {
+				i1 = in;
+			}
 		}
 	}
 	return DOPPEL_OK;
@@ -516,6 +530,15 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 		if (u == 0 || (*keys)[i] != (*keys)[u - 1])
 			(*keys)[u++] = (*keys)[i];
 	*nkeys = u;
+	/* The room made was for the most keys a text can have, several times
+	 * what it has; a prepared article keeps its keys until it is added. */
+	if (*cap > 2 * u + 16) {
+		uint32_t *k = doppel__realloc_array(*keys, u + 16, sizeof(**keys));
+		if (k) {
+			*keys = k;
+			*cap = u + 16;
+		}
+	}
 	return DOPPEL_OK;
 }
 
