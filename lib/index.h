@@ -166,7 +166,7 @@ struct doppel_index {
 	struct doppel__slot_work *workers;
 
 	/* Excerpts and passages (index_excerpt.c) */
-	bool excerpt; /* DOPPEL_FIND_EXCERPT asked for */
+	bool excerpt;     /* DOPPEL_FIND_EXCERPT asked for */
 	unsigned pkrules; /* the rules of the passage keys (the store's) */
 	doppel__passage_params pp;
 	doppel__passager *pg; /* the adding thread's */

@@ -180,7 +180,8 @@ static int put_pkey_rules(doppel__store *s, unsigned rules, char *err)
 {
 	char sql[96];
 	snprintf(sql, sizeof(sql),
-	         "INSERT OR REPLACE INTO meta(key, value) VALUES('passage_keys', '%u');", rules);
+	         "INSERT OR REPLACE INTO meta(key, value) VALUES('passage_keys', '%u');",
+	         rules);
 	int rc = exec(s, sql, err);
 	if (rc == DOPPEL_OK)
 		s->pkrules = rules;
@@ -198,7 +199,8 @@ static int settle_pkey_rules(doppel__store *s, bool ro, char *err)
 		return DOPPEL_OK;
 	sqlite3_stmt *st = NULL;
 	bool keyed = false;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pkeys LIMIT 1", -1, &st, NULL) == SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pkeys LIMIT 1", -1, &st, NULL) ==
+	    SQLITE_OK)
 		keyed = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	unsigned rules = keyed ? 1 : DOPPEL__PKEY_RULES;

@@ -34,8 +34,9 @@ static doppel_batch *read_fixture(void)
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; i < 2; i++)
 			if (!strcmp(doppel_batch_article(all, i)->id, order[k]))
-				assert_int_equal(doppel_batch_push(b, doppel_batch_article(all, i)),
-				                 DOPPEL_OK);
+				assert_int_equal(
+					doppel_batch_push(b, doppel_batch_article(all, i)),
+					DOPPEL_OK);
 	doppel_batch_free(all);
 	assert_int_equal(doppel_batch_count(b), 2);
 	return b;
@@ -191,7 +192,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_rules_kept, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_unrecorded_rules, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_rules_refused, setup,
-		                                test_db_teardown),
+	                                        test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
