@@ -84,6 +84,8 @@ run scan-reuters scan --json --threads 2 "$cache/reuters.jsonl"
 run stories-reuters stories --json --threads 2 "$cache/reuters.jsonl"
 add add-reuters "$cache/reuters.jsonl"
 run scan-planted scan --json --threads 2 "$cache/planted.jsonl"
+run scan-planted-copies scan --json --threads 2 --relations duplicate,copy \
+	"$cache/planted.jsonl"
 run stories-planted stories --json --threads 2 "$cache/planted.jsonl"
 add add-planted "$cache/planted.jsonl"
 run scan-ecb scan --json --threads 2 "$cache/ecb.jsonl"
@@ -98,6 +100,10 @@ score() { "$eval" --summary "$sum" "$@"; }
 echo
 echo "== 1. Reuters with planted copies"
 score planted "$data" "$cache/planted.tsv" "$cache/scan-planted.jsonl"
+echo
+echo "== 1b. the same, looking for duplicates and copies alone (--relations duplicate,copy)"
+"$eval" --summary "$sum" --copies-only planted "$data" "$cache/planted.tsv" \
+	"$cache/scan-planted-copies.jsonl"
 echo
 echo "== 2. hand-labelled Reuters pairs ($labels)"
 score labels "$cache/reuters.jsonl" "$labels" "$cache/scan-reuters.jsonl"

@@ -159,11 +159,11 @@ typedef struct doppel_params {
 	                              shared names, numbers, quotes and dates;
 	                              default 0.3; or, within event_days, at
 	                              story_names shared names and a topic
-	                              cosine of 2.5 x story_topic */
+	                              cosine of story_topic */
 	double story_names;       /* same story at this weighted share of
 	                              shared names; default 0.25 */
 	double story_topic;       /* and a weighted cosine of content words at
-	                              or above; default 0.1 */
+	                              or above; default 0.25 */
 	unsigned event_days;      /* reports of one event are at most this many
 	                              days apart; default 3 */
 	unsigned window_days;     /* articles further apart in time are never
@@ -945,26 +945,33 @@ DOPPEL_API int doppel_index_story(doppel_index *x, const char *id, doppel_story 
 
 /* What doppel_index_check() found. */
 typedef struct doppel_check {
-	int integrity;       /* 1 when SQLite's integrity_check said ok */
-	uint64_t articles;   /* stored articles checked */
-	uint64_t signatures; /* of them, whose signature made again from the
+	int integrity;              /* 1 when SQLite's integrity_check said ok */
+	uint64_t articles;          /* stored articles checked */
+	uint64_t signatures;        /* of them, whose signature made again from the
 	                        stored text differs from the stored one (or
 	                        that could not be related again) */
-	uint64_t relations;  /* stored relations checked */
-	uint64_t missing;    /* stored relations not found again */
-	uint64_t extra;      /* relations found again that are not stored */
-	uint64_t gaps;       /* articles deleted or replaced since: the others
+	uint64_t relations;         /* stored relations checked */
+	uint64_t missing;           /* stored relations not found again */
+	uint64_t extra;             /* relations found again that are not stored */
+	uint64_t gaps;              /* articles deleted or replaced since: the others
 	                        were once related beside them, so some
 	                        differences are to be expected */
-	char first[512];     /* the first difference, readable; "" when none */
+	char first[512];            /* the first difference, readable; "" when none */
+	int mixed;                  /* 1 when writers looked for different relations:
+	                        then relation differences are expected */
+	unsigned relations_checked; /* DOPPEL_FIND_* bits related again: those
+	                               the database was written with, when it
+	                               says, else those of p */
 } doppel_check;
 
 /*
  * Checks the database at path without changing it (beside a writer, too):
  * SQLite's integrity check, then every stored article related again, in
  * the order it was added and with its stored text, by the same engine in
- * memory with the stored parameters and the relations of p: its signature
- * and its relations with the articles before it must be what is stored.
+ * memory with the stored parameters and the relations it was written with
+ * (those of p when it does not say, or when writers looked for different
+ * sets): its signature and its relations with the articles before it must
+ * be what is stored.
  * DOPPEL_OK when the check could run (what it found is in *out, sound
  * when integrity holds and signatures, missing and extra are 0);
  * otherwise a status, with a message in errmsg.

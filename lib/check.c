@@ -314,9 +314,20 @@ int doppel_index_check(const char *path, const doppel_params *p, doppel_check *o
 	                           err, sizeof(err));
 	if (rc)
 		goto out;
+	/* Related again with the relations it was written with, when it
+	 * says (and not mixed): else with those of p. */
+	unsigned stored;
+	doppel_params q = x->p;
+	if ((rc = doppel__store_relations(x->store, &stored, err)))
+		goto out;
+	if (stored == DOPPEL__RELATIONS_MIXED)
+		out->mixed = 1;
+	else if (stored)
+		q.relations = stored;
+	out->relations_checked = q.relations;
 	if ((rc = integrity(x, out)) || (rc = count_gaps(x, out)) ||
-	    (rc = doppel__index_open_memory(&y, &x->p, (size_t)doppel_index_count(x),
-	                                    stored_text, x, err)))
+	    (rc = doppel__index_open_memory(&y, &q, (size_t)doppel_index_count(x), stored_text,
+	                                    x, err)))
 		goto out;
 	rc = check_articles(x, y, out);
 out:

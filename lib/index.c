@@ -337,8 +337,9 @@ static void le16(const uint8_t *b, uint16_t *out, size_t n)
 		out[i] = (uint16_t)doppel__get_le(b + 2 * i, 2);
 }
 
-/* Views, sources, events and rarity counts, after the articles. */
-static int load_deep(doppel_index *x)
+/* Each article's views (keys, anchors, facts and containment keys), from
+ * the views table. */
+static int load_views(doppel_index *x)
 {
 	sqlite3 *db = doppel__store_db(x->store);
 	sqlite3_stmt *st = NULL;
@@ -398,9 +399,16 @@ static int load_deep(doppel_index *x)
 		rc = doppel__store_error(x->store, "loading views", x->err);
 	sqlite3_finalize(st);
 	free(anch);
-	if (rc)
-		return rc;
+	return rc;
+}
 
+/* Each derivation's source and strength, and the dates undated articles
+ * take from their derivations. */
+static int load_sources(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step;
 	if (sqlite3_prepare_v2(
 		    db,
 		    "SELECT a, b, a_source,"
@@ -425,9 +433,15 @@ static int load_deep(doppel_index *x)
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "loading relations", x->err);
 	sqlite3_finalize(st);
-	if (rc)
-		return rc;
+	return rc;
+}
 
+/* The story of each event. */
+static int load_events(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step;
 	if (sqlite3_prepare_v2(db, "SELECT num, story FROM events", -1, &st, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading events", x->err);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -437,9 +451,15 @@ static int load_deep(doppel_index *x)
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "loading events", x->err);
 	sqlite3_finalize(st);
-	if (rc)
-		return rc;
+	return rc;
+}
 
+/* The word counts of rarity, whole and in parts. */
+static int load_rarity(doppel_index *x)
+{
+	sqlite3 *db = doppel__store_db(x->store);
+	sqlite3_stmt *st = NULL;
+	int rc = DOPPEL_OK, step = SQLITE_DONE;
 	/* Row 1 holds the counts whole (as first saved); rows 2 and on hold
 	 * the parts, newer than row 1. Each key is in one part; articles
 	 * counted are those of the newest part. A damaged row is skipped:
@@ -485,6 +505,19 @@ static int load_deep(doppel_index *x)
 	/* Counts read whole are written again in parts. */
 	x->rar_dirty = x->rar_whole ? UINT64_MAX : 0;
 	x->rar_written = x->rar_saving = 0;
+	return rc;
+}
+
+/* Views, sources, events and rarity counts, after the articles. */
+static int load_deep(doppel_index *x)
+{
+	int rc = load_views(x);
+	if (rc == DOPPEL_OK)
+		rc = load_sources(x);
+	if (rc == DOPPEL_OK)
+		rc = load_events(x);
+	if (rc == DOPPEL_OK)
+		rc = load_rarity(x);
 	return rc;
 }
 
@@ -1281,28 +1314,11 @@ struct probe {
 	uint32_t nkeys, nanchors;
 	bool sure;            /* met through a rare anchor, close in time: no view filter */
 	doppel__repeated rep; /* the repeated lines its text dropped */
+	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
+	size_t nsubjects;                  /* found on first need: it meets many */
+	bool subjects_found;               /* entries */
 	int rc;
 };
-
-doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
-                                       double j, double cont)
-{
-	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
-	                 sizeof(*x->matches)) ||
-	    doppel__grow((void **)&x->mslot, &x->mslotcap, x->nmatch + 1, sizeof(*x->mslot)))
-		return NULL;
-	const entry_t *e = &x->e[slot];
-	x->stats.edges++;
-	x->mslot[x->nmatch] = slot;
-	doppel_match *m = &x->matches[x->nmatch++];
-	*m = (doppel_match){.id = e->id,
-	                    .title = e->title,
-	                    .date = e->date,
-	                    .relation = rel,
-	                    .jaccard = j,
-	                    .containment = cont};
-	return m;
-}
 
 struct match_ctx {
 	doppel_index *x;
@@ -1332,30 +1348,45 @@ static bool any_of(const uint64_t *s, size_t n, const uint64_t *a, size_t n2)
 	return false;
 }
 
-/* The subjects of a headline that few articles name: "Qtly" heads a
- * dividend's text as often as its headline. */
+/* Of the n subjects s of a headline, those that few articles name into
+ * out: "Qtly" heads a dividend's text as often as its headline. */
+static size_t rare_subjects(const doppel_index *x, const uint64_t *s, size_t n, uint64_t *out)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (doppel__rarity_df(&x->rar, s[i]) <= DOPPEL__SPECIFIC_DF)
+			out[w++] = s[i];
+	return w;
+}
+
+/* The subjects of a headline that few articles name. */
 static size_t subjects_of(const doppel_index *x, const char *title, uint64_t *out)
 {
-	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, out, TITLE_SUBJECTS), w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (doppel__rarity_df(&x->rar, out[i]) <= DOPPEL__SPECIFIC_DF)
-			out[w++] = out[i];
-	return w;
+	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, out, TITLE_SUBJECTS);
+	return rare_subjects(x, out, n, out);
 }
 
 /* The headlines of the probe and of entry e each name a subject the
  * other article names nowhere, in its headline or its text: two
  * companies' dividends, two issuers' offerings. */
-static bool subjects_apart(const doppel_index *x, const struct probe *q, const entry_t *e)
+static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t *e)
 {
+	if (!q->subjects_found) {
+		q->nsubjects = doppel__title_subjects(x->wn, q->a->title, x->p.seed,
+		                                      q->subjects, TITLE_SUBJECTS);
+		q->subjects_found = true;
+	}
 	uint64_t sa[TITLE_SUBJECTS], sb[TITLE_SUBJECTS];
-	size_t na = subjects_of(x, q->a->title, sa), nb = subjects_of(x, e->title, sb);
-	return na && nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
+	size_t na = rare_subjects(x, q->subjects, q->nsubjects, sa);
+	if (!na)
+		return false;
+	size_t nb = subjects_of(x, e->title, sb);
+	return nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
 	       !any_of(sb, nb, q->f->anchor, q->f->nanchor);
 }
 
 /* What the facts of the probe and of entry e say against relating them. */
-static void facts_against(const doppel_index *x, const struct probe *q, const entry_t *e,
+static void facts_against(const doppel_index *x, struct probe *q, const entry_t *e,
                           doppel__against *g)
 {
 	doppel__facts_side a = {.slot = q->f->fslot,
@@ -1364,7 +1395,7 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	                        .nanchor = q->f->nanchor,
 	                        .words = q->sk->words,
 	                        .known = x->deep && q->sk->fingerprint};
-	doppel__facts_side b = {.slot = e->anchor + e->nanchor,
+	doppel__facts_side b = {.slot = e->anchor ? e->anchor + e->nanchor : NULL,
 	                        .nslot = e->nfslot,
 	                        .anchor = e->anchor,
 	                        .nanchor = e->nanchor,
@@ -1376,7 +1407,7 @@ static void facts_against(const doppel_index *x, const struct probe *q, const en
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
 		return;
 	g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,
-	                                      e->nanchor, &x->rar);
+	                                      e->nanchor, &x->rar, &g->figures);
 	double unused;
 	size_t other = (size_t)(e - x->e);
 	doppel__compare(q->ksig, q->nkeys, x->ksigs + other * K2, e->nkeys, K2, &g->keys,
@@ -1459,6 +1490,34 @@ static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep,
 	return rc;
 }
 
+/* What a cached article keeps once prepared: the prepared keys, weights
+ * and anchors, and its count of sentences. Its sentences, words, spans
+ * and fact slots are dropped (comparisons read only the prepared form;
+ * the fact slots live in the entry's views), and its anchors take no more
+ * room than they fill: most of an article's state in memory otherwise. */
+static void compact_cached(struct doppel__cached *c)
+{
+	doppel__features *f = &c->feat;
+	free(f->sent);
+	free(f->tok);
+	free(f->span);
+	free(f->fslot);
+	f->sent = NULL;
+	f->tok = NULL;
+	f->span = NULL;
+	f->fslot = NULL;
+	f->sentcap = f->tokcap = f->spancap = f->fslotcap = 0;
+	f->ntok = f->nspan = f->nfslot = 0;
+	if (f->anchorcap > f->nanchor && f->nanchor) {
+		uint64_t *an = realloc(f->anchor, f->nanchor * sizeof(*an));
+		if (an) {
+			f->anchor = an;
+			f->anchorcap = f->nanchor;
+			c->prep.anchor = an;
+		}
+	}
+}
+
 /*
  * A stored article segmented and prepared with the weights of when it was
  * added: from the cache, or segmented again from its stored text
@@ -1495,6 +1554,7 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 	free(source);
 	if (*rc)
 		return NULL;
+	compact_cached(c);
 	c->slot1 = slot + 1;
 	return c;
 }
@@ -1714,6 +1774,18 @@ static bool resembles_through(const doppel_index *x, uint32_t source, uint32_t o
 	       DOPPEL_REL_NONE;
 }
 
+/* Whether derivation z (with entry slot) ties the article to an article
+ * of the same date with no direction found: either may be the other's
+ * source, and what else the article resembles less it resembles through
+ * that twin, as through a source (a spun copy published the day of its
+ * report, beside another report of the story). */
+static bool same_day_twin(const doppel_index *x, const doppel_article *a, const doppel_match *z,
+                          uint32_t slot)
+{
+	return doppel__is_derivation(z->relation) && z->direction == DOPPEL_DIR_UNKNOWN &&
+	       a->date != DOPPEL_NO_DATE && a->date == x->e[slot].date;
+}
+
 /*
  * Directions of the derivations among matches [from, nmatch), then the
  * rules the scan applies to a whole corpus, for this one article: an
@@ -1773,11 +1845,13 @@ static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 		bool sibling = false;
 		for (size_t k = from; k < x->nmatch && !sibling; k++) {
 			const doppel_match *z = &x->matches[k];
+			bool twin = same_day_twin(x, a, z, x->mslot[k]);
 			if (k == i || !doppel__is_derivation(z->relation) ||
-			    z->direction != DOPPEL_DIR_FROM || strength(z) <= strength(m))
+			    (z->direction != DOPPEL_DIR_FROM && !twin) ||
+			    strength(z) <= strength(m))
 				continue;
 			sibling = resembles_through(x, x->mslot[k], x->mslot[i],
-			                            z->basis == DOPPEL_BASIS_DATE,
+			                            z->basis == DOPPEL_BASIS_DATE || twin,
 			                            (float)strength(m));
 		}
 		if (sibling) {
@@ -2186,23 +2260,22 @@ static void keep_prepared(doppel_index *x, struct probe *q, size_t i)
 	c->slot1 = slot + 1;
 }
 
-/* Adds one sketched article inside the open transaction. */
-static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
+/* Decides whether article i of the batch is added: a missing id, a text
+ * that failed or a duplicate id (as on_dup says) gives its result here and
+ * sets *done; a replaced article is deleted first. */
+static int admit(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup,
+                 doppel_outcome *outcome, bool *done)
 {
 	const doppel__sketch *sk = &x->bsk[i];
-	if (!a->id || !*a->id) {
-		begin_result(x, a, DOPPEL_REJECTED, DOPPEL_E_ARG, 0);
+	*done = true;
+	*outcome = DOPPEL_ADDED;
+	if (!a->id || !*a->id || x->brc[i]) {
+		begin_result(x, a, DOPPEL_REJECTED,
+		             !a->id || !*a->id ? DOPPEL_E_ARG : x->brc[i], 0);
 		x->stats.rejected++;
 		return DOPPEL_OK;
 	}
-	if (x->brc[i]) {
-		begin_result(x, a, DOPPEL_REJECTED, x->brc[i], 0);
-		x->stats.rejected++;
-		return DOPPEL_OK;
-	}
-	doppel_outcome outcome = DOPPEL_ADDED;
 	uint32_t old;
-	int rc;
 	if (doppel__strmap_get(&x->ids, a->id, &old) && x->e[old].alive) {
 		if (on_dup == DOPPEL_DUP_SKIP) {
 			begin_result(x, a, DOPPEL_SKIPPED, DOPPEL_OK, sk->words);
@@ -2213,14 +2286,118 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 			x->stats.rejected++;
 			return DOPPEL_OK;
 		}
-		if ((rc = doppel__store_delete(x->store, x->e[old].num, x->err)))
+		int rc = doppel__store_delete(x->store, x->e[old].num, x->err);
+		if (rc)
 			return rc;
 		x->e[old].alive = false;
 		x->alive--;
 		if ((rc = refresh_story(x, story_of_event(x, x->e[old].event))))
 			return rc;
-		outcome = DOPPEL_REPLACED;
+		*outcome = DOPPEL_REPLACED;
 	}
+	*done = false;
+	return DOPPEL_OK;
+}
+
+/* The event and story a new article starts in: the event of its best
+ * same-event match, or a new event in the story of its best same-story
+ * match, or a new event in a new story. */
+static int choose_event(doppel_index *x, const doppel_article *a, size_t from, int64_t *event,
+                        int64_t *story, bool *new_event)
+{
+	size_t ev = best_match(x, from, 0);
+	*new_event = ev == SIZE_MAX;
+	if (!*new_event) {
+		*event = x->e[x->mslot[ev]].event;
+		*story = story_of_event(x, *event);
+		return DOPPEL_OK;
+	}
+	size_t st = best_match(x, from, 1);
+	if (st != SIZE_MAX)
+		*story = story_of_event(x, x->e[x->mslot[st]].event);
+	int rc = DOPPEL_OK;
+	if ((!*story && (rc = new_group(x, true, a, 0, story))) ||
+	    (rc = new_group(x, false, a, *story, event)) ||
+	    (rc = set_event_story(x, *event, *story)))
+		return rc;
+	return DOPPEL_OK;
+}
+
+/* The sources of the derivations article self takes part in, found as
+ * matches from..nmatch, and the dates it lends or borrows. */
+static int link_sources(doppel_index *x, uint32_t self, size_t from)
+{
+	for (size_t k = from; k < x->nmatch; k++)
+		if (doppel__is_derivation(x->matches[k].relation))
+			infer_when(&x->e[self], &x->e[x->mslot[k]]);
+	for (size_t k = from; k < x->nmatch; k++) {
+		const doppel_match *m = &x->matches[k];
+		if (m->basis == DOPPEL_BASIS_NONE || !doppel__is_derivation(m->relation))
+			continue;
+		bool mine = m->direction == DOPPEL_DIR_TO;
+		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
+		if (add_source(derived, mine ? self : x->mslot[k], (float)strength(m))) {
+			doppel__errf(x->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+	}
+	return DOPPEL_OK;
+}
+
+/* After article self is stored: the other events it joins merge into the
+ * oldest, its story counts it, and its result r names event and story. */
+static int settle_events(doppel_index *x, const doppel_article *a, doppel_result *r,
+                         uint32_t self, size_t from, int64_t story, bool new_event)
+{
+	bool merged = false;
+	int rc;
+	for (size_t k = from; k < x->nmatch; k++) {
+		int64_t other = x->e[x->mslot[k]].event;
+		if (!joins_event(x, k, true) || !other || other == x->e[self].event)
+			continue;
+		int64_t keep = other < x->e[self].event ? other : x->e[self].event;
+		int64_t gone = keep == other ? x->e[self].event : other;
+		if ((rc = merge_events(x, keep, gone)))
+			return rc;
+		merged = true;
+	}
+	int64_t event = x->e[self].event;
+	if (!merged && (rc = count_in_story(x, story, a->date, new_event)))
+		return rc;
+	r->event = doppel__index_label(x, false, event);
+	r->story = doppel__index_label(x, true, story_of_event(x, event));
+	return DOPPEL_OK;
+}
+
+/* Finds the matches of article i (views, then excerpts) and the date it
+ * is known by; on failure frees what q prepared. */
+static int relate_new(doppel_index *x, const doppel_article *a, size_t i, struct probe *q,
+                      size_t from, int32_t *when)
+{
+	int rc = find_matches(x, q, true);
+	if (rc) {
+		doppel__prepared_free(&q->prep);
+		if (rc == DOPPEL_E_NOMEM)
+			doppel__errf(x->err, "out of memory");
+		return rc;
+	}
+	*when = settle(x, q, from);
+	struct match_ctx mc = {x, q};
+	rc = doppel__excerpt_find(x, i, a, q->sk, q->boiler, from, when, copy_vetoed, &mc);
+	if (rc)
+		doppel__prepared_free(&q->prep);
+	return rc;
+}
+
+/* Adds one sketched article inside the open transaction. */
+static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on_dup on_dup)
+{
+	const doppel__sketch *sk = &x->bsk[i];
+	doppel_outcome outcome;
+	bool done;
+	int rc = admit(x, a, i, on_dup, &outcome, &done);
+	if (rc || done)
+		return rc;
 	doppel_result *r = begin_result(x, a, outcome, DOPPEL_OK, sk->words);
 	size_t from = x->nmatch;
 	struct probe q = {.a = a,
@@ -2228,40 +2405,14 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	                  .boiler = x->bboiler[i],
 	                  .f = &x->bfeat[i],
 	                  .rep = batch_rep(x, i)};
-	rc = find_matches(x, &q, true);
-	if (rc) {
-		doppel__prepared_free(&q.prep);
-		if (rc == DOPPEL_E_NOMEM)
-			doppel__errf(x->err, "out of memory");
+	int32_t when;
+	if ((rc = relate_new(x, a, i, &q, from, &when)))
 		return rc;
-	}
-	int32_t when = settle(x, &q, from);
-	struct match_ctx mc = {x, &q};
-	if ((rc = doppel__excerpt_find(x, i, a, sk, q.boiler, from, &when, copy_vetoed, &mc))) {
-		doppel__prepared_free(&q.prep);
-		return rc;
-	}
-
-	/* Its event and story. */
 	int64_t event = 0, story = 0;
-	bool new_event = false;
-	if (x->deep && sk->fingerprint) {
-		size_t ev = best_match(x, from, 0);
-		new_event = ev == SIZE_MAX;
-		if (!new_event) {
-			event = x->e[x->mslot[ev]].event;
-			story = story_of_event(x, event);
-		} else {
-			size_t st = best_match(x, from, 1);
-			if (st != SIZE_MAX)
-				story = story_of_event(x, x->e[x->mslot[st]].event);
-			if ((!story && (rc = new_group(x, true, a, 0, &story))) ||
-			    (rc = new_group(x, false, a, story, &event)) ||
-			    (rc = set_event_story(x, event, story))) {
-				doppel__prepared_free(&q.prep);
-				return rc;
-			}
-		}
+	bool new_event = false, deep = x->deep && sk->fingerprint;
+	if (deep && (rc = choose_event(x, a, from, &event, &story, &new_event))) {
+		doppel__prepared_free(&q.prep);
+		return rc;
 	}
 	int64_t num;
 	const doppel__pre *pre = x->bpre[i];
@@ -2290,48 +2441,20 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	x->e[self].when = when;
 	if (sk->fingerprint && (rc = doppel__excerpt_remember(x, i, self, num)))
 		return rc;
-	for (size_t k = from; k < x->nmatch; k++)
-		if (doppel__is_derivation(x->matches[k].relation))
-			infer_when(&x->e[self], &x->e[x->mslot[k]]);
 	if ((rc = store_deep(x, num, &q, from)))
 		return rc;
-	if (x->deep && sk->fingerprint &&
-	    (rc = remember_views(x, self, q.ksig, q.nkeys, q.asig, q.nanchors,
-	                         (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor, q.f->fslot,
-	                         q.f->nfslot, true, x->wfp, x->nwfp))) {
+	if (deep && remember_views(x, self, q.ksig, q.nkeys, q.asig, q.nanchors,
+	                           (uint32_t)q.f->nsent, q.f->anchor, q.f->nanchor, q.f->fslot,
+	                           q.f->nfslot, true, x->wfp, x->nwfp)) {
 		doppel__errf(x->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	if ((rc = link_sources(x, self, from)))
 		return rc;
-	}
-	for (size_t k = from; k < x->nmatch; k++) {
-		const doppel_match *m = &x->matches[k];
-		if (m->basis == DOPPEL_BASIS_NONE || !doppel__is_derivation(m->relation))
-			continue;
-		bool mine = m->direction == DOPPEL_DIR_TO;
-		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
-		if ((rc = add_source(derived, mine ? self : x->mslot[k], (float)strength(m)))) {
-			doppel__errf(x->err, "out of memory");
-			return rc;
-		}
-	}
-	if (x->deep && sk->fingerprint) {
-		/* Other events it belongs to merge into the oldest. */
-		bool merged = false;
-		for (size_t k = from; k < x->nmatch; k++) {
-			int64_t other = x->e[x->mslot[k]].event;
-			if (!joins_event(x, k, true) || !other || other == x->e[self].event)
-				continue;
-			int64_t keep = other < x->e[self].event ? other : x->e[self].event;
-			int64_t gone = keep == other ? x->e[self].event : other;
-			if ((rc = merge_events(x, keep, gone)))
-				return rc;
-			merged = true;
-		}
-		event = x->e[self].event;
-		if (!merged && (rc = count_in_story(x, story, a->date, new_event)))
-			return rc;
-		r->event = doppel__index_label(x, false, event);
-		r->story = doppel__index_label(x, true, story_of_event(x, event));
-	}
+	if (deep && (rc = settle_events(x, a, r, self, from, story, new_event)))
+		return rc;
+	if (deep && x->cache && x->cache[self % x->ncache].slot1 == self + 1)
+		compact_cached(&x->cache[self % x->ncache]);
 	x->stats.articles++;
 	x->stats.bytes += a->text_len;
 	if (!sk->fingerprint)

@@ -240,6 +240,7 @@ struct doppel_index {
 	size_t nrpass, rpasscap;
 	doppel_story_info *si;
 	size_t nsi, sicap;
+	sqlite3_stmt *st_label[2]; /* an event's label, a story's */
 	doppel__stories st;
 
 	doppel_stats stats;
@@ -265,9 +266,26 @@ int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t
                               doppel__text_fn text_fn, void *ctx, char *err);
 
 /* A match of the article being added or queried with entry slot, in the
- * pool of matches (index.c); NULL when out of memory. */
-doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot, doppel_relation rel,
-                                       double jaccard, double containment);
+ * pool of matches; NULL when out of memory. */
+static inline doppel_match *doppel__index_push_match(doppel_index *x, uint32_t slot,
+                                                     doppel_relation rel, double j, double cont)
+{
+	if (doppel__grow((void **)&x->matches, &x->matchcap, x->nmatch + 1,
+	                 sizeof(*x->matches)) ||
+	    doppel__grow((void **)&x->mslot, &x->mslotcap, x->nmatch + 1, sizeof(*x->mslot)))
+		return NULL;
+	const struct doppel__entry *e = &x->e[slot];
+	x->stats.edges++;
+	x->mslot[x->nmatch] = slot;
+	doppel_match *m = &x->matches[x->nmatch++];
+	*m = (doppel_match){.id = e->id,
+	                    .title = e->title,
+	                    .date = e->date,
+	                    .relation = rel,
+	                    .jaccard = j,
+	                    .containment = cont};
+	return m;
+}
 
 /* ----------------------------------------------------- index_excerpt.c */
 
@@ -344,11 +362,6 @@ void doppel__excerpt_attach(doppel_index *x);
 doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
                                          const doppel__ptext *b, const doppel__passage *ps,
                                          size_t n);
-
-/* Passages from a relations blob into *out (grown; caller's), a and b
- * swapped when swap is set. DOPPEL_E_FORMAT for a damaged blob. */
-int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
-                            size_t *n, size_t *cap);
 
 /* Keeps a copy of s until the next call on x; NULL when out of memory. */
 const char *doppel__index_keep(doppel_index *x, const char *s);

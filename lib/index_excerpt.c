@@ -821,16 +821,9 @@ static int cmp_cand(const void *pa, const void *pb)
 	return a->slot < b->slot ? -1 : a->slot > b->slot;
 }
 
-/* Asks the memory for the table slot where key would be. */
-static void prefetch_slot(const doppel_index *x, uint32_t key)
-{
-#if defined(__GNUC__)
-	__builtin_prefetch(&x->pk[doppel__mix32(key) & (x->npk - 1)]);
-#else
-	(void)x;
-	(void)key;
-#endif
-}
+/* Asks the memory for the table slot where key would be. A macro: as a
+ * function, GCC dropped it (DOPPEL__PREFETCH). */
+#define PREFETCH_SLOT(x, key) DOPPEL__PREFETCH(&(x)->pk[doppel__mix32(key) & ((x)->npk - 1)])
 
 /* Adds w to the score of entry slot, noting the entries met. */
 static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
@@ -873,10 +866,10 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 	 * ahead, a few keys before they are read. */
 	const size_t ahead = 8;
 	for (size_t k = 0; k < ahead && k < x->bnpk[i] && x->npk; k++)
-		prefetch_slot(x, keys[k]);
+		PREFETCH_SLOT(x, keys[k]);
 	for (size_t k = 0; k < x->bnpk[i] && x->npk; k++) {
 		if (k + ahead < x->bnpk[i])
-			prefetch_slot(x, keys[k + ahead]);
+			PREFETCH_SLOT(x, keys[k + ahead]);
 		const struct doppel__pslot *s = pk_place(x->pk, x->npk, keys[k]);
 		if (!s->key || s->val == DOPPEL__PK_COMMON)
 			continue;
@@ -1079,7 +1072,7 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 	size_t n = x->bnpk[i];
 	for (size_t k = 0; k < n; k++) {
 		if (k + 8 < n && x->npk)
-			prefetch_slot(x, keys[k + 8]);
+			PREFETCH_SLOT(x, keys[k + 8]);
 		if (post(x, keys[k], slot)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
@@ -1148,24 +1141,4 @@ void doppel__excerpt_attach(doppel_index *x)
 		m->npassages = x->mpn[k];
 		m->passages = x->mxev[k] & XEV_DONE ? x->ppool + x->mpoff[k] : NULL;
 	}
-}
-
-int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
-                            size_t *n, size_t *cap)
-{
-	if (len % 16)
-		return DOPPEL_E_FORMAT;
-	size_t m = len / 16;
-	if (m && doppel__grow((void **)out, cap, *n + m, sizeof(**out)))
-		return DOPPEL_E_NOMEM;
-	for (size_t j = 0; j < m; j++) {
-		size_t v[4];
-		for (int f = 0; f < 4; f++)
-			v[f] = (size_t)doppel__get_le(blob + 16 * j + 4 * (size_t)f, 4);
-		if (v[1] < v[0] || v[3] < v[2])
-			return DOPPEL_E_FORMAT;
-		(*out)[(*n)++] = swap ? (doppel_passage){v[2], v[3], v[0], v[1]}
-		                      : (doppel_passage){v[0], v[1], v[2], v[3]};
-	}
-	return DOPPEL_OK;
 }

@@ -24,6 +24,10 @@ void doppel__index_read_free(doppel_index *x)
 	x->si = NULL;
 	x->nsi = x->sicap = 0;
 	doppel__stories_free(&x->st);
+	for (size_t i = 0; i < 2; i++) {
+		sqlite3_finalize(x->st_label[i]);
+		x->st_label[i] = NULL;
+	}
 }
 
 const char *doppel__index_keep(doppel_index *x, const char *s)
@@ -73,19 +77,20 @@ static int32_t date_col(sqlite3_stmt *st, int col)
 	               : (int32_t)sqlite3_column_int(st, col);
 }
 
+/* Asked twice for every article added: the statement is kept. */
 const char *doppel__index_label(doppel_index *x, bool story, int64_t num)
 {
-	sqlite3_stmt *st = NULL;
-	if (!num || prepare(x, &st,
-	                    story ? "SELECT label FROM stories WHERE num = ?"
-	                          : "SELECT label FROM events WHERE num = ?"))
+	sqlite3_stmt **st = &x->st_label[story];
+	if (!num || (!*st && prepare(x, st,
+	                             story ? "SELECT label FROM stories WHERE num = ?"
+	                                   : "SELECT label FROM events WHERE num = ?")))
 		return NULL;
-	sqlite3_bind_int64(st, 1, num);
+	sqlite3_bind_int64(*st, 1, num);
 	const char *s = NULL;
 	int rc = DOPPEL_OK;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		s = keep_col(x, st, 0, &rc);
-	sqlite3_finalize(st);
+	if (sqlite3_step(*st) == SQLITE_ROW)
+		s = keep_col(x, *st, 0, &rc);
+	sqlite3_reset(*st);
 	return s;
 }
 
@@ -147,6 +152,53 @@ int doppel_index_get(doppel_index *x, const char *id, doppel_stored *out)
 	return DOPPEL_OK;
 }
 
+/* Fills the next match of x->rm from a row of doppel_index_relations()'s
+ * query, for an article of event; its passages go to x->rpass, their
+ * first at poff[x->nrm - 1]. */
+static int relation_row(doppel_index *x, sqlite3_stmt *st, int64_t event, size_t **poff,
+                        size_t *poffcap)
+{
+	int rc = DOPPEL_OK;
+	if (doppel__grow((void **)&x->rm, &x->rmcap, x->nrm + 1, sizeof(*x->rm)))
+		return DOPPEL_E_NOMEM;
+	doppel_match *m = &x->rm[x->nrm++];
+	memset(m, 0, sizeof(*m));
+	m->id = keep_col(x, st, 0, &rc);
+	m->title = keep_col(x, st, 1, &rc);
+	m->date = date_col(st, 2);
+	m->relation = (doppel_relation)sqlite3_column_int(st, 3);
+	m->basis = (doppel_basis)sqlite3_column_int(st, 4);
+	if (m->basis != DOPPEL_BASIS_NONE)
+		m->direction = sqlite3_column_int(st, 5) ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
+	m->jaccard = sqlite3_column_double(st, 6);
+	m->containment = sqlite3_column_double(st, 7);
+	m->aligned = sqlite3_column_double(st, 8);
+	m->anchors = sqlite3_column_double(st, 9);
+	m->names = sqlite3_column_double(st, 10);
+	m->topic = sqlite3_column_double(st, 11);
+	/* Two articles an event put together since report one event. */
+	if (m->relation == DOPPEL_REL_SAME_STORY && event &&
+	    sqlite3_column_int64(st, 12) == event)
+		m->relation = DOPPEL_REL_SAME_EVENT;
+	/* Passages as stored: a is the row's a, the article added later. */
+	if (doppel__grow((void **)poff, poffcap, x->nrm, sizeof(**poff)))
+		return DOPPEL_E_NOMEM;
+	size_t first = (*poff)[x->nrm - 1] = x->nrpass;
+	const uint8_t *blob = sqlite3_column_blob(st, 14);
+	int prc = doppel__passages_unpack(blob, blob ? (size_t)sqlite3_column_bytes(st, 14) : 0,
+	                                  sqlite3_column_int(st, 13) == 0, &x->rpass,
+	                                  &x->nrpass, &x->rpasscap);
+	if (prc == DOPPEL_E_NOMEM ||
+	    doppel__grow((void **)&x->rpass, &x->rpasscap, x->nrpass + 1, sizeof(*x->rpass)))
+		return DOPPEL_E_NOMEM;
+	if (prc)
+		x->nrpass = first; /* damaged: none shown */
+	m->npassages = x->nrpass - first;
+	/* NULL: passages were not looked for; an empty blob: none found */
+	m->passages = sqlite3_column_type(st, 14) == SQLITE_BLOB ? x->rpass : NULL;
+	return rc;
+}
+
 int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
                            const doppel_match **out)
 {
@@ -190,52 +242,8 @@ int doppel_index_relations(doppel_index *x, const char *id, size_t *count,
 	sqlite3_bind_int64(st, 1, num);
 	size_t *poff = NULL, poffcap = 0;
 	x->nrpass = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (doppel__grow((void **)&x->rm, &x->rmcap, x->nrm + 1, sizeof(*x->rm))) {
-			rc = DOPPEL_E_NOMEM;
-			break;
-		}
-		doppel_match *m = &x->rm[x->nrm++];
-		memset(m, 0, sizeof(*m));
-		m->id = keep_col(x, st, 0, &rc);
-		m->title = keep_col(x, st, 1, &rc);
-		m->date = date_col(st, 2);
-		m->relation = (doppel_relation)sqlite3_column_int(st, 3);
-		m->basis = (doppel_basis)sqlite3_column_int(st, 4);
-		if (m->basis != DOPPEL_BASIS_NONE)
-			m->direction =
-				sqlite3_column_int(st, 5) ? DOPPEL_DIR_TO : DOPPEL_DIR_FROM;
-		m->jaccard = sqlite3_column_double(st, 6);
-		m->containment = sqlite3_column_double(st, 7);
-		m->aligned = sqlite3_column_double(st, 8);
-		m->anchors = sqlite3_column_double(st, 9);
-		m->names = sqlite3_column_double(st, 10);
-		m->topic = sqlite3_column_double(st, 11);
-		/* Two articles an event put together since report one event. */
-		if (m->relation == DOPPEL_REL_SAME_STORY && event &&
-		    sqlite3_column_int64(st, 12) == event)
-			m->relation = DOPPEL_REL_SAME_EVENT;
-		/* Passages as stored: a is the row's a, the article added later. */
-		if (doppel__grow((void **)&poff, &poffcap, x->nrm, sizeof(*poff))) {
-			rc = DOPPEL_E_NOMEM;
-			break;
-		}
-		poff[x->nrm - 1] = x->nrpass;
-		const uint8_t *blob = sqlite3_column_blob(st, 14);
-		int prc = doppel__passages_unpack(
-			blob, blob ? (size_t)sqlite3_column_bytes(st, 14) : 0,
-			sqlite3_column_int(st, 13) == 0, &x->rpass, &x->nrpass, &x->rpasscap);
-		if (prc == DOPPEL_E_NOMEM || doppel__grow((void **)&x->rpass, &x->rpasscap,
-		                                          x->nrpass + 1, sizeof(*x->rpass))) {
-			rc = DOPPEL_E_NOMEM;
-			break;
-		}
-		if (prc)
-			x->nrpass = poff[x->nrm - 1]; /* damaged: none shown */
-		m->npassages = x->nrpass - poff[x->nrm - 1];
-		/* NULL: passages were not looked for; an empty blob: none found */
-		m->passages = sqlite3_column_type(st, 14) == SQLITE_BLOB ? x->rpass : NULL;
-	}
+	while (rc == DOPPEL_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = relation_row(x, st, event, &poff, &poffcap);
 	for (size_t k = 0; rc == DOPPEL_OK && k < x->nrm; k++)
 		if (x->rm[k].passages)
 			x->rm[k].passages = x->rpass + poff[k];
@@ -382,20 +390,16 @@ static void member_relation(struct smem *mem, size_t first, size_t end, size_t k
 	}
 }
 
-int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
+/* The number of the story labelled id: DOPPEL_E_NOTFOUND when none is. */
+static int story_num(doppel_index *x, const char *id, int64_t *story)
 {
-	begin_read(x);
-	doppel__stories_free(&x->st);
-	struct smem *mem = NULL;
-	struct sedge *edge = NULL;
-	size_t nmem = 0, memcap = 0, nedge = 0, edgecap = 0;
 	sqlite3_stmt *st = NULL;
 	int step, rc = prepare(x, &st, "SELECT num FROM stories WHERE label = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
-	int64_t story = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*story = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (step == SQLITE_DONE) {
 		doppel__errf(x->err, "no story %s", id);
@@ -403,7 +407,15 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 	}
 	if (step != SQLITE_ROW)
 		return doppel__store_error(x->store, "reading a story", x->err);
+	return DOPPEL_OK;
+}
 
+/* The articles of story, in *mem (its strings kept by x). */
+static int read_members(doppel_index *x, int64_t story, struct smem **mem, size_t *nmem)
+{
+	size_t memcap = 0;
+	sqlite3_stmt *st = NULL;
+	int step, rc;
 	if ((rc = prepare(x, &st,
 	                  "SELECT a.num, a.event, a.id, a.title, a.date, a.words, e.label"
 	                  " FROM events e JOIN articles a ON a.event = e.num"
@@ -411,11 +423,11 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 		return rc;
 	sqlite3_bind_int64(st, 1, story);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (doppel__grow((void **)&mem, &memcap, nmem + 1, sizeof(*mem))) {
+		if (doppel__grow((void **)mem, &memcap, *nmem + 1, sizeof(**mem))) {
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
-		struct smem *m = &mem[nmem++];
+		struct smem *m = &(*mem)[(*nmem)++];
 		memset(m, 0, sizeof(*m));
 		m->num = sqlite3_column_int64(st, 0);
 		m->event = sqlite3_column_int64(st, 1);
@@ -428,24 +440,31 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "reading a story", x->err);
 	sqlite3_finalize(st);
-	if (rc)
-		goto out;
+	return rc;
+}
 
-	/* Relations that stay inside one event of the story. */
+/* The relations that stay inside one event of story, in *edge; each
+ * derivation counts in the degree of both its members. */
+static int read_edges(doppel_index *x, int64_t story, struct smem *mem, size_t nmem,
+                      struct sedge **edge, size_t *nedge)
+{
+	size_t edgecap = 0;
+	sqlite3_stmt *st = NULL;
+	int step, rc;
 	if ((rc = prepare(
 		     x, &st,
 		     "SELECT r.a, r.b, r.relation, r.basis, r.a_source FROM relations r"
 		     " JOIN articles p ON p.num = r.a JOIN articles q ON q.num = r.b"
 		     " JOIN events e ON e.num = p.event"
 		     " WHERE e.story = ? AND p.event = q.event AND r.relation IN (1, 2, 3, 4, 6)")))
-		goto out;
+		return rc;
 	sqlite3_bind_int64(st, 1, story);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (doppel__grow((void **)&edge, &edgecap, nedge + 1, sizeof(*edge))) {
+		if (doppel__grow((void **)edge, &edgecap, *nedge + 1, sizeof(**edge))) {
 			rc = DOPPEL_E_NOMEM;
 			break;
 		}
-		struct sedge *g = &edge[nedge++];
+		struct sedge *g = &(*edge)[(*nedge)++];
 		*g = (struct sedge){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 		                    (doppel_relation)sqlite3_column_int(st, 2),
 		                    (doppel_basis)sqlite3_column_int(st, 3),
@@ -460,11 +479,32 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
 		rc = doppel__store_error(x->store, "reading a story", x->err);
 	sqlite3_finalize(st);
-	if (rc)
-		goto out;
-	if (nmem)
-		qsort(mem, nmem, sizeof(*mem), smem_cmp);
+	return rc;
+}
 
+/* The members i..j of one event after its origin (mem[i]): by date, then
+ * id. */
+static void order_after_origin(struct smem *mem, size_t i, size_t j)
+{
+	for (size_t p = i + 2; p < j; p++) {
+		struct smem v = mem[p];
+		size_t q = p;
+		while (q > i + 1) {
+			int d = doppel__date_cmp(mem[q - 1].date, v.date);
+			if (d < 0 || (d == 0 && strcmp(mem[q - 1].id, v.id) <= 0))
+				break;
+			mem[q] = mem[q - 1];
+			q--;
+		}
+		mem[q] = v;
+	}
+}
+
+/* Fills x->st with the one story labelled id, from its members (sorted by
+ * event, origin first) and their relations. */
+static int build_story(doppel_index *x, const char *id, struct smem *mem, size_t nmem,
+                       const struct sedge *edge, size_t nedge)
+{
 	size_t nev = 0;
 	for (size_t i = 0; i < nmem; i++)
 		nev += i == 0 || mem[i].event != mem[i - 1].event;
@@ -472,27 +512,13 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 	s->story = calloc(1, sizeof(*s->story));
 	s->event = calloc(nev + 1, sizeof(*s->event));
 	s->member = calloc(nmem + 1, sizeof(*s->member));
-	if (!s->story || !s->event || !s->member) {
-		rc = DOPPEL_E_NOMEM;
-		goto out;
-	}
+	if (!s->story || !s->event || !s->member)
+		return DOPPEL_E_NOMEM;
 	for (size_t i = 0; i < nmem;) {
 		size_t j = i + 1;
 		while (j < nmem && mem[j].event == mem[i].event)
 			j++;
-		/* After the origin: by date, then id. */
-		for (size_t p = i + 2; p < j; p++) {
-			struct smem v = mem[p];
-			size_t q = p;
-			while (q > i + 1) {
-				int d = doppel__date_cmp(mem[q - 1].date, v.date);
-				if (d < 0 || (d == 0 && strcmp(mem[q - 1].id, v.id) <= 0))
-					break;
-				mem[q] = mem[q - 1];
-				q--;
-			}
-			mem[q] = v;
-		}
+		order_after_origin(mem, i, j);
 		doppel_event *ev = &s->event[s->nevent++];
 		ev->id = mem[i].elabel ? mem[i].elabel : mem[i].id;
 		ev->date = mem[i].date;
@@ -515,12 +541,27 @@ int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
 	s->story->count = s->nevent;
 	s->story->events = s->event;
 	s->story->articles = nmem;
-	if (!s->story->id) {
-		rc = DOPPEL_E_NOMEM;
-		goto out;
+	return s->story->id ? DOPPEL_OK : DOPPEL_E_NOMEM;
+}
+
+int doppel_index_story(doppel_index *x, const char *id, doppel_story *out)
+{
+	begin_read(x);
+	doppel__stories_free(&x->st);
+	struct smem *mem = NULL;
+	struct sedge *edge = NULL;
+	size_t nmem = 0, nedge = 0;
+	int64_t story;
+	int rc = story_num(x, id, &story);
+	if (rc)
+		return rc;
+	if ((rc = read_members(x, story, &mem, &nmem)) == DOPPEL_OK &&
+	    (rc = read_edges(x, story, mem, nmem, &edge, &nedge)) == DOPPEL_OK) {
+		if (nmem)
+			qsort(mem, nmem, sizeof(*mem), smem_cmp);
+		if ((rc = build_story(x, id, mem, nmem, edge, nedge)) == DOPPEL_OK)
+			*out = *x->st.story;
 	}
-	*out = *s->story;
-out:
 	if (rc == DOPPEL_E_NOMEM)
 		doppel__errf(x->err, "out of memory");
 	free(mem);

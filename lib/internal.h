@@ -51,6 +51,14 @@ double doppel__now(void);
 typedef void (*doppel__task_fn)(void *ctx, size_t i, unsigned worker);
 void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void *ctx);
 
+/* A hint that the memory at p is read soon. A macro: GCC drops the call
+ * of a function that does nothing but prefetch, as a call without effect. */
+#if defined(__GNUC__)
+#define DOPPEL__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define DOPPEL__PREFETCH(p) ((void)0)
+#endif
+
 /* 64-bit and 32-bit finalizers (MurmurHash3's fmix, public domain
  * constants) used to spread hash bits. */
 static inline uint64_t doppel__mix64(uint64_t x)
@@ -405,10 +413,7 @@ static inline bool doppel__is_derivation(doppel_relation r)
 
 /* True when relation a is stronger than b (doppel_relation_rank()); for
  * relations other than none. */
-static inline bool doppel__stronger(doppel_relation a, doppel_relation b)
-{
-	return doppel_relation_rank(a) < doppel_relation_rank(b);
-}
+bool doppel__stronger(doppel_relation a, doppel_relation b);
 
 /* Relation of two compared articles under params p. */
 doppel_relation doppel__classify(const doppel_params *p, double jaccard, double containment,
@@ -582,6 +587,7 @@ typedef struct doppel__word {
 	size_t flen;
 	uint16_t flags; /* DOPPEL__W_* */
 	uint8_t month;  /* 1..12 for a month's name, else 0 */
+	uint16_t lists; /* doppel__facts_lists() of the folded word */
 } doppel__word;
 
 #define DOPPEL__W_UPPER 0x1 /* starts with a capital letter */
@@ -705,6 +711,10 @@ typedef struct doppel__evidence {
 	 * DOPPEL__SPECIFIC_DF articles state. */
 	double keys;
 	int specific;
+	/* Numbers and quotes both state that at most DOPPEL__SPECIFIC_DF
+	 * articles state: the figures and words of one happening; -1 when not
+	 * measured. */
+	int figures;
 } doppel__evidence;
 
 /*
@@ -860,6 +870,9 @@ bool doppel__spelling_variant(const char *a, size_t na, const char *b, size_t nb
 /* True for a word of a role or title (lowercase ASCII): "minister",
  * "deputy", "envoy", "judge"… */
 bool doppel__role_word(const char *w, size_t n);
+/* The word lists of facts.c that the n bytes of w (folded) are in, one bit
+ * a list: asked once for each word a segmenter caches. */
+unsigned doppel__facts_lists(const char *w, size_t n);
 
 /* True when facts.c's word lists are sorted, as their lookup needs. */
 bool doppel__facts_lists_sorted(void);
@@ -923,6 +936,8 @@ typedef struct doppel__against {
 	unsigned stated;   /* the numbers of that shorter one */
 	unsigned specific; /* names both state that few articles state
 	                      (doppel__shared_specific) */
+	unsigned figures;  /* numbers and quotes both state that few articles
+	                      state (the same) */
 	double keys;       /* Jaccard of their rare words (synonym-key view);
 	                      -1: not measured */
 	bool subjects;     /* their headlines name subjects the other article
@@ -958,10 +973,12 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 
 /* Names (anchors) two sorted anchor lists share that at most
  * DOPPEL__SPECIFIC_DF articles counted in r state: the actors of one
- * happening, not of a whole beat ("Fed", "Reuters", a capital city). */
+ * happening, not of a whole beat ("Fed", "Reuters", a capital city).
+ * *figures (when not NULL) gets the numbers and quotes they share that as
+ * few articles state: what happened, not only who. */
 #define DOPPEL__SPECIFIC_DF 50
 unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
-                                 const doppel__rarity *r);
+                                 const doppel__rarity *r, unsigned *figures);
 
 /* Same words, other facts: the two are reports from one template (two
  * days' money-market operations, two companies' dividends), not one
@@ -1145,7 +1162,17 @@ bool doppel__store_keeps_texts(const doppel__store *s);
 unsigned doppel__store_pkey_rules(const doppel__store *s);
 /* False for a database made before relations kept their passages, opened
  * read-only (a writable open adds the column). */
+/* Passages from a relations blob into *out (grown; caller's), a and b
+ * swapped when swap is set (passages.c). DOPPEL_E_FORMAT for a damaged
+ * blob. */
+int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
+                            size_t *n, size_t *cap);
 bool doppel__store_has_passages(const doppel__store *s);
+/* The relations (DOPPEL_FIND_* bits) the database was written with, from
+ * its meta table: DOPPEL__RELATIONS_MIXED when writers looked for
+ * different sets, 0 when it does not say (made before it was kept). */
+#define DOPPEL__RELATIONS_MIXED 0x80000000u
+int doppel__store_relations(doppel__store *s, unsigned *mask, char *err);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,

@@ -32,7 +32,7 @@ void doppel_params_init(doppel_params *p)
 	p->sentence_min = 0.35;
 	p->event_anchors = 0.3;
 	p->story_names = 0.25;
-	p->story_topic = 0.1;
+	p->story_topic = 0.25;
 	p->event_days = 3;
 	p->window_days = 400;
 	p->wordnet_dir = NULL;

@@ -710,14 +710,43 @@ static int cmp_pair(const void *pa, const void *pb)
 	return c ? c : strcmp(a->b, b->b);
 }
 
+/* The event of each article the stories hold (by id): events numbered
+ * from 1 in the order of the stories. */
+static int map_events(const doppel_scan *s, doppel__strmap *ev)
+{
+	const doppel__stories *o = &s->stories;
+	for (size_t e = 0; e < o->nevent; e++)
+		for (size_t m = 0; m < o->event[e].count; m++)
+			if (doppel__strmap_put(ev, o->event[e].members[m].id, (uint32_t)e + 1))
+				return DOPPEL_E_NOMEM;
+	return DOPPEL_OK;
+}
+
+/* Two articles that ended in one event report it: a same-story relation
+ * stated before their events merged is same-event, as an index reads it
+ * (doppel_index_relations). */
+static doppel_relation final_relation(const doppel__strmap *ev, const struct rel *r,
+                                      const char *a, const char *b)
+{
+	uint32_t ea, eb;
+	if (r->relation == DOPPEL_REL_SAME_STORY && doppel__strmap_get(ev, a, &ea) &&
+	    doppel__strmap_get(ev, b, &eb) && ea == eb)
+		return DOPPEL_REL_SAME_EVENT;
+	return r->relation;
+}
+
 /* Every relation as a pair: the source first when the direction is
- * known, else the smaller id first. */
+ * known, else the smaller id first. After make_stories(). */
 static int make_pairs(doppel_scan *s)
 {
+	doppel__strmap ev = {0};
 	s->pairs = calloc(s->nrel + 1, sizeof(*s->pairs));
 	if (!s->pairs ||
-	    doppel__grow((void **)&s->pass, &s->passcap, s->npass + 1, sizeof(*s->pass)))
+	    doppel__grow((void **)&s->pass, &s->passcap, s->npass + 1, sizeof(*s->pass)) ||
+	    map_events(s, &ev)) {
+		doppel__strmap_free(&ev);
 		return DOPPEL_E_NOMEM;
+	}
 	for (size_t i = 0; i < s->nrel; i++) {
 		const struct rel *r = &s->rel[i];
 		const char *a = s->k[r->a].id, *b = s->k[r->b].id;
@@ -731,7 +760,7 @@ static int make_pairs(doppel_scan *s)
 			                         ps[j].a_end};
 		s->pairs[s->npairs++] = (doppel_pair){.a = swap ? b : a,
 		                                      .b = swap ? a : b,
-		                                      .relation = r->relation,
+		                                      .relation = final_relation(&ev, r, a, b),
 		                                      .basis = r->basis,
 		                                      .jaccard = r->jaccard,
 		                                      .containment = r->containment,
@@ -742,6 +771,7 @@ static int make_pairs(doppel_scan *s)
 		                                      .npassages = r->np,
 		                                      .passages = ps};
 	}
+	doppel__strmap_free(&ev);
 	qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
 	return DOPPEL_OK;
 }
@@ -853,8 +883,8 @@ int doppel_scan_finish(doppel_scan *s)
 		return rc;
 	}
 	if ((rc = feed(s, x)) == DOPPEL_OK && (rc = make_groups(s)) == DOPPEL_OK &&
-	    (rc = make_pairs(s)) == DOPPEL_OK)
-		rc = make_stories(s, x);
+	    (rc = make_stories(s, x)) == DOPPEL_OK)
+		rc = make_pairs(s);
 	doppel_stats st;
 	doppel_index_stats(x, &st);
 	s->stats.empty = st.empty;

@@ -52,8 +52,10 @@ extern char *program_invocation_short_name;
  * this many pages new; the writer copies those few itself, between two
  * transactions, which lets the next one start the log again. */
 #define CHECKPOINT_CLOSE 64
-/* A writer whose log has grown this long checkpoints itself anyway. */
-#define CHECKPOINT_PAGES_WRITER 4000
+/* A writer whose log has grown this long checkpoints itself anyway,
+ * waiting for the checkpointer's pass to end: the log stays bounded when
+ * the checkpointer's thread gets little time. */
+#define CHECKPOINT_PAGES_WRITER 2000
 
 struct doppel__store {
 	sqlite3 *db;
@@ -72,8 +74,10 @@ struct doppel__store {
 	pthread_mutex_t ck_mu;
 	pthread_cond_t ck_cv;
 	bool ck_running, ck_due, ck_quit;
-	bool ck_busy;  /* a pass is running */
-	bool ck_close; /* the checkpointer is close behind: the writer's turn */
+	bool ck_busy;           /* a pass is running */
+	bool ck_close;          /* the checkpointer is close behind: the writer's turn */
+	bool ck_yield;          /* the writer waits: the checkpointer stops its passes */
+	pthread_cond_t ck_idle; /* signalled when a pass ends */
 };
 
 static const char schema[] =
@@ -211,6 +215,20 @@ static int settle_pkey_rules(doppel__store *s, bool ro, char *err)
 	return put_pkey_rules(s, rules, err);
 }
 
+/* Parses an unsigned decimal into *v; false when it is not one. */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || *end || *s == '-')
+		return false;
+	*v = x;
+	return true;
+}
+
 static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 {
 	int rc;
@@ -238,7 +256,11 @@ static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if ((rc = put_pkey_rules(s, DOPPEL__PKEY_RULES, err)) || (rc = exec(s, "COMMIT;", err)))
+	char rel[96];
+	snprintf(rel, sizeof(rel), "INSERT INTO meta(key, value) VALUES('relations', '%u');",
+	         p->relations);
+	if ((rc = exec(s, rel, err)) || (rc = put_pkey_rules(s, DOPPEL__PKEY_RULES, err)) ||
+	    (rc = exec(s, "COMMIT;", err)))
 		goto fail;
 	return DOPPEL_OK;
 fail:
@@ -246,18 +268,36 @@ fail:
 	return rc;
 }
 
-/* Parses an unsigned decimal into *v; false when it is not one. */
-static bool parse_u64(const char *s, uint64_t *v)
+int doppel__store_relations(doppel__store *s, unsigned *mask, char *err)
 {
-	if (!s || !*s)
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(s, &end, 10);
-	if (errno || *end || *s == '-')
-		return false;
-	*v = x;
-	return true;
+	*mask = 0;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'relations'", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_error(s, "reading parameters", err);
+	int step = sqlite3_step(st);
+	const char *val = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	uint64_t v = 0;
+	if (val && strcmp(val, "mixed") == 0)
+		*mask = DOPPEL__RELATIONS_MIXED;
+	else if (val && parse_u64(val, &v) && v && !(v & ~(uint64_t)DOPPEL_FIND_ALL))
+		*mask = (unsigned)v;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(s, "reading parameters", err);
+	return DOPPEL_OK;
+}
+
+/* A writer that looks for other relations than those the database was
+ * written with marks it "mixed": no single set relates it again. */
+static int note_relations(doppel__store *s, const doppel_params *p, char *err)
+{
+	unsigned mask;
+	int rc = doppel__store_relations(s, &mask, err);
+	if (rc || !mask || mask == p->relations || mask == DOPPEL__RELATIONS_MIXED)
+		return rc;
+	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('relations', 'mixed');",
+	            err);
 }
 
 /* Compares (or adopts) the stored parameters. */
@@ -576,6 +616,12 @@ static int on_commit(void *ctx, sqlite3 *db, const char *name, int pages)
 	if (pages < CHECKPOINT_PAGES)
 		return SQLITE_OK;
 	pthread_mutex_lock(&s->ck_mu);
+	if (pages >= CHECKPOINT_PAGES_WRITER) {
+		s->ck_yield = true;
+		while (s->ck_busy)
+			pthread_cond_wait(&s->ck_idle, &s->ck_mu);
+		s->ck_yield = false;
+	}
 	bool mine = (s->ck_close || pages >= CHECKPOINT_PAGES_WRITER) && !s->ck_busy;
 	if (!mine && !s->ck_close && !s->ck_busy) {
 		s->ck_due = true;
@@ -615,6 +661,11 @@ static void *checkpointer(void *arg)
 		bool close = false;
 		int before = 0;
 		for (int pass = 0; pass < 16 && !close; pass++) {
+			pthread_mutex_lock(&s->ck_mu);
+			bool yield = s->ck_yield;
+			pthread_mutex_unlock(&s->ck_mu);
+			if (yield)
+				break;
 			int log = 0, done = 0;
 			if (sqlite3_wal_checkpoint_v2(s->ck, NULL, SQLITE_CHECKPOINT_PASSIVE,
 			                              &log, &done) != SQLITE_OK ||
@@ -626,6 +677,7 @@ static void *checkpointer(void *arg)
 		pthread_mutex_lock(&s->ck_mu);
 		s->ck_busy = false;
 		s->ck_close = close;
+		pthread_cond_broadcast(&s->ck_idle);
 	}
 	pthread_mutex_unlock(&s->ck_mu);
 	return NULL;
@@ -652,7 +704,13 @@ static void start_checkpointer(doppel__store *s)
 		pthread_mutex_destroy(&s->ck_mu);
 		goto fail;
 	}
+	if (pthread_cond_init(&s->ck_idle, NULL)) {
+		pthread_cond_destroy(&s->ck_cv);
+		pthread_mutex_destroy(&s->ck_mu);
+		goto fail;
+	}
 	if (pthread_create(&s->ck_thread, NULL, checkpointer, s)) {
+		pthread_cond_destroy(&s->ck_idle);
 		pthread_cond_destroy(&s->ck_cv);
 		pthread_mutex_destroy(&s->ck_mu);
 		goto fail;
@@ -674,6 +732,7 @@ static void stop_checkpointer(doppel__store *s)
 		pthread_cond_signal(&s->ck_cv);
 		pthread_mutex_unlock(&s->ck_mu);
 		pthread_join(s->ck_thread, NULL);
+		pthread_cond_destroy(&s->ck_idle);
 		pthread_cond_destroy(&s->ck_cv);
 		pthread_mutex_destroy(&s->ck_mu);
 		s->ck_running = false;
@@ -735,6 +794,79 @@ static int add_columns(doppel__store *s, char *err)
 	return rc;
 }
 
+/* The statements a writable store keeps prepared. */
+static int prepare_writes(doppel__store *s, char *err)
+{
+	if ((sqlite3_prepare_v2(s->db,
+	                        "INSERT INTO articles(id, title, date, source, url, words,"
+	                        " shingles, fingerprint, signature, added, boiler, event)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?)",
+	                        -1, &s->put, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
+	                        &s->puttext, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM texts WHERE num = ?", -1, &s->deltext,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM views WHERE num = ?", -1, &s->delviews,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
+	                        NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(s->db, "DELETE FROM pkeys WHERE num = ?", -1, &s->delpkeys,
+	                        NULL) != SQLITE_OK)) {
+		return db_error(s, "prepare", err);
+	}
+	return DOPPEL_OK;
+}
+
+/* Reads the header of the database s has connected to (as an immutable
+ * file when a reader may not create the WAL index beside it) and either
+ * creates the schema in an empty one or checks that it is doppel's, made
+ * with parameters p agrees with (adopt: p takes them). */
+static int open_contents(doppel__store *s, const char *path, int oflags, bool ro, bool mem,
+                         bool adopt, doppel_params *p, char *err)
+{
+	int rc;
+	int64_t app = 0, tables = 0;
+	rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
+	if (rc == DOPPEL_E_READONLY && ro) {
+		/* A reader that may not create the WAL index (-shm) beside a
+		 * database in a directory it cannot write: read the file as it
+		 * is, as an immutable database. */
+		if ((rc = connect(s, path, oflags, true, err)))
+			return rc;
+		rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
+	}
+	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;",
+	                          "reading its schema", &tables, err)))
+		return rc;
+	if (tables == 0 && app == 0) {
+		if (ro) {
+			doppel__errf(err, "%s: not a doppel database (empty)", path);
+			return DOPPEL_E_NOTDB;
+		}
+		/* Pages of 16 KiB hold several rows of a few kilobytes
+		 * (compressed texts) each, and keep small what a commit of a
+		 * few articles writes to the log: each page it touches, whole
+		 * (64 KiB pages made that four times as much). Set before
+		 * anything is written. */
+		if ((rc = exec(s, "PRAGMA page_size=16384;", err)) ||
+		    (!mem && (rc = exec(s, "PRAGMA journal_mode=WAL;", err))))
+			return rc;
+		return create_schema(s, p, err);
+	}
+	if (app != APPLICATION_ID) {
+		doppel__errf(err,
+		             "%s: not a doppel database (an SQLite database of "
+		             "another application)",
+		             path);
+		return DOPPEL_E_NOTDB;
+	}
+	return check_meta(s, adopt, p, err);
+}
+
 int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bool adopt,
                        doppel_params *p, char *err)
 {
@@ -785,75 +917,19 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	 * change under it. */
 	if (!ro && !mem && (rc = lock_take(s, p->program, err)))
 		goto fail;
-	int64_t app = 0, tables = 0;
-	rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
-	if (rc == DOPPEL_E_READONLY && ro) {
-		/* A reader that may not create the WAL index (-shm) beside a
-		 * database in a directory it cannot write: read the file as it
-		 * is, as an immutable database. */
-		if ((rc = connect(s, path, oflags, true, err)))
-			goto fail;
-		rc = query_int(s, "PRAGMA application_id;", "reading its header", &app, err);
-	}
-	if (rc || (rc = query_int(s, "SELECT count(*) FROM sqlite_master;",
-	                          "reading its schema", &tables, err)))
+	if ((rc = open_contents(s, path, oflags, ro, mem, adopt, p, err)))
 		goto fail;
-	if (tables == 0 && app == 0) {
-		if (ro) {
-			doppel__errf(err, "%s: not a doppel database (empty)", path);
-			rc = DOPPEL_E_NOTDB;
-			goto fail;
-		}
-		/* Pages of 16 KiB hold several rows of a few kilobytes
-		 * (compressed texts) each, and keep small what a commit of a
-		 * few articles writes to the log: each page it touches, whole
-		 * (64 KiB pages made that four times as much). Set before
-		 * anything is written. */
-		if ((rc = exec(s, "PRAGMA page_size=16384;", err)) ||
-		    (!mem && (rc = exec(s, "PRAGMA journal_mode=WAL;", err))) ||
-		    (rc = create_schema(s, p, err)))
-			goto fail;
-	} else if (app != APPLICATION_ID) {
-		doppel__errf(err,
-		             "%s: not a doppel database (an SQLite database of "
-		             "another application)",
-		             path);
-		rc = DOPPEL_E_NOTDB;
-		goto fail;
-	} else if ((rc = check_meta(s, adopt, p, err))) {
-		goto fail;
-	}
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
-	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err))))
+	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err)) ||
+	     (rc = note_relations(s, p, err))))
 		goto fail;
 	if ((rc = settle_pkey_rules(s, ro, err)))
 		goto fail;
 	if ((rc = has_column(s, "relations", "passages", &s->passages, err)))
 		goto fail;
-	if (!ro &&
-	    (sqlite3_prepare_v2(s->db,
-	                        "INSERT INTO articles(id, title, date, source, url, words,"
-	                        " shingles, fingerprint, signature, added, boiler, event)"
-	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?)",
-	                        -1, &s->put, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
-	                        &s->puttext, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM articles WHERE num = ?", -1, &s->del,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM texts WHERE num = ?", -1, &s->deltext,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM views WHERE num = ?", -1, &s->delviews,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE a = ?", -1, &s->delrel_a,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM relations WHERE b = ?", -1, &s->delrel_b,
-	                        NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(s->db, "DELETE FROM pkeys WHERE num = ?", -1, &s->delpkeys,
-	                        NULL) != SQLITE_OK)) {
-		rc = db_error(s, "prepare", err);
+	if (!ro && (rc = prepare_writes(s, err)))
 		goto fail;
-	}
 	if (!ro && !mem)
 		start_checkpointer(s);
 	*out = s;

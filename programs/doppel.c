@@ -59,7 +59,7 @@ static const char options_text[] =
 	"  --event-anchors F      same event at this share of shared facts (0.3)\n"
 	"  --event-days N         reports of one event are this close in time (3)\n"
 	"  --story-names F        same story at this share of shared names (0.25)\n"
-	"  --story-topic F        and this content-word cosine (0.1)\n"
+	"  --story-topic F        and this content-word cosine (0.25)\n"
 	"  --window-days N        never relate articles further apart (400; 0: no limit)\n"
 	"  --wordnet-dir DIR      WordNet data (/usr/share/wordnet)\n"
 	"input:\n"
@@ -300,7 +300,9 @@ static int bad_value(const char *cmd, const char *opt, const char *val, const ch
 	return EXIT_USAGE;
 }
 
-/* Parses the options of a command; EXIT_OK, EXIT_USAGE, or -1 after --help. */
+/* Parses the options of a command; EXIT_OK, EXIT_USAGE, or -1 after --help.
+ * One case an option, each a few lines: the switch is long because it is
+ * the table of options (the man page's order), kept whole to read as one. */
 static int parse_options(struct cli *c, int argc, char **argv)
 {
 	unsigned long u;

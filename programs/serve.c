@@ -670,6 +670,53 @@ static void print_listening(const struct server *s)
 	fflush(stderr);
 }
 
+/* Starts libmicrohttpd's daemon listening on addr, with --threads request
+ * threads (at least 2 when unset) and the service's limits; NULL when it
+ * cannot (errno says why). */
+static struct MHD_Daemon *start_daemon(struct server *s, const struct sockaddr_storage *addr)
+{
+	const struct cli *c = s->c;
+	unsigned threads = c->params.threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 2 ? (unsigned)n : 2;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+	if (!c->quiet)
+		flags |= MHD_USE_ERROR_LOG;
+	if (addr->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+		(const struct sockaddr *)addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, c->timeout, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)SERVE_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)SERVE_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK,
+		keep_escaped, NULL, MHD_OPTION_END);
+}
+
+/* Serves until SIGTERM or SIGINT (blocked in sigs, taken here); then new
+ * connections are refused and new requests on open ones answered 503,
+ * while those in flight finish, for at most --timeout seconds. Returns
+ * the listening socket, now the caller's to close. */
+static MHD_socket serve_until_signal(struct server *s, sigset_t *sigs)
+{
+	int sig = 0;
+	while (sigwait(sigs, &sig) != 0)
+		;
+	cli_warn(s->c, "serve: %s: finishing the requests in flight", strsignal(sig));
+	atomic_store(&s->stopping, true);
+	MHD_socket lsock = MHD_quiesce_daemon(s->daemon);
+	double deadline = now() + s->c->timeout;
+	while (atomic_load(&s->in_flight) > 0 && now() < deadline) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return lsock;
+}
+
 int cli_serve(struct cli *c)
 {
 	if (c->npaths) {
@@ -734,25 +781,7 @@ int cli_serve(struct cli *c)
 	}
 	writer_started = !c->read_only;
 
-	unsigned threads = c->params.threads;
-	if (!threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 2 ? (unsigned)n : 2;
-	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
-	if (!c->quiet)
-		flags |= MHD_USE_ERROR_LOG;
-	if (addr.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	s.daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_TIMEOUT, c->timeout, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)SERVE_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)SERVE_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_UNESCAPE_CALLBACK,
-		keep_escaped, NULL, MHD_OPTION_END);
+	s.daemon = start_daemon(&s, &addr);
 	if (!s.daemon) {
 		cli_error("serve: cannot listen on %s: %s", c->listen, strerror(errno));
 		rc = EXIT_FATAL;
@@ -761,20 +790,7 @@ int cli_serve(struct cli *c)
 	print_listening(&s);
 	watch_started = pthread_create(&s.watch_thread, NULL, watchdog, &s) == 0;
 
-	int sig = 0;
-	while (sigwait(&sigs, &sig) != 0)
-		;
-	cli_warn(c, "serve: %s: finishing the requests in flight", strsignal(sig));
-
-	/* New connections are refused, new requests on open ones answered
-	 * 503; those in flight finish, for at most --timeout seconds. */
-	atomic_store(&s.stopping, true);
-	lsock = MHD_quiesce_daemon(s.daemon);
-	double deadline = now() + c->timeout;
-	while (atomic_load(&s.in_flight) > 0 && now() < deadline) {
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	lsock = serve_until_signal(&s, &sigs);
 out:
 	/* The writer answers every job queued (and resumes its connection)
 	 * before the daemon stops: MHD must not stop with a connection

@@ -427,6 +427,81 @@ static int unaligned(struct expl *x, const struct side *s, const doppel__pairing
 	return DOPPEL_OK;
 }
 
+/* Normalizes, sketches and segments both sides, with their facts, and
+ * prepares them for sentence alignment over the words they hold. */
+static int measure_sides(const doppel_params *p, doppel__segmenter *sg,
+                         doppel__sketcher *sketcher, doppel__rarity *rar, struct side *side)
+{
+	int rc;
+	for (int i = 0; i < 2; i++) {
+		struct side *s = &side[i];
+		uint64_t src = doppel__source_key(s->art->source, p->seed);
+		if (!(s->sig = doppel__alloc_array(p->k, sizeof(*s->sig))))
+			return DOPPEL_E_NOMEM;
+		s->sk.sig = s->sig;
+		s->feat.want_spans = true;
+		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, p->seed,
+		                            &s->tokens)) ||
+		    (rc = doppel__sketch_tokens(sketcher, &s->tokens, &s->sk)) ||
+		    (rc = doppel__facts_extract(sg, s->art->text, s->art->text_len, src, NULL,
+		                                &s->feat, &s->facts)) ||
+		    (rc = doppel__rarity_add(rar, &s->feat)))
+			return rc;
+	}
+	for (int i = 0; i < 2; i++)
+		if (doppel__prepare(&side[i].feat, rar, &side[i].prep))
+			return DOPPEL_E_NOMEM;
+	return DOPPEL_OK;
+}
+
+/* The relation of the two sides by the rules of the scan: shingles first,
+ * then the evidence ev of their aligned sentences (pairs, which holds
+ * room for the shorter side's sentences); Jaccard and containment in j, c. */
+static int relate_sides(const doppel_params *p, const struct side *side, doppel__pairing *pairs,
+                        doppel__evidence *ev, double *j, double *c, doppel_relation *rel)
+{
+	int rc = doppel__compare_prepared(&side[0].prep, &side[1].prep, p->sentence_min, 0.0,
+	                                  ev, pairs);
+	if (rc)
+		return rc;
+	*j = *c = 0;
+	bool same = side[0].sk.fingerprint && side[0].sk.fingerprint == side[1].sk.fingerprint;
+	if (side[0].sk.fingerprint && side[1].sk.fingerprint)
+		doppel__compare(side[0].sig, side[0].sk.shingles, side[1].sig,
+		                side[1].sk.shingles, p->k, j, c);
+	if (same)
+		*j = *c = 1.0;
+	*rel = doppel__classify(p, *j, *c, same);
+	if (!(p->relations & (1u << *rel)))
+		*rel = DOPPEL_REL_NONE;
+	if (*rel == DOPPEL_REL_NONE)
+		*rel = doppel__classify_evidence(
+			p, ev, side[0].feat.nsent, side[1].feat.nsent,
+			doppel__days_apart(side[0].art->date, side[1].art->date));
+	return DOPPEL_OK;
+}
+
+/* The aligned sentences of the explanation, as texts x owns. */
+static int keep_aligned(struct expl *x, const struct side *side, const doppel__pairing *pairs,
+                        size_t naligned)
+{
+	x->aligned = calloc(naligned + 1, sizeof(*x->aligned));
+	if (!x->aligned)
+		return DOPPEL_E_NOMEM;
+	for (size_t k = 0; k < naligned; k++) {
+		const doppel__sent *sa = &side[0].feat.sent[pairs[k].a];
+		const doppel__sent *sb = &side[1].feat.sent[pairs[k].b];
+		const char *ta = own(x, side[0].art->text, sa->start, sa->len);
+		const char *tb = own(x, side[1].art->text, sb->start, sb->len);
+		if (!ta || !tb)
+			return DOPPEL_E_NOMEM;
+		x->aligned[k] = (doppel_aligned){ta, tb, pairs[k].score};
+	}
+	x->pub.naligned = naligned;
+	x->pub.aligned = x->aligned;
+	return DOPPEL_OK;
+}
+
 /*
  * The explanation of a and b measured with segmenter sg (over WordNet);
  * p is checked. A message in err (DOPPEL__ERRLEN) on failure.
@@ -444,47 +519,18 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
 	struct expl *x = calloc(1, sizeof(*x));
 	if (!x || doppel__sketcher_init(&sketcher, p->k, p->shingle, p->seed))
 		goto nomem;
-	for (int i = 0; i < 2; i++) {
-		struct side *s = &side[i];
-		uint64_t src = doppel__source_key(s->art->source, p->seed);
-		if (!(s->sig = doppel__alloc_array(p->k, sizeof(*s->sig))))
-			goto nomem;
-		s->sk.sig = s->sig;
-		s->feat.want_spans = true;
-		if ((rc = doppel__normalize(s->art->text, s->art->text_len, src, NULL, p->seed,
-		                            &s->tokens)) ||
-		    (rc = doppel__sketch_tokens(&sketcher, &s->tokens, &s->sk)) ||
-		    (rc = doppel__facts_extract(sg, s->art->text, s->art->text_len, src, NULL,
-		                                &s->feat, &s->facts)) ||
-		    (rc = doppel__rarity_add(&rar, &s->feat)))
-			goto fail;
-	}
-	for (int i = 0; i < 2; i++)
-		if (doppel__prepare(&side[i].feat, &rar, &side[i].prep))
-			goto nomem;
-
+	if ((rc = measure_sides(p, sg, &sketcher, &rar, side)))
+		goto fail;
 	size_t maxpairs = side[0].feat.nsent < side[1].feat.nsent ? side[0].feat.nsent
 	                                                          : side[1].feat.nsent;
 	pairs = doppel__alloc_array(maxpairs + 1, sizeof(*pairs));
 	if (!pairs)
 		goto nomem;
 	doppel__evidence ev;
-	if ((rc = doppel__compare_prepared(&side[0].prep, &side[1].prep, p->sentence_min, 0.0,
-	                                   &ev, pairs)))
+	double j, c;
+	doppel_relation rel;
+	if ((rc = relate_sides(p, side, pairs, &ev, &j, &c, &rel)))
 		goto fail;
-	double j = 0, c = 0;
-	bool same = side[0].sk.fingerprint && side[0].sk.fingerprint == side[1].sk.fingerprint;
-	if (side[0].sk.fingerprint && side[1].sk.fingerprint)
-		doppel__compare(side[0].sig, side[0].sk.shingles, side[1].sig,
-		                side[1].sk.shingles, p->k, &j, &c);
-	if (same)
-		j = c = 1.0;
-	doppel_relation rel = doppel__classify(p, j, c, same);
-	if (!(p->relations & (1u << rel)))
-		rel = DOPPEL_REL_NONE;
-	if (rel == DOPPEL_REL_NONE)
-		rel = doppel__classify_evidence(p, &ev, side[0].feat.nsent, side[1].feat.nsent,
-		                                doppel__days_apart(a->date, b->date));
 	if ((rc = measure_passages(x, wn, p, a, b, &rel)))
 		goto fail;
 
@@ -510,21 +556,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
 		if (e->pair.basis != DOPPEL_BASIS_NONE)
 			e->a_source = a_source;
 	}
-	x->aligned = calloc(ev.naligned + 1, sizeof(*x->aligned));
-	if (!x->aligned)
-		goto nomem;
-	for (size_t k = 0; k < ev.naligned; k++) {
-		const doppel__sent *sa = &side[0].feat.sent[pairs[k].a];
-		const doppel__sent *sb = &side[1].feat.sent[pairs[k].b];
-		const char *ta = own(x, a->text, sa->start, sa->len);
-		const char *tb = own(x, b->text, sb->start, sb->len);
-		if (!ta || !tb)
-			goto nomem;
-		x->aligned[k] = (doppel_aligned){ta, tb, pairs[k].score};
-	}
-	e->naligned = ev.naligned;
-	e->aligned = x->aligned;
-	if ((rc = unaligned(x, &side[0], pairs, ev.naligned, 0, &x->only_a, &e->nonly_a)) ||
+	if ((rc = keep_aligned(x, side, pairs, ev.naligned)) ||
+	    (rc = unaligned(x, &side[0], pairs, ev.naligned, 0, &x->only_a, &e->nonly_a)) ||
 	    (rc = unaligned(x, &side[1], pairs, ev.naligned, 1, &x->only_b, &e->nonly_b)) ||
 	    (rc = explain_facts(x, &side[0], &side[1])))
 		goto fail;

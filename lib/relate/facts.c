@@ -141,6 +141,53 @@ static const char *const generic_things[] = {
 /* Words that join the two ends of a range. */
 static const char *const range_words[] = {"and", "through", "till", "to", "until"};
 
+/* Pronouns that may stand for a person just named, and for a thing. */
+static const char *const personal[] = {"he",  "her", "herself", "him",  "himself",
+                                       "his", "she", "who",     "whose"};
+static const char *const neuter[] = {"it", "its", "itself", "which"};
+
+/* The lists above that win() asks of a word, again and again: the
+ * segmenter keeps the answers with each word it knows (doppel__word.lists,
+ * from doppel__facts_lists), one bit a list. */
+enum word_list {
+	WL_ROLE_HEADS,
+	WL_ROLE_MODS,
+	WL_HONORIFICS,
+	WL_CONNECTORS,
+	WL_PARTICLES,
+	WL_ORG_WORDS,
+	WL_PLACE_WORDS,
+	WL_PLACE_PREPS,
+	WL_DATE_PREPS,
+	WL_COUNT_SKIPS,
+	WL_GENERIC_THINGS,
+	WL_RANGE_WORDS,
+	WL_PERSONAL,
+	WL_NEUTER,
+	WL_NUMBER_WORD, /* not in word_lists: a word of number_words, or "one" */
+};
+_Static_assert(WL_NUMBER_WORD < 16, "doppel__word.lists holds a bit for each list");
+
+static const struct {
+	const char *const *words;
+	size_t count;
+} word_lists[] = {
+	[WL_ROLE_HEADS] = {LIST(role_heads)},
+	[WL_ROLE_MODS] = {LIST(role_mods)},
+	[WL_HONORIFICS] = {LIST(honorifics)},
+	[WL_CONNECTORS] = {LIST(connectors)},
+	[WL_PARTICLES] = {LIST(particles)},
+	[WL_ORG_WORDS] = {LIST(org_words)},
+	[WL_PLACE_WORDS] = {LIST(place_words)},
+	[WL_PLACE_PREPS] = {LIST(place_preps)},
+	[WL_DATE_PREPS] = {LIST(date_preps)},
+	[WL_COUNT_SKIPS] = {LIST(count_skips)},
+	[WL_GENERIC_THINGS] = {LIST(generic_things)},
+	[WL_RANGE_WORDS] = {LIST(range_words)},
+	[WL_PERSONAL] = {LIST(personal)},
+	[WL_NEUTER] = {LIST(neuter)},
+};
+
 /* Whether a list is in strictly ascending order. */
 static bool sorted(const char *const *list, size_t count)
 {
@@ -161,7 +208,7 @@ bool doppel__facts_lists_sorted(void)
 	       sorted(LIST(place_words)) && sorted(LIST(place_preps)) &&
 	       sorted(LIST(date_preps)) && sorted(LIST(count_skips)) &&
 	       sorted(LIST(range_words)) && sorted(LIST(generic_things)) &&
-	       number_words_sorted();
+	       sorted(LIST(personal)) && sorted(LIST(neuter)) && number_words_sorted();
 }
 
 /* A head or a qualifier of a role. */
@@ -261,6 +308,17 @@ static bool number_words_sorted(void)
 	return true;
 }
 
+unsigned doppel__facts_lists(const char *w, size_t n)
+{
+	unsigned in = 0;
+	for (unsigned l = 0; l < sizeof(word_lists) / sizeof(*word_lists); l++)
+		if (doppel__word_in(word_lists[l].words, word_lists[l].count, w, n))
+			in |= 1u << l;
+	if (number_word(w, n) != 0 || doppel__word_cmp(w, n, "one") == 0)
+		in |= 1u << WL_NUMBER_WORD;
+	return in;
+}
+
 /* Static names; "" for an unknown kind. */
 const char *doppel__fact_kind_name(unsigned kind)
 {
@@ -288,7 +346,8 @@ struct fword {
 	uint64_t h;
 	uint16_t flags; /* DOPPEL__W_* and FW_* */
 	uint8_t month;
-	uint8_t used; /* USED_*: taken by a fact */
+	uint8_t used;   /* USED_*: taken by a fact */
+	uint16_t lists; /* doppel__word.lists */
 };
 
 #define FW_CAPS 0x100    /* capitals only, two letters or more: an acronym */
@@ -347,7 +406,8 @@ static int watch_word(void *ctx, const doppel__word *dw)
 	                                 .flen = (uint32_t)dw->flen,
 	                                 .h = dw->h,
 	                                 .flags = dw->flags,
-	                                 .month = dw->month};
+	                                 .month = dw->month,
+	                                 .lists = dw->lists};
 	sc->flen += dw->flen + 1;
 	return DOPPEL_OK;
 }
@@ -373,16 +433,18 @@ static size_t wlen(const struct run *r, size_t i)
 	return r->sc->w[i].flen;
 }
 
-/* Word i exists and its folded form is s. */
-static bool wis(const struct run *r, size_t i, const char *s)
+/* Word i exists and its folded form is s (a literal: inlined, its length
+ * is known where it is called). */
+static inline bool wis(const struct run *r, size_t i, const char *s)
 {
-	return i < r->sc->nw && doppel__word_cmp(wtext(r, i), wlen(r, i), s) == 0;
+	const size_t n = strlen(s);
+	return i < r->sc->nw && wlen(r, i) == n && memcmp(wtext(r, i), s, n) == 0;
 }
 
-/* Word i exists and is a word of the sorted list. */
-static bool win(const struct run *r, size_t i, const char *const *list, size_t count)
+/* Word i exists and is a word of word_lists[l]. */
+static bool win(const struct run *r, size_t i, enum word_list l)
 {
-	return i < r->sc->nw && doppel__word_in(list, count, wtext(r, i), wlen(r, i));
+	return i < r->sc->nw && ((unsigned)r->sc->w[i].lists >> l & 1u);
 }
 
 /* Word i exists and has one of the flags fl. */
@@ -569,12 +631,15 @@ static bool context_word(const struct run *r, size_t i)
  * of place or time. */
 static bool happening_word(const struct run *r, size_t k)
 {
-	return context_word(r, k) && !win(r, k, LIST(date_preps)) &&
-	       !win(r, k, LIST(place_preps)) && !win(r, k, LIST(range_words));
+	return context_word(r, k) && !win(r, k, WL_DATE_PREPS) && !win(r, k, WL_PLACE_PREPS) &&
+	       !win(r, k, WL_RANGE_WORDS);
 }
 
 /* The happening a date at words [from, to] qualifies: the nearest content
- * word before it in the sentence (within six words), else after (four). */
+ * word before it in the sentence (within six words), else after (four).
+ * A capitalised word is a name's, not a happening's, except where a
+ * sentence or a line of a table starts with it: "Pay April 15", "Record
+ * March 23" under a dividend are two happenings, not one date twice. */
 static size_t happening(const struct run *r, size_t from, size_t to)
 {
 	const struct fword *w = r->sc->w;
@@ -582,7 +647,7 @@ static size_t happening(const struct run *r, size_t from, size_t to)
 		k--;
 		if (w[k].sent != w[from].sent)
 			break;
-		if (w[k].flags & DOPPEL__W_UPPER)
+		if ((w[k].flags & DOPPEL__W_UPPER) && !starts_clause(r, k))
 			continue; /* names in between do not count */
 		if (happening_word(r, k))
 			return k;
@@ -663,7 +728,7 @@ static size_t range_end(const struct run *r, size_t i, size_t k)
 {
 	if (gap_dash(r, k))
 		return k + 1;
-	if (!plain_next(r, k) || !plain_next(r, k + 1) || !win(r, k + 1, LIST(range_words)))
+	if (!plain_next(r, k) || !plain_next(r, k + 1) || !win(r, k + 1, WL_RANGE_WORDS))
 		return 0;
 	if (wis(r, k + 1, "and") && !(i > 0 && wis(r, i - 1, "between")))
 		return 0;
@@ -713,7 +778,7 @@ static int take_month_date(const struct run *r, size_t i, size_t *taken)
 		year = year_at(r, i + 1);
 		k = i + 1;
 	} else if (!(i > 0 && r->sc->w[i - 1].sent == r->sc->w[i].sent &&
-	             win(r, i - 1, LIST(date_preps)))) {
+	             win(r, i - 1, WL_DATE_PREPS))) {
 		return DOPPEL_OK; /* a month alone, not after "in", "since", … */
 	}
 	double lo = m * 32 + d, hi = d ? lo : m * 32 + 31;
@@ -802,16 +867,14 @@ static size_t counted_thing(const struct run *r, size_t k)
 		if (g[c] != '-' && g[c] != '(' && g[c] != '%')
 			return SIZE_MAX;
 	size_t j = k + 1;
-	for (int skips = 0; skips < 2 && win(r, j, LIST(count_skips)) && plain_next(r, j);
-	     skips++)
+	for (int skips = 0; skips < 2 && win(r, j, WL_COUNT_SKIPS) && plain_next(r, j); skips++)
 		j++;
 	size_t first = SIZE_MAX;
 	for (int n = 0; n < 3 && j < r->sc->nw; n++, j++) {
 		const struct fword *w = &r->sc->w[j];
 		if (w->flags & (DOPPEL__W_STOP | DOPPEL__W_DIGIT | DOPPEL__W_UPPER) ||
-		    w->month || scale_of(wtext(r, j), wlen(r, j)) ||
-		    win(r, j, LIST(date_preps)) || win(r, j, LIST(place_preps)) ||
-		    win(r, j, LIST(range_words)))
+		    w->month || scale_of(wtext(r, j), wlen(r, j)) || win(r, j, WL_DATE_PREPS) ||
+		    win(r, j, WL_PLACE_PREPS) || win(r, j, WL_RANGE_WORDS))
 			break;
 		if (plural(r, j))
 			return j;
@@ -821,6 +884,83 @@ static size_t counted_thing(const struct run *r, size_t k)
 			break;
 	}
 	return first;
+}
+
+/* After the number that ends at word *k: a '%', a scale ("million")
+ * that multiplies lo and hi (only hi when a range's start is larger: "900,000
+ * to 1.8 million"), and a unit, each moving *k on. A number word takes a
+ * scale and a unit, not a '%' or a '-'. */
+static void number_scale_unit(const struct run *r, bool spelled, bool range, size_t *kp,
+                              double *lo, double *hi, unsigned *unit)
+{
+	const struct fword *w = r->sc->w;
+	size_t k = *kp;
+	if (!spelled && w[k].next < r->len && r->text[w[k].next] == '%') {
+		*unit = UNIT_PERCENT;
+	} else if (plain_next(r, k) || (!spelled && gap_is(r, k, "-"))) {
+		double s = scale_of(wtext(r, k + 1), wlen(r, k + 1));
+		if (s > 0) {
+			/* "1.5 to 2 million": both; "900,000 to 1.8 million":
+			 * the end only */
+			if (!range || *lo <= *hi)
+				*lo *= s;
+			*hi *= s;
+			k++;
+		}
+		unsigned u = plain_next(r, k) ? unit_of(wtext(r, k + 1), wlen(r, k + 1)) : 0;
+		if (!u && plain_next(r, k) && wis(r, k + 1, "per") && plain_next(r, k + 1) &&
+		    wis(r, k + 2, "cent")) {
+			u = UNIT_PERCENT;
+			k++;
+		}
+		if (u) {
+			*unit = u;
+			k++;
+		}
+	}
+	*kp = k;
+}
+
+/* The number fact of words i..k (from byte start, with unit and values
+ * lo..hi), counting word thing (SIZE_MAX: none), in its sentence. */
+static int number_fact(const struct run *r, size_t i, size_t k, uint32_t start, unsigned unit,
+                       double lo, double hi, size_t thing)
+{
+	const struct fword *w = r->sc->w;
+	doppel__fact fa = {.kind = DOPPEL__FACT_NUMBER,
+	                   .unit = (uint8_t)unit,
+	                   .start = start,
+	                   .end = w[k].end,
+	                   .lo = lo,
+	                   .hi = hi};
+	size_t after = r->len - w[k].next < 2 ? r->len - w[k].next : 2;
+	const char *pc = memchr(r->text + w[k].next, '%', after);
+	if (unit == UNIT_PERCENT && pc)
+		fa.end = (uint32_t)(pc - r->text) + 1;
+	if (thing != SIZE_MAX) {
+		fa.wstart = w[thing].start;
+		fa.wend = w[thing].end;
+		fa.what = w[thing].stem | 1;
+		/* "a 112-year-old bridge" counts no years */
+		if (thing == k + 1 && gap_is(r, k, "-"))
+			fa.what = doppel__mix32(fa.what) | 1;
+		if (win(r, thing, WL_GENERIC_THINGS))
+			fa.flags |= DOPPEL__FACTF_GENERIC;
+		fa.end = w[thing].end;
+		/* "4,000 (with families)" keeps its bracket */
+		if (fa.end < r->len && r->text[fa.end] == ')' &&
+		    memchr(r->text + w[k].end, '(', w[thing].start - w[k].end))
+			fa.end++;
+	} else if (unit >= UNIT_MEASURE) {
+		fa.wstart = w[k].start;
+		fa.wend = w[k].end;
+		fa.what = w[k].stem | 1;
+		if (win(r, k, WL_GENERIC_THINGS))
+			fa.flags |= DOPPEL__FACTF_GENERIC;
+	}
+	sentence_of(r, i, &fa.sstart, &fa.send);
+	use(r, i, k, USED_NUMBER);
+	return add_fact(r->fx, &fa);
 }
 
 /* A number at word i (digits, or a number word before a count); dates
@@ -883,31 +1023,7 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 				start = r->sc->w[i - 1].start;
 		}
 	}
-	/* A number word takes a scale and a unit as digits do ("two billion
-	 * dlrs", templated reports write them so), not a '%' or a '-'. */
-	if (!spelled && w[k].next < r->len && r->text[w[k].next] == '%') {
-		unit = UNIT_PERCENT;
-	} else if (plain_next(r, k) || (!spelled && gap_is(r, k, "-"))) {
-		double s = scale_of(wtext(r, k + 1), wlen(r, k + 1));
-		if (s > 0) {
-			/* "1.5 to 2 million": both; "900,000 to 1.8 million":
-			 * the end only */
-			if (!range || lo <= hi)
-				lo *= s;
-			hi *= s;
-			k++;
-		}
-		unsigned u = plain_next(r, k) ? unit_of(wtext(r, k + 1), wlen(r, k + 1)) : 0;
-		if (!u && plain_next(r, k) && wis(r, k + 1, "per") && plain_next(r, k + 1) &&
-		    wis(r, k + 2, "cent")) {
-			u = UNIT_PERCENT;
-			k++;
-		}
-		if (u) {
-			unit = u;
-			k++;
-		}
-	}
+	number_scale_unit(r, spelled, range, &k, &lo, &hi, &unit);
 	size_t thing = counted_thing(r, k);
 	/* A year written alone is a date, unless it counts something;
 	 * "between 2019 and 2023" is one. */
@@ -923,41 +1039,8 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 	 * money and measures */
 	if (spelled && !unit && k == i && (thing == SIZE_MAX || !plural(r, thing)))
 		return DOPPEL_OK;
-	doppel__fact fa = {.kind = DOPPEL__FACT_NUMBER,
-	                   .unit = (uint8_t)unit,
-	                   .start = start,
-	                   .end = w[k].end,
-	                   .lo = lo,
-	                   .hi = hi};
-	size_t after = r->len - w[k].next < 2 ? r->len - w[k].next : 2;
-	const char *pc = memchr(r->text + w[k].next, '%', after);
-	if (unit == UNIT_PERCENT && pc)
-		fa.end = (uint32_t)(pc - r->text) + 1;
-	if (thing != SIZE_MAX) {
-		fa.wstart = w[thing].start;
-		fa.wend = w[thing].end;
-		fa.what = w[thing].stem | 1;
-		/* "a 112-year-old bridge" counts no years */
-		if (thing == k + 1 && gap_is(r, k, "-"))
-			fa.what = doppel__mix32(fa.what) | 1;
-		if (win(r, thing, LIST(generic_things)))
-			fa.flags |= DOPPEL__FACTF_GENERIC;
-		fa.end = w[thing].end;
-		/* "4,000 (with families)" keeps its bracket */
-		if (fa.end < r->len && r->text[fa.end] == ')' &&
-		    memchr(r->text + w[k].end, '(', w[thing].start - w[k].end))
-			fa.end++;
-	} else if (unit >= UNIT_MEASURE) {
-		fa.wstart = w[k].start;
-		fa.wend = w[k].end;
-		fa.what = w[k].stem | 1;
-		if (win(r, k, LIST(generic_things)))
-			fa.flags |= DOPPEL__FACTF_GENERIC;
-	}
-	sentence_of(r, i, &fa.sstart, &fa.send);
-	use(r, i, k, USED_NUMBER);
 	*taken = k - i + 1;
-	return add_fact(r->fx, &fa);
+	return number_fact(r, i, k, start, unit, lo, hi, thing);
 }
 
 /* --------------------------------------------------------------- marks */
@@ -1091,9 +1174,9 @@ static int take_numbers(const struct run *r)
 			rc = take_iso_date(r, i, &taken);
 		if (!rc && !taken && (w->flags & FW_NUMBER))
 			rc = take_day_date(r, i, &taken);
-		/* digits, or a word that may be a number word ("two" … "twenty") */
+		/* digits, or a number word ("two" … "twenty", "one") */
 		bool spelled = !(w->flags & DOPPEL__W_DIGIT) && w->flen >= 3 && w->flen <= 9 &&
-		               strchr("defnost", wtext(r, i)[0]);
+		               win(r, i, WL_NUMBER_WORD);
 		if (!rc && !taken && ((w->flags & FW_NUMBER) || spelled))
 			rc = take_number(r, i, &taken);
 		if (rc)
@@ -1132,19 +1215,19 @@ static bool name_word(const struct run *r, size_t i)
 /* Word i heads a role ("minister"). */
 static bool is_head(const struct run *r, size_t i)
 {
-	return win(r, i, LIST(role_heads));
+	return win(r, i, WL_ROLE_HEADS);
 }
 
 /* Word i heads or qualifies a role. */
 static bool is_role(const struct run *r, size_t i)
 {
-	return i < r->sc->nw && doppel__role_word(wtext(r, i), wlen(r, i));
+	return win(r, i, WL_ROLE_HEADS) || win(r, i, WL_ROLE_MODS);
 }
 
 /* Word i is a title of address ("Mr", "Dr"). */
 static bool is_honorific(const struct run *r, size_t i)
 {
-	return win(r, i, LIST(honorifics));
+	return win(r, i, WL_HONORIFICS);
 }
 
 /* Word i may start a name: a capital in mid-sentence; at the start of a
@@ -1164,11 +1247,10 @@ static bool name_start(const struct run *r, size_t i)
 }
 
 /* One of the words [a, b] is a word of the sorted list. */
-static bool in_words(const struct run *r, size_t a, size_t b, const char *const *list,
-                     size_t count)
+static bool in_words(const struct run *r, size_t a, size_t b, enum word_list l)
 {
 	for (size_t q = a; q <= b; q++)
-		if (win(r, q, list, count))
+		if (win(r, q, l))
 			return true;
 	return false;
 }
@@ -1202,16 +1284,16 @@ static size_t span_end(const struct run *r, size_t i)
 		if (gn != 0 || !sp)
 			break;
 		size_t c = j;
-		while (c < j + 2 && !flag(r, c, DOPPEL__W_UPPER) &&
-		       win(r, c, LIST(connectors)) && (plain_next(r, c) || gap_is(r, c, "-")))
+		while (c < j + 2 && !flag(r, c, DOPPEL__W_UPPER) && win(r, c, WL_CONNECTORS) &&
+		       (plain_next(r, c) || gap_is(r, c, "-")))
 			c++;
 		if (c == j || !name_word(r, c))
 			break;
-		bool body = in_words(r, i, k, LIST(org_words)) ||
-		            in_words(r, i, k, LIST(place_words));
+		bool body =
+			in_words(r, i, k, WL_ORG_WORDS) || in_words(r, i, k, WL_PLACE_WORDS);
 		bool ok = true;
 		for (size_t q = j; q < c && ok; q++) {
-			if (win(r, q, LIST(particles)))
+			if (win(r, q, WL_PARTICLES))
 				continue;
 			if (wis(r, q, "and"))
 				ok = joined;
@@ -1296,15 +1378,15 @@ static int add_mention(struct doppel__fscratch *sc, const struct mention *m)
 /* The kind a name of words [a, b] seems to be, by its words alone. */
 static uint8_t kind_of_words(const struct run *r, size_t a, size_t b)
 {
-	if (in_words(r, a, b, LIST(org_words)))
+	if (in_words(r, a, b, WL_ORG_WORDS))
 		return DOPPEL__FACT_ORG;
-	if (in_words(r, a, b, LIST(place_words)))
+	if (in_words(r, a, b, WL_PLACE_WORDS))
 		return DOPPEL__FACT_PLACE;
 	if (a == b)
 		return flag(r, a, FW_CAPS) ? DOPPEL__FACT_ORG : DOPPEL__FACT_NAME;
 	for (size_t q = a; q <= b; q++)
 		if (flag(r, q, FW_CAPS) ||
-		    (!flag(r, q, DOPPEL__W_UPPER) && !win(r, q, LIST(particles))))
+		    (!flag(r, q, DOPPEL__W_UPPER) && !win(r, q, WL_PARTICLES)))
 			return DOPPEL__FACT_NAME;
 	return b - a < 4 ? DOPPEL__FACT_PERSON : DOPPEL__FACT_NAME;
 }
@@ -1345,7 +1427,7 @@ static int take_name(const struct run *r, size_t i, size_t *next)
 	size_t rfirst = SIZE_MAX, rlast = SIZE_MAX;
 	uint8_t kind = kind_of_words(r, a, k);
 	bool body = kind == DOPPEL__FACT_ORG || kind == DOPPEL__FACT_PLACE;
-	if (head != SIZE_MAX && !win(r, head + 1, LIST(connectors))) {
+	if (head != SIZE_MAX && !win(r, head + 1, WL_CONNECTORS)) {
 		rfirst = a;
 		rlast = head;
 		a = head + 1;
@@ -1383,7 +1465,7 @@ static int take_name(const struct run *r, size_t i, size_t *next)
 		m.place_hint = true;
 	}
 	size_t before = rfirst != SIZE_MAX && rfirst < i ? rfirst : i;
-	if (before > 0 && plain_next(r, before - 1) && win(r, before - 1, LIST(place_preps)))
+	if (before > 0 && plain_next(r, before - 1) && win(r, before - 1, WL_PLACE_PREPS))
 		m.place_hint = true;
 	/* The names of a list after "in", "at": "at Brisk, Tamar and Olensk" */
 	if (r->sc->nm > 0 && before > 0) {
@@ -1750,16 +1832,13 @@ static bool tail_of(const doppel__facts *fx, const doppel__fact *x, const doppel
  * within fifteen words. */
 static int pronoun_after(const struct run *r, const struct mention *m)
 {
-	static const char *const personal[] = {"he",  "her", "herself", "him",  "himself",
-	                                       "his", "she", "who",     "whose"};
-	static const char *const neuter[] = {"it", "its", "itself", "which"};
 	for (size_t k = m->last + 1; k < r->sc->nw && k <= m->last + 15; k++) {
 		bool relative = wis(r, k, "who") || wis(r, k, "whose") || wis(r, k, "which");
 		if (relative && k != m->last + 1)
 			continue; /* only right after the name */
-		if (win(r, k, LIST(personal)))
+		if (win(r, k, WL_PERSONAL))
 			return 1;
-		if (win(r, k, LIST(neuter)))
+		if (win(r, k, WL_NEUTER))
 			return -1;
 	}
 	return 0;

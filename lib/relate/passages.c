@@ -81,6 +81,16 @@ struct pentry {
 	uint32_t lemma, key, flags;
 };
 
+/* A word of the line take_line() reads. The words of a line are all found,
+ * folded and hashed before the first is looked up, so that their cache
+ * slots are fetched together rather than one miss after another. */
+struct line_word {
+	size_t at, n;      /* bytes of the line */
+	size_t fold, flen; /* the folded form in pg->fold; flen 0: none */
+	uint64_t h;        /* its cache key */
+	bool ascii;
+};
+
 /* A k-gram of a's content lemmas in the hash table of doppel__passages_find. */
 struct kslot {
 	uint64_t h;     /* 0: free */
@@ -129,8 +139,10 @@ struct doppel__passager {
 	uint64_t seed;
 	struct pentry *cache;
 	size_t ncache, used;
-	char *fold; /* one folded word */
+	char *fold; /* the folded words of the line being read */
 	size_t foldcap;
+	struct line_word *lw; /* the words of that line */
+	size_t lwcap;
 
 	/* tokenizing: the text and sentence being built */
 	doppel__ptext *t;
@@ -216,6 +228,7 @@ void doppel__passager_free(doppel__passager *pg)
 		sb_stemmer_delete(pg->stemmer);
 	free(pg->cache);
 	free(pg->fold);
+	free(pg->lw);
 	free(pg->ids);
 	free(pg->kida);
 	free(pg->kidb);
@@ -267,7 +280,8 @@ void doppel__ptext_free(doppel__ptext *t)
  * entries: h's own, or the free one where it goes. */
 static struct pentry *cache_slot(struct pentry *cache, size_t n, uint64_t h)
 {
-	size_t mask = n - 1, i = (size_t)h & mask;
+	/* h's lowest bit is always set: the bits above it spread over every slot */
+	size_t mask = n - 1, i = (size_t)(h >> 1) & mask;
 	while (cache[i].h && cache[i].h != h)
 		i = (i + 1) & mask;
 	return &cache[i];
@@ -280,12 +294,17 @@ static uint32_t lemma_of(const doppel__passager *pg, const void *p, size_t n)
 	return v ? v : 1;
 }
 
-/* Lemma, key and flags of a folded word (m bytes in pg->fold), from the
- * cache; NULL when out of memory. */
-static const struct pentry *word_entry(doppel__passager *pg, size_t m)
+/* The cache key of a folded word; never 0. */
+static uint64_t word_key(const doppel__passager *pg, const char *w, size_t m)
 {
-	const char *w = pg->fold;
-	uint64_t h = doppel__hash(w, m, pg->seed ^ 0x7077) | 1;
+	return doppel__hash(w, m, pg->seed ^ 0x7077) | 1;
+}
+
+/* Lemma, key and flags of the folded word w (m bytes, cache key h), from
+ * the cache; NULL when out of memory. */
+static const struct pentry *word_entry(doppel__passager *pg, const char *w, size_t m,
+                                       uint64_t h)
+{
 	struct pentry *slot = cache_slot(pg->cache, pg->ncache, h);
 	if (slot->h)
 		return slot;
@@ -334,20 +353,23 @@ static const struct pentry *word_entry(doppel__passager *pg, size_t m)
 	return slot;
 }
 
-/* Folds the bytes of one word into pg->fold the way doppel__normalize
- * folds text (ASCII lowered, other text NFKC-casefolded by utf8proc),
- * leaving out apostrophes and the commas of numbers. *out: its length. */
-static int fold_word(doppel__passager *pg, const char *w, size_t n, bool ascii, size_t *out)
+/* Folds the bytes of one word into pg->fold from byte at, the way
+ * doppel__normalize folds text (ASCII lowered, other text
+ * NFKC-casefolded by utf8proc), leaving out apostrophes and the commas of
+ * numbers. *out: its length. */
+static int fold_word(doppel__passager *pg, size_t at, const char *w, size_t n, bool ascii,
+                     size_t *out)
 {
 	size_t m = 0;
 	if (ascii) {
-		if (reserve(&pg->fold, &pg->foldcap, n + 1, 1))
+		if (reserve(&pg->fold, &pg->foldcap, at + n + 1, 1))
 			return DOPPEL_E_NOMEM;
+		char *f = pg->fold + at;
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)w[i];
 			if (c == '\'' || c == ',')
 				continue;
-			pg->fold[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			f[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
 		*out = m;
 		return DOPPEL_OK;
@@ -357,7 +379,7 @@ static int fold_word(doppel__passager *pg, const char *w, size_t n, bool ascii, 
 	if (r < 0)
 		return (int)r;
 	int rc = DOPPEL_OK;
-	if (reserve(&pg->fold, &pg->foldcap, (size_t)r + 1, 1)) {
+	if (reserve(&pg->fold, &pg->foldcap, at + (size_t)r + 1, 1)) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
 	}
@@ -368,7 +390,7 @@ static int fold_word(doppel__passager *pg, const char *w, size_t n, bool ascii, 
 		if (step <= 0)
 			break;
 		if (cp != '\'' && cp != 0x2019 && cp != ',') {
-			memcpy(pg->fold + m, mapped + i, (size_t)step);
+			memcpy(pg->fold + at + m, mapped + i, (size_t)step);
 			m += (size_t)step;
 		}
 		i += step;
@@ -443,11 +465,12 @@ static int close_sentence(doppel__passager *pg, uint32_t end)
 	return DOPPEL_OK;
 }
 
-/* Adds the word at bytes [at, at + n) of the line (at base in the text). */
-static int add_word(doppel__passager *pg, const char *line, size_t linelen, size_t base,
-                    size_t at, size_t n, bool ascii)
+/* Finds the word at bytes [at, at + n) of the line, a possessive 's left
+ * out, folded into pg->fold from byte *fold (which moves past it), its
+ * cache slot fetched. */
+static int fold_line_word(doppel__passager *pg, const char *line, size_t at, size_t n,
+                          bool ascii, size_t *fold, struct line_word *out)
 {
-	doppel__ptext *t = pg->t;
 	const char *w = line + at;
 	size_t m = n;
 	/* A possessive is the word itself: "Valdoria's" is Valdoria. */
@@ -457,12 +480,29 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	         memcmp(w + m - 4, "\xe2\x80\x99", 3) == 0)
 		m -= 4;
 	size_t flen = 0;
-	int rc = fold_word(pg, w, m, ascii, &flen);
+	int rc = fold_word(pg, *fold, w, m, ascii, &flen);
 	if (rc)
 		return rc;
-	if (flen == 0)
+	*out = (struct line_word){
+		.at = at, .n = n, .fold = *fold, .flen = flen, .ascii = ascii};
+	if (flen) {
+		out->h = word_key(pg, pg->fold + *fold, flen);
+		DOPPEL__PREFETCH(&pg->cache[(size_t)(out->h >> 1) & (pg->ncache - 1)]);
+	}
+	*fold += flen;
+	return DOPPEL_OK;
+}
+
+/* Adds the word lw of the line (at base in the text). */
+static int add_word(doppel__passager *pg, const char *line, size_t linelen, size_t base,
+                    const struct line_word *lw)
+{
+	doppel__ptext *t = pg->t;
+	const size_t at = lw->at, n = lw->n;
+	const char *w = line + at;
+	if (lw->flen == 0)
 		return DOPPEL_OK;
-	const struct pentry *e = word_entry(pg, flen);
+	const struct pentry *e = word_entry(pg, pg->fold + lw->fold, lw->flen, lw->h);
 	if (!e)
 		return DOPPEL_E_NOMEM;
 	uint32_t flags = e->flags & ~(uint32_t)NO_FULL_STOP;
@@ -536,23 +576,11 @@ static int take_gap(doppel__passager *pg, const char *line, size_t n, size_t bas
 	return DOPPEL_OK;
 }
 
-/* One line of the text: its words, and the sentence ends in it and before
- * it. */
-static int take_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
-                     bool ascii_line)
+/* The words of a line into pg->lw (*n of them), folded. */
+static int find_line_words(doppel__passager *pg, const char *line, size_t n, size_t *nw)
 {
-	(void)low;
-	(void)lowlen;
-	(void)ascii_line;
-	doppel__passager *pg = ctx;
-	const size_t base = (size_t)(line - pg->text);
-	int rc;
-	/* A skipped line (blank, or boilerplate) ends the open sentence. */
-	if (base != pg->line_next && (rc = close_sentence(pg, pg->open_end)))
-		return rc;
-	pg->line_next = base + n + 1;
-	bool first = true;
-	size_t i = 0, gap = 0;
+	size_t i = 0, fold = 0;
+	*nw = 0;
 	while (i < n) {
 		/* the next word's start */
 		size_t step;
@@ -589,6 +617,38 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 			ascii &= cp < 0x80;
 			i += step;
 		}
+		if (reserve(&pg->lw, &pg->lwcap, *nw + 1, sizeof(*pg->lw)))
+			return DOPPEL_E_NOMEM;
+		int rc = fold_line_word(pg, line, ws, i - ws, ascii, &fold, &pg->lw[*nw]);
+		if (rc)
+			return rc;
+		(*nw)++;
+	}
+	return DOPPEL_OK;
+}
+
+/* One line of the text: its words, and the sentence ends in it and before
+ * it. */
+static int take_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
+                     bool ascii_line)
+{
+	(void)low;
+	(void)lowlen;
+	(void)ascii_line;
+	doppel__passager *pg = ctx;
+	const size_t base = (size_t)(line - pg->text);
+	int rc;
+	/* A skipped line (blank, or boilerplate) ends the open sentence. */
+	if (base != pg->line_next && (rc = close_sentence(pg, pg->open_end)))
+		return rc;
+	pg->line_next = base + n + 1;
+	size_t nw;
+	if ((rc = find_line_words(pg, line, n, &nw)))
+		return rc;
+	size_t gap = 0;
+	for (size_t k = 0; k < nw; k++) {
+		const struct line_word *lw = &pg->lw[k];
+		const size_t ws = lw->at;
 		size_t st3;
 		int32_t first_cp = char_at(line, n, ws, &st3);
 		bool upper = first_cp < 0x80
@@ -597,20 +657,19 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 		bool lower = first_cp < 0x80
 		                     ? (first_cp >= 'a' && first_cp <= 'z')
 		                     : utf8proc_category(first_cp) == UTF8PROC_CATEGORY_LL;
-		if (first) {
+		if (k == 0) {
 			/* A line that does not go on with a lowercase word ends the
 			 * sentence the line before left open. */
 			if (!lower && (rc = close_sentence(pg, pg->open_end)))
 				return rc;
-			first = false;
 		} else if ((rc = take_gap(pg, line, n, base, gap, ws, upper))) {
 			return rc;
 		}
-		if ((rc = add_word(pg, line, n, base, ws, i - ws, ascii)))
+		if ((rc = add_word(pg, line, n, base, lw)))
 			return rc;
-		gap = i;
+		gap = ws + lw->n;
 	}
-	if (!first && (rc = take_gap(pg, line, n, base, gap, n, false)))
+	if (nw && (rc = take_gap(pg, line, n, base, gap, n, false)))
 		return rc;
 	return DOPPEL_OK;
 }
@@ -998,7 +1057,7 @@ static int kgram_hits(doppel__passager *pg, const doppel__ptext *a, const doppel
 	memset(pg->kg, 0, slots * sizeof(*pg->kg));
 	for (size_t i = 0; i < na; i++) {
 		const uint64_t h = kgram_hash(a, i, k);
-		size_t s = (size_t)h & mask;
+		size_t s = (size_t)(h >> 1) & mask; /* the lowest bit is always set */
 		while (pg->kg[s].h && pg->kg[s].h != h)
 			s = (s + 1) & mask;
 		pg->kgnext[i] = pg->kg[s].h ? pg->kg[s].first : NONE;
@@ -1006,7 +1065,7 @@ static int kgram_hits(doppel__passager *pg, const doppel__ptext *a, const doppel
 	}
 	for (size_t j = 0; j < nb; j++) {
 		const uint64_t h = kgram_hash(b, j, k);
-		size_t s = (size_t)h & mask;
+		size_t s = (size_t)(h >> 1) & mask;
 		while (pg->kg[s].h && pg->kg[s].h != h)
 			s = (s + 1) & mask;
 		if (!pg->kg[s].h)
@@ -1712,6 +1771,26 @@ int doppel__passages_find(doppel__passager *pg, const doppel__ptext *a, const do
 			return rc;
 		absorb_local(*out, n);
 		resolve_overlaps(*out, n);
+	}
+	return DOPPEL_OK;
+}
+
+int doppel__passages_unpack(const uint8_t *blob, size_t len, bool swap, doppel_passage **out,
+                            size_t *n, size_t *cap)
+{
+	if (len % 16)
+		return DOPPEL_E_FORMAT;
+	size_t m = len / 16;
+	if (m && doppel__grow((void **)out, cap, *n + m, sizeof(**out)))
+		return DOPPEL_E_NOMEM;
+	for (size_t j = 0; j < m; j++) {
+		size_t v[4];
+		for (int f = 0; f < 4; f++)
+			v[f] = (size_t)doppel__get_le(blob + 16 * j + 4 * (size_t)f, 4);
+		if (v[1] < v[0] || v[3] < v[2])
+			return DOPPEL_E_FORMAT;
+		(*out)[(*n)++] = swap ? (doppel_passage){v[2], v[3], v[0], v[1]}
+		                      : (doppel_passage){v[0], v[1], v[2], v[3]};
 	}
 	return DOPPEL_OK;
 }

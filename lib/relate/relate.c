@@ -172,6 +172,16 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 	return DOPPEL_OK;
 }
 
+/* How many keys ahead doppel__rarity_add() fetches a slot. */
+#define RARITY_AHEAD 8
+
+/* A hint that the home slot of key is read soon. */
+#define RARITY_PREFETCH(r, key)                                                                \
+	do {                                                                                   \
+		if ((r)->nslots)                                                               \
+			DOPPEL__PREFETCH(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]);     \
+	} while (0)
+
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 {
 	/* Distinct stems, counted in ascending order: the table's layout, and
@@ -182,13 +192,25 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 	for (size_t i = 0; i < f->ntok; i++)
 		k[i].key = f->tok[i].stem;
 	sort_kw(k, k + f->ntok, f->ntok);
-	int rc = DOPPEL_OK;
-	for (size_t i = 0; i < f->ntok && rc == DOPPEL_OK; i++)
+	size_t nd = 0;
+	for (size_t i = 0; i < f->ntok; i++)
 		if (i == 0 || k[i].key != k[i - 1].key)
-			rc = rarity_bump(r, doppel__stem_key(k[i].key));
+			k[f->ntok + nd++].key = k[i].key;
+	/* Every key lands on a slot of its own, in a table larger than the
+	 * caches: the slots of the next keys are fetched while one is counted. */
+	const struct kw *d = k + f->ntok;
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i < nd && rc == DOPPEL_OK; i++) {
+		if (i + RARITY_AHEAD < nd)
+			RARITY_PREFETCH(r, doppel__stem_key(d[i + RARITY_AHEAD].key));
+		rc = rarity_bump(r, doppel__stem_key(d[i].key));
+	}
 	free(k);
-	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++)
+	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++) {
+		if (i + RARITY_AHEAD < f->nanchor)
+			RARITY_PREFETCH(r, f->anchor[i + RARITY_AHEAD]);
 		rc = rarity_bump(r, f->anchor[i]);
+	}
 	if (rc == DOPPEL_OK)
 		r->docs++;
 	return rc;
@@ -477,16 +499,13 @@ static double dot(const uint32_t *ka, const float *wa, size_t na, const uint32_t
 {
 	double sum = 0;
 	size_t i = 0, j = 0;
+	/* The steps without a branch to guess: most keys are in one list only. */
 	while (i < na && j < nb) {
-		if (ka[i] == kb[j]) {
+		const uint32_t x = ka[i], y = kb[j];
+		if (x == y)
 			sum += (double)wa[i] * wb[j];
-			i++;
-			j++;
-		} else if (ka[i] < kb[j]) {
-			i++;
-		} else {
-			j++;
-		}
+		i += x <= y;
+		j += y <= x;
 	}
 	return sum;
 }
@@ -520,6 +539,7 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 	memset(ev, 0, sizeof(*ev));
 	ev->keys = -1;
 	ev->specific = -1;
+	ev->figures = -1;
 	const size_t n = a->nsent, m = b->nsent;
 	/* Anchors: both lists are sorted. */
 	double shared = 0, shared_names = 0, names_b = 0;

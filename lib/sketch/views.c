@@ -133,6 +133,7 @@ int doppel__judge(const doppel_params *p, const doppel__prepared *a, size_t nsen
 	if (against && against->keys >= 0) {
 		ev->keys = against->keys;
 		ev->specific = (int)against->specific;
+		ev->figures = (int)against->figures;
 	}
 	/* Word shingles first: a pair met through a view may still be a
 	 * copy. */

@@ -6,8 +6,6 @@
  */
 #include "internal.h"
 
-#include <string.h>
-
 /* English function words: left out of the content words. Sorted. */
 static const char *const stopwords[] = {
 	"a",       "about",     "above",   "after",      "again", "against", "all",     "also",
@@ -46,13 +44,20 @@ static const char *const weekdays[] = {
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 };
 
+/* One pass over both words, as memcmp() over the shorter and then the
+ * lengths would order them: these are short words, mostly told apart by
+ * their first byte, where a call of strlen() and one of memcmp() cost more
+ * than the comparison. */
 int doppel__word_cmp(const char *w, size_t n, const char *s)
 {
-	size_t m = strlen(s);
-	int c = memcmp(w, s, n < m ? n : m);
-	if (c)
-		return c;
-	return n < m ? -1 : n > m;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)w[i], b = (unsigned char)s[i];
+		if (b == 0)
+			return 1;
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return s[n] ? -1 : 0;
 }
 
 bool doppel__word_in(const char *const *list, size_t count, const char *w, size_t n)

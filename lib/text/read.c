@@ -411,7 +411,8 @@ static int next_line(doppel_reader *r, char **line, size_t *len)
 	size_t scanned = 0; /* bytes from bufpos known to hold no newline */
 	bool toobig = false;
 	for (;;) {
-		char *start = r->buf + r->bufpos;
+		/* nothing read yet: no buffer (and no offset from NULL) */
+		char *start = r->buf ? r->buf + r->bufpos : NULL;
 		size_t avail = r->buflen - r->bufpos;
 		char *nl =
 			avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;

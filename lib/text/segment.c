@@ -27,6 +27,7 @@ struct word {
 	uint32_t stem, key;
 	uint16_t flags;
 	uint16_t month; /* 1..12 for a month's name */
+	uint16_t lists; /* doppel__facts_lists() */
 };
 
 struct doppel__segmenter {
@@ -102,10 +103,17 @@ void doppel__features_free(doppel__features *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* The home slot of cache key h: its bits above the lowest, which is always
+ * set (on the lowest, only odd slots would be homes). */
+static size_t cache_home(uint64_t h, size_t mask)
+{
+	return (size_t)(h >> 1) & mask;
+}
+
 static struct word *cache_slot(struct word *cache, size_t n, uint64_t h)
 {
 	size_t mask = n - 1;
-	size_t i = (size_t)h & mask;
+	size_t i = cache_home(h, mask);
 	while (cache[i].h && cache[i].h != h)
 		i = (i + 1) & mask;
 	return &cache[i];
@@ -121,7 +129,7 @@ static uint64_t word_hash(const doppel__segmenter *sg, const char *w, size_t n)
 static void cache_prefetch(const doppel__segmenter *sg, uint64_t h)
 {
 #if defined(__GNUC__)
-	__builtin_prefetch(&sg->cache[(size_t)h & (sg->ncache - 1)]);
+	__builtin_prefetch(&sg->cache[cache_home(h, sg->ncache - 1)]);
 #else
 	(void)sg;
 	(void)h;
@@ -156,6 +164,7 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 	if (doppel__weekday(w, n))
 		wd.flags |= WORD_WEEKDAY;
 	wd.month = (uint16_t)doppel__month_of(w, n);
+	wd.lists = (uint16_t)doppel__facts_lists(w, n);
 	const sb_symbol *st = sb_stemmer_stem(sg->stemmer, (const sb_symbol *)w, (int)n);
 	if (!st)
 		return NULL;
@@ -455,6 +464,7 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 			.fold = fw,
 			.flen = m,
 			.month = (uint8_t)wd->month,
+			.lists = wd->lists,
 			.flags = (uint16_t)((upper ? DOPPEL__W_UPPER : 0) |
 		                            (digit ? DOPPEL__W_DIGIT : 0) |
 		                            (wd->flags & WORD_STOP ? DOPPEL__W_STOP : 0) |

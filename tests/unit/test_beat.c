@@ -80,7 +80,7 @@ static void test_specific_ground(void **state)
 	doppel_params par;
 	doppel_params_init(&par);
 	doppel__evidence ev = {.anchors = 0.4, .names = 0.98, .topic = 0.3, .keys = 0.06,
-	                       .specific = 2};
+	                       .specific = 2, .figures = 1};
 	assert_int_equal(doppel__classify_evidence(&par, &ev, 3, 3, 2), DOPPEL_REL_NONE);
 	/* most of the facts, weighed by rarity, in common: reports of one event
 	 * worded apart */
@@ -98,13 +98,49 @@ static void test_specific_ground(void **state)
 	/* not measured (doppel_explain on two texts alone): names and topic decide */
 	ev.keys = -1;
 	ev.specific = -1;
+	ev.figures = -1;
 	assert_int_equal(doppel__classify_evidence(&par, &ev, 3, 3, 2), DOPPEL_REL_SAME_EVENT);
+}
+
+/* A bid rejected one day and, the next, the target asking a regulator to
+ * act: the same companies, rare names and rare words in common, and not
+ * one figure or quoted word of the first happening. Two chapters of one
+ * story; the same evidence the same day is one event. */
+static void test_next_chapter(void **state)
+{
+	(void)state;
+	doppel_params par;
+	doppel_params_init(&par);
+	doppel__evidence ev = {.anchors = 0.45, .names = 0.6, .topic = 0.4, .keys = 0.2,
+	                       .specific = 5, .figures = 0};
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 1), DOPPEL_REL_SAME_STORY);
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 0), DOPPEL_REL_SAME_EVENT);
+	/* one rare figure of the happening (a price, a toll) in common */
+	ev.figures = 1;
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 1), DOPPEL_REL_SAME_EVENT);
+}
+
+/* A minister on the currency and, a week later, on inflation: his rare
+ * names and a few rare words in common, and little of one subject (a
+ * topic cosine of 0.2). No story; the same names on one subject are. */
+static void test_story_subject(void **state)
+{
+	(void)state;
+	doppel_params par;
+	doppel_params_init(&par);
+	doppel__evidence ev = {.anchors = 0.3, .names = 0.5, .topic = 0.2, .keys = 0.2,
+	                       .specific = 3, .figures = 0};
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 7), DOPPEL_REL_NONE);
+	ev.topic = 0.3;
+	assert_int_equal(doppel__classify_evidence(&par, &ev, 8, 8, 7), DOPPEL_REL_SAME_STORY);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_specific_ground),
+		cmocka_unit_test(test_next_chapter),
+		cmocka_unit_test(test_story_subject),
 		cmocka_unit_test(test_beat_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

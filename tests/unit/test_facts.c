@@ -400,6 +400,29 @@ static void test_wrapped_lines(void **state)
 	art_free(&f);
 }
 
+/* Two companies' dividend notices, word for word alike but for their
+ * dates: each line names its happening with its first, capitalised word
+ * ("Pay", "Record"). One's payment date is the other's record date: the
+ * dates fill the same slots otherwise, and the notices disagree. */
+static void test_line_happenings(void **state)
+{
+	(void)state;
+	struct art a, b;
+	extract_str(&a, "Qtly div 10 cts vs 10 cts prior\n    Pay April 15\n    Record March 30\n");
+	extract_str(&b, "Qtly div 10 cts vs 10 cts prior\n    Pay April 30\n    Record April 15\n");
+	doppel__conflict c;
+	doppel__facts_conflict(&a.x, &b.x, &c);
+	assert_int_equal(c.dates, 2);
+	/* the same notice sent twice agrees */
+	struct art a2;
+	extract_str(&a2, "Qtly div 10 cts vs 10 cts prior\n    Pay April 15\n    Record March 30\n");
+	doppel__facts_conflict(&a.x, &a2.x, &c);
+	assert_int_equal(c.differ, 0);
+	art_free(&a);
+	art_free(&a2);
+	art_free(&b);
+}
+
 /* Templated reports write small figures as words: "six cts", "two
  * billion dlrs", "one billion dlrs". */
 static void test_spelled_figures(void **state)
@@ -715,6 +738,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_sorted),
+		cmocka_unit_test(test_line_happenings),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_spelling_variants),
 		cmocka_unit_test(test_numbers),
