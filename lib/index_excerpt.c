@@ -19,10 +19,10 @@
  * weighing 1 / (the articles that have it), a winnowed key WINNOW_WEIGHT
  * times a sentence or window key; the best of those that reach
  * EXCERPT_MIN_SCORE_* are compared with doppel__passages_find on the two
- * texts, tokenized for
- * passages (doppel__ptext_make) only then: the candidate's text from the
- * store (or from the caller that keeps the texts of a database in memory),
- * or from a cache of the recent ones, the new article's once.
+ * texts, tokenized for passages (doppel__ptext_make) only then: the
+ * candidate's text from the store (or from the caller that keeps the texts
+ * of a database in memory), or from a cache of the recent ones, the new
+ * article's once.
  *
  * Verdict: a pair the word shingles estimate a duplicate or a copy is one;
  * else passages that tell (doppel__passage_relation) make an excerpt, or a
@@ -56,11 +56,11 @@
  * more points of recall on PAN's reworded reuse). Calibrated on PAN 2013
  * and the benchmark corpus (bench/RESULTS.md). */
 #define EXCERPT_MIN_SCORE_1 1.75f
-/* Under key rules 2, with window keys (two to four a window of the reused
- * words, where a sentence has about one sentence key): a little more than
- * two rare window keys, or one with a winnowed key, or a rare sentence key
- * and some. Lets fewer pairs of the benchmark corpus be compared than the
- * first rules did, and more of PAN's shuffled and translated reuse. */
+/* Under key rules 2, with window keys (reused words share several, where
+ * a sentence shares at most a few sentence keys): a little more than two
+ * rare window keys, or one with a winnowed key, or a rare sentence key and
+ * some. Calibrated as above: at 1.75 two hash functions of window keys
+ * made several times the candidates of the benchmark corpus. */
 #define EXCERPT_MIN_SCORE_2 2.5f
 /* At most this many candidates are compared, the best first: a bound on
  * the time one article takes. */
