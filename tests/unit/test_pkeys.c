@@ -2,7 +2,8 @@
  * test_pkeys.c — the rules of passage keys: window keys find reuse whose
  * words were shuffled across sentences (tests/data/shuffled), and a
  * database keeps the key rules it was made with (meta passage_keys): one
- * made by the first rules goes on making keys by them, one that does not
+ * made by the first rules goes on making keys by them (and is checked by
+ * them), one that does not
  * say is given the rules its keys show, one made by unknown rules is
  * refused.
  */
@@ -141,6 +142,14 @@ static void test_first_rules_kept(void **state)
 	db_exec(f->db, "UPDATE meta SET value = '1' WHERE key = 'passage_keys';");
 	assert_int_equal(add_fixture(f->db), DOPPEL_REL_NONE);
 	assert_int_equal(stored_rules(f->db), 1);
+	/* relating it again makes keys by its rules too: nothing differs */
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_check c;
+	char err[256] = "";
+	assert_int_equal(doppel_index_check(f->db, &p, &c, err, sizeof(err)), DOPPEL_OK);
+	assert_int_equal(c.missing, 0);
+	assert_int_equal(c.extra, 0);
 }
 
 /* A database that does not say (made before the rules were recorded):
