@@ -329,6 +329,9 @@ int doppel_index_check(const char *path, const doppel_params *p, doppel_check *o
 	    (rc = doppel__index_open_memory(&y, &q, (size_t)doppel_index_count(x), stored_text,
 	                                    x, err)))
 		goto out;
+	/* Its passage keys made again by the rules it was written with (the
+	 * index in memory is new: it holds no keys yet). */
+	y->pkrules = doppel__store_pkey_rules(x->store);
 	rc = check_articles(x, y, out);
 out:
 	if (rc && !*err && x)

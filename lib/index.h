@@ -166,7 +166,8 @@ struct doppel_index {
 	struct doppel__slot_work *workers;
 
 	/* Excerpts and passages (index_excerpt.c) */
-	bool excerpt; /* DOPPEL_FIND_EXCERPT asked for */
+	bool excerpt;     /* DOPPEL_FIND_EXCERPT asked for */
+	unsigned pkrules; /* the rules of the passage keys (the store's) */
 	doppel__passage_params pp;
 	doppel__passager *pg; /* the adding thread's */
 	doppel__ptext qpt;    /* the words of the article being added */
@@ -288,14 +289,28 @@ static inline doppel_match *doppel__index_push_match(doppel_index *x, uint32_t s
 
 /* ----------------------------------------------------- index_excerpt.c */
 
-/* The postings key of a passage key: its kind (winnowed: top bit set) and
- * 31 bits of its hash; never 0. */
-static inline uint32_t doppel__pk32(uint64_t key)
+/* The postings key of a passage key made by key rules `rules`
+ * (DOPPEL__PKEY_RULES): its kind and the rest of its hash; never 0. A
+ * winnowed key has the top bit set and 31 bits of its hash; under rules 1
+ * a sentence key has the other 31 bits, under rules 2 a sentence key has
+ * bit 30 clear and a window key bit 30 set, and 30 bits of their hash. */
+static inline uint32_t doppel__pk32(uint64_t key, unsigned rules)
 {
 	uint32_t k = (uint32_t)(key & 0x7fffffffu);
-	if (DOPPEL__PKEY_KIND(key) == DOPPEL__PKEY_WINNOW)
+	unsigned kind = DOPPEL__PKEY_KIND(key);
+	if (kind == DOPPEL__PKEY_WINNOW)
 		k |= 0x80000000u;
+	else if (rules >= 2)
+		k = (k & 0x3fffffffu) | (kind == DOPPEL__PKEY_WINDOW ? 0x40000000u : 0);
 	return k ? k : 1;
+}
+
+/* The kind (DOPPEL__PKEY_*) of a postings key made by key rules `rules`. */
+static inline unsigned doppel__pk32_kind(uint32_t k, unsigned rules)
+{
+	if (k & 0x80000000u)
+		return DOPPEL__PKEY_WINNOW;
+	return rules >= 2 && (k & 0x40000000u) ? DOPPEL__PKEY_WINDOW : DOPPEL__PKEY_SENTENCE;
 }
 
 /* Loads WordNet's passager and the caches when excerpts are asked for. */

@@ -5,19 +5,24 @@
  * Keys. When an article is added, its passage keys are made from its
  * segmentation, beside the rest of its text work: winnowed k-grams of its
  * content stems and sentence keys (the rules of doppel__passage_keys, over
- * segment.c's words), 4 bytes each. They are posted in a table from each
- * key to the articles that have it, a key in more than EXCERPT_MAX_DF
- * articles dropped as too common (as the postings of rare anchors are),
- * and stored with the article (table pkeys), so that opening an index
- * posts them again without reading and tokenizing every text.
+ * segment.c's words) and, under the database's key rules 2
+ * (DOPPEL__PKEY_RULES), window keys: order-free keys of runs of content
+ * words, which survive words shuffled inside a passage and sentence ends
+ * moved. 4 bytes each. They are posted in a table from each key to the
+ * articles that have it, a key in more than EXCERPT_MAX_DF articles (a
+ * window key: EXCERPT_MAX_DF_WINDOW) dropped as too common (as the
+ * postings of rare anchors are), and stored with the article (table
+ * pkeys), so that opening an index posts them again without reading and
+ * tokenizing every text.
  *
  * Candidates: the stored articles the new one shares keys with, each key
  * weighing 1 / (the articles that have it), a winnowed key WINNOW_WEIGHT
- * times a sentence key; the best of those that reach EXCERPT_MIN_SCORE
- * are compared with doppel__passages_find on the two texts, tokenized for
- * passages (doppel__ptext_make) only then: the candidate's text from the
- * store (or from the caller that keeps the texts of a database in memory),
- * or from a cache of the recent ones, the new article's once.
+ * times a sentence or window key; the best of those that reach
+ * EXCERPT_MIN_SCORE_* are compared with doppel__passages_find on the two
+ * texts, tokenized for passages (doppel__ptext_make) only then: the
+ * candidate's text from the store (or from the caller that keeps the texts
+ * of a database in memory), or from a cache of the recent ones, the new
+ * article's once.
  *
  * Verdict: a pair the word shingles estimate a duplicate or a copy is one;
  * else passages that tell (doppel__passage_relation) make an excerpt, or a
@@ -34,18 +39,29 @@
 /* A passage key in more stored articles than this pairs nothing: common
  * phrases and sentence shapes. */
 #define EXCERPT_MAX_DF 20
+/* ... a window key, in more than this: two rare words near each other in
+ * five articles are a subject's words, not a passage (and would weigh a
+ * fifth at most); the lists stay short to read. */
+#define EXCERPT_MAX_DF_WINDOW 4
 /* What a shared key weighs, divided by the articles that have it: a
  * winnowed k-gram of content words is rarer by chance than three words of
  * one sentence. */
 #define WINNOW_WEIGHT 1.5f
 #define SENTENCE_WEIGHT 1.0f
+#define WINDOW_WEIGHT 1.0f
 /* A stored article is compared when the keys it shares weigh this much:
  * two sentence keys no other article has, a winnowed one and a little
  * more, or more keys that a few others share; not one winnowed key alone
  * (on generated text, common trigrams: 1.5 costs 40% more time for 10
  * more points of recall on PAN's reworded reuse). Calibrated on PAN 2013
  * and the benchmark corpus (bench/RESULTS.md). */
-#define EXCERPT_MIN_SCORE 1.75f
+#define EXCERPT_MIN_SCORE_1 1.75f
+/* Under key rules 2, with window keys (reused words share several, where
+ * a sentence shares at most a few sentence keys): a little more than two
+ * rare window keys, or one with a winnowed key, or a rare sentence key and
+ * some. Calibrated as above: at 1.75 two hash functions of window keys
+ * made several times the candidates of the benchmark corpus. */
+#define EXCERPT_MIN_SCORE_2 2.5f
 /* At most this many candidates are compared, the best first: a bound on
  * the time one article takes. */
 #define EXCERPT_MAX_CANDIDATES 64
@@ -80,6 +96,7 @@ int doppel__excerpt_init(doppel_index *x)
 	if (!x->excerpt || x->pg)
 		return DOPPEL_OK;
 	doppel__passage_defaults(&x->pp);
+	x->pkrules = doppel__store_pkey_rules(x->store);
 	x->nptc = PTEXT_CACHE;
 	/* The pool is never NULL: a match's passages point into it when
 	 * they were looked for, even none. */
@@ -223,7 +240,10 @@ static int post(doppel_index *x, uint32_t key, uint32_t slot)
 		return DOPPEL_OK;
 	}
 	struct doppel__pklist *l = &x->pkl[s->val & ~DOPPEL__PK_LIST];
-	if (l->n >= EXCERPT_MAX_DF) {
+	const uint32_t most = doppel__pk32_kind(key, x->pkrules) == DOPPEL__PKEY_WINDOW
+	                              ? EXCERPT_MAX_DF_WINDOW
+	                              : EXCERPT_MAX_DF;
+	if (l->n >= most) {
 		*l = (struct doppel__pklist){0, 0, 0}; /* its room is lost */
 		s->val = DOPPEL__PK_COMMON;
 		return DOPPEL_OK;
@@ -323,10 +343,12 @@ static uint64_t gram_hash(const doppel__ftok *tok, size_t i)
 	return h | 1;
 }
 
-/* Appends a key to *keys (room made by the caller). */
-static void put_key(uint32_t *keys, size_t *n, unsigned kind, uint64_t h)
+/* Appends a key made by key rules `rules` to *keys (room made by the
+ * caller). */
+static void put_key(uint32_t *keys, size_t *n, unsigned rules, unsigned kind, uint64_t h)
 {
-	keys[(*n)++] = doppel__pk32(((uint64_t)kind << 62) | (h & ((UINT64_C(1) << 62) - 1)));
+	keys[(*n)++] =
+		doppel__pk32(((uint64_t)kind << 62) | (h & ((UINT64_C(1) << 62) - 1)), rules);
 }
 
 /* The winnowed k-grams of the content stems of f (doppel__passage_winnow's
@@ -355,7 +377,7 @@ static int winnow_keys(struct doppel__slot_work *w, const doppel__features *f, u
 			m = end;
 		}
 		if (m != last) {
-			put_key(keys, n, DOPPEL__PKEY_WINNOW, h[m]);
+			put_key(keys, n, 1, DOPPEL__PKEY_WINNOW, h[m]);
 			last = m;
 		}
 	}
@@ -366,7 +388,8 @@ static int winnow_keys(struct doppel__slot_work *w, const doppel__features *f, u
  * sentence of DOPPEL__SKEY_MIN distinct content keys or more, the hash of
  * its DOPPEL__SKEY_B smallest under each of DOPPEL__SKEY_N hash functions,
  * keys of words WordNet does not know first. */
-static void sentence_keys(uint64_t seed, const doppel__features *f, uint32_t *keys, size_t *n)
+static void sentence_keys(uint64_t seed, unsigned rules, const doppel__features *f,
+                          uint32_t *keys, size_t *n)
 {
 	uint32_t d[DOPPEL__PT_MAX_SENT];
 	for (size_t si = 0; si < f->nsent; si++) {
@@ -405,10 +428,84 @@ static void sentence_keys(uint64_t seed, const doppel__features *f, uint32_t *ke
 				}
 				small[b] = v;
 			}
-			put_key(keys, n, DOPPEL__PKEY_SENTENCE,
+			put_key(keys, n, rules, DOPPEL__PKEY_SENTENCE,
 			        doppel__hash(small, sizeof(small), rs));
 		}
 	}
+}
+
+/* The hash of content key k under the hash function of seed rs, the keys
+ * of words WordNet does not know (names, numbers, rare terms) below those
+ * of synonym classes. */
+static uint64_t ranked_hash(uint32_t k, uint64_t rs)
+{
+	uint64_t v = doppel__mix64(k ^ rs) >> 1;
+	if (k & UINT32_C(0x80000000))
+		v |= UINT64_C(1) << 63; /* a synonym class */
+	return v;
+}
+
+/* The places of the two smallest distinct values of v[from, to) into *i0
+ * (the smallest) and *i1 (SIZE_MAX: fewer than two distinct values). */
+static void two_smallest(const uint64_t *v, size_t from, size_t to, size_t *i0, size_t *i1)
+{
+	size_t a = SIZE_MAX, b = SIZE_MAX;
+	for (size_t j = from; j < to; j++) {
+		if (a == SIZE_MAX || v[j] < v[a]) {
+			b = a;
+			a = j;
+		} else if (v[j] != v[a] && (b == SIZE_MAX || v[j] < v[b])) {
+			b = j;
+		}
+	}
+	*i0 = a;
+	*i1 = b;
+}
+
+/* The window keys of f (key rules 2, DOPPEL__PKEY_RULES): for each run of
+ * DOPPEL__WKEY_W content words (the whole text when it is shorter), the
+ * hash of its two smallest distinct ranked hashes, under each of
+ * DOPPEL__WKEY_N hash functions, one key each time they change; with w's
+ * scratch. At most DOPPEL__WKEY_N keys a content word. The two are
+ * followed as the window slides, looked for again only when one leaves
+ * it. */
+static int window_keys(struct doppel__slot_work *w, uint64_t seed, const doppel__features *f,
+                       uint32_t *keys, size_t *n)
+{
+	if (f->ntok < 2)
+		return DOPPEL_OK;
+	if (doppel__grow((void **)&w->grams, &w->gramcap, f->ntok, sizeof(*w->grams)))
+		return DOPPEL_E_NOMEM;
+	uint64_t *v = w->grams;
+	const size_t win = f->ntok < DOPPEL__WKEY_W ? f->ntok : DOPPEL__WKEY_W;
+	for (unsigned r = 0; r < DOPPEL__WKEY_N; r++) {
+		const uint64_t rs = doppel__mix64(seed + DOPPEL__SKEY_N + 1 + r);
+		for (size_t j = 0; j < f->ntok; j++)
+			v[j] = ranked_hash(f->tok[j].key, rs);
+		size_t i0, i1;
+		two_smallest(v, 0, win, &i0, &i1);
+		uint64_t last0 = UINT64_MAX, last1 = UINT64_MAX;
+		for (size_t st = 0;; st++) {
+			if (i1 != SIZE_MAX && (v[i0] != last0 || v[i1] != last1)) {
+				last0 = v[i0];
+				last1 = v[i1];
+				put_key(keys, n, 2, DOPPEL__PKEY_WINDOW,
+				        doppel__mix64(last0 ^ doppel__mix64(last1 ^ rs)));
+			}
+			if (st + win >= f->ntok)
+				break;
+			const size_t in = st + win; /* st leaves, in enters */
+			if (i0 == st || i1 == st) {
+				two_smallest(v, st + 1, in + 1, &i0, &i1);
+			} else if (v[in] < v[i0]) {
+				i1 = i0;
+				i0 = in;
+			} else if (v[in] != v[i0] && (i1 == SIZE_MAX || v[in] < v[i1])) {
+				i1 = in;
+			}
+		}
+	}
+	return DOPPEL_OK;
 }
 
 int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
@@ -416,12 +513,16 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 {
 	*nkeys = 0;
 	size_t most = f->ntok + DOPPEL__SKEY_N * f->nsent + 1;
+	if (x->pkrules >= 2)
+		most += DOPPEL__WKEY_N * f->ntok;
 	if (doppel__grow((void **)keys, cap, most, sizeof(**keys)))
 		return DOPPEL_E_NOMEM;
 	size_t n = 0;
 	if (winnow_keys(w, f, *keys, &n))
 		return DOPPEL_E_NOMEM;
-	sentence_keys(x->p.seed, f, *keys, &n);
+	sentence_keys(x->p.seed, x->pkrules, f, *keys, &n);
+	if (x->pkrules >= 2 && window_keys(w, x->p.seed, f, *keys, &n))
+		return DOPPEL_E_NOMEM;
 	if (n > 1 && radix_sort(w, *keys, n))
 		return DOPPEL_E_NOMEM;
 	size_t u = 0;
@@ -429,6 +530,15 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 		if (u == 0 || (*keys)[i] != (*keys)[u - 1])
 			(*keys)[u++] = (*keys)[i];
 	*nkeys = u;
+	/* The room made was for the most keys a text can have, several times
+	 * what it has; a prepared article keeps its keys until it is added. */
+	if (*cap > 2 * u + 16) {
+		uint32_t *k = doppel__realloc_array(*keys, u + 16, sizeof(**keys));
+		if (k) {
+			*keys = k;
+			*cap = u + 16;
+		}
+	}
 	return DOPPEL_OK;
 }
 
@@ -731,7 +841,7 @@ static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
 }
 
 /* The stored entries the keys of batch article i meet, scored, the best
- * EXCERPT_MAX_CANDIDATES of those that reach EXCERPT_MIN_SCORE into
+ * EXCERPT_MAX_CANDIDATES of those that reach EXCERPT_MIN_SCORE_1 (under key rules 1) or _2 into
  * *out (caller frees), *n of them. */
 static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 {
@@ -763,7 +873,10 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 		const struct doppel__pslot *s = pk_place(x->pk, x->npk, keys[k]);
 		if (!s->key || s->val == DOPPEL__PK_COMMON)
 			continue;
-		float w = keys[k] & 0x80000000u ? WINNOW_WEIGHT : SENTENCE_WEIGHT;
+		const unsigned kind = doppel__pk32_kind(keys[k], x->pkrules);
+		float w = kind == DOPPEL__PKEY_WINNOW   ? WINNOW_WEIGHT
+		          : kind == DOPPEL__PKEY_WINDOW ? WINDOW_WEIGHT
+		                                        : SENTENCE_WEIGHT;
 		if (!(s->val & DOPPEL__PK_LIST)) {
 			if (meet(x, s->val, w, &nmet))
 				return DOPPEL_E_NOMEM;
@@ -774,10 +887,11 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 			if (meet(x, x->pka[l->off + j], w / (float)l->n, &nmet))
 				return DOPPEL_E_NOMEM;
 	}
+	const float least = x->pkrules >= 2 ? EXCERPT_MIN_SCORE_2 : EXCERPT_MIN_SCORE_1;
 	size_t m = 0;
 	for (size_t k = 0; k < nmet; k++) {
 		const entry_t *e = &x->e[x->xcand[k]];
-		m += x->xscore[x->xcand[k]] >= EXCERPT_MIN_SCORE && e->alive && e->fingerprint;
+		m += x->xscore[x->xcand[k]] >= least && e->alive && e->fingerprint;
 	}
 	if (!m)
 		return DOPPEL_OK;
@@ -788,7 +902,7 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 	for (size_t k = 0; k < nmet; k++) {
 		uint32_t slot = x->xcand[k];
 		const entry_t *e = &x->e[slot];
-		if (x->xscore[slot] >= EXCERPT_MIN_SCORE && e->alive && e->fingerprint)
+		if (x->xscore[slot] >= least && e->alive && e->fingerprint)
 			c[m++] = (struct xcand){x->xscore[slot], slot};
 	}
 	qsort(c, m, sizeof(*c), cmp_cand);

@@ -1157,6 +1157,9 @@ void doppel__store_rollback(doppel__store *s);
 int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *outlen);
 /* False for a database in memory, which keeps no texts. */
 bool doppel__store_keeps_texts(const doppel__store *s);
+/* The rules of the passage keys the database stores (DOPPEL__PKEY_RULES
+ * for a new one). */
+unsigned doppel__store_pkey_rules(const doppel__store *s);
 /* False for a database made before relations kept their passages, opened
  * read-only (a writable open adds the column). */
 /* Passages from a relations blob into *out (grown; caller's), a and b
@@ -1355,6 +1358,24 @@ int doppel__passage_winnow(const doppel__ptext *t, unsigned k, unsigned w, doppe
 #define DOPPEL__SKEY_B 3
 int doppel__passage_keys(const doppel__ptext *t, uint64_t seed, uint64_t **keys, size_t *n,
                          size_t *cap);
+
+/*
+ * The rules by which an index makes the passage keys it stores (table
+ * pkeys, index_excerpt.c), recorded in a database's meta table as
+ * passage_keys. 1: winnowed k-grams and sentence keys. 2 (this library's):
+ * those, and window keys (kind DOPPEL__PKEY_WINDOW) for reuse whose words
+ * were shuffled or reworded across sentence ends: for each run of
+ * DOPPEL__WKEY_W consecutive content words, the hash of its 2 smallest
+ * distinct key hashes (keys of words WordNet does not know first) under
+ * each of DOPPEL__WKEY_N hash functions, a key made each time they change.
+ * The order of the words inside a window does not matter, nor sentence
+ * ends. A database keeps the rules it was made with (an older one keeps
+ * making keys by its rules); one made by newer rules is refused.
+ */
+#define DOPPEL__PKEY_RULES 2
+#define DOPPEL__PKEY_WINDOW 3u
+#define DOPPEL__WKEY_W 10
+#define DOPPEL__WKEY_N 2
 
 /* What decides a passage, in content words (words that are not stop
  * words) unless said otherwise. doppel__passage_defaults() gives the

@@ -64,6 +64,7 @@ struct doppel__store {
 	sqlite3_stmt *put, *del, *puttext, *deltext, *delviews, *delrel_a, *delrel_b, *delpkeys;
 	bool passages;         /* relations have a passages column */
 	bool notexts;          /* a scan's database in memory keeps no texts */
+	unsigned pkrules;      /* the rules of its passage keys; 0: not read yet */
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
 	size_t zcap;
@@ -178,6 +179,42 @@ static int query_int(doppel__store *s, const char *sql, const char *what, int64_
 	return DOPPEL_OK;
 }
 
+/* Records the rules of the passage keys the database stores. */
+static int put_pkey_rules(doppel__store *s, unsigned rules, char *err)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR REPLACE INTO meta(key, value) VALUES('passage_keys', '%u');",
+	         rules);
+	int rc = exec(s, sql, err);
+	if (rc == DOPPEL_OK)
+		s->pkrules = rules;
+	return rc;
+}
+
+/*
+ * The rules of the passage keys of a database that does not record them
+ * (made before they were): the first rules when it has keys, else this
+ * library's, recorded when the database is writable.
+ */
+static int settle_pkey_rules(doppel__store *s, bool ro, char *err)
+{
+	if (s->pkrules)
+		return DOPPEL_OK;
+	sqlite3_stmt *st = NULL;
+	bool keyed = false;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pkeys LIMIT 1", -1, &st, NULL) ==
+	    SQLITE_OK)
+		keyed = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	unsigned rules = keyed ? 1 : DOPPEL__PKEY_RULES;
+	if (ro) {
+		s->pkrules = rules;
+		return DOPPEL_OK;
+	}
+	return put_pkey_rules(s, rules, err);
+}
+
 /* Parses an unsigned decimal into *v; false when it is not one. */
 static bool parse_u64(const char *s, uint64_t *v)
 {
@@ -222,7 +259,8 @@ static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 	char rel[96];
 	snprintf(rel, sizeof(rel), "INSERT INTO meta(key, value) VALUES('relations', '%u');",
 	         p->relations);
-	if ((rc = exec(s, rel, err)) || (rc = exec(s, "COMMIT;", err)))
+	if ((rc = exec(s, rel, err)) || (rc = put_pkey_rules(s, DOPPEL__PKEY_RULES, err)) ||
+	    (rc = exec(s, "COMMIT;", err)))
 		goto fail;
 	return DOPPEL_OK;
 fail:
@@ -286,11 +324,22 @@ static int check_meta(doppel__store *s, bool adopt, doppel_params *p, char *err)
 			stored.k = (unsigned)v;
 		else if (strcmp(key, "seed") == 0 && parse_u64(val, &v))
 			stored.seed = v;
+		else if (strcmp(key, "passage_keys") == 0)
+			s->pkrules = parse_u64(val, &v) && v >= 1 && v <= DOPPEL__PKEY_RULES
+			                     ? (unsigned)v
+			                     : UINT_MAX;
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
 		return db_error(s, "reading parameters", err);
 
+	if (s->pkrules == UINT_MAX) {
+		doppel__errf(err,
+		             "%s: the database's passage keys were made by rules this doppel "
+		             "does not know (it makes rules %d)",
+		             s->path, DOPPEL__PKEY_RULES);
+		return DOPPEL_E_MISMATCH;
+	}
 	char want[32];
 	snprintf(want, sizeof(want), "%d", DOPPEL_FORMAT_VERSION);
 	if (strcmp(fmt, want) != 0) {
@@ -875,6 +924,8 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err)) ||
 	     (rc = note_relations(s, p, err))))
 		goto fail;
+	if ((rc = settle_pkey_rules(s, ro, err)))
+		goto fail;
 	if ((rc = has_column(s, "relations", "passages", &s->passages, err)))
 		goto fail;
 	if (!ro && (rc = prepare_writes(s, err)))
@@ -1024,6 +1075,11 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 bool doppel__store_keeps_texts(const doppel__store *s)
 {
 	return !s->notexts;
+}
+
+unsigned doppel__store_pkey_rules(const doppel__store *s)
+{
+	return s->pkrules;
 }
 
 bool doppel__store_has_passages(const doppel__store *s)
