@@ -154,7 +154,7 @@ test-serve: $(DOPPEL) $(BUILD)/tests/jsonpick
 
 # ---------------------------------------------------------------- library
 
-$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/index.h lib/text/wordchar.h include/doppel.h
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h lib/engine.h lib/text/wordchar.h include/doppel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
@@ -227,7 +227,7 @@ fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 fuzz-build: $(FUZZ_BIN)
 
-build/fuzz/lib/%.o: lib/%.c lib/internal.h lib/index.h include/doppel.h
+build/fuzz/lib/%.o: lib/%.c lib/internal.h lib/engine.h include/doppel.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -13,7 +13,7 @@
  * once: its differences are reported, and the caller is told about those
  * articles (doppel_check.gaps).
  */
-#include "index.h"
+#include "engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>

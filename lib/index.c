@@ -20,7 +20,7 @@
  */
 /* pthread_rwlockattr_setkind_np, where the C library has it */
 #define _GNU_SOURCE
-#include "index.h"
+#include "engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -31,7 +31,7 @@
  * article (duplicate, copy, excerpt, rewrite) gets its passages, byte
  * offsets into both texts as given.
  */
-#include "index.h"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -711,7 +711,7 @@ static bool most_of_both(const doppel__ptext *a, const doppel__ptext *b,
 
 /*
  * What passages that pass tell of a pair the shingles did not relate
- * (index.h): an excerpt when they make a minority of both texts' content
+ * (engine.h): an excerpt when they make a minority of both texts' content
  * words. When they make EXCERPT_MAX_SHARE of one or more, one holds a
  * large part of the other, reworded (fewer than half its words in k-grams
  * both share): a rewrite, as that relation is defined (it comes first,

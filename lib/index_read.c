@@ -5,7 +5,7 @@
  * DOPPEL_OPEN_READONLY | DOPPEL_OPEN_LAZY answers at once, whatever the
  * size of the index, and never waits for a writer (WAL).
  */
-#include "index.h"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -544,6 +544,13 @@ typedef struct doppel__segmenter doppel__segmenter;
 
 /* wn may be NULL: then no synonym classes (every key is the stem). */
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed);
+/* The word lists a folded word of n bytes is in, one bit a list (at most
+ * 16), which the segmenter keeps with each word it caches and hands to
+ * its watcher (doppel__word.lists); facts.c gives doppel__facts_lists. */
+typedef unsigned (*doppel__lists_fn)(const char *w, size_t n);
+/* Sets sg's lists function (NULL: none, every word's lists 0); the cache
+ * starts again when it changes. */
+void doppel__segmenter_lists(doppel__segmenter *sg, doppel__lists_fn fn);
 void doppel__segmenter_free(doppel__segmenter *sg);
 /* Distinct words in sg's cache, which grows with the vocabulary seen. */
 size_t doppel__segmenter_words(const doppel__segmenter *sg);

@@ -10,7 +10,7 @@
  * order does. Groups (articles joined by duplicate and copy relations),
  * pairs and stories are read off what it found.
  */
-#include "index.h"
+#include "engine.h"
 
 #include <pthread.h>
 #include <stdlib.h>

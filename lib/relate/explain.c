@@ -7,7 +7,7 @@
  * handle, which keeps WordNet loaded and knows the relation (and the
  * passages) the index stores for them.
  */
-#include "index.h"
+#include "engine.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2126,6 +2126,7 @@ int doppel__facts_extract(doppel__segmenter *sg, const char *text, size_t len,
 		return DOPPEL_E_NOMEM;
 	struct doppel__fscratch *sc = out->scratch;
 	sc->nw = sc->flen = sc->nm = 0;
+	doppel__segmenter_lists(sg, doppel__facts_lists);
 	int rc = doppel__segment_with(sg, text, len, source_key, rep, f, watch_word, sc);
 	if (rc)
 		return rc;

@@ -27,13 +27,14 @@ struct word {
 	uint32_t stem, key;
 	uint16_t flags;
 	uint16_t month; /* 1..12 for a month's name */
-	uint16_t lists; /* doppel__facts_lists() */
+	uint16_t lists; /* the segmenter's lists function of the word */
 };
 
 struct doppel__segmenter {
 	const doppel__wordnet *wn;
 	struct sb_stemmer *stemmer;
 	uint64_t seed;
+	doppel__lists_fn lists; /* the word lists each cached word is in */
 	struct word *cache;
 	size_t ncache, used;
 	/* per call */
@@ -125,6 +126,16 @@ static uint64_t word_hash(const doppel__segmenter *sg, const char *w, size_t n)
 	return doppel__hash(w, n, sg->seed ^ 0x776f7264) | 1;
 }
 
+void doppel__segmenter_lists(doppel__segmenter *sg, doppel__lists_fn fn)
+{
+	if (sg->lists == fn)
+		return;
+	/* what the cache holds was classified by the other function */
+	sg->lists = fn;
+	memset(sg->cache, 0, sg->ncache * sizeof(*sg->cache));
+	sg->used = 0;
+}
+
 /* A hint that the cache slot of h is read soon. */
 static void cache_prefetch(const doppel__segmenter *sg, uint64_t h)
 {
@@ -164,7 +175,7 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 	if (doppel__weekday(w, n))
 		wd.flags |= WORD_WEEKDAY;
 	wd.month = (uint16_t)doppel__month_of(w, n);
-	wd.lists = (uint16_t)doppel__facts_lists(w, n);
+	wd.lists = sg->lists ? (uint16_t)sg->lists(w, n) : 0;
 	const sb_symbol *st = sb_stemmer_stem(sg->stemmer, (const sb_symbol *)w, (int)n);
 	if (!st)
 		return NULL;

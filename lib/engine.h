@@ -1,9 +1,11 @@
 /*
- * index.h — the doppel_index handle, shared by index.c (open, add, query,
- * delete) and index_read.c (stored articles, relations and stories).
+ * engine.h — the relation engine's state, the doppel_index handle: shared
+ * by index.c (the engine: open, add, query, delete), index_read.c (stored
+ * articles, relations and stories), index_excerpt.c (passage keys and
+ * excerpts), scan.c (the engine over a database in memory) and check.c.
  */
-#ifndef DOPPEL_INDEX_INTERNAL_H
-#define DOPPEL_INDEX_INTERNAL_H
+#ifndef DOPPEL_ENGINE_H
+#define DOPPEL_ENGINE_H
 
 #include "internal.h"
 
