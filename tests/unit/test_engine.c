@@ -6,7 +6,7 @@
  */
 #include "testutil.h"
 
-#include "index.h"
+#include "engine.h"
 
 /* One stated relation, written the same way from both paths: the pair in
  * id order, the relation, which of the two is the source, and its

@@ -9,7 +9,7 @@
  */
 #include "testutil.h"
 
-#include "index.h"
+#include "engine.h"
 
 static int setup(void **state)
 {

@@ -17,19 +17,7 @@
 /* The two articles of the fixture, the wire report first. */
 static doppel_batch *read_fixture(void)
 {
-	doppel_read_options ro;
-	doppel_read_options_init(&ro);
-	doppel_reader *r = doppel_reader_new(&ro);
-	assert_int_equal(doppel_reader_add_path(r, test_data("shuffled")), DOPPEL_OK);
-	doppel_batch *all = doppel_batch_new();
-	doppel_article a;
-	int rc;
-	while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
-		assert_int_equal(rc, DOPPEL_OK);
-		assert_int_equal(doppel_batch_push(all, &a), DOPPEL_OK);
-	}
-	doppel_reader_free(r);
-	assert_int_equal(doppel_batch_count(all), 2);
+	doppel_batch *all = test_read_data("shuffled", 2);
 	doppel_batch *b = doppel_batch_new();
 	const char *order[] = {WIRE, BLOG};
 	for (size_t k = 0; k < 2; k++)

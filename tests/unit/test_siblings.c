@@ -15,24 +15,11 @@
 static void test_sibling_through_source(void **state)
 {
 	(void)state;
-	doppel_reader *r = doppel_reader_new(NULL);
-	assert_non_null(r);
-	assert_int_equal(doppel_reader_add_path(r, test_data("siblings")), DOPPEL_OK);
-	doppel_batch *batch = doppel_batch_new();
-	doppel_article art;
-	while (doppel_reader_next(r, &art) == DOPPEL_OK)
-		assert_int_equal(doppel_batch_push(batch, &art), DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(batch), 3);
-	doppel_params par;
-	doppel_params_init(&par);
-	doppel_scan *s = doppel_scan_new(&par);
-	assert_non_null(s);
-	assert_int_equal(doppel_scan_add(s, batch), DOPPEL_OK);
-	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_batch *batch = test_read_data("siblings", 3);
+	doppel_scan *s = test_scan_batch(batch);
 	assert_int_equal(test_scan_relation(s, "a", "c"), DOPPEL_REL_COPY);
 	assert_false(doppel__is_derivation(test_scan_relation(s, "a", "b")));
 	assert_int_equal(test_scan_relation(s, "b", "c"), DOPPEL_REL_SAME_EVENT);
-	doppel_reader_free(r);
 	doppel_batch_free(batch);
 	doppel_scan_free(s);
 }
@@ -43,24 +30,11 @@ static void test_sibling_through_source(void **state)
 static void test_sibling_through_twin(void **state)
 {
 	(void)state;
-	doppel_reader *r = doppel_reader_new(NULL);
-	assert_non_null(r);
-	assert_int_equal(doppel_reader_add_path(r, test_data("twins")), DOPPEL_OK);
-	doppel_batch *batch = doppel_batch_new();
-	doppel_article art;
-	while (doppel_reader_next(r, &art) == DOPPEL_OK)
-		assert_int_equal(doppel_batch_push(batch, &art), DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(batch), 3);
-	doppel_params par;
-	doppel_params_init(&par);
-	doppel_scan *s = doppel_scan_new(&par);
-	assert_non_null(s);
-	assert_int_equal(doppel_scan_add(s, batch), DOPPEL_OK);
-	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_batch *batch = test_read_data("twins", 3);
+	doppel_scan *s = test_scan_batch(batch);
 	assert_int_equal(test_scan_relation(s, "y", "ycut"), DOPPEL_REL_COPY);
 	assert_false(doppel__is_derivation(test_scan_relation(s, "x", "y")));
 	assert_int_equal(test_scan_relation(s, "x", "ycut"), DOPPEL_REL_SAME_EVENT);
-	doppel_reader_free(r);
 	doppel_batch_free(batch);
 	doppel_scan_free(s);
 }

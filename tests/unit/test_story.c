@@ -8,23 +8,9 @@
 
 static doppel_scan *scan_scenario(void)
 {
-	doppel_params p;
-	doppel_params_init(&p);
-	doppel_reader *r = doppel_reader_new(NULL);
-	assert_int_equal(doppel_reader_add_path(r, test_data("scenario")), DOPPEL_OK);
-	doppel_batch *b = doppel_batch_new();
-	doppel_article a;
-	int rc;
-	while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
-		assert_int_equal(rc, DOPPEL_OK);
-		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
-	}
-	assert_int_equal(doppel_batch_count(b), 5);
-	doppel_scan *s = doppel_scan_new(&p);
-	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
-	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_batch *b = test_read_data("scenario", 5);
+	doppel_scan *s = test_scan_batch(b);
 	doppel_batch_free(b);
-	doppel_reader_free(r);
 	return s;
 }
 

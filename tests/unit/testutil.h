@@ -110,4 +110,37 @@ static inline doppel_relation test_scan_relation(const doppel_scan *s, const cha
 	return DOPPEL_REL_NONE;
 }
 
+/* Every article of test_data(name), in the reader's order; there must be
+ * count of them. The caller frees the batch. */
+static inline doppel_batch *test_read_data(const char *name, size_t count)
+{
+	doppel_read_options ro;
+	doppel_read_options_init(&ro);
+	doppel_reader *r = doppel_reader_new(&ro);
+	assert_non_null(r);
+	assert_int_equal(doppel_reader_add_path(r, test_data(name)), DOPPEL_OK);
+	doppel_batch *b = doppel_batch_new();
+	doppel_article a;
+	int rc;
+	while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
+		assert_int_equal(rc, DOPPEL_OK);
+		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	}
+	doppel_reader_free(r);
+	assert_int_equal(doppel_batch_count(b), count);
+	return b;
+}
+
+/* A finished scan, with the default parameters, of the articles of b. */
+static inline doppel_scan *test_scan_batch(const doppel_batch *b)
+{
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_scan *s = doppel_scan_new(&p);
+	assert_non_null(s);
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	return s;
+}
+
 #endif
