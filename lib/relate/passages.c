@@ -1536,6 +1536,52 @@ static int cmp_cpair(const void *x, const void *y)
 	return (p->l > q->l) - (p->l < q->l);
 }
 
+/* Appends to *out the condensed passage of the chain whose short side
+ * runs over sentences b[0]..b[1] of sh and long side over b[2]..b[3] of lo
+ * (len pairs, cosines adding up to cossum), when its sides' words and
+ * evidence are those of a summary (see condensed()). */
+static int emit_condensed(doppel__passager *pg, const doppel__ptext *sh,
+                          const doppel__ptext *lo, const doppel__passage_params *p,
+                          bool swapped, const uint32_t b[4], size_t len, double cossum,
+                          doppel__passage **out, size_t *nout, size_t *cap)
+{
+	const uint32_t s0 = b[0], s1 = b[1], l0 = b[2], l1 = b[3];
+	const doppel__psent *ss0 = &sh->sent[s0], *ss1 = &sh->sent[s1];
+	const doppel__psent *ls0 = &lo->sent[l0], *ls1 = &lo->sent[l1];
+	const uint32_t lw = ls1->w1 - ls0->w0, sw = ss1->w1 - ss0->w0;
+	if (lw < CONDENSED_RATIO * sw || lw > CONDENSED_MAX_RATIO * sw || sw < p->min_words ||
+	    cossum < p->summary_evidence)
+		return DOPPEL_OK;
+	const uint32_t *kid_s = swapped ? pg->kida : pg->kidb;
+	const uint32_t *kid_l = swapped ? pg->kidb : pg->kida;
+	size_t m = matching(pg, kid_s, ss0->c0, ss1->c1 - 1, kid_l, ls0->c0, ls1->c1 - 1);
+	float score = (float)((double)m / (double)(ss1->c1 - ss0->c0));
+	if (reserve(out, cap, *nout + 1, sizeof(**out)))
+		return DOPPEL_E_NOMEM;
+	/* A summary condenses an article: aligned sentences spread over
+	 * most of the long text stand for all of it. */
+	if (2 * (ls1->c1 - ls0->c0) >= lo->ncontent) {
+		ls0 = &lo->sent[0];
+		ls1 = &lo->sent[lo->nsent - 1];
+	}
+	doppel__passage ps = {.a_start = ls0->start,
+	                      .a_end = ls1->end,
+	                      .b_start = ss0->start,
+	                      .b_end = ss1->end,
+	                      .score = score,
+	                      .mode = DOPPEL__PASSAGE_SUMMARY,
+	                      .sentences = (uint32_t)len,
+	                      .cosine = (float)(cossum / (double)len)};
+	if (swapped) {
+		ps.a_start = ss0->start;
+		ps.a_end = ss1->end;
+		ps.b_start = ls0->start;
+		ps.b_end = ls1->end;
+	}
+	(*out)[(*nout)++] = ps;
+	return DOPPEL_OK;
+}
+
 /*
  * Condensed passages with `sh` the short (condensed) text and `lo` the long
  * one: chains of sentence pairs in which the short text's sentences follow
@@ -1625,40 +1671,11 @@ static int condensed(doppel__passager *pg, const doppel__ptext *sh, const doppel
 			continue;
 		if (blocks < p->summary_sentences || 2 * maxrun > len)
 			continue;
-		const doppel__psent *ss0 = &sh->sent[s0], *ss1 = &sh->sent[s1];
-		const doppel__psent *ls0 = &lo->sent[l0], *ls1 = &lo->sent[l1];
-		const uint32_t lw = ls1->w1 - ls0->w0, sw = ss1->w1 - ss0->w0;
-		if (lw < CONDENSED_RATIO * sw || lw > CONDENSED_MAX_RATIO * sw ||
-		    sw < p->min_words || cossum < p->summary_evidence)
-			continue;
-		const uint32_t *kid_s = swapped ? pg->kida : pg->kidb;
-		const uint32_t *kid_l = swapped ? pg->kidb : pg->kida;
-		size_t m =
-			matching(pg, kid_s, ss0->c0, ss1->c1 - 1, kid_l, ls0->c0, ls1->c1 - 1);
-		float score = (float)((double)m / (double)(ss1->c1 - ss0->c0));
-		if (reserve(out, cap, *nout + 1, sizeof(**out)))
-			return DOPPEL_E_NOMEM;
-		/* A summary condenses an article: aligned sentences spread over
-		 * most of the long text stand for all of it. */
-		if (2 * (ls1->c1 - ls0->c0) >= lo->ncontent) {
-			ls0 = &lo->sent[0];
-			ls1 = &lo->sent[lo->nsent - 1];
-		}
-		doppel__passage ps = {.a_start = ls0->start,
-		                      .a_end = ls1->end,
-		                      .b_start = ss0->start,
-		                      .b_end = ss1->end,
-		                      .score = score,
-		                      .mode = DOPPEL__PASSAGE_SUMMARY,
-		                      .sentences = (uint32_t)len,
-		                      .cosine = (float)(cossum / (double)len)};
-		if (swapped) {
-			ps.a_start = ss0->start;
-			ps.a_end = ss1->end;
-			ps.b_start = ls0->start;
-			ps.b_end = ls1->end;
-		}
-		(*out)[(*nout)++] = ps;
+		int rc = emit_condensed(pg, sh, lo, p, swapped,
+		                        (const uint32_t[4]){s0, s1, l0, l1}, len, cossum, out,
+		                        nout, cap);
+		if (rc)
+			return rc;
 	}
 	return DOPPEL_OK;
 }
