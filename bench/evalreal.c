@@ -1605,9 +1605,17 @@ static int cmd_planted(const char *data, const char *tsv, const char *scan)
 	size_t ndocs = norig + ntruth;
 	int *root = xcalloc(ndocs, sizeof(*root));
 	int *cls = xcalloc(ndocs, sizeof(*cls));
+	/* the original a padded copy took its paragraphs from ("51 words of
+	 * r4573 after paragraph 0"); -1: none */
+	int *donor = xcalloc(ndocs, sizeof(*donor));
 	for (size_t i = 0; i < ndocs; i++) {
 		root[i] = i < norig ? (int)i : truth[i - norig].orig;
 		cls[i] = i < norig ? -1 : truth[i - norig].cls;
+		donor[i] = -1;
+		char did[64];
+		if (i >= norig && cls[i] == CL_PADDED &&
+		    sscanf(truth[i - norig].detail, "%*u words of %63s", did) == 1)
+			donor[i] = id_find(&ids, did);
 	}
 
 	fprintf(stderr, "evalreal: near-copy truth over %zu Reuters articles\n", norig);
@@ -1733,6 +1741,12 @@ static int cmd_planted(const char *data, const char *tsv, const char *scan)
 			}
 		}
 		if (derivation(e->rel)) {
+			/* an excerpt between a padded copy and its donor's family:
+			 * the paragraphs it took, reused as the relation means */
+			bool padding = e->rel == R_EXCERPT &&
+			               ((donor[e->a] >= 0 && root[e->b] == donor[e->a]) ||
+			                (donor[e->b] >= 0 && root[e->a] == donor[e->b]));
+			right |= padding;
 			bool spun = false;
 			for (int s = 0; s < 2; s++) {
 				int want = s ? CL_SPUN90 : CL_SPUN50;
@@ -1789,7 +1803,8 @@ static int cmd_planted(const char *data, const char *tsv, const char *scan)
 	       orig_deriv, orig_deriv_natural, orig_rewrite, orig_rewrite_natural);
 
 	printf("\nspun copies: derivation edges touching one, and the false ones (neither its\n"
-	       "original, a copy of it, nor a near-copy of it)\n");
+	       "original, a copy of it, a near-copy of it, nor an excerpt between a padded\n"
+	       "copy and the family of the original its padding came from)\n");
 	for (int s = 0; s < 2; s++)
 		printf("  %s: %lu edges, %lu false\n", s ? "spun90" : "spun50", spun_edges[s],
 		       spun_false[s]);
