@@ -2403,19 +2403,13 @@ double doppel__slots_conflict(const doppel__slot *sa, size_t na, const doppel__s
 
 /* ---------------------------------------------------------------- packed */
 
-static int cmp_packed(const void *pa, const void *pb)
-{
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
 size_t doppel__slots_pack(const doppel__slot *in, size_t n, uint64_t *out)
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] =
 			(in[i].key >> 32) << 32 | (uint32_t)(in[i].value ^ (in[i].value >> 32));
 	if (n > 1)
-		qsort(out, n, sizeof(*out), cmp_packed);
+		qsort(out, n, sizeof(*out), doppel__cmp_u64);
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
 		if (w == 0 || out[w - 1] != out[i])

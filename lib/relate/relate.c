@@ -88,6 +88,23 @@ static void sort_kw(struct kw *a, struct kw *tmp, size_t n)
 		memcpy(a, src, n * sizeof(*a));
 }
 
+/* The topic of p: its n keys (all sentences') with their weights, sorted
+ * by key, stably, into tkeys and tweights, and their norm; tmp and scratch
+ * have room for n each. */
+static void topic_vector(doppel__prepared *p, size_t n, struct kw *tmp, struct kw *scratch)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
+	sort_kw(tmp, scratch, n);
+	double sq = 0;
+	for (size_t i = 0; i < n; i++) {
+		p->tkeys[i] = tmp[i].key;
+		p->tweights[i] = tmp[i].w;
+		sq += (double)tmp[i].w * tmp[i].w;
+	}
+	p->tnorm = sqrt(sq);
+}
+
 /* --------------------------------------------------------------- rarity */
 
 /* A key's home slot is the top bits of its hash, so that the keys of one
@@ -403,16 +420,7 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__
 		doppel__prepared_free(p);
 		return DOPPEL_E_NOMEM;
 	}
-	for (size_t i = 0; i < at; i++)
-		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
-	sort_kw(tmp, scratch, at);
-	double sq = 0;
-	for (size_t i = 0; i < at; i++) {
-		p->tkeys[i] = tmp[i].key;
-		p->tweights[i] = tmp[i].w;
-		sq += (double)tmp[i].w * tmp[i].w;
-	}
-	p->tnorm = sqrt(sq);
+	topic_vector(p, at, tmp, scratch);
 	free(tmp);
 	p->anchor = f->anchor;
 	p->nanchor = f->nanchor;
@@ -468,16 +476,7 @@ int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_
 	struct kw *tmp = doppel__alloc_array(2 * nk + 1, sizeof(*tmp));
 	if (!tmp)
 		return DOPPEL_E_NOMEM;
-	for (size_t i = 0; i < nk; i++)
-		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
-	sort_kw(tmp, tmp + nk, nk);
-	double sq = 0;
-	for (size_t i = 0; i < nk; i++) {
-		p->tkeys[i] = tmp[i].key;
-		p->tweights[i] = tmp[i].w;
-		sq += (double)tmp[i].w * tmp[i].w;
-	}
-	p->tnorm = sqrt(sq);
+	topic_vector(p, nk, tmp, tmp + nk);
 	free(tmp);
 	p->anchors_total = p->names_total = 0;
 	for (size_t i = 0; i < p->nanchor; i++, blob += 4) {

@@ -523,12 +523,6 @@ static int exc_line(doppel__wordnet *wn, unsigned pos, const char *q, const char
 	return DOPPEL_OK;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Synset members (CSR), then the classes. */
 static int build_members_and_classes(doppel__wordnet *wn)
 {
@@ -549,7 +543,7 @@ static int build_members_and_classes(doppel__wordnet *wn)
 	 * classes at rare words rather than at the words spinners swap. */
 	for (size_t k = 0; k < wn->nlemma; k++)
 		order[k] = ((uint64_t)(WN_BY_FREQ ? UINT32_MAX - wn->tagged[k] : 0) << 32) | k;
-	qsort(order, wn->nlemma, sizeof(*order), cmp_u64);
+	qsort(order, wn->nlemma, sizeof(*order), doppel__cmp_u64);
 	for (size_t k = 0; k < wn->nlemma; k++)
 		common[k] = WN_CAP_COMMON ? wn->tagged[k] > 0 : 1;
 	for (size_t k = 0; k < wn->nlemma; k++)
