@@ -1254,7 +1254,8 @@ static int cmd_prepare(const char *data, const char *cache, const char *spin)
  * (<ESY>, <GM>). */
 struct words {
 	uint64_t *grams;   /* distinct word 5-grams of the text, sorted */
-	uint64_t *nums;    /* distinct words of the text with a digit, sorted */
+	uint64_t *nums;    /* distinct words of the text with a digit, and
+	                      numbers written out, sorted */
 	uint64_t *tickers; /* of the headline, sorted */
 	size_t ngrams, nnums, ntickers, nwords;
 	uint64_t whole; /* of the whole word sequence */
@@ -1287,6 +1288,21 @@ static bool word_byte(unsigned char c)
 static bool digit(char c)
 {
 	return c >= '0' && c <= '9';
+}
+
+/* A number written out ("two billion dlrs", "seven grain ships"): a
+ * report of other figures as much as one with other digits. */
+static bool number_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"one",    "two",    "three",  "four",    "five",   "six",    "seven",
+		"eight",  "nine",   "ten",    "eleven",  "twelve", "twenty", "thirty",
+		"forty",  "fifty",  "sixty",  "seventy", "eighty", "ninety", "hundred",
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
+			return true;
+	return false;
 }
 
 static void headline_tickers(const char *t, struct words *w)
@@ -1333,7 +1349,7 @@ static void words_of(const char *title, const char *t, struct words *w)
 		}
 		uint64_t x = XXH3_64bits(low, l);
 		PUSH(h, n, cap, x);
-		if (num)
+		if (num || number_word(low, l))
 			PUSH(w->nums, w->nnums, ncap, x);
 	}
 	w->nwords = n;
@@ -1377,8 +1393,8 @@ static bool shorter(const struct words *w, size_t s, size_t l)
 }
 
 /* The truth rule for two original articles: the shorter's distinct word
- * 5-grams are at least half in the longer's, every number of the shorter is
- * in the longer, and when both headlines name tickers they share one (two
+ * 5-grams are at least half in the longer's, every number of the shorter
+ * (in digits or in words) is in the longer, and when both headlines name tickers they share one (two
  * dividend notices can have the same words and numbers). Under five words:
  * the same words. */
 static bool near_copy(const struct words *w, size_t a, size_t b, double *contained)
@@ -1791,8 +1807,9 @@ static int cmd_planted(const char *data, const char *tsv, const char *scan)
 		nat_by[stated(&stated_pm, (int)(k >> 32), (int)(k & 0xffffffff))]++;
 	}
 	printf("\nnatural near-copies among the originals (the rule: the shorter's distinct word\n"
-	       "5-grams >= 50%% in the longer, all its numbers in the longer, a ticker in common\n"
-	       "when both headlines name one): %zu pairs, listed in natural-pairs.tsv\n",
+	       "5-grams >= 50%% in the longer, all its numbers, in digits or words, in the\n"
+	       "longer, a ticker in common when both headlines name one): %zu pairs, listed in\n"
+	       "natural-pairs.tsv\n",
 	       nnatural);
 	printf("  stated as:");
 	for (int r = 0; r < NREL; r++)

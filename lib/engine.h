@@ -18,10 +18,15 @@ struct doppel__src {
 	float strength; /* containment + aligned */
 };
 
+/* An entry whose figures a database made before they were kept lacks. */
+#define DOPPEL__FIG_UNKNOWN UINT32_MAX
+
 /* What memory holds of a stored article. */
 struct doppel__entry {
-	char *id; /* id and title share this block */
+	char *id; /* id, title and figures share this block */
 	const char *title;
+	const uint32_t *fig; /* its figures (doppel__numbers), sorted */
+	uint32_t nfig;       /* DOPPEL__FIG_UNKNOWN: not recorded */
 	int32_t date;
 	int32_t when; /* date, or for an undated article the earliest date of
 	                  what it derives from or what derives from it */

@@ -87,14 +87,21 @@ static int remember(doppel_index *x, const doppel__row *r)
 	if (doppel__grow((void **)&x->e, &x->cap, x->n + 1, sizeof(*x->e)) ||
 	    doppel__grow((void **)&x->sigs, &x->sigcap, x->n + 1, k * sizeof(*x->sigs)))
 		return DOPPEL_E_NOMEM;
+	/* Its figures after the id and title, 4-byte aligned. */
 	size_t nid = strlen(r->id) + 1, nt = r->title ? strlen(r->title) + 1 : 0;
-	char *block = malloc(nid + nt);
+	size_t off = (nid + nt + 3) & ~(size_t)3;
+	size_t nfig = r->figured ? r->nfig : 0;
+	char *block = malloc(off + nfig * sizeof(*r->fig));
 	if (!block)
 		return DOPPEL_E_NOMEM;
 	memcpy(block, r->id, nid);
+	if (nfig)
+		memcpy(block + off, r->fig, nfig * sizeof(*r->fig));
 	entry_t *e = &x->e[x->n];
 	*e = (entry_t){.id = block,
 	               .title = nt ? memcpy(block + nid, r->title, nt) : NULL,
+	               .fig = nfig ? (const uint32_t *)(void *)(block + off) : NULL,
+	               .nfig = r->figured ? r->nfig : DOPPEL__FIG_UNKNOWN,
 	               .date = r->date,
 	               .when = r->date,
 	               .words = r->words,
@@ -942,6 +949,14 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 	int rc = doppel__normalize(a->text, a->text_len, skey, rep, x->p.seed, &w->tokens);
 	if (rc == DOPPEL_OK)
 		rc = doppel__sketch_tokens(&w->sketcher, &w->tokens, sk);
+	if (rc == DOPPEL_OK) {
+		size_t nn = doppel__numbers(&w->tokens, &f->fig, &f->figcap);
+		if (nn == (size_t)-1)
+			rc = DOPPEL_E_NOMEM;
+		f->nfig = rc == DOPPEL_OK ? nn : 0;
+		sk->fig = f->fig;
+		sk->nfig = (uint32_t)f->nfig;
+	}
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
 	f->nsent = f->ntok = f->nanchor = f->nfslot = 0;
 	if (rc == DOPPEL_OK && (x->deep || x->excerpt) && sk->fingerprint) {
@@ -1325,12 +1340,6 @@ struct match_ctx {
 	struct probe *q;
 };
 
-static int cmp_u32(const void *pa, const void *pb)
-{
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
 /* By the low 32 bits only. */
 static int cmp_u64_low(const void *pa, const void *pb)
 {
@@ -1402,6 +1411,10 @@ static void facts_against(const doppel_index *x, struct probe *q, const entry_t 
 	                        .words = e->words,
 	                        .known = e->facts};
 	doppel__facts_against(&a, &b, g);
+	if (!g->known && e->nfig != DOPPEL__FIG_UNKNOWN)
+		g->token_figures = (int)doppel__figures_unstated(q->sk->fig, q->sk->nfig,
+		                                                 q->sk->words, e->fig, e->nfig,
+		                                                 e->words);
 	g->keys = -1;
 	g->subjects = g->known && subjects_apart(x, q, e);
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
@@ -1502,12 +1515,14 @@ static void compact_cached(struct doppel__cached *c)
 	free(f->tok);
 	free(f->span);
 	free(f->fslot);
+	free(f->fig);
 	f->sent = NULL;
 	f->tok = NULL;
 	f->span = NULL;
 	f->fslot = NULL;
-	f->sentcap = f->tokcap = f->spancap = f->fslotcap = 0;
-	f->ntok = f->nspan = f->nfslot = 0;
+	f->fig = NULL;
+	f->sentcap = f->tokcap = f->spancap = f->fslotcap = f->figcap = 0;
+	f->ntok = f->nspan = f->nfslot = f->nfig = 0;
 	if (f->anchorcap > f->nanchor && f->nanchor) {
 		uint64_t *an = realloc(f->anchor, f->nanchor * sizeof(*an));
 		if (an) {
@@ -1908,7 +1923,7 @@ deep:
 		return rc;
 	/* one a value, so that shared ones count once */
 	if (x->nwfp > 1)
-		qsort(x->wfp, x->nwfp, sizeof(*x->wfp), cmp_u32);
+		qsort(x->wfp, x->nwfp, sizeof(*x->wfp), doppel__cmp_u32);
 	size_t u = 0;
 	for (size_t i = 0; i < x->nwfp; i++)
 		if (u == 0 || x->wfp[u - 1] != x->wfp[i])
@@ -2432,7 +2447,10 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	                   .fingerprint = sk->fingerprint,
 	                   .sig = sk->sig,
 	                   .boiler = q.boiler,
-	                   .event = event};
+	                   .event = event,
+	                   .fig = sk->fig,
+	                   .nfig = sk->nfig,
+	                   .figured = true};
 	if ((rc = remember(x, &row))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;

@@ -303,13 +303,6 @@ int doppel__excerpt_load(doppel_index *x)
 
 /* ------------------------------------------------------------ text work */
 
-/* Ascending order of 32-bit keys, for qsort. */
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Sorts n keys in place, least significant byte first (four passes; a
  * few hundred keys an article, for which qsort's calls cost more), with
  * w's scratch. */
@@ -656,7 +649,7 @@ static size_t passage_numbers(const doppel__ptext *t, const doppel__passage *ps,
 				break;
 			}
 	}
-	qsort(out, m, sizeof(*out), cmp_u32);
+	qsort(out, m, sizeof(*out), doppel__cmp_u32);
 	size_t u = 0;
 	for (size_t i = 0; i < m; i++)
 		if (u == 0 || out[i] != out[u - 1])

@@ -115,8 +115,9 @@ int doppel__strmap_put(doppel__strmap *m, const char *key, uint32_t val);
 bool doppel__strmap_get(const doppel__strmap *m, const char *key, uint32_t *val);
 void doppel__strmap_free(doppel__strmap *m);
 
-/* qsort comparison of uint64_t values. */
+/* qsort comparisons of uint64_t and uint32_t values. */
 int doppel__cmp_u64(const void *a, const void *b);
+int doppel__cmp_u32(const void *a, const void *b);
 
 /* xxh3 64-bit of a buffer with a seed. */
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed);
@@ -272,6 +273,11 @@ typedef struct doppel__tokens {
 	uint64_t seed;        /* of the token hashes */
 	char *buf;            /* scratch for case folding */
 	size_t bufcap;
+	uint64_t *fig; /* the tokens that hold an ASCII digit and the months'
+	                  names, in text order (repeats kept): the low 32 bits
+	                  of the hash, the token's position, a month's flag
+	                  (normalize.c) */
+	size_t nfig, figcap;
 } doppel__tokens;
 
 /* Kinds of boilerplate a text carried; a derived copy often has some that
@@ -320,10 +326,25 @@ uint64_t doppel__source_key(const char *source, uint64_t seed);
  * text is NFKC case-folded (utf8proc; ASCII lines take a fast path),
  * split into tokens of letters and digits (apostrophes inside a word are
  * dropped, so quotes, dashes and spaces of every kind separate tokens) and
- * each token is hashed once with seed.
+ * each token is hashed once with seed. The tokens that hold a digit and
+ * the months are noted in t->fig as well: the figures of the text
+ * (doppel__numbers).
  */
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
                       const doppel__repeated *rep, uint64_t seed, doppel__tokens *t);
+
+/*
+ * The figures of a normalized text: the distinct tokens of t that hold a
+ * digit, and the months named next to one ("April 1", "1 April 1987";
+ * "may" is a verb too) (t->fig), sorted, into *out (capacity *cap, grown with
+ * doppel__grow; the caller owns it). Returns how many, or (size_t)-1 when
+ * out of memory. A token is a run of letters and digits, so "1.5 pct"
+ * gives 1 and 5, "$2,500" 2 and 500: two reports from one template
+ * (a dividend, a money-market operation) differ here, a copy keeps the
+ * figures of its source as written. Only the tokens the sketch hashed
+ * count: a figure of an update stamp or a repeated line does not.
+ */
+size_t doppel__numbers(const doppel__tokens *t, uint32_t **out, size_t *cap);
 
 /*
  * Only the keys of the candidate boilerplate lines of text (into t->lines),
@@ -352,6 +373,8 @@ typedef struct doppel__sketch {
 	uint32_t shingles;    /* distinct shingles */
 	uint32_t words;       /* content tokens */
 	uint16_t *sig;        /* k slots, owned by whoever made the sketch */
+	const uint32_t *fig;  /* its figures (doppel__numbers), sorted, unique; */
+	uint32_t nfig;        /* owned by whoever made the sketch */
 } doppel__sketch;
 
 /* Scratch space reused across calls by one thread. */
@@ -534,6 +557,10 @@ typedef struct doppel__features {
 	 * alone leaves them as they are. */
 	uint64_t *fslot;
 	size_t nfslot, fslotcap;
+	/* The figures of its text (doppel__numbers), what its sketch's num
+	 * points to: made with the sketch, whatever else is. */
+	uint32_t *fig;
+	size_t nfig, figcap;
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);
@@ -950,6 +977,9 @@ typedef struct doppel__against {
 	bool subjects;     /* their headlines name subjects the other article
 	                      never names (doppel__title_subjects) */
 	bool known;        /* both articles' facts were extracted */
+	int token_figures; /* when they were not: the figures of the shorter
+	                      its tokens hold that the longer's lack
+	                      (doppel__figures_unstated); -1: not known */
 } doppel__against;
 
 /* One side of doppel__facts_against(): packed slots, sorted anchors,
@@ -965,6 +995,16 @@ typedef struct doppel__facts_side {
 
 void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side *b,
                            doppel__against *g);
+
+/*
+ * The figures (doppel__numbers) of the one of two articles with fewer
+ * words that the other lacks, or with as many words the larger count of
+ * the two sides: what doppel__facts_against() calls unstated, from the
+ * tokens alone, for articles whose facts were not extracted (a search for
+ * copies alone). s* and l* are the sorted figures, sw and lw the words.
+ */
+unsigned doppel__figures_unstated(const uint32_t *a, size_t na, uint32_t wa, const uint32_t *b,
+                                  size_t nb, uint32_t wb);
 
 /*
  * The words of a headline no dictionary knows (a company, a ticker, a
@@ -1138,6 +1178,9 @@ typedef struct doppel__row {
 	const uint16_t *sig;
 	unsigned boiler; /* DOPPEL__BOILER_* kinds the text carried */
 	int64_t event;   /* 0: none */
+	const uint32_t *fig; /* its figures (doppel__numbers), sorted */
+	uint32_t nfig;
+	bool figured; /* false: a database made before figures were kept */
 } doppel__row;
 
 /* A database in memory, for a scan: no file, no log, no texts (a scan

@@ -68,6 +68,8 @@ struct doppel__store {
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
 	size_t zcap;
+	void *figbuf; /* an article's figures, as stored */
+	size_t figcap;
 	/* the checkpointer */
 	sqlite3 *ck;
 	pthread_t ck_thread;
@@ -91,7 +93,10 @@ static const char schema[] =
 	" signature BLOB NOT NULL,"
 	" added INTEGER NOT NULL,"  /* seconds since 1970 */
 	" boiler INTEGER NOT NULL," /* DOPPEL__BOILER_* kinds carried */
-	" event INTEGER);"          /* events.num; NULL: not related */
+	" event INTEGER,"           /* events.num; NULL: not related */
+	/* its figures (doppel__numbers), 4 bytes each, sorted; NULL: not
+	 * recorded (a database made before they were) */
+	" figures BLOB);"
 	"CREATE INDEX articles_event ON articles(event);"
 	/* What relations beyond copy need of a stored article: the synonym-key
 	 * and anchor view sketches (64 slots each, 16 bits, little-endian),
@@ -767,7 +772,7 @@ static int has_column(doppel__store *s, const char *table, const char *column, b
  * views.lines, no line dropped; views.facts, facts not known;
  * views.weights, weighed by the counts of when it is read again;
  * views.contain, no containment fingerprint posted; relations.passages,
- * none stored. The table of passage keys is made empty: their articles
+ * none stored; articles.figures, figures not known. The table of passage keys is made empty: their articles
  * are found as the excerpts of later ones, not as their sources.
  */
 static int add_columns(doppel__store *s, char *err)
@@ -786,6 +791,9 @@ static int add_columns(doppel__store *s, char *err)
 	if (rc == DOPPEL_OK &&
 	    (rc = has_column(s, "relations", "passages", &has, err)) == DOPPEL_OK && !has)
 		rc = exec(s, "ALTER TABLE relations ADD COLUMN passages BLOB;", err);
+	if (rc == DOPPEL_OK &&
+	    (rc = has_column(s, "articles", "figures", &has, err)) == DOPPEL_OK && !has)
+		rc = exec(s, "ALTER TABLE articles ADD COLUMN figures BLOB;", err);
 	if (rc == DOPPEL_OK)
 		rc = exec(s,
 		          "CREATE TABLE IF NOT EXISTS pkeys(num INTEGER PRIMARY KEY,"
@@ -799,8 +807,9 @@ static int prepare_writes(doppel__store *s, char *err)
 {
 	if ((sqlite3_prepare_v2(s->db,
 	                        "INSERT INTO articles(id, title, date, source, url, words,"
-	                        " shingles, fingerprint, signature, added, boiler, event)"
-	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?)",
+	                        " shingles, fingerprint, signature, added, boiler, event,"
+	                        " figures)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?,?)",
 	                        -1, &s->put, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
 	                        &s->puttext, NULL) != SQLITE_OK ||
@@ -959,6 +968,7 @@ void doppel__store_close(doppel__store *s)
 	lock_release(s);
 	free(s->path);
 	free(s->zbuf);
+	free(s->figbuf);
 	free(s);
 }
 
@@ -1054,6 +1064,14 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 		sqlite3_bind_int64(st, 11, event);
 	else
 		sqlite3_bind_null(st, 11);
+	if (doppel__grow(&s->figbuf, &s->figcap, 4 * (size_t)sk->nfig + 1, 1)) {
+		doppel__errf(err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	for (uint32_t i = 0; i < sk->nfig; i++)
+		doppel__put_le((uint8_t *)s->figbuf + 4 * i, sk->fig[i], 4);
+	/* A text without figures has an empty blob, not NULL (unknown). */
+	sqlite3_bind_blob(st, 12, s->figbuf, (int)(4 * sk->nfig), SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1226,12 +1244,47 @@ bool doppel__store_unpack_sig(const uint8_t *blob, size_t len, unsigned k, uint1
 	return true;
 }
 
+/* The figures of column col of st's row into row (*buf, capacity *cap,
+ * holds them); NULL: not recorded. A blob of a size that is not a whole
+ * number of figures is read as not recorded too: figures only veto. */
+static int unpack_figures(sqlite3_stmt *st, int col, uint32_t **buf, size_t *cap,
+                          doppel__row *row)
+{
+	row->fig = NULL;
+	row->nfig = 0;
+	row->figured = false;
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+		return DOPPEL_OK;
+	const uint8_t *blob = sqlite3_column_blob(st, col);
+	size_t len = (size_t)sqlite3_column_bytes(st, col);
+	if (len % 4 || len / 4 >= UINT32_MAX)
+		return DOPPEL_OK;
+	if (doppel__grow((void **)buf, cap, len / 4 + 1, sizeof(**buf)))
+		return DOPPEL_E_NOMEM;
+	for (size_t i = 0; i < len / 4; i++)
+		(*buf)[i] = (uint32_t)doppel__get_le(blob + 4 * i, 4);
+	row->fig = *buf;
+	row->nfig = (uint32_t)(len / 4);
+	row->figured = true;
+	return DOPPEL_OK;
+}
+
 int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx, char *err)
 {
 	sqlite3_stmt *st = NULL;
+	bool figured;
+	int rc = has_column(s, "articles", "figures", &figured, err);
+	if (rc)
+		return rc;
+	/* A database made before figures were kept, opened read-only, has
+	 * not the column. */
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT num, id, title, date, words, shingles, fingerprint,"
-	                       " signature, boiler, event FROM articles ORDER BY num",
+	                       figured ? "SELECT num, id, title, date, words, shingles, fingerprint,"
+	                                 " signature, boiler, event, figures FROM articles"
+	                                 " ORDER BY num"
+	                               : "SELECT num, id, title, date, words, shingles, fingerprint,"
+	                                 " signature, boiler, event, NULL FROM articles"
+	                                 " ORDER BY num",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, "loading articles", err);
 	uint16_t *sig = doppel__alloc_array(k, sizeof(*sig));
@@ -1240,7 +1293,9 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		doppel__errf(err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
-	int rc = DOPPEL_OK, step;
+	uint32_t *fig = NULL;
+	size_t figcap = 0;
+	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		doppel__row row = {0};
 		row.num = sqlite3_column_int64(st, 0);
@@ -1265,6 +1320,10 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		row.sig = sig;
 		row.boiler = (unsigned)sqlite3_column_int(st, 8);
 		row.event = sqlite3_column_int64(st, 9);
+		if ((rc = unpack_figures(st, 10, &fig, &figcap, &row))) {
+			doppel__errf(err, "out of memory");
+			break;
+		}
 		if ((rc = fn(ctx, &row)))
 			break;
 	}
@@ -1272,6 +1331,7 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		rc = db_error(s, "loading articles", err);
 	sqlite3_finalize(st);
 	free(sig);
+	free(fig);
 	return rc;
 }
 

@@ -93,6 +93,12 @@ int doppel__cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int doppel__cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed)
 {
 	return XXH3_64bits_withSeed(p, n, seed);

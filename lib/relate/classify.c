@@ -122,6 +122,7 @@ void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side
                            doppel__against *g)
 {
 	memset(g, 0, sizeof(*g));
+	g->token_figures = -1;
 	g->known = a->known && b->known;
 	if (!g->known)
 		return;
@@ -133,6 +134,22 @@ void doppel__facts_against(const doppel__facts_side *a, const doppel__facts_side
 	unsigned ba = b->words <= a->words ? unstated(b, a, &sb) : 0;
 	g->unstated = ab >= ba ? ab : ba;
 	g->stated = ab >= ba ? sa : sb;
+}
+
+unsigned doppel__figures_unstated(const uint32_t *a, size_t na, uint32_t wa, const uint32_t *b,
+                                  size_t nb, uint32_t wb)
+{
+	unsigned ab = 0, ba = 0;
+	size_t i = 0, j = 0;
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && a[i] < b[j]))
+			ab += wa <= wb, i++;
+		else if (i == na || b[j] < a[i])
+			ba += wb <= wa, j++;
+		else
+			i++, j++;
+	}
+	return ab >= ba ? ab : ba;
 }
 
 size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
@@ -223,7 +240,9 @@ unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b
 
 bool doppel__templated(const doppel__against *g, bool verbatim)
 {
-	if (!g || !g->known)
+	if (g && !g->known)
+		return verbatim && g->token_figures > 0;
+	if (!g)
 		return false;
 	if (g->subjects)
 		return true;

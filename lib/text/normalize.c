@@ -166,6 +166,7 @@ void doppel__tokens_free(doppel__tokens *t)
 	free(t->hash);
 	free(t->lines);
 	free(t->buf);
+	free(t->fig);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -175,6 +176,67 @@ static int push_hash(doppel__tokens *t, uint64_t h)
 	    doppel__grow((void **)&t->hash, &t->cap, t->n + 1, sizeof(*t->hash)))
 		return DOPPEL_E_NOMEM;
 	t->hash[t->n++] = h;
+	return DOPPEL_OK;
+}
+
+/* A figure's entry in t->fig: a month, not a number. */
+#define FIG_MONTH (UINT64_C(1) << 63)
+
+/* Notes the token just hashed (h) as a figure, or a month (flag
+ * FIG_MONTH) that doppel__numbers() keeps beside a number. */
+static int push_fig(doppel__tokens *t, uint64_t h, uint64_t flag)
+{
+	if (t->nfig == t->figcap &&
+	    doppel__grow((void **)&t->fig, &t->figcap, t->nfig + 1, sizeof(*t->fig)))
+		return DOPPEL_E_NOMEM;
+	uint64_t pos = t->n - 1 < UINT32_MAX ? t->n - 1 : UINT32_MAX;
+	t->fig[t->nfig++] = flag | pos << 32 | (uint32_t)h;
+	return DOPPEL_OK;
+}
+
+static bool has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return true;
+	return false;
+}
+
+/* Whether a lowered ASCII word may be a month's name: its length and
+ * first letter first, the names only then (most words stop there). */
+static bool maybe_month(const char *w, size_t n)
+{
+	/* for each length 3..9, the first letters of the months that long */
+	static const char *const first[] = {"m", "jj", "ma", "a", "jo", "fnd", "s"};
+	if (n < 3 || n > 9 || !strchr(first[n - 3], w[0]))
+		return false;
+	return doppel__month_of(w, n) != 0;
+}
+
+/* Whether a lowered ASCII word is a number written out ("two billion
+ * dlrs", "five cts"): a figure as much as 2 or 5 is. */
+static bool number_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"one",     "two",    "three",  "four",  "five",  "six",   "seven",
+		"eight",   "nine",   "ten",    "eleven", "twelve", "twenty", "thirty",
+		"forty",   "fifty",  "sixty",  "seventy", "eighty", "ninety", "hundred",
+	};
+	if (n < 3 || n > 7 || !strchr("otfsenh", w[0]))
+		return false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (words[i][0] == w[0] && strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
+			return true;
+	return false;
+}
+
+/* Notes token w (n bytes, hash h, just pushed) when it is a figure. */
+static int note_figure(doppel__tokens *t, const char *w, size_t n, uint64_t h)
+{
+	if (has_digit(w, n) || number_word(w, n))
+		return push_fig(t, h, 0);
+	if (maybe_month(w, n))
+		return push_fig(t, h, FIG_MONTH);
 	return DOPPEL_OK;
 }
 
@@ -301,8 +363,11 @@ static int tokens_ascii(const char *low, size_t n, uint64_t seed, doppel__tokens
 	for (size_t start = 0; start < n;) {
 		const char *space = memchr(low + start, ' ', n - start);
 		size_t end = space ? (size_t)(space - low) : n;
-		if (end > start && push_hash(t, doppel__hash(low + start, end - start, seed)))
-			return DOPPEL_E_NOMEM;
+		if (end > start) {
+			uint64_t h = doppel__hash(low + start, end - start, seed);
+			if (push_hash(t, h) || note_figure(t, low + start, end - start, h))
+				return DOPPEL_E_NOMEM;
+		}
 		start = end + 1;
 	}
 	return DOPPEL_OK;
@@ -325,6 +390,15 @@ long doppel__fold(const char *s, size_t n, unsigned char **out)
 		return m == UTF8PROC_ERROR_NOMEM ? DOPPEL_E_NOMEM : DOPPEL_E_UTF8;
 	*out = folded;
 	return (long)m;
+}
+
+/* One folded word of a line with non-ASCII characters, as a token. */
+static int push_word(doppel__tokens *t, const char *w, size_t n, uint64_t seed)
+{
+	uint64_t h = doppel__hash(w, n, seed);
+	if (push_hash(t, h) || note_figure(t, w, n, h))
+		return DOPPEL_E_NOMEM;
+	return DOPPEL_OK;
 }
 
 static int tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens *t)
@@ -355,7 +429,7 @@ static int tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens
 		} else if ((cp == '\'' || cp == 0x2019) && in_word) {
 			/* joined: nothing to copy */
 		} else {
-			if (w && push_hash(t, doppel__hash(t->buf, w, seed))) {
+			if (w && push_word(t, t->buf, w, seed)) {
 				rc = DOPPEL_E_NOMEM;
 				goto out;
 			}
@@ -364,7 +438,7 @@ static int tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens
 		}
 		i += step;
 	}
-	if (w && push_hash(t, doppel__hash(t->buf, w, seed)))
+	if (w && push_word(t, t->buf, w, seed))
 		rc = DOPPEL_E_NOMEM;
 out:
 	free(folded);
@@ -490,6 +564,7 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
                       const doppel__repeated *rep, uint64_t seed, doppel__tokens *t)
 {
 	t->n = 0;
+	t->nfig = 0;
 	t->fingerprint = 0;
 	t->seed = seed;
 	int rc = doppel__content_lines(text, len, source_key, rep, seed, t, &t->boilerplate,
@@ -532,4 +607,33 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_
 	}
 	free(low);
 	return rc;
+}
+
+/* Whether t->fig[i] is a number at token position pos. */
+static bool number_at(const doppel__tokens *t, size_t i, uint64_t pos)
+{
+	return i < t->nfig && !(t->fig[i] & FIG_MONTH) && (t->fig[i] >> 32) == pos;
+}
+
+size_t doppel__numbers(const doppel__tokens *t, uint32_t **out, size_t *cap)
+{
+	if (doppel__grow((void **)out, cap, t->nfig + 1, sizeof(**out)))
+		return (size_t)-1;
+	uint32_t *v = *out;
+	size_t m = 0;
+	/* Entries are in token order: a month's neighbours in the stream are
+	 * its neighbours here, if they are numbers. */
+	for (size_t i = 0; i < t->nfig; i++) {
+		uint64_t pos = (t->fig[i] & ~FIG_MONTH) >> 32;
+		if (!(t->fig[i] & FIG_MONTH) || (i && number_at(t, i - 1, pos - 1)) ||
+		    number_at(t, i + 1, pos + 1))
+			v[m++] = (uint32_t)t->fig[i];
+	}
+	if (m > 1)
+		qsort(v, m, sizeof(*v), doppel__cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (u == 0 || v[u - 1] != v[i])
+			v[u++] = v[i];
+	return u;
 }

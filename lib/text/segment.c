@@ -101,6 +101,7 @@ void doppel__features_free(doppel__features *f)
 	free(f->anchor);
 	free(f->span);
 	free(f->fslot);
+	free(f->fig);
 	memset(f, 0, sizeof(*f));
 }
 
