@@ -78,6 +78,38 @@ static void forget_all(doppel_index *x)
 		}
 }
 
+/* Posts entry slot under containment fingerprint fp, unless
+ * DOPPEL__VIEW_MAX_DF entries hold it already: a run of words that many
+ * articles share (a template's line) pairs nothing. */
+static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
+{
+	if ((x->wused + 1) * 2 > x->nwcell) {
+		size_t n = x->nwcell ? x->nwcell * 2 : 4096;
+		uint64_t *t = calloc(n, sizeof(*t));
+		if (!t)
+			return DOPPEL_E_NOMEM;
+		for (size_t i = 0; i < x->nwcell; i++) {
+			if (!x->wcell[i])
+				continue;
+			size_t j = (size_t)doppel__mix64(x->wcell[i] >> 32) & (n - 1);
+			while (t[j])
+				j = (j + 1) & (n - 1);
+			t[j] = x->wcell[i];
+		}
+		free(x->wcell);
+		x->wcell = t;
+		x->nwcell = n;
+	}
+	size_t j = (size_t)doppel__mix64(fp) & (x->nwcell - 1);
+	unsigned held = 0;
+	for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
+		if ((uint32_t)(x->wcell[j] >> 32) == fp && ++held >= DOPPEL__VIEW_MAX_DF)
+			return DOPPEL_OK;
+	x->wcell[j] = (uint64_t)fp << 32 | (slot + 1);
+	x->wused++;
+	return DOPPEL_OK;
+}
+
 /* Appends an entry and indexes it; the signature is copied. */
 static int remember(doppel_index *x, const doppel__row *r)
 {
@@ -124,6 +156,15 @@ static int remember(doppel_index *x, const doppel__row *r)
 		if (doppel__lsh_insert(x->lsh, slot, x->keys))
 			return DOPPEL_E_NOMEM;
 	}
+	/* A search for copies alone meets contained copies by the tokens'
+	 * fingerprints; one for more, by the content words' (remember_views). */
+	if (!x->deep && r->fingerprint) {
+		e = &x->e[slot];
+		e->ncontain = r->nckey;
+		for (uint32_t i = 0; i < r->nckey; i++)
+			if (contain_post(x, r->ckey[i], slot))
+				return DOPPEL_E_NOMEM;
+	}
 	return DOPPEL_OK;
 }
 
@@ -167,38 +208,6 @@ static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
 	x->pl[j].key = key;
 	x->plused++;
 	return &x->pl[j];
-}
-
-/* Posts entry slot under containment fingerprint fp, unless
- * DOPPEL__VIEW_MAX_DF entries hold it already: a run of words that many
- * articles share (a template's line) pairs nothing. */
-static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
-{
-	if ((x->wused + 1) * 2 > x->nwcell) {
-		size_t n = x->nwcell ? x->nwcell * 2 : 4096;
-		uint64_t *t = calloc(n, sizeof(*t));
-		if (!t)
-			return DOPPEL_E_NOMEM;
-		for (size_t i = 0; i < x->nwcell; i++) {
-			if (!x->wcell[i])
-				continue;
-			size_t j = (size_t)doppel__mix64(x->wcell[i] >> 32) & (n - 1);
-			while (t[j])
-				j = (j + 1) & (n - 1);
-			t[j] = x->wcell[i];
-		}
-		free(x->wcell);
-		x->wcell = t;
-		x->nwcell = n;
-	}
-	size_t j = (size_t)doppel__mix64(fp) & (x->nwcell - 1);
-	unsigned held = 0;
-	for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
-		if ((uint32_t)(x->wcell[j] >> 32) == fp && ++held >= DOPPEL__VIEW_MAX_DF)
-			return DOPPEL_OK;
-	x->wcell[j] = (uint64_t)fp << 32 | (slot + 1);
-	x->wused++;
-	return DOPPEL_OK;
 }
 
 /* Gives entry slot its views and anchors and indexes them. */
@@ -957,6 +966,10 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		sk->fig = f->fig;
 		sk->nfig = (uint32_t)f->nfig;
 	}
+	if (rc == DOPPEL_OK)
+		rc = doppel__token_keys(&w->tokens, &f->ckey, &f->nckey, &f->ckeycap);
+	sk->ckey = f->ckey;
+	sk->nckey = rc == DOPPEL_OK ? (uint32_t)f->nckey : 0;
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
 	f->nsent = f->ntok = f->nanchor = f->nfslot = 0;
 	if (rc == DOPPEL_OK && (x->deep || x->excerpt) && sk->fingerprint) {
@@ -1427,6 +1440,28 @@ static void facts_against(const doppel_index *x, struct probe *q, const entry_t 
 	                &unused);
 }
 
+/* The probe and entry other as a duplicate or a copy, by their shingles'
+ * Jaccard j and containment cont, unless their facts or figures say two
+ * reports from one template. */
+static void judge_copy(struct match_ctx *c, uint32_t other, double j, double cont)
+{
+	doppel_index *x = c->x;
+	struct probe *q = c->q;
+	const entry_t *e = &x->e[other];
+	bool same = q->sk->fingerprint == e->fingerprint;
+	if (same)
+		j = cont = 1.0;
+	doppel_relation rel = doppel__classify(&x->p, j, cont, same);
+	if (rel == DOPPEL_REL_NONE || !(x->p.relations & (1u << rel)))
+		return;
+	doppel__against g;
+	facts_against(x, q, e, &g);
+	if (doppel__templated(&g, true))
+		return;
+	if (!doppel__index_push_match(x, other, rel, j, cont))
+		q->rc = DOPPEL_E_NOMEM;
+}
+
 static void on_shingles(void *ctx, uint32_t other)
 {
 	struct match_ctx *c = ctx;
@@ -1440,18 +1475,7 @@ static void on_shingles(void *ctx, uint32_t other)
 	double j, cont;
 	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
 	                e->shingles, x->p.k, &j, &cont);
-	bool same = q->sk->fingerprint == e->fingerprint;
-	if (same)
-		j = cont = 1.0;
-	doppel_relation rel = doppel__classify(&x->p, j, cont, same);
-	if (rel == DOPPEL_REL_NONE || !(x->p.relations & (1u << rel)))
-		return;
-	doppel__against g;
-	facts_against(x, q, e, &g);
-	if (doppel__templated(&g, true))
-		return;
-	if (!doppel__index_push_match(x, other, rel, j, cont))
-		q->rc = DOPPEL_E_NOMEM;
+	judge_copy(c, other, j, cont);
 }
 
 /* Whether a duplicate or copy of the probe and entry other, which its
@@ -1516,13 +1540,15 @@ static void compact_cached(struct doppel__cached *c)
 	free(f->span);
 	free(f->fslot);
 	free(f->fig);
+	free(f->ckey);
 	f->sent = NULL;
 	f->tok = NULL;
 	f->span = NULL;
 	f->fslot = NULL;
 	f->fig = NULL;
-	f->sentcap = f->tokcap = f->spancap = f->fslotcap = f->figcap = 0;
-	f->ntok = f->nspan = f->nfslot = f->nfig = 0;
+	f->ckey = NULL;
+	f->sentcap = f->tokcap = f->spancap = f->fslotcap = f->figcap = f->ckeycap = 0;
+	f->ntok = f->nspan = f->nfslot = f->nfig = f->nckey = 0;
 	if (f->anchorcap > f->nanchor && f->nanchor) {
 		uint64_t *an = realloc(f->anchor, f->nanchor * sizeof(*an));
 		if (an) {
@@ -1640,14 +1666,16 @@ static void on_views(void *ctx, uint32_t other)
 #define CONTAIN_SHARE 0.75
 #define CONTAIN_RARE 2
 
-static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, size_t rare)
+static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, size_t rare,
+                         size_t mine)
 {
 	doppel_index *x = c->x;
 	struct probe *q = c->q;
 	const entry_t *e = &x->e[other];
-	if (q->rc || !e->alive || !e->viewed || !e->fingerprint || x->stamp[other] == x->gen)
+	if (q->rc || !e->alive || (x->deep && !e->viewed) || !e->fingerprint ||
+	    x->stamp[other] == x->gen)
 		return;
-	size_t smaller = e->ncontain < x->nwfp ? e->ncontain : x->nwfp;
+	size_t smaller = e->ncontain < mine ? e->ncontain : mine;
 	bool alone = shared == smaller && rare == shared;
 	if ((shared < CONTAIN_SHARED && !alone) ||
 	    (double)shared < CONTAIN_SHARE * (double)smaller)
@@ -1657,6 +1685,12 @@ static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, siz
 	                e->shingles, x->p.k, &j, &cont);
 	if (cont < x->p.copy_containment)
 		return;
+	if (!x->deep) {
+		x->stamp[other] = x->gen;
+		x->stats.candidates++;
+		judge_copy(c, other, j, cont);
+		return;
+	}
 	q->sure = true;
 	on_views(c, other);
 	q->sure = false;
@@ -1692,29 +1726,42 @@ static bool next_met(const doppel_index *x, size_t *i, size_t *k)
  */
 #define POSTED_SHARED 2
 
-static void find_deep(doppel_index *x, struct probe *q)
+/* The entries that share one of the probe's containment fingerprints
+ * fp[0..n) (sorted, each once), judged by on_contained(). */
+static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 {
-	struct match_ctx c = {x, q};
+	doppel_index *x = c->x;
 	size_t i, k;
 	x->nwhit = 0;
-	for (i = 0; i < x->nwfp && x->nwcell; i++) {
+	for (i = 0; i < n && x->nwcell; i++) {
 		size_t from = x->nwhit;
-		size_t j = (size_t)doppel__mix64(x->wfp[i]) & (x->nwcell - 1);
+		size_t j = (size_t)doppel__mix64(fp[i]) & (x->nwcell - 1);
 		for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
-			if ((uint32_t)(x->wcell[j] >> 32) == x->wfp[i] &&
-			    !hit(x, (uint32_t)(x->wcell[j] & UINT32_MAX) - 1, 0))
-				goto nomem;
+			if ((uint32_t)(x->wcell[j] >> 32) == fp[i] &&
+			    !hit(x, (uint32_t)(x->wcell[j] & UINT32_MAX) - 1, 0)) {
+				c->q->rc = DOPPEL_E_NOMEM;
+				return;
+			}
 		for (k = from; x->nwhit - from <= CONTAIN_RARE && k < x->nwhit; k++)
 			x->whit[k] |= UINT64_C(1) << 32;
 	}
 	if (x->nwhit > 1)
 		qsort(x->whit, x->nwhit, sizeof(*x->whit), cmp_u64_low);
-	for (k = 0; !q->rc && next_met(x, &i, &k);) {
+	for (k = 0; !c->q->rc && next_met(x, &i, &k);) {
 		size_t rare = 0;
 		for (size_t r = i; r < k; r++)
 			rare += (size_t)(x->whit[r] >> 32);
-		on_contained(&c, (uint32_t)x->whit[i], k - i, rare);
+		on_contained(c, (uint32_t)x->whit[i], k - i, rare, n);
 	}
+}
+
+static void find_deep(doppel_index *x, struct probe *q)
+{
+	struct match_ctx c = {x, q};
+	size_t i, k;
+	find_contained(&c, x->wfp, x->nwfp);
+	if (q->rc)
+		return;
 	/* Rare anchors: within the event window when both are dated. */
 	x->nwhit = 0;
 	for (i = 0; (x->p.relations & DOPPEL_FIND_SAME_EVENT) && i < q->f->nanchor; i++) {
@@ -1908,6 +1955,12 @@ static int find_matches(doppel_index *x, struct probe *q, bool learn)
 	doppel__lsh_query(x->lsh, x->keys, x->p.max_bucket, on_shingles, &c);
 	if (q->rc)
 		return q->rc;
+	/* Copies alone: a cut copy or an extract the LSH missed, through the
+	 * tokens' fingerprints. */
+	if (!x->deep) {
+		find_contained(&c, q->sk->ckey, q->sk->nckey);
+		return q->rc;
+	}
 deep:
 	if (!x->deep || !q->sk->fingerprint)
 		return DOPPEL_OK;
@@ -1921,14 +1974,6 @@ deep:
 	                        &q->nanchors)) ||
 	    (rc = doppel__contain_keys(q->f, &x->wfp, &x->nwfp, &x->wfpcap)))
 		return rc;
-	/* one a value, so that shared ones count once */
-	if (x->nwfp > 1)
-		qsort(x->wfp, x->nwfp, sizeof(*x->wfp), doppel__cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < x->nwfp; i++)
-		if (u == 0 || x->wfp[u - 1] != x->wfp[i])
-			x->wfp[u++] = x->wfp[i];
-	x->nwfp = u;
 	if (!x->n)
 		return DOPPEL_OK;
 	/* A candidate the shingles did not relate may still be a rewrite or
@@ -2450,7 +2495,9 @@ static int add_one(doppel_index *x, const doppel_article *a, size_t i, doppel_on
 	                   .event = event,
 	                   .fig = sk->fig,
 	                   .nfig = sk->nfig,
-	                   .figured = true};
+	                   .figured = true,
+	                   .ckey = sk->ckey,
+	                   .nckey = sk->nckey};
 	if ((rc = remember(x, &row))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;

@@ -375,6 +375,8 @@ typedef struct doppel__sketch {
 	uint16_t *sig;        /* k slots, owned by whoever made the sketch */
 	const uint32_t *fig;  /* its figures (doppel__numbers), sorted, unique; */
 	uint32_t nfig;        /* owned by whoever made the sketch */
+	const uint32_t *ckey; /* its containment fingerprints of tokens */
+	uint32_t nckey;       /* (doppel__token_keys): the same */
 } doppel__sketch;
 
 /* Scratch space reused across calls by one thread. */
@@ -561,6 +563,10 @@ typedef struct doppel__features {
 	 * points to: made with the sketch, whatever else is. */
 	uint32_t *fig;
 	size_t nfig, figcap;
+	/* Its containment fingerprints of tokens (doppel__token_keys), what
+	 * its sketch's ckey points to. */
+	uint32_t *ckey;
+	size_t nckey, ckeycap;
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);
@@ -1090,10 +1096,22 @@ bool doppel__updated(const doppel__against *g);
 #define DOPPEL__CONTAIN_K 3
 #define DOPPEL__CONTAIN_W 8
 
-/* The winnowed fingerprints of f's content words, in text order, without
- * repeats of one position, into *out (capacity *cap; grown with
- * doppel__grow, caller owns it: release with free()). */
+/* The winnowed fingerprints of f's content words, sorted, each once,
+ * into *out (capacity *cap; grown with doppel__grow, caller owns it:
+ * release with free()). */
 int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, size_t *cap);
+
+/*
+ * The containment fingerprints of a search for copies alone, which does
+ * not segment: winnowed as above over hashes of DOPPEL__TOKEN_CONTAIN_K
+ * consecutive tokens of t (every word, as the sketch sees them), in windows
+ * of DOPPEL__TOKEN_CONTAIN_W, so that two texts sharing a run of 15 words
+ * (a sentence) share one; about one token in seven gives one. Sorted and
+ * each once, into *out (capacity *cap, grown; the caller's).
+ */
+#define DOPPEL__TOKEN_CONTAIN_K 4
+#define DOPPEL__TOKEN_CONTAIN_W 12
+int doppel__token_keys(const doppel__tokens *t, uint32_t **out, size_t *n, size_t *cap);
 
 /* Scratch of one thread making view sketches. */
 typedef struct doppel__viewer {
@@ -1181,6 +1199,8 @@ typedef struct doppel__row {
 	const uint32_t *fig; /* its figures (doppel__numbers), sorted */
 	uint32_t nfig;
 	bool figured; /* false: a database made before figures were kept */
+	const uint32_t *ckey; /* its containment fingerprints of tokens */
+	uint32_t nckey;       /* (doppel__token_keys); none in such a database */
 } doppel__row;
 
 /* A database in memory, for a scan: no file, no log, no texts (a scan

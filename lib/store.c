@@ -68,7 +68,7 @@ struct doppel__store {
 	sqlite3_stmt *gettext; /* prepared on first use, read-only handles too */
 	void *zbuf;
 	size_t zcap;
-	void *figbuf; /* an article's figures, as stored */
+	void *figbuf; /* an article's figures and fingerprints, as stored */
 	size_t figcap;
 	/* the checkpointer */
 	sqlite3 *ck;
@@ -94,9 +94,10 @@ static const char schema[] =
 	" added INTEGER NOT NULL,"  /* seconds since 1970 */
 	" boiler INTEGER NOT NULL," /* DOPPEL__BOILER_* kinds carried */
 	" event INTEGER,"           /* events.num; NULL: not related */
-	/* its figures (doppel__numbers), 4 bytes each, sorted; NULL: not
+	/* its figures (doppel__numbers) and its containment fingerprints of
+	 * tokens (doppel__token_keys), 4 bytes each, sorted; NULL: not
 	 * recorded (a database made before they were) */
-	" figures BLOB);"
+	" figures BLOB, ckeys BLOB);"
 	"CREATE INDEX articles_event ON articles(event);"
 	/* What relations beyond copy need of a stored article: the synonym-key
 	 * and anchor view sketches (64 slots each, 16 bits, little-endian),
@@ -772,7 +773,8 @@ static int has_column(doppel__store *s, const char *table, const char *column, b
  * views.lines, no line dropped; views.facts, facts not known;
  * views.weights, weighed by the counts of when it is read again;
  * views.contain, no containment fingerprint posted; relations.passages,
- * none stored; articles.figures, figures not known. The table of passage keys is made empty: their articles
+ * none stored; articles.figures, figures not known; articles.ckeys, no
+ * containment fingerprint of tokens posted. The table of passage keys is made empty: their articles
  * are found as the excerpts of later ones, not as their sources.
  */
 static int add_columns(doppel__store *s, char *err)
@@ -791,9 +793,16 @@ static int add_columns(doppel__store *s, char *err)
 	if (rc == DOPPEL_OK &&
 	    (rc = has_column(s, "relations", "passages", &has, err)) == DOPPEL_OK && !has)
 		rc = exec(s, "ALTER TABLE relations ADD COLUMN passages BLOB;", err);
-	if (rc == DOPPEL_OK &&
-	    (rc = has_column(s, "articles", "figures", &has, err)) == DOPPEL_OK && !has)
-		rc = exec(s, "ALTER TABLE articles ADD COLUMN figures BLOB;", err);
+	static const char *const articles[] = {"figures", "ckeys"};
+	for (size_t i = 0; rc == DOPPEL_OK && i < sizeof(articles) / sizeof(*articles); i++) {
+		if ((rc = has_column(s, "articles", articles[i], &has, err)) == DOPPEL_OK &&
+		    !has) {
+			char sql[64];
+			snprintf(sql, sizeof(sql), "ALTER TABLE articles ADD COLUMN %s BLOB;",
+			         articles[i]);
+			rc = exec(s, sql, err);
+		}
+	}
 	if (rc == DOPPEL_OK)
 		rc = exec(s,
 		          "CREATE TABLE IF NOT EXISTS pkeys(num INTEGER PRIMARY KEY,"
@@ -808,8 +817,8 @@ static int prepare_writes(doppel__store *s, char *err)
 	if ((sqlite3_prepare_v2(s->db,
 	                        "INSERT INTO articles(id, title, date, source, url, words,"
 	                        " shingles, fingerprint, signature, added, boiler, event,"
-	                        " figures)"
-	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?,?)",
+	                        " figures, ckeys)"
+	                        " VALUES(?,?,?,?,?,?,?,?,?,strftime('%s','now'),?,?,?,?)",
 	                        -1, &s->put, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(s->db, "INSERT INTO texts(num, text) VALUES(?, ?)", -1,
 	                        &s->puttext, NULL) != SQLITE_OK ||
@@ -1064,14 +1073,19 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 		sqlite3_bind_int64(st, 11, event);
 	else
 		sqlite3_bind_null(st, 11);
-	if (doppel__grow(&s->figbuf, &s->figcap, 4 * (size_t)sk->nfig + 1, 1)) {
+	size_t nall = (size_t)sk->nfig + sk->nckey;
+	if (doppel__grow(&s->figbuf, &s->figcap, 4 * nall + 1, 1)) {
 		doppel__errf(err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
+	uint8_t *fb = s->figbuf;
 	for (uint32_t i = 0; i < sk->nfig; i++)
-		doppel__put_le((uint8_t *)s->figbuf + 4 * i, sk->fig[i], 4);
+		doppel__put_le(fb + 4 * i, sk->fig[i], 4);
+	for (uint32_t i = 0; i < sk->nckey; i++)
+		doppel__put_le(fb + 4 * (sk->nfig + i), sk->ckey[i], 4);
 	/* A text without figures has an empty blob, not NULL (unknown). */
-	sqlite3_bind_blob(st, 12, s->figbuf, (int)(4 * sk->nfig), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 12, fb, (int)(4 * sk->nfig), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 13, fb + 4 * sk->nfig, (int)(4 * sk->nckey), SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1244,15 +1258,16 @@ bool doppel__store_unpack_sig(const uint8_t *blob, size_t len, unsigned k, uint1
 	return true;
 }
 
-/* The figures of column col of st's row into row (*buf, capacity *cap,
- * holds them); NULL: not recorded. A blob of a size that is not a whole
- * number of figures is read as not recorded too: figures only veto. */
-static int unpack_figures(sqlite3_stmt *st, int col, uint32_t **buf, size_t *cap,
-                          doppel__row *row)
+/* The 4-byte keys of column col of st's row into *buf (capacity *cap):
+ * *out, *n; *known is false for NULL (not recorded). A blob of a size
+ * that is not a whole number of keys is read as not recorded too: figures
+ * only veto, and fingerprints only find candidates. */
+static int unpack_keys(sqlite3_stmt *st, int col, uint32_t **buf, size_t *cap,
+                       const uint32_t **out, uint32_t *n, bool *known)
 {
-	row->fig = NULL;
-	row->nfig = 0;
-	row->figured = false;
+	*out = NULL;
+	*n = 0;
+	*known = false;
 	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
 		return DOPPEL_OK;
 	const uint8_t *blob = sqlite3_column_blob(st, col);
@@ -1263,29 +1278,29 @@ static int unpack_figures(sqlite3_stmt *st, int col, uint32_t **buf, size_t *cap
 		return DOPPEL_E_NOMEM;
 	for (size_t i = 0; i < len / 4; i++)
 		(*buf)[i] = (uint32_t)doppel__get_le(blob + 4 * i, 4);
-	row->fig = *buf;
-	row->nfig = (uint32_t)(len / 4);
-	row->figured = true;
+	*out = *buf;
+	*n = (uint32_t)(len / 4);
+	*known = true;
 	return DOPPEL_OK;
 }
 
 int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ctx, char *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool figured;
+	bool figured, keyed;
 	int rc = has_column(s, "articles", "figures", &figured, err);
+	if (rc == DOPPEL_OK)
+		rc = has_column(s, "articles", "ckeys", &keyed, err);
 	if (rc)
 		return rc;
-	/* A database made before figures were kept, opened read-only, has
-	 * not the column. */
-	if (sqlite3_prepare_v2(s->db,
-	                       figured ? "SELECT num, id, title, date, words, shingles, fingerprint,"
-	                                 " signature, boiler, event, figures FROM articles"
-	                                 " ORDER BY num"
-	                               : "SELECT num, id, title, date, words, shingles, fingerprint,"
-	                                 " signature, boiler, event, NULL FROM articles"
-	                                 " ORDER BY num",
-	                       -1, &st, NULL) != SQLITE_OK)
+	/* A database made before figures and fingerprints were kept, opened
+	 * read-only, has not their columns. */
+	char sql[192];
+	snprintf(sql, sizeof(sql),
+	         "SELECT num, id, title, date, words, shingles, fingerprint, signature, boiler,"
+	         " event, %s, %s FROM articles ORDER BY num",
+	         figured ? "figures" : "NULL", keyed ? "ckeys" : "NULL");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, "loading articles", err);
 	uint16_t *sig = doppel__alloc_array(k, sizeof(*sig));
 	if (!sig) {
@@ -1293,8 +1308,9 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		doppel__errf(err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
-	uint32_t *fig = NULL;
-	size_t figcap = 0;
+	uint32_t *fig = NULL, *ckey = NULL;
+	size_t figcap = 0, ckeycap = 0;
+	bool known;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		doppel__row row = {0};
@@ -1320,7 +1336,8 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		row.sig = sig;
 		row.boiler = (unsigned)sqlite3_column_int(st, 8);
 		row.event = sqlite3_column_int64(st, 9);
-		if ((rc = unpack_figures(st, 10, &fig, &figcap, &row))) {
+		if ((rc = unpack_keys(st, 10, &fig, &figcap, &row.fig, &row.nfig, &row.figured)) ||
+		    (rc = unpack_keys(st, 11, &ckey, &ckeycap, &row.ckey, &row.nckey, &known))) {
 			doppel__errf(err, "out of memory");
 			break;
 		}
@@ -1332,6 +1349,7 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 	sqlite3_finalize(st);
 	free(sig);
 	free(fig);
+	free(ckey);
 	return rc;
 }
 

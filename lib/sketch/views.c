@@ -58,16 +58,52 @@ int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__ra
 	return sketch_set(w, n, asig, nanchors);
 }
 
+/* Winnows the hashes h[0..grams) in windows of w into out (room for
+ * grams): the minimum of each window, once for each position it is the
+ * minimum at. Returns how many. */
+static size_t winnow(const uint32_t *h, size_t grams, size_t w, uint32_t *out)
+{
+	size_t n = 0, last = SIZE_MAX;
+	size_t windows = grams >= w ? grams - w + 1 : 1;
+	for (size_t s = 0; s < windows; s++) {
+		size_t end = s + w < grams ? s + w : grams, min = s;
+		for (size_t i = s + 1; i < end; i++)
+			if (h[i] <= h[min])
+				min = i; /* the rightmost of equal minima (robust winnowing) */
+		if (min != last)
+			out[n++] = h[min];
+		last = min;
+	}
+	return n;
+}
+
+/* Sorts v[0..n) and keeps each value once (shared ones count once);
+ * returns how many are left. */
+static size_t sort_unique(uint32_t *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), doppel__cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || v[u - 1] != v[i])
+			v[u++] = v[i];
+	return u;
+}
+
+/* Room in *out for the hashes of every k-gram of n items, and the
+ * fingerprints (at most one a k-gram) before them; *grams: how many. */
+static int gram_room(size_t n, size_t k, uint32_t **out, size_t *cap, size_t *grams)
+{
+	*grams = n >= k ? n - k + 1 : 0;
+	return doppel__grow((void **)out, cap, 2 * *grams + 1, sizeof(**out));
+}
+
 int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, size_t *cap)
 {
-	const size_t k = DOPPEL__CONTAIN_K, w = DOPPEL__CONTAIN_W;
+	const size_t k = DOPPEL__CONTAIN_K;
+	size_t grams;
 	*n = 0;
-	if (f->ntok < k)
-		return DOPPEL_OK;
-	size_t grams = f->ntok - k + 1;
-	/* room for the hashes of every k-gram, then the fingerprints, at most
-	 * one a k-gram, after them */
-	if (doppel__grow((void **)out, cap, 2 * grams, sizeof(**out)))
+	if (gram_room(f->ntok, k, out, cap, &grams))
 		return DOPPEL_E_NOMEM;
 	uint32_t *h = *out + grams;
 	for (size_t i = 0; i < grams; i++) {
@@ -76,17 +112,27 @@ int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, s
 			v = doppel__mix64(v ^ f->tok[i + j].stem);
 		h[i] = (uint32_t)(v >> 32);
 	}
-	size_t last = SIZE_MAX;
-	size_t windows = grams >= w ? grams - w + 1 : 1;
-	for (size_t s = 0; s < windows; s++) {
-		size_t end = s + w < grams ? s + w : grams, min = s;
-		for (size_t i = s + 1; i < end; i++)
-			if (h[i] <= h[min])
-				min = i; /* the rightmost of equal minima (robust winnowing) */
-		if (min != last)
-			(*out)[(*n)++] = h[min];
-		last = min;
+	if (grams)
+		*n = sort_unique(*out, winnow(h, grams, DOPPEL__CONTAIN_W, *out));
+	return DOPPEL_OK;
+}
+
+int doppel__token_keys(const doppel__tokens *t, uint32_t **out, size_t *n, size_t *cap)
+{
+	const size_t k = DOPPEL__TOKEN_CONTAIN_K;
+	size_t grams;
+	*n = 0;
+	if (gram_room(t->n, k, out, cap, &grams))
+		return DOPPEL_E_NOMEM;
+	uint32_t *h = *out + grams;
+	for (size_t i = 0; i < grams; i++) {
+		uint64_t v = 0;
+		for (size_t j = 0; j < k; j++)
+			v = doppel__mix64(v ^ t->hash[i + j]);
+		h[i] = (uint32_t)(v >> 32);
 	}
+	if (grams)
+		*n = sort_unique(*out, winnow(h, grams, DOPPEL__TOKEN_CONTAIN_W, *out));
 	return DOPPEL_OK;
 }
 

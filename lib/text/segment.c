@@ -102,6 +102,7 @@ void doppel__features_free(doppel__features *f)
 	free(f->span);
 	free(f->fslot);
 	free(f->fig);
+	free(f->ckey);
 	memset(f, 0, sizeof(*f));
 }
 
