@@ -947,9 +947,10 @@ DOPPEL_API int doppel_index_story(doppel_index *x, const char *id, doppel_story 
 typedef struct doppel_check {
 	int integrity;              /* 1 when SQLite's integrity_check said ok */
 	uint64_t articles;          /* stored articles checked */
-	uint64_t signatures;        /* of them, whose signature made again from the
-	                        stored text differs from the stored one (or
-	                        that could not be related again) */
+	uint64_t signatures;        /* of them, whose signature or figures made
+	                        again from the stored text differ from the
+	                        stored ones (or that could not be related
+	                        again) */
 	uint64_t relations;         /* stored relations checked */
 	uint64_t missing;           /* stored relations not found again */
 	uint64_t extra;             /* relations found again that are not stored */

@@ -128,27 +128,38 @@ static int compare_relations(doppel_index *x, sqlite3_stmt *st, int64_t num,
 	return DOPPEL_OK;
 }
 
-/* Compares the signature stored for the article just added to y (the
- * last of the batch, at slot) with the one y made from its text. */
-static void compare_signature(const doppel_index *y, uint32_t slot, const void *blob,
-                              size_t bytes, const char *id, doppel_check *out)
+struct pending {
+	int64_t num;
+	void *sig; /* the stored signature, then the stored figures */
+	size_t sigbytes, figbytes;
+	bool figured; /* figures were stored (not NULL) */
+};
+
+/* Compares the signature and the figures stored for an article (p) with
+ * those y made from its text when it added it (at slot). */
+static void compare_signature(const doppel_index *y, uint32_t slot, const struct pending *p,
+                              const char *id, doppel_check *out)
 {
 	const unsigned k = y->p.k;
 	const uint16_t *sig = y->sigs + (size_t)slot * k;
-	bool same = blob && bytes == 2 * (size_t)k;
+	const uint8_t *blob = p->sig;
+	bool same = p->sig && p->sigbytes == 2 * (size_t)k;
 	for (unsigned i = 0; same && i < k; i++)
-		same = (uint16_t)doppel__get_le((const uint8_t *)blob + 2 * i, 2) == sig[i];
-	if (!same) {
+		same = (uint16_t)doppel__get_le(blob + 2 * i, 2) == sig[i];
+	const struct doppel__entry *e = &y->e[slot];
+	const uint8_t *fig = blob + p->sigbytes;
+	bool figures = !p->figured ||
+	               (e->nfig != DOPPEL__FIG_UNKNOWN && p->figbytes == 4 * (size_t)e->nfig);
+	for (uint32_t i = 0; p->figured && figures && i < e->nfig; i++)
+		figures = (uint32_t)doppel__get_le(fig + 4 * i, 4) == e->fig[i];
+	if (!same || !figures) {
 		out->signatures++;
-		note(out, id, "its signature, made again from its text, differs", NULL);
+		note(out, id,
+		     !same ? "its signature, made again from its text, differs"
+		           : "its figures, made again from its text, differ",
+		     NULL);
 	}
 }
-
-struct pending {
-	int64_t num;
-	void *sig; /* the stored signature */
-	size_t sigbytes;
-};
 
 /* Relates the articles of b (stored numbers and signatures in p) again
  * in y and compares. */
@@ -173,7 +184,7 @@ static int check_batch(doppel_index *x, doppel_index *y, doppel_batch *b,
 			     NULL);
 			continue;
 		}
-		compare_signature(y, first + (uint32_t)i, p[i].sig, p[i].sigbytes, r.id, out);
+		compare_signature(y, first + (uint32_t)i, &p[i], r.id, out);
 		rc = compare_relations(x, rel, p[i].num, &r, out, ka, kb);
 	}
 	return rc;
@@ -212,11 +223,15 @@ static int check_articles(doppel_index *x, doppel_index *y, doppel_check *out)
 		rc = DOPPEL_E_NOMEM;
 		goto out;
 	}
-	if (sqlite3_prepare_v2(
-		    db,
-		    "SELECT num, id, title, date, source, url, signature FROM articles"
-		    " ORDER BY num",
-		    -1, &art, NULL) != SQLITE_OK ||
+	/* A database made before figures were kept has not their column. */
+	if ((sqlite3_prepare_v2(db,
+	                        "SELECT num, id, title, date, source, url, signature, figures"
+	                        " FROM articles ORDER BY num",
+	                        -1, &art, NULL) != SQLITE_OK &&
+	     sqlite3_prepare_v2(db,
+	                        "SELECT num, id, title, date, source, url, signature, NULL"
+	                        " FROM articles ORDER BY num",
+	                        -1, &art, NULL) != SQLITE_OK) ||
 	    sqlite3_prepare_v2(db,
 	                       "SELECT o.id, r.relation, r.a_source, r.basis FROM relations r"
 	                       " JOIN articles o ON o.num = r.b WHERE r.a = ?",
@@ -242,9 +257,13 @@ static int check_articles(doppel_index *x, doppel_index *y, doppel_check *out)
 			.url = (const char *)sqlite3_column_text(art, 5),
 		};
 		size_t sb = (size_t)sqlite3_column_bytes(art, 6);
-		p[np] = (struct pending){num, malloc(sb + 1), sb};
+		size_t fb = (size_t)sqlite3_column_bytes(art, 7);
+		p[np] = (struct pending){num, malloc(sb + fb + 1), sb, fb,
+		                         sqlite3_column_type(art, 7) == SQLITE_BLOB};
 		if (p[np].sig && sb)
 			memcpy(p[np].sig, sqlite3_column_blob(art, 6), sb);
+		if (p[np].sig && fb)
+			memcpy((char *)p[np].sig + sb, sqlite3_column_blob(art, 7), fb);
 		rc = p[np].sig ? doppel_batch_push(b, &a) : DOPPEL_E_NOMEM;
 		np++;
 		out->articles++;

@@ -118,12 +118,29 @@ static void test_changed_signature(void **state)
 	test_rmdir(dir);
 }
 
+/* Figures are made again too: a figure changed in the database is a
+ * difference (figures veto copies). */
+static void test_changed_figures(void **state)
+{
+	(void)state;
+	char db[600];
+	char *dir = make_index(db, sizeof(db));
+	run_sql(db, "UPDATE articles SET figures = x'01020304'"
+	            " WHERE num = (SELECT max(num) FROM articles)");
+	doppel_check k;
+	check(db, &k);
+	assert_int_equal(k.signatures, 1);
+	assert_non_null(strstr(k.first, "figures"));
+	test_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sound),
 		cmocka_unit_test(test_changed_relation),
 		cmocka_unit_test(test_changed_signature),
+		cmocka_unit_test(test_changed_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

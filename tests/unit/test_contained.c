@@ -2,7 +2,8 @@
  * test_contained.c — a copy that keeps one sentence of a long article is
  * found as a copy, though its Jaccard with the article is far below the
  * LSH's threshold: the containment fingerprints meet the two, in a scan
- * and in an index reopened between them.
+ * and in an index reopened between them, looking for every relation (the
+ * content words' fingerprints) or for copies alone (the tokens').
  */
 #include "testutil.h"
 
@@ -20,11 +21,12 @@ static doppel_batch *read_fixture(void)
 	return b;
 }
 
-static void test_scan_sentence(void **state)
+/* The scan looking for relations `find` relates the two as a copy. */
+static void scan_sentence(unsigned find)
 {
-	(void)state;
 	doppel_params par;
 	doppel_params_init(&par);
+	par.relations = find;
 	doppel_scan *s = doppel_scan_new(&par);
 	assert_non_null(s);
 	doppel_batch *b = read_fixture();
@@ -38,6 +40,19 @@ static void test_scan_sentence(void **state)
 	assert_true(p.jaccard < 0.2);
 	doppel_batch_free(b);
 	doppel_scan_free(s);
+}
+
+static void test_scan_sentence(void **state)
+{
+	(void)state;
+	scan_sentence(DOPPEL_FIND_ALL);
+}
+
+/* Looking for copies alone: the tokens' fingerprints meet them. */
+static void test_scan_sentence_copies_only(void **state)
+{
+	(void)state;
+	scan_sentence(DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 }
 
 /* Adds article `id` of all as one batch; its relation with `other`. */
@@ -63,18 +78,27 @@ static doppel_relation add_one(doppel_index *x, const doppel_batch *all, const c
 }
 
 /* The article's fingerprints are stored with it and posted again when
- * the index is opened. */
-static void test_index_reopened(void **state)
+ * the index is opened, whichever relations it looks for. */
+static void index_reopened(struct test_db *f, unsigned find)
 {
-	struct test_db *f = *state;
 	doppel_batch *all = read_fixture();
-	doppel_index *x = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	doppel_index *x = test_open_index(f->db, find, DOPPEL_OPEN_CREATE);
 	assert_int_equal(add_one(x, all, "harbour", "-"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
-	x = test_open_index(f->db, DOPPEL_FIND_ALL, 0);
+	x = test_open_index(f->db, find, 0);
 	assert_int_equal(add_one(x, all, "harbour-sentence", "harbour"), DOPPEL_REL_COPY);
 	doppel_index_close(x);
 	doppel_batch_free(all);
+}
+
+static void test_index_reopened(void **state)
+{
+	index_reopened(*state, DOPPEL_FIND_ALL);
+}
+
+static void test_index_reopened_copies_only(void **state)
+{
+	index_reopened(*state, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 }
 
 static int setup(void **state)
@@ -86,7 +110,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_sentence),
+		cmocka_unit_test(test_scan_sentence_copies_only),
 		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_index_reopened_copies_only, setup,
+		                                test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,17 +31,6 @@ static doppel_batch *read_fixture(void)
 	return b;
 }
 
-/* Runs sql on the database at path (no index open on it). */
-static void db_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_close(db);
-}
-
 /* The passage_keys value of the database's meta table; 0 when absent. */
 static int stored_rules(const char *path)
 {
@@ -127,7 +116,7 @@ static void test_first_rules_kept(void **state)
 {
 	struct test_db *f = *state;
 	make_db(f->db);
-	db_exec(f->db, "UPDATE meta SET value = '1' WHERE key = 'passage_keys';");
+	test_db_exec(f->db, "UPDATE meta SET value = '1' WHERE key = 'passage_keys';");
 	assert_int_equal(add_fixture(f->db), DOPPEL_REL_NONE);
 	assert_int_equal(stored_rules(f->db), 1);
 	/* relating it again makes keys by its rules too: nothing differs */
@@ -147,11 +136,11 @@ static void test_unrecorded_rules(void **state)
 {
 	struct test_db *f = *state;
 	make_db(f->db);
-	db_exec(f->db, "DELETE FROM meta WHERE key = 'passage_keys';"
+	test_db_exec(f->db, "DELETE FROM meta WHERE key = 'passage_keys';"
 	               "INSERT INTO pkeys(num, keys) VALUES(1, x'01000000');");
 	make_db(f->db);
 	assert_int_equal(stored_rules(f->db), 1);
-	db_exec(f->db, "DELETE FROM meta WHERE key = 'passage_keys'; DELETE FROM pkeys;");
+	test_db_exec(f->db, "DELETE FROM meta WHERE key = 'passage_keys'; DELETE FROM pkeys;");
 	make_db(f->db);
 	assert_int_equal(stored_rules(f->db), 2);
 }
@@ -162,7 +151,7 @@ static void test_unknown_rules_refused(void **state)
 {
 	struct test_db *f = *state;
 	make_db(f->db);
-	db_exec(f->db, "UPDATE meta SET value = '3' WHERE key = 'passage_keys';");
+	test_db_exec(f->db, "UPDATE meta SET value = '3' WHERE key = 'passage_keys';");
 	doppel_params p;
 	doppel_params_init(&p);
 	const unsigned flags[] = {0, DOPPEL_OPEN_READONLY};

@@ -4,7 +4,8 @@
  * not their facts: they are not copies, nor one event. A reprint and a cut
  * copy keep the facts and stay copies; a report re-sent with its toll
  * updated is the same event. The index keeps each article's facts, so a
- * reopened index judges the same.
+ * reopened index judges the same. A search for copies alone judges by the
+ * figures of the tokens.
  */
 #include "testutil.h"
 
@@ -24,33 +25,57 @@ static doppel_batch *read_fixture(void)
 }
 
 
-static void test_scan_templated(void **state)
+/* Scans the fixture looking for relations `find`. */
+static doppel_scan *scan_fixture(unsigned find)
 {
-	(void)state;
 	doppel_params par;
 	doppel_params_init(&par);
+	par.relations = find;
 	doppel_scan *s = doppel_scan_new(&par);
 	assert_non_null(s);
 	doppel_batch *b = read_fixture();
 	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_batch_free(b);
+	return s;
+}
 
-	/* Same template, other figures: nothing. */
+/* What every search holds: the same template with other figures is no
+ * copy; copies keep their source's figures. */
+static void assert_figures(doppel_scan *s)
+{
 	assert_int_equal(test_scan_relation(s, "mm-0311", "mm-0312"), DOPPEL_REL_NONE);
 	assert_int_equal(test_scan_relation(s, "mm-0311-cut", "mm-0312"), DOPPEL_REL_NONE);
 	assert_int_equal(test_scan_relation(s, "mm-0311-reprint", "mm-0312"), DOPPEL_REL_NONE);
 	assert_int_equal(test_scan_relation(s, "div-harwick", "div-oakmere"), DOPPEL_REL_NONE);
-	/* The same words and figures; the headlines name two companies the
-	 * other article never names. */
-	assert_int_equal(test_scan_relation(s, "div-brackley", "div-quenby"), DOPPEL_REL_NONE);
-	/* Copies keep their source's figures. */
 	doppel_relation r = test_scan_relation(s, "mm-0311", "mm-0311-reprint");
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
 	assert_int_equal(test_scan_relation(s, "mm-0311", "mm-0311-cut"), DOPPEL_REL_COPY);
+}
+
+static void test_scan_templated(void **state)
+{
+	(void)state;
+	doppel_scan *s = scan_fixture(DOPPEL_FIND_ALL);
+	assert_figures(s);
+	/* The same words and figures; the headlines name two companies the
+	 * other article never names. */
+	assert_int_equal(test_scan_relation(s, "div-brackley", "div-quenby"), DOPPEL_REL_NONE);
 	/* The same report with its toll updated tells the same event. */
 	assert_int_equal(test_scan_relation(s, "quake-first", "quake-update"),
 	                 DOPPEL_REL_SAME_EVENT);
-	doppel_batch_free(b);
+	doppel_scan_free(s);
+}
+
+/* Looking for copies alone, nothing is segmented: the figures come from
+ * the tokens the sketch reads ("12 cts", "April 15", "two billion"). Two
+ * notices of the same words and figures under two headlines are left to
+ * the search for every relation, which reads the headlines' names. */
+static void test_scan_copies_only(void **state)
+{
+	(void)state;
+	doppel_scan *s = scan_fixture(DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
+	assert_figures(s);
 	doppel_scan_free(s);
 }
 
@@ -77,19 +102,52 @@ static doppel_relation add_one(doppel_index *x, const doppel_batch *all, const c
 	return rel;
 }
 
-/* The facts of an article are stored with it: after reopening, the next
- * day's report is still no copy of the stored one, and its reprint is. */
-static void test_index_reopened(void **state)
+/* The facts and figures of an article are stored with it: after
+ * reopening, the next day's report is still no copy of the stored one,
+ * and its reprint is; looking for every relation or for copies alone. */
+static void index_reopened(struct test_db *f, unsigned find)
 {
-	struct test_db *f = *state;
 	doppel_batch *all = read_fixture();
-	doppel_index *x = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	doppel_index *x = test_open_index(f->db, find, DOPPEL_OPEN_CREATE);
 	assert_int_equal(add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
-	x = test_open_index(f->db, DOPPEL_FIND_ALL, 0);
+	x = test_open_index(f->db, find, 0);
 	assert_int_equal(add_one(x, all, "mm-0312", "mm-0311"), DOPPEL_REL_NONE);
 	doppel_relation r = add_one(x, all, "mm-0311-reprint", "mm-0311");
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
+	doppel_index_close(x);
+	doppel_batch_free(all);
+}
+
+static void test_index_reopened(void **state)
+{
+	index_reopened(*state, DOPPEL_FIND_ALL);
+}
+
+static void test_index_reopened_copies_only(void **state)
+{
+	index_reopened(*state, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
+}
+
+/* A database made before figures and token fingerprints were kept: it
+ * opens read-only as it is, and writable it gets their columns; its
+ * articles' figures are unknown (no veto) and new articles' are kept. */
+static void test_before_figures(void **state)
+{
+	struct test_db *f = *state;
+	const unsigned copies = DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY;
+	doppel_batch *all = read_fixture();
+	doppel_index *x = test_open_index(f->db, copies, DOPPEL_OPEN_CREATE);
+	assert_int_equal(add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
+	doppel_index_close(x);
+	test_db_exec(f->db, "ALTER TABLE articles DROP COLUMN figures;"
+	                    "ALTER TABLE articles DROP COLUMN ckeys;");
+	x = test_open_index(f->db, copies, DOPPEL_OPEN_READONLY);
+	doppel_index_close(x);
+	x = test_open_index(f->db, copies, 0);
+	doppel_relation r = add_one(x, all, "mm-0311-reprint", "mm-0311");
+	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
+	assert_int_equal(add_one(x, all, "mm-0312", "mm-0311-reprint"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	doppel_batch_free(all);
 }
@@ -103,7 +161,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_templated),
+		cmocka_unit_test(test_scan_copies_only),
 		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_index_reopened_copies_only, setup,
+		                                test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_before_figures, setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "doppel.h"
 
@@ -141,6 +142,18 @@ static inline doppel_scan *test_scan_batch(const doppel_batch *b)
 	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
 	return s;
+}
+
+/* Runs sql on the database file at path, outside the library: what an
+ * older version or another program left in it. */
+static inline void test_db_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_close(db);
 }
 
 #endif
