@@ -127,8 +127,13 @@ struct doppel_index {
 	struct doppel__slot_work **pool; /* prepare's scratch, one per caller */
 	size_t npool, poolcap;
 
-	/* Relations beyond copy */
+	/* Relations beyond copy (and a search for copies alone, which reads
+	 * WordNet on first need: titles_apart() in index.c) */
 	doppel__wordnet *wn;
+	bool wn_failed;      /* copies alone: WordNet could not be read */
+	doppel__tokens btok; /* copies alone: the probe's text tokenized again */
+	uint32_t *body;      /* and its tokens' hashes (low 32 bits), sorted */
+	size_t nbody, bodycap;
 	doppel__segmenter *segm; /* the calling thread's */
 	doppel__viewer viewer;
 	doppel__rarity rar;

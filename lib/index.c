@@ -851,6 +851,8 @@ void doppel_index_close(doppel_index *x)
 	doppel__segmenter_free(x->segm);
 	doppel__viewer_free(&x->viewer);
 	doppel__wordnet_free(x->wn);
+	doppel__tokens_free(&x->btok);
+	free(x->body);
 	doppel__segmenter_free(x->xsegm);
 	doppel__wordnet_free(x->xwn);
 	free(x->e);
@@ -1345,6 +1347,7 @@ struct probe {
 	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
 	size_t nsubjects;                  /* found on first need: it meets many */
 	bool subjects_found;               /* entries */
+	bool body_made; /* x->body holds its text's tokens (titles_apart) */
 	int rc;
 };
 
@@ -1407,8 +1410,78 @@ static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t
 	       !any_of(sb, nb, q->f->anchor, q->f->nanchor);
 }
 
+/* Words of a headline, at most, for titles_apart(). */
+#define TITLE_WORDS 32
+
+/* x->body: the hashes (low 32 bits) of the tokens of the probe's text,
+ * sorted; made on first need. */
+static bool probe_body(doppel_index *x, struct probe *q)
+{
+	if (q->body_made)
+		return true;
+	uint64_t skey = doppel__source_key(q->a->source, x->p.seed);
+	if (doppel__normalize(q->a->text, q->a->text_len, skey, &q->rep, x->p.seed, &x->btok) ||
+	    doppel__grow((void **)&x->body, &x->bodycap, x->btok.n + 1, sizeof(*x->body)))
+		return false;
+	for (size_t i = 0; i < x->btok.n; i++)
+		x->body[i] = (uint32_t)x->btok.hash[i];
+	if (x->btok.n > 1)
+		qsort(x->body, x->btok.n, sizeof(*x->body), doppel__cmp_u32);
+	x->nbody = x->btok.n;
+	q->body_made = true;
+	return true;
+}
+
+/* The words w[0..n) (headline words, as anchors) that are not among
+ * o[0..no) nor in the probe's text, into out; how many. */
+static size_t own_words(const doppel_index *x, const uint64_t *w, size_t n, const uint64_t *o,
+                        size_t no, uint64_t *out)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t low = (uint32_t)w[i];
+		if (!bsearch(&w[i], o, no, sizeof(*o), doppel__cmp_u64) &&
+		    !bsearch(&low, x->body, x->nbody, sizeof(*x->body), doppel__cmp_u32))
+			out[m++] = w[i];
+	}
+	return m;
+}
+
+/*
+ * Looking for copies alone, nothing is segmented: the headlines of the
+ * probe and of entry e each name a word no dictionary knows that the other
+ * headline does not, and that the probe's text never names (two
+ * companies' dividend notices, word for word the same below them). Asked
+ * of a pair whose texts are a copy's, so the probe's text stands for both.
+ * The words are first taken whatever a dictionary says, so that WordNet
+ * is read only when a pair may be apart (once; never again if it cannot
+ * be read: then no pair is).
+ */
+static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
+{
+	if (!q->a->title || !e->title || !strcmp(q->a->title, e->title))
+		return false;
+	uint64_t a[TITLE_WORDS], b[TITLE_WORDS], ao[TITLE_WORDS], bo[TITLE_WORDS];
+	size_t na = doppel__title_subjects(NULL, q->a->title, x->p.seed, a, TITLE_WORDS);
+	size_t nb = doppel__title_subjects(NULL, e->title, x->p.seed, b, TITLE_WORDS);
+	if (!na || !nb || !probe_body(x, q))
+		return false;
+	size_t nao = own_words(x, a, na, b, nb, ao), nbo = own_words(x, b, nb, a, na, bo);
+	if (!nao || !nbo)
+		return false;
+	if (!x->wn && (x->wn_failed || doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err))) {
+		x->wn_failed = true;
+		return false;
+	}
+	na = doppel__title_subjects(x->wn, q->a->title, x->p.seed, a, TITLE_WORDS);
+	nb = doppel__title_subjects(x->wn, e->title, x->p.seed, b, TITLE_WORDS);
+	/* subjects among the words of each that are its own */
+	uint64_t rest[TITLE_WORDS];
+	return own_words(x, ao, nao, a, na, rest) < nao && own_words(x, bo, nbo, b, nb, rest) < nbo;
+}
+
 /* What the facts of the probe and of entry e say against relating them. */
-static void facts_against(const doppel_index *x, struct probe *q, const entry_t *e,
+static void facts_against(doppel_index *x, struct probe *q, const entry_t *e,
                           doppel__against *g)
 {
 	doppel__facts_side a = {.slot = q->f->fslot,
@@ -1424,12 +1497,15 @@ static void facts_against(const doppel_index *x, struct probe *q, const entry_t 
 	                        .words = e->words,
 	                        .known = e->facts};
 	doppel__facts_against(&a, &b, g);
-	if (!g->known && e->nfig != DOPPEL__FIG_UNKNOWN)
+	if (e->nfig != DOPPEL__FIG_UNKNOWN)
 		g->token_figures = (int)doppel__figures_unstated(q->sk->fig, q->sk->nfig,
 		                                                 q->sk->words, e->fig, e->nfig,
 		                                                 e->words);
 	g->keys = -1;
-	g->subjects = g->known && subjects_apart(x, q, e);
+	if (g->known)
+		g->subjects = subjects_apart(x, q, e);
+	else if (g->token_figures == 0)
+		g->subjects = titles_apart(x, q, e);
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
 		return;
 	g->specific = doppel__shared_specific(q->f->anchor, q->f->nanchor, e->anchor,

@@ -1019,7 +1019,8 @@ unsigned doppel__figures_unstated(const uint32_t *a, size_t na, uint32_t wa, con
  * DOPPEL__ANCHOR_NAME, the folded word hashed with seed), sorted, at most
  * max of them; ASCII words of two letters or more without a digit. The
  * subject of a templated report (a dividend, an earnings table) is often
- * named in its headline only.
+ * named in its headline only. With wn NULL, every such word that is not
+ * a function word, known or not.
  */
 size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
                               uint64_t *out, size_t max);

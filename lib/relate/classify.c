@@ -156,7 +156,7 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
                               uint64_t *out, size_t max)
 {
 	size_t n = 0;
-	if (!wn || !title)
+	if (!title)
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)title; *p && n < max;) {
 		if (!doppel__ascii_lower[*p] && *p < 0x80) {
@@ -173,7 +173,7 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 		}
 		uint32_t lemma;
 		if (!keep || len < 2 || doppel__stopword(w, len) ||
-		    doppel__wordnet_lemmas(wn, w, len, &lemma, 1))
+		    (wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1)))
 			continue;
 		uint64_t h = doppel__hash(w, len, seed);
 		out[n++] =
@@ -241,13 +241,14 @@ unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b
 bool doppel__templated(const doppel__against *g, bool verbatim)
 {
 	if (g && !g->known)
-		return verbatim && g->token_figures > 0;
+		return verbatim && (g->token_figures > 0 || g->subjects);
 	if (!g)
 		return false;
 	if (g->subjects)
 		return true;
 	if (verbatim)
-		return g->slots.numbers > 0 || g->slots.dates > 0 || g->unstated > 0;
+		return g->slots.numbers > 0 || g->slots.dates > 0 || g->unstated > 0 ||
+		       g->token_figures > 0;
 	return (g->unstated > 0 && g->unstated >= REWRITE_UNSTATED * g->stated) ||
 	       g->slots.numbers * 2 > g->slots.slots;
 }
