@@ -161,9 +161,19 @@ struct doppel_index {
 	size_t nwcell, wused;
 	uint32_t *wfp; /* the probe's fingerprints, sorted, unique */
 	size_t nwfp, wfpcap;
-	uint64_t *whit; /* entries that share them, one a fingerprint: the
-	                    entry above a bit set when few hold it */
+	uint64_t *whit; /* entries that share rare anchors with the probe,
+	                    once an anchor */
 	size_t nwhit, whitcap;
+	/* The entries that share containment fingerprints with the probe:
+	 * how many, and how many of them few entries hold, by entry (valid
+	 * where gen is wgen); and which, in the order met. */
+	struct doppel__wmet {
+		uint32_t gen, shared, rare;
+	} * wmet;
+	size_t wmetcap;
+	uint32_t wgen;
+	uint32_t *wlist;
+	size_t nwlist, wlistcap;
 	int64_t *evstory; /* event num -> story num; 0: no such event */
 	size_t evcap;
 	struct doppel__cached *cache; /* ncache entries, by slot */

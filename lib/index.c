@@ -83,7 +83,7 @@ static void forget_all(doppel_index *x)
  * articles share (a template's line) pairs nothing. */
 static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
 {
-	if ((x->wused + 1) * 2 > x->nwcell) {
+	if ((x->wused + 1) * 4 > x->nwcell * 3) {
 		size_t n = x->nwcell ? x->nwcell * 2 : 4096;
 		uint64_t *t = calloc(n, sizeof(*t));
 		if (!t)
@@ -847,6 +847,8 @@ void doppel_index_close(doppel_index *x)
 	free(x->kkeys);
 	free(x->akeys);
 	free(x->wfp);
+	free(x->wmet);
+	free(x->wlist);
 	free(x->whit);
 	doppel__segmenter_free(x->segm);
 	doppel__viewer_free(&x->viewer);
@@ -969,7 +971,7 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		sk->nfig = (uint32_t)f->nfig;
 	}
 	if (rc == DOPPEL_OK)
-		rc = doppel__token_keys(&w->tokens, &f->ckey, &f->nckey, &f->ckeycap);
+		rc = doppel__sketch_keys(&w->sketcher, &f->ckey, &f->nckey, &f->ckeycap);
 	sk->ckey = f->ckey;
 	sk->nckey = rc == DOPPEL_OK ? (uint32_t)f->nckey : 0;
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
@@ -1802,32 +1804,80 @@ static bool next_met(const doppel_index *x, size_t *i, size_t *k)
  */
 #define POSTED_SHARED 2
 
+#define CONTAIN_MEET 8
+
+/* Counts, for the entries that hold fingerprint fp, one more shared and
+ * (when few hold it) one more rare; the first time an entry is met it is
+ * listed. */
+static bool meet_holders(doppel_index *x, uint32_t fp)
+{
+	uint32_t holder[DOPPEL__VIEW_MAX_DF];
+	size_t n = 0;
+	size_t j = (size_t)doppel__mix64(fp) & (x->nwcell - 1);
+	for (; x->wcell[j] && n < DOPPEL__VIEW_MAX_DF; j = (j + 1) & (x->nwcell - 1))
+		if ((uint32_t)(x->wcell[j] >> 32) == fp)
+			holder[n++] = (uint32_t)(x->wcell[j] & UINT32_MAX) - 1;
+	/* As many as contain_post() posts: a run of words many articles
+	 * share ("Officials declined to comment.") or a text copied many
+	 * times. Only the first CONTAIN_MEET of them (the earliest added)
+	 * are met through it: a text's copies meet its first ones. */
+	if (n >= DOPPEL__VIEW_MAX_DF)
+		n = CONTAIN_MEET;
+	for (size_t i = 0; i < n; i++) {
+		struct doppel__wmet *m = &x->wmet[holder[i]];
+		if (m->gen != x->wgen) {
+			*m = (struct doppel__wmet){x->wgen, 0, 0};
+			if (doppel__grow((void **)&x->wlist, &x->wlistcap, x->nwlist + 1,
+			                 sizeof(*x->wlist)))
+				return false;
+			x->wlist[x->nwlist++] = holder[i];
+		}
+		m->shared++;
+		m->rare += n <= CONTAIN_RARE;
+	}
+	return true;
+}
+
 /* The entries that share one of the probe's containment fingerprints
- * fp[0..n) (sorted, each once), judged by on_contained(). */
+ * fp[0..n) (sorted, each once), judged by on_contained() in the order of
+ * their slots. */
 static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 {
 	doppel_index *x = c->x;
-	size_t i, k;
-	x->nwhit = 0;
-	for (i = 0; i < n && x->nwcell; i++) {
-		size_t from = x->nwhit;
-		size_t j = (size_t)doppel__mix64(fp[i]) & (x->nwcell - 1);
-		for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
-			if ((uint32_t)(x->wcell[j] >> 32) == fp[i] &&
-			    !hit(x, (uint32_t)(x->wcell[j] & UINT32_MAX) - 1, 0)) {
-				c->q->rc = DOPPEL_E_NOMEM;
-				return;
-			}
-		for (k = from; x->nwhit - from <= CONTAIN_RARE && k < x->nwhit; k++)
-			x->whit[k] |= UINT64_C(1) << 32;
+	if (!x->nwcell || !n)
+		return;
+	if (x->wmetcap < x->n) {
+		size_t cap = x->wmetcap;
+		if (doppel__grow((void **)&x->wmet, &cap, x->n, sizeof(*x->wmet))) {
+			c->q->rc = DOPPEL_E_NOMEM;
+			return;
+		}
+		memset(x->wmet + x->wmetcap, 0, (cap - x->wmetcap) * sizeof(*x->wmet));
+		x->wmetcap = cap;
 	}
-	if (x->nwhit > 1)
-		qsort(x->whit, x->nwhit, sizeof(*x->whit), cmp_u64_low);
-	for (k = 0; !c->q->rc && next_met(x, &i, &k);) {
-		size_t rare = 0;
-		for (size_t r = i; r < k; r++)
-			rare += (size_t)(x->whit[r] >> 32);
-		on_contained(c, (uint32_t)x->whit[i], k - i, rare, n);
+	if (++x->wgen == 0) {
+		memset(x->wmet, 0, x->wmetcap * sizeof(*x->wmet));
+		x->wgen = 1;
+	}
+	x->nwlist = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!meet_holders(x, fp[i])) {
+			c->q->rc = DOPPEL_E_NOMEM;
+			return;
+		}
+	/* Most share a run of words or two: only the others are judged, in
+	 * the order of their slots. */
+	size_t k = 0;
+	for (size_t i = 0; i < x->nwlist; i++) {
+		const struct doppel__wmet *m = &x->wmet[x->wlist[i]];
+		if (m->shared >= CONTAIN_SHARED || m->rare == m->shared)
+			x->wlist[k++] = x->wlist[i];
+	}
+	if (k > 1)
+		qsort(x->wlist, k, sizeof(*x->wlist), doppel__cmp_u32);
+	for (size_t i = 0; i < k && !c->q->rc; i++) {
+		const struct doppel__wmet *m = &x->wmet[x->wlist[i]];
+		on_contained(c, x->wlist[i], m->shared, m->rare, n);
 	}
 }
 

@@ -303,30 +303,6 @@ int doppel__excerpt_load(doppel_index *x)
 
 /* ------------------------------------------------------------ text work */
 
-/* Sorts n keys in place, least significant byte first (four passes; a
- * few hundred keys an article, for which qsort's calls cost more), with
- * w's scratch. */
-static int radix_sort(struct doppel__slot_work *w, uint32_t *v, size_t n)
-{
-	if (doppel__grow((void **)&w->sortbuf, &w->sortcap, n, sizeof(*w->sortbuf)))
-		return DOPPEL_E_NOMEM;
-	uint32_t *src = v, *dst = w->sortbuf;
-	for (unsigned shift = 0; shift < 32; shift += 8) {
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[((src[i] >> shift) & 0xff) + 1]++;
-		for (size_t b = 1; b < 257; b++)
-			count[b] += count[b - 1];
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
-		uint32_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	/* four passes: the result is back in v */
-	return DOPPEL_OK;
-}
-
 /* Hash of DOPPEL__FP_K content stems from tok[i]; never 0. */
 static uint64_t gram_hash(const doppel__ftok *tok, size_t i)
 {
@@ -516,7 +492,7 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 	sentence_keys(x->p.seed, x->pkrules, f, *keys, &n);
 	if (x->pkrules >= 2 && window_keys(w, x->p.seed, f, *keys, &n))
 		return DOPPEL_E_NOMEM;
-	if (n > 1 && radix_sort(w, *keys, n))
+	if (n > 1 && doppel__sort_u32(*keys, n, &w->sortbuf, &w->sortcap))
 		return DOPPEL_E_NOMEM;
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)

@@ -119,6 +119,11 @@ void doppel__strmap_free(doppel__strmap *m);
 int doppel__cmp_u64(const void *a, const void *b);
 int doppel__cmp_u32(const void *a, const void *b);
 
+/* Sorts n values in place, least significant byte first (four passes: a
+ * few hundred values, for which qsort's calls cost more), with *scratch
+ * (capacity *cap, grown; the caller's). */
+int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap);
+
 /* xxh3 64-bit of a buffer with a seed. */
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed);
 
@@ -376,7 +381,7 @@ typedef struct doppel__sketch {
 	const uint32_t *fig;  /* its figures (doppel__numbers), sorted, unique; */
 	uint32_t nfig;        /* owned by whoever made the sketch */
 	const uint32_t *ckey; /* its containment fingerprints of tokens */
-	uint32_t nckey;       /* (doppel__token_keys): the same */
+	uint32_t nckey;       /* (doppel__sketch_keys): the same */
 } doppel__sketch;
 
 /* Scratch space reused across calls by one thread. */
@@ -386,6 +391,10 @@ typedef struct doppel__sketcher {
 	uint32_t *mins; /* k minima */
 	uint64_t *set;  /* open-addressing set of shingle hashes */
 	size_t setcap;
+	uint32_t *gh; /* the last text's shingle hashes, in order (32 bits) */
+	size_t ngh, ghcap;
+	uint32_t *keys, *sortbuf; /* doppel__sketch_keys()'s scratch */
+	size_t keyscap, sortcap;
 } doppel__sketcher;
 
 int doppel__sketcher_init(doppel__sketcher *s, unsigned k, unsigned shingle, uint64_t seed);
@@ -563,7 +572,7 @@ typedef struct doppel__features {
 	 * points to: made with the sketch, whatever else is. */
 	uint32_t *fig;
 	size_t nfig, figcap;
-	/* Its containment fingerprints of tokens (doppel__token_keys), what
+	/* Its containment fingerprints of tokens (doppel__sketch_keys), what
 	 * its sketch's ckey points to. */
 	uint32_t *ckey;
 	size_t nckey, ckeycap;
@@ -1102,17 +1111,23 @@ bool doppel__updated(const doppel__against *g);
  * release with free()). */
 int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, size_t *cap);
 
+/* Winnows the hashes h[0..grams) in windows of w (every window's
+ * minimum, the rightmost of equal ones, once for each position it is the
+ * minimum at) into out (room for grams); how many. O(grams) but where
+ * the minimum leaves the window. */
+size_t doppel__winnow(const uint32_t *h, size_t grams, size_t w, uint32_t *out);
+
 /*
  * The containment fingerprints of a search for copies alone, which does
- * not segment: winnowed as above over hashes of DOPPEL__TOKEN_CONTAIN_K
- * consecutive tokens of t (every word, as the sketch sees them), in windows
- * of DOPPEL__TOKEN_CONTAIN_W, so that two texts sharing a run of 15 words
- * (a sentence) share one; about one token in seven gives one. Sorted and
- * each once, into *out (capacity *cap, grown; the caller's).
+ * not segment: the hashes of the sketch's shingles (every word, as the
+ * sketch sees them) winnowed in windows of DOPPEL__SHINGLE_WINDOW, so
+ * that two texts sharing a run of 14 words (with 3-word shingles: about a
+ * sentence) share one; about one shingle in six gives one. Sorted, each
+ * once, into *out (capacity *cap, grown; the caller's): those of the
+ * tokens s sketched last (doppel__sketch_tokens).
  */
-#define DOPPEL__TOKEN_CONTAIN_K 4
-#define DOPPEL__TOKEN_CONTAIN_W 12
-int doppel__token_keys(const doppel__tokens *t, uint32_t **out, size_t *n, size_t *cap);
+#define DOPPEL__SHINGLE_WINDOW 12
+int doppel__sketch_keys(doppel__sketcher *s, uint32_t **out, size_t *n, size_t *cap);
 
 /* Scratch of one thread making view sketches. */
 typedef struct doppel__viewer {
@@ -1201,7 +1216,7 @@ typedef struct doppel__row {
 	uint32_t nfig;
 	bool figured; /* false: a database made before figures were kept */
 	const uint32_t *ckey; /* its containment fingerprints of tokens */
-	uint32_t nckey;       /* (doppel__token_keys); none in such a database */
+	uint32_t nckey;       /* (doppel__sketch_keys); none in such a database */
 } doppel__row;
 
 /* A database in memory, for a scan: no file, no log, no texts (a scan

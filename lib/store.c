@@ -95,7 +95,7 @@ static const char schema[] =
 	" boiler INTEGER NOT NULL," /* DOPPEL__BOILER_* kinds carried */
 	" event INTEGER,"           /* events.num; NULL: not related */
 	/* its figures (doppel__numbers) and its containment fingerprints of
-	 * tokens (doppel__token_keys), 4 bytes each, sorted; NULL: not
+	 * tokens (doppel__sketch_keys), 4 bytes each, sorted; NULL: not
 	 * recorded (a database made before they were) */
 	" figures BLOB, ckeys BLOB);"
 	"CREATE INDEX articles_event ON articles(event);"

@@ -99,6 +99,29 @@ int doppel__cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap)
+{
+	if (n < 2)
+		return DOPPEL_OK;
+	if (doppel__grow((void **)scratch, cap, n, sizeof(**scratch)))
+		return DOPPEL_E_NOMEM;
+	uint32_t *src = v, *dst = *scratch;
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((src[i] >> shift) & 0xff) + 1]++;
+		for (size_t b = 1; b < 257; b++)
+			count[b] += count[b - 1];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	/* four passes: the result is back in v */
+	return DOPPEL_OK;
+}
+
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed)
 {
 	return XXH3_64bits_withSeed(p, n, seed);

@@ -31,6 +31,9 @@ void doppel__sketcher_free(doppel__sketcher *s)
 		return;
 	free(s->mins);
 	free(s->set);
+	free(s->gh);
+	free(s->keys);
+	free(s->sortbuf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -72,6 +75,7 @@ int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t, doppel__
 	out->fingerprint = t->fingerprint;
 	out->words = t->n > UINT32_MAX ? UINT32_MAX : (uint32_t)t->n;
 	out->shingles = 0;
+	s->ngh = 0;
 	if (t->n == 0) {
 		memset(out->sig, 0, k * sizeof(*out->sig));
 		return DOPPEL_OK;
@@ -97,6 +101,9 @@ int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t, doppel__
 		}
 		s->setcap = need;
 	}
+	if (doppel__grow((void **)&s->gh, &s->ghcap, nsh, sizeof(*s->gh)))
+		return DOPPEL_E_NOMEM;
+	s->ngh = nsh;
 	memset(s->set, 0, need * sizeof(*s->set));
 	const size_t mask = need - 1;
 
@@ -107,6 +114,7 @@ int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t, doppel__
 	uint32_t distinct = 0;
 	for (size_t i = 0; i < nsh; i++) {
 		uint64_t x = shingle_hash(t->hash + i, w) ^ s->seed;
+		s->gh[i] = (uint32_t)(x >> 32);
 		if (!set_insert(s->set, mask, x))
 			continue;
 		distinct++;
@@ -159,4 +167,25 @@ void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b, uint32_t
 	double small = na < nb ? (double)na : (double)nb;
 	double c = inter / small;
 	*containment = c > 1.0 ? 1.0 : c;
+}
+
+int doppel__sketch_keys(doppel__sketcher *s, uint32_t **out, size_t *n, size_t *cap)
+{
+	*n = 0;
+	if (!s->ngh)
+		return DOPPEL_OK;
+	if (doppel__grow((void **)&s->keys, &s->keyscap, s->ngh, sizeof(*s->keys)))
+		return DOPPEL_E_NOMEM;
+	size_t m = doppel__winnow(s->gh, s->ngh, DOPPEL__SHINGLE_WINDOW, s->keys);
+	if (doppel__sort_u32(s->keys, m, &s->sortbuf, &s->sortcap))
+		return DOPPEL_E_NOMEM;
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (u == 0 || s->keys[u - 1] != s->keys[i])
+			s->keys[u++] = s->keys[i];
+	if (doppel__grow((void **)out, cap, u + 1, sizeof(**out)))
+		return DOPPEL_E_NOMEM;
+	memcpy(*out, s->keys, u * sizeof(**out));
+	*n = u;
+	return DOPPEL_OK;
 }

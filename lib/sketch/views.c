@@ -58,18 +58,21 @@ int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__ra
 	return sketch_set(w, n, asig, nanchors);
 }
 
-/* Winnows the hashes h[0..grams) in windows of w into out (room for
- * grams): the minimum of each window, once for each position it is the
- * minimum at. Returns how many. */
-static size_t winnow(const uint32_t *h, size_t grams, size_t w, uint32_t *out)
+size_t doppel__winnow(const uint32_t *h, size_t grams, size_t w, uint32_t *out)
 {
-	size_t n = 0, last = SIZE_MAX;
+	size_t n = 0, last = SIZE_MAX, min = 0;
 	size_t windows = grams >= w ? grams - w + 1 : 1;
 	for (size_t s = 0; s < windows; s++) {
-		size_t end = s + w < grams ? s + w : grams, min = s;
-		for (size_t i = s + 1; i < end; i++)
-			if (h[i] <= h[min])
-				min = i; /* the rightmost of equal minima (robust winnowing) */
+		size_t end = s + w < grams ? s + w : grams;
+		if (s == 0 || min < s) {
+			/* the minimum left the window: look again */
+			min = s;
+			for (size_t i = s + 1; i < end; i++)
+				if (h[i] <= h[min])
+					min = i; /* the rightmost of equal minima (robust winnowing) */
+		} else if (h[end - 1] <= h[min]) {
+			min = end - 1; /* the one that came in */
+		}
 		if (min != last)
 			out[n++] = h[min];
 		last = min;
@@ -113,26 +116,7 @@ int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, s
 		h[i] = (uint32_t)(v >> 32);
 	}
 	if (grams)
-		*n = sort_unique(*out, winnow(h, grams, DOPPEL__CONTAIN_W, *out));
-	return DOPPEL_OK;
-}
-
-int doppel__token_keys(const doppel__tokens *t, uint32_t **out, size_t *n, size_t *cap)
-{
-	const size_t k = DOPPEL__TOKEN_CONTAIN_K;
-	size_t grams;
-	*n = 0;
-	if (gram_room(t->n, k, out, cap, &grams))
-		return DOPPEL_E_NOMEM;
-	uint32_t *h = *out + grams;
-	for (size_t i = 0; i < grams; i++) {
-		uint64_t v = 0;
-		for (size_t j = 0; j < k; j++)
-			v = doppel__mix64(v ^ t->hash[i + j]);
-		h[i] = (uint32_t)(v >> 32);
-	}
-	if (grams)
-		*n = sort_unique(*out, winnow(h, grams, DOPPEL__TOKEN_CONTAIN_W, *out));
+		*n = sort_unique(*out, doppel__winnow(h, grams, DOPPEL__CONTAIN_W, *out));
 	return DOPPEL_OK;
 }
 

@@ -202,42 +202,61 @@ static bool has_digit(const char *s, size_t n)
 	return false;
 }
 
-/* Whether a lowered ASCII word may be a month's name: its length and
- * first letter first, the names only then (most words stop there). */
-static bool maybe_month(const char *w, size_t n)
+/* The words that are figures without a digit: numbers written out ("two
+ * billion dlrs", "five cts"), a figure as much as 2 or 5 is; and the
+ * months, which doppel__numbers() keeps beside a number ("April 1";
+ * "may" is a verb too). By first letter, so that most words are told
+ * apart by a table look-up and a length or two. */
+struct fig_word {
+	const char *w;
+	uint8_t len;
+	bool month;
+};
+static const struct fig_word fig_words[] = {
+	{"april", 5, true},     {"august", 6, true},   {"december", 8, true},
+	{"eight", 5, false},    {"eighty", 6, false},  {"eleven", 6, false},
+	{"february", 8, true},  {"fifty", 5, false},   {"five", 4, false},
+	{"forty", 5, false},    {"four", 4, false},    {"hundred", 7, false},
+	{"january", 7, true},   {"july", 4, true},     {"june", 4, true},
+	{"march", 5, true},     {"may", 3, true},      {"nine", 4, false},
+	{"ninety", 6, false},   {"november", 8, true}, {"october", 7, true},
+	{"one", 3, false},      {"september", 9, true}, {"seven", 5, false},
+	{"seventy", 7, false},  {"six", 3, false},     {"sixty", 5, false},
+	{"ten", 3, false},      {"thirty", 6, false},  {"three", 5, false},
+	{"twelve", 6, false},   {"twenty", 6, false},  {"two", 3, false},
+};
+/* fig_words[fig_first[c - 'a'] ...] start with c (sorted above); 0xff:
+ * none does. */
+static const uint8_t fig_first[26] = {
+	['a' - 'a'] = 0,  ['b' - 'a'] = 0xff, ['c' - 'a'] = 0xff, ['d' - 'a'] = 2,
+	['e' - 'a'] = 3,  ['f' - 'a'] = 6,  ['g' - 'a'] = 0xff, ['h' - 'a'] = 11,
+	['i' - 'a'] = 0xff, ['j' - 'a'] = 12, ['k' - 'a'] = 0xff, ['l' - 'a'] = 0xff,
+	['m' - 'a'] = 15, ['n' - 'a'] = 17, ['o' - 'a'] = 20, ['p' - 'a'] = 0xff,
+	['q' - 'a'] = 0xff, ['r' - 'a'] = 0xff, ['s' - 'a'] = 22, ['t' - 'a'] = 27,
+	['u' - 'a'] = 0xff, ['v' - 'a'] = 0xff, ['w' - 'a'] = 0xff, ['x' - 'a'] = 0xff,
+	['y' - 'a'] = 0xff, ['z' - 'a'] = 0xff,
+};
+
+/* The figure word w (n bytes, lowered) is, or NULL. */
+static const struct fig_word *fig_word(const char *w, size_t n)
 {
-	/* for each length 3..9, the first letters of the months that long */
-	static const char *const first[] = {"m", "jj", "ma", "a", "jo", "fnd", "s"};
-	if (n < 3 || n > 9 || !strchr(first[n - 3], w[0]))
-		return false;
-	return doppel__month_of(w, n) != 0;
+	if (n < 3 || n > 9 || w[0] < 'a' || w[0] > 'z' || fig_first[w[0] - 'a'] == 0xff)
+		return NULL;
+	const size_t count = sizeof(fig_words) / sizeof(*fig_words);
+	for (size_t i = fig_first[w[0] - 'a']; i < count && fig_words[i].w[0] == w[0]; i++)
+		if (fig_words[i].len == n && memcmp(fig_words[i].w, w, n) == 0)
+			return &fig_words[i];
+	return NULL;
 }
 
-/* Whether a lowered ASCII word is a number written out ("two billion
- * dlrs", "five cts"): a figure as much as 2 or 5 is. */
-static bool number_word(const char *w, size_t n)
+/* Notes token w (n bytes, hash h, just pushed) when it is a figure;
+ * digits: its line has a digit. */
+static int note_figure(doppel__tokens *t, const char *w, size_t n, uint64_t h, bool digits)
 {
-	static const char *const words[] = {
-		"one",     "two",    "three",  "four",  "five",  "six",   "seven",
-		"eight",   "nine",   "ten",    "eleven", "twelve", "twenty", "thirty",
-		"forty",   "fifty",  "sixty",  "seventy", "eighty", "ninety", "hundred",
-	};
-	if (n < 3 || n > 7 || !strchr("otfsenh", w[0]))
-		return false;
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (words[i][0] == w[0] && strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
-			return true;
-	return false;
-}
-
-/* Notes token w (n bytes, hash h, just pushed) when it is a figure. */
-static int note_figure(doppel__tokens *t, const char *w, size_t n, uint64_t h)
-{
-	if (has_digit(w, n) || number_word(w, n))
+	if (digits && has_digit(w, n))
 		return push_fig(t, h, 0);
-	if (maybe_month(w, n))
-		return push_fig(t, h, FIG_MONTH);
-	return DOPPEL_OK;
+	const struct fig_word *f = fig_word(w, n);
+	return f ? push_fig(t, h, f->month ? FIG_MONTH : 0) : DOPPEL_OK;
 }
 
 static int push_line(doppel__tokens *t, uint64_t key)
@@ -360,12 +379,13 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 /* Tokens of an ASCII line, from its lowered form: the words themselves. */
 static int tokens_ascii(const char *low, size_t n, uint64_t seed, doppel__tokens *t)
 {
+	bool digits = has_digit(low, n);
 	for (size_t start = 0; start < n;) {
 		const char *space = memchr(low + start, ' ', n - start);
 		size_t end = space ? (size_t)(space - low) : n;
 		if (end > start) {
 			uint64_t h = doppel__hash(low + start, end - start, seed);
-			if (push_hash(t, h) || note_figure(t, low + start, end - start, h))
+			if (push_hash(t, h) || note_figure(t, low + start, end - start, h, digits))
 				return DOPPEL_E_NOMEM;
 		}
 		start = end + 1;
@@ -396,7 +416,7 @@ long doppel__fold(const char *s, size_t n, unsigned char **out)
 static int push_word(doppel__tokens *t, const char *w, size_t n, uint64_t seed)
 {
 	uint64_t h = doppel__hash(w, n, seed);
-	if (push_hash(t, h) || note_figure(t, w, n, h))
+	if (push_hash(t, h) || note_figure(t, w, n, h, true))
 		return DOPPEL_E_NOMEM;
 	return DOPPEL_OK;
 }
