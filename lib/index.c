@@ -970,7 +970,10 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		sk->fig = f->fig;
 		sk->nfig = (uint32_t)f->nfig;
 	}
-	if (rc == DOPPEL_OK)
+	/* The token fingerprints, posted by a search for copies alone; a
+	 * database on disk keeps them for one opened so later. */
+	f->nckey = 0;
+	if (rc == DOPPEL_OK && (!x->deep || doppel__store_keeps_texts(x->store)))
 		rc = doppel__sketch_keys(&w->sketcher, &f->ckey, &f->nckey, &f->ckeycap);
 	sk->ckey = f->ckey;
 	sk->nckey = rc == DOPPEL_OK ? (uint32_t)f->nckey : 0;
