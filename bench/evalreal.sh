@@ -86,6 +86,10 @@ add add-reuters "$cache/reuters.jsonl"
 run scan-planted scan --json --threads 2 "$cache/planted.jsonl"
 run scan-planted-copies scan --json --threads 2 --relations duplicate,copy \
 	"$cache/planted.jsonl"
+rm -f "$cache/add-planted-copies.db" "$cache/add-planted-copies.db-wal" \
+	"$cache/add-planted-copies.db-shm"
+run add-planted-copies add --json --threads 2 --relations duplicate,copy \
+	--db "$cache/add-planted-copies.db" "$cache/planted.jsonl"
 run stories-planted stories --json --threads 2 "$cache/planted.jsonl"
 add add-planted "$cache/planted.jsonl"
 run scan-ecb scan --json --threads 2 "$cache/ecb.jsonl"
@@ -120,6 +124,9 @@ for c in reuters planted ecb; do
 		"$cache/stories-$c.jsonl" "$cache/add-$c-stories.jsonl"
 	echo
 done
+score agree planted-copies "$cache/scan-planted-copies.jsonl" \
+	"$cache/add-planted-copies.jsonl"
+echo
 echo "== summary"
 "$eval" summary "$sum"
 echo "eval-real: $(($(date +%s) - start)) s; outputs in $cache/"
