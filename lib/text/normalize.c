@@ -50,18 +50,15 @@ static const char *const trailer_headings[] = {
 	"other news",
 };
 
-/* Phrases of appeals, share prompts and legal lines, found anywhere in a
- * lowered line of at most APPEAL_MAX_WORDS words. */
+/* Phrases of appeals, share prompts and legal lines, found as whole words
+ * anywhere in a lowered line of at most APPEAL_MAX_WORDS words. */
 static const char *const appeal_phrases[] = {
 	"support independent journalism",
 	"support our journalism",
-	"support our work",
-	"support us ",
 	"donate now",
 	"donate today",
 	"please donate",
 	"make a donation",
-	"make a contribution",
 	"subscribe to our",
 	"subscribe now",
 	"subscribe today",
@@ -73,16 +70,31 @@ static const char *const appeal_phrases[] = {
 	"share this story",
 	"share on facebook",
 	"share on twitter",
-	"share on x ",
 	"click here",
-	"read more ",
-	"read also ",
-	"advertisement",
 	"all rights reserved",
-	"become a member",
 	"become a patron",
 	"become a supporter",
-	"chip in",
+};
+
+/* Phrases that news writes too ("allies which support us in this fight",
+ * "to become a member of the board", "will not make a contribution to
+ * margins"): an appeal only in a line of at most APPEAL_SHORT_WORDS
+ * words, which is the appeal and little more ("Chip in with a donation so
+ * we can keep writing."). */
+#define APPEAL_SHORT_WORDS 16
+static const char *const appeal_short_phrases[] = {
+	"support our work", "support us",  "make a contribution", "become a member",
+	"chip in",          "read more",   "read also",           "share on x",
+};
+
+/* Words that mark an advertisement's slot as a short line of its own
+ * ("Advertisement", "Advertisement - scroll to continue"): at most
+ * MARKER_MAX_WORDS words, where a sentence of news may use them ("In a
+ * newspaper advertisement, the company said the offer expires..."). */
+#define MARKER_MAX_WORDS 6
+static const char *const marker_words[] = {
+	"advertisement",
+	"sponsored content",
 };
 
 static const char *const stamp_prefixes[] = {
@@ -358,18 +370,40 @@ static bool is_trailer(const char *low, size_t n)
 	return false;
 }
 
-/* Pattern boilerplate: appeals and share prompts, update stamps. low is
- * the lowered line followed by a space (so phrases ending in a space match
- * at the end of a line too). Returns the kind found, 0 for content. */
+/* Whether the lowered line low holds phrase p as whole words (words are
+ * one space apart in it). */
+static bool has_phrase(const char *low, const char *p)
+{
+	size_t n = strlen(p);
+	for (const char *at = strstr(low, p); at; at = strstr(at + 1, p))
+		if ((at == low || at[-1] == ' ') && (at[n] == ' ' || at[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Whether low holds one of the n phrases of list. */
+static bool has_any(const char *low, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (has_phrase(low, list[i]))
+			return true;
+	return false;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+
+/* Pattern boilerplate: appeals and share prompts, advertisement markers,
+ * update stamps. low is the lowered line followed by a space. Returns the
+ * kind found, 0 for content. */
 static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw)
 {
-	if (lw.words <= APPEAL_MAX_WORDS) {
-		for (size_t i = 0; i < sizeof(appeal_phrases) / sizeof(*appeal_phrases); i++)
-			if (strstr(low, appeal_phrases[i]))
-				return DOPPEL__BOILER_APPEAL;
-	}
+	if ((lw.words <= APPEAL_MAX_WORDS && has_any(low, appeal_phrases, COUNT(appeal_phrases))) ||
+	    (lw.words <= APPEAL_SHORT_WORDS &&
+	     has_any(low, appeal_short_phrases, COUNT(appeal_short_phrases))) ||
+	    (lw.words <= MARKER_MAX_WORDS && has_any(low, marker_words, COUNT(marker_words))))
+		return DOPPEL__BOILER_APPEAL;
 	if (lw.words <= STAMP_MAX_WORDS && strpbrk(low, "0123456789")) {
-		for (size_t i = 0; i < sizeof(stamp_prefixes) / sizeof(*stamp_prefixes); i++)
+		for (size_t i = 0; i < COUNT(stamp_prefixes); i++)
 			if (starts_with(low, n + 1, stamp_prefixes[i]))
 				return DOPPEL__BOILER_STAMP;
 	}

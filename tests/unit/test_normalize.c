@@ -71,6 +71,23 @@ static void test_pattern_boilerplate(void **state)
 	assert_false(same_tokens(plain, "The council voted on Tuesday.\nThe budget passed.\n"
 	                                "Officials said an update to the plan will follow "
 	                                "once the committee has read all the comments."));
+	/* An advertisement's slot is a short line of its own; a sentence
+	 * about an advertisement is content. */
+	assert_true(same_tokens(plain, "The council voted on Tuesday.\nAdvertisement\n"
+	                               "The budget passed.\nAdvertisement - scroll to continue"));
+	assert_false(same_tokens(plain, "The council voted on Tuesday.\nThe budget passed.\n"
+	                                "In a newspaper advertisement, the company said the "
+	                                "offer expires April 20."));
+	/* Phrases news writes too are appeals only as a short line of their
+	 * own, and only as whole words ("chip industry"). */
+	assert_true(same_tokens(plain, "The council voted on Tuesday.\nThe budget passed.\n"
+	                               "Like what you read? Chip in with a donation."));
+	assert_false(same_tokens(plain, "The council voted on Tuesday.\nThe budget passed.\n"
+	                                "The mayor was invited to become a member of the board "
+	                                "of the regional transport authority next year, "
+	                                "officials said."));
+	assert_false(same_tokens(plain, "The council voted on Tuesday.\nThe budget passed.\n"
+	                                "The chip industry grew."));
 }
 
 static void test_learned_lines(void **state)
