@@ -184,6 +184,7 @@ struct doppel_index {
 	size_t wblobcap;
 	sqlite3_stmt *st_lines;
 	sqlite3_stmt *st_event, *st_story, *st_rel, *st_views, *st_refresh, *st_count;
+	sqlite3_stmt *st_members; /* the articles of one event */
 
 	struct doppel__slot_work *workers;
 

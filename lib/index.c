@@ -830,6 +830,7 @@ void doppel_index_close(doppel_index *x)
 	sqlite3_finalize(x->st_event);
 	sqlite3_finalize(x->st_story);
 	sqlite3_finalize(x->st_rel);
+	sqlite3_finalize(x->st_members);
 	sqlite3_finalize(x->st_views);
 	sqlite3_finalize(x->st_refresh);
 	sqlite3_finalize(x->st_count);
@@ -2321,6 +2322,21 @@ static int count_in_story(doppel_index *x, int64_t story, int32_t date, bool new
  * stories. */
 static int merge_events(doppel_index *x, int64_t keep, int64_t gone)
 {
+	/* The articles of gone, through the index on articles.event, before
+	 * they move: a merge costs its members, not the whole index. */
+	int rc = prepare_stmt(x, &x->st_members, "SELECT num FROM articles WHERE event = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(x->st_members, 1, gone);
+	int step;
+	while ((step = sqlite3_step(x->st_members)) == SQLITE_ROW) {
+		uint32_t slot;
+		if (slot_of(x, sqlite3_column_int64(x->st_members, 0), &slot))
+			x->e[slot].event = keep;
+	}
+	sqlite3_reset(x->st_members);
+	if (step != SQLITE_DONE)
+		return doppel__store_error(x->store, "merging events", x->err);
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 	         "UPDATE articles SET event = %lld WHERE event = %lld;"
@@ -2328,13 +2344,10 @@ static int merge_events(doppel_index *x, int64_t keep, int64_t gone)
 	         (long long)keep, (long long)gone, (long long)gone);
 	if (sqlite3_exec(doppel__store_db(x->store), sql, NULL, NULL, NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "merging events", x->err);
-	for (size_t i = 0; i < x->n; i++)
-		if (x->e[i].event == gone)
-			x->e[i].event = keep;
 	int64_t sg = story_of_event(x, gone);
 	if (gone > 0 && (size_t)gone < x->evcap)
 		x->evstory[gone] = 0;
-	int rc = refresh_story(x, sg);
+	rc = refresh_story(x, sg);
 	return rc ? rc : refresh_story(x, story_of_event(x, keep));
 }
 
