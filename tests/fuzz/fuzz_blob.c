@@ -159,6 +159,10 @@ static const struct column {
 	{"rarity", "counts", 'b'},
 	{"lines", "counts", 'b'},
 	{"meta", "value", 't'},
+	{"articles", "figures", 'b'},
+	{"articles", "ckeys", 'b'},
+	{"views", "facts", 'b'},
+	{"views", "contain", 'b'},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(*columns))
 
