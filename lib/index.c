@@ -1349,6 +1349,7 @@ struct probe {
 	uint16_t ksig[K2], asig[K2];
 	uint32_t nkeys, nanchors;
 	bool sure;            /* met through a rare anchor, close in time: no view filter */
+	bool contained;       /* met through containment fingerprints (on_contained) */
 	doppel__repeated rep; /* the repeated lines its text dropped */
 	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
 	size_t nsubjects;                  /* found on first need: it meets many */
@@ -1522,18 +1523,26 @@ static void facts_against(doppel_index *x, struct probe *q, const entry_t *e,
 	                &unused);
 }
 
+/* The containment of the probe and entry e that decides a copy
+ * (doppel__containment_low), from their shingles' Jaccard j. */
+static double decided(const doppel_index *x, const struct probe *q, const entry_t *e, double j)
+{
+	return doppel__containment_low(j, q->sk->shingles, e->shingles, x->p.k);
+}
+
 /* The probe and entry other as a duplicate or a copy, by their shingles'
- * Jaccard j and containment cont, unless their facts or figures say two
- * reports from one template. */
-static void judge_copy(struct match_ctx *c, uint32_t other, double j, double cont)
+ * Jaccard j and containment cont (decide: the containment that decides),
+ * unless their facts or figures say two reports from one template. */
+static void judge_copy(struct match_ctx *c, uint32_t other, double j, double cont,
+                       double decide)
 {
 	doppel_index *x = c->x;
 	struct probe *q = c->q;
 	const entry_t *e = &x->e[other];
 	bool same = q->sk->fingerprint == e->fingerprint;
 	if (same)
-		j = cont = 1.0;
-	doppel_relation rel = doppel__classify(&x->p, j, cont, same);
+		j = cont = decide = 1.0;
+	doppel_relation rel = doppel__classify(&x->p, j, decide, same);
 	if (rel == DOPPEL_REL_NONE || !(x->p.relations & (1u << rel)))
 		return;
 	doppel__against g;
@@ -1557,7 +1566,7 @@ static void on_shingles(void *ctx, uint32_t other)
 	double j, cont;
 	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
 	                e->shingles, x->p.k, &j, &cont);
-	judge_copy(c, other, j, cont);
+	judge_copy(c, other, j, cont, decided(x, q, e, j));
 }
 
 /* Whether a duplicate or copy of the probe and entry other, which its
@@ -1713,7 +1722,10 @@ static void on_views(void *ctx, uint32_t other)
 	doppel_relation rel;
 	doppel__against g;
 	facts_against(x, q, e, &g);
-	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, cont,
+	/* Met through containment fingerprints, most of the smaller's in the
+	 * other: the estimate stands as it is. */
+	double decide = q->contained ? cont : decided(x, q, e, j);
+	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, decide,
 	                        q->sk->fingerprint == e->fingerprint, apart, &g, &ev, &rel))) {
 		q->rc = rc;
 		return;
@@ -1776,12 +1788,12 @@ static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, siz
 	if (!x->deep) {
 		x->stamp[other] = x->gen;
 		x->stats.candidates++;
-		judge_copy(c, other, j, cont);
+		judge_copy(c, other, j, cont, cont);
 		return;
 	}
-	q->sure = true;
+	q->sure = q->contained = true;
 	on_views(c, other);
-	q->sure = false;
+	q->sure = q->contained = false;
 }
 
 /* Notes that the probe meets entry slot (flag: the high bits) once more. */
@@ -1968,6 +1980,7 @@ static bool resembles_through(const doppel_index *x, uint32_t source, uint32_t o
 	double j, cont;
 	doppel__compare(x->sigs + (size_t)source * x->p.k, s->shingles,
 	                x->sigs + (size_t)other * x->p.k, o->shingles, x->p.k, &j, &cont);
+	cont = doppel__containment_low(j, s->shingles, o->shingles, x->p.k);
 	return doppel__classify(&x->p, j, cont, s->fingerprint == o->fingerprint) ==
 	       DOPPEL_REL_NONE;
 }

@@ -471,7 +471,10 @@ static int relate_sides(const doppel_params *p, const struct side *side, doppel_
 		                side[1].sk.shingles, p->k, j, c);
 	if (same)
 		*j = *c = 1.0;
-	*rel = doppel__classify(p, *j, *c, same);
+	double decide = same ? *c
+	                     : doppel__containment_low(*j, side[0].sk.shingles,
+	                                               side[1].sk.shingles, p->k);
+	*rel = doppel__classify(p, *j, decide, same);
 	if (!(p->relations & (1u << *rel)))
 		*rel = DOPPEL_REL_NONE;
 	if (*rel == DOPPEL_REL_NONE)

@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #define EMPTY UINT32_MAX
@@ -188,4 +189,16 @@ int doppel__sketch_keys(doppel__sketcher *s, uint32_t **out, size_t *n, size_t *
 	memcpy(*out, s->keys, u * sizeof(**out));
 	*n = u;
 	return DOPPEL_OK;
+}
+
+double doppel__containment_low(double jaccard, uint32_t na, uint32_t nb, unsigned k)
+{
+	if (!na || !nb || !k)
+		return 0.0;
+	double j = jaccard - sqrt(jaccard * (1.0 - jaccard) / (double)k);
+	if (j <= 0.0)
+		return 0.0;
+	double inter = j * ((double)na + (double)nb) / (1.0 + j);
+	double c = inter / (double)(na < nb ? na : nb);
+	return c > 1.0 ? 1.0 : c;
 }
