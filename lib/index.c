@@ -78,6 +78,17 @@ static void forget_all(doppel_index *x)
 		}
 }
 
+/* Where the cells of containment fingerprint fp start. */
+static inline size_t cell_home(const doppel_index *x, uint32_t fp)
+{
+	return (size_t)doppel__mix64(fp) & (x->nwcell - 1);
+}
+
+/* Fingerprints looked up or posted this far ahead of the one at hand have
+ * their cells fetched meanwhile: each is a miss of the cache in a table
+ * of tens of megabytes. */
+#define CONTAIN_AHEAD 8
+
 /* Posts entry slot under containment fingerprint fp, unless
  * DOPPEL__VIEW_MAX_DF entries hold it already: a run of words that many
  * articles share (a template's line) pairs nothing. */
@@ -100,7 +111,7 @@ static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
 		x->wcell = t;
 		x->nwcell = n;
 	}
-	size_t j = (size_t)doppel__mix64(fp) & (x->nwcell - 1);
+	size_t j = cell_home(x, fp);
 	unsigned held = 0;
 	for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
 		if ((uint32_t)(x->wcell[j] >> 32) == fp && ++held >= DOPPEL__VIEW_MAX_DF)
@@ -161,9 +172,12 @@ static int remember(doppel_index *x, const doppel__row *r)
 	if (!x->deep && r->fingerprint) {
 		e = &x->e[slot];
 		e->ncontain = r->nckey;
-		for (uint32_t i = 0; i < r->nckey; i++)
+		for (uint32_t i = 0; i < r->nckey; i++) {
+			if (i + CONTAIN_AHEAD < r->nckey && x->nwcell)
+				DOPPEL__PREFETCH(&x->wcell[cell_home(x, r->ckey[i + CONTAIN_AHEAD])]);
 			if (contain_post(x, r->ckey[i], slot))
 				return DOPPEL_E_NOMEM;
+		}
 	}
 	return DOPPEL_OK;
 }
@@ -260,9 +274,12 @@ static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, 
 			return DOPPEL_E_NOMEM;
 	}
 	e->ncontain = (uint32_t)nfp;
-	for (size_t i = 0; i < nfp; i++)
+	for (size_t i = 0; i < nfp; i++) {
+		if (i + CONTAIN_AHEAD < nfp && x->nwcell)
+			DOPPEL__PREFETCH(&x->wcell[cell_home(x, fp[i + CONTAIN_AHEAD])]);
 		if (contain_post(x, fp[i], slot))
 			return DOPPEL_E_NOMEM;
+	}
 	for (size_t i = 0; i < nanchor; i++) {
 		if (DOPPEL__ANCHOR_KIND(anchor[i]) == DOPPEL__ANCHOR_DATE)
 			continue;
@@ -1835,7 +1852,7 @@ static bool meet_holders(doppel_index *x, uint32_t fp)
 {
 	uint32_t holder[DOPPEL__VIEW_MAX_DF];
 	size_t n = 0;
-	size_t j = (size_t)doppel__mix64(fp) & (x->nwcell - 1);
+	size_t j = cell_home(x, fp);
 	for (; x->wcell[j] && n < DOPPEL__VIEW_MAX_DF; j = (j + 1) & (x->nwcell - 1))
 		if ((uint32_t)(x->wcell[j] >> 32) == fp)
 			holder[n++] = (uint32_t)(x->wcell[j] & UINT32_MAX) - 1;
@@ -1882,11 +1899,15 @@ static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 		x->wgen = 1;
 	}
 	x->nwlist = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		/* the cells of a fingerprint a few ahead, on the way meanwhile */
+		if (i + CONTAIN_AHEAD < n)
+			DOPPEL__PREFETCH(&x->wcell[cell_home(x, fp[i + CONTAIN_AHEAD])]);
 		if (!meet_holders(x, fp[i])) {
 			c->q->rc = DOPPEL_E_NOMEM;
 			return;
 		}
+	}
 	/* Most share a run of words or two: only the others are judged, in
 	 * the order of their slots. */
 	size_t k = 0;

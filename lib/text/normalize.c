@@ -12,6 +12,7 @@
 #include "text/wordchar.h"
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -217,8 +218,7 @@ static bool has_digit(const char *s, size_t n)
 /* The words that are figures without a digit: numbers written out ("two
  * billion dlrs", "five cts"), a figure as much as 2 or 5 is; and the
  * months, which doppel__numbers() keeps beside a number ("April 1";
- * "may" is a verb too). By first letter, so that most words are told
- * apart by a table look-up and a length or two. */
+ * "may" is a verb too). */
 struct fig_word {
 	const char *w;
 	uint8_t len;
@@ -237,27 +237,32 @@ static const struct fig_word fig_words[] = {
 	{"ten", 3, false},      {"thirty", 6, false},  {"three", 5, false},
 	{"twelve", 6, false},   {"twenty", 6, false},  {"two", 3, false},
 };
-/* fig_words[fig_first[c - 'a'] ...] start with c (sorted above); 0xff:
- * none does. */
-static const uint8_t fig_first[26] = {
-	['a' - 'a'] = 0,  ['b' - 'a'] = 0xff, ['c' - 'a'] = 0xff, ['d' - 'a'] = 2,
-	['e' - 'a'] = 3,  ['f' - 'a'] = 6,  ['g' - 'a'] = 0xff, ['h' - 'a'] = 11,
-	['i' - 'a'] = 0xff, ['j' - 'a'] = 12, ['k' - 'a'] = 0xff, ['l' - 'a'] = 0xff,
-	['m' - 'a'] = 15, ['n' - 'a'] = 17, ['o' - 'a'] = 20, ['p' - 'a'] = 0xff,
-	['q' - 'a'] = 0xff, ['r' - 'a'] = 0xff, ['s' - 'a'] = 22, ['t' - 'a'] = 27,
-	['u' - 'a'] = 0xff, ['v' - 'a'] = 0xff, ['w' - 'a'] = 0xff, ['x' - 'a'] = 0xff,
-	['y' - 'a'] = 0xff, ['z' - 'a'] = 0xff,
-};
+/* For each length 3..9 and first letter, the one or few fig_words of that
+ * shape, as a bit set of indexes: a word is told a figure or not by one
+ * look-up and, for the few that pass, a comparison or two. Made once. */
+#define FIG_MIN 3
+#define FIG_MAX 9
+static uint64_t fig_shape[FIG_MAX - FIG_MIN + 1][26];
+static pthread_once_t fig_once = PTHREAD_ONCE_INIT;
+
+static void fig_shapes(void)
+{
+	for (size_t i = 0; i < sizeof(fig_words) / sizeof(*fig_words); i++)
+		fig_shape[fig_words[i].len - FIG_MIN][fig_words[i].w[0] - 'a'] |= UINT64_C(1) << i;
+}
+
+_Static_assert(sizeof(fig_words) / sizeof(*fig_words) <= 64, "fig_shape holds 64 words");
 
 /* The figure word w (n bytes, lowered) is, or NULL. */
 static const struct fig_word *fig_word(const char *w, size_t n)
 {
-	if (n < 3 || n > 9 || w[0] < 'a' || w[0] > 'z' || fig_first[w[0] - 'a'] == 0xff)
+	if (n < FIG_MIN || n > FIG_MAX || w[0] < 'a' || w[0] > 'z')
 		return NULL;
-	const size_t count = sizeof(fig_words) / sizeof(*fig_words);
-	for (size_t i = fig_first[w[0] - 'a']; i < count && fig_words[i].w[0] == w[0]; i++)
-		if (fig_words[i].len == n && memcmp(fig_words[i].w, w, n) == 0)
-			return &fig_words[i];
+	for (uint64_t m = fig_shape[n - FIG_MIN][w[0] - 'a']; m; m &= m - 1) {
+		const struct fig_word *f = &fig_words[__builtin_ctzll(m)];
+		if (memcmp(f->w, w, n) == 0)
+			return f;
+	}
 	return NULL;
 }
 
@@ -617,6 +622,7 @@ static int hash_line(void *ctx, const char *line, size_t n, const char *low, siz
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
                       const doppel__repeated *rep, uint64_t seed, doppel__tokens *t)
 {
+	pthread_once(&fig_once, fig_shapes);
 	t->n = 0;
 	t->nfig = 0;
 	t->fingerprint = 0;
