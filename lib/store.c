@@ -1030,6 +1030,26 @@ int doppel__store_compress(const char *text, size_t len, uint8_t **out, size_t *
 	return DOPPEL_OK;
 }
 
+/* Binds the figures and token fingerprints of sk to parameters 12 and
+ * 13 of st (4 bytes each, little-endian). */
+static int bind_keys(doppel__store *s, sqlite3_stmt *st, const doppel__sketch *sk, char *err)
+{
+	size_t nall = (size_t)sk->nfig + sk->nckey;
+	if (doppel__grow(&s->figbuf, &s->figcap, 4 * nall + 1, 1)) {
+		doppel__errf(err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	uint8_t *fb = s->figbuf;
+	for (uint32_t i = 0; i < sk->nfig; i++)
+		doppel__put_le(fb + 4 * i, sk->fig[i], 4);
+	for (uint32_t i = 0; i < sk->nckey; i++)
+		doppel__put_le(fb + 4 * (sk->nfig + i), sk->ckey[i], 4);
+	/* A text without figures has an empty blob, not NULL (unknown). */
+	sqlite3_bind_blob(st, 12, fb, (int)(4 * sk->nfig), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 13, fb + 4 * sk->nfig, (int)(4 * sk->nckey), SQLITE_STATIC);
+	return DOPPEL_OK;
+}
+
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,
                       unsigned k, unsigned boiler, int64_t event, const uint8_t *ztext,
                       size_t zlen, int64_t *num, char *err)
@@ -1073,19 +1093,11 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 		sqlite3_bind_int64(st, 11, event);
 	else
 		sqlite3_bind_null(st, 11);
-	size_t nall = (size_t)sk->nfig + sk->nckey;
-	if (doppel__grow(&s->figbuf, &s->figcap, 4 * nall + 1, 1)) {
-		doppel__errf(err, "out of memory");
+	/* A scan's database in memory is never opened again: what memory
+	 * holds of its articles' figures and fingerprints is all that is
+	 * read. */
+	if (!s->notexts && bind_keys(s, st, sk, err))
 		return DOPPEL_E_NOMEM;
-	}
-	uint8_t *fb = s->figbuf;
-	for (uint32_t i = 0; i < sk->nfig; i++)
-		doppel__put_le(fb + 4 * i, sk->fig[i], 4);
-	for (uint32_t i = 0; i < sk->nckey; i++)
-		doppel__put_le(fb + 4 * (sk->nfig + i), sk->ckey[i], 4);
-	/* A text without figures has an empty blob, not NULL (unknown). */
-	sqlite3_bind_blob(st, 12, fb, (int)(4 * sk->nfig), SQLITE_STATIC);
-	sqlite3_bind_blob(st, 13, fb + 4 * sk->nfig, (int)(4 * sk->nckey), SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
