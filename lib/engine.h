@@ -134,6 +134,8 @@ struct doppel_index {
 	doppel__tokens btok; /* copies alone: the probe's text tokenized again */
 	uint32_t *body;      /* and its tokens' hashes (low 32 bits), sorted */
 	size_t nbody, bodycap;
+	uint32_t *bodysort; /* the scratch of sorting them */
+	size_t bodysortcap;
 	doppel__segmenter *segm; /* the calling thread's */
 	doppel__viewer viewer;
 	doppel__rarity rar;

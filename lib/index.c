@@ -873,6 +873,7 @@ void doppel_index_close(doppel_index *x)
 	doppel__wordnet_free(x->wn);
 	doppel__tokens_free(&x->btok);
 	free(x->body);
+	free(x->bodysort);
 	doppel__segmenter_free(x->xsegm);
 	doppel__wordnet_free(x->xwn);
 	free(x->e);
@@ -1449,8 +1450,8 @@ static bool probe_body(doppel_index *x, struct probe *q)
 		return false;
 	for (size_t i = 0; i < x->btok.n; i++)
 		x->body[i] = (uint32_t)x->btok.hash[i];
-	if (x->btok.n > 1)
-		qsort(x->body, x->btok.n, sizeof(*x->body), doppel__cmp_u32);
+	if (doppel__sort_u32(x->body, x->btok.n, &x->bodysort, &x->bodysortcap))
+		return false;
 	x->nbody = x->btok.n;
 	q->body_made = true;
 	return true;
