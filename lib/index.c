@@ -1494,7 +1494,8 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	size_t nao = own_words(x, a, na, b, nb, ao), nbo = own_words(x, b, nb, a, na, bo);
 	if (!nao || !nbo)
 		return false;
-	if (!x->wn && (x->wn_failed || doppel__wordnet_load(x->p.wordnet_dir, &x->wn, x->err))) {
+	if (!x->wn &&
+	    (x->wn_failed || doppel__wordnet_load_words(x->p.wordnet_dir, &x->wn, x->err))) {
 		x->wn_failed = true;
 		return false;
 	}

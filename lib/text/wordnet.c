@@ -631,7 +631,10 @@ void doppel__wordnet_free(doppel__wordnet *wn)
 	free(wn);
 }
 
-int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err)
+/* Loads WordNet from dir; words: its words and their forms only (the
+ * index and exception files), without the synsets' members and the
+ * synonym classes that data.noun and the classes make. */
+static int load(const char *dir, bool words, doppel__wordnet **out, char *err)
 {
 	*out = NULL;
 	if (!dir)
@@ -653,9 +656,9 @@ int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err)
 	}
 	wn->pos_start[NPOS] = (uint32_t)wn->nsynsets;
 
-	if ((rc = read_file(dir, "data.", "noun", &buf, &len, err)))
+	if (!words && (rc = read_file(dir, "data.", "noun", &buf, &len, err)))
 		goto out;
-	if ((rc = each_line(wn, POS_NOUN, buf, len, noun_line)))
+	if (!words && (rc = each_line(wn, POS_NOUN, buf, len, noun_line)))
 		goto nomem;
 	free(buf);
 	buf = NULL;
@@ -679,7 +682,7 @@ int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err)
 		free(buf);
 		buf = NULL;
 	}
-	if ((rc = build_members_and_classes(wn)))
+	if (!words && (rc = build_members_and_classes(wn)))
 		goto nomem;
 	*out = wn;
 	wn = NULL;
@@ -692,6 +695,16 @@ out:
 	free(buf);
 	doppel__wordnet_free(wn);
 	return rc;
+}
+
+int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err)
+{
+	return load(dir, false, out, err);
+}
+
+int doppel__wordnet_load_words(const char *dir, doppel__wordnet **out, char *err)
+{
+	return load(dir, true, out, err);
 }
 
 /* ------------------------------------------------------------- lookups */
