@@ -494,10 +494,7 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 		return DOPPEL_E_NOMEM;
 	if (n > 1 && doppel__sort_u32(*keys, n, &w->sortbuf, &w->sortcap))
 		return DOPPEL_E_NOMEM;
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || (*keys)[i] != (*keys)[u - 1])
-			(*keys)[u++] = (*keys)[i];
+	size_t u = doppel__unique_u32(*keys, n);
 	*nkeys = u;
 	/* The room made was for the most keys a text can have, several times
 	 * what it has; a prepared article keeps its keys until it is added. */
@@ -626,11 +623,7 @@ static size_t passage_numbers(const doppel__ptext *t, const doppel__passage *ps,
 			}
 	}
 	qsort(out, m, sizeof(*out), doppel__cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < m; i++)
-		if (u == 0 || out[i] != out[u - 1])
-			out[u++] = out[i];
-	return u;
+	return doppel__unique_u32(out, m);
 }
 
 /* Templated reports (money-market operations, earnings lines, results)

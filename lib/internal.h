@@ -124,6 +124,9 @@ int doppel__cmp_u32(const void *a, const void *b);
  * (capacity *cap, grown; the caller's). */
 int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap);
 
+/* Keeps each value of the sorted v[0..n) once, in place; how many. */
+size_t doppel__unique_u32(uint32_t *v, size_t n);
+
 /* xxh3 64-bit of a buffer with a seed. */
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed);
 

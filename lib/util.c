@@ -122,6 +122,15 @@ int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap)
 	return DOPPEL_OK;
 }
 
+size_t doppel__unique_u32(uint32_t *v, size_t n)
+{
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || v[u - 1] != v[i])
+			v[u++] = v[i];
+	return u;
+}
+
 uint64_t doppel__hash(const void *p, size_t n, uint64_t seed)
 {
 	return XXH3_64bits_withSeed(p, n, seed);

@@ -180,10 +180,7 @@ int doppel__sketch_keys(doppel__sketcher *s, uint32_t **out, size_t *n, size_t *
 	size_t m = doppel__winnow(s->gh, s->ngh, DOPPEL__SHINGLE_WINDOW, s->keys);
 	if (doppel__sort_u32(s->keys, m, &s->sortbuf, &s->sortcap))
 		return DOPPEL_E_NOMEM;
-	size_t u = 0;
-	for (size_t i = 0; i < m; i++)
-		if (u == 0 || s->keys[u - 1] != s->keys[i])
-			s->keys[u++] = s->keys[i];
+	size_t u = doppel__unique_u32(s->keys, m);
 	if (doppel__grow((void **)out, cap, u + 1, sizeof(**out)))
 		return DOPPEL_E_NOMEM;
 	memcpy(*out, s->keys, u * sizeof(**out));

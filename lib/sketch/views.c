@@ -86,11 +86,7 @@ static size_t sort_unique(uint32_t *v, size_t n)
 {
 	if (n > 1)
 		qsort(v, n, sizeof(*v), doppel__cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || v[u - 1] != v[i])
-			v[u++] = v[i];
-	return u;
+	return doppel__unique_u32(v, n);
 }
 
 /* Room in *out for the hashes of every k-gram of n items, and the

@@ -691,9 +691,5 @@ size_t doppel__numbers(const doppel__tokens *t, uint32_t **out, size_t *cap)
 	}
 	if (m > 1)
 		qsort(v, m, sizeof(*v), doppel__cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < m; i++)
-		if (u == 0 || v[u - 1] != v[i])
-			v[u++] = v[i];
-	return u;
+	return doppel__unique_u32(v, m);
 }

@@ -104,18 +104,27 @@ static void test_changed_relation(void **state)
 	test_rmdir(dir);
 }
 
-static void test_changed_signature(void **state)
+/* The check of the index once sql has changed a stored article: one
+ * article made again differs, and the first difference names `what`. */
+static void changed_article(const char *sql, const char *what)
 {
-	(void)state;
 	char db[600];
 	char *dir = make_index(db, sizeof(db));
-	run_sql(db, "UPDATE articles SET signature = zeroblob(length(signature))"
-	            " WHERE num = (SELECT max(num) FROM articles)");
+	run_sql(db, sql);
 	doppel_check k;
 	check(db, &k);
 	assert_int_equal(k.signatures, 1);
 	assert_int_equal(k.missing, 0);
+	assert_non_null(strstr(k.first, what));
 	test_rmdir(dir);
+}
+
+static void test_changed_signature(void **state)
+{
+	(void)state;
+	changed_article("UPDATE articles SET signature = zeroblob(length(signature))"
+	                " WHERE num = (SELECT max(num) FROM articles)",
+	                "signature");
 }
 
 /* Figures are made again too: a figure changed in the database is a
@@ -123,15 +132,9 @@ static void test_changed_signature(void **state)
 static void test_changed_figures(void **state)
 {
 	(void)state;
-	char db[600];
-	char *dir = make_index(db, sizeof(db));
-	run_sql(db, "UPDATE articles SET figures = x'01020304'"
-	            " WHERE num = (SELECT max(num) FROM articles)");
-	doppel_check k;
-	check(db, &k);
-	assert_int_equal(k.signatures, 1);
-	assert_non_null(strstr(k.first, "figures"));
-	test_rmdir(dir);
+	changed_article("UPDATE articles SET figures = x'01020304'"
+	                " WHERE num = (SELECT max(num) FROM articles)",
+	                "figures");
 }
 
 int main(void)

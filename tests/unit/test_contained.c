@@ -55,38 +55,16 @@ static void test_scan_sentence_copies_only(void **state)
 	scan_sentence(DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 }
 
-/* Adds article `id` of all as one batch; its relation with `other`. */
-static doppel_relation add_one(doppel_index *x, const doppel_batch *all, const char *id,
-                               const char *other)
-{
-	doppel_batch *one = doppel_batch_new();
-	for (size_t i = 0; i < doppel_batch_count(all); i++)
-		if (!strcmp(doppel_batch_article(all, i)->id, id))
-			assert_int_equal(doppel_batch_push(one, doppel_batch_article(all, i)),
-			                 DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(one), 1);
-	assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
-	doppel_result res;
-	assert_int_equal(doppel_index_result(x, 0, &res), DOPPEL_OK);
-	assert_int_equal(res.outcome, DOPPEL_ADDED);
-	doppel_relation rel = DOPPEL_REL_NONE;
-	for (size_t k = 0; k < res.count; k++)
-		if (!strcmp(res.matches[k].id, other))
-			rel = res.matches[k].relation;
-	doppel_batch_free(one);
-	return rel;
-}
-
 /* The article's fingerprints are stored with it and posted again when
  * the index is opened, whichever relations it looks for. */
 static void index_reopened(struct test_db *f, unsigned find)
 {
 	doppel_batch *all = read_fixture();
 	doppel_index *x = test_open_index(f->db, find, DOPPEL_OPEN_CREATE);
-	assert_int_equal(add_one(x, all, "harbour", "-"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "harbour", "-"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	x = test_open_index(f->db, find, 0);
-	assert_int_equal(add_one(x, all, "harbour-sentence", "harbour"), DOPPEL_REL_COPY);
+	assert_int_equal(test_add_one(x, all, "harbour-sentence", "harbour"), DOPPEL_REL_COPY);
 	doppel_index_close(x);
 	doppel_batch_free(all);
 }

@@ -79,28 +79,6 @@ static void test_scan_copies_only(void **state)
 	doppel_scan_free(s);
 }
 
-/* The index adds one article per batch, in the given order; the result's
- * relation with `other`, if any. */
-static doppel_relation add_one(doppel_index *x, const doppel_batch *all, const char *id,
-                               const char *other)
-{
-	doppel_batch *one = doppel_batch_new();
-	for (size_t i = 0; i < doppel_batch_count(all); i++)
-		if (!strcmp(doppel_batch_article(all, i)->id, id))
-			assert_int_equal(doppel_batch_push(one, doppel_batch_article(all, i)),
-			                 DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(one), 1);
-	assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
-	doppel_result res;
-	assert_int_equal(doppel_index_result(x, 0, &res), DOPPEL_OK);
-	assert_int_equal(res.outcome, DOPPEL_ADDED);
-	doppel_relation rel = DOPPEL_REL_NONE;
-	for (size_t k = 0; k < res.count; k++)
-		if (!strcmp(res.matches[k].id, other))
-			rel = res.matches[k].relation;
-	doppel_batch_free(one);
-	return rel;
-}
 
 /* The facts and figures of an article are stored with it: after
  * reopening, the next day's report is still no copy of the stored one,
@@ -109,11 +87,11 @@ static void index_reopened(struct test_db *f, unsigned find)
 {
 	doppel_batch *all = read_fixture();
 	doppel_index *x = test_open_index(f->db, find, DOPPEL_OPEN_CREATE);
-	assert_int_equal(add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	x = test_open_index(f->db, find, 0);
-	assert_int_equal(add_one(x, all, "mm-0312", "mm-0311"), DOPPEL_REL_NONE);
-	doppel_relation r = add_one(x, all, "mm-0311-reprint", "mm-0311");
+	assert_int_equal(test_add_one(x, all, "mm-0312", "mm-0311"), DOPPEL_REL_NONE);
+	doppel_relation r = test_add_one(x, all, "mm-0311-reprint", "mm-0311");
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
 	doppel_index_close(x);
 	doppel_batch_free(all);
@@ -138,16 +116,16 @@ static void test_before_figures(void **state)
 	const unsigned copies = DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY;
 	doppel_batch *all = read_fixture();
 	doppel_index *x = test_open_index(f->db, copies, DOPPEL_OPEN_CREATE);
-	assert_int_equal(add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	test_db_exec(f->db, "ALTER TABLE articles DROP COLUMN figures;"
 	                    "ALTER TABLE articles DROP COLUMN ckeys;");
 	x = test_open_index(f->db, copies, DOPPEL_OPEN_READONLY);
 	doppel_index_close(x);
 	x = test_open_index(f->db, copies, 0);
-	doppel_relation r = add_one(x, all, "mm-0311-reprint", "mm-0311");
+	doppel_relation r = test_add_one(x, all, "mm-0311-reprint", "mm-0311");
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
-	assert_int_equal(add_one(x, all, "mm-0312", "mm-0311-reprint"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "mm-0312", "mm-0311-reprint"), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	doppel_batch_free(all);
 }

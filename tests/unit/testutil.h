@@ -156,4 +156,27 @@ static inline void test_db_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* Adds article `id` of all to x as a batch of its own (it must be
+ * added); its relation with stored article `other`, or none. */
+static inline doppel_relation test_add_one(doppel_index *x, const doppel_batch *all,
+                                           const char *id, const char *other)
+{
+	doppel_batch *one = doppel_batch_new();
+	for (size_t i = 0; i < doppel_batch_count(all); i++)
+		if (!strcmp(doppel_batch_article(all, i)->id, id))
+			assert_int_equal(doppel_batch_push(one, doppel_batch_article(all, i)),
+			                 DOPPEL_OK);
+	assert_int_equal(doppel_batch_count(one), 1);
+	assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
+	doppel_result res;
+	assert_int_equal(doppel_index_result(x, 0, &res), DOPPEL_OK);
+	assert_int_equal(res.outcome, DOPPEL_ADDED);
+	doppel_relation rel = DOPPEL_REL_NONE;
+	for (size_t k = 0; k < res.count; k++)
+		if (!strcmp(res.matches[k].id, other))
+			rel = res.matches[k].relation;
+	doppel_batch_free(one);
+	return rel;
+}
+
 #endif
