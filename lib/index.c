@@ -1494,11 +1494,12 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	size_t nao = own_words(x, a, na, b, nb, ao), nbo = own_words(x, b, nb, a, na, bo);
 	if (!nao || !nbo)
 		return false;
-	if (!x->wn &&
-	    (x->wn_failed || doppel__wordnet_load_words(x->p.wordnet_dir, &x->wn, x->err))) {
-		x->wn_failed = true;
-		return false;
+	if (!x->wn && !x->wn_failed) {
+		char err[DOPPEL__ERRLEN];
+		x->wn_failed = doppel__wordnet_load_words(x->p.wordnet_dir, &x->wn, err) != DOPPEL_OK;
 	}
+	if (!x->wn)
+		return false; /* no dictionary: no pair is apart by its headlines */
 	na = doppel__title_subjects(x->wn, q->a->title, x->p.seed, a, TITLE_WORDS);
 	nb = doppel__title_subjects(x->wn, e->title, x->p.seed, b, TITLE_WORDS);
 	/* subjects among the words of each that are its own */
