@@ -2240,8 +2240,11 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 		doppel_result *r =
 			begin_result(x, a, DOPPEL_QUERIED, DOPPEL_OK, x->bsk[i].words);
 		size_t from = x->nmatch;
-		struct probe q = {
-			.a = a, .sk = &x->bsk[i], .boiler = x->bboiler[i], .f = &x->bfeat[i]};
+		struct probe q = {.a = a,
+		                  .sk = &x->bsk[i],
+		                  .boiler = x->bboiler[i],
+		                  .f = &x->bfeat[i],
+		                  .rep = batch_rep(x, i)};
 		rc = find_matches(x, &q, false);
 		doppel__prepared_free(&q.prep);
 		if (rc) {
