@@ -105,7 +105,7 @@ int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
 	if (l->nnodes + l->bands >= NIL)
 		return DOPPEL_E_NOMEM;
 	for (unsigned b = 0; b < l->bands; b++) {
-		if ((l->used + 1) * 2 > l->nslots && rehash(l))
+		if ((l->used + 1) * 4 > l->nslots * 3 && rehash(l))
 			return DOPPEL_E_NOMEM;
 		size_t i = find_slot(l->slots, l->nslots, keys[b]);
 		uint32_t node = (uint32_t)l->nnodes++;
