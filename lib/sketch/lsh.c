@@ -15,10 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A band key is kept in 32 bits (and never 0): two keys that agree there
+ * share a bucket, which gives the articles of one a few more candidates
+ * to compare (at a million articles of 37 bands, about one probe in three
+ * meets one other bucket), for half the room a slot takes. */
 struct slot {
-	uint64_t key; /* 0: free */
+	uint32_t key; /* 0: free */
 	uint32_t head;
 };
+
+static inline uint32_t slot_key(uint64_t key)
+{
+	uint32_t k = (uint32_t)(key ^ (key >> 32));
+	return k ? k : 1;
+}
 
 struct node {
 	uint32_t id;
@@ -72,10 +82,10 @@ void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig, uint64_t *keys)
 	}
 }
 
-static size_t find_slot(const struct slot *slots, size_t nslots, uint64_t key)
+static size_t find_slot(const struct slot *slots, size_t nslots, uint32_t key)
 {
 	size_t mask = nslots - 1;
-	size_t i = (size_t)doppel__mix64(key) & mask;
+	size_t i = (size_t)doppel__mix32(key) & mask;
 	while (slots[i].key != 0 && slots[i].key != key)
 		i = (i + 1) & mask;
 	return i;
@@ -107,11 +117,12 @@ int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
 	for (unsigned b = 0; b < l->bands; b++) {
 		if ((l->used + 1) * 4 > l->nslots * 3 && rehash(l))
 			return DOPPEL_E_NOMEM;
-		size_t i = find_slot(l->slots, l->nslots, keys[b]);
+		uint32_t key = slot_key(keys[b]);
+		size_t i = find_slot(l->slots, l->nslots, key);
 		uint32_t node = (uint32_t)l->nnodes++;
 		l->nodes[node].id = id;
 		if (l->slots[i].key == 0) {
-			l->slots[i].key = keys[b];
+			l->slots[i].key = key;
 			l->nodes[node].next = NIL;
 			l->used++;
 		} else {
@@ -126,7 +137,7 @@ void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_
                        doppel__lsh_fn fn, void *ctx)
 {
 	for (unsigned b = 0; b < l->bands; b++) {
-		size_t i = find_slot(l->slots, l->nslots, keys[b]);
+		size_t i = find_slot(l->slots, l->nslots, slot_key(keys[b]));
 		if (l->slots[i].key == 0)
 			continue;
 		unsigned seen = 0;
