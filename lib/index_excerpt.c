@@ -580,6 +580,7 @@ static const doppel__ptext *ptext_of(doppel_index *x, uint32_t slot, int *rc)
 	free(text);
 	if (*rc)
 		return NULL;
+	doppel__ptext_trim(&c->pt);
 	c->slot1 = slot + 1;
 	return &c->pt;
 }
@@ -1074,6 +1075,7 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 		doppel__ptext t = c->pt;
 		c->pt = x->qpt;
 		x->qpt = t;
+		doppel__ptext_trim(&c->pt);
 		c->slot1 = slot + 1;
 		x->qpt_made = false;
 	}

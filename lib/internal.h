@@ -1376,6 +1376,11 @@ typedef struct doppel__ptext {
 	size_t len; /* bytes of the text */
 } doppel__ptext;
 
+/* Gives back the room t's arrays hold beyond what they use, when that is
+ * most of it: a ptext kept for later (a cache of them) holds what its text
+ * needs, not what the longest text it held before needed. */
+void doppel__ptext_trim(doppel__ptext *t);
+
 /* Tokenizer option: skip the lines doppel__normalize drops as boilerplate
  * by its built-in rules (appeals, update stamps, what follows a trailer
  * heading). */
