@@ -170,6 +170,28 @@ void doppel__compare(const uint16_t *a, uint32_t na, const uint16_t *b, uint32_t
 	*containment = c > 1.0 ? 1.0 : c;
 }
 
+size_t doppel__winnow(const uint32_t *h, size_t grams, size_t w, uint32_t *out)
+{
+	size_t n = 0, last = SIZE_MAX, min = 0;
+	size_t windows = grams >= w ? grams - w + 1 : 1;
+	for (size_t s = 0; s < windows; s++) {
+		size_t end = s + w < grams ? s + w : grams;
+		if (s == 0 || min < s) {
+			/* the minimum left the window: look again */
+			min = s;
+			for (size_t i = s + 1; i < end; i++)
+				if (h[i] <= h[min])
+					min = i; /* the rightmost of equal minima (robust winnowing) */
+		} else if (h[end - 1] <= h[min]) {
+			min = end - 1; /* the one that came in */
+		}
+		if (min != last)
+			out[n++] = h[min];
+		last = min;
+	}
+	return n;
+}
+
 int doppel__sketch_keys(doppel__sketcher *s, uint32_t **out, size_t *n, size_t *cap)
 {
 	*n = 0;

@@ -58,28 +58,6 @@ int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__ra
 	return sketch_set(w, n, asig, nanchors);
 }
 
-size_t doppel__winnow(const uint32_t *h, size_t grams, size_t w, uint32_t *out)
-{
-	size_t n = 0, last = SIZE_MAX, min = 0;
-	size_t windows = grams >= w ? grams - w + 1 : 1;
-	for (size_t s = 0; s < windows; s++) {
-		size_t end = s + w < grams ? s + w : grams;
-		if (s == 0 || min < s) {
-			/* the minimum left the window: look again */
-			min = s;
-			for (size_t i = s + 1; i < end; i++)
-				if (h[i] <= h[min])
-					min = i; /* the rightmost of equal minima (robust winnowing) */
-		} else if (h[end - 1] <= h[min]) {
-			min = end - 1; /* the one that came in */
-		}
-		if (min != last)
-			out[n++] = h[min];
-		last = min;
-	}
-	return n;
-}
-
 /* Sorts v[0..n) and keeps each value once (shared ones count once);
  * returns how many are left. */
 static size_t sort_unique(uint32_t *v, size_t n)
