@@ -76,7 +76,42 @@ static void test_scan_copies_only(void **state)
 	(void)state;
 	doppel_scan *s = scan_fixture(DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 	assert_figures(s);
+	/* The headlines name two companies no dictionary knows and the
+	 * notices never name. */
+	assert_int_equal(test_scan_relation(s, "div-brackley", "div-quenby"), DOPPEL_REL_NONE);
 	doppel_scan_free(s);
+}
+
+/* A copy whose headline was written again in other words is still a
+ * copy, looking for copies alone: its headline's words are words a
+ * dictionary knows, or the text names them. */
+static void test_copy_new_headline(void **state)
+{
+	(void)state;
+	doppel_batch *all = read_fixture();
+	doppel_batch *b = doppel_batch_new();
+	const doppel_article *orig = NULL;
+	for (size_t i = 0; i < doppel_batch_count(all); i++)
+		if (!strcmp(doppel_batch_article(all, i)->id, "mm-0311"))
+			orig = doppel_batch_article(all, i);
+	assert_non_null(orig);
+	doppel_article copy = *orig;
+	copy.id = "mm-0311-retitled";
+	copy.title = "Norland money market gets help from the central bank";
+	assert_int_equal(doppel_batch_push(b, orig), DOPPEL_OK);
+	assert_int_equal(doppel_batch_push(b, &copy), DOPPEL_OK);
+	doppel_params par;
+	doppel_params_init(&par);
+	par.relations = DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY;
+	doppel_scan *s = doppel_scan_new(&par);
+	assert_non_null(s);
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	assert_int_equal(test_scan_relation(s, "mm-0311", "mm-0311-retitled"),
+	                 DOPPEL_REL_DUPLICATE);
+	doppel_scan_free(s);
+	doppel_batch_free(b);
+	doppel_batch_free(all);
 }
 
 
@@ -140,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_templated),
 		cmocka_unit_test(test_scan_copies_only),
+		cmocka_unit_test(test_copy_new_headline),
 		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_index_reopened_copies_only, setup,
 		                                test_db_teardown),
