@@ -1797,8 +1797,14 @@ static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, siz
 		return;
 	size_t smaller = e->ncontain < mine ? e->ncontain : mine;
 	bool alone = shared == smaller && rare == shared;
-	if ((shared < CONTAIN_SHARED && !alone) ||
-	    (double)shared < (x->deep ? CONTAIN_SHARE : CONTAIN_SHARE_TOKENS) * (double)smaller)
+	/* Copies alone: a cut of a few lines has two or three fingerprints,
+	 * one of them across its join; one rare in common is a lead, which
+	 * the signatures must vouch for on their own. */
+	bool vouched = (shared >= CONTAIN_SHARED || alone) &&
+	               (double)shared >=
+	                       (x->deep ? CONTAIN_SHARE : CONTAIN_SHARE_TOKENS) * (double)smaller;
+	bool lead = !x->deep && shared == rare && 2 * shared >= smaller;
+	if (!vouched && !lead)
 		return;
 	double j, cont;
 	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
@@ -1808,7 +1814,7 @@ static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, siz
 	if (!x->deep) {
 		x->stamp[other] = x->gen;
 		x->stats.candidates++;
-		judge_copy(c, other, j, cont, cont);
+		judge_copy(c, other, j, cont, vouched ? cont : decided(x, q, e, j));
 		return;
 	}
 	q->sure = q->contained = true;
