@@ -202,7 +202,7 @@ static int push_fig(doppel__tokens *t, uint64_t h, uint64_t flag)
 	if (t->nfig == t->figcap &&
 	    doppel__grow((void **)&t->fig, &t->figcap, t->nfig + 1, sizeof(*t->fig)))
 		return DOPPEL_E_NOMEM;
-	uint64_t pos = t->n - 1 < UINT32_MAX ? t->n - 1 : UINT32_MAX;
+	uint64_t pos = t->n - 1 < INT32_MAX ? t->n - 1 : INT32_MAX; /* below FIG_MONTH */
 	t->fig[t->nfig++] = flag | pos << 32 | (uint32_t)h;
 	return DOPPEL_OK;
 }
