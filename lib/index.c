@@ -89,8 +89,21 @@ static inline size_t cell_home(const doppel_index *x, uint32_t fp)
  * of tens of megabytes. */
 #define CONTAIN_AHEAD 8
 
+/* How many entries a containment fingerprint is posted for at most: the
+ * content words' DOPPEL__VIEW_MAX_DF, the tokens' (copies alone)
+ * CONTAIN_TOKEN_MAX_DF, since a run of every word (stop words too) that
+ * many articles share is a stock phrase sooner. On the 100k generated
+ * corpus: 13.8 → 13.1 s CPU for copies alone (2 threads), the same
+ * relations but one; on Reuters with planted copies, the same recall. */
+#define CONTAIN_TOKEN_MAX_DF 16
+
+static inline size_t contain_max_df(const doppel_index *x)
+{
+	return x->deep ? DOPPEL__VIEW_MAX_DF : CONTAIN_TOKEN_MAX_DF;
+}
+
 /* Posts entry slot under containment fingerprint fp, unless
- * DOPPEL__VIEW_MAX_DF entries hold it already: a run of words that many
+ * contain_max_df() entries hold it already: a run of words that many
  * articles share (a template's line) pairs nothing. */
 static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
 {
@@ -114,7 +127,7 @@ static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
 	size_t j = cell_home(x, fp);
 	unsigned held = 0;
 	for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
-		if ((uint32_t)(x->wcell[j] >> 32) == fp && ++held >= DOPPEL__VIEW_MAX_DF)
+		if ((uint32_t)(x->wcell[j] >> 32) == fp && ++held >= contain_max_df(x))
 			return DOPPEL_OK;
 	x->wcell[j] = (uint64_t)fp << 32 | (slot + 1);
 	x->wused++;
@@ -1862,14 +1875,15 @@ static bool meet_holders(doppel_index *x, uint32_t fp)
 	uint32_t holder[DOPPEL__VIEW_MAX_DF];
 	size_t n = 0;
 	size_t j = cell_home(x, fp);
-	for (; x->wcell[j] && n < DOPPEL__VIEW_MAX_DF; j = (j + 1) & (x->nwcell - 1))
+	const size_t full = contain_max_df(x);
+	for (; x->wcell[j] && n < full; j = (j + 1) & (x->nwcell - 1))
 		if ((uint32_t)(x->wcell[j] >> 32) == fp)
 			holder[n++] = (uint32_t)(x->wcell[j] & UINT32_MAX) - 1;
 	/* As many as contain_post() posts: a run of words many articles
 	 * share ("Officials declined to comment.") or a text copied many
 	 * times. Only the first CONTAIN_MEET of them (the earliest added)
 	 * are met through it: a text's copies meet its first ones. */
-	if (n >= DOPPEL__VIEW_MAX_DF)
+	if (n >= full)
 		n = CONTAIN_MEET;
 	for (size_t i = 0; i < n; i++) {
 		struct doppel__wmet *m = &x->wmet[holder[i]];
