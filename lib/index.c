@@ -187,7 +187,8 @@ static int remember(doppel_index *x, const doppel__row *r)
 		e->ncontain = r->nckey;
 		for (uint32_t i = 0; i < r->nckey; i++) {
 			if (i + CONTAIN_AHEAD < r->nckey && x->nwcell)
-				DOPPEL__PREFETCH(&x->wcell[cell_home(x, r->ckey[i + CONTAIN_AHEAD])]);
+				DOPPEL__PREFETCH(
+					&x->wcell[cell_home(x, r->ckey[i + CONTAIN_AHEAD])]);
 			if (contain_post(x, r->ckey[i], slot))
 				return DOPPEL_E_NOMEM;
 		}
@@ -1385,7 +1386,7 @@ struct probe {
 	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
 	size_t nsubjects;                  /* found on first need: it meets many */
 	bool subjects_found;               /* entries */
-	bool body_made; /* x->body holds its text's tokens (titles_apart) */
+	bool body_made;                    /* x->body holds its text's tokens (titles_apart) */
 	int rc;
 };
 
@@ -1509,7 +1510,8 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 		return false;
 	if (!x->wn && !x->wn_failed) {
 		char err[DOPPEL__ERRLEN];
-		x->wn_failed = doppel__wordnet_load_words(x->p.wordnet_dir, &x->wn, err) != DOPPEL_OK;
+		x->wn_failed =
+			doppel__wordnet_load_words(x->p.wordnet_dir, &x->wn, err) != DOPPEL_OK;
 	}
 	if (!x->wn)
 		return false; /* no dictionary: no pair is apart by its headlines */
@@ -1517,7 +1519,8 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	nb = doppel__title_subjects(x->wn, e->title, x->p.seed, b, TITLE_WORDS);
 	/* subjects among the words of each that are its own */
 	uint64_t rest[TITLE_WORDS];
-	return own_words(x, ao, nao, a, na, rest) < nao && own_words(x, bo, nbo, b, nb, rest) < nbo;
+	return own_words(x, ao, nao, a, na, rest) < nao &&
+	       own_words(x, bo, nbo, b, nb, rest) < nbo;
 }
 
 /* What the facts of the probe and of entry e say against relating them. */
@@ -1538,9 +1541,8 @@ static void facts_against(doppel_index *x, struct probe *q, const entry_t *e,
 	                        .known = e->facts};
 	doppel__facts_against(&a, &b, g);
 	if (e->nfig != DOPPEL__FIG_UNKNOWN)
-		g->token_figures = (int)doppel__figures_unstated(q->sk->fig, q->sk->nfig,
-		                                                 q->sk->words, e->fig, e->nfig,
-		                                                 e->words);
+		g->token_figures = (int)doppel__figures_unstated(
+			q->sk->fig, q->sk->nfig, q->sk->words, e->fig, e->nfig, e->words);
 	g->keys = -1;
 	if (g->known)
 		g->subjects = subjects_apart(x, q, e);
@@ -1758,8 +1760,9 @@ static void on_views(void *ctx, uint32_t other)
 	/* Met through containment fingerprints, most of the smaller's in the
 	 * other: the estimate stands as it is. */
 	double decide = q->contained ? cont : decided(x, q, e, j);
-	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j, decide,
-	                        q->sk->fingerprint == e->fingerprint, apart, &g, &ev, &rel))) {
+	if ((rc = doppel__judge(&x->p, &q->prep, q->f->nsent, &o->prep, o->feat.nsent, j,
+	                        decide, q->sk->fingerprint == e->fingerprint, apart, &g, &ev,
+	                        &rel))) {
 		q->rc = rc;
 		return;
 	}
@@ -1814,8 +1817,8 @@ static void on_contained(struct match_ctx *c, uint32_t other, size_t shared, siz
 	 * one of them across its join; one rare in common is a lead, which
 	 * the signatures must vouch for on their own. */
 	bool vouched = (shared >= CONTAIN_SHARED || alone) &&
-	               (double)shared >=
-	                       (x->deep ? CONTAIN_SHARE : CONTAIN_SHARE_TOKENS) * (double)smaller;
+	               (double)shared >= (x->deep ? CONTAIN_SHARE : CONTAIN_SHARE_TOKENS) *
+	                                         (double)smaller;
 	bool lead = !x->deep && shared == rare && 2 * shared >= smaller;
 	if (!vouched && !lead)
 		return;

@@ -978,11 +978,11 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		 * states figures the other lacks, as two templated reports do,
 		 * and as a long text does around the part it took), passages
 		 * may still tell an excerpt, their own figures agreeing. */
-		rel = doppel__classify(&x->p, j,
-		                       same ? cont
-		                            : doppel__containment_low(j, sk->shingles, e->shingles,
-		                                                      x->p.k),
-		                       same);
+		rel = doppel__classify(
+			&x->p, j,
+			same ? cont
+			     : doppel__containment_low(j, sk->shingles, e->shingles, x->p.k),
+			same);
 		if (rel != DOPPEL_REL_NONE && !(x->p.relations & (1u << rel)))
 			return DOPPEL_OK;
 		if (rel != DOPPEL_REL_NONE && vetoed(ctx, slot))

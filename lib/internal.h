@@ -1232,11 +1232,11 @@ typedef struct doppel__row {
 	uint32_t words, shingles;
 	uint64_t fingerprint;
 	const uint16_t *sig;
-	unsigned boiler; /* DOPPEL__BOILER_* kinds the text carried */
-	int64_t event;   /* 0: none */
+	unsigned boiler;     /* DOPPEL__BOILER_* kinds the text carried */
+	int64_t event;       /* 0: none */
 	const uint32_t *fig; /* its figures (doppel__numbers), sorted */
 	uint32_t nfig;
-	bool figured; /* false: a database made before figures were kept */
+	bool figured;         /* false: a database made before figures were kept */
 	const uint32_t *ckey; /* its containment fingerprints of tokens */
 	uint32_t nckey;       /* (doppel__sketch_keys); none in such a database */
 } doppel__row;

@@ -1348,8 +1348,10 @@ int doppel__store_load(doppel__store *s, unsigned k, doppel__row_fn fn, void *ct
 		row.sig = sig;
 		row.boiler = (unsigned)sqlite3_column_int(st, 8);
 		row.event = sqlite3_column_int64(st, 9);
-		if ((rc = unpack_keys(st, 10, &fig, &figcap, &row.fig, &row.nfig, &row.figured)) ||
-		    (rc = unpack_keys(st, 11, &ckey, &ckeycap, &row.ckey, &row.nckey, &known))) {
+		if ((rc = unpack_keys(st, 10, &fig, &figcap, &row.fig, &row.nfig,
+		                      &row.figured)) ||
+		    (rc = unpack_keys(st, 11, &ckey, &ckeycap, &row.ckey, &row.nckey,
+		                      &known))) {
 			doppel__errf(err, "out of memory");
 			break;
 		}

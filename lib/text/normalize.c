@@ -84,8 +84,8 @@ static const char *const appeal_phrases[] = {
  * we can keep writing."). */
 #define APPEAL_SHORT_WORDS 16
 static const char *const appeal_short_phrases[] = {
-	"support our work", "support us",  "make a contribution", "become a member",
-	"chip in",          "read more",   "read also",           "share on x",
+	"support our work", "support us", "make a contribution", "become a member",
+	"chip in",          "read more",  "read also",           "share on x",
 };
 
 /* Words that mark an advertisement's slot as a short line of its own
@@ -225,17 +225,17 @@ struct fig_word {
 	bool month;
 };
 static const struct fig_word fig_words[] = {
-	{"april", 5, true},     {"august", 6, true},   {"december", 8, true},
-	{"eight", 5, false},    {"eighty", 6, false},  {"eleven", 6, false},
-	{"february", 8, true},  {"fifty", 5, false},   {"five", 4, false},
-	{"forty", 5, false},    {"four", 4, false},    {"hundred", 7, false},
-	{"january", 7, true},   {"july", 4, true},     {"june", 4, true},
-	{"march", 5, true},     {"may", 3, true},      {"nine", 4, false},
-	{"ninety", 6, false},   {"november", 8, true}, {"october", 7, true},
-	{"one", 3, false},      {"september", 9, true}, {"seven", 5, false},
-	{"seventy", 7, false},  {"six", 3, false},     {"sixty", 5, false},
-	{"ten", 3, false},      {"thirty", 6, false},  {"three", 5, false},
-	{"twelve", 6, false},   {"twenty", 6, false},  {"two", 3, false},
+	{"april", 5, true},    {"august", 6, true},    {"december", 8, true},
+	{"eight", 5, false},   {"eighty", 6, false},   {"eleven", 6, false},
+	{"february", 8, true}, {"fifty", 5, false},    {"five", 4, false},
+	{"forty", 5, false},   {"four", 4, false},     {"hundred", 7, false},
+	{"january", 7, true},  {"july", 4, true},      {"june", 4, true},
+	{"march", 5, true},    {"may", 3, true},       {"nine", 4, false},
+	{"ninety", 6, false},  {"november", 8, true},  {"october", 7, true},
+	{"one", 3, false},     {"september", 9, true}, {"seven", 5, false},
+	{"seventy", 7, false}, {"six", 3, false},      {"sixty", 5, false},
+	{"ten", 3, false},     {"thirty", 6, false},   {"three", 5, false},
+	{"twelve", 6, false},  {"twenty", 6, false},   {"two", 3, false},
 };
 /* For each length 3..9 and first letter, the one or few fig_words of that
  * shape, as a bit set of indexes: a word is told a figure or not by one
@@ -247,8 +247,10 @@ static pthread_once_t fig_once = PTHREAD_ONCE_INIT;
 
 static void fig_shapes(void)
 {
-	for (size_t i = 0; i < sizeof(fig_words) / sizeof(*fig_words); i++)
-		fig_shape[fig_words[i].len - FIG_MIN][fig_words[i].w[0] - 'a'] |= UINT64_C(1) << i;
+	for (size_t i = 0; i < sizeof(fig_words) / sizeof(*fig_words); i++) {
+		const struct fig_word *f = &fig_words[i];
+		fig_shape[f->len - FIG_MIN][f->w[0] - 'a'] |= UINT64_C(1) << i;
+	}
 }
 
 _Static_assert(sizeof(fig_words) / sizeof(*fig_words) <= 64, "fig_shape holds 64 words");
@@ -402,7 +404,8 @@ static bool has_any(const char *low, const char *const *list, size_t n)
  * kind found, 0 for content. */
 static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw)
 {
-	if ((lw.words <= APPEAL_MAX_WORDS && has_any(low, appeal_phrases, COUNT(appeal_phrases))) ||
+	if ((lw.words <= APPEAL_MAX_WORDS &&
+	     has_any(low, appeal_phrases, COUNT(appeal_phrases))) ||
 	    (lw.words <= APPEAL_SHORT_WORDS &&
 	     has_any(low, appeal_short_phrases, COUNT(appeal_short_phrases))) ||
 	    (lw.words <= MARKER_MAX_WORDS && has_any(low, marker_words, COUNT(marker_words))))
@@ -424,7 +427,8 @@ static int tokens_ascii(const char *low, size_t n, uint64_t seed, doppel__tokens
 		size_t end = space ? (size_t)(space - low) : n;
 		if (end > start) {
 			uint64_t h = doppel__hash(low + start, end - start, seed);
-			if (push_hash(t, h) || note_figure(t, low + start, end - start, h, digits))
+			if (push_hash(t, h) ||
+			    note_figure(t, low + start, end - start, h, digits))
 				return DOPPEL_E_NOMEM;
 		}
 		start = end + 1;

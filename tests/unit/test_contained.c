@@ -61,10 +61,10 @@ static void index_reopened(struct test_db *f, unsigned find)
 {
 	doppel_batch *all = read_fixture();
 	doppel_index *x = test_open_index(f->db, find, DOPPEL_OPEN_CREATE);
-	assert_int_equal(test_add_one(x, all, "harbour", "-"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "harbour", "-", NULL), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	x = test_open_index(f->db, find, 0);
-	assert_int_equal(test_add_one(x, all, "harbour-sentence", "harbour"), DOPPEL_REL_COPY);
+	assert_int_equal(test_add_one(x, all, "harbour-sentence", "harbour", NULL), DOPPEL_REL_COPY);
 	doppel_index_close(x);
 	doppel_batch_free(all);
 }

@@ -23,31 +23,14 @@ static doppel_index *open_db(const char *path, unsigned flags)
 /* Adds the scenario's articles in the order given (one batch each). */
 static void add_in_order(doppel_index *x, const char *const *order, size_t n)
 {
-	doppel_reader *r = doppel_reader_new(NULL);
-	assert_int_equal(doppel_reader_add_path(r, test_data("scenario")), DOPPEL_OK);
-	doppel_batch *all = doppel_batch_new();
-	doppel_article a;
-	while (doppel_reader_next(r, &a) == DOPPEL_OK)
-		assert_int_equal(doppel_batch_push(all, &a), DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(all), 5);
-	doppel_batch *one = doppel_batch_new();
+	doppel_batch *all = test_read_data("scenario", 5);
 	for (size_t k = 0; k < n; k++) {
-		doppel_batch_clear(one);
-		for (size_t i = 0; i < doppel_batch_count(all); i++)
-			if (!strcmp(doppel_batch_article(all, i)->id, order[k]))
-				assert_int_equal(doppel_batch_push(one, doppel_batch_article(all, i)),
-				                 DOPPEL_OK);
-		assert_int_equal(doppel_batch_count(one), 1);
-		assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
 		doppel_result res;
-		assert_int_equal(doppel_index_result(x, 0, &res), DOPPEL_OK);
-		assert_int_equal(res.outcome, DOPPEL_ADDED);
+		test_add_one(x, all, order[k], "", &res);
 		assert_non_null(res.event);
 		assert_non_null(res.story);
 	}
-	doppel_batch_free(one);
 	doppel_batch_free(all);
-	doppel_reader_free(r);
 }
 
 /* The stored relation of `id` with `other`, seen from id. */

@@ -122,11 +122,11 @@ static void index_reopened(struct test_db *f, unsigned find)
 {
 	doppel_batch *all = read_fixture();
 	doppel_index *x = test_open_index(f->db, find, DOPPEL_OPEN_CREATE);
-	assert_int_equal(test_add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "mm-0311", "-", NULL), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	x = test_open_index(f->db, find, 0);
-	assert_int_equal(test_add_one(x, all, "mm-0312", "mm-0311"), DOPPEL_REL_NONE);
-	doppel_relation r = test_add_one(x, all, "mm-0311-reprint", "mm-0311");
+	assert_int_equal(test_add_one(x, all, "mm-0312", "mm-0311", NULL), DOPPEL_REL_NONE);
+	doppel_relation r = test_add_one(x, all, "mm-0311-reprint", "mm-0311", NULL);
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
 	doppel_index_close(x);
 	doppel_batch_free(all);
@@ -151,16 +151,16 @@ static void test_before_figures(void **state)
 	const unsigned copies = DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY;
 	doppel_batch *all = read_fixture();
 	doppel_index *x = test_open_index(f->db, copies, DOPPEL_OPEN_CREATE);
-	assert_int_equal(test_add_one(x, all, "mm-0311", "-"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "mm-0311", "-", NULL), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	test_db_exec(f->db, "ALTER TABLE articles DROP COLUMN figures;"
 	                    "ALTER TABLE articles DROP COLUMN ckeys;");
 	x = test_open_index(f->db, copies, DOPPEL_OPEN_READONLY);
 	doppel_index_close(x);
 	x = test_open_index(f->db, copies, 0);
-	doppel_relation r = test_add_one(x, all, "mm-0311-reprint", "mm-0311");
+	doppel_relation r = test_add_one(x, all, "mm-0311-reprint", "mm-0311", NULL);
 	assert_true(r == DOPPEL_REL_DUPLICATE || r == DOPPEL_REL_COPY);
-	assert_int_equal(test_add_one(x, all, "mm-0312", "mm-0311-reprint"), DOPPEL_REL_NONE);
+	assert_int_equal(test_add_one(x, all, "mm-0312", "mm-0311-reprint", NULL), DOPPEL_REL_NONE);
 	doppel_index_close(x);
 	doppel_batch_free(all);
 }

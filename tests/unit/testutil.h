@@ -157,9 +157,11 @@ static inline void test_db_exec(const char *path, const char *sql)
 }
 
 /* Adds article `id` of all to x as a batch of its own (it must be
- * added); its relation with stored article `other`, or none. */
+ * added); its relation with stored article `other`, or none; its result
+ * into *out when out is not NULL (valid until x adds again). */
 static inline doppel_relation test_add_one(doppel_index *x, const doppel_batch *all,
-                                           const char *id, const char *other)
+                                           const char *id, const char *other,
+                                           doppel_result *out)
 {
 	doppel_batch *one = doppel_batch_new();
 	for (size_t i = 0; i < doppel_batch_count(all); i++)
@@ -176,6 +178,8 @@ static inline doppel_relation test_add_one(doppel_index *x, const doppel_batch *
 		if (!strcmp(res.matches[k].id, other))
 			rel = res.matches[k].relation;
 	doppel_batch_free(one);
+	if (out)
+		*out = res;
 	return rel;
 }
 
