@@ -71,7 +71,9 @@ static void read_all(const char *path, bool repair, struct outcome *o)
 				append(o, a.id, a.id ? strlen(a.id) : 0);
 			append(o, a.title, a.title ? strlen(a.title) : 0);
 			append(o, a.text, a.text_len);
-			append(o, doppel_format_date(a.date, date), 10);
+			/* "" when undated: only what it wrote */
+			doppel_format_date(a.date, date);
+			append(o, date, strlen(date));
 			append(o, a.source, a.source ? strlen(a.source) : 0);
 			append(o, a.url, a.url ? strlen(a.url) : 0);
 		} else if (rc < 0) {
