@@ -649,6 +649,7 @@ static int make_groups(doppel_scan *s)
 	uint32_t *rep = doppel__alloc_array(n + 1, sizeof(*rep));
 	uint32_t *mem = doppel__alloc_array(n + 1, sizeof(*mem));
 	uint32_t *tmp = doppel__alloc_array(n + 1, sizeof(*tmp));
+	uint32_t *first = NULL, *bucket = NULL;
 	if (!adj_start || !adj || !rep || !mem || !tmp || doppel__uf_init(&uf, n ? n : 1))
 		goto out;
 	for (size_t e = 0; e < s->nrel; e++)
@@ -677,12 +678,22 @@ static int make_groups(doppel_scan *s)
 			rep[r] = (uint32_t)p;
 	}
 	/* Members by component (representative first, the rest by date and
-	 * id), components by representative. */
+	 * id), components by representative: the members in that order,
+	 * then bucketed by their component's root, each bucket in order. */
 	sort_order(mem, tmp, nmembers, s->k);
+	first = calloc(n + 2, sizeof(*first));
+	bucket = doppel__alloc_array(nmembers + 1, sizeof(*bucket));
 	s->members = calloc(nmembers + 1, sizeof(*s->members));
 	s->groups = calloc(nmembers / 2 + 1, sizeof(*s->groups));
-	if (!s->members || !s->groups)
+	if (!first || !bucket || !s->members || !s->groups)
 		goto out;
+	for (size_t i = 0; i < nmembers; i++)
+		first[doppel__uf_find(&uf, mem[i]) + 2]++;
+	for (size_t r = 0; r < n; r++)
+		first[r + 2] += first[r + 1];
+	for (size_t i = 0; i < nmembers; i++)
+		bucket[first[doppel__uf_find(&uf, mem[i]) + 1]++] = mem[i];
+	/* now first[r] .. first[r + 1] is component r's bucket */
 	size_t at = 0;
 	for (size_t i = 0; i < nmembers; i++) {
 		uint32_t p = mem[i], r = doppel__uf_find(&uf, p);
@@ -692,13 +703,15 @@ static int make_groups(doppel_scan *s)
 		g->id = s->k[p].id;
 		g->members = &s->members[at];
 		fill_member(s, &s->members[at++], p, p, adj_start, adj);
-		for (size_t j = 0; j < nmembers; j++)
-			if (mem[j] != p && doppel__uf_find(&uf, mem[j]) == r)
-				fill_member(s, &s->members[at++], mem[j], p, adj_start, adj);
+		for (uint32_t j = first[r]; j < first[r + 1]; j++)
+			if (bucket[j] != p)
+				fill_member(s, &s->members[at++], bucket[j], p, adj_start, adj);
 		g->count = (size_t)(&s->members[at] - g->members);
 	}
 	rc = DOPPEL_OK;
 out:
+	free(first);
+	free(bucket);
 	doppel__uf_free(&uf);
 	free(adj_start);
 	free(adj);
