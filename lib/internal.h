@@ -791,8 +791,9 @@ typedef struct doppel__evidence {
 /*
  * Compares a and b: anchors, names and topic, then, when the topic cosine
  * reaches min_topic, monotone sentence alignment (dynamic programming over
- * sentence pairs whose weighted cosine reaches min_sentence). When pairs is not NULL the aligned pairs are written
- * there (capacity min(a.nsent, b.nsent)).
+ * sentence pairs whose weighted cosine reaches min_sentence). When pairs
+ * is not NULL the aligned pairs are written there (capacity
+ * min(a.nsent, b.nsent)).
  */
 int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *b,
                              double min_sentence, double min_topic, doppel__evidence *ev,

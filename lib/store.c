@@ -774,8 +774,9 @@ static int has_column(doppel__store *s, const char *table, const char *column, b
  * views.weights, weighed by the counts of when it is read again;
  * views.contain, no containment fingerprint posted; relations.passages,
  * none stored; articles.figures, figures not known; articles.ckeys, no
- * containment fingerprint of tokens posted. The table of passage keys is made empty: their articles
- * are found as the excerpts of later ones, not as their sources.
+ * containment fingerprint of tokens posted. The table of passage keys is
+ * made empty: their articles are found as the excerpts of later ones, not
+ * as their sources.
  */
 static int add_columns(doppel__store *s, char *err)
 {
