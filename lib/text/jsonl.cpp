@@ -110,8 +110,16 @@ static int broken(ondemand::document *doc, const char *line, size_t len, error_c
  * strings are unescaped into the arena at dst and dropped, numbers and
  * literals parsed, containers walked.
  */
-static error_code valid_value(ondemand::parser &parser, ondemand::value v, uint8_t *dst)
+/* How deep a record's arrays and objects may nest. */
+static const unsigned MAX_NESTING = 64;
+
+static error_code valid_value(ondemand::parser &parser, ondemand::value v, uint8_t *dst,
+                              unsigned depth)
 {
+	/* Arrays and objects nested deeper than this are refused: each level
+	 * is a frame of this function's, and the stack is not endless. */
+	if (depth > MAX_NESTING)
+		return DEPTH_ERROR;
 	ondemand::json_type t;
 	error_code e = v.type().get(t);
 	if (e)
@@ -125,7 +133,7 @@ static error_code valid_value(ondemand::parser &parser, ondemand::value v, uint8
 			ondemand::field f;
 			std::string_view key;
 			if ((e = std::move(fr).get(f)) || (e = f.unescaped_key().get(key)) ||
-			    (e = valid_value(parser, f.value(), dst)))
+			    (e = valid_value(parser, f.value(), dst, depth + 1)))
 				return e;
 		}
 		return SUCCESS;
@@ -136,7 +144,8 @@ static error_code valid_value(ondemand::parser &parser, ondemand::value v, uint8
 			return e;
 		for (auto item : a) {
 			ondemand::value x;
-			if ((e = std::move(item).get(x)) || (e = valid_value(parser, x, dst)))
+			if ((e = std::move(item).get(x)) ||
+			    (e = valid_value(parser, x, dst, depth + 1)))
 				return e;
 		}
 		return SUCCESS;
@@ -204,7 +213,7 @@ static error_code take_value(ondemand::parser &parser, ondemand::value v, uint8_
 			return SUCCESS;
 		}
 		out->kind = DOPPEL__JSON_OTHER;
-		return valid_value(parser, v, dst);
+		return valid_value(parser, v, dst, 0);
 	}
 	case ondemand::json_type::null: {
 		bool is;
@@ -215,7 +224,7 @@ static error_code take_value(ondemand::parser &parser, ondemand::value v, uint8_
 	}
 	default:
 		out->kind = DOPPEL__JSON_OTHER;
-		return valid_value(parser, v, dst);
+		return valid_value(parser, v, dst, 0);
 	}
 }
 
@@ -275,7 +284,7 @@ int doppel__json_parse(doppel__json *j, const char *line, size_t len, const char
 		/* the last of repeated keys counts, as in a parser that builds an
 		 * object; what the earlier one took stays in the arena unused */
 		e = i < n ? take_value(j->parser, f.value(), dst, &out[i])
-		          : valid_value(j->parser, f.value(), dst);
+		          : valid_value(j->parser, f.value(), dst, 0);
 		if (e)
 			return broken(&doc, line, len, e, msg, msglen);
 	}
