@@ -17,8 +17,9 @@
 
 /* A band key is kept in 32 bits (and never 0): two keys that agree there
  * share a bucket, which gives the articles of one a few more candidates
- * to compare (at a million articles of 37 bands, about one probe in three
- * meets one other bucket), for half the room a slot takes. */
+ * to compare (by the birthday bound, at a million articles of 37 bands
+ * about one probe in three would meet one other bucket; on the 10k and
+ * Reuters corpora no output changed), for half the room a slot takes. */
 struct slot {
 	uint32_t key; /* 0: free */
 	uint32_t head;

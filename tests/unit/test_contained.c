@@ -9,29 +9,14 @@
 
 static doppel_batch *read_fixture(void)
 {
-	doppel_reader *r = doppel_reader_new(NULL);
-	assert_non_null(r);
-	assert_int_equal(doppel_reader_add_path(r, test_data("contained")), DOPPEL_OK);
-	doppel_batch *b = doppel_batch_new();
-	doppel_article a;
-	while (doppel_reader_next(r, &a) == DOPPEL_OK)
-		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(b), 2);
-	doppel_reader_free(r);
-	return b;
+	return test_read_data("contained", 2);
 }
 
 /* The scan looking for relations `find` relates the two as a copy. */
 static void scan_sentence(unsigned find)
 {
-	doppel_params par;
-	doppel_params_init(&par);
-	par.relations = find;
-	doppel_scan *s = doppel_scan_new(&par);
-	assert_non_null(s);
 	doppel_batch *b = read_fixture();
-	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
-	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_scan *s = test_scan_batch(b, find);
 	assert_int_equal(doppel_scan_pair_count(s), 1);
 	doppel_pair p;
 	assert_int_equal(doppel_scan_pair(s, 0, &p), DOPPEL_OK);

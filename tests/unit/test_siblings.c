@@ -16,7 +16,7 @@ static void test_sibling_through_source(void **state)
 {
 	(void)state;
 	doppel_batch *batch = test_read_data("siblings", 3);
-	doppel_scan *s = test_scan_batch(batch);
+	doppel_scan *s = test_scan_batch(batch, DOPPEL_FIND_ALL);
 	assert_int_equal(test_scan_relation(s, "a", "c"), DOPPEL_REL_COPY);
 	assert_false(doppel__is_derivation(test_scan_relation(s, "a", "b")));
 	assert_int_equal(test_scan_relation(s, "b", "c"), DOPPEL_REL_SAME_EVENT);
@@ -31,7 +31,7 @@ static void test_sibling_through_twin(void **state)
 {
 	(void)state;
 	doppel_batch *batch = test_read_data("twins", 3);
-	doppel_scan *s = test_scan_batch(batch);
+	doppel_scan *s = test_scan_batch(batch, DOPPEL_FIND_ALL);
 	assert_int_equal(test_scan_relation(s, "y", "ycut"), DOPPEL_REL_COPY);
 	assert_false(doppel__is_derivation(test_scan_relation(s, "x", "y")));
 	assert_int_equal(test_scan_relation(s, "x", "ycut"), DOPPEL_REL_SAME_EVENT);

@@ -9,7 +9,7 @@
 static doppel_scan *scan_scenario(void)
 {
 	doppel_batch *b = test_read_data("scenario", 5);
-	doppel_scan *s = test_scan_batch(b);
+	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
 	doppel_batch_free(b);
 	return s;
 }

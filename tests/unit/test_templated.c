@@ -12,30 +12,14 @@
 /* Reads tests/data/templated into a batch. */
 static doppel_batch *read_fixture(void)
 {
-	doppel_reader *r = doppel_reader_new(NULL);
-	assert_non_null(r);
-	assert_int_equal(doppel_reader_add_path(r, test_data("templated")), DOPPEL_OK);
-	doppel_batch *b = doppel_batch_new();
-	doppel_article a;
-	while (doppel_reader_next(r, &a) == DOPPEL_OK)
-		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
-	assert_int_equal(doppel_batch_count(b), 10);
-	doppel_reader_free(r);
-	return b;
+	return test_read_data("templated", 10);
 }
-
 
 /* Scans the fixture looking for relations `find`. */
 static doppel_scan *scan_fixture(unsigned find)
 {
-	doppel_params par;
-	doppel_params_init(&par);
-	par.relations = find;
-	doppel_scan *s = doppel_scan_new(&par);
-	assert_non_null(s);
 	doppel_batch *b = read_fixture();
-	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
-	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_scan *s = test_scan_batch(b, find);
 	doppel_batch_free(b);
 	return s;
 }
@@ -100,13 +84,7 @@ static void test_copy_new_headline(void **state)
 	copy.title = "Norland money market gets help from the central bank";
 	assert_int_equal(doppel_batch_push(b, orig), DOPPEL_OK);
 	assert_int_equal(doppel_batch_push(b, &copy), DOPPEL_OK);
-	doppel_params par;
-	doppel_params_init(&par);
-	par.relations = DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY;
-	doppel_scan *s = doppel_scan_new(&par);
-	assert_non_null(s);
-	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
-	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 	assert_int_equal(test_scan_relation(s, "mm-0311", "mm-0311-retitled"),
 	                 DOPPEL_REL_DUPLICATE);
 	doppel_scan_free(s);

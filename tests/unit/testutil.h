@@ -133,10 +133,11 @@ static inline doppel_batch *test_read_data(const char *name, size_t count)
 }
 
 /* A finished scan, with the default parameters, of the articles of b. */
-static inline doppel_scan *test_scan_batch(const doppel_batch *b)
+static inline doppel_scan *test_scan_batch(const doppel_batch *b, unsigned relations)
 {
 	doppel_params p;
 	doppel_params_init(&p);
+	p.relations = relations;
 	doppel_scan *s = doppel_scan_new(&p);
 	assert_non_null(s);
 	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
