@@ -310,7 +310,7 @@ static int count_gaps(doppel_index *x, doppel_check *out)
 
 /* The stored text of article id, for excerpts the engine verifies on
  * both texts (a doppel__text_fn over the database checked). */
-static int stored_text(void *ctx, const char *id, char **text, size_t *len)
+static int stored_text(void *ctx, const char *id, char **text, size_t *len, char **source)
 {
 	doppel_stored st;
 	int rc = doppel_index_get(ctx, id, &st);
@@ -319,6 +319,12 @@ static int stored_text(void *ctx, const char *id, char **text, size_t *len)
 	if (!(*text = doppel__strndup(st.article.text, st.article.text_len)))
 		return DOPPEL_E_NOMEM;
 	*len = st.article.text_len;
+	if (source && st.article.source &&
+	    !(*source = doppel__strndup(st.article.source, strlen(st.article.source)))) {
+		free(*text);
+		*text = NULL;
+		return DOPPEL_E_NOMEM;
+	}
 	return DOPPEL_OK;
 }
 

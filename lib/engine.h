@@ -96,8 +96,10 @@ struct doppel__ptcached {
 
 /* Where a stored article's text comes from in a database that keeps
  * none: the caller that keeps them (a scan). *text is the caller's
- * (free()). */
-typedef int (*doppel__text_fn)(void *ctx, const char *id, char **text, size_t *len);
+ * (free()); so is *source when source is not NULL (NULL: the article
+ * names none). */
+typedef int (*doppel__text_fn)(void *ctx, const char *id, char **text, size_t *len,
+                               char **source);
 
 struct doppel_index {
 	doppel_params p;
@@ -282,11 +284,17 @@ struct doppel_index {
  * read again from the store. */
 void doppel__index_set_cache(doppel_index *x, size_t n);
 
-/* An index in memory for a scan of n articles: no file, no texts, every
- * article's features kept (a cache of n), ready for doppel_index_prepare()
- * beside doppel_index_add(). text_fn (with ctx) gives a stored article's
- * text when excerpts need it; NULL: none. Messages go to err
- * (DOPPEL__ERRLEN). */
+/* The articles a scan looking beyond copies keeps prepared (tests: its
+ * relations must not depend on it); 0: its default. Before
+ * doppel_scan_finish(). */
+void doppel__scan_set_cache(doppel_scan *s, size_t n);
+
+/* An index in memory for a scan: no file, no texts, the features of n
+ * articles kept (a cache of n), ready for doppel_index_prepare() beside
+ * doppel_index_add(). text_fn (with ctx) gives a stored article's text
+ * when excerpts or an article fallen out of the cache need it (the index
+ * then keeps each article's weights to prepare it again); NULL: none, and
+ * the cache must hold every article. Messages go to err (DOPPEL__ERRLEN). */
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t n,
                               doppel__text_fn text_fn, void *ctx, char *err);
 

@@ -1706,9 +1706,14 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 	const uint8_t *w;
 	size_t nw;
 	*rc = stored_repeated(x, x->e[slot].num, &rep, &w, &nw);
-	if (*rc == DOPPEL_OK)
+	if (*rc == DOPPEL_OK && x->text_fn) {
+		*rc = x->text_fn(x->text_ctx, x->e[slot].id, &text, &len, &source);
+		if (*rc)
+			doppel__errf(x->err, "article %s: no text kept", x->e[slot].id);
+	} else if (*rc == DOPPEL_OK) {
 		*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source,
 		                         x->err);
+	}
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__segment(x->segm, text, len, doppel__source_key(source, x->p.seed),
 		                      &rep, &c->feat);
@@ -2455,9 +2460,12 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return rc;
 	/* The weights it was compared with, which keep_prepared() put in the
 	 * cache: read again from its text later, it takes them back. A
-	 * database in memory reads nothing again. */
+	 * database in memory whose cache holds every article reads nothing
+	 * again. */
 	const doppel__prepared *pw = &x->cache[(x->n - 1) % x->ncache].prep;
-	size_t nw = doppel__store_keeps_texts(x->store) ? doppel__prepared_weights_size(pw) : 0;
+	size_t nw = doppel__store_keeps_texts(x->store) || x->text_fn
+	                    ? doppel__prepared_weights_size(pw)
+	                    : 0;
 	uint8_t kb[2 * K2], ab[2 * K2];
 	for (size_t i = 0; i < K2; i++) {
 		doppel__put_le(kb + 2 * i, q->ksig[i], 2);

@@ -551,7 +551,7 @@ static int text_of(doppel_index *x, uint32_t slot, char **text, size_t *len)
 {
 	const entry_t *e = &x->e[slot];
 	if (x->text_fn) {
-		int rc = x->text_fn(x->text_ctx, e->id, text, len);
+		int rc = x->text_fn(x->text_ctx, e->id, text, len, NULL);
 		if (rc == DOPPEL_E_NOMEM)
 			doppel__errf(x->err, "out of memory");
 		else if (rc)

@@ -21,15 +21,24 @@
  * threads of its text work busy, small enough to hold a little text. */
 #define FEED_ARTICLES 1024
 
-/* zstd's levels for the texts kept between reading and feeding. With
- * excerpts the texts are read again for candidates until the end
- * (KEEP_LEVEL): level 3 spent 46% of a copies-only scan of the 10k
+/* zstd's levels for the texts kept between reading and feeding. Looking
+ * for more than copies, the texts are read again for candidates until the
+ * end (KEEP_LEVEL): level 3 spent 46% of a copies-only scan of the 10k
  * benchmark corpus in zstd, level 1 32%; -4 takes 0.73 s CPU in all
  * against 0.90 at level 1, for texts at about half their size. Without,
  * each is read once, when fed, and dropped (PASS_LEVEL): -20 takes 0.70 s
  * against 0.82 at -4, for 3 MB more at the peak. */
 #define KEEP_LEVEL (-4)
 #define PASS_LEVEL (-20)
+
+/* Stored articles kept segmented and prepared while the index relates the
+ * rest (beyond copies); older candidates are segmented again from their
+ * kept texts, with the weights they were compared with when added, so the
+ * relations do not depend on it. Measured on the 100k benchmark corpus
+ * (every relation, 2 threads): a cache of every article peaks at 3.05 GB,
+ * of 16,384 at 2.67 GB for 5% more CPU (20,000-30,000 articles segmented
+ * again), the same output. */
+#define SCAN_CACHE 16384
 
 /* An article kept until the scan is finished. id, title, origin, source
  * and url share one block. */
@@ -87,8 +96,9 @@ struct doppel_scan {
 
 	ZSTD_CCtx **cctx; /* one per thread */
 	ZSTD_DCtx *dctx;
-	ZSTD_DCtx *xdctx; /* the index's, for the texts excerpts read again */
-	bool keep_texts;  /* until the end: excerpts read them again */
+	ZSTD_DCtx *xdctx; /* the index's, for the texts read again */
+	bool keep_texts;  /* until the end: candidates are read again */
+	size_t cache;     /* articles kept prepared; 0: SCAN_CACHE */
 
 	doppel_stats stats;
 	char err[DOPPEL__ERRLEN];
@@ -103,7 +113,8 @@ doppel_scan *doppel_scan_new(const doppel_params *p)
 		return NULL;
 	s->p = *p;
 	s->threads = p->threads ? p->threads : doppel__ncores();
-	s->keep_texts = p->relations & DOPPEL_FIND_EXCERPT;
+	/* beyond copies, candidates are read again (SCAN_CACHE, excerpts) */
+	s->keep_texts = p->relations & ~(DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 	unsigned bands, rows;
 	s->cctx = calloc(s->threads, sizeof(*s->cctx));
 	if (!s->cctx || doppel_params_bands(p, &bands, &rows)) {
@@ -390,13 +401,20 @@ static int unpack_kept(const struct kept *k, ZSTD_DCtx **dctx, char **text, size
 
 /* The text of the kept article with this id, for the index in memory,
  * which keeps none (doppel__text_fn). */
-static int kept_text(void *ctx, const char *id, char **text, size_t *len)
+static int kept_text(void *ctx, const char *id, char **text, size_t *len, char **source)
 {
 	doppel_scan *s = ctx;
 	uint32_t i;
 	if (!doppel__strmap_get(&s->ids, id, &i))
 		return DOPPEL_E_NOTFOUND;
-	return unpack_kept(&s->k[i], &s->xdctx, text, len);
+	int rc = unpack_kept(&s->k[i], &s->xdctx, text, len);
+	if (rc == DOPPEL_OK && source && s->k[i].source &&
+	    !(*source = doppel__strdup(s->k[i].source))) {
+		free(*text);
+		*text = NULL;
+		rc = DOPPEL_E_NOMEM;
+	}
+	return rc;
 }
 
 /* Puts the kept articles order[from, to) into b, texts decompressed; the
@@ -889,6 +907,11 @@ static int make_stories(doppel_scan *s, doppel_index *x)
 	return DOPPEL_OK;
 }
 
+void doppel__scan_set_cache(doppel_scan *s, size_t n)
+{
+	s->cache = n;
+}
+
 int doppel_scan_finish(doppel_scan *s)
 {
 	if (s->finished) {
@@ -898,7 +921,9 @@ int doppel_scan_finish(doppel_scan *s)
 	s->finished = true;
 	doppel_index *x = NULL;
 	char err[DOPPEL__ERRLEN] = "";
-	int rc = doppel__index_open_memory(&x, &s->p, s->n, s->keep_texts ? kept_text : NULL, s,
+	size_t most = s->cache ? s->cache : SCAN_CACHE;
+	size_t ncache = s->keep_texts && s->n > most ? most : s->n;
+	int rc = doppel__index_open_memory(&x, &s->p, ncache, s->keep_texts ? kept_text : NULL, s,
 	                                   err);
 	if (rc) {
 		doppel__errf(s->err, "%s", err);

@@ -92,13 +92,17 @@ static int by_date(const void *pa, const void *pb)
 	return d ? d : strcmp(a->id, b->id);
 }
 
-static void scan_side(const doppel_batch *b, struct lines *rel, struct lines *st)
+/* The scan side; a cache of `cache` prepared articles when not 0 (older
+ * candidates segmented again from their kept texts). */
+static void scan_side(const doppel_batch *b, size_t cache, struct lines *rel, struct lines *st)
 {
 	doppel_params p;
 	doppel_params_init(&p);
 	p.threads = 2;
 	doppel_scan *s = doppel_scan_new(&p);
 	assert_non_null(s);
+	if (cache)
+		doppel__scan_set_cache(s, cache);
 	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
 	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
@@ -213,7 +217,7 @@ static void check_corpus(const char *dir, const char *tmp, size_t c, const char 
 {
 	doppel_batch *b = read_dir(dir);
 	struct lines srel = {0}, sst = {0};
-	scan_side(b, &srel, &sst);
+	scan_side(b, 0, &srel, &sst);
 	assert_true(srel.n > 0);
 	bool seen = !must;
 	for (size_t i = 0; i < srel.n && !seen; i++)
@@ -230,6 +234,13 @@ static void check_corpus(const char *dir, const char *tmp, size_t c, const char 
 		free_lines(&irel);
 		free_lines(&ist);
 	}
+	/* and a scan that keeps few articles prepared states the same */
+	struct lines crel = {0}, cst = {0};
+	scan_side(b, 3, &crel, &cst);
+	assert_same("relations (scan, cache of 3)", dir, &srel, &crel);
+	assert_same("stories (scan, cache of 3)", dir, &sst, &cst);
+	free_lines(&crel);
+	free_lines(&cst);
 	free_lines(&srel);
 	free_lines(&sst);
 	doppel_batch_free(b);
