@@ -47,12 +47,15 @@ struct doppel__entry {
 	uint32_t nsrc;
 };
 
-/* The articles that hold one anchor rare enough to pair reports. */
+/* The articles that hold one anchor rare enough to pair reports: n of
+ * them, the one in v when n is 1 (most anchors are one article's), else in
+ * the list x->pls[v] of room for the power of two at or above n;
+ * DOPPEL__PL_COMMON when too many do. */
 struct doppel__plist {
 	uint64_t key; /* 0: free */
-	uint32_t n, cap;
-	uint32_t *slot;
+	uint32_t n, v;
 };
+#define DOPPEL__PL_COMMON UINT32_MAX
 
 /* A stored article segmented and prepared for comparison, kept while it
  * is likely to be a candidate again. */
@@ -156,8 +159,10 @@ struct doppel_index {
 	doppel__lsh *lk, *la;
 	unsigned kb, ab;
 	uint64_t *kkeys, *akeys;
-	struct doppel__plist *pl;
+	struct doppel__plist *pl; /* open addressing, at most 3/4 full */
 	size_t npl, plused;
+	uint32_t **pls; /* the anchors' lists of two or more (doppel__plist) */
+	size_t npls, plscap;
 	/* Containment fingerprints (doppel__contain_keys) of the stored
 	 * articles: a multimap by open addressing, each cell the fingerprint
 	 * (high 32 bits) and entry + 1 (low); 0: free. */

@@ -58,11 +58,13 @@ static void forget_all(doppel_index *x)
 	doppel__lsh_free(x->lk);
 	doppel__lsh_free(x->la);
 	x->lsh = x->lk = x->la = NULL;
-	for (size_t i = 0; i < x->npl; i++)
-		free(x->pl[i].slot);
+	for (size_t i = 0; i < x->npls; i++)
+		free(x->pls[i]);
+	free(x->pls);
 	free(x->pl);
 	x->pl = NULL;
-	x->npl = x->plused = 0;
+	x->pls = NULL;
+	x->npl = x->plused = x->npls = x->plscap = 0;
 	free(x->wcell);
 	x->wcell = NULL;
 	x->nwcell = x->wused = 0;
@@ -207,7 +209,7 @@ static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
 {
 	if (!key)
 		key = 1;
-	if (create && (x->plused + 1) * 2 > x->npl) {
+	if (create && (x->plused + 1) * 4 > x->npl * 3) {
 		size_t n = x->npl ? x->npl * 2 : 4096;
 		struct doppel__plist *t = calloc(n, sizeof(*t));
 		if (!t)
@@ -236,6 +238,49 @@ static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
 	x->pl[j].key = key;
 	x->plused++;
 	return &x->pl[j];
+}
+
+/* The articles of l (l->n of them, unless common). */
+static const uint32_t *plist_slots(const doppel_index *x, const struct doppel__plist *l)
+{
+	return l->n == 1 ? &l->v : x->pls[l->v];
+}
+
+/* Adds slot to l: in place while it is the only one, then in a list whose
+ * room doubles; l becomes common past DOPPEL__VIEW_MAX_DF. */
+static int plist_post(doppel_index *x, struct doppel__plist *l, uint32_t slot)
+{
+	if (l->n == DOPPEL__PL_COMMON)
+		return DOPPEL_OK; /* too common to pair anything */
+	if (l->n >= DOPPEL__VIEW_MAX_DF) {
+		free(x->pls[l->v]);
+		x->pls[l->v] = NULL; /* its number is not used again */
+		l->n = DOPPEL__PL_COMMON;
+		return DOPPEL_OK;
+	}
+	if (l->n == 0) {
+		l->v = slot;
+		l->n = 1;
+		return DOPPEL_OK;
+	}
+	if (l->n == 1) {
+		uint32_t *s = malloc(2 * sizeof(*s));
+		if (!s || x->npls >= UINT32_MAX ||
+		    doppel__grow((void **)&x->pls, &x->plscap, x->npls + 1, sizeof(*x->pls))) {
+			free(s);
+			return DOPPEL_E_NOMEM;
+		}
+		s[0] = l->v;
+		l->v = (uint32_t)x->npls;
+		x->pls[x->npls++] = s;
+	} else if ((l->n & (l->n - 1)) == 0) {
+		uint32_t *s = doppel__realloc_array(x->pls[l->v], 2 * (size_t)l->n, sizeof(*s));
+		if (!s)
+			return DOPPEL_E_NOMEM;
+		x->pls[l->v] = s;
+	}
+	x->pls[l->v][l->n++] = slot;
+	return DOPPEL_OK;
 }
 
 /* Gives entry slot its views and anchors and indexes them. */
@@ -298,21 +343,8 @@ static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, 
 		if (DOPPEL__ANCHOR_KIND(anchor[i]) == DOPPEL__ANCHOR_DATE)
 			continue;
 		struct doppel__plist *l = plist(x, anchor[i], true);
-		if (!l)
+		if (!l || plist_post(x, l, slot))
 			return DOPPEL_E_NOMEM;
-		if (l->n == UINT32_MAX)
-			continue; /* too common to pair anything */
-		if (l->n >= DOPPEL__VIEW_MAX_DF) {
-			free(l->slot);
-			l->slot = NULL;
-			l->n = UINT32_MAX;
-			continue;
-		}
-		size_t cap = l->cap;
-		if (doppel__grow((void **)&l->slot, &cap, l->n + 1, sizeof(*l->slot)))
-			return DOPPEL_E_NOMEM;
-		l->cap = (uint32_t)cap;
-		l->slot[l->n++] = slot;
 	}
 	return DOPPEL_OK;
 }
@@ -1969,13 +2001,14 @@ static void find_deep(doppel_index *x, struct probe *q)
 		if (DOPPEL__ANCHOR_KIND(an) == DOPPEL__ANCHOR_DATE)
 			continue;
 		const struct doppel__plist *l = plist(x, an, false);
-		if (!l || l->n == UINT32_MAX)
+		if (!l || l->n == DOPPEL__PL_COMMON)
 			continue;
+		const uint32_t *held = plist_slots(x, l);
 		for (uint32_t n = 0; n < l->n; n++) {
-			const entry_t *e = &x->e[l->slot[n]];
+			const entry_t *e = &x->e[held[n]];
 			if ((e->date == DOPPEL_NO_DATE) == (q->a->date == DOPPEL_NO_DATE) &&
 			    doppel__days_apart(q->a->date, e->date) <= x->p.event_days &&
-			    !hit(x, l->slot[n], 0))
+			    !hit(x, held[n], 0))
 				goto nomem;
 		}
 	}
