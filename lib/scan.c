@@ -23,12 +23,12 @@
 
 /* zstd's levels for the texts kept between reading and feeding. Looking
  * for more than copies, the texts are read again for candidates until the
- * end (KEEP_LEVEL): level 3 spent 46% of a copies-only scan of the 10k
- * benchmark corpus in zstd, level 1 32%; -4 takes 0.73 s CPU in all
- * against 0.90 at level 1, for texts at about half their size. Without,
- * each is read once, when fed, and dropped (PASS_LEVEL): -20 takes 0.70 s
+ * end (KEEP_LEVEL): on the benchmark corpus's texts (4.4 KB each) level 1
+ * keeps 0.53 of their bytes, -4 0.90, for 0.36 s more CPU per 88 MB
+ * (about 2.5% of a scan for every relation). Copies alone read each once,
+ * when fed, and drop it (PASS_LEVEL): -20 takes 0.70 s for the 10k corpus
  * against 0.82 at -4, for 3 MB more at the peak. */
-#define KEEP_LEVEL (-4)
+#define KEEP_LEVEL 1
 #define PASS_LEVEL (-20)
 
 /* Stored articles kept segmented and prepared while the index relates the
