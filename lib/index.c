@@ -2524,25 +2524,29 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	uint8_t *contain = weights + nw;
 	for (size_t i = 0; i < x->nwfp; i++)
 		doppel__put_le(contain + 4 * i, x->wfp[i], 4);
+	/* A database in memory (a scan's) is never opened again: of its views
+	 * only the lines and weights are read (stored_repeated), for articles
+	 * fallen out of the cache; memory holds the rest. */
+	bool again = doppel__store_keeps_texts(x->store);
 	sqlite3_stmt *st = x->st_views;
 	sqlite3_bind_int64(st, 1, num);
-	sqlite3_bind_blob(st, 2, kb, (int)sizeof(kb), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, kb, again ? (int)sizeof(kb) : 0, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, q->nkeys);
-	sqlite3_bind_blob(st, 4, ab, (int)sizeof(ab), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, ab, again ? (int)sizeof(ab) : 0, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, q->nanchors);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->f->nsent);
-	sqlite3_bind_blob64(st, 7, an, 8 * q->f->nanchor, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 7, an, again ? 8 * q->f->nanchor : 0, SQLITE_STATIC);
 	if (q->rep.n)
 		sqlite3_bind_blob64(st, 8, lines, 8 * q->rep.n, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 8);
 	/* an empty blob, not NULL: the facts were extracted and hold none */
-	sqlite3_bind_blob64(st, 9, facts, 8 * q->f->nfslot, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 9, facts, again ? 8 * q->f->nfslot : 0, SQLITE_STATIC);
 	if (nw)
 		sqlite3_bind_blob64(st, 10, weights, nw, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 10);
-	sqlite3_bind_blob64(st, 11, contain, 4 * x->nwfp, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 11, contain, again ? 4 * x->nwfp : 0, SQLITE_STATIC);
 	rc = step_done(x, st, "storing views");
 	free(an);
 	return rc;
