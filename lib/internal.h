@@ -711,9 +711,9 @@ int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t se
  * DOPPEL_E_FORMAT for a damaged blob. */
 int doppel__rarity_load_part(doppel__rarity *r, const uint8_t *blob, size_t len, uint64_t *seq,
                              uint32_t *docs);
-/* Makes room for this many keys at most half full (counting grows the
- * table this way too). Loading reserves first: the parts come in the order
- * of their slots, and a table that grows under them clusters. */
+/* Makes room for this many keys at most three quarters full (counting
+ * grows the table this way too). Loading reserves first: the parts come in
+ * the order of their slots, and a table that grows under them clusters. */
 int doppel__rarity_reserve(doppel__rarity *r, size_t keys);
 /* Sets the counts of a whole-table blob (docs, then key and df pairs),
  * as databases kept them before the parts; a damaged blob sets none. */

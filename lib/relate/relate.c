@@ -151,10 +151,10 @@ static struct doppel__rslot *alloc_slots(size_t n)
 
 int doppel__rarity_reserve(doppel__rarity *r, size_t want)
 {
-	if (want * 2 <= r->nslots)
+	if (want * 4 <= r->nslots * 3)
 		return DOPPEL_OK;
 	size_t n = r->nslots ? r->nslots : 4096;
-	while (n < want * 2)
+	while (n * 3 < want * 4)
 		n *= 2;
 	struct doppel__rslot *old = r->slot;
 	size_t oldn = r->nslots;
@@ -177,7 +177,7 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 {
 	if (key == 0)
 		key = 1;
-	if (r->used + 1 > r->nslots / 2 &&
+	if ((r->used + 1) * 4 > r->nslots * 3 &&
 	    doppel__rarity_reserve(r, r->nslots ? r->nslots : 2048))
 		return DOPPEL_E_NOMEM;
 	size_t i = rarity_find(r, key);
