@@ -1243,7 +1243,8 @@ typedef struct doppel__row {
 } doppel__row;
 
 /* A database in memory, for a scan: no file, no log, no texts (a scan
- * keeps every article's features in memory), gone on close. */
+ * keeps them, compressed), of the views only what is read again; gone on
+ * close. */
 #define DOPPEL__OPEN_MEMORY 0x10000
 
 /*
