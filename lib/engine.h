@@ -86,9 +86,9 @@ struct doppel__pslot {
 };
 #define DOPPEL__PK_LIST 0x80000000u
 #define DOPPEL__PK_COMMON 0xffffffffu
-struct doppel__pklist {
-	uint32_t off, n, cap; /* entries x->pka[off, off + n), room for cap */
-};
+/* A list at x->pka[off]: a head, n | room << 16, then its n entries. */
+#define DOPPEL__PKL_N(head) ((head) & 0xffffu)
+#define DOPPEL__PKL_ROOM(head) ((head) >> 16)
 
 /* A stored article tokenized for passages, kept while it is likely to be
  * a candidate again. */
@@ -206,9 +206,7 @@ struct doppel_index {
 	bool qpt_made;
 	struct doppel__pslot *pk;
 	size_t npk, pkused;
-	struct doppel__pklist *pkl;
-	size_t npkl, pklcap;
-	uint32_t *pka; /* the entries of the lists */
+	uint32_t *pka; /* the lists, each a head and its entries */
 	size_t npka, pkacap;
 	struct doppel__ptcached *ptc; /* by slot */
 	size_t nptc;

@@ -122,7 +122,6 @@ int doppel__excerpt_init(doppel_index *x)
 
 void doppel__excerpt_forget(doppel_index *x)
 {
-	x->npkl = 0;
 	x->npka = 0;
 	free(x->pk);
 	x->pk = NULL;
@@ -134,9 +133,6 @@ void doppel__excerpt_forget(doppel_index *x)
 void doppel__excerpt_free(doppel_index *x)
 {
 	doppel__excerpt_forget(x);
-	free(x->pkl);
-	x->pkl = NULL;
-	x->pklcap = 0;
 	free(x->pka);
 	x->pka = NULL;
 	x->pkacap = 0;
@@ -193,32 +189,36 @@ static int pk_reserve(doppel_index *x)
 	return DOPPEL_OK;
 }
 
-/* Room for n entries in list l: the lists live in one array, x->pka; a
- * list that outgrows its room moves to the end (its old room is lost:
- * lists are short and capped, so little is). */
-static int list_room(doppel_index *x, struct doppel__pklist *l, uint32_t n)
+/* Room for n entries in the list at *off: the lists live in one array,
+ * x->pka, each its head then its entries; a list that outgrows its room
+ * moves to the end (its old room is lost: lists are short and capped, so
+ * little is). A new list (*off: DOPPEL__PK_LIST) is made at the end. */
+static int list_room(doppel_index *x, uint32_t *off, uint32_t n)
 {
-	if (n <= l->cap)
+	const bool made = *off != DOPPEL__PK_LIST;
+	const uint32_t head = made ? x->pka[*off] : 0;
+	const uint32_t have = DOPPEL__PKL_N(head), room = DOPPEL__PKL_ROOM(head);
+	if (n <= room)
 		return DOPPEL_OK;
-	if (l->cap && l->off + l->cap == x->npka) {
+	if (made && room && *off + 1 + room == x->npka) {
 		/* the last list grows in place */
 		if (doppel__grow((void **)&x->pka, &x->pkacap, x->npka + 1, sizeof(*x->pka)))
 			return DOPPEL_E_NOMEM;
 		x->npka++;
-		l->cap++;
+		x->pka[*off] = have | (room + 1) << 16;
 		return DOPPEL_OK;
 	}
-	uint32_t cap = n < 4 ? n : 2 * l->cap;
+	uint32_t cap = n < 4 ? n : 2 * room;
 	if (cap > EXCERPT_MAX_DF)
 		cap = EXCERPT_MAX_DF;
-	if (x->npka + cap >= UINT32_MAX ||
-	    doppel__grow((void **)&x->pka, &x->pkacap, x->npka + cap, sizeof(*x->pka)))
+	if (x->npka + 1 + cap >= DOPPEL__PK_LIST ||
+	    doppel__grow((void **)&x->pka, &x->pkacap, x->npka + 1 + cap, sizeof(*x->pka)))
 		return DOPPEL_E_NOMEM;
-	if (l->n)
-		memcpy(x->pka + x->npka, x->pka + l->off, l->n * sizeof(*x->pka));
-	l->off = (uint32_t)x->npka;
-	l->cap = cap;
-	x->npka += cap;
+	if (have)
+		memcpy(x->pka + x->npka + 1, x->pka + *off + 1, have * sizeof(*x->pka));
+	x->pka[x->npka] = have | cap << 16;
+	*off = (uint32_t)x->npka;
+	x->npka += 1 + cap;
 	return DOPPEL_OK;
 }
 
@@ -237,31 +237,29 @@ static int post(doppel_index *x, uint32_t key, uint32_t slot)
 	if (s->val == DOPPEL__PK_COMMON)
 		return DOPPEL_OK;
 	if (!(s->val & DOPPEL__PK_LIST)) {
-		if (x->npkl >= DOPPEL__PK_LIST - 1 ||
-		    doppel__grow((void **)&x->pkl, &x->pklcap, x->npkl + 1, sizeof(*x->pkl)))
+		uint32_t off = DOPPEL__PK_LIST;
+		if (list_room(x, &off, 2))
 			return DOPPEL_E_NOMEM;
-		struct doppel__pklist *l = &x->pkl[x->npkl];
-		*l = (struct doppel__pklist){0, 0, 0};
-		if (list_room(x, l, 2))
-			return DOPPEL_E_NOMEM;
-		x->pka[l->off] = s->val;
-		x->pka[l->off + 1] = slot;
-		l->n = 2;
-		s->val = DOPPEL__PK_LIST | (uint32_t)x->npkl++;
+		x->pka[off] += 2;
+		x->pka[off + 1] = s->val;
+		x->pka[off + 2] = slot;
+		s->val = DOPPEL__PK_LIST | off;
 		return DOPPEL_OK;
 	}
-	struct doppel__pklist *l = &x->pkl[s->val & ~DOPPEL__PK_LIST];
+	uint32_t off = s->val & ~DOPPEL__PK_LIST;
+	const uint32_t n = DOPPEL__PKL_N(x->pka[off]);
 	const uint32_t most = doppel__pk32_kind(key, x->pkrules) == DOPPEL__PKEY_WINDOW
 	                              ? EXCERPT_MAX_DF_WINDOW
 	                              : EXCERPT_MAX_DF;
-	if (l->n >= most) {
-		*l = (struct doppel__pklist){0, 0, 0}; /* its room is lost */
-		s->val = DOPPEL__PK_COMMON;
+	if (n >= most) {
+		s->val = DOPPEL__PK_COMMON; /* its room is lost */
 		return DOPPEL_OK;
 	}
-	if (list_room(x, l, l->n + 1))
+	if (list_room(x, &off, n + 1))
 		return DOPPEL_E_NOMEM;
-	x->pka[l->off + l->n++] = slot;
+	x->pka[off]++;
+	x->pka[off + 1 + n] = slot;
+	s->val = DOPPEL__PK_LIST | off;
 	return DOPPEL_OK;
 }
 
@@ -868,9 +866,10 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 				return DOPPEL_E_NOMEM;
 			continue;
 		}
-		const struct doppel__pklist *l = &x->pkl[s->val & ~DOPPEL__PK_LIST];
-		for (uint32_t j = 0; j < l->n; j++)
-			if (meet(x, x->pka[l->off + j], w / (float)l->n, &nmet))
+		const uint32_t *l = x->pka + (s->val & ~DOPPEL__PK_LIST);
+		const uint32_t held = DOPPEL__PKL_N(*l);
+		for (uint32_t j = 1; j <= held; j++)
+			if (meet(x, l[j], w / (float)held, &nmet))
 				return DOPPEL_E_NOMEM;
 	}
 	const float least = x->pkrules >= 2 ? EXCERPT_MIN_SCORE_2 : EXCERPT_MIN_SCORE_1;
