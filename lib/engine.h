@@ -87,7 +87,7 @@ struct doppel__pslot {
 #define DOPPEL__PK_LIST 0x80000000u
 #define DOPPEL__PK_COMMON 0xffffffffu
 /* A list at x->pka[off]: a head, n | room << 16, then its n entries. */
-#define DOPPEL__PKL_N(head) ((head) & 0xffffu)
+#define DOPPEL__PKL_N(head) ((head)&0xffffu)
 #define DOPPEL__PKL_ROOM(head) ((head) >> 16)
 
 /* A stored article tokenized for passages, kept while it is likely to be
@@ -225,6 +225,7 @@ struct doppel_index {
 	uint8_t *mxev; /* per match: an excerpt of a report of one event */
 	size_t mpcap;
 	doppel__text_fn text_fn;
+	bool reread; /* in memory, articles fall out of the cache (their weights kept) */
 	void *text_ctx;
 	uint8_t *pkblob;
 	size_t pkblobcap;
@@ -292,14 +293,15 @@ void doppel__index_set_cache(doppel_index *x, size_t n);
  * doppel_scan_finish(). */
 void doppel__scan_set_cache(doppel_scan *s, size_t n);
 
-/* An index in memory for a scan: no file, no texts, the features of n
- * articles kept (a cache of n), ready for doppel_index_prepare() beside
- * doppel_index_add(). text_fn (with ctx) gives a stored article's text
- * when excerpts or an article fallen out of the cache need it (the index
- * then keeps each article's weights to prepare it again); NULL: none, and
- * the cache must hold every article. Messages go to err (DOPPEL__ERRLEN). */
+/* An index in memory for a scan of `articles` articles: no file, no texts,
+ * the features of n kept (a cache of n), ready for doppel_index_prepare()
+ * beside doppel_index_add(). text_fn (with ctx) gives a stored article's
+ * text when excerpts or an article fallen out of the cache need it (when
+ * the articles are more than n, the index keeps each one's weights to
+ * prepare it again); NULL: none, and the cache must hold every article.
+ * Messages go to err (DOPPEL__ERRLEN). */
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t n,
-                              doppel__text_fn text_fn, void *ctx, char *err);
+                              size_t articles, doppel__text_fn text_fn, void *ctx, char *err);
 
 /* A match of the article being added or queried with entry slot, in the
  * pool of matches; NULL when out of memory. */

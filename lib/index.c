@@ -989,7 +989,7 @@ void doppel__index_set_cache(doppel_index *x, size_t n)
 }
 
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t ncache,
-                              doppel__text_fn text_fn, void *ctx, char *err)
+                              size_t articles, doppel__text_fn text_fn, void *ctx, char *err)
 {
 	int rc = doppel_index_open(out, ":memory:", p, DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY,
 	                           err, DOPPEL__ERRLEN);
@@ -998,6 +998,7 @@ int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t
 	doppel_index *x = *out;
 	x->ncache = ncache ? ncache : 1;
 	x->text_fn = text_fn;
+	x->reread = text_fn && articles > x->ncache;
 	x->text_ctx = ctx;
 	if ((rc = ensure_loaded(x))) {
 		doppel__errf(err, "%s", x->err);
@@ -2493,10 +2494,10 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 		return rc;
 	/* The weights it was compared with, which keep_prepared() put in the
 	 * cache: read again from its text later, it takes them back. A
-	 * database in memory whose cache holds every article reads nothing
-	 * again. */
+	 * database in memory whose cache holds every article (!x->reread)
+	 * reads nothing again. */
 	const doppel__prepared *pw = &x->cache[(x->n - 1) % x->ncache].prep;
-	size_t nw = doppel__store_keeps_texts(x->store) || x->text_fn
+	size_t nw = doppel__store_keeps_texts(x->store) || x->reread
 	                    ? doppel__prepared_weights_size(pw)
 	                    : 0;
 	uint8_t kb[2 * K2], ab[2 * K2];

@@ -923,8 +923,8 @@ int doppel_scan_finish(doppel_scan *s)
 	char err[DOPPEL__ERRLEN] = "";
 	size_t most = s->cache ? s->cache : SCAN_CACHE;
 	size_t ncache = s->keep_texts && s->n > most ? most : s->n;
-	int rc = doppel__index_open_memory(&x, &s->p, ncache, s->keep_texts ? kept_text : NULL, s,
-	                                   err);
+	int rc = doppel__index_open_memory(&x, &s->p, ncache, s->n,
+	                                   s->keep_texts ? kept_text : NULL, s, err);
 	if (rc) {
 		doppel__errf(s->err, "%s", err);
 		return rc;
