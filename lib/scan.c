@@ -97,7 +97,8 @@ struct doppel_scan {
 	ZSTD_CCtx **cctx; /* one per thread */
 	ZSTD_DCtx *dctx;
 	ZSTD_DCtx *xdctx; /* the index's, for the texts read again */
-	bool keep_texts;  /* until the end: candidates are read again */
+	bool keep_texts;  /* compressed to be kept: candidates may be read again */
+	bool reread;      /* kept until the end: they are (excerpts, SCAN_CACHE) */
 	size_t cache;     /* articles kept prepared; 0: SCAN_CACHE */
 
 	doppel_stats stats;
@@ -113,7 +114,7 @@ doppel_scan *doppel_scan_new(const doppel_params *p)
 		return NULL;
 	s->p = *p;
 	s->threads = p->threads ? p->threads : doppel__ncores();
-	/* beyond copies, candidates are read again (SCAN_CACHE, excerpts) */
+	/* beyond copies, candidates may be read again (SCAN_CACHE, excerpts) */
 	s->keep_texts = p->relations & ~(DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
 	unsigned bands, rows;
 	s->cctx = calloc(s->threads, sizeof(*s->cctx));
@@ -236,8 +237,13 @@ static void compress_one(void *ctx, size_t i, unsigned worker)
 	k->rc = DOPPEL_E_NOMEM;
 	if ((!*cc && !(*cc = ZSTD_createCCtx())) || !(k->z = malloc(bound ? bound : 1)))
 		return;
+	/* Without excerpts, the texts of the first SCAN_CACHE articles are
+	 * read again only if more come: read once, most likely. */
+	const doppel_scan *s = c->s;
+	bool keep = s->keep_texts && ((s->p.relations & DOPPEL_FIND_EXCERPT) ||
+	                              c->slot[i] >= (s->cache ? s->cache : SCAN_CACHE));
 	size_t n = ZSTD_compressCCtx(*cc, k->z, bound, a->text, a->text_len,
-	                             c->s->keep_texts ? KEEP_LEVEL : PASS_LEVEL);
+	                             keep ? KEEP_LEVEL : PASS_LEVEL);
 	if (ZSTD_isError(n))
 		return; /* only a too small buffer, which bound prevents */
 	/* kept for the whole scan: no more room than the frame takes (the
@@ -440,7 +446,7 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		                    .origin = k->origin};
 		rc = doppel_batch_push(b, &a);
 		free(text);
-		if (!s->keep_texts) {
+		if (!s->reread) {
 			free(k->z);
 			k->z = NULL;
 		}
@@ -923,8 +929,9 @@ int doppel_scan_finish(doppel_scan *s)
 	char err[DOPPEL__ERRLEN] = "";
 	size_t most = s->cache ? s->cache : SCAN_CACHE;
 	size_t ncache = s->keep_texts && s->n > most ? most : s->n;
+	s->reread = (s->p.relations & DOPPEL_FIND_EXCERPT) || ncache < s->n;
 	int rc = doppel__index_open_memory(&x, &s->p, ncache, s->n,
-	                                   s->keep_texts ? kept_text : NULL, s, err);
+	                                   s->reread ? kept_text : NULL, s, err);
 	if (rc) {
 		doppel__errf(s->err, "%s", err);
 		return rc;
