@@ -319,8 +319,7 @@ static int stored_text(void *ctx, const char *id, char **text, size_t *len, char
 	if (!(*text = doppel__strndup(st.article.text, st.article.text_len)))
 		return DOPPEL_E_NOMEM;
 	*len = st.article.text_len;
-	if (source && st.article.source &&
-	    !(*source = doppel__strndup(st.article.source, strlen(st.article.source)))) {
+	if (source && st.article.source && !(*source = doppel__strdup(st.article.source))) {
 		free(*text);
 		*text = NULL;
 		return DOPPEL_E_NOMEM;

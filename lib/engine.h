@@ -288,6 +288,12 @@ struct doppel_index {
  * read again from the store. */
 void doppel__index_set_cache(doppel_index *x, size_t n);
 
+/* The text of stored entry slot: from the store, or from whoever keeps
+ * the texts of a database that keeps none (x->text_fn); its source too
+ * when source is not NULL. Caller owns *text and *source (free); a
+ * message in x->err on failure. */
+int doppel__index_text(doppel_index *x, uint32_t slot, char **text, size_t *len, char **source);
+
 /* The articles a scan looking beyond copies keeps prepared (tests: its
  * relations must not depend on it); 0: its default. Before
  * doppel_scan_finish(). */

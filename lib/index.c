@@ -1686,6 +1686,24 @@ static int stored_repeated(doppel_index *x, int64_t num, doppel__repeated *rep,
 	return rc;
 }
 
+int doppel__index_text(doppel_index *x, uint32_t slot, char **text, size_t *len, char **source)
+{
+	const entry_t *e = &x->e[slot];
+	char *unused = NULL;
+	int rc;
+	if (x->text_fn) {
+		rc = x->text_fn(x->text_ctx, e->id, text, len, source);
+		if (rc == DOPPEL_E_NOMEM)
+			doppel__errf(x->err, "out of memory");
+		else if (rc)
+			doppel__errf(x->err, "article %s: no text kept", e->id);
+		return rc;
+	}
+	rc = doppel__store_text(x->store, e->num, text, len, source ? source : &unused, x->err);
+	free(unused);
+	return rc;
+}
+
 /* What a cached article keeps once prepared: the prepared keys, weights
  * and anchors, and its count of sentences. Its sentences, words, spans
  * and fact slots are dropped (comparisons read only the prepared form;
@@ -1739,14 +1757,8 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 	const uint8_t *w;
 	size_t nw;
 	*rc = stored_repeated(x, x->e[slot].num, &rep, &w, &nw);
-	if (*rc == DOPPEL_OK && x->text_fn) {
-		*rc = x->text_fn(x->text_ctx, x->e[slot].id, &text, &len, &source);
-		if (*rc)
-			doppel__errf(x->err, "article %s: no text kept", x->e[slot].id);
-	} else if (*rc == DOPPEL_OK) {
-		*rc = doppel__store_text(x->store, x->e[slot].num, &text, &len, &source,
-		                         x->err);
-	}
+	if (*rc == DOPPEL_OK)
+		*rc = doppel__index_text(x, slot, &text, &len, &source);
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__segment(x->segm, text, len, doppel__source_key(source, x->p.seed),
 		                      &rep, &c->feat);
@@ -2492,62 +2504,62 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	                       " nsent, anchors, lines, facts, weights, contain)"
 	                       " VALUES(?,?,?,?,?,?,?,?,?,?,?)")))
 		return rc;
+	/* A database in memory (a scan's) is never opened again: of its views
+	 * only the lines and weights are read (stored_repeated), for articles
+	 * fallen out of the cache; memory holds the rest, which is neither
+	 * packed nor stored. */
+	const bool again = doppel__store_keeps_texts(x->store);
+	const size_t nsig = again ? K2 : 0, nanchor = again ? q->f->nanchor : 0;
+	const size_t nfslot = again ? q->f->nfslot : 0, nwfp = again ? x->nwfp : 0;
 	/* The weights it was compared with, which keep_prepared() put in the
 	 * cache: read again from its text later, it takes them back. A
 	 * database in memory whose cache holds every article (!x->reread)
 	 * reads nothing again. */
 	const doppel__prepared *pw = &x->cache[(x->n - 1) % x->ncache].prep;
-	size_t nw = doppel__store_keeps_texts(x->store) || x->reread
-	                    ? doppel__prepared_weights_size(pw)
-	                    : 0;
+	size_t nw = again || x->reread ? doppel__prepared_weights_size(pw) : 0;
 	uint8_t kb[2 * K2], ab[2 * K2];
-	for (size_t i = 0; i < K2; i++) {
+	for (size_t i = 0; i < nsig; i++) {
 		doppel__put_le(kb + 2 * i, q->ksig[i], 2);
 		doppel__put_le(ab + 2 * i, q->asig[i], 2);
 	}
-	uint8_t *an =
-		malloc(8 * (q->f->nanchor + q->rep.n + q->f->nfslot) + nw + 4 * x->nwfp + 1);
+	uint8_t *an = malloc(8 * (nanchor + q->rep.n + nfslot) + nw + 4 * nwfp + 1);
 	if (!an) {
 		doppel__errf(x->err, "out of memory");
 		return DOPPEL_E_NOMEM;
 	}
-	for (size_t i = 0; i < q->f->nanchor; i++)
+	for (size_t i = 0; i < nanchor; i++)
 		doppel__put_le(an + 8 * i, q->f->anchor[i], 8);
-	uint8_t *lines = an + 8 * q->f->nanchor;
+	uint8_t *lines = an + 8 * nanchor;
 	for (size_t i = 0; i < q->rep.n; i++)
 		doppel__put_le(lines + 8 * i, q->rep.key[i], 8);
 	uint8_t *facts = lines + 8 * q->rep.n;
-	for (size_t i = 0; i < q->f->nfslot; i++)
+	for (size_t i = 0; i < nfslot; i++)
 		doppel__put_le(facts + 8 * i, q->f->fslot[i], 8);
-	uint8_t *weights = facts + 8 * q->f->nfslot;
+	uint8_t *weights = facts + 8 * nfslot;
 	if (nw)
 		doppel__prepared_weights_put(pw, weights);
 	uint8_t *contain = weights + nw;
-	for (size_t i = 0; i < x->nwfp; i++)
+	for (size_t i = 0; i < nwfp; i++)
 		doppel__put_le(contain + 4 * i, x->wfp[i], 4);
-	/* A database in memory (a scan's) is never opened again: of its views
-	 * only the lines and weights are read (stored_repeated), for articles
-	 * fallen out of the cache; memory holds the rest. */
-	bool again = doppel__store_keeps_texts(x->store);
 	sqlite3_stmt *st = x->st_views;
 	sqlite3_bind_int64(st, 1, num);
-	sqlite3_bind_blob(st, 2, kb, again ? (int)sizeof(kb) : 0, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, kb, (int)(2 * nsig), SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, q->nkeys);
-	sqlite3_bind_blob(st, 4, ab, again ? (int)sizeof(ab) : 0, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, ab, (int)(2 * nsig), SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, q->nanchors);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->f->nsent);
-	sqlite3_bind_blob64(st, 7, an, again ? 8 * q->f->nanchor : 0, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 7, an, 8 * nanchor, SQLITE_STATIC);
 	if (q->rep.n)
 		sqlite3_bind_blob64(st, 8, lines, 8 * q->rep.n, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 8);
 	/* an empty blob, not NULL: the facts were extracted and hold none */
-	sqlite3_bind_blob64(st, 9, facts, again ? 8 * q->f->nfslot : 0, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 9, facts, 8 * nfslot, SQLITE_STATIC);
 	if (nw)
 		sqlite3_bind_blob64(st, 10, weights, nw, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 10);
-	sqlite3_bind_blob64(st, 11, contain, again ? 4 * x->nwfp : 0, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 11, contain, 4 * nwfp, SQLITE_STATIC);
 	rc = step_done(x, st, "storing views");
 	free(an);
 	return rc;

@@ -507,13 +507,7 @@ int doppel__excerpt_keys(const doppel_index *x, struct doppel__slot_work *w,
 	*nkeys = u;
 	/* The room made was for the most keys a text can have, several times
 	 * what it has; a prepared article keeps its keys until it is added. */
-	if (*cap > 2 * u + 16) {
-		uint32_t *k = doppel__realloc_array(*keys, u + 16, sizeof(**keys));
-		if (k) {
-			*keys = k;
-			*cap = u + 16;
-		}
-	}
+	doppel__shrink(keys, u, cap, sizeof(**keys));
 	return DOPPEL_OK;
 }
 
@@ -543,25 +537,6 @@ int doppel__excerpt_batch(doppel_index *x, size_t n)
 
 /* ------------------------------------------------------------ verifying */
 
-/* The text of stored entry slot: from the store, or from whoever keeps
- * the texts of a database that keeps none. Caller owns *text (free). */
-static int text_of(doppel_index *x, uint32_t slot, char **text, size_t *len)
-{
-	const entry_t *e = &x->e[slot];
-	if (x->text_fn) {
-		int rc = x->text_fn(x->text_ctx, e->id, text, len, NULL);
-		if (rc == DOPPEL_E_NOMEM)
-			doppel__errf(x->err, "out of memory");
-		else if (rc)
-			doppel__errf(x->err, "article %s: no text kept", e->id);
-		return rc;
-	}
-	char *source = NULL;
-	int rc = doppel__store_text(x->store, e->num, text, len, &source, x->err);
-	free(source);
-	return rc;
-}
-
 /* Stored entry slot tokenized for passages: from the cache, or its text
  * tokenized again (and kept in the cache). NULL on failure, *rc set. */
 static const doppel__ptext *ptext_of(doppel_index *x, uint32_t slot, int *rc)
@@ -572,7 +547,7 @@ static const doppel__ptext *ptext_of(doppel_index *x, uint32_t slot, int *rc)
 	c->slot1 = 0;
 	char *text = NULL;
 	size_t len = 0;
-	if ((*rc = text_of(x, slot, &text, &len)))
+	if ((*rc = doppel__index_text(x, slot, &text, &len, NULL)))
 		return NULL;
 	*rc = doppel__ptext_make(x->pg, text, len, DOPPEL__EXCERPT_PT_FLAGS, &c->pt);
 	free(text);

@@ -31,6 +31,10 @@ void doppel__errf(char *buf, const char *fmt, ...) DOPPEL__PRINTF(2, 3);
 /* malloc-family wrappers that check size arithmetic; NULL on failure. */
 void *doppel__alloc_array(size_t n, size_t size);
 void *doppel__realloc_array(void *p, size_t n, size_t size);
+/* Gives the array at *(T **)p, n of its *cap elements of size bytes used,
+ * back all but 16 elements of room when it holds more than twice that
+ * (kept as it is when realloc fails). */
+void doppel__shrink(void *p, size_t n, size_t *cap, size_t size);
 char *doppel__strdup(const char *s); /* NULL stays NULL */
 char *doppel__strndup(const char *s, size_t n);
 

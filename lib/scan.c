@@ -223,6 +223,13 @@ struct compress_ctx {
 	const size_t *slot; /* batch index -> kept article, SIZE_MAX if rejected */
 };
 
+/* The articles a scan beyond copies keeps prepared (SCAN_CACHE unless a
+ * test set another). */
+static size_t scan_cache(const doppel_scan *s)
+{
+	return s->cache ? s->cache : SCAN_CACHE;
+}
+
 /* Compresses one article's text with the worker's own context: making a
  * context for each text costs more than compressing a short one. */
 static void compress_one(void *ctx, size_t i, unsigned worker)
@@ -240,8 +247,8 @@ static void compress_one(void *ctx, size_t i, unsigned worker)
 	/* Without excerpts, the texts of the first SCAN_CACHE articles are
 	 * read again only if more come: read once, most likely. */
 	const doppel_scan *s = c->s;
-	bool keep = s->keep_texts && ((s->p.relations & DOPPEL_FIND_EXCERPT) ||
-	                              c->slot[i] >= (s->cache ? s->cache : SCAN_CACHE));
+	bool keep = s->keep_texts &&
+	            ((s->p.relations & DOPPEL_FIND_EXCERPT) || c->slot[i] >= scan_cache(s));
 	size_t n = ZSTD_compressCCtx(*cc, k->z, bound, a->text, a->text_len,
 	                             keep ? KEEP_LEVEL : PASS_LEVEL);
 	if (ZSTD_isError(n))
@@ -927,7 +934,7 @@ int doppel_scan_finish(doppel_scan *s)
 	s->finished = true;
 	doppel_index *x = NULL;
 	char err[DOPPEL__ERRLEN] = "";
-	size_t most = s->cache ? s->cache : SCAN_CACHE;
+	size_t most = scan_cache(s);
 	size_t ncache = s->keep_texts && s->n > most ? most : s->n;
 	s->reread = (s->p.relations & DOPPEL_FIND_EXCERPT) || ncache < s->n;
 	int rc = doppel__index_open_memory(&x, &s->p, ncache, s->n,

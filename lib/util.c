@@ -31,6 +31,19 @@ void *doppel__alloc_array(size_t n, size_t size)
 	return malloc(bytes ? bytes : 1);
 }
 
+void doppel__shrink(void *p, size_t n, size_t *cap, size_t size)
+{
+	void **a = p;
+	size_t keep = n + 16;
+	if (*cap <= 2 * keep)
+		return;
+	void *q = doppel__realloc_array(*a, keep, size);
+	if (q) {
+		*a = q;
+		*cap = keep;
+	}
+}
+
 void *doppel__realloc_array(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)

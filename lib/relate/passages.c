@@ -674,26 +674,11 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 	return DOPPEL_OK;
 }
 
-/* Gives *p (n of its cap elements of size bytes used) back all but a
- * little of its room when it holds more than twice that and 4 KB. */
-static void trim(void *p, size_t n, size_t *cap, size_t size)
-{
-	void **a = p;
-	size_t keep = n + 16;
-	if (*cap <= 2 * keep || *cap * size <= 4096)
-		return;
-	void *q = doppel__realloc_array(*a, keep, size);
-	if (q) {
-		*a = q;
-		*cap = keep;
-	}
-}
-
 void doppel__ptext_trim(doppel__ptext *t)
 {
-	trim(&t->word, t->nword, &t->wordcap, sizeof(*t->word));
-	trim(&t->content, t->ncontent, &t->contentcap, sizeof(*t->content));
-	trim(&t->sent, t->nsent, &t->sentcap, sizeof(*t->sent));
+	doppel__shrink(&t->word, t->nword, &t->wordcap, sizeof(*t->word));
+	doppel__shrink(&t->content, t->ncontent, &t->contentcap, sizeof(*t->content));
+	doppel__shrink(&t->sent, t->nsent, &t->sentcap, sizeof(*t->sent));
 }
 
 /* Fills t from the lines of text, one call of take_line() a line (through

@@ -105,14 +105,14 @@ static int broken(ondemand::document *doc, const char *line, size_t len, error_c
 	return DOPPEL_E_JSON;
 }
 
-/*
- * Visits a value no field wants, checking it the way a full parse would:
- * strings are unescaped into the arena at dst and dropped, numbers and
- * literals parsed, containers walked.
- */
 /* How deep a record's arrays and objects may nest. */
 static const unsigned MAX_NESTING = 64;
 
+/*
+ * Visits a value no field wants, checking it the way a full parse would:
+ * strings are unescaped into the arena at dst and dropped, numbers and
+ * literals parsed, containers walked; depth: the containers around it.
+ */
 static error_code valid_value(ondemand::parser &parser, ondemand::value v, uint8_t *dst,
                               unsigned depth)
 {
