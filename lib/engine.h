@@ -77,7 +77,7 @@ struct doppel__slot_work {
 	int rc;
 };
 
-/* Passage-key postings (index_excerpt.c): an open-addressing table of
+/* Passage-key postings (index_excerpt.c): a sharded table (internal.h) of
  * 32-bit keys, each with the one article that has it, or the list of those
  * that do, or nothing more when too many do. */
 struct doppel__pslot {
@@ -159,15 +159,14 @@ struct doppel_index {
 	doppel__lsh *lk, *la;
 	unsigned kb, ab;
 	uint64_t *kkeys, *akeys;
-	struct doppel__plist *pl; /* open addressing, at most 3/4 full */
-	size_t npl, plused;
-	uint32_t **pls; /* the anchors' lists of two or more (doppel__plist) */
+	doppel__shard *pl; /* of struct doppel__plist: DOPPEL__SHARDS, or NULL */
+	uint32_t **pls;    /* the anchors' lists of two or more (doppel__plist) */
 	size_t npls, plscap;
 	/* Containment fingerprints (doppel__contain_keys) of the stored
-	 * articles: a multimap by open addressing, each cell the fingerprint
-	 * (high 32 bits) and entry + 1 (low); 0: free. */
-	uint64_t *wcell;
-	size_t nwcell, wused;
+	 * articles: a multimap in shards (internal.h), each cell (uint64_t)
+	 * the fingerprint (high 32 bits) and entry + 1 (low); 0: free.
+	 * DOPPEL__SHARDS of them, or NULL. */
+	doppel__shard *wcell;
 	uint32_t *wfp; /* the probe's fingerprints, sorted, unique */
 	size_t nwfp, wfpcap;
 	uint64_t *whit; /* entries that share rare anchors with the probe,
@@ -204,9 +203,8 @@ struct doppel_index {
 	doppel__passager *pg; /* the adding thread's */
 	doppel__ptext qpt;    /* the words of the article being added */
 	bool qpt_made;
-	struct doppel__pslot *pk;
-	size_t npk, pkused;
-	uint32_t *pka; /* the lists, each a head and its entries */
+	doppel__shard *pk; /* of struct doppel__pslot: DOPPEL__SHARDS, or NULL */
+	uint32_t *pka;     /* the lists, each a head and its entries */
 	size_t npka, pkacap;
 	struct doppel__ptcached *ptc; /* by slot */
 	size_t nptc;

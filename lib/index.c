@@ -61,13 +61,14 @@ static void forget_all(doppel_index *x)
 	for (size_t i = 0; i < x->npls; i++)
 		free(x->pls[i]);
 	free(x->pls);
+	doppel__shards_clear(x->pl, x->pl ? DOPPEL__SHARDS : 0);
 	free(x->pl);
 	x->pl = NULL;
 	x->pls = NULL;
-	x->npl = x->plused = x->npls = x->plscap = 0;
+	x->npls = x->plscap = 0;
+	doppel__shards_clear(x->wcell, x->wcell ? DOPPEL__SHARDS : 0);
 	free(x->wcell);
 	x->wcell = NULL;
-	x->nwcell = x->wused = 0;
 	free(x->evstory);
 	x->evstory = NULL;
 	x->evcap = 0;
@@ -80,10 +81,28 @@ static void forget_all(doppel_index *x)
 		}
 }
 
-/* Where the cells of containment fingerprint fp start. */
-static inline size_t cell_home(const doppel_index *x, uint32_t fp)
+static bool cell_hash(const void *slot, uint64_t *h)
 {
-	return (size_t)doppel__mix64(fp) & (x->nwcell - 1);
+	const uint64_t c = *(const uint64_t *)slot;
+	*h = doppel__mix64(c >> 32);
+	return c != 0;
+}
+
+/* The shard of the cells of a containment fingerprint whose hash
+ * (doppel__mix64) is h; x->wcell is not NULL. Its cells start at
+ * h & the shard's mask. */
+static inline doppel__shard *cell_shard(const doppel_index *x, uint64_t h)
+{
+	return &x->wcell[doppel__shard64(h)];
+}
+
+/* Asks for the first cell of fingerprint fp ahead of its reading. */
+static inline void cell_prefetch(const doppel_index *x, uint32_t fp)
+{
+	const uint64_t h = doppel__mix64(fp);
+	const doppel__shard *s = cell_shard(x, h);
+	if (s->slot)
+		DOPPEL__PREFETCH((const uint64_t *)s->slot + (h & s->mask));
 }
 
 /* Fingerprints looked up or posted this far ahead of the one at hand have
@@ -109,30 +128,20 @@ static inline size_t contain_max_df(const doppel_index *x)
  * articles share (a template's line) pairs nothing. */
 static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
 {
-	if ((x->wused + 1) * 4 > x->nwcell * 3) {
-		size_t n = x->nwcell ? x->nwcell * 2 : 4096;
-		uint64_t *t = calloc(n, sizeof(*t));
-		if (!t)
-			return DOPPEL_E_NOMEM;
-		for (size_t i = 0; i < x->nwcell; i++) {
-			if (!x->wcell[i])
-				continue;
-			size_t j = (size_t)doppel__mix64(x->wcell[i] >> 32) & (n - 1);
-			while (t[j])
-				j = (j + 1) & (n - 1);
-			t[j] = x->wcell[i];
-		}
-		free(x->wcell);
-		x->wcell = t;
-		x->nwcell = n;
-	}
-	size_t j = cell_home(x, fp);
+	if (!x->wcell && !(x->wcell = calloc(DOPPEL__SHARDS, sizeof(*x->wcell))))
+		return DOPPEL_E_NOMEM;
+	const uint64_t h = doppel__mix64(fp);
+	doppel__shard *s = cell_shard(x, h);
+	if (doppel__shard_reserve(s, sizeof(uint64_t), cell_hash))
+		return DOPPEL_E_NOMEM;
+	uint64_t *cell = s->slot;
+	size_t j = (size_t)h & s->mask;
 	unsigned held = 0;
-	for (; x->wcell[j]; j = (j + 1) & (x->nwcell - 1))
-		if ((uint32_t)(x->wcell[j] >> 32) == fp && ++held >= contain_max_df(x))
+	for (; cell[j]; j = (j + 1) & s->mask)
+		if ((uint32_t)(cell[j] >> 32) == fp && ++held >= contain_max_df(x))
 			return DOPPEL_OK;
-	x->wcell[j] = (uint64_t)fp << 32 | (slot + 1);
-	x->wused++;
+	cell[j] = (uint64_t)fp << 32 | (slot + 1);
+	s->used++;
 	return DOPPEL_OK;
 }
 
@@ -188,9 +197,8 @@ static int remember(doppel_index *x, const doppel__row *r)
 		e = &x->e[slot];
 		e->ncontain = r->nckey;
 		for (uint32_t i = 0; i < r->nckey; i++) {
-			if (i + CONTAIN_AHEAD < r->nckey && x->nwcell)
-				DOPPEL__PREFETCH(
-					&x->wcell[cell_home(x, r->ckey[i + CONTAIN_AHEAD])]);
+			if (i + CONTAIN_AHEAD < r->nckey && x->wcell)
+				cell_prefetch(x, r->ckey[i + CONTAIN_AHEAD]);
 			if (contain_post(x, r->ckey[i], slot))
 				return DOPPEL_E_NOMEM;
 		}
@@ -203,41 +211,40 @@ static int load_row(void *ctx, const doppel__row *r)
 	return remember(ctx, r);
 }
 
+static bool plist_hash(const void *slot, uint64_t *h)
+{
+	const struct doppel__plist *l = slot;
+	*h = doppel__mix64(l->key);
+	return l->key != 0;
+}
+
 /* The postings list of an anchor; created when create is set. NULL when
  * absent (or out of memory, when creating). */
 static struct doppel__plist *plist(doppel_index *x, uint64_t key, bool create)
 {
 	if (!key)
 		key = 1;
-	if (create && (x->plused + 1) * 4 > x->npl * 3) {
-		size_t n = x->npl ? x->npl * 2 : 4096;
-		struct doppel__plist *t = calloc(n, sizeof(*t));
-		if (!t)
-			return NULL;
-		for (size_t i = 0; i < x->npl; i++) {
-			if (!x->pl[i].key)
-				continue;
-			size_t j = (size_t)doppel__mix64(x->pl[i].key) & (n - 1);
-			while (t[j].key)
-				j = (j + 1) & (n - 1);
-			t[j] = x->pl[i];
-		}
-		free(x->pl);
-		x->pl = t;
-		x->npl = n;
-	}
-	if (!x->npl)
+	if (create && !x->pl && !(x->pl = calloc(DOPPEL__SHARDS, sizeof(*x->pl))))
 		return NULL;
-	size_t j = (size_t)doppel__mix64(key) & (x->npl - 1);
-	while (x->pl[j].key && x->pl[j].key != key)
-		j = (j + 1) & (x->npl - 1);
-	if (x->pl[j].key)
-		return &x->pl[j];
+	if (!x->pl)
+		return NULL;
+	const uint64_t h = doppel__mix64(key);
+	doppel__shard *s = &x->pl[doppel__shard64(h)];
+	if (create && doppel__shard_reserve(s, sizeof(struct doppel__plist), plist_hash))
+		return NULL;
+	if (!s->slot)
+		return NULL;
+	struct doppel__plist *t = s->slot;
+	size_t j = (size_t)h & s->mask;
+	while (t[j].key && t[j].key != key)
+		j = (j + 1) & s->mask;
+	if (t[j].key)
+		return &t[j];
 	if (!create)
 		return NULL;
-	x->pl[j].key = key;
-	x->plused++;
-	return &x->pl[j];
+	t[j].key = key;
+	s->used++;
+	return &t[j];
 }
 
 /* The articles of l (l->n of them, unless common). */
@@ -334,8 +341,8 @@ static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, 
 	}
 	e->ncontain = (uint32_t)nfp;
 	for (size_t i = 0; i < nfp; i++) {
-		if (i + CONTAIN_AHEAD < nfp && x->nwcell)
-			DOPPEL__PREFETCH(&x->wcell[cell_home(x, fp[i + CONTAIN_AHEAD])]);
+		if (i + CONTAIN_AHEAD < nfp && x->wcell)
+			cell_prefetch(x, fp[i + CONTAIN_AHEAD]);
 		if (contain_post(x, fp[i], slot))
 			return DOPPEL_E_NOMEM;
 	}
@@ -1927,17 +1934,26 @@ static bool meet_holders(doppel_index *x, uint32_t fp)
 {
 	uint32_t holder[DOPPEL__VIEW_MAX_DF];
 	size_t n = 0;
-	size_t j = cell_home(x, fp);
+	const uint64_t h = doppel__mix64(fp);
+	const doppel__shard *s = cell_shard(x, h);
+	if (!s->slot)
+		return true;
+	const uint64_t *cell = s->slot;
+	size_t j = (size_t)h & s->mask;
 	const size_t full = contain_max_df(x);
-	for (; x->wcell[j] && n < full; j = (j + 1) & (x->nwcell - 1))
-		if ((uint32_t)(x->wcell[j] >> 32) == fp)
-			holder[n++] = (uint32_t)(x->wcell[j] & UINT32_MAX) - 1;
+	for (; cell[j] && n < full; j = (j + 1) & s->mask)
+		if ((uint32_t)(cell[j] >> 32) == fp)
+			holder[n++] = (uint32_t)(cell[j] & UINT32_MAX) - 1;
 	/* As many as contain_post() posts: a run of words many articles
 	 * share ("Officials declined to comment.") or a text copied many
-	 * times. Only the first CONTAIN_MEET of them (the earliest added)
-	 * are met through it: a text's copies meet its first ones. */
-	if (n >= full)
+	 * times. Only the first CONTAIN_MEET of them (the earliest added,
+	 * the lowest entries: the cells' order along the probe is the order
+	 * of adding, but where it wraps past the shard's end) are met
+	 * through it: a text's copies meet its first ones. */
+	if (n >= full) {
+		qsort(holder, n, sizeof(*holder), doppel__cmp_u32);
 		n = CONTAIN_MEET;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct doppel__wmet *m = &x->wmet[holder[i]];
 		if (m->gen != x->wgen) {
@@ -1959,7 +1975,7 @@ static bool meet_holders(doppel_index *x, uint32_t fp)
 static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 {
 	doppel_index *x = c->x;
-	if (!x->nwcell || !n)
+	if (!x->wcell || !n)
 		return;
 	if (x->wmetcap < x->n) {
 		size_t cap = x->wmetcap;
@@ -1978,7 +1994,7 @@ static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		/* the cells of a fingerprint a few ahead, on the way meanwhile */
 		if (i + CONTAIN_AHEAD < n)
-			DOPPEL__PREFETCH(&x->wcell[cell_home(x, fp[i + CONTAIN_AHEAD])]);
+			cell_prefetch(x, fp[i + CONTAIN_AHEAD]);
 		if (!meet_holders(x, fp[i])) {
 			c->q->rc = DOPPEL_E_NOMEM;
 			return;

@@ -123,9 +123,9 @@ int doppel__excerpt_init(doppel_index *x)
 void doppel__excerpt_forget(doppel_index *x)
 {
 	x->npka = 0;
+	doppel__shards_clear(x->pk, x->pk ? DOPPEL__SHARDS : 0);
 	free(x->pk);
 	x->pk = NULL;
-	x->npk = x->pkused = 0;
 	for (size_t i = 0; x->ptc && i < x->nptc; i++)
 		x->ptc[i].slot1 = 0;
 }
@@ -162,31 +162,28 @@ void doppel__excerpt_free(doppel_index *x)
 
 /* ------------------------------------------------------------- postings */
 
-/* The place of key in the table: its own or the free one where it goes. */
-static struct doppel__pslot *pk_place(struct doppel__pslot *t, size_t n, uint32_t key)
+static bool pslot_hash(const void *slot, uint64_t *h)
 {
-	size_t j = doppel__mix32(key) & (n - 1);
-	while (t[j].key && t[j].key != key)
-		j = (j + 1) & (n - 1);
-	return &t[j];
+	const struct doppel__pslot *s = slot;
+	*h = doppel__mix32(s->key);
+	return s->key != 0;
 }
 
-/* Room for one more key at a load of at most three quarters. */
-static int pk_reserve(doppel_index *x)
+/* The shard of key (hash h: doppel__mix32 of it). */
+static inline doppel__shard *pk_shard(const doppel_index *x, uint32_t h)
 {
-	if ((x->pkused + 1) * 4 <= x->npk * 3)
-		return DOPPEL_OK;
-	size_t n = x->npk ? x->npk * 2 : 4096;
-	struct doppel__pslot *t = calloc(n, sizeof(*t));
-	if (!t)
-		return DOPPEL_E_NOMEM;
-	for (size_t i = 0; i < x->npk; i++)
-		if (x->pk[i].key)
-			*pk_place(t, n, x->pk[i].key) = x->pk[i];
-	free(x->pk);
-	x->pk = t;
-	x->npk = n;
-	return DOPPEL_OK;
+	return &x->pk[doppel__shard32(h)];
+}
+
+/* The place of key (hash h) in shard s, which has slots: its own or the
+ * free one where it goes. */
+static struct doppel__pslot *pk_place(const doppel__shard *s, uint32_t h, uint32_t key)
+{
+	struct doppel__pslot *t = s->slot;
+	size_t j = h & s->mask;
+	while (t[j].key && t[j].key != key)
+		j = (j + 1) & s->mask;
+	return &t[j];
 }
 
 /* Room for n entries in the list at *off: the lists live in one array,
@@ -225,13 +222,17 @@ static int list_room(doppel_index *x, uint32_t *off, uint32_t n)
 /* Posts entry slot under key. */
 static int post(doppel_index *x, uint32_t key, uint32_t slot)
 {
-	if (pk_reserve(x))
+	if (!x->pk && !(x->pk = calloc(DOPPEL__SHARDS, sizeof(*x->pk))))
 		return DOPPEL_E_NOMEM;
-	struct doppel__pslot *s = pk_place(x->pk, x->npk, key);
+	const uint32_t h = doppel__mix32(key);
+	doppel__shard *sh = pk_shard(x, h);
+	if (doppel__shard_reserve(sh, sizeof(struct doppel__pslot), pslot_hash))
+		return DOPPEL_E_NOMEM;
+	struct doppel__pslot *s = pk_place(sh, h, key);
 	if (!s->key) {
 		s->key = key;
 		s->val = slot;
-		x->pkused++;
+		sh->used++;
 		return DOPPEL_OK;
 	}
 	if (s->val == DOPPEL__PK_COMMON)
@@ -782,7 +783,13 @@ static int cmp_cand(const void *pa, const void *pb)
 
 /* Asks the memory for the table slot where key would be. A macro: as a
  * function, GCC dropped it (DOPPEL__PREFETCH). */
-#define PREFETCH_SLOT(x, key) DOPPEL__PREFETCH(&(x)->pk[doppel__mix32(key) & ((x)->npk - 1)])
+#define PREFETCH_SLOT(x, key)                                                                  \
+	do {                                                                                   \
+		const uint32_t h_ = doppel__mix32(key);                                        \
+		const doppel__shard *s_ = pk_shard((x), h_);                                   \
+		if (s_->slot)                                                                  \
+			DOPPEL__PREFETCH(&((struct doppel__pslot *)s_->slot)[h_ & s_->mask]);  \
+	} while (0)
 
 /* Adds w to the score of entry slot, noting the entries met. */
 static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
@@ -824,12 +831,16 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 	/* The table is far bigger than the caches: its slots are asked for
 	 * ahead, a few keys before they are read. */
 	const size_t ahead = 8;
-	for (size_t k = 0; k < ahead && k < x->bnpk[i] && x->npk; k++)
+	for (size_t k = 0; k < ahead && k < x->bnpk[i] && x->pk; k++)
 		PREFETCH_SLOT(x, keys[k]);
-	for (size_t k = 0; k < x->bnpk[i] && x->npk; k++) {
+	for (size_t k = 0; k < x->bnpk[i] && x->pk; k++) {
 		if (k + ahead < x->bnpk[i])
 			PREFETCH_SLOT(x, keys[k + ahead]);
-		const struct doppel__pslot *s = pk_place(x->pk, x->npk, keys[k]);
+		const uint32_t h = doppel__mix32(keys[k]);
+		const doppel__shard *sh = pk_shard(x, h);
+		if (!sh->slot)
+			continue;
+		const struct doppel__pslot *s = pk_place(sh, h, keys[k]);
 		if (!s->key || s->val == DOPPEL__PK_COMMON)
 			continue;
 		const unsigned kind = doppel__pk32_kind(keys[k], x->pkrules);
@@ -1035,7 +1046,7 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 	const uint32_t *keys = x->bpk[i];
 	size_t n = x->bnpk[i];
 	for (size_t k = 0; k < n; k++) {
-		if (k + 8 < n && x->npk)
+		if (k + 8 < n && x->pk)
 			PREFETCH_SLOT(x, keys[k + 8]);
 		if (post(x, keys[k], slot)) {
 			doppel__errf(x->err, "out of memory");

@@ -212,52 +212,128 @@ void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void 
 		pthread_join(tid[t], NULL);
 }
 
+/* -------------------------------------------------------------- shards */
+
+/* A shard's first slots. */
+#define SHARD_FIRST 16
+
+int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn hash,
+                            size_t want)
+{
+	size_t n = s->slot ? (size_t)s->mask + 1 : 0;
+	if (n && want * 4 <= n * 3)
+		return DOPPEL_OK;
+	size_t to = n ? n : SHARD_FIRST;
+	while (to * 3 < want * 4)
+		to *= 2;
+	if (to - 1 > UINT32_MAX)
+		return DOPPEL_E_NOMEM;
+	unsigned char *t = calloc(to, size);
+	if (!t)
+		return DOPPEL_E_NOMEM;
+	const unsigned char *old = s->slot;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h;
+		if (!hash(old + i * size, &h))
+			continue;
+		size_t j = (size_t)h & (to - 1);
+		uint64_t unused;
+		while (hash(t + j * size, &unused))
+			j = (j + 1) & (to - 1);
+		memcpy(t + j * size, old + i * size, size);
+	}
+	free(s->slot);
+	s->slot = t;
+	s->mask = (uint32_t)(to - 1);
+	return DOPPEL_OK;
+}
+
+int doppel__shard_reserve(doppel__shard *s, size_t size, doppel__slot_hash_fn hash)
+{
+	if (s->slot && ((size_t)s->used + 1) * 4 <= ((size_t)s->mask + 1) * 3)
+		return DOPPEL_OK;
+	return doppel__shard_reserve_n(s, size, hash, (size_t)s->used + 1);
+}
+
+void doppel__shards_clear(doppel__shard *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++) {
+		free(s[i].slot);
+		s[i] = (doppel__shard){0};
+	}
+}
+
+size_t doppel__shards_slots(const doppel__shard *s, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; s && i < n; i++)
+		total += s[i].slot ? (size_t)s[i].mask + 1 : 0;
+	return total;
+}
+
 /* -------------------------------------------------------------- strmap */
 
-static size_t strmap_find(const struct doppel__strslot *slots, size_t nslots, const char *key)
+static uint64_t strmap_hash(const char *key)
 {
-	size_t mask = nslots - 1;
-	size_t i = (size_t)doppel__hash(key, strlen(key), 0x6964) & mask;
+	return doppel__hash(key, strlen(key), 0x6964);
+}
+
+static bool strslot_hash(const void *slot, uint64_t *h)
+{
+	const struct doppel__strslot *s = slot;
+	if (!s->key)
+		return false;
+	*h = strmap_hash(s->key);
+	return true;
+}
+
+/* The slot of key in shard s (which has slots): its own or the free one
+ * where it goes. */
+static struct doppel__strslot *strmap_find(const doppel__shard *s, uint64_t h, const char *key)
+{
+	struct doppel__strslot *slots = s->slot;
+	size_t i = (size_t)h & s->mask;
 	while (slots[i].key && strcmp(slots[i].key, key) != 0)
-		i = (i + 1) & mask;
-	return i;
+		i = (i + 1) & s->mask;
+	return &slots[i];
 }
 
 int doppel__strmap_put(doppel__strmap *m, const char *key, uint32_t val)
 {
-	if ((m->used + 1) * 2 > m->nslots) {
-		size_t n = m->nslots ? m->nslots * 2 : 64;
-		struct doppel__strslot *slots = calloc(n, sizeof(*slots));
-		if (!slots)
-			return DOPPEL_E_NOMEM;
-		for (size_t i = 0; i < m->nslots; i++)
-			if (m->slots[i].key)
-				slots[strmap_find(slots, n, m->slots[i].key)] = m->slots[i];
-		free(m->slots);
-		m->slots = slots;
-		m->nslots = n;
-	}
-	size_t i = strmap_find(m->slots, m->nslots, key);
-	if (!m->slots[i].key)
+	if (!m->shard && !(m->shard = calloc(DOPPEL__SHARDS, sizeof(*m->shard))))
+		return DOPPEL_E_NOMEM;
+	uint64_t h = strmap_hash(key);
+	doppel__shard *s = &m->shard[doppel__shard64(h)];
+	if (doppel__shard_reserve(s, sizeof(struct doppel__strslot), strslot_hash))
+		return DOPPEL_E_NOMEM;
+	struct doppel__strslot *slot = strmap_find(s, h, key);
+	if (!slot->key) {
+		s->used++;
 		m->used++;
-	m->slots[i].key = key;
-	m->slots[i].val = val;
+	}
+	slot->key = key;
+	slot->val = val;
 	return DOPPEL_OK;
 }
 
 bool doppel__strmap_get(const doppel__strmap *m, const char *key, uint32_t *val)
 {
-	if (!m->nslots)
+	if (!m->shard)
 		return false;
-	size_t i = strmap_find(m->slots, m->nslots, key);
-	if (!m->slots[i].key)
+	uint64_t h = strmap_hash(key);
+	const doppel__shard *s = &m->shard[doppel__shard64(h)];
+	if (!s->slot)
 		return false;
-	*val = m->slots[i].val;
+	const struct doppel__strslot *slot = strmap_find(s, h, key);
+	if (!slot->key)
+		return false;
+	*val = slot->val;
 	return true;
 }
 
 void doppel__strmap_free(doppel__strmap *m)
 {
-	free(m->slots);
+	doppel__shards_clear(m->shard, m->shard ? DOPPEL__SHARDS : 0);
+	free(m->shard);
 	memset(m, 0, sizeof(*m));
 }

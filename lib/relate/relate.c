@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /* Small corpora lean on a flat prior: with N articles, the corpus idf
  * counts N / (N + PRIOR_DOCS) of the weight. */
@@ -107,69 +106,48 @@ static void topic_vector(doppel__prepared *p, size_t n, struct kw *tmp, struct k
 
 /* --------------------------------------------------------------- rarity */
 
-/* A key's home slot is the top bits of its hash, so that the keys of one
- * part (the top DOPPEL__RARITY_PART_BITS bits) lie in one run of slots,
- * whatever the table's size. */
-static size_t rarity_home(const doppel__rarity *r, uint64_t key)
+/* A key's shard is the top bits of its hash (internal.h), so that the
+ * keys of one part (the top DOPPEL__RARITY_PART_BITS bits) lie in one run
+ * of shards; its home in the shard, the low bits. */
+_Static_assert(DOPPEL__SHARD_BITS >= DOPPEL__RARITY_PART_BITS, "a part is a run of shards");
+#define PART_SHARDS (DOPPEL__SHARDS / DOPPEL__RARITY_PARTS)
+
+static bool rslot_hash(const void *slot, uint64_t *h)
 {
-	return (size_t)(doppel__mix64(key) >> r->shift);
+	const struct doppel__rslot *s = slot;
+	*h = doppel__mix64(s->key);
+	return s->key != 0;
 }
 
-static unsigned part_of(uint64_t key)
+/* The slot of key (hash h) in shard s, which has slots: its own or the
+ * free one where it goes. */
+static struct doppel__rslot *rarity_find(const doppel__shard *s, uint64_t h, uint64_t key)
 {
-	return (unsigned)(doppel__mix64(key) >> (64 - DOPPEL__RARITY_PART_BITS));
+	struct doppel__rslot *slot = s->slot;
+	size_t i = (size_t)h & s->mask;
+	while (slot[i].key && slot[i].key != key)
+		i = (i + 1) & s->mask;
+	return &slot[i];
 }
 
-static size_t rarity_find(const doppel__rarity *r, uint64_t key)
+static int rarity_shards(doppel__rarity *r)
 {
-	size_t mask = r->nslots - 1;
-	size_t i = rarity_home(r, key);
-	while (r->slot[i].key && r->slot[i].key != key)
-		i = (i + 1) & mask;
-	return i;
-}
-
-/* Zeroed slots. The table of a large corpus spans a hundred megabytes and
- * more, and every lookup lands on a page of its own: on huge pages, where
- * the system has them, lookups miss the TLB far less. */
-#define HUGE_PAGE (2u << 20)
-
-static struct doppel__rslot *alloc_slots(size_t n)
-{
-#if defined(MADV_HUGEPAGE)
-	size_t bytes = n * sizeof(struct doppel__rslot);
-	void *p;
-	if (n <= SIZE_MAX / sizeof(struct doppel__rslot) && bytes >= 4 * HUGE_PAGE &&
-	    posix_memalign(&p, HUGE_PAGE, bytes) == 0) {
-		(void)madvise(p, bytes, MADV_HUGEPAGE);
-		memset(p, 0, bytes);
-		return p;
-	}
-#endif
-	return calloc(n, sizeof(struct doppel__rslot));
+	if (!r->shard && !(r->shard = calloc(DOPPEL__SHARDS, sizeof(*r->shard))))
+		return DOPPEL_E_NOMEM;
+	return DOPPEL_OK;
 }
 
 int doppel__rarity_reserve(doppel__rarity *r, size_t want)
 {
-	if (want * 4 <= r->nslots * 3)
-		return DOPPEL_OK;
-	size_t n = r->nslots ? r->nslots : 4096;
-	while (n * 3 < want * 4)
-		n *= 2;
-	struct doppel__rslot *old = r->slot;
-	size_t oldn = r->nslots;
-	if (!(r->slot = alloc_slots(n))) {
-		r->slot = old;
+	if (rarity_shards(r))
 		return DOPPEL_E_NOMEM;
-	}
-	r->nslots = n;
-	r->shift = 64;
-	for (size_t m = n; m > 1; m >>= 1)
-		r->shift--;
-	for (size_t i = 0; i < oldn; i++)
-		if (old[i].key)
-			r->slot[rarity_find(r, old[i].key)] = old[i];
-	free(old);
+	/* a shard's share, and some: shards fill a little apart */
+	size_t each = want / DOPPEL__SHARDS;
+	each += each / 8 + 8;
+	for (size_t i = 0; i < DOPPEL__SHARDS; i++)
+		if (doppel__shard_reserve_n(&r->shard[i], sizeof(struct doppel__rslot),
+		                            rslot_hash, each))
+			return DOPPEL_E_NOMEM;
 	return DOPPEL_OK;
 }
 
@@ -177,15 +155,19 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 {
 	if (key == 0)
 		key = 1;
-	if ((r->used + 1) * 4 > r->nslots * 3 &&
-	    doppel__rarity_reserve(r, r->nslots ? r->nslots : 2048))
+	if (rarity_shards(r))
 		return DOPPEL_E_NOMEM;
-	size_t i = rarity_find(r, key);
-	if (!r->slot[i].key) {
-		r->slot[i].key = key;
+	const uint64_t h = doppel__mix64(key);
+	doppel__shard *s = &r->shard[doppel__shard64(h)];
+	if (doppel__shard_reserve(s, sizeof(struct doppel__rslot), rslot_hash))
+		return DOPPEL_E_NOMEM;
+	struct doppel__rslot *slot = rarity_find(s, h, key);
+	if (!slot->key) {
+		slot->key = key;
+		s->used++;
 		r->used++;
 	}
-	r->slot[i].df++;
+	slot->df++;
 	return DOPPEL_OK;
 }
 
@@ -195,8 +177,12 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 /* A hint that the home slot of key is read soon. */
 #define RARITY_PREFETCH(r, key)                                                                \
 	do {                                                                                   \
-		if ((r)->nslots)                                                               \
-			DOPPEL__PREFETCH(&(r)->slot[rarity_home((r), (key) ? (key) : 1)]);     \
+		const uint64_t h_ = doppel__mix64((key) ? (key) : 1);                          \
+		const doppel__shard *s_ =                                                      \
+			(r)->shard ? &(r)->shard[doppel__shard64(h_)] : NULL;                  \
+		if (s_ && s_->slot)                                                            \
+			DOPPEL__PREFETCH((const struct doppel__rslot *)s_->slot +              \
+			                 (h_ & s_->mask));                                     \
 	} while (0)
 
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
@@ -236,29 +222,41 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t seq,
                              uint8_t **blob, size_t *len)
 {
-	/* The part's keys start in its run of slots and may run on past its
-	 * end (and past the table's end, to its start) until a free slot. */
-	size_t n = r->nslots, run = n >> DOPPEL__RARITY_PART_BITS, from = part * run, count = 0;
-	size_t i = from;
-	for (; i < from + n && (i < from + run || r->slot[i & (n - 1)].key); i++)
-		count += r->slot[i & (n - 1)].key && part_of(r->slot[i & (n - 1)].key) == part;
+	/* The part's keys are those of its run of shards. */
+	const doppel__shard *sh = r->shard ? r->shard + (size_t)part * PART_SHARDS : NULL;
+	size_t count = 0;
+	for (size_t k = 0; sh && k < PART_SHARDS; k++)
+		count += sh[k].used;
 	uint8_t *b = malloc(12 + count * 12);
 	if (!b)
 		return DOPPEL_E_NOMEM;
 	doppel__put_le(b, r->docs, 4);
 	doppel__put_le(b + 4, seq, 8);
 	size_t w = 12;
-	for (size_t j = from; j < i; j++) {
-		const struct doppel__rslot *sl = &r->slot[j & (n - 1)];
-		if (!sl->key || part_of(sl->key) != part)
-			continue;
-		doppel__put_le(b + w, sl->key, 8);
-		doppel__put_le(b + w + 8, sl->df, 4);
-		w += 12;
+	for (size_t k = 0; sh && k < PART_SHARDS; k++) {
+		const struct doppel__rslot *slot = sh[k].slot;
+		for (size_t i = 0; slot && i <= sh[k].mask; i++) {
+			if (!slot[i].key)
+				continue;
+			doppel__put_le(b + w, slot[i].key, 8);
+			doppel__put_le(b + w + 8, slot[i].df, 4);
+			w += 12;
+		}
 	}
 	*blob = b;
 	*len = w;
 	return DOPPEL_OK;
+}
+
+void doppel__rarity_each(const doppel__rarity *r,
+                         void (*fn)(void *ctx, uint64_t key, uint32_t df), void *ctx)
+{
+	for (size_t k = 0; r->shard && k < DOPPEL__SHARDS; k++) {
+		const struct doppel__rslot *slot = r->shard[k].slot;
+		for (size_t i = 0; slot && i <= r->shard[k].mask; i++)
+			if (slot[i].key)
+				fn(ctx, slot[i].key, slot[i].df);
+	}
 }
 
 /* Sets the counts of the pairs of a blob from byte `at` on. */
@@ -268,7 +266,8 @@ static int set_counts(doppel__rarity *r, const uint8_t *blob, size_t len, size_t
 		uint64_t key = doppel__get_le(blob + w, 8);
 		if (rarity_bump(r, key))
 			return DOPPEL_E_NOMEM;
-		r->slot[rarity_find(r, key ? key : 1)].df =
+		const uint64_t k = key ? key : 1, h = doppel__mix64(k);
+		rarity_find(&r->shard[doppel__shard64(h)], h, k)->df =
 			(uint32_t)doppel__get_le(blob + w + 8, 4);
 	}
 	return DOPPEL_OK;
@@ -296,16 +295,21 @@ int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len)
 
 void doppel__rarity_free(doppel__rarity *r)
 {
-	free(r->slot);
+	doppel__shards_clear(r->shard, r->shard ? DOPPEL__SHARDS : 0);
+	free(r->shard);
 	memset(r, 0, sizeof(*r));
 }
 
 uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key)
 {
-	if (!r || !r->nslots)
+	if (!r || !r->shard)
 		return 0;
-	size_t i = rarity_find(r, key ? key : 1);
-	return r->slot[i].key ? r->slot[i].df : 0;
+	const uint64_t k = key ? key : 1, h = doppel__mix64(k);
+	const doppel__shard *s = &r->shard[doppel__shard64(h)];
+	if (!s->slot)
+		return 0;
+	const struct doppel__rslot *slot = rarity_find(s, h, k);
+	return slot->key ? slot->df : 0;
 }
 
 double doppel__rarity_weight(const doppel__rarity *r, uint64_t key)

@@ -5,9 +5,9 @@
  * for Jaccard similarity J (Leskovec, Rajaraman, Ullman, "Mining of Massive
  * Datasets", ch. 3.4).
  *
- * All bands share one open-addressing map from band key to a bucket; a
- * bucket is a singly linked list of article numbers in a node array,
- * newest first. The band number is part of the key's seed, so equal slot
+ * All bands share one open-addressing map from band key to a bucket, in
+ * shards that grow apart (internal.h); a bucket is a singly linked list of
+ * article numbers in a node array, newest first. The band number is part of the key's seed, so equal slot
  * values in different bands do not meet.
  */
 #include "internal.h"
@@ -40,8 +40,7 @@ struct node {
 
 struct doppel__lsh {
 	unsigned k, bands, rows;
-	struct slot *slots;
-	size_t nslots, used;
+	doppel__shard shard[DOPPEL__SHARDS];
 	struct node *nodes;
 	size_t nnodes, nodecap;
 };
@@ -56,12 +55,6 @@ doppel__lsh *doppel__lsh_new(unsigned k, unsigned bands, unsigned rows)
 	l->k = k;
 	l->bands = bands;
 	l->rows = rows;
-	l->nslots = 1024;
-	l->slots = calloc(l->nslots, sizeof(*l->slots));
-	if (!l->slots) {
-		free(l);
-		return NULL;
-	}
 	return l;
 }
 
@@ -69,7 +62,7 @@ void doppel__lsh_free(doppel__lsh *l)
 {
 	if (!l)
 		return;
-	free(l->slots);
+	doppel__shards_clear(l->shard, DOPPEL__SHARDS);
 	free(l->nodes);
 	free(l);
 }
@@ -83,29 +76,22 @@ void doppel__lsh_keys(const doppel__lsh *l, const uint16_t *sig, uint64_t *keys)
 	}
 }
 
-static size_t find_slot(const struct slot *slots, size_t nslots, uint32_t key)
+static bool slot_hash(const void *slot, uint64_t *h)
 {
-	size_t mask = nslots - 1;
-	size_t i = (size_t)doppel__mix32(key) & mask;
-	while (slots[i].key != 0 && slots[i].key != key)
-		i = (i + 1) & mask;
-	return i;
+	const struct slot *s = slot;
+	*h = doppel__mix32(s->key);
+	return s->key != 0;
 }
 
-static int rehash(doppel__lsh *l)
+/* The slot of key (hash h) in shard s, which has slots: its own or the
+ * free one where it goes. */
+static struct slot *find_slot(const doppel__shard *s, uint32_t h, uint32_t key)
 {
-	size_t n = l->nslots * 2;
-	struct slot *s = calloc(n, sizeof(*s));
-	if (!s)
-		return DOPPEL_E_NOMEM;
-	for (size_t i = 0; i < l->nslots; i++) {
-		if (l->slots[i].key)
-			s[find_slot(s, n, l->slots[i].key)] = l->slots[i];
-	}
-	free(l->slots);
-	l->slots = s;
-	l->nslots = n;
-	return DOPPEL_OK;
+	struct slot *slots = s->slot;
+	size_t i = h & s->mask;
+	while (slots[i].key != 0 && slots[i].key != key)
+		i = (i + 1) & s->mask;
+	return &slots[i];
 }
 
 int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
@@ -116,20 +102,21 @@ int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
 	if (l->nnodes + l->bands >= NIL)
 		return DOPPEL_E_NOMEM;
 	for (unsigned b = 0; b < l->bands; b++) {
-		if ((l->used + 1) * 4 > l->nslots * 3 && rehash(l))
+		uint32_t key = slot_key(keys[b]), h = doppel__mix32(key);
+		doppel__shard *s = &l->shard[doppel__shard32(h)];
+		if (doppel__shard_reserve(s, sizeof(struct slot), slot_hash))
 			return DOPPEL_E_NOMEM;
-		uint32_t key = slot_key(keys[b]);
-		size_t i = find_slot(l->slots, l->nslots, key);
+		struct slot *sl = find_slot(s, h, key);
 		uint32_t node = (uint32_t)l->nnodes++;
 		l->nodes[node].id = id;
-		if (l->slots[i].key == 0) {
-			l->slots[i].key = key;
+		if (sl->key == 0) {
+			sl->key = key;
 			l->nodes[node].next = NIL;
-			l->used++;
+			s->used++;
 		} else {
-			l->nodes[node].next = l->slots[i].head;
+			l->nodes[node].next = sl->head;
 		}
-		l->slots[i].head = node;
+		sl->head = node;
 	}
 	return DOPPEL_OK;
 }
@@ -138,11 +125,15 @@ void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_
                        doppel__lsh_fn fn, void *ctx)
 {
 	for (unsigned b = 0; b < l->bands; b++) {
-		size_t i = find_slot(l->slots, l->nslots, slot_key(keys[b]));
-		if (l->slots[i].key == 0)
+		uint32_t key = slot_key(keys[b]), h = doppel__mix32(key);
+		const doppel__shard *s = &l->shard[doppel__shard32(h)];
+		if (!s->slot)
+			continue;
+		const struct slot *sl = find_slot(s, h, key);
+		if (sl->key == 0)
 			continue;
 		unsigned seen = 0;
-		for (uint32_t n = l->slots[i].head; n != NIL && seen < max_bucket;
+		for (uint32_t n = sl->head; n != NIL && seen < max_bucket;
 		     n = l->nodes[n].next, seen++)
 			fn(ctx, l->nodes[n].id);
 	}

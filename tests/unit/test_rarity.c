@@ -64,6 +64,38 @@ static void load_parts(doppel__rarity *r, const struct saved *parts)
 	}
 }
 
+/* Every key of a table, with its count. */
+struct keys {
+	uint64_t *key;
+	uint32_t *df;
+	size_t n;
+};
+
+static void take_key(void *ctx, uint64_t key, uint32_t df)
+{
+	struct keys *k = ctx;
+	k->key = realloc(k->key, (k->n + 1) * sizeof(*k->key));
+	k->df = realloc(k->df, (k->n + 1) * sizeof(*k->df));
+	assert_non_null(k->key);
+	assert_non_null(k->df);
+	k->key[k->n] = key;
+	k->df[k->n++] = df;
+}
+
+static struct keys keys_of(const doppel__rarity *r)
+{
+	struct keys k = {0};
+	doppel__rarity_each(r, take_key, &k);
+	assert_int_equal(k.n, r->used);
+	return k;
+}
+
+static void keys_free(struct keys *k)
+{
+	free(k->key);
+	free(k->df);
+}
+
 static void test_parts_round_trip(void **state)
 {
 	(void)state;
@@ -82,9 +114,10 @@ static void test_parts_round_trip(void **state)
 	load_parts(&back, parts);
 	assert_int_equal(back.used, r.used);
 	assert_int_equal(back.docs, 3000);
-	for (size_t i = 0; i < r.nslots; i++)
-		if (r.slot[i].key)
-			assert_int_equal(doppel__rarity_df(&back, r.slot[i].key), r.slot[i].df);
+	struct keys k = keys_of(&r);
+	for (size_t i = 0; i < k.n; i++)
+		assert_int_equal(doppel__rarity_df(&back, k.key[i]), k.df[i]);
+	keys_free(&k);
 	for (unsigned p = 0; p < DOPPEL__RARITY_PARTS; p++)
 		free(parts[p].blob);
 	doppel__rarity_free(&r);
@@ -103,29 +136,29 @@ static void test_parts_across_growth(void **state)
 	struct saved whole[DOPPEL__RARITY_PARTS] = {{0}};
 	save_parts(&r, 0, DOPPEL__RARITY_PARTS, &seq, whole);
 	load_parts(&early, whole);
-	size_t before = r.nslots;
+	size_t before = doppel__shards_slots(r.shard, DOPPEL__SHARDS);
 	struct saved parts[DOPPEL__RARITY_PARTS] = {{0}};
 	save_parts(&r, 0, DOPPEL__RARITY_PARTS / 2, &seq, parts);
 	count_articles(&r, &gen, 4000, 30, 400000);
-	assert_true(r.nslots > before);
+	assert_true(doppel__shards_slots(r.shard, DOPPEL__SHARDS) > before);
 	save_parts(&r, DOPPEL__RARITY_PARTS / 2, DOPPEL__RARITY_PARTS, &seq, parts);
 	load_parts(&back, parts);
 	assert_int_equal(back.docs, 4500);
 	size_t checked_old = 0, checked_new = 0;
-	for (size_t i = 0; i < r.nslots; i++) {
-		uint64_t key = r.slot[i].key;
-		if (!key)
-			continue;
+	struct keys k = keys_of(&r);
+	for (size_t i = 0; i < k.n; i++) {
+		uint64_t key = k.key[i];
 		unsigned part = (unsigned)(doppel__mix64(key) >> (64 - DOPPEL__RARITY_PART_BITS));
 		if (part < DOPPEL__RARITY_PARTS / 2) {
 			assert_int_equal(doppel__rarity_df(&back, key), doppel__rarity_df(&early, key));
 			checked_old++;
 		} else {
-			assert_int_equal(doppel__rarity_df(&back, key), r.slot[i].df);
+			assert_int_equal(doppel__rarity_df(&back, key), k.df[i]);
 			checked_new++;
 		}
 	}
 	assert_true(checked_old > 1000 && checked_new > 1000);
+	keys_free(&k);
 	for (unsigned p = 0; p < DOPPEL__RARITY_PARTS; p++) {
 		free(parts[p].blob);
 		free(whole[p].blob);
