@@ -103,6 +103,16 @@ struct server {
 	struct job *head, *tail;
 	bool writer_quit; /* no more jobs are taken */
 	atomic_uint_least64_t articles;
+	/* Preparing the articles of writes (normalizing, signatures,
+	 * sentences: most of the work of an add) on threads of their own,
+	 * which yield the processors to the request threads: a read is not
+	 * held up behind a write's articles. Jobs wait in their own queue
+	 * (under mu) and go on to the writer's. */
+	pthread_t *prep_thread;
+	unsigned nprep;
+	pthread_cond_t prep_cv;
+	struct job *prep_head, *prep_tail;
+	bool prep_quit;
 
 	/* Reading handles, one per request thread, opened on first use. */
 	pthread_mutex_t readers_mu;
@@ -165,8 +175,11 @@ bool serve_parse_articles(const char *body, size_t len, bool lines, doppel_batch
 bool serve_token_equal(const char *token, size_t len, const char *given, size_t n);
 
 /* serve_api.c */
+/* Starts the preparing threads and the writer thread; -1 when the writer
+ * cannot start. */
 int serve_writer_start(struct server *s);
-/* Takes every job queued so far, then ends the writer thread. */
+/* Takes every job queued so far, then ends the preparing and writer
+ * threads. */
 void serve_writer_stop(struct server *s);
 void serve_readers_close(struct server *s);
 /* The request thread's reading handle, opened on its first call; NULL

@@ -3,11 +3,14 @@
  *
  * Writes (POST /articles, its dry run, DELETE) go to one writing handle
  * owned by one writer thread. A request parses and checks its body on its
- * own thread, queues a job and is suspended; the writer takes every job
- * queued meanwhile and adds the small ones as one batch (group commit: one
- * transaction, one sync, for many single-article POSTs), then answers each
- * with its own results and resumes it. A reply is sent only after
- * doppel_index_add() has committed.
+ * own thread, queues a job and is suspended; a preparing thread prepares
+ * its articles (doppel_index_prepare) and passes it on to the writer, which
+ * takes every job queued meanwhile and adds the small ones as one batch
+ * (group commit: one transaction, one sync, for many single-article
+ * POSTs), then answers each with its own results and resumes it. A reply
+ * is sent only after doppel_index_add() has committed. The preparing
+ * threads and the writer run at a lower priority (WRITE_NICE) than the
+ * request threads: reads are answered first, writes take what is left.
  *
  * Reads go through a read-only handle per request thread, opened lazily;
  * SQLite's WAL lets them read while the writer writes, so a GET never
@@ -18,11 +21,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* Jobs of at most this many articles are grouped with others, up to
  * GROUP_ARTICLES articles in one batch. */
 #define GROUP_JOB_MAX 64
 #define GROUP_ARTICLES 512
+/* The niceness of the threads that prepare and write: above the request
+ * threads', so that a read that arrives while the processors are busy
+ * with writes gets one at once (bench/README.md, make bench-serve (c)). */
+#define WRITE_NICE 10
 /* A 409 names at most this many ids. */
 #define CONFLICT_NAMES 20
 /* GET /stories without limit= returns at most this many. */
@@ -222,9 +232,17 @@ static void run_jobs(struct server *s, struct job *list, doppel_batch *merged)
 	}
 }
 
+/* Lowers the calling thread's priority to WRITE_NICE (the threads it
+ * starts inherit it). Only a preference: nothing fails without it. */
+static void yield_to_requests(void)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITE_NICE);
+}
+
 static void *writer_main(void *arg)
 {
 	struct server *s = arg;
+	yield_to_requests();
 	doppel_batch *merged = doppel_batch_new();
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
@@ -253,13 +271,88 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* Appends j to the writer's queue and wakes it; under s->mu. */
+static void to_writer(struct server *s, struct job *j)
+{
+	j->next = NULL;
+	if (s->tail)
+		s->tail->next = j;
+	else
+		s->head = j;
+	s->tail = j;
+	pthread_cond_signal(&s->cv);
+}
+
+/* A preparing thread: takes jobs one at a time, prepares their articles
+ * and hands them to the writer; at the end, once its queue is empty. */
+static void *prep_main(void *arg)
+{
+	struct server *s = arg;
+	yield_to_requests();
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->prep_head && !s->prep_quit)
+			pthread_cond_wait(&s->prep_cv, &s->mu);
+		struct job *j = s->prep_head;
+		if (!j)
+			break;
+		s->prep_head = j->next;
+		if (!s->prep_head)
+			s->prep_tail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		/* Only an optimization: the writer prepares what is left (an
+		 * article this could not prepare, out of memory). */
+		doppel_index_prepare(s->writer, j->batch);
+		pthread_mutex_lock(&s->mu);
+		to_writer(s, j);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Ends the preparing threads once they have passed every job on. */
+static void stop_preparing(struct server *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->prep_quit = true;
+	pthread_cond_broadcast(&s->prep_cv);
+	pthread_mutex_unlock(&s->mu);
+	for (unsigned i = 0; i < s->nprep; i++)
+		pthread_join(s->prep_thread[i], NULL);
+	s->nprep = 0;
+	free(s->prep_thread);
+	s->prep_thread = NULL;
+	pthread_cond_destroy(&s->prep_cv);
+}
+
 int serve_writer_start(struct server *s)
 {
-	return pthread_create(&s->writer_thread, NULL, writer_main, s);
+	unsigned n = s->c->params.threads;
+	if (!n) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 1 ? (unsigned)cores : 1;
+	}
+	if (pthread_cond_init(&s->prep_cv, NULL) != 0)
+		return -1;
+	s->prep_thread = calloc(n, sizeof(*s->prep_thread));
+	/* Without preparing threads (out of memory, or none started) jobs go
+	 * straight to the writer. */
+	for (unsigned i = 0; s->prep_thread && i < n; i++) {
+		if (pthread_create(&s->prep_thread[i], NULL, prep_main, s) != 0)
+			break;
+		s->nprep++;
+	}
+	if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0) {
+		stop_preparing(s);
+		return -1;
+	}
+	return 0;
 }
 
 void serve_writer_stop(struct server *s)
 {
+	/* The jobs being prepared reach the writer first. */
+	stop_preparing(s);
 	pthread_mutex_lock(&s->mu);
 	s->writer_quit = true;
 	pthread_cond_signal(&s->cv);
@@ -274,16 +367,21 @@ static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn, str
 	j->conn = conn;
 	rq->job = j;
 	pthread_mutex_lock(&s->mu);
-	bool open = !s->writer_quit;
+	bool open = !s->writer_quit && !s->prep_quit;
 	if (open) {
-		if (s->tail)
-			s->tail->next = j;
-		else
-			s->head = j;
-		s->tail = j;
 		/* Suspended before the writer can resume it: under the lock. */
 		MHD_suspend_connection(conn);
-		pthread_cond_signal(&s->cv);
+		if (j->batch && s->nprep) {
+			j->next = NULL;
+			if (s->prep_tail)
+				s->prep_tail->next = j;
+			else
+				s->prep_head = j;
+			s->prep_tail = j;
+			pthread_cond_signal(&s->prep_cv);
+		} else {
+			to_writer(s, j);
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	if (!open)
@@ -525,8 +623,5 @@ enum MHD_Result api_post_articles(struct server *s, struct MHD_Connection *conn,
 	rq->len = rq->cap = 0;
 	j->kind = dry ? JOB_QUERY : replace ? JOB_REPLACE : JOB_ADD;
 	j->narticles = doppel_batch_count(j->batch);
-	/* Normalizing, signatures and sentences on this thread, not the
-	 * writer's. Only an optimization: the writer does what is left. */
-	doppel_index_prepare(s->writer, j->batch);
 	return submit(s, conn, rq, j);
 }
