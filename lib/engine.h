@@ -144,15 +144,21 @@ struct doppel_index {
 	doppel__segmenter *segm; /* the calling thread's */
 	doppel__viewer viewer;
 	doppel__rarity rar;
-	/* Rarity counts are saved a part at a time (DOPPEL__RARITY_PARTS):
-	 * bit p of a mask is part p. */
-	uint64_t rar_dirty;      /* changed since saved */
-	uint64_t rar_written;    /* saved since open */
-	uint64_t rar_saving;     /* saved by the open transaction */
+	/* Rarity counts are saved a part at a time (DOPPEL__RARITY_PARTS;
+	 * index.c, save_counts). A part is dirty while the articles counted
+	 * since open (rar_learned) differ from those it was saved with. */
+	uint64_t rar_learned;
+	uint64_t rar_clean[DOPPEL__RARITY_PARTS];  /* rar_learned at its last save */
+	uint16_t rar_saving[DOPPEL__RARITY_PARTS]; /* parts saved by the open
+	                                              transaction, at rar_learned */
+	size_t nrar_saving;
+	uint8_t rar_written[DOPPEL__RARITY_PARTS]; /* saved since open */
+	size_t nrar_written;
 	uint64_t rar_seq;        /* of the last part saved */
 	unsigned rar_next;       /* the part to look at next */
 	double rar_saved;        /* when a part was last saved */
-	bool rar_whole;          /* the database still holds them whole (row 1) */
+	bool rar_legacy;         /* rows of earlier layouts remain (the whole table,
+	                       64 parts) */
 	bool lc_saving;          /* the open transaction saves the line counts */
 	uint16_t *ksigs, *asigs; /* per entry, DOPPEL__VIEW_K slots each */
 	size_t vcap;

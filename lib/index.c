@@ -30,6 +30,16 @@
  * have passed since they were last written, and always on close. They are
  * heuristics: losing the latest counts to a crash only delays learning. */
 #define LINES_SAVE_SECONDS 10.0
+/* ... the rarity counts, a part at a time, each part at least every
+ * LINES_SAVE_SECONDS, or, when the whole table is larger than this many
+ * bytes a second would write in that time, as often as they do: 320 MB
+ * of counts for a million articles is a part of 312 KB every 78 ms, not
+ * 32 MB a second of writes (and of checkpoints). */
+#define RARITY_SAVE_BYTES_PER_SECOND (4.0 * 1024 * 1024)
+/* Rows of the rarity table: part p at RARITY_ROW0 + p. Rows below are the
+ * layouts of earlier versions (row 1 the whole table, rows 2 to 65 in 64
+ * parts): read first, then deleted once every part is written again. */
+#define RARITY_ROW0 4096
 
 /* Stored articles kept segmented, direct-mapped by entry: a news stream's
  * candidates are mostly recent articles, which map to distinct places. */
@@ -546,10 +556,11 @@ static int load_rarity(doppel_index *x)
 	sqlite3 *db = doppel__store_db(x->store);
 	sqlite3_stmt *st = NULL;
 	int rc = DOPPEL_OK, step = SQLITE_DONE;
-	/* Row 1 holds the counts whole (as first saved); rows 2 and on hold
-	 * the parts, newer than row 1. Each key is in one part; articles
-	 * counted are those of the newest part. A damaged row is skipped:
-	 * counting its keys starts again. */
+	/* Rows from RARITY_ROW0 on hold the parts; below, the layouts of
+	 * earlier versions, read first (row 1 the counts whole, then 64
+	 * parts), so that the parts, newer, set the counts of their keys
+	 * last. Articles counted are those of the newest part. A damaged row
+	 * is skipped: counting its keys starts again. */
 	if (sqlite3_prepare_v2(db, "SELECT sum(length(counts)) FROM rarity", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return doppel__store_error(x->store, "loading word counts", x->err);
@@ -562,15 +573,16 @@ static int load_rarity(doppel_index *x)
 	if (sqlite3_prepare_v2(db, "SELECT id, counts FROM rarity ORDER BY id", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return doppel__store_error(x->store, "loading word counts", x->err);
-	x->rar_whole = false;
+	x->rar_legacy = false;
 	x->rar_seq = 0;
 	uint32_t docs = 0;
 	while (rc == DOPPEL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const uint8_t *blob = sqlite3_column_blob(st, 1);
 		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (sqlite3_column_int64(st, 0) == 1) {
+		const sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		x->rar_legacy |= id < RARITY_ROW0;
+		if (id == 1) {
 			rc = doppel__rarity_load(&x->rar, blob, len);
-			x->rar_whole = true;
 			docs = x->rar.docs;
 			continue;
 		}
@@ -588,9 +600,14 @@ static int load_rarity(doppel_index *x)
 		rc = doppel__store_error(x->store, "loading word counts", x->err);
 	sqlite3_finalize(st);
 	x->rar.docs = docs;
-	/* Counts read whole are written again in parts. */
-	x->rar_dirty = x->rar_whole ? UINT64_MAX : 0;
-	x->rar_written = x->rar_saving = 0;
+	/* Counts read in an earlier layout are written again in parts: every
+	 * part is dirty. */
+	x->rar_learned = 0;
+	for (size_t p = 0; p < DOPPEL__RARITY_PARTS; p++) {
+		x->rar_clean[p] = x->rar_legacy ? UINT64_MAX : 0;
+		x->rar_written[p] = 0;
+	}
+	x->nrar_written = x->nrar_saving = 0;
 	return rc;
 }
 
@@ -795,7 +812,7 @@ static void free_batch_state(doppel_index *x)
 	free(x->owned);
 }
 
-/* Writes one part of the rarity counts (row part + 2). */
+/* Writes one part of the rarity counts (row RARITY_ROW0 + part). */
 static int save_part(doppel_index *x, unsigned part)
 {
 	uint8_t *blob = NULL;
@@ -811,7 +828,7 @@ static int save_part(doppel_index *x, unsigned part)
 	                       &st, NULL) != SQLITE_OK) {
 		rc = doppel__store_error(x->store, "saving word counts", x->err);
 	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)part + 2);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)part + RARITY_ROW0);
 		sqlite3_bind_blob64(st, 2, blob, len, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = doppel__store_error(x->store, "saving word counts", x->err);
@@ -820,24 +837,39 @@ static int save_part(doppel_index *x, unsigned part)
 	free(blob);
 	if (rc == DOPPEL_OK) {
 		x->rar_seq++;
-		x->rar_saving |= UINT64_C(1) << part;
+		x->rar_saving[x->nrar_saving++] = (uint16_t)part;
 	}
 	return rc;
 }
 
+static bool part_dirty(const doppel_index *x, unsigned p)
+{
+	return x->rar_clean[p] != x->rar_learned;
+}
+
+/* Seconds between two parts' saves: every part within LINES_SAVE_SECONDS,
+ * or within the time RARITY_SAVE_BYTES_PER_SECOND takes to write them all. */
+static double part_interval(const doppel_index *x)
+{
+	double cycle = (double)x->rar.used * 12.0 / RARITY_SAVE_BYTES_PER_SECOND;
+	if (cycle < LINES_SAVE_SECONDS)
+		cycle = LINES_SAVE_SECONDS;
+	return cycle / DOPPEL__RARITY_PARTS;
+}
+
 /*
  * Saves, inside the open transaction, the line counts when due and the
- * rarity counts a part at a time: one changed part when its turn has
- * come, so that all are saved within LINES_SAVE_SECONDS and no batch
- * writes them all (tens of megabytes for 100k articles). With force
- * (on close) everything changed is saved. What was saved counts as such
- * only once the transaction commits (counts_saved).
+ * rarity counts a part at a time: one dirty part when its turn has come
+ * (part_interval), so that no batch writes them all (tens of megabytes
+ * for 100k articles). With force (on close) every dirty part is saved.
+ * What was saved counts as such only once the transaction commits
+ * (counts_saved).
  */
 static int save_counts(doppel_index *x, bool force)
 {
 	double now = doppel__now();
 	x->lc_saving = false;
-	x->rar_saving = 0;
+	x->nrar_saving = 0;
 	int rc = DOPPEL_OK;
 	if (x->lc_dirty && (force || now - x->lc_saved >= LINES_SAVE_SECONDS)) {
 		if ((rc = doppel__store_save_lines(x->store, x->lc, x->err)))
@@ -846,21 +878,37 @@ static int save_counts(doppel_index *x, bool force)
 	}
 	if (force) {
 		for (unsigned p = 0; p < DOPPEL__RARITY_PARTS && rc == DOPPEL_OK; p++)
-			if (x->rar_dirty & (UINT64_C(1) << p))
+			if (part_dirty(x, p))
 				rc = save_part(x, p);
-	} else if (x->rar_dirty &&
-	           now - x->rar_saved >= LINES_SAVE_SECONDS / DOPPEL__RARITY_PARTS) {
-		while (!(x->rar_dirty & (UINT64_C(1) << x->rar_next)))
-			x->rar_next = (x->rar_next + 1) % DOPPEL__RARITY_PARTS;
-		rc = save_part(x, x->rar_next);
-		x->rar_next = (x->rar_next + 1) % DOPPEL__RARITY_PARTS;
+	} else if (now - x->rar_saved >= part_interval(x)) {
+		for (unsigned k = 0; k < DOPPEL__RARITY_PARTS; k++) {
+			unsigned p = (x->rar_next + k) % DOPPEL__RARITY_PARTS;
+			if (!part_dirty(x, p))
+				continue;
+			rc = save_part(x, p);
+			x->rar_next = (p + 1) % DOPPEL__RARITY_PARTS;
+			break;
+		}
 	}
-	/* Every part is in its row now: the whole row is out of date. */
-	if (rc == DOPPEL_OK && x->rar_whole &&
-	    ((x->rar_written | x->rar_saving) == UINT64_MAX) &&
-	    sqlite3_exec(doppel__store_db(x->store), "DELETE FROM rarity WHERE id = 1", NULL,
-	                 NULL, NULL) != SQLITE_OK)
-		rc = doppel__store_error(x->store, "saving word counts", x->err);
+	/* Every part is in its row now: the rows of earlier layouts are out
+	 * of date. */
+	size_t written = x->nrar_written;
+	for (size_t k = 0; k < x->nrar_saving; k++)
+		written += !x->rar_written[x->rar_saving[k]];
+	if (rc == DOPPEL_OK && x->rar_legacy && written == DOPPEL__RARITY_PARTS) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(doppel__store_db(x->store),
+		                       "DELETE FROM rarity WHERE id < ?", -1, &st,
+		                       NULL) != SQLITE_OK) {
+			rc = doppel__store_error(x->store, "saving word counts", x->err);
+		} else {
+			sqlite3_bind_int64(st, 1, RARITY_ROW0);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = doppel__store_error(x->store, "saving word counts",
+				                         x->err);
+			sqlite3_finalize(st);
+		}
+	}
 	return rc;
 }
 
@@ -872,15 +920,20 @@ static void counts_saved(doppel_index *x)
 		x->lc_dirty = false;
 		x->lc_saved = now;
 	}
-	if (x->rar_saving) {
-		x->rar_dirty &= ~x->rar_saving;
-		x->rar_written |= x->rar_saving;
-		x->rar_saved = now;
-		if (x->rar_written == UINT64_MAX)
-			x->rar_whole = false;
+	for (size_t k = 0; k < x->nrar_saving; k++) {
+		unsigned p = x->rar_saving[k];
+		x->rar_clean[p] = x->rar_learned;
+		if (!x->rar_written[p]) {
+			x->rar_written[p] = 1;
+			x->nrar_written++;
+		}
 	}
+	if (x->nrar_saving)
+		x->rar_saved = now;
+	if (x->nrar_written == DOPPEL__RARITY_PARTS)
+		x->rar_legacy = false;
 	x->lc_saving = false;
-	x->rar_saving = 0;
+	x->nrar_saving = 0;
 }
 
 void doppel_index_close(doppel_index *x)
@@ -2231,7 +2284,7 @@ deep:
 	if (learn && (rc = doppel__rarity_add(&x->rar, q->f)))
 		return rc;
 	if (learn)
-		x->rar_dirty = UINT64_MAX; /* its keys may be in any part */
+		x->rar_learned++; /* every part is dirty: its keys may be in any */
 	if ((rc = doppel__prepare(q->f, &x->rar, &q->prep)) ||
 	    (rc = doppel__views(&x->viewer, q->f, &x->rar, q->ksig, &q->nkeys, q->asig,
 	                        &q->nanchors)) ||
@@ -2818,7 +2871,6 @@ static int reload_after_failure(doppel_index *x)
 	char keep[DOPPEL__ERRLEN];
 	memcpy(keep, x->err, sizeof(keep));
 	doppel__store_rollback(x->store);
-	x->rar_dirty = 0;
 	if (load_all(x) != DOPPEL_OK) {
 		char both[DOPPEL__ERRLEN];
 		snprintf(both, sizeof(both), "%.200s; reloading the index failed: %.200s", keep,

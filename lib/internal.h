@@ -750,7 +750,7 @@ typedef struct doppel__rarity {
 
 /* The counts are saved in 2^DOPPEL__RARITY_PART_BITS parts by key, one at
  * a time, so that no single write holds all of them. */
-#define DOPPEL__RARITY_PART_BITS 6
+#define DOPPEL__RARITY_PART_BITS 10
 #define DOPPEL__RARITY_PARTS (1u << DOPPEL__RARITY_PART_BITS)
 
 /* Counts the distinct stems and anchors of one article. */

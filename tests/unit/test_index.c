@@ -1,8 +1,10 @@
 /*
  * test_index.c — the persistent index: add, query, ids already present,
- * reopening, parameter checks, foreign files and read-only use.
+ * reopening, parameter checks, foreign files, read-only use, and the rows
+ * of the rarity counts.
  */
 #include "corpus.h"
+#include "internal.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -327,6 +329,94 @@ static void test_log_stays_bounded(void **state)
 	doppel_index_close(x);
 }
 
+/* The rarity counts as the database holds them: every (key, df) pair of
+ * the rows from `from` on (the parts) or of all rows, sorted, into *out;
+ * how many rows there are of each kind. */
+struct counts {
+	uint8_t *pair; /* 12 bytes each: key, df, little-endian */
+	size_t n;
+	size_t parts, legacy; /* rows from 4096 on, rows below */
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	return memcmp(a, b, 12);
+}
+
+static struct counts read_counts(const char *path)
+{
+	struct counts c = {0};
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, counts FROM rarity", -1, &st, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const uint8_t *blob = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		size_t head = id == 1 ? 4 : 12;
+		assert_true(len >= head && (len - head) % 12 == 0);
+		if (id >= 4096)
+			c.parts++;
+		else
+			c.legacy++;
+		c.pair = realloc(c.pair, (c.n + (len - head) / 12) * 12 + 1);
+		assert_non_null(c.pair);
+		memcpy(c.pair + c.n * 12, blob + head, len - head);
+		c.n += (len - head) / 12;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	qsort(c.pair, c.n, 12, cmp_pair);
+	return c;
+}
+
+/* A database whose counts are in the layout of earlier versions (row 1,
+ * the table whole) is read whole, written again in parts (rows from 4096
+ * on) and the old row deleted, every count kept. */
+static void test_rarity_rows(void **state)
+{
+	struct fixture *f = *state;
+	doppel_index *x = open_db(f->db, DOPPEL_OPEN_CREATE, DOPPEL_OK);
+	add_originals(f, x);
+	doppel_index_close(x);
+	struct counts parts = read_counts(f->db);
+	assert_int_equal(parts.parts, DOPPEL__RARITY_PARTS);
+	assert_int_equal(parts.legacy, 0);
+	assert_true(parts.n > 100);
+
+	/* The table whole in row 1, as earlier versions wrote it. */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	uint8_t *whole = malloc(4 + parts.n * 12);
+	assert_non_null(whole);
+	memset(whole, 0, 4);
+	whole[0] = 6; /* articles counted */
+	memcpy(whole + 4, parts.pair, parts.n * 12);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM rarity", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "INSERT INTO rarity(id, counts) VALUES(1, ?)", -1, &st, NULL),
+		SQLITE_OK);
+	sqlite3_bind_blob(st, 1, whole, (int)(4 + parts.n * 12), SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(whole);
+
+	/* Opened and closed: written again in parts, the old row gone. */
+	x = open_db(f->db, DOPPEL_OPEN_CREATE, DOPPEL_OK);
+	doppel_index_close(x);
+	struct counts again = read_counts(f->db);
+	assert_int_equal(again.legacy, 0);
+	assert_int_equal(again.parts, DOPPEL__RARITY_PARTS);
+	assert_int_equal(again.n, parts.n);
+	assert_memory_equal(again.pair, parts.pair, parts.n * 12);
+	free(parts.pair);
+	free(again.pair);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_stays_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rarity_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
