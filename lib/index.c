@@ -30,11 +30,11 @@
  * have passed since they were last written, and always on close. They are
  * heuristics: losing the latest counts to a crash only delays learning. */
 #define LINES_SAVE_SECONDS 10.0
-/* ... the rarity counts, a part at a time, each part at least every
- * LINES_SAVE_SECONDS, or, when the whole table is larger than this many
- * bytes a second would write in that time, as often as they do: 320 MB
- * of counts for a million articles is a part of 312 KB every 78 ms, not
- * 32 MB a second of writes (and of checkpoints). */
+/* ... the rarity counts a part at a time: every part within
+ * LINES_SAVE_SECONDS, or, for a table that takes longer to write at this
+ * many bytes a second, within the time it takes. The 320 MB of counts of
+ * a million articles are a part of 312 KB every 78 ms, not 32 MB a second
+ * of writes (and of checkpoints). */
 #define RARITY_SAVE_BYTES_PER_SECOND (4.0 * 1024 * 1024)
 /* Rows of the rarity table: part p at RARITY_ROW0 + p. Rows below are the
  * layouts of earlier versions (row 1 the whole table, rows 2 to 65 in 64

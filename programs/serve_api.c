@@ -271,16 +271,23 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* Appends j to the writer's queue and wakes it; under s->mu. */
-static void to_writer(struct server *s, struct job *j)
+/* Appends j to the queue from *head to *tail and wakes a thread waiting
+ * on cv; under s->mu. */
+static void enqueue(struct job **head, struct job **tail, pthread_cond_t *cv, struct job *j)
 {
 	j->next = NULL;
-	if (s->tail)
-		s->tail->next = j;
+	if (*tail)
+		(*tail)->next = j;
 	else
-		s->head = j;
-	s->tail = j;
-	pthread_cond_signal(&s->cv);
+		*head = j;
+	*tail = j;
+	pthread_cond_signal(cv);
+}
+
+/* Appends j to the writer's queue; under s->mu. */
+static void to_writer(struct server *s, struct job *j)
+{
+	enqueue(&s->head, &s->tail, &s->cv, j);
 }
 
 /* A preparing thread: takes jobs one at a time, prepares their articles
@@ -371,17 +378,10 @@ static enum MHD_Result submit(struct server *s, struct MHD_Connection *conn, str
 	if (open) {
 		/* Suspended before the writer can resume it: under the lock. */
 		MHD_suspend_connection(conn);
-		if (j->batch && s->nprep) {
-			j->next = NULL;
-			if (s->prep_tail)
-				s->prep_tail->next = j;
-			else
-				s->prep_head = j;
-			s->prep_tail = j;
-			pthread_cond_signal(&s->prep_cv);
-		} else {
+		if (j->batch && s->nprep)
+			enqueue(&s->prep_head, &s->prep_tail, &s->prep_cv, j);
+		else
 			to_writer(s, j);
-		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	if (!open)
