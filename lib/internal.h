@@ -131,17 +131,25 @@ static inline size_t doppel__shard32(uint32_t h)
 	return (size_t)(h >> (32 - DOPPEL__SHARD_BITS));
 }
 
-/* Whether a slot holds a key, and then its key's hash (*h). */
+/* Whether a slot holds a key, and then its key's hash (*h). A free slot
+ * is all zero bytes, and a slot that holds a key never is. */
 typedef bool (*doppel__slot_hash_fn)(const void *slot, uint64_t *h);
 
-/* Room in shard s (slots of size bytes) for one more key, at a load of at
- * most three quarters: a shard without slots gets its first ones, a full
- * one doubles, its keys placed again by the low bits of their hashes.
+/* Room in shard s (slots of size bytes) for want keys in all, at a load
+ * of at most three quarters: a shard without slots gets its first ones, a
+ * full one doubles, its keys placed again by the low bits of their hashes.
  * DOPPEL_E_NOMEM (s unchanged) when out of memory. */
-int doppel__shard_reserve(doppel__shard *s, size_t size, doppel__slot_hash_fn hash);
-/* Room in shard s for want keys in all, as doppel__shard_reserve(). */
 int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn hash,
                             size_t want);
+/* Room in shard s for one more key, as doppel__shard_reserve_n(); the
+ * test of every insertion, inline. */
+static inline int doppel__shard_reserve(doppel__shard *s, size_t size,
+                                        doppel__slot_hash_fn hash)
+{
+	if (s->slot && ((size_t)s->used + 1) * 4 <= ((size_t)s->mask + 1) * 3)
+		return DOPPEL_OK;
+	return doppel__shard_reserve_n(s, size, hash, (size_t)s->used + 1);
+}
 /* Frees the slots of the n shards at s and zeroes them. */
 void doppel__shards_clear(doppel__shard *s, size_t n);
 /* The slots of the n shards at s, used or not (for accounting). */

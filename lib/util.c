@@ -217,6 +217,15 @@ void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void 
 /* A shard's first slots. */
 #define SHARD_FIRST 16
 
+/* Whether a slot holds a key: one that is free is all zero bytes. */
+static bool slot_taken(const unsigned char *slot, size_t size)
+{
+	for (size_t i = 0; i < size; i++)
+		if (slot[i])
+			return true;
+	return false;
+}
+
 int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn hash,
                             size_t want)
 {
@@ -237,8 +246,7 @@ int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn 
 		if (!hash(old + i * size, &h))
 			continue;
 		size_t j = (size_t)h & (to - 1);
-		uint64_t unused;
-		while (hash(t + j * size, &unused))
+		while (slot_taken(t + j * size, size))
 			j = (j + 1) & (to - 1);
 		memcpy(t + j * size, old + i * size, size);
 	}
@@ -246,13 +254,6 @@ int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn 
 	s->slot = t;
 	s->mask = (uint32_t)(to - 1);
 	return DOPPEL_OK;
-}
-
-int doppel__shard_reserve(doppel__shard *s, size_t size, doppel__slot_hash_fn hash)
-{
-	if (s->slot && ((size_t)s->used + 1) * 4 <= ((size_t)s->mask + 1) * 3)
-		return DOPPEL_OK;
-	return doppel__shard_reserve_n(s, size, hash, (size_t)s->used + 1);
 }
 
 void doppel__shards_clear(doppel__shard *s, size_t n)

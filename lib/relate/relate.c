@@ -139,6 +139,8 @@ static int rarity_shards(doppel__rarity *r)
 
 int doppel__rarity_reserve(doppel__rarity *r, size_t want)
 {
+	if (!want)
+		return DOPPEL_OK;
 	if (rarity_shards(r))
 		return DOPPEL_E_NOMEM;
 	/* a shard's share, and some: shards fill a little apart */
