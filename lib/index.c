@@ -1516,6 +1516,21 @@ static size_t rare_subjects(const doppel_index *x, const uint64_t *s, size_t n, 
 	return w;
 }
 
+/* Most tickers of a headline taken as its subjects. */
+#define TITLE_TICKERS 4
+
+/* The n subjects s of a headline with its tickers (doppel__title_tickers:
+ * a listed company's symbol, whatever a dictionary says of its letters,
+ * as "OAT" of Quaker Oats) added, sorted (room for TITLE_TICKERS more);
+ * how many. */
+static size_t with_tickers(const doppel_index *x, const char *title, uint64_t *s, size_t n)
+{
+	size_t m = n + doppel__title_tickers(title, x->p.seed, s + n, TITLE_TICKERS);
+	if (m > n)
+		qsort(s, m, sizeof(*s), doppel__cmp_u64);
+	return m;
+}
+
 /* The subjects of a headline that few articles name. */
 static size_t subjects_of(const doppel_index *x, const char *title, uint64_t *out)
 {
@@ -1523,9 +1538,10 @@ static size_t subjects_of(const doppel_index *x, const char *title, uint64_t *ou
 	return rare_subjects(x, out, n, out);
 }
 
-/* The headlines of the probe and of entry e each name a subject the
- * other article names nowhere, in its headline or its text: two
- * companies' dividends, two issuers' offerings. */
+/* The headlines of the probe and of entry e each name a subject (a rare
+ * word no dictionary knows, or a ticker) and none the other article
+ * names, in its headline or its text: two companies' dividends, two
+ * issuers' offerings. */
 static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t *e)
 {
 	if (!q->subjects_found) {
@@ -1533,11 +1549,13 @@ static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t
 		                                      q->subjects, TITLE_SUBJECTS);
 		q->subjects_found = true;
 	}
-	uint64_t sa[TITLE_SUBJECTS], sb[TITLE_SUBJECTS];
+	uint64_t sa[TITLE_SUBJECTS + TITLE_TICKERS], sb[TITLE_SUBJECTS + TITLE_TICKERS];
 	size_t na = rare_subjects(x, q->subjects, q->nsubjects, sa);
+	na = with_tickers(x, q->a->title, sa, na);
 	if (!na)
 		return false;
 	size_t nb = subjects_of(x, e->title, sb);
+	nb = with_tickers(x, e->title, sb, nb);
 	return nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
 	       !any_of(sb, nb, q->f->anchor, q->f->nanchor);
 }
@@ -1581,9 +1599,10 @@ static size_t own_words(const doppel_index *x, const uint64_t *w, size_t n, cons
 
 /*
  * Looking for copies alone, nothing is segmented: the headlines of the
- * probe and of entry e each name a word no dictionary knows that the other
- * headline does not, and that the probe's text never names (two
- * companies' dividend notices, word for word the same below them). Asked
+ * probe and of entry e each name a word no dictionary knows, or give a
+ * ticker, that the other headline does not, and that the probe's text
+ * never names (two companies' dividend notices, word for word the same
+ * below them). Asked
  * of a pair whose texts are a copy's, so the probe's text stands for both.
  * The words are first taken whatever a dictionary says, so that WordNet
  * is read only when a pair may be apart (once; never again if it cannot
@@ -1608,8 +1627,11 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	}
 	if (!x->wn)
 		return false; /* no dictionary: no pair is apart by its headlines */
-	na = doppel__title_subjects(x->wn, q->a->title, x->p.seed, a, TITLE_WORDS);
-	nb = doppel__title_subjects(x->wn, e->title, x->p.seed, b, TITLE_WORDS);
+	na = doppel__title_subjects(x->wn, q->a->title, x->p.seed, a,
+	                            TITLE_WORDS - TITLE_TICKERS);
+	nb = doppel__title_subjects(x->wn, e->title, x->p.seed, b, TITLE_WORDS - TITLE_TICKERS);
+	na = with_tickers(x, q->a->title, a, na);
+	nb = with_tickers(x, e->title, b, nb);
 	/* subjects among the words of each that are its own */
 	uint64_t rest[TITLE_WORDS];
 	return own_words(x, ao, nao, a, na, rest) < nao &&

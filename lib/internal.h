@@ -1078,7 +1078,8 @@ typedef struct doppel__against {
 	double keys;       /* Jaccard of their rare words (synonym-key view);
 	                      -1: not measured */
 	bool subjects;     /* their headlines name subjects the other article
-	                      never names (doppel__title_subjects) */
+	                      never names (doppel__title_subjects, and the
+	                      tickers of doppel__title_tickers) */
 	bool known;        /* both articles' facts were extracted */
 	int token_figures; /* when they were not: the figures of the shorter
 	                      its tokens hold that the longer's lack
@@ -1121,6 +1122,17 @@ unsigned doppel__figures_unstated(const uint32_t *a, size_t na, uint32_t wa, con
  */
 size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
                               uint64_t *out, size_t max);
+
+/*
+ * The ticker symbols a headline gives in brackets, as financial wires
+ * write them ("QUAKER OATS CO <OAT> REGULAR DIVIDEND", "(UAL)", "(NYSE:
+ * XYZ)", "(XYZ.N)": the part after an exchange's colon, before a
+ * market's dot), one to six capital letters; hashed as
+ * doppel__title_subjects hashes a word (so comparable with name anchors
+ * and headline subjects), sorted, at most max of them. A ticker names one
+ * listed company whatever a dictionary says of its letters.
+ */
+size_t doppel__title_tickers(const char *title, uint64_t seed, uint64_t *out, size_t max);
 
 /* Names (anchors) two sorted anchor lists share that at most
  * DOPPEL__SPECIFIC_DF articles counted in r state: the actors of one

@@ -184,6 +184,49 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 	return n;
 }
 
+/* Most capital letters of a ticker. */
+#define TICKER_MAX 6
+
+size_t doppel__title_tickers(const char *title, uint64_t seed, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	if (!title)
+		return 0;
+	for (const char *p = title; *p && n < max; p++) {
+		if (*p != '<' && *p != '(')
+			continue;
+		const char close = *p == '<' ? '>' : ')';
+		const char *q = p + 1, *end = strchr(q, close);
+		if (!end)
+			break;
+		/* an exchange's prefix, then spaces */
+		for (const char *c = q; c < end; c++)
+			if (*c == ':')
+				q = c + 1;
+		while (q < end && *q == ' ')
+			q++;
+		char w[TICKER_MAX];
+		size_t len = 0;
+		bool ok = true;
+		for (; q < end && *q != '.'; q++) {
+			if (*q < 'A' || *q > 'Z' || len == TICKER_MAX) {
+				ok = false;
+				break;
+			}
+			w[len++] = (char)(*q - 'A' + 'a');
+		}
+		p = end;
+		if (!ok || !len)
+			continue;
+		uint64_t h = doppel__hash(w, len, seed);
+		out[n++] =
+			((uint64_t)DOPPEL__ANCHOR_NAME << 61) | (h & ((UINT64_C(1) << 61) - 1));
+	}
+	if (n > 1)
+		qsort(out, n, sizeof(*out), doppel__cmp_u64);
+	return n;
+}
+
 unsigned doppel__shared_specific(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
                                  const doppel__rarity *r, unsigned *figures)
 {

@@ -152,6 +152,30 @@ static void test_names(void **state)
 	art_free(&a);
 }
 
+/* Tickers in a headline's brackets, as wires give them; words in brackets
+ * that are not symbols give none. */
+static void test_title_tickers(void **state)
+{
+	(void)state;
+	uint64_t t[8], u[8], w[8];
+	assert_int_equal(doppel__title_tickers("QUAKER OATS CO <OAT> REGULAR DIVIDEND", 7, t, 8),
+	                 1);
+	assert_int_equal(doppel__title_tickers("Quaker Oats (NYSE: OAT) sets dividend", 7, u, 8), 1);
+	assert_int_equal(doppel__title_tickers("Quaker Oats (OAT.N) sets dividend", 7, w, 8), 1);
+	assert_true(t[0] == u[0] && u[0] == w[0]);
+	/* the ticker hashes as the headline word does */
+	uint64_t s[8];
+	assert_int_equal(doppel__title_subjects(NULL, "OAT", 7, s, 8), 1);
+	assert_true(s[0] == t[0]);
+	assert_int_equal(doppel__title_tickers("UAL (UAL) HERTZ UNIT <HRZ> FILES", 7, t, 8), 2);
+	assert_true(t[0] < t[1]);
+	assert_int_equal(doppel__title_tickers("(CORRECTED)-BANKERS TRUST <BT> PAYOUT", 7, t, 8), 1);
+	assert_int_equal(doppel__title_tickers("<MDS HEALTH GROUP LIMITED> IN PAYOUT", 7, t, 8), 0);
+	assert_int_equal(doppel__title_tickers("Rates (update 2) <open", 7, t, 8), 0);
+	assert_int_equal(doppel__title_tickers(NULL, 7, t, 8), 0);
+	assert_int_equal(doppel__title_tickers("<A> <B> <C>", 7, t, 2), 2);
+}
+
 static void test_spelling_variants(void **state)
 {
 	(void)state;
@@ -740,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_lists_sorted),
 		cmocka_unit_test(test_line_happenings),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_title_tickers),
 		cmocka_unit_test(test_spelling_variants),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_dates),
