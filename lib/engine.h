@@ -173,6 +173,10 @@ struct doppel_index {
 	 * the fingerprint (high 32 bits) and entry + 1 (low); 0: free.
 	 * DOPPEL__SHARDS of them, or NULL. */
 	doppel__shard *wcell;
+	/* Headlines (title_key), as the containment fingerprints: each cell
+	 * the headline's key (high 32 bits) and entry + 1 (low); NULL when
+	 * no stored article has a headline. */
+	doppel__shard *tcell;
 	uint32_t *wfp; /* the probe's fingerprints, sorted, unique */
 	size_t nwfp, wfpcap;
 	uint64_t *whit; /* entries that share rare anchors with the probe,

@@ -21,6 +21,7 @@
 /* pthread_rwlockattr_setkind_np, where the C library has it */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "text/wordchar.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,9 @@ static void forget_all(doppel_index *x)
 	doppel__shards_clear(x->wcell, x->wcell ? DOPPEL__SHARDS : 0);
 	free(x->wcell);
 	x->wcell = NULL;
+	doppel__shards_clear(x->tcell, x->tcell ? DOPPEL__SHARDS : 0);
+	free(x->tcell);
+	x->tcell = NULL;
 	free(x->evstory);
 	x->evstory = NULL;
 	x->evcap = 0;
@@ -133,26 +137,70 @@ static inline size_t contain_max_df(const doppel_index *x)
 	return x->deep ? DOPPEL__VIEW_MAX_DF : CONTAIN_TOKEN_MAX_DF;
 }
 
-/* Posts entry slot under containment fingerprint fp, unless
- * contain_max_df() entries hold it already: a run of words that many
- * articles share (a template's line) pairs nothing. */
-static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
+/* Posts entry slot under key in the cells *t (made on first need),
+ * unless max entries hold it already. */
+static int cells_post(doppel__shard **t, uint32_t key, uint32_t slot, size_t max)
 {
-	if (!x->wcell && !(x->wcell = calloc(DOPPEL__SHARDS, sizeof(*x->wcell))))
+	if (!*t && !(*t = calloc(DOPPEL__SHARDS, sizeof(**t))))
 		return DOPPEL_E_NOMEM;
-	const uint64_t h = doppel__mix64(fp);
-	doppel__shard *s = cell_shard(x, h);
+	const uint64_t h = doppel__mix64(key);
+	doppel__shard *s = &(*t)[doppel__shard64(h)];
 	if (doppel__shard_reserve(s, sizeof(uint64_t), cell_hash))
 		return DOPPEL_E_NOMEM;
 	uint64_t *cell = s->slot;
 	size_t j = (size_t)h & s->mask;
 	unsigned held = 0;
 	for (; cell[j]; j = (j + 1) & s->mask)
-		if ((uint32_t)(cell[j] >> 32) == fp && ++held >= contain_max_df(x))
+		if ((uint32_t)(cell[j] >> 32) == key && ++held >= max)
 			return DOPPEL_OK;
-	cell[j] = (uint64_t)fp << 32 | (slot + 1);
+	cell[j] = (uint64_t)key << 32 | (slot + 1);
 	s->used++;
 	return DOPPEL_OK;
+}
+
+/* Posts entry slot under containment fingerprint fp, unless
+ * contain_max_df() entries hold it already: a run of words that many
+ * articles share (a template's line) pairs nothing. */
+static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
+{
+	return cells_post(&x->wcell, fp, slot, contain_max_df(x));
+}
+
+/* Articles one headline is posted for at most: a headline more articles
+ * give ("Qtly dividend", a column's name) leads to none. */
+#define TITLE_MAX_DF 4
+
+/* The key of a headline: the hash of its words, ASCII letters folded, any
+ * run of other ASCII bytes one space; 0 for none (no headline, or no
+ * letter or digit in it). A reprint and a cut copy keep their source's
+ * headline; a cut copy of a templated report, a few lines every report
+ * of the template has, has nothing else of its own. */
+static uint32_t title_key(const char *title, uint64_t seed)
+{
+	if (!title)
+		return 0;
+	char buf[256];
+	size_t n = 0;
+	bool gap = false;
+	for (const unsigned char *p = (const unsigned char *)title; *p && n < sizeof(buf);
+	     p++) {
+		unsigned char c = *p;
+		if (c >= 0x80 || (c >= '0' && c <= '9') || doppel__ascii_lower[c]) {
+			if (gap && n)
+				buf[n++] = ' ';
+			gap = false;
+			if (n < sizeof(buf))
+				buf[n++] = c < 0x80 && doppel__ascii_lower[c]
+				                   ? (char)doppel__ascii_lower[c]
+				                   : (char)c;
+		} else {
+			gap = true;
+		}
+	}
+	if (!n)
+		return 0;
+	uint32_t k = (uint32_t)doppel__hash(buf, n, seed ^ UINT64_C(0x7469746c65));
+	return k ? k : 1;
 }
 
 /* Appends an entry and indexes it; the signature is copied. */
@@ -201,6 +249,9 @@ static int remember(doppel_index *x, const doppel__row *r)
 		if (doppel__lsh_insert(x->lsh, slot, x->keys))
 			return DOPPEL_E_NOMEM;
 	}
+	uint32_t tk = r->fingerprint ? title_key(r->title, x->p.seed) : 0;
+	if (tk && cells_post(&x->tcell, tk, slot, TITLE_MAX_DF))
+		return DOPPEL_E_NOMEM;
 	/* A search for copies alone meets contained copies by the tokens'
 	 * fingerprints; one for more, by the content words' (remember_views). */
 	if (!x->deep && r->fingerprint) {
@@ -2280,6 +2331,45 @@ static int new_generation(doppel_index *x)
 	return DOPPEL_OK;
 }
 
+/* The stored articles under the probe's headline, when fewer than
+ * TITLE_MAX_DF give it: a copy of one by their shingles' containment (the
+ * rule of copies, facts and all), which the LSH misses when the text is
+ * short against the other's, and the containment fingerprints when it is
+ * made of lines many articles share. */
+static void find_titled(struct match_ctx *c)
+{
+	doppel_index *x = c->x;
+	struct probe *q = c->q;
+	uint32_t tk = title_key(q->a->title, x->p.seed);
+	if (!tk || !x->tcell)
+		return;
+	const uint64_t h = doppel__mix64(tk);
+	const doppel__shard *s = &x->tcell[doppel__shard64(h)];
+	if (!s->slot)
+		return;
+	const uint64_t *cell = s->slot;
+	uint32_t held[TITLE_MAX_DF];
+	size_t n = 0;
+	for (size_t j = (size_t)h & s->mask; cell[j] && n < TITLE_MAX_DF; j = (j + 1) & s->mask)
+		if ((uint32_t)(cell[j] >> 32) == tk)
+			held[n++] = (uint32_t)(cell[j] & UINT32_MAX) - 1;
+	if (n >= TITLE_MAX_DF)
+		return;
+	for (size_t i = 0; i < n && !q->rc; i++) {
+		uint32_t other = held[i];
+		const entry_t *e = &x->e[other];
+		if (!e->alive || !e->fingerprint || x->stamp[other] == x->gen)
+			continue;
+		x->stamp[other] = x->gen;
+		x->stats.candidates++;
+		double j, cont;
+		doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
+		                e->shingles, x->p.k, &j, &cont);
+		if (cont >= x->p.copy_containment)
+			judge_copy(c, other, j, cont, cont);
+	}
+}
+
 /* Compares one sketched article with the index; its matches go to the
  * pool after those of the results before it. */
 static int find_matches(doppel_index *x, struct probe *q, bool learn)
@@ -2291,6 +2381,9 @@ static int find_matches(doppel_index *x, struct probe *q, bool learn)
 	struct match_ctx c = {x, q};
 	doppel__lsh_keys(x->lsh, q->sk->sig, x->keys);
 	doppel__lsh_query(x->lsh, x->keys, x->p.max_bucket, on_shingles, &c);
+	if (q->rc)
+		return q->rc;
+	find_titled(&c);
 	if (q->rc)
 		return q->rc;
 	/* Copies alone: a cut copy or an extract the LSH missed, through the
