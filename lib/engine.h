@@ -237,6 +237,8 @@ struct doppel_index {
 	void *text_ctx;
 	uint8_t *pkblob;
 	size_t pkblobcap;
+	uint32_t *lemmas; /* a text's word lemmas, sorted (names_apart) */
+	size_t lemmacap;
 	sqlite3_stmt *st_pkeys;
 
 	/* per batch */
@@ -386,13 +388,20 @@ int doppel__excerpt_batch(doppel_index *x, size_t n);
  * meet, then the passages of every derivation among the matches [from,
  * nmatch). An excerpt of an undated article may give it an earlier date
  * in *when. A candidate whose word shingles make a duplicate or a copy is
- * one unless vetoed(ctx, its entry) says the two are templated reports
- * (the rule of the shingles' own candidates).
+ * one unless vetoes(ctx, its entry) says the two are templated reports
+ * (the rule of the shingles' own candidates); passages of a candidate
+ * whose headlines name other subjects (DOPPEL__VETO_SUBJECTS) tell no
+ * excerpt when each side's passages name someone the other text never
+ * does (two companies' reports of one template).
  */
-typedef bool (*doppel__veto_fn)(void *ctx, uint32_t slot);
+#define DOPPEL__VETO_TEMPLATED 0x1u /* doppel__templated() of the two */
+#define DOPPEL__VETO_SUBJECTS                                                                  \
+	0x2u /* their headlines name subjects the
+                                       other article never names */
+typedef unsigned (*doppel__veto_fn)(void *ctx, uint32_t slot);
 int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
                          const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
-                         doppel__veto_fn vetoed, void *ctx);
+                         doppel__veto_fn vetoes, void *ctx);
 /* The article of batch index i stored as entry slot, number num: its keys
  * posted and saved, its words (when they were needed) kept for the next
  * articles. */

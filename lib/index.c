@@ -1770,15 +1770,18 @@ static void on_shingles(void *ctx, uint32_t other)
 	judge_copy(c, other, j, cont, decided(x, q, e, j));
 }
 
-/* Whether a duplicate or copy of the probe and entry other, which its
- * passages met, is two templated reports, as on_shingles() asks
- * (doppel__veto_fn; ctx is a struct match_ctx). */
-static bool copy_vetoed(void *ctx, uint32_t other)
+/* What the facts of the probe and entry other, which its passages met,
+ * say against them (doppel__veto_fn; ctx is a struct match_ctx): two
+ * templated reports, as on_shingles() asks of a duplicate or a copy
+ * (DOPPEL__VETO_TEMPLATED); headlines that name subjects the other
+ * article never names (DOPPEL__VETO_SUBJECTS). */
+static unsigned copy_vetoes(void *ctx, uint32_t other)
 {
 	struct match_ctx *c = ctx;
 	doppel__against g;
 	facts_against(c->x, c->q, &c->x->e[other], &g);
-	return doppel__templated(&g, true);
+	return (doppel__templated(&g, true) ? DOPPEL__VETO_TEMPLATED : 0) |
+	       (g.subjects ? DOPPEL__VETO_SUBJECTS : 0);
 }
 
 /* The repeated lines stored article num dropped when it was added, into
@@ -2513,7 +2516,7 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 		int32_t when = settle(x, &q, from);
 		struct match_ctx mc = {x, &q};
 		if ((rc = doppel__excerpt_find(x, i, a, q.sk, q.boiler, from, &when,
-		                               copy_vetoed, &mc)))
+		                               copy_vetoes, &mc)))
 			return rc;
 		if (x->deep) {
 			size_t ev = best_match(x, from, 0), st = best_match(x, from, 1);
@@ -2896,7 +2899,7 @@ static int relate_new(doppel_index *x, const doppel_article *a, size_t i, struct
 	}
 	*when = settle(x, q, from);
 	struct match_ctx mc = {x, q};
-	rc = doppel__excerpt_find(x, i, a, q->sk, q->boiler, from, when, copy_vetoed, &mc);
+	rc = doppel__excerpt_find(x, i, a, q->sk, q->boiler, from, when, copy_vetoes, &mc);
 	if (rc)
 		doppel__prepared_free(&q->prep);
 	return rc;

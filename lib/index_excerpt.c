@@ -26,8 +26,10 @@
  *
  * Verdict: a pair the word shingles estimate a duplicate or a copy is one;
  * else passages that tell (doppel__passage_relation) make an excerpt, or a
- * rewrite when they are a reworded majority of one text; either outranks
- * a same event or same story found before. Then every derivation of the
+ * rewrite when they are a reworded majority of one text, unless the
+ * headlines name other subjects and each side's passages name someone the
+ * other text never does (names_apart: two companies' reports of one
+ * template); either outranks a same event or same story found before. Then every derivation of the
  * article (duplicate, copy, excerpt, rewrite) gets its passages, byte
  * offsets into both texts as given.
  */
@@ -151,6 +153,9 @@ void doppel__excerpt_free(doppel_index *x)
 	free(x->mpn);
 	free(x->mxev);
 	free(x->pkblob);
+	free(x->lemmas);
+	x->lemmas = NULL;
+	x->lemmacap = 0;
 	for (size_t i = 0; i < x->bpkncap; i++)
 		free(x->bpk[i]);
 	doppel__ptext_free(&x->qpt);
@@ -640,6 +645,66 @@ static bool templated(const doppel__ptext *a, const doppel__ptext *b, const dopp
 	return 2 * both < (na < nb ? na : nb);
 }
 
+/* Whether word k of t is a name: a capitalised word that is neither a
+ * function word, a number, nor the first word of its sentence. */
+static bool is_name(const doppel__ptext *t, size_t k)
+{
+	const doppel__pword *w = &t->word[k];
+	return (w->flags & DOPPEL__PW_UPPER) &&
+	       !(w->flags & (DOPPEL__PW_STOP | DOPPEL__PW_NUMBER)) && t->sent[w->sent].w0 != k;
+}
+
+/* Whether a name of t inside the passages' side (b: b_*, else a_*) is no
+ * word of o (whose lemmas, sorted, are ol[0..nol)). */
+static bool own_name(const doppel__ptext *t, const doppel__passage *ps, size_t n, bool b,
+                     const uint32_t *ol, size_t nol)
+{
+	for (size_t k = 0; k < t->nword; k++) {
+		if (!is_name(t, k) ||
+		    bsearch(&t->word[k].lemma, ol, nol, sizeof(*ol), doppel__cmp_u32))
+			continue;
+		const uint32_t at = t->word[k].start;
+		for (size_t j = 0; j < n; j++)
+			if (at >= (b ? ps[j].b_start : ps[j].a_start) &&
+			    at < (b ? ps[j].b_end : ps[j].a_end))
+				return true;
+	}
+	return false;
+}
+
+/* The lemmas of t's words, sorted, into x->lemmas; how many, or SIZE_MAX
+ * when out of memory. */
+static size_t sorted_lemmas(doppel_index *x, const doppel__ptext *t)
+{
+	if (doppel__grow((void **)&x->lemmas, &x->lemmacap, t->nword + 1, sizeof(*x->lemmas)))
+		return SIZE_MAX;
+	for (size_t k = 0; k < t->nword; k++)
+		x->lemmas[k] = t->word[k].lemma;
+	qsort(x->lemmas, t->nword, sizeof(*x->lemmas), doppel__cmp_u32);
+	return t->nword;
+}
+
+/* Whether each side's passages name someone the other text never names
+ * (*apart): with headlines that name other subjects, two companies'
+ * reports of one template ("Torchmark said it sold 100 mln dlrs of
+ * sinking fund debentures ...", "RJR Nabisco said it sold ..."), where a
+ * passage taken from another article, its names and all, names nobody
+ * of its own (a padded copy and its donor). */
+static int names_apart(doppel_index *x, const doppel__ptext *a, const doppel__ptext *b,
+                       const doppel__passage *ps, size_t n, bool *apart)
+{
+	*apart = false;
+	size_t nl = sorted_lemmas(x, b);
+	if (nl == SIZE_MAX)
+		return DOPPEL_E_NOMEM;
+	if (!own_name(a, ps, n, false, x->lemmas, nl))
+		return DOPPEL_OK;
+	if ((nl = sorted_lemmas(x, a)) == SIZE_MAX)
+		return DOPPEL_E_NOMEM;
+	*apart = own_name(b, ps, n, true, x->lemmas, nl);
+	return DOPPEL_OK;
+}
+
 /* Whether the passages make a minority of both texts' content words. */
 static bool minority(const doppel__ptext *a, const doppel__ptext *b, const doppel__passage *ps,
                      size_t n)
@@ -936,7 +1001,7 @@ static int probe_words(doppel_index *x, const doppel_article *a, const doppel__p
  * added to the matches or raising the one it has. */
 static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch *sk,
                   unsigned boiler, size_t from, uint32_t slot, int32_t *when,
-                  doppel__veto_fn vetoed, void *ctx)
+                  doppel__veto_fn vetoes, void *ctx)
 {
 	size_t k = match_of(x, from, slot);
 	if (k != SIZE_MAX && doppel__is_derivation(x->matches[k].relation))
@@ -951,6 +1016,8 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 	const entry_t *e = &x->e[slot];
 	doppel_relation rel = DOPPEL_REL_NONE;
 	double j = 0.0, cont = 0.0;
+	unsigned veto = 0;
+	bool asked = false;
 	if (k == SIZE_MAX) {
 		doppel__compare(sk->sig, sk->shingles, x->sigs + (size_t)slot * x->p.k,
 		                e->shingles, x->p.k, &j, &cont);
@@ -970,12 +1037,27 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 			same);
 		if (rel != DOPPEL_REL_NONE && !(x->p.relations & (1u << rel)))
 			return DOPPEL_OK;
-		if (rel != DOPPEL_REL_NONE && vetoed(ctx, slot))
-			rel = DOPPEL_REL_NONE;
+		if (rel != DOPPEL_REL_NONE) {
+			veto = vetoes(ctx, slot);
+			asked = true;
+			if (veto & DOPPEL__VETO_TEMPLATED)
+				rel = DOPPEL_REL_NONE;
+		}
 	}
-	if (rel == DOPPEL_REL_NONE &&
-	    (rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
-		return DOPPEL_OK;
+	if (rel == DOPPEL_REL_NONE) {
+		if ((rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
+			return DOPPEL_OK;
+		if (!asked)
+			veto = vetoes(ctx, slot);
+		bool apart = false;
+		if ((veto & DOPPEL__VETO_SUBJECTS) &&
+		    (rc = names_apart(x, o, q, x->ps, n, &apart))) {
+			doppel__errf(x->err, "out of memory");
+			return rc;
+		}
+		if (apart)
+			return DOPPEL_OK;
+	}
 	/* A same event or story found before becomes an excerpt, not a
 	 * rewrite (sentence alignment judged that already: two rewrites of
 	 * one source are reports of one event, settle() says), and not when
@@ -1001,7 +1083,7 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 
 int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
                          const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
-                         doppel__veto_fn vetoed, void *ctx)
+                         doppel__veto_fn vetoes, void *ctx)
 {
 	if (!x->excerpt)
 		return DOPPEL_OK;
@@ -1022,7 +1104,7 @@ int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
 		return rc;
 	}
 	for (size_t k = 0; k < nc && rc == DOPPEL_OK; k++)
-		rc = verify(x, a, sk, boiler, from, c[k].slot, when, vetoed, ctx);
+		rc = verify(x, a, sk, boiler, from, c[k].slot, when, vetoes, ctx);
 	free(c);
 	/* Every derivation's passages. */
 	for (size_t k = from; k < x->nmatch && rc == DOPPEL_OK; k++) {

@@ -12,7 +12,7 @@
 /* Reads tests/data/templated into a batch. */
 static doppel_batch *read_fixture(void)
 {
-	return test_read_data("templated", 13);
+	return test_read_data("templated", 17);
 }
 
 /* Scans the fixture looking for relations `find`. */
@@ -54,6 +54,12 @@ static void test_scan_templated(void **state)
 	/* The same words and figures; the headlines name two companies the
 	 * other article never names. */
 	assert_int_equal(test_scan_relation(s, "div-brackley", "div-quenby"), DOPPEL_REL_NONE);
+	/* Two companies' debentures, one template: passages whose names
+	 * differ are no excerpt. A paragraph taken whole into a report of
+	 * another subject is one. */
+	assert_int_equal(test_scan_relation(s, "deb-harnley", "deb-quillon"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "strike-varness", "orders-kelland"),
+	                 DOPPEL_REL_EXCERPT);
 	/* The same report with its toll updated tells the same event. */
 	assert_int_equal(test_scan_relation(s, "quake-first", "quake-update"),
 	                 DOPPEL_REL_SAME_EVENT);
