@@ -705,6 +705,87 @@ static int names_apart(doppel_index *x, const doppel__ptext *a, const doppel__pt
 	return DOPPEL_OK;
 }
 
+/* A number of a passage in its place: the lemmas of the words before and
+ * after it, and its own. */
+struct placed {
+	uint64_t place;
+	uint32_t value;
+};
+
+static int cmp_placed(const void *x, const void *y)
+{
+	const struct placed *a = x, *b = y;
+	if (a->place != b->place)
+		return a->place < b->place ? -1 : 1;
+	return (a->value > b->value) - (a->value < b->value);
+}
+
+/* Numbers that tell a template's figures, at most this many a side. */
+#define PLACED_MAX 128
+
+/* The numbers of t inside the passages' side (b: b_*, else a_*) with
+ * their places, sorted, into out (room for PLACED_MAX); how many. */
+static size_t placed_numbers(const doppel__ptext *t, const doppel__passage *ps, size_t n,
+                             bool b, struct placed *out)
+{
+	size_t m = 0;
+	for (size_t k = 0; k < t->nword && m < PLACED_MAX; k++) {
+		const doppel__pword *w = &t->word[k];
+		if (!(w->flags & DOPPEL__PW_NUMBER))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (w->start >= (b ? ps[j].b_start : ps[j].a_start) &&
+			    w->start < (b ? ps[j].b_end : ps[j].a_end)) {
+				uint64_t before = k > 0 ? t->word[k - 1].lemma : 0;
+				uint64_t after = k + 1 < t->nword ? t->word[k + 1].lemma : 0;
+				out[m++] = (struct placed){before << 32 | after, w->lemma};
+				break;
+			}
+	}
+	qsort(out, m, sizeof(*out), cmp_placed);
+	return m;
+}
+
+/* A periodic report written from one template quotes the figures of the
+ * report before it ("rose on March 6 to 3.879 billion dlrs from 3.467
+ * billion"), so half their numbers are each other's and templated() lets
+ * them pass; in the same places, though, their figures differ ("to 3.467
+ * billion" and "to 3.879 billion"). True when, among the numbers of a's
+ * passages whose place (the word before and the word after) b's passages
+ * have too, EXCERPT_TEMPLATE_NUMBERS or more hold other figures there,
+ * and more than twice as many as hold the same. Reuse keeps its figures
+ * where they stood; a translation round trip rewrites how they are
+ * written, so a margin. */
+static bool figures_moved(const doppel__ptext *a, const doppel__ptext *b,
+                          const doppel__passage *ps, size_t n)
+{
+	struct placed pa[PLACED_MAX], pb[PLACED_MAX];
+	size_t na = placed_numbers(a, ps, n, false, pa);
+	size_t nb = placed_numbers(b, ps, n, true, pb);
+	size_t agree = 0, differ = 0;
+	for (size_t i = 0, j = 0; i < na;) {
+		/* the run of a's numbers in one place, and b's there */
+		size_t i1 = i;
+		while (i1 < na && pa[i1].place == pa[i].place)
+			i1++;
+		while (j < nb && pb[j].place < pa[i].place)
+			j++;
+		size_t j1 = j;
+		while (j1 < nb && pb[j1].place == pa[i].place)
+			j1++;
+		for (size_t k = i; k < i1 && j1 > j; k++) {
+			bool same = false;
+			for (size_t m = j; m < j1 && !same; m++)
+				same = pb[m].value == pa[k].value;
+			agree += same;
+			differ += !same;
+		}
+		i = i1;
+		j = j1;
+	}
+	return differ >= EXCERPT_TEMPLATE_NUMBERS && differ > 2 * agree;
+}
+
 /* Whether the passages make a minority of both texts' content words. */
 static bool minority(const doppel__ptext *a, const doppel__ptext *b, const doppel__passage *ps,
                      size_t n)
@@ -748,14 +829,15 @@ static bool strong(const doppel__ptext *a, const doppel__ptext *b, const doppel_
  * with the same words, a copy the word shingles (the rule of copies)
  * did not find: an excerpt. NONE when no passage is strong() (formulaic
  * news: markets, results, filings written alike), or the passages do not
- * tell, or tell two templated reports (their figures differ).
+ * tell, or tell two templated reports (their figures differ, or differ
+ * in the same places).
  */
 doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
                                          const doppel__ptext *b, const doppel__passage *ps,
                                          size_t n)
 {
 	if (!strong(a, b, ps, n) || !telling(ps, n) || !a->ncontent || !b->ncontent ||
-	    templated(a, b, ps, n))
+	    templated(a, b, ps, n) || figures_moved(a, b, ps, n))
 		return DOPPEL_REL_NONE;
 	if (minority(a, b, ps, n))
 		return DOPPEL_REL_EXCERPT;
