@@ -152,6 +152,13 @@ unsigned doppel__figures_unstated(const uint32_t *a, size_t na, uint32_t wa, con
 	return ab >= ba ? ab : ba;
 }
 
+/* The name anchor of folded word w (len bytes), as segmentation makes it. */
+static uint64_t name_anchor(const char *w, size_t len, uint64_t seed)
+{
+	uint64_t h = doppel__hash(w, len, seed);
+	return ((uint64_t)DOPPEL__ANCHOR_NAME << 61) | (h & ((UINT64_C(1) << 61) - 1));
+}
+
 size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
                               uint64_t *out, size_t max)
 {
@@ -175,9 +182,7 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 		if (!keep || len < 2 || doppel__stopword(w, len) ||
 		    (wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1)))
 			continue;
-		uint64_t h = doppel__hash(w, len, seed);
-		out[n++] =
-			((uint64_t)DOPPEL__ANCHOR_NAME << 61) | (h & ((UINT64_C(1) << 61) - 1));
+		out[n++] = name_anchor(w, len, seed);
 	}
 	if (n > 1)
 		qsort(out, n, sizeof(*out), doppel__cmp_u64);
@@ -218,9 +223,7 @@ size_t doppel__title_tickers(const char *title, uint64_t seed, uint64_t *out, si
 		p = end;
 		if (!ok || !len)
 			continue;
-		uint64_t h = doppel__hash(w, len, seed);
-		out[n++] =
-			((uint64_t)DOPPEL__ANCHOR_NAME << 61) | (h & ((UINT64_C(1) << 61) - 1));
+		out[n++] = name_anchor(w, len, seed);
 	}
 	if (n > 1)
 		qsort(out, n, sizeof(*out), doppel__cmp_u64);
