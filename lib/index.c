@@ -166,8 +166,8 @@ static int contain_post(doppel_index *x, uint32_t fp, uint32_t slot)
 	return cells_post(&x->wcell, fp, slot, contain_max_df(x));
 }
 
-/* Articles one headline is posted for at most: a headline more articles
- * give ("Qtly dividend", a column's name) leads to none. */
+/* Articles one headline is posted for at most; a headline that many
+ * articles give ("Qtly dividend", a column's name) leads to none. */
 #define TITLE_MAX_DF 4
 
 /* The key of a headline: the hash of its words, ASCII letters folded, any
@@ -1653,8 +1653,8 @@ static size_t own_words(const doppel_index *x, const uint64_t *w, size_t n, cons
  * probe and of entry e each name a word no dictionary knows, or give a
  * ticker, that the other headline does not, and that the probe's text
  * never names (two companies' dividend notices, word for word the same
- * below them). Asked
- * of a pair whose texts are a copy's, so the probe's text stands for both.
+ * below them). Asked of a pair whose texts are a copy's, so the probe's
+ * text stands for both.
  * The words are first taken whatever a dictionary says, so that WordNet
  * is read only when a pair may be apart (once; never again if it cannot
  * be read: then no pair is).

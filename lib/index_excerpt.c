@@ -29,9 +29,9 @@
  * rewrite when they are a reworded majority of one text, unless the
  * headlines name other subjects and each side's passages name someone the
  * other text never does (names_apart: two companies' reports of one
- * template); either outranks a same event or same story found before. Then every derivation of the
- * article (duplicate, copy, excerpt, rewrite) gets its passages, byte
- * offsets into both texts as given.
+ * template); either outranks a same event or same story found before.
+ * Then every derivation of the article (duplicate, copy, excerpt,
+ * rewrite) gets its passages, byte offsets into both texts as given.
  */
 #include "engine.h"
 
