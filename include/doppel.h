@@ -733,9 +733,12 @@ typedef struct doppel_explanation {
 } doppel_explanation;
 
 /*
- * Compares two articles and explains the result. Word weights come from
- * the two articles alone (with the built-in prior), so figures may differ
- * slightly from a scan's, whose weights come from the whole corpus.
+ * Compares two articles and explains the result. The relation and its
+ * direction are those a scan of the two alone states (doppel_scan, the
+ * same engine and rules: templated reports, headlines, passages); the
+ * evidence is measured here. Word weights come from the two articles
+ * alone (with the built-in prior), so figures may differ slightly from a
+ * scan's of a corpus, whose weights come from the whole corpus.
  * Every call loads the WordNet data (about 40 MB, a large part of the
  * call's time) and frees it; for stored articles, doppel_index_explain()
  * keeps it in the index handle. stored is 0.

@@ -484,6 +484,41 @@ static int relate_sides(const doppel_params *p, const struct side *side, doppel_
 	return DOPPEL_OK;
 }
 
+/* The relation the engine states for a and b alone: a scan of the two
+ * (its rules of templated reports, headlines and passages, which the
+ * measurements here do not all apply), with its basis and which of the
+ * two is the source (*a_source: 1 a, 0 b, -1 not known). */
+static int engine_verdict(const doppel_params *p, const doppel_article *a,
+                          const doppel_article *b, doppel_relation *rel, doppel_basis *basis,
+                          int *a_source)
+{
+	*rel = DOPPEL_REL_NONE;
+	*basis = DOPPEL_BASIS_NONE;
+	*a_source = -1;
+	/* ids of their own: the two may carry the same one */
+	doppel_article aa = *a, bb = *b;
+	aa.id = "a";
+	bb.id = "b";
+	doppel_scan *s = doppel_scan_new(p);
+	doppel_batch *batch = doppel_batch_new();
+	int rc = s && batch ? DOPPEL_OK : DOPPEL_E_NOMEM;
+	if (rc == DOPPEL_OK && (rc = doppel_batch_push(batch, &aa)) == DOPPEL_OK &&
+	    (rc = doppel_batch_push(batch, &bb)) == DOPPEL_OK &&
+	    (rc = doppel_scan_add(s, batch)) == DOPPEL_OK &&
+	    (rc = doppel_scan_finish(s)) == DOPPEL_OK && doppel_scan_pair_count(s) > 0) {
+		doppel_pair pair;
+		if ((rc = doppel_scan_pair(s, 0, &pair)) == DOPPEL_OK) {
+			*rel = pair.relation;
+			*basis = pair.basis;
+			if (pair.basis != DOPPEL_BASIS_NONE)
+				*a_source = !strcmp(pair.a, "a");
+		}
+	}
+	doppel_batch_free(batch);
+	doppel_scan_free(s);
+	return rc;
+}
+
 /* The aligned sentences of the explanation, as texts x owns. */
 static int keep_aligned(struct expl *x, const struct side *side, const doppel__pairing *pairs,
                         size_t naligned)
@@ -536,6 +571,10 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
 		goto fail;
 	if ((rc = measure_passages(x, wn, p, a, b, &rel)))
 		goto fail;
+	doppel_basis basis;
+	int a_source;
+	if ((rc = engine_verdict(p, a, b, &rel, &basis, &a_source)))
+		goto fail;
 
 	doppel_explanation *e = &x->pub;
 	e->pair = (doppel_pair){.a = a->id,
@@ -547,18 +586,10 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
 	                        .anchors = ev.anchors,
 	                        .names = ev.names,
 	                        .topic = ev.topic};
-	e->a_source = -1;
+	e->pair.basis = basis;
+	e->a_source = a_source;
 	if ((rc = keep_passages(x, a, b)))
 		goto fail;
-	if (doppel__is_derivation(rel)) {
-		bool a_source;
-		e->pair.basis = doppel__derivation_basis(
-			rel, a->date, b->date, side[0].feat.boilerplate,
-			side[1].feat.boilerplate, side[0].sk.words, side[1].sk.words,
-			&a_source);
-		if (e->pair.basis != DOPPEL_BASIS_NONE)
-			e->a_source = a_source;
-	}
 	if ((rc = keep_aligned(x, side, pairs, ev.naligned)) ||
 	    (rc = unaligned(x, &side[0], pairs, ev.naligned, 0, &x->only_a, &e->nonly_a)) ||
 	    (rc = unaligned(x, &side[1], pairs, ev.naligned, 1, &x->only_b, &e->nonly_b)) ||

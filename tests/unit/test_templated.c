@@ -84,6 +84,57 @@ static void test_scan_copies_only(void **state)
 	doppel_scan_free(s);
 }
 
+/* The article of the fixture with id `id`. */
+static const doppel_article *fixture_article(const doppel_batch *all, const char *id)
+{
+	for (size_t i = 0; i < doppel_batch_count(all); i++)
+		if (!strcmp(doppel_batch_article(all, i)->id, id))
+			return doppel_batch_article(all, i);
+	fail_msg("no article %s", id);
+	return NULL;
+}
+
+/* doppel_explain() states what a scan of the two states: templated
+ * reports are no copies there either. */
+static void test_explain_agrees(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b;
+		doppel_relation rel;
+	} pairs[] = {
+		{"div-brackley", "div-quenby", DOPPEL_REL_NONE},
+		{"div-orchard", "div-harbour", DOPPEL_REL_NONE},
+		{"tsy-0305", "tsy-0306", DOPPEL_REL_NONE},
+		{"deb-harnley", "deb-quillon", DOPPEL_REL_NONE},
+		{"mm-0311", "mm-0311-cut", DOPPEL_REL_COPY},
+		{"strike-varness", "orders-kelland", DOPPEL_REL_EXCERPT},
+	};
+	doppel_batch *all = read_fixture();
+	doppel_params p;
+	doppel_params_init(&p);
+	for (size_t k = 0; k < sizeof(pairs) / sizeof(*pairs); k++) {
+		const doppel_article *a = fixture_article(all, pairs[k].a);
+		const doppel_article *b = fixture_article(all, pairs[k].b);
+		doppel_batch *two = doppel_batch_new();
+		assert_int_equal(doppel_batch_push(two, a), DOPPEL_OK);
+		assert_int_equal(doppel_batch_push(two, b), DOPPEL_OK);
+		doppel_scan *s = test_scan_batch(two, DOPPEL_FIND_ALL);
+		doppel_explanation *e = NULL;
+		char err[256];
+		assert_int_equal(doppel_explain(&p, a, b, &e, err, sizeof(err)), DOPPEL_OK);
+		assert_int_equal(e->pair.relation, test_scan_relation(s, pairs[k].a, pairs[k].b));
+		assert_int_equal(e->pair.relation, pairs[k].rel);
+		/* the source is the earlier, as the scan says */
+		if (pairs[k].rel != DOPPEL_REL_NONE)
+			assert_int_equal(e->a_source, 1);
+		doppel_explanation_free(e);
+		doppel_scan_free(s);
+		doppel_batch_free(two);
+	}
+	doppel_batch_free(all);
+}
+
 /* A copy whose headline was written again in other words is still a
  * copy, looking for copies alone: its headline's words are words a
  * dictionary knows, or the text names them. */
@@ -172,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_scan_templated),
 		cmocka_unit_test(test_scan_copies_only),
 		cmocka_unit_test(test_copy_new_headline),
+		cmocka_unit_test(test_explain_agrees),
 		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_index_reopened_copies_only, setup,
 		                                test_db_teardown),
