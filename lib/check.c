@@ -351,7 +351,7 @@ int doppel_index_check(const char *path, const doppel_params *p, doppel_check *o
 	out->relations_checked = q.relations;
 	if ((rc = integrity(x, out)) || (rc = count_gaps(x, out)) ||
 	    (rc = doppel__index_open_memory(&y, &q, (size_t)doppel_index_count(x),
-	                                    (size_t)doppel_index_count(x), stored_text, x,
+	                                    (size_t)doppel_index_count(x), stored_text, x, NULL,
 	                                    err)))
 		goto out;
 	/* Its passage keys made again by the rules it was written with (the

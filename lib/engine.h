@@ -135,6 +135,7 @@ struct doppel_index {
 	/* Relations beyond copy (and a search for copies alone, which reads
 	 * WordNet on first need: titles_apart() in index.c) */
 	doppel__wordnet *wn;
+	bool wn_borrowed;    /* wn is the caller's (doppel__index_open_memory) */
 	bool wn_failed;      /* copies alone: WordNet could not be read */
 	doppel__tokens btok; /* copies alone: the probe's text tokenized again */
 	uint32_t *body;      /* and its tokens' hashes (low 32 bits), sorted */
@@ -309,15 +310,23 @@ int doppel__index_text(doppel_index *x, uint32_t slot, char **text, size_t *len,
  * doppel_scan_finish(). */
 void doppel__scan_set_cache(doppel_scan *s, size_t n);
 
+/* WordNet as loaded by the caller, for the scan to read instead of loading
+ * its own (explaining two articles, which has it loaded already); it must
+ * outlive the scan. Before doppel_scan_finish(). */
+void doppel__scan_set_wordnet(doppel_scan *s, const doppel__wordnet *wn);
+
 /* An index in memory for a scan of `articles` articles: no file, no texts,
  * the features of n kept (a cache of n), ready for doppel_index_prepare()
  * beside doppel_index_add(). text_fn (with ctx) gives a stored article's
  * text when excerpts or an article fallen out of the cache need it (when
  * the articles are more than n, the index keeps each one's weights to
  * prepare it again); NULL: none, and the cache must hold every article.
- * Messages go to err (DOPPEL__ERRLEN). */
+ * wn: WordNet loaded by the caller, read and not freed (it must outlive the
+ * index); NULL: the index loads its own. Messages go to err
+ * (DOPPEL__ERRLEN). */
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t n,
-                              size_t articles, doppel__text_fn text_fn, void *ctx, char *err);
+                              size_t articles, doppel__text_fn text_fn, void *ctx,
+                              const doppel__wordnet *wn, char *err);
 
 /* A match of the article being added or queried with entry slot, in the
  * pool of matches; NULL when out of memory. */

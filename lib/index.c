@@ -1027,7 +1027,8 @@ void doppel_index_close(doppel_index *x)
 	free(x->whit);
 	doppel__segmenter_free(x->segm);
 	doppel__viewer_free(&x->viewer);
-	doppel__wordnet_free(x->wn);
+	if (!x->wn_borrowed)
+		doppel__wordnet_free(x->wn);
 	doppel__tokens_free(&x->btok);
 	free(x->body);
 	free(x->bodysort);
@@ -1100,13 +1101,19 @@ void doppel__index_set_cache(doppel_index *x, size_t n)
 }
 
 int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t ncache,
-                              size_t articles, doppel__text_fn text_fn, void *ctx, char *err)
+                              size_t articles, doppel__text_fn text_fn, void *ctx,
+                              const doppel__wordnet *wn, char *err)
 {
 	int rc = doppel_index_open(out, ":memory:", p, DOPPEL_OPEN_LAZY | DOPPEL__OPEN_MEMORY,
 	                           err, DOPPEL__ERRLEN);
 	if (rc)
 		return rc;
 	doppel_index *x = *out;
+	if (wn) {
+		/* read only, as every thread of the index reads its own */
+		x->wn = (doppel__wordnet *)(uintptr_t)wn;
+		x->wn_borrowed = true;
+	}
 	x->ncache = ncache ? ncache : 1;
 	x->text_fn = text_fn;
 	x->reread = text_fn && articles > x->ncache;

@@ -68,6 +68,7 @@ struct rel {
 
 struct doppel_scan {
 	doppel_params p;
+	const doppel__wordnet *wn; /* the caller's (doppel__scan_set_wordnet), or NULL */
 	unsigned threads;
 	bool finished;
 
@@ -925,6 +926,11 @@ void doppel__scan_set_cache(doppel_scan *s, size_t n)
 	s->cache = n;
 }
 
+void doppel__scan_set_wordnet(doppel_scan *s, const doppel__wordnet *wn)
+{
+	s->wn = wn;
+}
+
 int doppel_scan_finish(doppel_scan *s)
 {
 	if (s->finished) {
@@ -938,7 +944,7 @@ int doppel_scan_finish(doppel_scan *s)
 	size_t ncache = s->keep_texts && s->n > most ? most : s->n;
 	s->reread = (s->p.relations & DOPPEL_FIND_EXCERPT) || ncache < s->n;
 	int rc = doppel__index_open_memory(&x, &s->p, ncache, s->n,
-	                                   s->reread ? kept_text : NULL, s, err);
+	                                   s->reread ? kept_text : NULL, s, s->wn, err);
 	if (rc) {
 		doppel__errf(s->err, "%s", err);
 		return rc;

@@ -488,9 +488,9 @@ static int relate_sides(const doppel_params *p, const struct side *side, doppel_
  * (its rules of templated reports, headlines and passages, which the
  * measurements here do not all apply), with its basis and which of the
  * two is the source (*a_source: 1 a, 0 b, -1 not known). */
-static int engine_verdict(const doppel_params *p, const doppel_article *a,
-                          const doppel_article *b, doppel_relation *rel, doppel_basis *basis,
-                          int *a_source)
+static int engine_verdict(const doppel_params *p, const doppel__wordnet *wn,
+                          const doppel_article *a, const doppel_article *b,
+                          doppel_relation *rel, doppel_basis *basis, int *a_source)
 {
 	*rel = DOPPEL_REL_NONE;
 	*basis = DOPPEL_BASIS_NONE;
@@ -502,6 +502,8 @@ static int engine_verdict(const doppel_params *p, const doppel_article *a,
 	doppel_scan *s = doppel_scan_new(p);
 	doppel_batch *batch = doppel_batch_new();
 	int rc = s && batch ? DOPPEL_OK : DOPPEL_E_NOMEM;
+	if (s && wn)
+		doppel__scan_set_wordnet(s, wn); /* loaded once for both */
 	if (rc == DOPPEL_OK && (rc = doppel_batch_push(batch, &aa)) == DOPPEL_OK &&
 	    (rc = doppel_batch_push(batch, &bb)) == DOPPEL_OK &&
 	    (rc = doppel_scan_add(s, batch)) == DOPPEL_OK &&
@@ -573,7 +575,7 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
 		goto fail;
 	doppel_basis basis;
 	int a_source;
-	if ((rc = engine_verdict(p, a, b, &rel, &basis, &a_source)))
+	if ((rc = engine_verdict(p, wn, a, b, &rel, &basis, &a_source)))
 		goto fail;
 
 	doppel_explanation *e = &x->pub;
