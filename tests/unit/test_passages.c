@@ -143,6 +143,19 @@ static void test_words(void **state)
 	assert_int_equal(doppel__ptext_make(f->pg, other, strlen(other), 0, &f->b), DOPPEL_OK);
 	assert_int_equal(f->b.word[0].lemma, t->word[0].lemma);
 	assert_int_equal(f->b.word[1].lemma, t->word[4].lemma);
+	/* A number is its digits, however a translation wrote it; other
+	 * digits are another number. */
+	const char *numbers = "1200 farmers, the 3rd week, 1,201 farmers";
+	assert_int_equal(doppel__ptext_make(f->pg, numbers, strlen(numbers), 0, &f->b),
+	                 DOPPEL_OK);
+	assert_int_equal(f->b.word[0].flags & DOPPEL__PW_NUMBER, DOPPEL__PW_NUMBER);
+	assert_int_equal(f->b.word[0].lemma, t->word[3].lemma);
+	assert_int_equal(f->b.word[3].flags & DOPPEL__PW_NUMBER, DOPPEL__PW_NUMBER);
+	assert_int_not_equal(f->b.word[5].lemma, t->word[3].lemma);
+	const char *ordinal = "the 3. week";
+	assert_int_equal(doppel__ptext_make(f->pg, ordinal, strlen(ordinal), 0, &f->a),
+	                 DOPPEL_OK);
+	assert_int_equal(f->a.word[1].lemma, f->b.word[3].lemma);
 }
 
 /* -------------------------------------------------------- fingerprints */
