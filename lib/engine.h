@@ -426,13 +426,6 @@ void doppel__excerpt_attach(doppel_index *x);
  * tokenizing of texts for passages, in the engine and in explanations. */
 #define DOPPEL__EXCERPT_PT_FLAGS DOPPEL__PT_BOILERPLATE
 
-/* The relation that passages ps (n of them; a_* in a, b_* in b) tell of
- * two articles their word shingles do not relate, under p: an excerpt, a
- * copy or a rewrite (index_excerpt.c), or DOPPEL_REL_NONE. */
-doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
-                                         const doppel__ptext *b, const doppel__passage *ps,
-                                         size_t n);
-
 /* Keeps a copy of s until the next call on x; NULL when out of memory. */
 const char *doppel__index_keep(doppel_index *x, const char *s);
 /* Frees the strings kept for the last call. */

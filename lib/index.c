@@ -158,6 +158,24 @@ static int cells_post(doppel__shard **t, uint32_t key, uint32_t slot, size_t max
 	return DOPPEL_OK;
 }
 
+/* The entries posted under key in the cells t (NULL: none), at most max
+ * of them, into out; how many. */
+static size_t cells_held(const doppel__shard *t, uint32_t key, uint32_t *out, size_t max)
+{
+	if (!t)
+		return 0;
+	const uint64_t h = doppel__mix64(key);
+	const doppel__shard *s = &t[doppel__shard64(h)];
+	if (!s->slot)
+		return 0;
+	const uint64_t *cell = s->slot;
+	size_t n = 0;
+	for (size_t j = (size_t)h & s->mask; cell[j] && n < max; j = (j + 1) & s->mask)
+		if ((uint32_t)(cell[j] >> 32) == key)
+			out[n++] = (uint32_t)(cell[j] & UINT32_MAX) - 1;
+	return n;
+}
+
 /* Posts entry slot under containment fingerprint fp, unless
  * contain_max_df() entries hold it already: a run of words that many
  * articles share (a template's line) pairs nothing. */
@@ -1761,20 +1779,31 @@ static void judge_copy(struct match_ctx *c, uint32_t other, double j, double con
 		q->rc = DOPPEL_E_NOMEM;
 }
 
-static void on_shingles(void *ctx, uint32_t other)
+/* Entry other, met for the first time for this probe, judged by the rule
+ * of copies: the containment that decides is decided()'s, or, when the
+ * way it was met vouches for it (vouched), the estimate itself, which
+ * must reach the containment of a copy. */
+static void meet_copy(struct match_ctx *c, uint32_t other, bool vouched)
 {
-	struct match_ctx *c = ctx;
 	doppel_index *x = c->x;
 	struct probe *q = c->q;
 	const entry_t *e = &x->e[other];
-	if (!e->alive || x->stamp[other] == x->gen)
+	if (!e->alive || !e->fingerprint || x->stamp[other] == x->gen)
 		return;
 	x->stamp[other] = x->gen;
 	x->stats.candidates++;
 	double j, cont;
 	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
 	                e->shingles, x->p.k, &j, &cont);
-	judge_copy(c, other, j, cont, decided(x, q, e, j));
+	if (!vouched)
+		judge_copy(c, other, j, cont, decided(x, q, e, j));
+	else if (cont >= x->p.copy_containment)
+		judge_copy(c, other, j, cont, cont);
+}
+
+static void on_shingles(void *ctx, uint32_t other)
+{
+	meet_copy(ctx, other, false);
 }
 
 /* What the facts of the probe and entry other, which its passages met,
@@ -2069,17 +2098,8 @@ static bool next_met(const doppel_index *x, size_t *i, size_t *k)
 static bool meet_holders(doppel_index *x, uint32_t fp)
 {
 	uint32_t holder[DOPPEL__VIEW_MAX_DF];
-	size_t n = 0;
-	const uint64_t h = doppel__mix64(fp);
-	const doppel__shard *s = cell_shard(x, h);
-	if (!s->slot)
-		return true;
-	const uint64_t *cell = s->slot;
-	size_t j = (size_t)h & s->mask;
 	const size_t full = contain_max_df(x);
-	for (; cell[j] && n < full; j = (j + 1) & s->mask)
-		if ((uint32_t)(cell[j] >> 32) == fp)
-			holder[n++] = (uint32_t)(cell[j] & UINT32_MAX) - 1;
+	size_t n = cells_held(x->wcell, fp, holder, full);
 	/* As many as contain_post() posts: a run of words many articles
 	 * share ("Officials declined to comment.") or a text copied many
 	 * times. Only the first CONTAIN_MEET of them (the earliest added,
@@ -2351,33 +2371,14 @@ static void find_titled(struct match_ctx *c)
 	doppel_index *x = c->x;
 	struct probe *q = c->q;
 	uint32_t tk = title_key(q->a->title, x->p.seed);
-	if (!tk || !x->tcell)
+	if (!tk)
 		return;
-	const uint64_t h = doppel__mix64(tk);
-	const doppel__shard *s = &x->tcell[doppel__shard64(h)];
-	if (!s->slot)
-		return;
-	const uint64_t *cell = s->slot;
 	uint32_t held[TITLE_MAX_DF];
-	size_t n = 0;
-	for (size_t j = (size_t)h & s->mask; cell[j] && n < TITLE_MAX_DF; j = (j + 1) & s->mask)
-		if ((uint32_t)(cell[j] >> 32) == tk)
-			held[n++] = (uint32_t)(cell[j] & UINT32_MAX) - 1;
+	size_t n = cells_held(x->tcell, tk, held, TITLE_MAX_DF);
 	if (n >= TITLE_MAX_DF)
 		return;
-	for (size_t i = 0; i < n && !q->rc; i++) {
-		uint32_t other = held[i];
-		const entry_t *e = &x->e[other];
-		if (!e->alive || !e->fingerprint || x->stamp[other] == x->gen)
-			continue;
-		x->stamp[other] = x->gen;
-		x->stats.candidates++;
-		double j, cont;
-		doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)other * x->p.k,
-		                e->shingles, x->p.k, &j, &cont);
-		if (cont >= x->p.copy_containment)
-			judge_copy(c, other, j, cont, cont);
-	}
+	for (size_t i = 0; i < n && !q->rc; i++)
+		meet_copy(c, held[i], true);
 }
 
 /* Compares one sketched article with the index; its matches go to the

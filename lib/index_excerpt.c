@@ -25,7 +25,7 @@
  * article's once.
  *
  * Verdict: a pair the word shingles estimate a duplicate or a copy is one;
- * else passages that tell (doppel__passage_relation) make an excerpt, or a
+ * else passages that tell (passage_relation) make an excerpt, or a
  * rewrite when they are a reworded majority of one text, unless the
  * headlines name other subjects and each side's passages name someone the
  * other text never does (names_apart: two companies' reports of one
@@ -577,22 +577,24 @@ static bool telling(const doppel__passage *ps, size_t n)
 	return false;
 }
 
-/* How many of t's content words lie inside the passages' side (b:
- * b_start, b_end; else a_start, a_end). */
+/* Whether byte at lies inside one of the passages' sides (b: b_start,
+ * b_end; else a_start, a_end). */
+static bool inside(const doppel__passage *ps, size_t n, bool b, uint32_t at)
+{
+	for (size_t j = 0; j < n; j++)
+		if (at >= (b ? ps[j].b_start : ps[j].a_start) &&
+		    at < (b ? ps[j].b_end : ps[j].a_end))
+			return true;
+	return false;
+}
+
+/* How many of t's content words lie inside the passages' side (b: b_*,
+ * else a_*). */
 static size_t covered(const doppel__ptext *t, const doppel__passage *ps, size_t n, bool b)
 {
 	size_t c = 0;
-	for (size_t k = 0; k < t->ncontent; k++) {
-		uint32_t at = t->word[t->content[k]].start;
-		for (size_t j = 0; j < n; j++) {
-			uint32_t s = b ? ps[j].b_start : ps[j].a_start;
-			uint32_t e = b ? ps[j].b_end : ps[j].a_end;
-			if (at >= s && at < e) {
-				c++;
-				break;
-			}
-		}
-	}
+	for (size_t k = 0; k < t->ncontent; k++)
+		c += inside(ps, n, b, t->word[t->content[k]].start);
 	return c;
 }
 
@@ -606,12 +608,8 @@ static size_t passage_numbers(const doppel__ptext *t, const doppel__passage *ps,
 		const doppel__pword *w = &t->word[k];
 		if (!(w->flags & DOPPEL__PW_NUMBER))
 			continue;
-		for (size_t j = 0; j < n; j++)
-			if (w->start >= (b ? ps[j].b_start : ps[j].a_start) &&
-			    w->start < (b ? ps[j].b_end : ps[j].a_end)) {
-				out[m++] = w->lemma;
-				break;
-			}
+		if (inside(ps, n, b, w->start))
+			out[m++] = w->lemma;
 	}
 	qsort(out, m, sizeof(*out), doppel__cmp_u32);
 	return doppel__unique_u32(out, m);
@@ -660,14 +658,9 @@ static bool own_name(const doppel__ptext *t, const doppel__passage *ps, size_t n
                      const uint32_t *ol, size_t nol)
 {
 	for (size_t k = 0; k < t->nword; k++) {
-		if (!is_name(t, k) ||
-		    bsearch(&t->word[k].lemma, ol, nol, sizeof(*ol), doppel__cmp_u32))
-			continue;
-		const uint32_t at = t->word[k].start;
-		for (size_t j = 0; j < n; j++)
-			if (at >= (b ? ps[j].b_start : ps[j].a_start) &&
-			    at < (b ? ps[j].b_end : ps[j].a_end))
-				return true;
+		if (is_name(t, k) && inside(ps, n, b, t->word[k].start) &&
+		    !bsearch(&t->word[k].lemma, ol, nol, sizeof(*ol), doppel__cmp_u32))
+			return true;
 	}
 	return false;
 }
@@ -731,16 +724,11 @@ static size_t placed_numbers(const doppel__ptext *t, const doppel__passage *ps, 
 	size_t m = 0;
 	for (size_t k = 0; k < t->nword && m < PLACED_MAX; k++) {
 		const doppel__pword *w = &t->word[k];
-		if (!(w->flags & DOPPEL__PW_NUMBER))
+		if (!(w->flags & DOPPEL__PW_NUMBER) || !inside(ps, n, b, w->start))
 			continue;
-		for (size_t j = 0; j < n; j++)
-			if (w->start >= (b ? ps[j].b_start : ps[j].a_start) &&
-			    w->start < (b ? ps[j].b_end : ps[j].a_end)) {
-				uint64_t before = k > 0 ? t->word[k - 1].lemma : 0;
-				uint64_t after = k + 1 < t->nword ? t->word[k + 1].lemma : 0;
-				out[m++] = (struct placed){before << 32 | after, w->lemma};
-				break;
-			}
+		uint64_t before = k > 0 ? t->word[k - 1].lemma : 0;
+		uint64_t after = k + 1 < t->nword ? t->word[k + 1].lemma : 0;
+		out[m++] = (struct placed){before << 32 | after, w->lemma};
 	}
 	qsort(out, m, sizeof(*out), cmp_placed);
 	return m;
@@ -820,9 +808,10 @@ static bool strong(const doppel__ptext *a, const doppel__ptext *b, const doppel_
 }
 
 /*
- * What passages that pass tell of a pair the shingles did not relate
- * (engine.h): an excerpt when they make a minority of both texts' content
- * words. When they make EXCERPT_MAX_SHARE of one or more, one holds a
+ * What passages ps (n of them; a_* in a, b_* in b) that pass tell of a
+ * pair the shingles did not relate, under p: an excerpt when they make a
+ * minority of both texts' content words. When they make
+ * EXCERPT_MAX_SHARE of one or more, one holds a
  * large part of the other, reworded (fewer than half its words in k-grams
  * both share): a rewrite, as that relation is defined (it comes first,
  * from sentence alignment, and passages measure the part more closely);
@@ -832,9 +821,9 @@ static bool strong(const doppel__ptext *a, const doppel__ptext *b, const doppel_
  * tell, or tell two templated reports (their figures differ, or differ
  * in the same places).
  */
-doppel_relation doppel__passage_relation(const doppel_params *p, const doppel__ptext *a,
-                                         const doppel__ptext *b, const doppel__passage *ps,
-                                         size_t n)
+static doppel_relation passage_relation(const doppel_params *p, const doppel__ptext *a,
+                                        const doppel__ptext *b, const doppel__passage *ps,
+                                        size_t n)
 {
 	if (!strong(a, b, ps, n) || !telling(ps, n) || !a->ncontent || !b->ncontent ||
 	    templated(a, b, ps, n) || figures_moved(a, b, ps, n))
@@ -1127,7 +1116,7 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		}
 	}
 	if (rel == DOPPEL_REL_NONE) {
-		if ((rel = doppel__passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
+		if ((rel = passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
 			return DOPPEL_OK;
 		if (!asked)
 			veto = vetoes(ctx, slot);

@@ -87,11 +87,9 @@ static int keep_passages(struct expl *x, const doppel_article *a, const doppel_a
 }
 
 /* The passages a and b share, measured now (as the index measures them,
- * with WordNet wn) into x->passages; and the relation they tell when the
- * measured one, *rel, is no derivation and excerpts are asked for. */
+ * with WordNet wn) into x->passages. */
 static int measure_passages(struct expl *x, const doppel__wordnet *wn, const doppel_params *p,
-                            const doppel_article *a, const doppel_article *b,
-                            doppel_relation *rel)
+                            const doppel_article *a, const doppel_article *b)
 {
 	doppel__passager *pg = doppel__passager_new(wn, p->seed);
 	doppel__ptext ta = {0}, tb = {0};
@@ -118,11 +116,6 @@ static int measure_passages(struct expl *x, const doppel__wordnet *wn, const dop
 				(doppel_passage){pp.a_start, pp.a_end, pp.b_start, pp.b_end};
 		}
 		x->npassages = n;
-		if ((p->relations & DOPPEL_FIND_EXCERPT) && !doppel__is_derivation(*rel)) {
-			doppel_relation r = doppel__passage_relation(p, &ta, &tb, ps, n);
-			if (r != DOPPEL_REL_NONE)
-				*rel = r;
-		}
 	}
 	free(ps);
 	doppel__ptext_free(&ta);
@@ -454,33 +447,23 @@ static int measure_sides(const doppel_params *p, doppel__segmenter *sg,
 	return DOPPEL_OK;
 }
 
-/* The relation of the two sides by the rules of the scan: shingles first,
- * then the evidence ev of their aligned sentences (pairs, which holds
- * room for the shorter side's sentences); Jaccard and containment in j, c. */
-static int relate_sides(const doppel_params *p, const struct side *side, doppel__pairing *pairs,
-                        doppel__evidence *ev, double *j, double *c, doppel_relation *rel)
+/* What the scan measures of the two sides: the evidence ev of their
+ * aligned sentences (pairs, which holds room for the shorter side's
+ * sentences), Jaccard and containment in j, c. The relation is the
+ * engine's (engine_verdict). */
+static int measure_pair(const doppel_params *p, const struct side *side, doppel__pairing *pairs,
+                        doppel__evidence *ev, double *j, double *c)
 {
 	int rc = doppel__compare_prepared(&side[0].prep, &side[1].prep, p->sentence_min, 0.0,
 	                                  ev, pairs);
 	if (rc)
 		return rc;
 	*j = *c = 0;
-	bool same = side[0].sk.fingerprint && side[0].sk.fingerprint == side[1].sk.fingerprint;
 	if (side[0].sk.fingerprint && side[1].sk.fingerprint)
 		doppel__compare(side[0].sig, side[0].sk.shingles, side[1].sig,
 		                side[1].sk.shingles, p->k, j, c);
-	if (same)
+	if (side[0].sk.fingerprint && side[0].sk.fingerprint == side[1].sk.fingerprint)
 		*j = *c = 1.0;
-	double decide = same ? *c
-	                     : doppel__containment_low(*j, side[0].sk.shingles,
-	                                               side[1].sk.shingles, p->k);
-	*rel = doppel__classify(p, *j, decide, same);
-	if (!(p->relations & (1u << *rel)))
-		*rel = DOPPEL_REL_NONE;
-	if (*rel == DOPPEL_REL_NONE)
-		*rel = doppel__classify_evidence(
-			p, ev, side[0].feat.nsent, side[1].feat.nsent,
-			doppel__days_apart(side[0].art->date, side[1].art->date));
 	return DOPPEL_OK;
 }
 
@@ -569,9 +552,8 @@ static int explain_pair(const doppel_params *p, doppel__segmenter *sg,
 	doppel__evidence ev;
 	double j, c;
 	doppel_relation rel;
-	if ((rc = relate_sides(p, side, pairs, &ev, &j, &c, &rel)))
-		goto fail;
-	if ((rc = measure_passages(x, wn, p, a, b, &rel)))
+	if ((rc = measure_pair(p, side, pairs, &ev, &j, &c)) ||
+	    (rc = measure_passages(x, wn, p, a, b)))
 		goto fail;
 	doppel_basis basis;
 	int a_source;
