@@ -1179,6 +1179,20 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 		rc = doppel__sketch_keys(&w->sketcher, &f->ckey, &f->nckey, &f->ckeycap);
 	sk->ckey = f->ckey;
 	sk->nckey = rc == DOPPEL_OK ? (uint32_t)f->nckey : 0;
+	/* Copies alone: the tokens, which the headline rule may ask of it
+	 * as a probe (probe_body), so that it is not tokenized again. */
+	f->body_known = false;
+	if (rc == DOPPEL_OK && !x->deep) {
+		const doppel__tokens *t = &w->tokens;
+		if (doppel__grow((void **)&f->body, &f->bodycap, t->n + 1, sizeof(*f->body))) {
+			rc = DOPPEL_E_NOMEM;
+		} else {
+			for (size_t i = 0; i < t->n; i++)
+				f->body[i] = (uint32_t)t->hash[i];
+			f->nbody = t->n;
+			f->body_known = true;
+		}
+	}
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
 	f->nsent = f->ntok = f->nanchor = f->nfslot = 0;
 	if (rc == DOPPEL_OK && (x->deep || x->excerpt) && sk->fingerprint) {
@@ -1640,20 +1654,31 @@ static bool subjects_apart(const doppel_index *x, struct probe *q, const entry_t
 #define TITLE_WORDS 32
 
 /* x->body: the hashes (low 32 bits) of the tokens of the probe's text,
- * sorted; made on first need. */
+ * sorted; made on first need, from those its sketch kept (copies alone)
+ * or by tokenizing its text again. */
 static bool probe_body(doppel_index *x, struct probe *q)
 {
 	if (q->body_made)
 		return true;
-	uint64_t skey = doppel__source_key(q->a->source, x->p.seed);
-	if (doppel__normalize(q->a->text, q->a->text_len, skey, &q->rep, x->p.seed, &x->btok) ||
-	    doppel__grow((void **)&x->body, &x->bodycap, x->btok.n + 1, sizeof(*x->body)))
+	const doppel__features *f = q->f;
+	size_t n = f->nbody;
+	if (!f->body_known) {
+		uint64_t skey = doppel__source_key(q->a->source, x->p.seed);
+		if (doppel__normalize(q->a->text, q->a->text_len, skey, &q->rep, x->p.seed,
+		                      &x->btok))
+			return false;
+		n = x->btok.n;
+	}
+	if (doppel__grow((void **)&x->body, &x->bodycap, n + 1, sizeof(*x->body)))
 		return false;
-	for (size_t i = 0; i < x->btok.n; i++)
-		x->body[i] = (uint32_t)x->btok.hash[i];
-	if (doppel__sort_u32(x->body, x->btok.n, &x->bodysort, &x->bodysortcap))
+	if (f->body_known)
+		memcpy(x->body, f->body, n * sizeof(*x->body));
+	else
+		for (size_t i = 0; i < n; i++)
+			x->body[i] = (uint32_t)x->btok.hash[i];
+	if (doppel__sort_u32(x->body, n, &x->bodysort, &x->bodysortcap))
 		return false;
-	x->nbody = x->btok.n;
+	x->nbody = n;
 	q->body_made = true;
 	return true;
 }

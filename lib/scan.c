@@ -21,15 +21,15 @@
  * threads of its text work busy, small enough to hold a little text. */
 #define FEED_ARTICLES 1024
 
-/* zstd's levels for the texts kept between reading and feeding. Looking
- * for more than copies, the texts are read again for candidates until the
- * end (KEEP_LEVEL): on the benchmark corpus's texts (4.4 KB each) level 1
- * keeps 0.53 of their bytes, -4 0.90, for 0.36 s more CPU per 88 MB
- * (about 2.5% of a scan for every relation). Copies alone read each once,
- * when fed, and drop it (PASS_LEVEL): -20 takes 0.70 s for the 10k corpus
- * against 0.82 at -4, for 3 MB more at the peak. */
+/* zstd's level for the texts kept between reading and feeding when they
+ * are read again for candidates until the end (looking for more than
+ * copies): on the benchmark corpus's texts (4.4 KB each) level 1 keeps
+ * 0.53 of their bytes, -4 0.90, for 0.36 s more CPU per 88 MB (about 2.5%
+ * of a scan for every relation). A text read once, when fed, is kept as
+ * it is: the fastest levels saved a few percent of its bytes (-20 about
+ * 3 MB of the 10k corpus's 40 MB) for 7% of the CPU of a scan for copies
+ * alone. */
 #define KEEP_LEVEL 1
-#define PASS_LEVEL (-20)
 
 /* Stored articles kept segmented and prepared while the index relates the
  * rest (beyond copies); older candidates are segmented again from their
@@ -47,8 +47,9 @@ struct kept {
 	const char *title, *origin, *source, *url;
 	int32_t date;
 	uint32_t words;
-	uint8_t *z; /* the text, a zstd frame */
+	uint8_t *z; /* the text, a zstd frame or (raw) as it is */
 	size_t zlen;
+	bool raw;
 	int rc; /* of compressing it */
 };
 
@@ -240,18 +241,26 @@ static void compress_one(void *ctx, size_t i, unsigned worker)
 		return;
 	const doppel_article *a = doppel_batch_article(c->b, i);
 	struct kept *k = &c->s->k[c->slot[i]];
-	ZSTD_CCtx **cc = &c->s->cctx[worker];
-	size_t bound = ZSTD_compressBound(a->text_len);
 	k->rc = DOPPEL_E_NOMEM;
-	if ((!*cc && !(*cc = ZSTD_createCCtx())) || !(k->z = malloc(bound ? bound : 1)))
-		return;
 	/* Without excerpts, the texts of the first SCAN_CACHE articles are
 	 * read again only if more come: read once, most likely. */
 	const doppel_scan *s = c->s;
 	bool keep = s->keep_texts &&
 	            ((s->p.relations & DOPPEL_FIND_EXCERPT) || c->slot[i] >= scan_cache(s));
-	size_t n = ZSTD_compressCCtx(*cc, k->z, bound, a->text, a->text_len,
-	                             keep ? KEEP_LEVEL : PASS_LEVEL);
+	if (!keep) {
+		if (!(k->z = malloc(a->text_len ? a->text_len : 1)))
+			return;
+		memcpy(k->z, a->text, a->text_len);
+		k->zlen = a->text_len;
+		k->raw = true;
+		k->rc = DOPPEL_OK;
+		return;
+	}
+	ZSTD_CCtx **cc = &c->s->cctx[worker];
+	size_t bound = ZSTD_compressBound(a->text_len);
+	if ((!*cc && !(*cc = ZSTD_createCCtx())) || !(k->z = malloc(bound ? bound : 1)))
+		return;
+	size_t n = ZSTD_compressCCtx(*cc, k->z, bound, a->text, a->text_len, KEEP_LEVEL);
 	if (ZSTD_isError(n))
 		return; /* only a too small buffer, which bound prevents */
 	/* kept for the whole scan: no more room than the frame takes (the
@@ -394,6 +403,18 @@ static void sort_order(uint32_t *v, uint32_t *tmp, size_t n, const struct kept *
 static int unpack_kept(const struct kept *k, ZSTD_DCtx **dctx, char **text, size_t *len)
 {
 	*text = NULL;
+	if (k->raw) {
+		if (!k->z)
+			return DOPPEL_E_STATE;
+		char *t = malloc(k->zlen + 1);
+		if (!t)
+			return DOPPEL_E_NOMEM;
+		memcpy(t, k->z, k->zlen);
+		t[k->zlen] = '\0';
+		*text = t;
+		*len = k->zlen;
+		return DOPPEL_OK;
+	}
 	unsigned long long n = ZSTD_getFrameContentSize(k->z, k->zlen);
 	if (!k->z || n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN)
 		return DOPPEL_E_STATE; /* not what compress_one() made */
@@ -439,11 +460,15 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 	doppel_batch_clear(b);
 	for (size_t i = from; i < to; i++) {
 		struct kept *k = &s->k[order[i]];
-		char *text;
+		char *text = NULL;
 		size_t len;
-		int rc = unpack_kept(k, &s->dctx, &text, &len);
+		int rc = k->raw && k->z ? DOPPEL_OK : unpack_kept(k, &s->dctx, &text, &len);
 		if (rc)
 			return rc;
+		if (k->raw) {
+			text = (char *)k->z; /* the batch copies it */
+			len = k->zlen;
+		}
 		doppel_article a = {.id = k->id,
 		                    .title = k->title,
 		                    .text = text,
@@ -453,7 +478,8 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		                    .url = k->url,
 		                    .origin = k->origin};
 		rc = doppel_batch_push(b, &a);
-		free(text);
+		if (!k->raw)
+			free(text);
 		if (!s->reread) {
 			free(k->z);
 			k->z = NULL;

@@ -103,6 +103,7 @@ void doppel__features_free(doppel__features *f)
 	free(f->fslot);
 	free(f->fig);
 	free(f->ckey);
+	free(f->body);
 	memset(f, 0, sizeof(*f));
 }
 
