@@ -235,6 +235,9 @@ struct doppel_index {
 	size_t mpcap;
 	doppel__text_fn text_fn;
 	bool reread; /* in memory, articles fall out of the cache (their weights kept) */
+	/* In memory: the articles a scan will add, 0 once the first batch
+	 * sized the containment cells for them (presize_cells). */
+	size_t expect;
 	void *text_ctx;
 	uint8_t *pkblob;
 	size_t pkblobcap;

@@ -1135,6 +1135,7 @@ int doppel__index_open_memory(doppel_index **out, const doppel_params *p, size_t
 	x->ncache = ncache ? ncache : 1;
 	x->text_fn = text_fn;
 	x->reread = text_fn && articles > x->ncache;
+	x->expect = articles;
 	x->text_ctx = ctx;
 	if ((rc = ensure_loaded(x))) {
 		doppel__errf(err, "%s", x->err);
@@ -2117,6 +2118,19 @@ static bool next_met(const doppel_index *x, size_t *i, size_t *k)
 
 #define CONTAIN_MEET 8
 
+/* Sorts the few values v[0..n) in place: by insertion, since the cells'
+ * order along a probe is already theirs but where it wraps. */
+static void sort_few(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+		for (; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* Counts, for the entries that hold fingerprint fp, one more shared and
  * (when few hold it) one more rare; the first time an entry is met it is
  * listed. */
@@ -2132,7 +2146,7 @@ static bool meet_holders(doppel_index *x, uint32_t fp)
 	 * of adding, but where it wraps past the shard's end) are met
 	 * through it: a text's copies meet its first ones. */
 	if (n >= full) {
-		qsort(holder, n, sizeof(*holder), doppel__cmp_u32);
+		sort_few(holder, n);
 		n = CONTAIN_MEET;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -2189,8 +2203,10 @@ static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 		if (m->shared >= CONTAIN_SHARED || m->rare == m->shared)
 			x->wlist[k++] = x->wlist[i];
 	}
-	if (k > 1)
+	if (k > 32)
 		qsort(x->wlist, k, sizeof(*x->wlist), doppel__cmp_u32);
+	else
+		sort_few(x->wlist, k);
 	for (size_t i = 0; i < k && !c->q->rc; i++) {
 		const struct doppel__wmet *m = &x->wmet[x->wlist[i]];
 		on_contained(c, x->wlist[i], m->shared, m->rare, n);
@@ -3033,6 +3049,31 @@ static int reload_after_failure(doppel_index *x)
 	return DOPPEL_OK;
 }
 
+/* Sizes the containment cells (copies alone) for the x->expect articles
+ * of a scan, by the fingerprints of the batch's: the tables are made
+ * once, not doubled again and again as they fill. Where memory runs
+ * short, the rest grow as they fill. */
+static int presize_cells(doppel_index *x, size_t n)
+{
+	size_t keys = 0, sketched = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!x->brc[i] && x->bsk[i].fingerprint) {
+			keys += x->bsk[i].nckey;
+			sketched++;
+		}
+	size_t expect = x->expect;
+	x->expect = 0;
+	if (x->deep || !sketched || x->wcell)
+		return DOPPEL_OK;
+	if (!(x->wcell = calloc(DOPPEL__SHARDS, sizeof(*x->wcell))))
+		return DOPPEL_E_NOMEM;
+	size_t want = keys / sketched * expect / DOPPEL__SHARDS + 1;
+	for (size_t s = 0; s < DOPPEL__SHARDS; s++)
+		if (doppel__shard_reserve_n(&x->wcell[s], sizeof(uint64_t), cell_hash, want))
+			break;
+	return DOPPEL_OK;
+}
+
 int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_dup)
 {
 	if (x->readonly) {
@@ -3043,6 +3084,10 @@ int doppel_index_add(doppel_index *x, const doppel_batch *b, doppel_on_dup on_du
 	if (rc)
 		return rc;
 	size_t n = doppel_batch_count(b);
+	if (x->expect && (rc = presize_cells(x, n))) {
+		doppel__errf(x->err, "out of memory");
+		return rc;
+	}
 	if ((rc = doppel__store_begin(x->store, x->err)))
 		return rc;
 	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++)

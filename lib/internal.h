@@ -379,6 +379,11 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
  * otherwise DOPPEL_E_NOMEM or DOPPEL_E_UTF8.
  */
 long doppel__fold(const char *s, size_t n, unsigned char **out);
+/* The tokens of one line of text (n bytes) appended to t, hashed with
+ * seed, as doppel__normalize() makes them of a line with other than ASCII:
+ * NFKC and case folding by utf8proc, words runs of letters, marks and
+ * digits, an apostrophe inside a word joining its halves. */
+int doppel__tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens *t);
 
 void doppel__tokens_free(doppel__tokens *t);
 

@@ -418,22 +418,72 @@ static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw
 	return 0;
 }
 
-/* Tokens of an ASCII line, from its lowered form: the words themselves. */
-static int tokens_ascii(const char *low, size_t n, uint64_t seed, doppel__tokens *t)
+/* Room for the tokens and figures of a line of n bytes: at most one word
+ * for every two bytes. */
+static int reserve_line(doppel__tokens *t, size_t n)
 {
-	bool digits = has_digit(low, n);
-	for (size_t start = 0; start < n;) {
-		const char *space = memchr(low + start, ' ', n - start);
-		size_t end = space ? (size_t)(space - low) : n;
-		if (end > start) {
-			uint64_t h = doppel__hash(low + start, end - start, seed);
-			if (push_hash(t, h) ||
-			    note_figure(t, low + start, end - start, h, digits))
-				return DOPPEL_E_NOMEM;
-		}
-		start = end + 1;
-	}
+	size_t most = n / 2 + 1;
+	if ((t->n + most > t->cap &&
+	     doppel__grow((void **)&t->hash, &t->cap, t->n + most, sizeof(*t->hash))) ||
+	    (t->nfig + most > t->figcap &&
+	     doppel__grow((void **)&t->fig, &t->figcap, t->nfig + most, sizeof(*t->fig))))
+		return DOPPEL_E_NOMEM;
 	return DOPPEL_OK;
+}
+
+/* The token of the lowered word w (n bytes, digit: it has one), into t
+ * (reserve_line() made room). */
+static inline void hash_word(doppel__tokens *t, const char *w, size_t n, unsigned digit)
+{
+	uint64_t h = doppel__hash(w, n, t->seed);
+	t->hash[t->n++] = h;
+	if (digit)
+		push_fig(t, h, 0);
+	else
+		note_figure(t, w, n, h, false);
+}
+
+/*
+ * lower_line() and the tokens of the line in the same pass: each word, as
+ * it ends, is hashed into t (with t->seed), which reserve_line() made room
+ * for. The tokens are those of an ASCII line (the words of its lowered
+ * form); the caller takes them back when the line turns out not to be
+ * ASCII, or is dropped.
+ */
+static struct lowered lower_hash(const char *s, size_t n, char *out, doppel__tokens *t)
+{
+	size_t len = 0, ws = 0;
+	unsigned words = 0, high = 0, digit = 0;
+	bool in_word = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		high |= c;
+		if (c == 0xE2 && in_word && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x99) {
+			i += 2;
+			continue;
+		}
+		unsigned char v = lower_write[c];
+		if (v) {
+			if (!in_word) {
+				if (len)
+					out[len++] = ' ';
+				ws = len;
+				words++;
+				digit = 0;
+				in_word = true;
+			}
+			out[len++] = (char)v;
+			digit |= (unsigned)(c - '0') < 10;
+		} else if (in_word && c != '\'') {
+			hash_word(t, out + ws, len - ws, digit);
+			in_word = false;
+		}
+	}
+	if (in_word)
+		hash_word(t, out + ws, len - ws, digit);
+	out[len] = '\0';
+	return (struct lowered){len, words, high < 0x80};
 }
 
 /*
@@ -464,7 +514,7 @@ static int push_word(doppel__tokens *t, const char *w, size_t n, uint64_t seed)
 	return DOPPEL_OK;
 }
 
-static int tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens *t)
+int doppel__tokens_unicode(const char *s, size_t n, uint64_t seed, doppel__tokens *t)
 {
 	unsigned char *folded = NULL;
 	long m = doppel__fold(s, n, &folded);
@@ -549,9 +599,13 @@ static unsigned line_rules(char *low, struct lowered lw, uint64_t source_key,
 	return 0;
 }
 
-int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
-                          const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
-                          unsigned *seen, bool want_lowered, doppel__line_fn fn, void *ctx)
+/* doppel__content_lines(), and when hashed is set (with want_lowered),
+ * the tokens of every kept ASCII line hashed into it as the line is
+ * lowered (lower_hash): fn then has only the other lines to tokenize. */
+static int content_lines(const char *text, size_t len, uint64_t source_key,
+                         const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
+                         unsigned *seen, bool want_lowered, doppel__tokens *hashed,
+                         doppel__line_fn fn, void *ctx)
 {
 	if (t)
 		t->nlines = 0;
@@ -582,14 +636,22 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 				continue;
 			}
 		}
-		struct lowered lw = lower_line(line, n, low);
-		if (lw.words == 0)
-			continue;
-		if (lw.words <= RULES_MAX_WORDS) {
+		size_t n0 = 0, f0 = 0;
+		if (hashed) {
+			n0 = hashed->n;
+			f0 = hashed->nfig;
+			if (reserve_line(hashed, n)) {
+				rc = DOPPEL_E_NOMEM;
+				goto out;
+			}
+		}
+		struct lowered lw =
+			hashed ? lower_hash(line, n, low, hashed) : lower_line(line, n, low);
+		unsigned kind = 0;
+		if (lw.words && lw.words <= RULES_MAX_WORDS) {
 			bool has_key;
 			uint64_t key;
-			unsigned kind =
-				line_rules(low, lw, source_key, rep, seed, &has_key, &key);
+			kind = line_rules(low, lw, source_key, rep, seed, &has_key, &key);
 			/* A repeated line's key is kept too: counts go on growing. */
 			if (has_key && t && push_line(t, key)) {
 				rc = DOPPEL_E_NOMEM;
@@ -597,11 +659,15 @@ int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
 			}
 			if (seen)
 				*seen |= kind;
-			if (kind == DOPPEL__BOILER_TRAILER)
-				break;
-			if (kind)
-				continue;
 		}
+		if (hashed && (kind || !lw.ascii)) {
+			hashed->n = n0; /* dropped, or tokenized by fn */
+			hashed->nfig = f0;
+		}
+		if (kind == DOPPEL__BOILER_TRAILER)
+			break;
+		if (kind || lw.words == 0)
+			continue;
 		if (want_lowered)
 			rc = fn(ctx, line, n, low, lw.len, lw.ascii);
 		else
@@ -614,13 +680,103 @@ out:
 	return rc;
 }
 
-/* Tokens of one content line into the doppel__tokens passed as ctx. */
+int doppel__content_lines(const char *text, size_t len, uint64_t source_key,
+                          const doppel__repeated *rep, uint64_t seed, doppel__tokens *t,
+                          unsigned *seen, bool want_lowered, doppel__line_fn fn, void *ctx)
+{
+	return content_lines(text, len, source_key, rep, seed, t, seen, want_lowered, NULL, fn,
+	                     ctx);
+}
+
+/* The word being gathered in t->buf (w bytes) as a token; none when
+ * empty. */
+static int flush_word(doppel__tokens *t, size_t *w)
+{
+	int rc = *w ? push_word(t, t->buf, *w, t->seed) : DOPPEL_OK;
+	*w = 0;
+	return rc;
+}
+
+/*
+ * The tokens of a line whose characters other than ASCII are all Latin-1
+ * letters (U+00C0-U+00FF but the signs x and /), the no-break space and
+ * the typographic quotes, dashes and ellipsis, folded without utf8proc:
+ * what doppel__tokens_unicode() gives such a line (NFKC and case folding
+ * leave those letters as they are, but capitals lowered and "ss" for
+ * sharp s; the rest are no word characters, the right single quote
+ * joins inside a word as ' does). 1 when the line was such a line, 0
+ * (nothing pushed) when utf8proc must fold it, or an error.
+ */
+static int tokens_latin(const char *line, size_t n, doppel__tokens *t)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	const size_t n0 = t->n, f0 = t->nfig;
+	/* a word's folded bytes are at most its bytes (ss is two for two) */
+	if (doppel__grow((void **)&t->buf, &t->bufcap, n + 1, 1))
+		return DOPPEL_E_NOMEM;
+	size_t w = 0;
+	bool in_word = false;
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++) {
+		unsigned char c = s[i], v = lower_write[c];
+		if (c < 0x80) {
+			if (v) {
+				t->buf[w++] = (char)v;
+				in_word = true;
+			} else if (!(c == '\'' && in_word)) {
+				rc = flush_word(t, &w);
+				in_word = false;
+			}
+			continue;
+		}
+		unsigned char d = i + 1 < n ? s[i + 1] : 0, e = i + 2 < n ? s[i + 2] : 0;
+		if (c == 0xC3 && d >= 0x80 && d <= 0xBF && d != 0x97 && d != 0xB7) {
+			i++;
+			if (d == 0x9F) { /* sharp s */
+				t->buf[w++] = 's';
+				t->buf[w++] = 's';
+			} else {
+				t->buf[w++] = (char)0xC3;
+				t->buf[w++] = (char)(d < 0x9F ? d + 0x20 : d);
+			}
+			in_word = true;
+			continue;
+		}
+		bool space = c == 0xC2 && d == 0xA0;
+		bool punct = c == 0xE2 && d == 0x80 &&
+		             (e == 0x93 || e == 0x94 || e == 0x98 || e == 0x99 || e == 0x9C ||
+		              e == 0x9D || e == 0xA6);
+		if (!space && !punct) {
+			t->n = n0;
+			t->nfig = f0;
+			return 0;
+		}
+		i += space ? 1 : 2;
+		if (punct && e == 0x99 && in_word)
+			continue; /* joins */
+		rc = flush_word(t, &w);
+		in_word = false;
+	}
+	if (rc == DOPPEL_OK)
+		rc = flush_word(t, &w);
+	return rc ? rc : 1;
+}
+
+/* The tokens of one content line that content_lines() did not hash as it
+ * lowered it (a line with other than ASCII), into the doppel__tokens
+ * passed as ctx. */
 static int hash_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
                      bool ascii)
 {
+	(void)low;
+	(void)lowlen;
 	doppel__tokens *t = ctx;
-	return ascii ? tokens_ascii(low, lowlen, t->seed, t)
-	             : tokens_unicode(line, n, t->seed, t);
+	if (ascii)
+		return DOPPEL_OK;
+	int rc = tokens_latin(line, n, t);
+	if (rc < 0)
+		return rc;
+	return rc ? DOPPEL_OK : doppel__tokens_unicode(line, n, t->seed, t);
 }
 
 int doppel__normalize(const char *text, size_t len, uint64_t source_key,
@@ -631,8 +787,8 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 	t->nfig = 0;
 	t->fingerprint = 0;
 	t->seed = seed;
-	int rc = doppel__content_lines(text, len, source_key, rep, seed, t, &t->boilerplate,
-	                               true, hash_line, t);
+	int rc = content_lines(text, len, source_key, rep, seed, t, &t->boilerplate, true, t,
+	                       hash_line, t);
 	if (rc == DOPPEL_OK && t->n) {
 		t->fingerprint = doppel__hash(t->hash, t->n * sizeof(*t->hash), seed);
 		if (t->fingerprint == 0)

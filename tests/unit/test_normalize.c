@@ -260,6 +260,56 @@ static void test_word_cp_ascii(void **state)
 	assert_false(doppel__is_word_cp(-1));
 }
 
+/* Pieces random lines are made of: ASCII, the Latin-1 letters, spaces
+ * and typographic marks the tokenizer folds by itself, and characters it
+ * leaves to utf8proc (a combining accent, the signs x and /, the micro
+ * sign, ordinal a, the euro, a soft hyphen, the "fi" ligature). */
+static const char *const line_pieces[] = {
+	"a", "Z", "q", "7", "0", " ", " ", " ", ",", ".", "'", "-", "\"", "(", "4,2",
+	"\xc3\x80", "\xc3\x96", "\xc3\x9e", "\xc3\x9f", "\xc3\xa9", "\xc3\xbf", "\xc3\xb6",
+	"\xc2\xa0", "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x98", "\xe2\x80\x99",
+	"\xe2\x80\x99", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\xa6",
+	"e\xcc\x81", "\xc3\x97", "\xc3\xb7", "\xc2\xb5", "\xc2\xaa", "\xe2\x82\xac",
+	"\xc2\xad", "\xef\xac\x81",
+};
+
+/* However a line is tokenized (lowered and hashed in one pass when ASCII,
+ * Latin-1 folded by hand, or utf8proc), its tokens and figures are those
+ * utf8proc's folding gives: random lines of the pieces above. */
+static void test_fast_paths_fold_as_utf8proc(void **state)
+{
+	(void)state;
+	const size_t npieces = sizeof(line_pieces) / sizeof(*line_pieces);
+	const size_t ascii = 15, by_hand = npieces - 8; /* the last 8 go to utf8proc */
+	uint64_t r = 0x1234567;
+	doppel__tokens a = {0}, b = {0};
+	char line[512];
+	for (int round = 0; round < 4000; round++) {
+		size_t n = 0;
+		/* a third ASCII, a third folded by hand, a third with others */
+		size_t from = round % 3 == 0 ? ascii : round % 3 == 1 ? by_hand : npieces;
+		unsigned len = 1 + (unsigned)(round % 60);
+		for (unsigned k = 0; k < len; k++) {
+			r = r * 6364136223846793005u + 1442695040888963407u;
+			size_t pick = (size_t)(r >> 33) % from;
+			size_t m = strlen(line_pieces[pick]);
+			memcpy(line + n, line_pieces[pick], m);
+			n += m;
+		}
+		line[n] = '\0';
+		assert_int_equal(doppel__normalize(line, n, 0, NULL, 9, &a), DOPPEL_OK);
+		b.n = b.nfig = 0;
+		assert_int_equal(doppel__tokens_unicode(line, n, 9, &b), DOPPEL_OK);
+		assert_int_equal(a.n, b.n);
+		assert_memory_equal(a.hash, b.hash, a.n * sizeof(*a.hash));
+		assert_int_equal(a.nfig, b.nfig);
+		if (a.nfig)
+			assert_memory_equal(a.fig, b.fig, a.nfig * sizeof(*a.fig));
+	}
+	doppel__tokens_free(&a);
+	doppel__tokens_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_fingerprint),
 		cmocka_unit_test(test_word_cp_ascii),
 		cmocka_unit_test(test_content_lines_lowered_or_not),
+		cmocka_unit_test(test_fast_paths_fold_as_utf8proc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
