@@ -121,8 +121,9 @@ int doppel__sketch_tokens(doppel__sketcher *s, const doppel__tokens *t, doppel__
 		distinct++;
 		uint32_t bin = (uint32_t)(((x >> 32) * k) >> 32);
 		uint32_t v = (uint32_t)x >> 1; /* never EMPTY */
-		if (v < mins[bin])
-			mins[bin] = v;
+		/* written whether smaller or not: a branch here goes either way */
+		uint32_t m = mins[bin];
+		mins[bin] = v < m ? v : m;
 	}
 	out->shingles = distinct;
 
