@@ -107,6 +107,10 @@ struct doppel__wordnet {
 	size_t nsmap, nsynsets;
 	/* synsets [pos_start[p], pos_start[p + 1]) belong to part of speech p */
 	uint32_t pos_start[NPOS + 1];
+	/* Loaded for its words alone (doppel__wordnet_load_words): a lemma has
+	 * one sense for each part of speech it is, a number of that part's
+	 * range that stands for no synset. */
+	bool words_only;
 	/* members of each synset (CSR) */
 	uint32_t *mstart, *members;
 	/* while loading: senses tagged in WordNet's semantic concordance per
@@ -420,6 +424,14 @@ static int index_line(doppel__wordnet *wn, unsigned pos, const char *q, const ch
 	} else if (!l->count) {
 		l->first = (uint32_t)wn->nsenses;
 	}
+	if (wn->words_only) {
+		/* what has_pos() asks: the part of speech, not the synsets */
+		if (synset_cnt) {
+			wn->senses[wn->nsenses++] = (uint32_t)wn->nsynsets++;
+			l->count++;
+		}
+		return DOPPEL_OK;
+	}
 	for (uint32_t i = 0; i < synset_cnt; i++) {
 		uint32_t off, id;
 		if (!field(&q, le, &f, &n) || !to_u32(f, n, 10, &off))
@@ -645,6 +657,7 @@ static int load(const char *dir, bool words, doppel__wordnet **out, char *err)
 	doppel__wordnet *wn = calloc(1, sizeof(*wn));
 	if (!wn)
 		goto nomem;
+	wn->words_only = words;
 	for (unsigned pos = 0; pos < NPOS; pos++) {
 		wn->pos_start[pos] = (uint32_t)wn->nsynsets;
 		if ((rc = read_file(dir, "index.", pos_names[pos], &buf, &len, err)))
