@@ -110,14 +110,16 @@ static inline doppel__shard *cell_shard(const doppel_index *x, uint64_t h)
 	return &x->wcell[doppel__shard64(h)];
 }
 
-/* Asks for the first cell of fingerprint fp ahead of its reading. */
-static inline void cell_prefetch(const doppel_index *x, uint32_t fp)
-{
-	const uint64_t h = doppel__mix64(fp);
-	const doppel__shard *s = cell_shard(x, h);
-	if (s->slot)
-		DOPPEL__PREFETCH((const uint64_t *)s->slot + (h & s->mask));
-}
+/* Asks for the first cell of fingerprint fp ahead of its reading. A
+ * macro: GCC took the function of that name for one without effect and
+ * dropped every call (DOPPEL__PREFETCH). */
+#define CELL_PREFETCH(x, fp)                                                                   \
+	do {                                                                                   \
+		const uint64_t h_ = doppel__mix64(fp);                                         \
+		const doppel__shard *s_ = cell_shard((x), h_);                                 \
+		if (s_->slot)                                                                  \
+			DOPPEL__PREFETCH((const uint64_t *)s_->slot + (h_ & s_->mask));        \
+	} while (0)
 
 /* Fingerprints looked up or posted this far ahead of the one at hand have
  * their cells fetched meanwhile: each is a miss of the cache in a table
@@ -277,7 +279,7 @@ static int remember(doppel_index *x, const doppel__row *r)
 		e->ncontain = r->nckey;
 		for (uint32_t i = 0; i < r->nckey; i++) {
 			if (i + CONTAIN_AHEAD < r->nckey && x->wcell)
-				cell_prefetch(x, r->ckey[i + CONTAIN_AHEAD]);
+				CELL_PREFETCH(x, r->ckey[i + CONTAIN_AHEAD]);
 			if (contain_post(x, r->ckey[i], slot))
 				return DOPPEL_E_NOMEM;
 		}
@@ -421,7 +423,7 @@ static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, 
 	e->ncontain = (uint32_t)nfp;
 	for (size_t i = 0; i < nfp; i++) {
 		if (i + CONTAIN_AHEAD < nfp && x->wcell)
-			cell_prefetch(x, fp[i + CONTAIN_AHEAD]);
+			CELL_PREFETCH(x, fp[i + CONTAIN_AHEAD]);
 		if (contain_post(x, fp[i], slot))
 			return DOPPEL_E_NOMEM;
 	}
@@ -2189,7 +2191,7 @@ static void find_contained(struct match_ctx *c, const uint32_t *fp, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		/* the cells of a fingerprint a few ahead, on the way meanwhile */
 		if (i + CONTAIN_AHEAD < n)
-			cell_prefetch(x, fp[i + CONTAIN_AHEAD]);
+			CELL_PREFETCH(x, fp[i + CONTAIN_AHEAD]);
 		if (!meet_holders(x, fp[i])) {
 			c->q->rc = DOPPEL_E_NOMEM;
 			return;
