@@ -15,6 +15,9 @@
 #include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* A line is a candidate for repeated-line boilerplate only when it has
  * between these many words: shorter lines carry no signal ("Photo: AP"
@@ -447,47 +450,127 @@ static inline void hash_word(doppel__tokens *t, const char *w, size_t n, unsigne
 		note_figure(t, w, n, h, false);
 }
 
-/*
- * lower_line() and the tokens of the line in the same pass: each word, as
- * it ends, is hashed into t (with t->seed), which reserve_line() made room
- * for. The tokens are those of an ASCII line (the words of its lowered
- * form); the caller takes them back when the line turns out not to be
- * ASCII, or is dropped.
- */
-static struct lowered lower_hash(const char *s, size_t n, char *out, doppel__tokens *t)
+/* Where lower_hash() is in a line: what it wrote, and the word it is in. */
+struct lowering {
+	size_t len, ws; /* bytes written; where the open word starts */
+	unsigned words, high, digit;
+	bool in_word;
+};
+
+/* The open word of g is done: its token into t. */
+static inline void end_word(struct lowering *g, const char *out, doppel__tokens *t)
 {
-	size_t len = 0, ws = 0;
-	unsigned words = 0, high = 0, digit = 0;
-	bool in_word = false;
-	for (size_t i = 0; i < n; i++) {
+	hash_word(t, out + g->ws, g->len - g->ws, g->digit);
+	g->in_word = false;
+}
+
+/* Starts a word at out's end (a space before it unless first). */
+static inline void start_word(struct lowering *g, char *out)
+{
+	if (g->len)
+		out[g->len++] = ' ';
+	g->ws = g->len;
+	g->words++;
+	g->digit = 0;
+	g->in_word = true;
+}
+
+/* lower_line()'s rule for the bytes [i, to) of s (n bytes; to <= n), a byte
+ * at a time; returns where it stopped (past to when a curly apostrophe
+ * crosses it). */
+static size_t lower_bytes(struct lowering *g, const char *s, size_t n, size_t i, size_t to,
+                          char *out, doppel__tokens *t)
+{
+	for (; i < to; i++) {
 		unsigned char c = (unsigned char)s[i];
-		high |= c;
-		if (c == 0xE2 && in_word && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		g->high |= c;
+		if (c == 0xE2 && g->in_word && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 		    (unsigned char)s[i + 2] == 0x99) {
 			i += 2;
 			continue;
 		}
 		unsigned char v = lower_write[c];
 		if (v) {
-			if (!in_word) {
-				if (len)
-					out[len++] = ' ';
-				ws = len;
-				words++;
-				digit = 0;
-				in_word = true;
-			}
-			out[len++] = (char)v;
-			digit |= (unsigned)(c - '0') < 10;
-		} else if (in_word && c != '\'') {
-			hash_word(t, out + ws, len - ws, digit);
-			in_word = false;
+			if (!g->in_word)
+				start_word(g, out);
+			out[g->len++] = (char)v;
+			g->digit |= (unsigned)(c - '0') < 10;
+		} else if (g->in_word && c != '\'') {
+			end_word(g, out, t);
 		}
 	}
-	if (in_word)
-		hash_word(t, out + ws, len - ws, digit);
-	out[len] = '\0';
-	return (struct lowered){len, words, high < 0x80};
+	return i;
+}
+
+#if defined(__SSE2__)
+/* Sixteen bytes of ASCII without an apostrophe (s), the way lower_bytes()
+ * takes them, a run of word bytes at a time: the runs are found by
+ * comparisons of the whole block, and each is copied lowered at once.
+ * out has 16 bytes of room past what is written. */
+static void lower_block(struct lowering *g, const char *s, char *out, doppel__tokens *t)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+	                                    _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+	const __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+	                                    _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+	const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+	                                    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	const __m128i word = _mm_or_si128(_mm_or_si128(upper, lower), digit);
+	unsigned char low[16];
+	_mm_storeu_si128((__m128i *)(void *)low,
+	                 _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+	unsigned bits = (unsigned)_mm_movemask_epi8(word);
+	const unsigned digits = (unsigned)_mm_movemask_epi8(digit);
+	if (g->in_word && !(bits & 1))
+		end_word(g, out, t);
+	while (bits) {
+		unsigned from = (unsigned)__builtin_ctz(bits);
+		unsigned run = (unsigned)__builtin_ctz(~(bits >> from));
+		unsigned to = from + run;
+		if (!g->in_word)
+			start_word(g, out);
+		/* all sixteen copied, the run kept: out has the room */
+		_mm_storeu_si128((__m128i *)(void *)(out + g->len),
+		                 _mm_loadu_si128((const __m128i *)(const void *)(low + from)));
+		g->len += run;
+		g->digit |= (digits >> from) & ((1u << run) - 1);
+		if (to < 16)
+			end_word(g, out, t);
+		bits &= to < 16 ? ~((1u << to) - 1) : 0;
+	}
+}
+#endif
+
+/*
+ * lower_line() and the tokens of the line in the same pass: each word, as
+ * it ends, is hashed into t (with t->seed), which reserve_line() made room
+ * for. The tokens are those of an ASCII line (the words of its lowered
+ * form); the caller takes them back when the line turns out not to be
+ * ASCII, or is dropped. out has room for 16 bytes past the line's.
+ */
+static struct lowered lower_hash(const char *s, size_t n, char *out, doppel__tokens *t)
+{
+	struct lowering g = {0};
+	size_t i = 0;
+#if defined(__SSE2__)
+	while (i + 16 <= n) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* other than ASCII, or an apostrophe: a byte at a time */
+		if (_mm_movemask_epi8(
+			    _mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))))) {
+			i = lower_bytes(&g, s, n, i, i + 16, out, t);
+			continue;
+		}
+		lower_block(&g, s + i, out, t);
+		i += 16;
+	}
+#endif
+	lower_bytes(&g, s, n, i, n, out, t);
+	if (g.in_word)
+		end_word(&g, out, t);
+	out[g.len] = '\0';
+	return (struct lowered){g.len, g.words, g.high < 0x80};
 }
 
 /*
@@ -616,8 +699,9 @@ static int content_lines(const char *text, size_t len, uint64_t source_key,
 	if (seen)
 		*seen = 0;
 	int rc = DOPPEL_OK;
-	/* No line is longer than the text: one scratch buffer does for all. */
-	char *low = malloc(len + 2);
+	/* No line is longer than the text: one scratch buffer does for all
+	 * (with the room lower_hash() writes past a line). */
+	char *low = malloc(len + 2 + 16);
 	if (!low)
 		return DOPPEL_E_NOMEM;
 

@@ -310,6 +310,54 @@ static void test_fast_paths_fold_as_utf8proc(void **state)
 	doppel__tokens_free(&b);
 }
 
+/* The keys of candidate boilerplate lines (made of each line's lowered
+ * form) are the same whether the line was lowered alone
+ * (doppel__line_keys) or lowered and tokenized at once (doppel__normalize,
+ * sixteen bytes at a time where it can): random texts of short and long
+ * lines, words split across those blocks. */
+static void test_lowered_alike(void **state)
+{
+	(void)state;
+	const size_t npieces = sizeof(line_pieces) / sizeof(*line_pieces);
+	const char *const words[] = {"Harlow", "port", "CLOSED", "it's", "4,200", "Mid-term",
+	                             "the", "a", "Xylophones", "q7", "\xc3\x96l", "don\xe2\x80\x99t"};
+	uint64_t r = 0xfeed;
+	doppel__tokens a = {0}, b = {0};
+	char text[4096];
+	for (int round = 0; round < 500; round++) {
+		size_t n = 0;
+		unsigned lines = 1 + (unsigned)(round % 7);
+		for (unsigned l = 0; l < lines; l++) {
+			r = r * 6364136223846793005u + 1442695040888963407u;
+			unsigned nw = 1 + (unsigned)((r >> 33) % 36);
+			for (unsigned k = 0; k < nw; k++) {
+				r = r * 6364136223846793005u + 1442695040888963407u;
+				const char *w = words[(r >> 33) % (sizeof(words) / sizeof(*words))];
+				const char *sep = line_pieces[(r >> 45) % (npieces - 8)];
+				size_t wl = strlen(w), sl = strlen(sep);
+				memcpy(text + n, w, wl);
+				n += wl;
+				/* mostly a space between words, sometimes a mark */
+				if ((r >> 60) < 4) {
+					memcpy(text + n, sep, sl);
+					n += sl;
+				} else {
+					text[n++] = ' ';
+				}
+			}
+			text[n++] = '\n';
+		}
+		text[n] = '\0';
+		assert_int_equal(doppel__normalize(text, n, 77, NULL, 5, &a), DOPPEL_OK);
+		assert_int_equal(doppel__line_keys(text, n, 77, 5, &b), DOPPEL_OK);
+		assert_int_equal(a.nlines, b.nlines);
+		if (a.nlines)
+			assert_memory_equal(a.lines, b.lines, a.nlines * sizeof(*a.lines));
+	}
+	doppel__tokens_free(&a);
+	doppel__tokens_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_word_cp_ascii),
 		cmocka_unit_test(test_content_lines_lowered_or_not),
 		cmocka_unit_test(test_fast_paths_fold_as_utf8proc),
+		cmocka_unit_test(test_lowered_alike),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
