@@ -304,6 +304,8 @@ struct lowered {
 	size_t len;
 	unsigned words;
 	bool ascii;
+	bool has_bits; /* bits holds its words' (words_bits) */
+	uint64_t bits;
 };
 
 /* What lower_line writes of a byte inside a word: an ASCII letter
@@ -343,7 +345,7 @@ static struct lowered lower_line(const char *s, size_t n, char *out)
 		high |= c;
 	}
 	out[len] = '\0';
-	return (struct lowered){len, words, high < 0x80};
+	return (struct lowered){len, words, high < 0x80, false, 0};
 }
 
 /*
@@ -395,27 +397,77 @@ static bool has_phrase(const char *low, const char *p)
 	return false;
 }
 
-/* Whether low holds one of the n phrases of list. */
-static bool has_any(const char *low, const char *const *list, size_t n)
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+
+/* One bit of 64 for a word of n bytes (by its length and first two
+ * letters): the words of a line as a set of bits, which hold every word
+ * of a phrase the line may hold. */
+static unsigned word_bit(const char *w, size_t n)
+{
+	unsigned b = (unsigned char)w[0] * 7u + (unsigned)n * 5u;
+	if (n > 1)
+		b += (unsigned char)w[1] * 13u;
+	return b & 63;
+}
+
+/* The bits of the words of s (n bytes, words one space apart). */
+static uint64_t words_bits(const char *s, size_t n)
+{
+	uint64_t bits = 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++)
+		if (i == n || s[i] == ' ') {
+			if (i > start)
+				bits |= UINT64_C(1) << word_bit(s + start, i - start);
+			start = i + 1;
+		}
+	return bits;
+}
+
+/* The bits of each phrase of the lists, made once. */
+static uint64_t appeal_bits[COUNT(appeal_phrases)],
+	appeal_short_bits[COUNT(appeal_short_phrases)], marker_bits[COUNT(marker_words)];
+static pthread_once_t phrase_once = PTHREAD_ONCE_INIT;
+
+static void phrase_bits(void)
+{
+	for (size_t i = 0; i < COUNT(appeal_phrases); i++)
+		appeal_bits[i] = words_bits(appeal_phrases[i], strlen(appeal_phrases[i]));
+	for (size_t i = 0; i < COUNT(appeal_short_phrases); i++)
+		appeal_short_bits[i] =
+			words_bits(appeal_short_phrases[i], strlen(appeal_short_phrases[i]));
+	for (size_t i = 0; i < COUNT(marker_words); i++)
+		marker_bits[i] = words_bits(marker_words[i], strlen(marker_words[i]));
+}
+
+/* Whether low (with the bits of its words, line) holds one of the n
+ * phrases of list (bits: theirs); a phrase with a word the line cannot
+ * have is not looked for. */
+static bool has_any(const char *low, uint64_t line, const char *const *list,
+                    const uint64_t *bits, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (has_phrase(low, list[i]))
+		if (!(bits[i] & ~line) && has_phrase(low, list[i]))
 			return true;
 	return false;
 }
-
-#define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
 /* Pattern boilerplate: appeals and share prompts, advertisement markers,
  * update stamps. low is the lowered line followed by a space. Returns the
  * kind found, 0 for content. */
 static unsigned pattern_boilerplate(const char *low, size_t n, struct lowered lw)
 {
+	pthread_once(&phrase_once, phrase_bits);
+	const uint64_t line = lw.has_bits                    ? lw.bits
+	                      : lw.words <= APPEAL_MAX_WORDS ? words_bits(low, n)
+	                                                     : 0;
 	if ((lw.words <= APPEAL_MAX_WORDS &&
-	     has_any(low, appeal_phrases, COUNT(appeal_phrases))) ||
+	     has_any(low, line, appeal_phrases, appeal_bits, COUNT(appeal_phrases))) ||
 	    (lw.words <= APPEAL_SHORT_WORDS &&
-	     has_any(low, appeal_short_phrases, COUNT(appeal_short_phrases))) ||
-	    (lw.words <= MARKER_MAX_WORDS && has_any(low, marker_words, COUNT(marker_words))))
+	     has_any(low, line, appeal_short_phrases, appeal_short_bits,
+	             COUNT(appeal_short_phrases))) ||
+	    (lw.words <= MARKER_MAX_WORDS &&
+	     has_any(low, line, marker_words, marker_bits, COUNT(marker_words))))
 		return DOPPEL__BOILER_APPEAL;
 	if (lw.words <= STAMP_MAX_WORDS && strpbrk(low, "0123456789")) {
 		for (size_t i = 0; i < COUNT(stamp_prefixes); i++)
@@ -455,12 +507,14 @@ struct lowering {
 	size_t len, ws; /* bytes written; where the open word starts */
 	unsigned words, high, digit;
 	bool in_word;
+	uint64_t bits; /* of the words done (words_bits) */
 };
 
 /* The open word of g is done: its token into t. */
 static inline void end_word(struct lowering *g, const char *out, doppel__tokens *t)
 {
 	hash_word(t, out + g->ws, g->len - g->ws, g->digit);
+	g->bits |= UINT64_C(1) << word_bit(out + g->ws, g->len - g->ws);
 	g->in_word = false;
 }
 
@@ -570,7 +624,7 @@ static struct lowered lower_hash(const char *s, size_t n, char *out, doppel__tok
 	if (g.in_word)
 		end_word(&g, out, t);
 	out[g.len] = '\0';
-	return (struct lowered){g.len, g.words, g.high < 0x80};
+	return (struct lowered){g.len, g.words, g.high < 0x80, true, g.bits};
 }
 
 /*
