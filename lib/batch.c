@@ -118,6 +118,19 @@ int doppel_batch_push(doppel_batch *b, const doppel_article *a)
 	return DOPPEL_OK;
 }
 
+int doppel__batch_adopt(doppel_batch *b, const doppel_article *a, char *text)
+{
+	if (!b || !a || !text || a->text != text)
+		return DOPPEL_E_ARG;
+	if (reserve(b, 1))
+		return DOPPEL_E_NOMEM;
+	b->items[b->n] = *a;
+	b->pre[b->n] = NULL;
+	b->blocks[b->n++] = text;
+	b->bytes += a->text_len;
+	return DOPPEL_OK;
+}
+
 int doppel_batch_take(doppel_batch *dst, doppel_batch *src)
 {
 	if (!dst || !src || dst == src)

@@ -1669,6 +1669,10 @@ typedef struct doppel__pre {
 void doppel__pre_free(doppel__pre *p);
 /* Borrowed; NULL when article i was not prepared. */
 doppel__pre *doppel__batch_pre(const doppel_batch *b, size_t i);
+/* Pushes a whose text is text (malloc'd, a->text_len bytes and a NUL),
+ * which the batch takes as it is and frees; a's other strings are not
+ * copied, and must outlive the batch's articles. */
+int doppel__batch_adopt(doppel_batch *b, const doppel_article *a, char *text);
 /* Gives p (may be NULL) to the batch as article i's, freeing the old. */
 void doppel__batch_set_pre(doppel_batch *b, size_t i, doppel__pre *p);
 

@@ -248,9 +248,11 @@ static void compress_one(void *ctx, size_t i, unsigned worker)
 	bool keep = s->keep_texts &&
 	            ((s->p.relations & DOPPEL_FIND_EXCERPT) || c->slot[i] >= scan_cache(s));
 	if (!keep) {
-		if (!(k->z = malloc(a->text_len ? a->text_len : 1)))
+		/* NUL-terminated: a batch to feed may take it as it is */
+		if (!(k->z = malloc(a->text_len + 1)))
 			return;
 		memcpy(k->z, a->text, a->text_len);
+		k->z[a->text_len] = '\0';
 		k->zlen = a->text_len;
 		k->raw = true;
 		k->rc = DOPPEL_OK;
@@ -466,7 +468,7 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		if (rc)
 			return rc;
 		if (k->raw) {
-			text = (char *)k->z; /* the batch copies it */
+			text = (char *)k->z;
 			len = k->zlen;
 		}
 		doppel_article a = {.id = k->id,
@@ -477,6 +479,16 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		                    .source = k->source,
 		                    .url = k->url,
 		                    .origin = k->origin};
+		if (k->raw && !s->reread) {
+			/* read once: the batch takes the text as it is, the
+			 * other strings stay the kept article's */
+			rc = doppel__batch_adopt(b, &a, text);
+			if (rc == DOPPEL_OK)
+				k->z = NULL;
+			if (rc)
+				return rc;
+			continue;
+		}
 		rc = doppel_batch_push(b, &a);
 		if (!k->raw)
 			free(text);
