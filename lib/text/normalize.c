@@ -596,7 +596,9 @@ static void lower_block(struct lowering *g, const char *s, char *out, doppel__to
 	const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
 	                                    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
 	const __m128i word = _mm_or_si128(_mm_or_si128(upper, lower), digit);
-	unsigned char low[16];
+	/* twice the block: a run is copied as the sixteen bytes from its
+	 * start */
+	unsigned char low[32];
 	_mm_storeu_si128((__m128i *)(void *)low,
 	                 _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
 	unsigned bits = (unsigned)_mm_movemask_epi8(word);
