@@ -573,7 +573,7 @@ typedef struct doppel__wordnet doppel__wordnet;
 int doppel__wordnet_load(const char *dir, doppel__wordnet **out, char *err);
 /* Loads only its words and their forms (index.* and *.exc): enough for
  * doppel__wordnet_lemmas(), which tells a word a dictionary knows; no
- * synsets' members, no synonym classes. */
+ * synsets (doppel__wordnet_synsets() gives none), no synonym classes. */
 int doppel__wordnet_load_words(const char *dir, doppel__wordnet **out, char *err);
 void doppel__wordnet_free(doppel__wordnet *wn);
 

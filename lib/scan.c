@@ -232,8 +232,9 @@ static size_t scan_cache(const doppel_scan *s)
 	return s->cache ? s->cache : SCAN_CACHE;
 }
 
-/* Compresses one article's text with the worker's own context: making a
- * context for each text costs more than compressing a short one. */
+/* Keeps one article's text: compressed with the worker's own context
+ * (making a context for each text costs more than compressing a short
+ * one) when it is read again, else as it is. */
 static void compress_one(void *ctx, size_t i, unsigned worker)
 {
 	struct compress_ctx *c = ctx;
@@ -400,8 +401,9 @@ static void sort_order(uint32_t *v, uint32_t *tmp, size_t n, const struct kept *
 	memcpy(v, tmp, n * sizeof(*v));
 }
 
-/* The text of kept article k, decompressed with *dctx (made when NULL)
- * into *text (caller's, free()) of *len bytes, NUL-terminated. */
+/* The text of kept article k, decompressed with *dctx (made when NULL),
+ * or copied when kept as it is, into *text (caller's, free()) of *len
+ * bytes, NUL-terminated. */
 static int unpack_kept(const struct kept *k, ZSTD_DCtx **dctx, char **text, size_t *len)
 {
 	*text = NULL;
@@ -454,8 +456,9 @@ static int kept_text(void *ctx, const char *id, char **text, size_t *len, char *
 	return rc;
 }
 
-/* Puts the kept articles order[from, to) into b, texts decompressed; the
- * compressed texts are dropped unless excerpts read them again. */
+/* Puts the kept articles order[from, to) into b, texts decompressed (or
+ * as they are); the kept texts are dropped unless they are read again, a
+ * text kept as it is going to the batch itself. */
 static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t to,
                       doppel_batch *b)
 {

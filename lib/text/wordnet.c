@@ -805,7 +805,7 @@ size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_
 size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma, uint32_t *out,
                                size_t max)
 {
-	if (!wn || lemma >= wn->nlemma)
+	if (!wn || wn->words_only || lemma >= wn->nlemma)
 		return 0;
 	const struct lemma *l = &wn->lemma[lemma];
 	for (uint32_t i = 0; i < l->count && i < max; i++)

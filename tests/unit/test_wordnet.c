@@ -116,6 +116,35 @@ static void test_classes(void **state)
 	assert_int_not_equal(cls("gin"), 0);
 }
 
+/* WordNet loaded for its words alone gives every word the lemmas the whole
+ * of it gives (the parts of speech its morphology asks about included),
+ * and no synsets. */
+static void test_words_alone(void **state)
+{
+	(void)state;
+	doppel__wordnet *words = NULL;
+	char err[DOPPEL__ERRLEN];
+	assert_int_equal(doppel__wordnet_load_words(NULL, &words, err), DOPPEL_OK);
+	const char *forms[] = {"asked",   "banned",   "children", "better", "ministers",
+	                       "stated",  "meetings", "taller",   "women",  "meeting",
+	                       "building", "united",  "quaker",   "oats",   "valdoria",
+	                       "dividend", "regular", "set",      "issues", "eurobond",
+	                       "running",  "faxes",   "studies",  "going",  "unibancorp"};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		uint32_t a[16], b[16];
+		size_t na = doppel__wordnet_lemmas(wn, forms[i], strlen(forms[i]), a, 16);
+		size_t nb = doppel__wordnet_lemmas(words, forms[i], strlen(forms[i]), b, 16);
+		assert_int_equal(na, nb);
+		if (na)
+			assert_memory_equal(a, b, na * sizeof(*a));
+	}
+	uint32_t k = UINT32_MAX, syn[8];
+	doppel__wordnet_lemmas(words, "automobile", 10, &k, 1);
+	assert_int_not_equal(k, UINT32_MAX);
+	assert_int_equal(doppel__wordnet_synsets(words, k, syn, 8), 0);
+	doppel__wordnet_free(words);
+}
+
 static void test_missing(void **state)
 {
 	(void)state;
@@ -134,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_morphology),
 		cmocka_unit_test(test_related),
 		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_words_alone),
 		cmocka_unit_test(test_missing),
 	};
 	return cmocka_run_group_tests(tests, load, unload);
