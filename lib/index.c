@@ -1184,7 +1184,6 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 	sk->nckey = rc == DOPPEL_OK ? (uint32_t)f->nckey : 0;
 	/* Copies alone: the tokens, which the headline rule may ask of it
 	 * as a probe (probe_body), so that it is not tokenized again. */
-	f->body_known = false;
 	if (rc == DOPPEL_OK && !x->deep) {
 		const doppel__tokens *t = &w->tokens;
 		if (doppel__grow((void **)&f->body, &f->bodycap, t->n + 1, sizeof(*f->body))) {
@@ -1193,7 +1192,6 @@ static int sketch_article(const doppel_index *x, struct doppel__slot_work *w,
 			for (size_t i = 0; i < t->n; i++)
 				f->body[i] = (uint32_t)t->hash[i];
 			f->nbody = t->n;
-			f->body_known = true;
 		}
 	}
 	*boiler = rc == DOPPEL_OK ? w->tokens.boilerplate : 0;
@@ -1665,7 +1663,7 @@ static bool probe_body(doppel_index *x, struct probe *q)
 		return true;
 	const doppel__features *f = q->f;
 	size_t n = f->nbody;
-	if (!f->body_known) {
+	if (x->deep) {
 		uint64_t skey = doppel__source_key(q->a->source, x->p.seed);
 		if (doppel__normalize(q->a->text, q->a->text_len, skey, &q->rep, x->p.seed,
 		                      &x->btok))
@@ -1674,11 +1672,11 @@ static bool probe_body(doppel_index *x, struct probe *q)
 	}
 	if (doppel__grow((void **)&x->body, &x->bodycap, n + 1, sizeof(*x->body)))
 		return false;
-	if (f->body_known)
-		memcpy(x->body, f->body, n * sizeof(*x->body));
-	else
+	if (x->deep)
 		for (size_t i = 0; i < n; i++)
 			x->body[i] = (uint32_t)x->btok.hash[i];
+	else
+		memcpy(x->body, f->body, n * sizeof(*x->body));
 	if (doppel__sort_u32(x->body, n, &x->bodysort, &x->bodysortcap))
 		return false;
 	x->nbody = n;

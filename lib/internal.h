@@ -663,12 +663,11 @@ typedef struct doppel__features {
 	 * its sketch's ckey points to. */
 	uint32_t *ckey;
 	size_t nckey, ckeycap;
-	/* The low 32 bits of its tokens' hashes, in the text's order, when
-	 * the sketch was made without segmenting (copies alone), for the
-	 * headline rule (titles_apart in index.c); body_known says they are. */
+	/* The low 32 bits of its tokens' hashes, in the text's order, made
+	 * with the sketch by an index that looks for copies alone, for the
+	 * headline rule (titles_apart in index.c). */
 	uint32_t *body;
 	size_t nbody, bodycap;
-	bool body_known;
 } doppel__features;
 
 void doppel__features_free(doppel__features *f);

@@ -465,15 +465,12 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 	doppel_batch_clear(b);
 	for (size_t i = from; i < to; i++) {
 		struct kept *k = &s->k[order[i]];
-		char *text = NULL;
-		size_t len;
-		int rc = k->raw && k->z ? DOPPEL_OK : unpack_kept(k, &s->dctx, &text, &len);
+		char *text = (char *)k->z;
+		size_t len = k->zlen;
+		int rc = k->raw ? (k->z ? DOPPEL_OK : DOPPEL_E_STATE)
+		                : unpack_kept(k, &s->dctx, &text, &len);
 		if (rc)
 			return rc;
-		if (k->raw) {
-			text = (char *)k->z;
-			len = k->zlen;
-		}
 		doppel_article a = {.id = k->id,
 		                    .title = k->title,
 		                    .text = text,
@@ -485,11 +482,9 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		if (k->raw && !s->reread) {
 			/* read once: the batch takes the text as it is, the
 			 * other strings stay the kept article's */
-			rc = doppel__batch_adopt(b, &a, text);
-			if (rc == DOPPEL_OK)
-				k->z = NULL;
-			if (rc)
+			if ((rc = doppel__batch_adopt(b, &a, text)))
 				return rc;
+			k->z = NULL;
 			continue;
 		}
 		rc = doppel_batch_push(b, &a);
