@@ -152,7 +152,7 @@ typedef struct doppel_params {
 	                              every derivation. */
 	double rewrite_aligned;   /* rewrite when this share of the shorter
 	                              article's sentences align in order;
-	                              default 0.6 */
+	                              default 0.7 */
 	double sentence_min;      /* two sentences align at a weighted cosine
 	                              of their words at or above; default 0.35 */
 	double event_anchors;     /* same event at this weighted share of

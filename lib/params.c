@@ -28,7 +28,7 @@ void doppel_params_init(doppel_params *p)
 	p->boilerplate_min = 8;
 	p->max_bucket = 1000;
 	p->relations = DOPPEL_FIND_ALL;
-	p->rewrite_aligned = 0.6;
+	p->rewrite_aligned = 0.7;
 	p->sentence_min = 0.35;
 	p->event_anchors = 0.3;
 	p->story_names = 0.25;

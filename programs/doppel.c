@@ -54,7 +54,7 @@ static const char options_text[] =
 	"relations (scan, stories, explain):\n"
 	"  --relations LIST       comma-separated: duplicate,copy,excerpt,rewrite,\n"
 	"                         same-event,same-story (default: all)\n"
-	"  --rewrite-aligned F    rewrite when this share of sentences align (0.6)\n"
+	"  --rewrite-aligned F    rewrite when this share of sentences align (0.7)\n"
 	"  --sentence-min F       sentences align at this word cosine (0.35)\n"
 	"  --event-anchors F      same event at this share of shared facts (0.3)\n"
 	"  --event-days N         reports of one event are this close in time (3)\n"

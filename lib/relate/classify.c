@@ -99,8 +99,9 @@ doppel_relation doppel__classify_evidence(const doppel_params *p, const doppel__
 
 /* The numbers among the sorted anchors of s that the sorted anchors of l
  * lack, and how many s states. Dates are left to the facts' slots: a
- * date wrapped over two lines makes no date anchor (segment.c keeps
- * anchors within a line), and facts read wrapped lines as one. */
+ * date broken over two lines makes no date anchor unless segmentation
+ * could tell the text's wrapping width (segment.c, WRAP_MIN), and facts
+ * read wrapped lines as one. */
 static unsigned unstated(const doppel__facts_side *s, const doppel__facts_side *l,
                          unsigned *stated)
 {

@@ -2080,10 +2080,12 @@ static int cmp_fact(const void *pa, const void *pb)
 }
 
 /*
- * Wire text is often wrapped at a fixed width, and segmentation ends a
- * sentence with every line: "2.51 billion" / "cubic meters" or
- * "February" / "27 to 16.39 mln" then stand in two sentences, and the
- * same figure reads otherwise in a copy whose paragraphs were re-flowed.
+ * Wire text is often wrapped at a fixed width; segmentation carries a
+ * sentence over a line's end when it can tell the width (segment.c,
+ * WRAP_MIN), and ends a sentence with every line otherwise: "2.51
+ * billion" / "cubic meters" or "February" / "27 to 16.39 mln" then stand
+ * in two sentences, and the same figure reads otherwise in a copy whose
+ * paragraphs were re-flowed.
  * Two lines are one sentence here when the first does not end one (no
  * full stop, question or exclamation mark before the break), the second
  * is not indented (a new paragraph) and starts with a lowercase word or

@@ -30,6 +30,18 @@ struct word {
 	uint16_t lists; /* the segmenter's lists function of the word */
 };
 
+/* State carried through the words of a line, and on through the next
+ * line when the text is wrapped at a fixed width and the sentence goes
+ * on there. */
+struct line_state {
+	uint32_t sent_tok, sent_start;
+	bool sentence_start;
+	bool in_quote;
+	unsigned month; /* the previous word was this month */
+	uint32_t month_start;
+	bool prev_abbrev; /* the previous word cannot end a sentence */
+};
+
 struct doppel__segmenter {
 	const doppel__wordnet *wn;
 	struct sb_stemmer *stemmer;
@@ -53,6 +65,14 @@ struct doppel__segmenter {
 	size_t sortingcap;
 	doppel__word_fn on_word; /* per call: who else sees each word */
 	void *on_word_ctx;
+	/* per call: the width the text is wrapped at (0: it is not), and the
+	 * sentence the last line left open */
+	size_t wrap;
+	struct line_state ls;
+	bool open;          /* a line ended with ls's sentence open */
+	uint32_t open_end;  /* that line's end, trailing spaces left out */
+	uint32_t open_next; /* the byte after its line break */
+	size_t open_chars;  /* its length in characters */
 };
 
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
@@ -442,16 +462,6 @@ static int find_words(doppel__segmenter *sg, const char *line, size_t n)
 	return DOPPEL_OK;
 }
 
-/* State carried through the words of a line. */
-struct line_state {
-	uint32_t sent_tok, sent_start;
-	bool sentence_start;
-	bool in_quote;
-	unsigned month; /* the previous word was this month */
-	uint32_t month_start;
-	bool prev_abbrev; /* the previous word cannot end a sentence */
-};
-
 /* Handles one word: content word, anchors. */
 static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *line,
                      const struct line_word *lw)
@@ -572,7 +582,13 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 					break;
 				j += (size_t)qs;
 			}
-			if (j >= n || line[j] == ' ' || line[j] == '\t') {
+			/* a lowercase word next goes on with the sentence: the full
+			 * stop closed an abbreviation ("Wisc. assembly plant") */
+			size_t k = j;
+			while (k < n && (line[k] == ' ' || line[k] == '\t'))
+				k++;
+			bool lower_next = k > j && k < n && line[k] >= 'a' && line[k] <= 'z';
+			if ((j >= n || line[j] == ' ' || line[j] == '\t') && !lower_next) {
 				if ((rc = end_sentence(f, ls->sent_tok, ls->sent_start,
 				                       base + (uint32_t)j)))
 					return rc;
@@ -590,6 +606,76 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 	return DOPPEL_OK;
 }
 
+/*
+ * Text wrapped at a fixed width (wire copy, mail, plain-text archives)
+ * breaks its sentences, names and quotes at the end of every line. A text
+ * is taken as wrapped when its lines of at most WRAP_MAX characters reach
+ * a width of WRAP_MIN or more, and two of them or more come within
+ * WRAP_FULL of that width with another line right after (at least twice
+ * as many as there are longer lines: paragraphs written one to a line are
+ * not wrapped). A line then goes on into the next when the next is not
+ * indented and its first word would have fitted on it within the width
+ * (a wrapping tool breaks the line only before a word that does not fit):
+ * headings, table rows and a paragraph's short last line stay lines.
+ */
+#define WRAP_MIN 50
+#define WRAP_MAX 100
+#define WRAP_FULL 12
+
+/* The characters of n bytes of UTF-8 (a stray byte counts as one). */
+static size_t chars_of(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* The bytes of a line without its trailing spaces, tabs and '\r'. */
+static size_t trimmed(const char *line, size_t n)
+{
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r' || line[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* The width text is wrapped at, in characters; 0 when it is not wrapped. */
+static size_t wrap_width(const char *text, size_t len)
+{
+	size_t width = 0, nlong = 0, full = 0, prev = 0;
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - text) - pos : len - pos;
+		size_t c = chars_of(text + pos, trimmed(text + pos, n));
+		if (c > WRAP_MAX)
+			nlong++;
+		else if (c > width)
+			width = c;
+		pos += n + 1;
+	}
+	if (width < WRAP_MIN)
+		return 0;
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - text) - pos : len - pos;
+		size_t c = chars_of(text + pos, trimmed(text + pos, n));
+		full += c > 0 && prev + WRAP_FULL > width && prev <= width;
+		prev = c;
+		pos += n + 1;
+	}
+	return full >= 2 && full >= 2 * nlong ? width : 0;
+}
+
+/* Closes the sentence a line left open (sg->open). */
+static int close_open(doppel__segmenter *sg)
+{
+	int rc;
+	sg->open = false;
+	if (sg->ls.in_quote && (rc = close_quote(sg)))
+		return rc;
+	return end_sentence(sg->f, sg->ls.sent_tok, sg->ls.sent_start, sg->open_end);
+}
+
 /* One content line: words, sentence ends and quotes. */
 static int segment_line(void *ctx, const char *line, size_t n, const char *low, size_t lowlen,
                         bool ascii)
@@ -603,25 +689,36 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	if (rc)
 		return rc;
 	const uint32_t base = (uint32_t)(line - sg->text);
-	struct line_state ls = {(uint32_t)f->ntok, base, true, false, 0, 0, false};
+	/* The sentence of a wrapped line goes on here (see WRAP_MIN). */
+	bool on = sg->open && sg->wrap && base == sg->open_next && n > 0 && line[0] != ' ' &&
+	          line[0] != '\t' && sg->nwords > 0 &&
+	          sg->open_chars + 1 + chars_of(line, sg->words[0].at + sg->words[0].scanned) >
+	                  sg->wrap;
+	if (sg->open && !on && (rc = close_open(sg)))
+		return rc;
+	if (!on)
+		sg->ls = (struct line_state){(uint32_t)f->ntok, base, true, false, 0, 0, false};
+	else if (sg->ls.sent_tok == f->ntok)
+		sg->ls.sent_start = base; /* the last line ended its sentence */
+	struct line_state *ls = &sg->ls;
 	size_t i = 0;
 	for (size_t k = 0; k < sg->nwords; k++) {
 		const struct line_word *lw = &sg->words[k];
-		if ((rc = take_gap(sg, &ls, line, n, i, lw->at)) ||
-		    (rc = take_word(sg, &ls, line, lw)))
+		if ((rc = take_gap(sg, ls, line, n, i, lw->at)) ||
+		    (rc = take_word(sg, ls, line, lw)))
 			return rc;
 		i = lw->at + lw->scanned;
 	}
-	if ((rc = take_gap(sg, &ls, line, n, i, n)))
+	if ((rc = take_gap(sg, ls, line, n, i, n)))
 		return rc;
-	if (ls.in_quote && (rc = close_quote(sg)))
-		return rc;
-	/* A line (paragraph) always ends a sentence. */
-	size_t end = n;
-	while (end > 0 &&
-	       (line[end - 1] == ' ' || line[end - 1] == '\r' || line[end - 1] == '\t'))
-		end--;
-	return end_sentence(f, ls.sent_tok, ls.sent_start, base + (uint32_t)end);
+	/* The line's end ends the sentence unless the next line goes on
+	 * with it. */
+	size_t end = trimmed(line, n);
+	sg->open = true;
+	sg->open_end = base + (uint32_t)end;
+	sg->open_next = base + (uint32_t)n + 1;
+	sg->open_chars = chars_of(line, end);
+	return DOPPEL_OK;
 }
 
 /* Sorts n anchors: insertion sort in runs of eight, then merges of runs
@@ -680,8 +777,13 @@ int doppel__segment_with(doppel__segmenter *sg, const char *text, size_t len,
 	sg->nquote = 0;
 	sg->on_word = fn;
 	sg->on_word_ctx = ctx;
+	sg->open = false;
+	sg->wrap = wrap_width(text, len);
 	int rc = doppel__content_lines(text, len, source_key, rep, sg->seed, NULL,
 	                               &f->boilerplate, false, segment_line, sg);
+	if (!rc && sg->open)
+		rc = close_open(sg);
+	sg->open = false;
 	sg->on_word = NULL;
 	sg->on_word_ctx = NULL;
 	if (rc)

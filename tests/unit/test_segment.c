@@ -42,6 +42,89 @@ static void test_sentences(void **state)
 	const char *s2 = text + f.sent[2].start;
 	assert_memory_equal(s2, "\"We will not yield,\" said the minister.", f.sent[2].len);
 	doppel__features_free(&f);
+	/* A full stop before a lowercase word closed an abbreviation that no
+	 * list knows; the sentence goes on. */
+	const char *abbrev = "The plant at Kenosha, Wisc. assembly lines stopped. Talks resume.";
+	f = seg(sg, abbrev);
+	assert_int_equal(f.nsent, 2);
+	assert_int_equal(f.sent[0].len, strlen("The plant at Kenosha, Wisc. assembly lines stopped."));
+	doppel__features_free(&f);
+	doppel__segmenter_free(sg);
+}
+
+/* The sentence of the wrapped paragraph, sentence k, is the text from
+ * `from` up to and including `to`. */
+static void assert_sentence(const doppel__features *f, const char *text, size_t k,
+                            const char *from, const char *to)
+{
+	assert_true(k < f->nsent);
+	const char *s = text + f->sent[k].start;
+	size_t nf = strlen(from), nt = strlen(to);
+	assert_true(f->sent[k].len >= nf + nt);
+	assert_memory_equal(s, from, nf);
+	assert_memory_equal(s + f->sent[k].len - nt, to, nt);
+}
+
+/* Whether f holds the name anchor of folded word w. */
+static bool has_name(const doppel__features *f, const char *w)
+{
+	uint64_t h = doppel__hash(w, strlen(w), 0);
+	uint64_t a = ((uint64_t)DOPPEL__ANCHOR_NAME << 61) | (h & ((UINT64_C(1) << 61) - 1));
+	for (size_t i = 0; i < f->nanchor; i++)
+		if (f->anchor[i] == a)
+			return true;
+	return false;
+}
+
+static void test_wrapped_lines(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	/* Wrapped at 62 characters: a sentence over four lines, with a date
+	 * and a name broken over lines, a heading above and a table of
+	 * short rows below. */
+	const char *text = "GRID OUTAGE REPORT\n"
+	                   "Officials of the Northern Grid Authority said the outage that\n"
+	                   "began in the port city of Vantaa early on the morning of March\n"
+	                   "5 left 1,200 homes without power for two days, and that chief\n"
+	                   "Kallio of the authority would report to parliament on it soon.\n"
+	                   "Prices of power rose 3.5 percent in the month that followed.\n"
+	                   "Homes out 1,200\n"
+	                   "Days out 2\n";
+	doppel__features f = seg(sg, text);
+	assert_int_equal(f.nsent, 5);
+	assert_sentence(&f, text, 0, "GRID", "REPORT");
+	assert_sentence(&f, text, 1, "Officials of", "parliament on it soon.");
+	assert_sentence(&f, text, 2, "Prices", "followed.");
+	assert_sentence(&f, text, 3, "Homes", "1,200");
+	assert_sentence(&f, text, 4, "Days", "out 2");
+	/* March 5 is a date though the line breaks between them; Kallio goes
+	 * on a sentence and is a name (without WordNet only capitals in
+	 * mid-sentence are). */
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_DATE), 1);
+	assert_true(has_name(&f, "kallio"));
+	doppel__features_free(&f);
+
+	/* Lines that are paragraphs, however they end, end a sentence: the
+	 * first goes past 100 characters, the text is not wrapped. */
+	const char *flat =
+		"Officials of the Northern Grid Authority said the outage that began in the port "
+		"city of Vantaa early on the morning of March 5 left many homes without power\n"
+		"Kallio of the authority would report to parliament on it soon.\n";
+	f = seg(sg, flat);
+	assert_int_equal(f.nsent, 2);
+	assert_false(has_name(&f, "kallio"));
+	doppel__features_free(&f);
+
+	/* An indented line starts a paragraph. */
+	const char *indented = "Officials of the Northern Grid Authority said the outage that\n"
+	                       "began in the port city of Vantaa early on the morning of March\n"
+	                       "    Kallio of the authority would report to parliament on it\n"
+	                       "soon, and the minister would answer questions in the chamber.\n";
+	f = seg(sg, indented);
+	assert_int_equal(f.nsent, 2);
+	assert_false(has_name(&f, "kallio"));
+	doppel__features_free(&f);
 	doppel__segmenter_free(sg);
 }
 
@@ -155,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences),
+		cmocka_unit_test(test_wrapped_lines),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_stems_and_stopwords),
 		cmocka_unit_test(test_dates_and_folds),
