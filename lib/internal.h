@@ -688,6 +688,9 @@ void doppel__segmenter_lists(doppel__segmenter *sg, doppel__lists_fn fn);
 void doppel__segmenter_free(doppel__segmenter *sg);
 /* Distinct words in sg's cache, which grows with the vocabulary seen. */
 size_t doppel__segmenter_words(const doppel__segmenter *sg);
+/* The stem of folded word w (len bytes), as segmentation keys it
+ * (doppel__stem_key() of it is its rarity key); 0 when out of memory. */
+uint32_t doppel__segmenter_stem(doppel__segmenter *sg, const char *w, size_t len);
 
 /*
  * Segments the content lines of text (the same boilerplate rules as
@@ -1132,6 +1135,17 @@ unsigned doppel__figures_unstated(const uint32_t *a, size_t na, uint32_t wa, con
  */
 size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
                               uint64_t *out, size_t max);
+
+/* Whether folded word w (len bytes) is a word of common prose, for
+ * doppel__title_subjects_except. */
+typedef bool (*doppel__common_fn)(void *ctx, const char *w, size_t len);
+
+/* doppel__title_subjects() without the words common() says many texts
+ * write in lowercase: a wire headline's "MLN", "DLR" and "QTLY" are rare
+ * as names and common as words. */
+size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *title,
+                                     uint64_t seed, doppel__common_fn common, void *ctx,
+                                     uint64_t *out, size_t max);
 
 /*
  * The ticker symbols a headline gives in brackets, as financial wires

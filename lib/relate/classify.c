@@ -163,6 +163,13 @@ static uint64_t name_anchor(const char *w, size_t len, uint64_t seed)
 size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint64_t seed,
                               uint64_t *out, size_t max)
 {
+	return doppel__title_subjects_except(wn, title, seed, NULL, NULL, out, max);
+}
+
+size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *title,
+                                     uint64_t seed, doppel__common_fn common, void *ctx,
+                                     uint64_t *out, size_t max)
+{
 	size_t n = 0;
 	if (!title)
 		return 0;
@@ -181,7 +188,8 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 		}
 		uint32_t lemma;
 		if (!keep || len < 2 || doppel__stopword(w, len) ||
-		    (wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1)))
+		    (wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1)) ||
+		    (common && common(ctx, w, len)))
 			continue;
 		out[n++] = name_anchor(w, len, seed);
 	}

@@ -218,6 +218,12 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 	return slot;
 }
 
+uint32_t doppel__segmenter_stem(doppel__segmenter *sg, const char *w, size_t len)
+{
+	const struct word *wd = lookup(sg, w, len, word_hash(sg, w, len));
+	return wd ? wd->stem : 0;
+}
+
 /* ------------------------------------------------------------- building */
 
 /* Adds an anchor found at bytes [start, end) of the text. */

@@ -162,6 +162,57 @@ static void test_copy_new_headline(void **state)
 }
 
 
+/* A filing of issuer `name` into b, its headline naming the issuer and
+ * the sum in a wire's capitals ("MLN DLR"). */
+static void push_filing(doppel_batch *b, const char *id, const char *name, const char *title)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "The issuer, %s Inc, filed with the Securities and Exchange Commission for a shelf "
+	         "offering of up to 500 mln dlrs of debt securities on terms to be set at "
+	         "the time of sale.\nThe company said proceeds would be used for general "
+	         "corporate purposes and to reduce short-term borrowings.\nUnderwriters "
+	         "were not named in the draft prospectus.\n",
+	         name);
+	doppel_article a = {.id = id, .title = title, .text = text, .text_len = strlen(text)};
+	assert_int_equal(doppel_parse_date("1987-03-06", 10, &a.date), DOPPEL_OK);
+	assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+}
+
+/* Two issuers' filings, one template, under headlines that both give
+ * "500 MLN DLR": as names those words are rare (texts write them in
+ * lowercase), as words common; they are no subject the two share, and
+ * the issuers' names tell the filings apart. */
+static void test_headline_abbreviations(void **state)
+{
+	(void)state;
+	static const char *const syl[] = {"mar", "tel", "vok", "sin", "dra", "pol", "quen", "bru"};
+	doppel_batch *b = doppel_batch_new();
+	/* Enough earlier reports that write "mln dlrs" for the words to be
+	 * common (DOPPEL__SPECIFIC_DF), and name the regulator as often. */
+	for (int i = 0; i < 64; i++) {
+		char id[32], title[64], text[320];
+		snprintf(id, sizeof(id), "report-%02d", i);
+		snprintf(title, sizeof(title), "%s%s%s RESULTS", syl[i % 8], syl[i / 8], syl[(i + 3) % 8]);
+		snprintf(text, sizeof(text),
+		         "The %s%s %s group told the Securities and Exchange Commission that "
+		         "sales reached %d mln dlrs in the %s quarter against %d mln dlrs a year "
+		         "before.\n",
+		         syl[i / 8], syl[i % 8], i % 2 ? "shipping" : "milling", 100 + 7 * i,
+		         i % 3 ? "second" : "third", 90 + 5 * i);
+		doppel_article a = {.id = id, .title = title, .text = text, .text_len = strlen(text)};
+		assert_int_equal(doppel_parse_date("1987-03-02", 10, &a.date), DOPPEL_OK);
+		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	}
+	push_filing(b, "filing-alphaquix", "Alphaquix", "ALPHAQUIX FILES 500 MLN DLR OFFERING");
+	push_filing(b, "filing-betazorn", "Betazorn", "BETAZORN FILES 500 MLN DLR DEBT OFFER");
+	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
+	assert_int_equal(test_scan_relation(s, "filing-alphaquix", "filing-betazorn"),
+	                 DOPPEL_REL_NONE);
+	doppel_scan_free(s);
+	doppel_batch_free(b);
+}
+
 /* The facts and figures of an article are stored with it: after
  * reopening, the next day's report is still no copy of the stored one,
  * and its reprint is; looking for every relation or for copies alone. */
@@ -223,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_scan_templated),
 		cmocka_unit_test(test_scan_copies_only),
 		cmocka_unit_test(test_copy_new_headline),
+		cmocka_unit_test(test_headline_abbreviations),
 		cmocka_unit_test(test_explain_agrees),
 		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_index_reopened_copies_only, setup,
