@@ -2320,6 +2320,23 @@ static bool resembles_through(const doppel_index *x, uint32_t source, uint32_t o
 	       DOPPEL_REL_NONE;
 }
 
+/* Whether entries a and b are duplicates of one text: what derives from
+ * one derives as much from the other (a spun copy of a text the wire sent
+ * three times is a rewrite of each, not of one and a sibling of the
+ * others). */
+static bool duplicates(const doppel_index *x, uint32_t a, uint32_t b)
+{
+	const entry_t *ea = &x->e[a], *eb = &x->e[b];
+	if (!ea->fingerprint || !eb->fingerprint)
+		return false; /* no shingles to compare */
+	if (ea->fingerprint == eb->fingerprint)
+		return true;
+	double j, cont;
+	doppel__compare(x->sigs + (size_t)a * x->p.k, ea->shingles,
+	                x->sigs + (size_t)b * x->p.k, eb->shingles, x->p.k, &j, &cont);
+	return doppel__classify(&x->p, j, cont, false) == DOPPEL_REL_DUPLICATE;
+}
+
 /* Whether derivation z (with entry slot) ties the article to an article
  * of the same date with no direction found: either may be the other's
  * source, and what else the article resembles less it resembles through
@@ -2396,7 +2413,8 @@ static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 			    (z->direction != DOPPEL_DIR_FROM && !twin) ||
 			    strength(z) <= strength(m))
 				continue;
-			sibling = resembles_through(x, x->mslot[k], x->mslot[i],
+			sibling = !duplicates(x, x->mslot[k], x->mslot[i]) &&
+			          resembles_through(x, x->mslot[k], x->mslot[i],
 			                            z->basis == DOPPEL_BASIS_DATE || twin,
 			                            (float)strength(m));
 		}

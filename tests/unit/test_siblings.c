@@ -39,11 +39,65 @@ static void test_sibling_through_twin(void **state)
 	doppel_scan_free(s);
 }
 
+/* The article of story s01's file `name` (tests/data/eval) into b, under
+ * id, dated `day` days after the source's date, with paragraph `extra`
+ * added (NULL: none). */
+static void push_s01(doppel_batch *b, const char *name, const char *id, int day,
+                     const char *extra)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/s01/%s", test_data("eval"), name);
+	doppel_read_options ro;
+	doppel_read_options_init(&ro);
+	doppel_reader *r = doppel_reader_new(&ro);
+	assert_non_null(r);
+	assert_int_equal(doppel_reader_add_path(r, path), DOPPEL_OK);
+	doppel_article a;
+	assert_int_equal(doppel_reader_next(r, &a), DOPPEL_OK);
+	size_t more = extra ? strlen(extra) : 0;
+	char *text = malloc(a.text_len + more + 1);
+	assert_non_null(text);
+	memcpy(text, a.text, a.text_len);
+	memcpy(text + a.text_len, extra ? extra : "", more);
+	text[a.text_len + more] = '\0';
+	a.id = id;
+	a.text = text;
+	a.text_len += more;
+	assert_int_equal(doppel_parse_date("2025-02-11", 10, &a.date), DOPPEL_OK);
+	a.date += day;
+	assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	free(text);
+	doppel_reader_free(r);
+}
+
+/* A spun copy of a report the wire sent again the next day with a
+ * paragraph added is a rewrite of both: what derives from one of two
+ * duplicates derives as much from the other, though it resembles the
+ * shorter a little more. */
+static void test_rewrite_of_duplicates(void **state)
+{
+	(void)state;
+	doppel_batch *b = doppel_batch_new();
+	assert_non_null(b);
+	push_s01(b, "orig.txt", "sent", 0, NULL);
+	push_s01(b, "orig.txt", "sent-again", 1,
+	         "\nThe court will hear the appeal of the mining bureau in the spring, a "
+	         "clerk said, and the quarry will stay closed until then.\n");
+	push_s01(b, "spun.txt", "spun", 2, NULL);
+	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
+	assert_int_equal(test_scan_relation(s, "sent", "sent-again"), DOPPEL_REL_DUPLICATE);
+	assert_int_equal(test_scan_relation(s, "sent", "spun"), DOPPEL_REL_REWRITE);
+	assert_int_equal(test_scan_relation(s, "sent-again", "spun"), DOPPEL_REL_REWRITE);
+	doppel_scan_free(s);
+	doppel_batch_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sibling_through_source),
 		cmocka_unit_test(test_sibling_through_twin),
+		cmocka_unit_test(test_rewrite_of_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
