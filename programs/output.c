@@ -310,8 +310,9 @@ static size_t columns(const char *s, size_t n)
 	return c;
 }
 
-/* Prints s on one line in at most cols columns: line breaks and tabs as
- * spaces, cut at a word boundary with "…" when it is longer. */
+/* Prints s on one line in at most cols columns: line breaks, tabs and
+ * runs of spaces as one space (none leading), cut at a word boundary with
+ * "…" when it is longer. */
 static void print_abbrev(const char *s, size_t cols)
 {
 	size_t n = strlen(s), used = 0, cut = n;
@@ -328,19 +329,41 @@ static void print_abbrev(const char *s, size_t cols)
 		if (last_space > cut / 2)
 			cut = last_space;
 	}
-	for (size_t i = 0; i < cut; i++)
-		fputc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], stdout);
+	bool space = true; /* nor any at the start */
+	for (size_t i = 0; i < cut; i++) {
+		bool sp = s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t';
+		if (!(sp && space))
+			fputc(sp ? ' ' : s[i], stdout);
+		space = sp;
+	}
 	if (cut < n)
 		fputs("…", stdout);
+}
+
+/* Line breaks, tabs and runs of spaces in s as one space, in place: a
+ * name or a quote written over a wrapped line's end shows on one line. */
+static void squeeze_spaces(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		bool space = *r == ' ' || *r == '\n' || *r == '\r' || *r == '\t';
+		if (space && w > s && w[-1] == ' ')
+			continue;
+		*w++ = space ? ' ' : *r;
+	}
+	*w = '\0';
 }
 
 /* A fact as one short phrase: kind, the text as a writes it (and as b
  * writes it when that differs), its role or what it counts. */
 static void fact_phrase(const doppel_fact_pair *f, char *buf, size_t cap)
 {
-	const char *ta = f->a.text ? f->a.text : f->b.text;
-	const char *tb =
-		f->a.text && f->b.text && strcmp(f->a.text, f->b.text) ? f->b.text : NULL;
+	char fa[256], fb[256];
+	snprintf(fa, sizeof(fa), "%s", f->a.text ? f->a.text : f->b.text);
+	snprintf(fb, sizeof(fb), "%s", f->a.text && f->b.text ? f->b.text : "");
+	squeeze_spaces(fa);
+	squeeze_spaces(fb);
+	const char *ta = fa, *tb = *fb && strcmp(fa, fb) ? fb : NULL;
 	bool quote = !strcmp(f->kind, "quote");
 	int n = snprintf(buf, cap, "%s %s%s%s", f->kind, quote ? "\"" : "", ta,
 	                 quote ? "\"" : "");
@@ -349,6 +372,7 @@ static void fact_phrase(const doppel_fact_pair *f, char *buf, size_t cap)
 		              quote ? "\"" : "");
 	if (f->role && n >= 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n, " (%s)", f->role);
+	squeeze_spaces(buf);
 }
 
 /* Facts as a list of phrases separated by "; ", wrapped, in at most

@@ -577,6 +577,7 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 		    !(cp == '.' && ls->prev_abbrev)) {
 			size_t j = i + step;
 			/* closing quotes and brackets belong to the sentence */
+			bool closes = false;
 			while (j < n && (line[j] == '"' || line[j] == '\'' || line[j] == ')' ||
 			                 (unsigned char)line[j] >= 0x80)) {
 				utf8proc_int32_t q;
@@ -586,6 +587,7 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 				if (qs <= 0 || !(q == '"' || q == '\'' || q == ')' ||
 				                 closing_quote(q) || q == 0x2019))
 					break;
+				closes |= q == '"' || closing_quote(q);
 				j += (size_t)qs;
 			}
 			/* a lowercase word next goes on with the sentence: the full
@@ -595,6 +597,12 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 				k++;
 			bool lower_next = k > j && k < n && line[k] >= 'a' && line[k] <= 'z';
 			if ((j >= n || line[j] == ' ' || line[j] == '\t') && !lower_next) {
+				/* the quote closed with the sentence ("... time.") */
+				if (closes && ls->in_quote) {
+					ls->in_quote = false;
+					if ((rc = close_quote(sg)))
+						return rc;
+				}
 				if ((rc = end_sentence(f, ls->sent_tok, ls->sent_start,
 				                       base + (uint32_t)j)))
 					return rc;
@@ -645,14 +653,26 @@ static size_t trimmed(const char *line, size_t n)
 	return n;
 }
 
-/* The width text is wrapped at, in characters; 0 when it is not wrapped. */
+/* The characters of a line from its first that is not a space or a tab
+ * to its trimmed end. */
+static size_t line_chars(const char *line, size_t n)
+{
+	size_t end = trimmed(line, n), i = 0;
+	while (i < end && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return chars_of(line + i, end - i);
+}
+
+/* The width text is wrapped at, in characters; 0 when it is not wrapped.
+ * A paragraph's indentation is left out: one tool wraps the indented line
+ * within the width, another indents it after wrapping. */
 static size_t wrap_width(const char *text, size_t len)
 {
 	size_t width = 0, nlong = 0, full = 0, prev = 0;
 	for (size_t pos = 0; pos < len;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - text) - pos : len - pos;
-		size_t c = chars_of(text + pos, trimmed(text + pos, n));
+		size_t c = line_chars(text + pos, n);
 		if (c > WRAP_MAX)
 			nlong++;
 		else if (c > width)
@@ -664,7 +684,7 @@ static size_t wrap_width(const char *text, size_t len)
 	for (size_t pos = 0; pos < len;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - text) - pos : len - pos;
-		size_t c = chars_of(text + pos, trimmed(text + pos, n));
+		size_t c = line_chars(text + pos, n);
 		full += c > 0 && prev + WRAP_FULL > width && prev <= width;
 		prev = c;
 		pos += n + 1;

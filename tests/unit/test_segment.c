@@ -128,6 +128,44 @@ static void test_wrapped_lines(void **state)
 	doppel__segmenter_free(sg);
 }
 
+/* Counts the words segmentation marks as quoted (doppel__word_fn; ctx
+ * is a size_t). */
+static int count_quoted(void *ctx, const doppel__word *w)
+{
+	*(size_t *)ctx += (w->flags & DOPPEL__W_QUOTED) != 0;
+	return DOPPEL_OK;
+}
+
+/* A quote that closes after the full stop of its sentence closes there;
+ * one written over a wrapped line's end is one quote. */
+static void test_quote_ends(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	doppel__features f = seg(sg, "Stepp said talks should resume \"at the earliest possible "
+	                             "time.\" Stepp heads the union's department for the plant.");
+	/* "earliest possible time": three content words, one anchor; the
+	 * next sentence's words are no part of it */
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_QUOTE), 1);
+	doppel__features_free(&f);
+	const char *wrapped = "Union leaders of the northern plant said they would \"strongly\n"
+	                      "recommend new meetings\" with the company's managers before the\n"
+	                      "contract runs out at the end of the month, the union said today.\n";
+	size_t quoted = 0;
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(doppel__segment_with(sg, wrapped, strlen(wrapped), 0, NULL, &f,
+	                                      count_quoted, &quoted),
+	                 DOPPEL_OK);
+	/* the four words of the quote, over the line's end (as lines,
+	 * "strongly" alone opens a quote the second line does not close,
+	 * and "with the company's managers before the" is taken as quoted) */
+	assert_int_equal(quoted, 4);
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_QUOTE), 1);
+	assert_int_equal(f.nsent, 1);
+	doppel__features_free(&f);
+	doppel__segmenter_free(sg);
+}
+
 static void test_anchors(void **state)
 {
 	(void)state;
@@ -239,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences),
 		cmocka_unit_test(test_wrapped_lines),
+		cmocka_unit_test(test_quote_ends),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_stems_and_stopwords),
 		cmocka_unit_test(test_dates_and_folds),
