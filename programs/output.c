@@ -354,15 +354,28 @@ static void squeeze_spaces(char *s)
 	*w = '\0';
 }
 
+/* s into out (cap bytes) with squeeze_spaces(), cut if it must be at a
+ * character's start. */
+static void flat_copy(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	squeeze_spaces(out);
+}
+
 /* A fact as one short phrase: kind, the text as a writes it (and as b
  * writes it when that differs), its role or what it counts. */
 static void fact_phrase(const doppel_fact_pair *f, char *buf, size_t cap)
 {
 	char fa[256], fb[256];
-	snprintf(fa, sizeof(fa), "%s", f->a.text ? f->a.text : f->b.text);
-	snprintf(fb, sizeof(fb), "%s", f->a.text && f->b.text ? f->b.text : "");
-	squeeze_spaces(fa);
-	squeeze_spaces(fb);
+	flat_copy(fa, sizeof(fa), f->a.text ? f->a.text : f->b.text);
+	flat_copy(fb, sizeof(fb), f->a.text && f->b.text ? f->b.text : "");
 	const char *ta = fa, *tb = *fb && strcmp(fa, fb) ? fb : NULL;
 	bool quote = !strcmp(f->kind, "quote");
 	int n = snprintf(buf, cap, "%s %s%s%s", f->kind, quote ? "\"" : "", ta,
@@ -372,7 +385,6 @@ static void fact_phrase(const doppel_fact_pair *f, char *buf, size_t cap)
 		              quote ? "\"" : "");
 	if (f->role && n >= 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n, " (%s)", f->role);
-	squeeze_spaces(buf);
 }
 
 /* Facts as a list of phrases separated by "; ", wrapped, in at most
