@@ -654,13 +654,17 @@ static size_t trimmed(const char *line, size_t n)
 }
 
 /* The characters of a line from its first that is not a space or a tab
- * to its trimmed end. */
+ * to its trimmed end; WRAP_MAX + 1 for any more than WRAP_MAX (counted no
+ * further: a paragraph written on one line, most of the bytes of a text
+ * that is not wrapped). */
 static size_t line_chars(const char *line, size_t n)
 {
-	size_t end = trimmed(line, n), i = 0;
+	size_t end = trimmed(line, n), i = 0, c = 0;
 	while (i < end && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	return chars_of(line + i, end - i);
+	for (; i < end && c <= WRAP_MAX; i++)
+		c += ((unsigned char)line[i] & 0xC0) != 0x80;
+	return c;
 }
 
 /* The width text is wrapped at, in characters; 0 when it is not wrapped.
@@ -743,7 +747,7 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	sg->open = true;
 	sg->open_end = base + (uint32_t)end;
 	sg->open_next = base + (uint32_t)n + 1;
-	sg->open_chars = chars_of(line, end);
+	sg->open_chars = sg->wrap ? chars_of(line, end) : 0;
 	return DOPPEL_OK;
 }
 
