@@ -73,6 +73,7 @@ struct doppel__segmenter {
 	uint32_t open_end;  /* that line's end, trailing spaces left out */
 	uint32_t open_next; /* the byte after its line break */
 	size_t open_chars;  /* its length in characters */
+	bool open_columns;  /* it is a table's row (columns()) */
 };
 
 doppel__segmenter *doppel__segmenter_new(const doppel__wordnet *wn, uint64_t seed)
@@ -696,6 +697,26 @@ static size_t wrap_width(const char *text, size_t len)
 	return full >= 2 && full >= 2 * nlong ? width : 0;
 }
 
+/* Whether a line (n bytes) sets words in columns: a tab, or two spaces
+ * not after a sentence's end (typed prose puts two there), between two of
+ * its words, as a table's rows do and wrapped prose does not. A table as
+ * wide as the text's prose, its rows as full, stays rows. */
+static bool columns(const char *line, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	n = trimmed(line, n);
+	for (size_t start = i; i + 1 < n; i++) {
+		if (line[i] == '\t')
+			return true;
+		if (line[i] == ' ' && line[i + 1] == ' ' && i > start &&
+		    !strchr(".!?:;\")'", line[i - 1]))
+			return true;
+	}
+	return false;
+}
+
 /* Closes the sentence a line left open (sg->open). */
 static int close_open(doppel__segmenter *sg)
 {
@@ -723,7 +744,8 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	bool on = sg->open && sg->wrap && base == sg->open_next && n > 0 && line[0] != ' ' &&
 	          line[0] != '\t' && sg->nwords > 0 &&
 	          sg->open_chars + 1 + chars_of(line, sg->words[0].at + sg->words[0].scanned) >
-	                  sg->wrap;
+	                  sg->wrap &&
+	          !sg->open_columns && !columns(line, n);
 	if (sg->open && !on && (rc = close_open(sg)))
 		return rc;
 	if (!on)
@@ -748,6 +770,7 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	sg->open_end = base + (uint32_t)end;
 	sg->open_next = base + (uint32_t)n + 1;
 	sg->open_chars = sg->wrap ? chars_of(line, end) : 0;
+	sg->open_columns = sg->wrap && columns(line, end);
 	return DOPPEL_OK;
 }
 
