@@ -710,7 +710,8 @@ static bool columns(const char *line, size_t n)
 	for (size_t start = i; i + 1 < n; i++) {
 		if (line[i] == '\t')
 			return true;
-		if (line[i] == ' ' && line[i + 1] == ' ' && i > start &&
+		/* a run of spaces, from its first: after a sentence's end, prose */
+		if (line[i] == ' ' && line[i + 1] == ' ' && i > start && line[i - 1] != ' ' &&
 		    !strchr(".!?:;\")'", line[i - 1]))
 			return true;
 	}

@@ -106,11 +106,11 @@ static void test_wrapped_lines(void **state)
 	doppel__features_free(&f);
 
 	/* A table as wide as the prose, its rows as full: the rows set their
-	 * words in columns and stay rows; two spaces after a full stop are
+	 * words in columns and stay rows; spaces after a full stop are
 	 * prose's. */
 	const char *table = "Officials of the Northern Grid Authority said the outage that\n"
 	                    "began in the port city of Vantaa early on the morning of March\n"
-	                    "5 left 1,200 homes without power for two days.  Repairs cost a\n"
+	                    "5 left 1,200 homes without power for two days.   Repairs cost a\n"
 	                    "further 3.5 mln crowns, the authority said in its report today.\n"
 	                    "District          Homes out     Days out     Cost (mln crowns)\n"
 	                    "Vantaa harbour        1,200            2                   2.1\n"
