@@ -52,8 +52,7 @@ static void test_sentences(void **state)
 	doppel__segmenter_free(sg);
 }
 
-/* The sentence of the wrapped paragraph, sentence k, is the text from
- * `from` up to and including `to`. */
+/* Sentence k of f (of text) starts with `from` and ends with `to`. */
 static void assert_sentence(const doppel__features *f, const char *text, size_t k,
                             const char *from, const char *to)
 {
