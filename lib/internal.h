@@ -63,6 +63,15 @@ void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void 
 #define DOPPEL__PREFETCH(p) ((void)0)
 #endif
 
+/* The length of n bytes of s without their trailing spaces, tabs and
+ * carriage returns (a line as it ends, CRLF or not). */
+static inline size_t doppel__trim_end(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 /* 64-bit and 32-bit finalizers (MurmurHash3's fmix, public domain
  * constants) used to spread hash bits. */
 static inline uint64_t doppel__mix64(uint64_t x)

@@ -343,8 +343,7 @@ static bool marker(const char *s, size_t n, int32_t *days)
 /* A line that ends like a sentence: prose, not a date line. */
 static bool sentence_end(const char *s, size_t n)
 {
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	n = doppel__trim_end(s, n);
 	return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 

@@ -794,14 +794,6 @@ static size_t skip_blank_lines(const char *text, size_t len, size_t pos)
 
 #define HEADLINE_MAX 200
 
-/* Length of s without trailing blanks. */
-static size_t trim_end(const char *s, size_t n)
-{
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
-		n--;
-	return n;
-}
-
 /* Length of a closing quote ending s[0..n): ", ', ’, ” or », else 0. */
 static size_t closing_quote(const char *s, size_t n)
 {
@@ -819,7 +811,7 @@ static size_t closing_quote(const char *s, size_t n)
  * that ends a sentence ends it too), not leading into the next line. */
 static bool headline(const char *s, size_t n)
 {
-	n = trim_end(s, n);
+	n = doppel__trim_end(s, n);
 	if (n == 0 || n > HEADLINE_MAX || blank(s, n))
 		return false;
 	size_t q;
@@ -848,7 +840,7 @@ static int take_title(doppel_reader *r, const char *text, size_t len, size_t *po
 		return DOPPEL_OK;
 	size_t q = e1 + 1, e2 = line_end(text, len, q);
 	if (!blank(text + q, e2 - q) && !date_marker(text + q, e2 - q, &d, &rest) &&
-	    trim_end(text + q, e2 - q) <= HEADLINE_MAX)
+	    doppel__trim_end(text + q, e2 - q) <= HEADLINE_MAX)
 		return DOPPEL_OK;
 	/* a headline with nothing after it is the text, not a title */
 	if (blank(text + q, len - q))
@@ -856,7 +848,7 @@ static int take_title(doppel_reader *r, const char *text, size_t len, size_t *po
 	while (p < e1 && (text[p] == ' ' || text[p] == '\t'))
 		p++;
 	free(r->title);
-	r->title = doppel__strndup(text + p, trim_end(text + p, e1 - p));
+	r->title = doppel__strndup(text + p, doppel__trim_end(text + p, e1 - p));
 	if (!r->title) {
 		doppel__errf(r->err, "out of memory");
 		return DOPPEL_E_NOMEM;

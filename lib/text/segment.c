@@ -637,21 +637,19 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 #define WRAP_MAX 100
 #define WRAP_FULL 12
 
-/* The characters of n bytes of UTF-8 (a stray byte counts as one). */
-static size_t chars_of(const char *s, size_t n)
+/* The characters of n bytes of UTF-8 (a stray byte counts as one),
+ * counted no further than max + 1. */
+static size_t chars_upto(const char *s, size_t n, size_t max)
 {
 	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && c <= max; i++)
 		c += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return c;
 }
 
-/* The bytes of a line without its trailing spaces, tabs and '\r'. */
-static size_t trimmed(const char *line, size_t n)
+static size_t chars_of(const char *s, size_t n)
 {
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r' || line[n - 1] == '\t'))
-		n--;
-	return n;
+	return chars_upto(s, n, SIZE_MAX - 1);
 }
 
 /* The characters of a line from its first that is not a space or a tab
@@ -660,12 +658,10 @@ static size_t trimmed(const char *line, size_t n)
  * that is not wrapped). */
 static size_t line_chars(const char *line, size_t n)
 {
-	size_t end = trimmed(line, n), i = 0, c = 0;
+	size_t end = doppel__trim_end(line, n), i = 0;
 	while (i < end && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	for (; i < end && c <= WRAP_MAX; i++)
-		c += ((unsigned char)line[i] & 0xC0) != 0x80;
-	return c;
+	return chars_upto(line + i, end - i, WRAP_MAX);
 }
 
 /* The width text is wrapped at, in characters; 0 when it is not wrapped.
@@ -706,7 +702,7 @@ static bool columns(const char *line, size_t n)
 	size_t i = 0;
 	while (i < n && (line[i] == ' ' || line[i] == '\t'))
 		i++;
-	n = trimmed(line, n);
+	n = doppel__trim_end(line, n);
 	for (size_t start = i; i + 1 < n; i++) {
 		if (line[i] == '\t')
 			return true;
@@ -742,11 +738,12 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 		return rc;
 	const uint32_t base = (uint32_t)(line - sg->text);
 	/* The sentence of a wrapped line goes on here (see WRAP_MIN). */
+	const bool cols = sg->wrap && columns(line, n);
 	bool on = sg->open && sg->wrap && base == sg->open_next && n > 0 && line[0] != ' ' &&
 	          line[0] != '\t' && sg->nwords > 0 &&
 	          sg->open_chars + 1 + chars_of(line, sg->words[0].at + sg->words[0].scanned) >
 	                  sg->wrap &&
-	          !sg->open_columns && !columns(line, n);
+	          !sg->open_columns && !cols;
 	if (sg->open && !on && (rc = close_open(sg)))
 		return rc;
 	if (!on)
@@ -766,12 +763,12 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 		return rc;
 	/* The line's end ends the sentence unless the next line goes on
 	 * with it. */
-	size_t end = trimmed(line, n);
+	size_t end = doppel__trim_end(line, n);
 	sg->open = true;
 	sg->open_end = base + (uint32_t)end;
 	sg->open_next = base + (uint32_t)n + 1;
 	sg->open_chars = sg->wrap ? chars_of(line, end) : 0;
-	sg->open_columns = sg->wrap && columns(line, end);
+	sg->open_columns = cols;
 	return DOPPEL_OK;
 }
 
