@@ -4,7 +4,8 @@
  * stitched from two wire reports, a feature on the same topic that reuses
  * nothing. Checked through a scan, through an index as articles arrive,
  * and through what a reopened index reads back; the passages' byte
- * offsets are checked against the texts as read.
+ * offsets are checked against the texts as read. Then reuse edited word
+ * by word (tests/data/edited), through a scan and a query.
  */
 #include "testutil.h"
 
@@ -286,6 +287,79 @@ static void test_index_excerpts(void **state)
 	doppel_batch_free(b);
 }
 
+/* The edited reuse of tests/data/edited. */
+#define BRIDGE "wire/bridge-closure"
+#define COLUMN "column/island-notebook"
+#define FERRY "feature/ferry-history"
+
+/* The passage p runs from a_first to a_last in pa and from b_first to
+ * b_last in pb. */
+static void assert_edited(const doppel_passage *p, const doppel_article *pa, const char *a_first,
+                          const char *a_last, const doppel_article *pb, const char *b_first,
+                          const char *b_last)
+{
+	size_t s, e;
+	span_of(pa->text, a_first, a_last, &s, &e);
+	assert_int_equal(p->a_start, s);
+	assert_int_equal(p->a_end, e);
+	span_of(pb->text, b_first, b_last, &s, &e);
+	assert_int_equal(p->b_start, s);
+	assert_int_equal(p->b_end, e);
+}
+
+/* Two paragraphs taken with words inserted, replaced and dropped: the
+ * passage shares less than a passage's share alone must, but its four
+ * sentences pair with the source's, so the column is an excerpt of the
+ * wire, in a scan and when it is queried against an index of the other
+ * two; the feature on the same island, which reuses nothing, is no
+ * derivation of either. */
+static void test_edited_excerpt(void **state)
+{
+	struct test_db *f = *state;
+	doppel_batch *b = test_read_data("edited", 3);
+	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
+	doppel_pair pr;
+	assert_non_null(pair_of(s, BRIDGE, COLUMN, &pr));
+	assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
+	assert_string_equal(pr.a, BRIDGE);
+	assert_int_equal(pr.basis, DOPPEL_BASIS_DATE);
+	assert_int_equal(pr.npassages, 1);
+	assert_edited(&pr.passages[0], article(b, BRIDGE), "The authority said inspections",
+	              "escorted by a pilot car.", article(b, COLUMN),
+	              "The authority said its inspectors", "behind a pilot car.");
+	const char *ferry_with[] = {BRIDGE, COLUMN};
+	for (size_t i = 0; i < 2; i++)
+		if (pair_of(s, FERRY, ferry_with[i], &pr))
+			assert_true(pr.relation == DOPPEL_REL_SAME_EVENT ||
+			            pr.relation == DOPPEL_REL_SAME_STORY);
+	doppel_scan_free(s);
+
+	doppel_index *x = test_open_index(f->db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	doppel_batch *one = doppel_batch_new();
+	const char *stored[] = {BRIDGE, FERRY};
+	for (size_t i = 0; i < 2; i++) {
+		doppel_batch_clear(one);
+		assert_int_equal(doppel_batch_push(one, article(b, stored[i])), DOPPEL_OK);
+		assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
+	}
+	doppel_batch_clear(one);
+	assert_int_equal(doppel_batch_push(one, article(b, COLUMN)), DOPPEL_OK);
+	assert_int_equal(doppel_index_query(x, one), DOPPEL_OK);
+	doppel_result r;
+	assert_int_equal(doppel_index_result(x, 0, &r), DOPPEL_OK);
+	const doppel_match *m = match_of(r.matches, r.count, BRIDGE);
+	assert_non_null(m);
+	assert_int_equal(m->relation, DOPPEL_REL_EXCERPT);
+	assert_int_equal(m->direction, DOPPEL_DIR_FROM);
+	assert_int_equal(m->npassages, 1);
+	assert_edited(&m->passages[0], article(b, COLUMN), "The authority said its inspectors",
+	              "behind a pilot car.", article(b, BRIDGE), "The authority said inspections",
+	              "escorted by a pilot car.");
+	doppel_batch_free(one);
+	doppel_index_close(x);
+	doppel_batch_free(b);
+}
+
 static int setup(void **state)
 {
 	return test_db_setup(state, "excerpt.db");
@@ -296,6 +370,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_excerpts),
 		cmocka_unit_test_setup_teardown(test_index_excerpts, setup, test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_edited_excerpt, setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
