@@ -265,7 +265,8 @@ DOPPEL_API void doppel_read_options_init(doppel_read_options *o);
  *                ("wire" or "wire/europe"; none at the top); an optional first line that
  *                looks like a headline is the title; a line "date
  *                YYYY-MM-DD", alone or leading the first paragraph, is the
- *                date and is taken out of the text;
+ *                date; both are blanked out of the text (spaces in their
+ *                place), which keeps the file's length;
  *   *.jsonl, *.ndjson, *.json  JSON Lines, one object a line; a missing id
  *                becomes "FILE:LINE";
  *   *.zst        the same, zstd-compressed (*.jsonl.zst, *.txt.zst); a
@@ -275,10 +276,10 @@ DOPPEL_API void doppel_read_options_init(doppel_read_options *o);
  * valid UTF-8 is decoded as Windows-1252 (every byte; the five it leaves
  * undefined become C1 controls, as in the WHATWG Encoding Standard) and
  * doppel_reader_warning() says so; options reject or repair it instead. A
- * UTF-8 byte order mark starting a file or a JSON line is dropped, a NUL
- * byte (or \u0000 in a JSON string) reads as a space, CRLF stays. The text
- * of a valid record is otherwise the file's bytes, so offsets into it are
- * offsets into the file (after the title and date marker of a .txt).
+ * UTF-8 byte order mark starting a JSON line is dropped (starting a .txt
+ * file, it is blanked out), a NUL byte (or \u0000 in a JSON string) reads
+ * as a space, CRLF stays. The text of a valid .txt record is otherwise the
+ * file's bytes, so offsets into it are offsets into the file.
  * Dates: the date field of a JSON record; else a date the text states near
  * its start (doc/doppel.1, DATES: "date 2024-03-05", "Published March 5,
  * 2024", "2024-03-05T09:12:00Z", "Update: 2024-03-07 09:12 GMT", a dateline

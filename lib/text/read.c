@@ -861,23 +861,32 @@ static int take_title(doppel_reader *r, const char *text, size_t len, size_t *po
 /* Lines after the title where a date marker is looked for. */
 #define DATE_LINES 4
 
+/* Overwrites n bytes of s with spaces: what the reader takes out of a
+ * .txt text (a byte order mark, a date line, the title, a date marker)
+ * leaves its place, so that offsets into the text are the file's. */
+static void blank_out(char *s, size_t n)
+{
+	memset(s, ' ', n);
+}
+
 /*
  * A .txt article: an optional date line, an optional headline, an optional
  * date marker (on a line of its own in the first lines, or leading the
- * first paragraph). Title and date marker are taken out; the rest is the
- * text.
+ * first paragraph). Byte order mark, title and date marker are blanked out
+ * (spaces in their place); the rest is the text, byte for byte where the
+ * file is valid UTF-8, so that every offset into the text is an offset
+ * into the file.
  */
 static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *a)
 {
-	size_t bom = doppel__bom_len(text, len), bad;
-	text += bom;
-	len -= bom;
+	size_t bad;
+	blank_out(text, doppel__bom_len(text, len));
 	doppel__nul_to_space(text, len);
 	if (!doppel__utf8_valid(text, len, &bad)) {
-		int rc = recode(r, &text, &len, bad + bom);
+		int rc = recode(r, &text, &len, bad);
 		if (rc)
 			return rc;
-		/* the decoded copy becomes the record, which is cut below */
+		/* the decoded copy becomes the record, which is blanked below */
 		char *t = r->rec;
 		size_t cap = r->reccap;
 		r->rec = r->fixed;
@@ -888,18 +897,22 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 	int rc;
 	a->date = DOPPEL_NO_DATE;
 	a->title = NULL;
-	/* pos: where the text given out starts */
+	/* pos: where the body starts */
 	size_t pos = skip_blank_lines(text, len, 0);
 	size_t e = line_end(text, len, pos);
 	int32_t d;
 	if (date_line(text + pos, e - pos, &d)) {
 		a->date = d;
+		blank_out(text + pos, e - pos);
 		pos = skip_blank_lines(text, len, next_line_start(len, e));
 	}
+	size_t head = pos;
 	if ((rc = take_title(r, text, len, &pos, a)))
 		return rc;
+	if (a->title)
+		blank_out(text + head, line_end(text, len, head) - head);
 	/* A date marker on one of the next few non-blank lines, alone or
-	 * leading a paragraph: it is cut out of the text. */
+	 * leading a paragraph: it is blanked out of the text. */
 	size_t q = pos;
 	for (int lines = 0; a->date == DOPPEL_NO_DATE && q < len && lines < DATE_LINES;) {
 		size_t n;
@@ -910,19 +923,14 @@ static int txt_record(doppel_reader *r, char *text, size_t len, doppel_article *
 			size_t rest;
 			if (date_marker(text + q, n, &d, &rest)) {
 				a->date = d;
-				size_t cut = rest == n && e < len ? n + 1 : rest;
-				memmove(text + q, text + q + cut, len - q - cut);
-				len -= cut;
-				text[len] = '\0';
+				blank_out(text + q, rest);
 				break;
 			}
 		}
 		q = next_line_start(len, e);
 	}
-	/* The body starts at its first non-blank line. */
-	pos = skip_blank_lines(text, len, pos);
-	a->text = text + pos;
-	a->text_len = len - pos;
+	a->text = text;
+	a->text_len = len;
 	if (blank(a->text, a->text_len)) {
 		doppel__errf(r->err, "%s: empty text", r->origin);
 		return DOPPEL_E_EMPTY;
