@@ -16,6 +16,7 @@
 struct doppel__src {
 	uint32_t slot;
 	float strength; /* containment + aligned */
+	bool whole;     /* the whole text derives: not an excerpt */
 };
 
 /* An entry whose figures a database made before they were kept lacks. */
@@ -352,6 +353,24 @@ static inline doppel_match *doppel__index_push_match(doppel_index *x, uint32_t s
 	                    .containment = cont};
 	return m;
 }
+
+/* Whether the article a being added or queried resembles the entry of
+ * match i through the entry of match k, a stronger derivation it takes
+ * from (a source by date, or a twin of its day): what settle() asks of a
+ * rewrite before it makes the two siblings (same event), and the excerpt
+ * verdict of an excerpt. */
+bool doppel__index_through(const doppel_index *x, const doppel_article *a, size_t k, size_t i);
+
+/* The same for an excerpt, match i: the article shares its passage with
+ * match i's entry through match k's, from which both derive (the article
+ * by date, or as a twin of its day), one of the two derivations of the
+ * whole text (a copy or a rewrite: every passage of the derived text is
+ * the source's). Not when the article is a duplicate of match k's entry:
+ * what derives from one of two duplicates derives from the other. Undated
+ * texts, whose directions come from their contents alone, make no such
+ * excerpt. */
+bool doppel__index_through_passage(const doppel_index *x, const doppel_article *a, size_t k,
+                                   size_t i);
 
 /* ----------------------------------------------------- index_excerpt.c */
 

@@ -455,13 +455,13 @@ static bool slot_of(const doppel_index *x, int64_t num, uint32_t *slot)
 	return false;
 }
 
-static int add_source(entry_t *e, uint32_t src, float strength)
+static int add_source(entry_t *e, uint32_t src, float strength, doppel_relation rel)
 {
 	struct doppel__src *g = doppel__realloc_array(e->src, e->nsrc + 1, sizeof(*e->src));
 	if (!g)
 		return DOPPEL_E_NOMEM;
 	e->src = g;
-	e->src[e->nsrc++] = (struct doppel__src){src, strength};
+	e->src[e->nsrc++] = (struct doppel__src){src, strength, rel != DOPPEL_REL_EXCERPT};
 	return DOPPEL_OK;
 }
 
@@ -579,7 +579,8 @@ static int load_sources(doppel_index *x)
 	if (sqlite3_prepare_v2(
 		    db,
 		    "SELECT a, b, a_source,"
-		    " containment + CASE WHEN relation <= 2 THEN 1 ELSE aligned END, basis"
+		    " containment + CASE WHEN relation <= 2 THEN 1 ELSE aligned END, basis,"
+		    " relation"
 		    " FROM relations"
 		    " WHERE relation IN (1, 2, 3, 6)",
 		    -1, &st, NULL) != SQLITE_OK)
@@ -594,7 +595,9 @@ static int load_sources(doppel_index *x)
 			continue;
 		bool a_source = sqlite3_column_int(st, 2);
 		float strength = (float)sqlite3_column_double(st, 3);
-		if ((rc = add_source(&x->e[a_source ? sb : sa], a_source ? sa : sb, strength)))
+		doppel_relation rel = (doppel_relation)sqlite3_column_int(st, 5);
+		if ((rc = add_source(&x->e[a_source ? sb : sa], a_source ? sa : sb, strength,
+		                     rel)))
 			break;
 	}
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
@@ -2349,6 +2352,35 @@ static bool same_day_twin(const doppel_index *x, const doppel_article *a, const 
 	       a->date != DOPPEL_NO_DATE && a->date == x->e[slot].date;
 }
 
+bool doppel__index_through_passage(const doppel_index *x, const doppel_article *a, size_t k,
+                                   size_t i)
+{
+	const doppel_match *z = &x->matches[k], *m = &x->matches[i];
+	bool twin = same_day_twin(x, a, z, x->mslot[k]);
+	bool dated = z->direction == DOPPEL_DIR_FROM && z->basis == DOPPEL_BASIS_DATE;
+	if (k == i || m->relation != DOPPEL_REL_EXCERPT ||
+	    !doppel__is_derivation(z->relation) || z->relation == DOPPEL_REL_DUPLICATE ||
+	    (!dated && !twin) || duplicates(x, x->mslot[k], x->mslot[i]))
+		return false;
+	const entry_t *o = &x->e[x->mslot[i]];
+	for (uint32_t j = 0; j < o->nsrc; j++)
+		if (o->src[j].slot == x->mslot[k])
+			return z->relation != DOPPEL_REL_EXCERPT || o->src[j].whole;
+	return false;
+}
+
+bool doppel__index_through(const doppel_index *x, const doppel_article *a, size_t k, size_t i)
+{
+	const doppel_match *z = &x->matches[k], *m = &x->matches[i];
+	bool twin = same_day_twin(x, a, z, x->mslot[k]);
+	if (k == i || !doppel__is_derivation(z->relation) ||
+	    (z->direction != DOPPEL_DIR_FROM && !twin) || strength(z) <= strength(m))
+		return false;
+	return !duplicates(x, x->mslot[k], x->mslot[i]) &&
+	       resembles_through(x, x->mslot[k], x->mslot[i],
+	                         z->basis == DOPPEL_BASIS_DATE || twin, (float)strength(m));
+}
+
 /*
  * Directions of the derivations among matches [from, nmatch), then the
  * rules the scan applies to a whole corpus, for this one article: an
@@ -2406,18 +2438,8 @@ static int32_t settle(doppel_index *x, struct probe *q, size_t from)
 		if (m->relation != DOPPEL_REL_REWRITE)
 			continue;
 		bool sibling = false;
-		for (size_t k = from; k < x->nmatch && !sibling; k++) {
-			const doppel_match *z = &x->matches[k];
-			bool twin = same_day_twin(x, a, z, x->mslot[k]);
-			if (k == i || !doppel__is_derivation(z->relation) ||
-			    (z->direction != DOPPEL_DIR_FROM && !twin) ||
-			    strength(z) <= strength(m))
-				continue;
-			sibling = !duplicates(x, x->mslot[k], x->mslot[i]) &&
-			          resembles_through(x, x->mslot[k], x->mslot[i],
-			                            z->basis == DOPPEL_BASIS_DATE || twin,
-			                            (float)strength(m));
-		}
+		for (size_t k = from; k < x->nmatch && !sibling; k++)
+			sibling = doppel__index_through(x, a, k, i);
 		if (sibling) {
 			m->relation = DOPPEL_REL_SAME_EVENT;
 			m->basis = DOPPEL_BASIS_NONE;
@@ -2943,7 +2965,8 @@ static int link_sources(doppel_index *x, uint32_t self, size_t from)
 			continue;
 		bool mine = m->direction == DOPPEL_DIR_TO;
 		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
-		if (add_source(derived, mine ? self : x->mslot[k], (float)strength(m))) {
+		if (add_source(derived, mine ? self : x->mslot[k], (float)strength(m),
+		               m->relation)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}

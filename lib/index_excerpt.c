@@ -117,6 +117,8 @@
 /* Flags of x->mxev. */
 #define XEV_EVENT 0x1 /* an excerpt of a report of the same event */
 #define XEV_DONE 0x2  /* passages looked for */
+#define XEV_STORY 0x4 /* an excerpt of a report of the same story */
+#define XEV_DROP 0x8  /* a sibling's excerpt, to be dropped */
 
 typedef struct doppel__entry entry_t;
 
@@ -1161,6 +1163,7 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 	if (k != SIZE_MAX && (rel != DOPPEL_REL_EXCERPT || most_of_both(o, q, x->ps, n)))
 		return DOPPEL_OK;
 	bool event = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_EVENT;
+	bool story = k != SIZE_MAX && x->matches[k].relation == DOPPEL_REL_SAME_STORY;
 	if (k == SIZE_MAX) {
 		if (!doppel__index_push_match(x, slot, rel, j, cont) || reserve_matches(x)) {
 			doppel__errf(x->err, "out of memory");
@@ -1171,9 +1174,55 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 	} else {
 		x->matches[k].relation = rel;
 	}
-	x->mxev[k] = event ? XEV_EVENT : 0;
+	x->mxev[k] = event ? XEV_EVENT : story ? XEV_STORY : 0;
 	direct(x, k, a, sk, boiler, when);
 	return keep_passages(x, k, n);
+}
+
+/*
+ * The excerpts among matches [from, nmatch) that the article a shares with
+ * an article derived from a stronger source of its own (doppel__index_through):
+ * two articles that took one passage from a third resemble each other
+ * through it, as two rewrites of one report do (a spun copy of a report,
+ * and a later report that quotes a paragraph of it). Such an excerpt goes
+ * back to the relation the pair had before its passages were looked at
+ * (same event or story, without passages), or is dropped. A chain stays a
+ * chain: a passage the source itself took from the other article makes
+ * no sibling.
+ */
+static void excerpt_siblings(doppel_index *x, const doppel_article *a, size_t from)
+{
+	for (size_t i = from; i < x->nmatch; i++) {
+		doppel_match *m = &x->matches[i];
+		if (m->relation != DOPPEL_REL_EXCERPT)
+			continue;
+		bool sibling = false;
+		for (size_t k = from; k < x->nmatch && !sibling; k++)
+			sibling = doppel__index_through_passage(x, a, k, i);
+		if (!sibling)
+			continue;
+		if (x->mxev[i] & (XEV_EVENT | XEV_STORY)) {
+			m->relation = x->mxev[i] & XEV_EVENT ? DOPPEL_REL_SAME_EVENT
+			                                     : DOPPEL_REL_SAME_STORY;
+			m->basis = DOPPEL_BASIS_NONE;
+			m->direction = DOPPEL_DIR_UNKNOWN;
+			x->mpn[i] = 0;
+			x->mxev[i] = 0;
+		} else {
+			x->mxev[i] |= XEV_DROP;
+		}
+	}
+	size_t w = from;
+	for (size_t i = from; i < x->nmatch; i++) {
+		if (x->mxev[i] & XEV_DROP)
+			continue;
+		x->matches[w] = x->matches[i];
+		x->mslot[w] = x->mslot[i];
+		x->mpoff[w] = x->mpoff[i];
+		x->mpn[w] = x->mpn[i];
+		x->mxev[w++] = x->mxev[i];
+	}
+	x->nmatch = w;
 }
 
 int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
@@ -1201,6 +1250,8 @@ int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
 	for (size_t k = 0; k < nc && rc == DOPPEL_OK; k++)
 		rc = verify(x, a, sk, boiler, from, c[k].slot, when, vetoes, ctx);
 	free(c);
+	if (rc == DOPPEL_OK)
+		excerpt_siblings(x, a, from);
 	/* Every derivation's passages. */
 	for (size_t k = from; k < x->nmatch && rc == DOPPEL_OK; k++) {
 		if (!doppel__is_derivation(x->matches[k].relation) || (x->mxev[k] & XEV_DONE))

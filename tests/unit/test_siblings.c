@@ -92,12 +92,55 @@ static void test_rewrite_of_duplicates(void **state)
 	doppel_batch_free(b);
 }
 
+/* The articles of tests/data/excerpt and tests/data/spunexcerpt that
+ * test_excerpt_siblings reads, the spun copy dated `spun_date`. */
+static doppel_batch *spun_and_excerpt(const char *spun_date)
+{
+	doppel_batch *wire = test_read_data("excerpt", 5);
+	doppel_batch *spun = test_read_data("spunexcerpt", 1);
+	doppel_batch *b = doppel_batch_new();
+	assert_non_null(b);
+	for (size_t i = 0; i < doppel_batch_count(wire); i++) {
+		const doppel_article *a = doppel_batch_article(wire, i);
+		if (!strcmp(a->id, "wire/dam-approval") || !strcmp(a->id, "local/dam-cressley"))
+			assert_int_equal(doppel_batch_push(b, a), DOPPEL_OK);
+	}
+	doppel_article a = *doppel_batch_article(spun, 0);
+	assert_int_equal(doppel_parse_date(spun_date, 10, &a.date), DOPPEL_OK);
+	assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	doppel_batch_free(wire);
+	doppel_batch_free(spun);
+	return b;
+}
+
+/* A spun copy of a wire report and a local report that took three of its
+ * paragraphs share them only through the wire report: siblings, not an
+ * excerpt of one another, whichever came first. */
+static void test_excerpt_siblings(void **state)
+{
+	(void)state;
+	const char *dates[] = {"2024-06-04", "2024-06-05"};
+	for (size_t i = 0; i < 2; i++) {
+		doppel_batch *b = spun_and_excerpt(dates[i]);
+		doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
+		assert_int_equal(test_scan_relation(s, "wire/dam-approval", "blog/dam-spun"),
+		                 DOPPEL_REL_REWRITE);
+		assert_int_equal(test_scan_relation(s, "wire/dam-approval", "local/dam-cressley"),
+		                 DOPPEL_REL_EXCERPT);
+		assert_int_equal(test_scan_relation(s, "blog/dam-spun", "local/dam-cressley"),
+		                 DOPPEL_REL_SAME_EVENT);
+		doppel_scan_free(s);
+		doppel_batch_free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sibling_through_source),
 		cmocka_unit_test(test_sibling_through_twin),
 		cmocka_unit_test(test_rewrite_of_duplicates),
+		cmocka_unit_test(test_excerpt_siblings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
