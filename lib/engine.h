@@ -357,8 +357,7 @@ static inline doppel_match *doppel__index_push_match(doppel_index *x, uint32_t s
 /* Whether the article a being added or queried resembles the entry of
  * match i through the entry of match k, a stronger derivation it takes
  * from (a source by date, or a twin of its day): what settle() asks of a
- * rewrite before it makes the two siblings (same event), and the excerpt
- * verdict of an excerpt. */
+ * rewrite before it makes the two siblings (same event). */
 bool doppel__index_through(const doppel_index *x, const doppel_article *a, size_t k, size_t i);
 
 /* The same for an excerpt, match i: the article shares its passage with

@@ -97,9 +97,8 @@
  * the pairs whose passages failed only for their share (`make eval-real`,
  * bench/RESULTS.md): PAN 2013 random obfuscation 765 -> 796 of 1,000 pairs
  * related, translation 812 -> 824, summaries 147 -> 150 of 238; on Reuters
- * with planted copies, 23 more derivations between originals (most of them
- * pairs stated same event or story before, one a follow-up reusing its
- * background paragraph), no spun copy's edge more. Two sentence pairs, or
+ * with planted copies, 23 more derivations between originals (13 of them
+ * pairs stated same event or story before), no spun copy's edge more. Two sentence pairs, or
  * a best cosine of 0.5, let through three to six times as many Reuters
  * pairs for a few more of PAN's. */
 #define EXCERPT_PAIRED_SENTENCES 3
@@ -1181,14 +1180,14 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 
 /*
  * The excerpts among matches [from, nmatch) that the article a shares with
- * an article derived from a stronger source of its own (doppel__index_through):
- * two articles that took one passage from a third resemble each other
- * through it, as two rewrites of one report do (a spun copy of a report,
- * and a later report that quotes a paragraph of it). Such an excerpt goes
- * back to the relation the pair had before its passages were looked at
- * (same event or story, without passages), or is dropped. A chain stays a
- * chain: a passage the source itself took from the other article makes
- * no sibling.
+ * an article derived from one of its own sources
+ * (doppel__index_through_passage): two articles that took one passage from
+ * a third resemble each other through it, as two rewrites of one report do
+ * (a spun copy of a report, and a later report that quotes a paragraph of
+ * it). Such an excerpt goes back to the relation the pair had before its
+ * passages were looked at (same event or story, without passages), or is
+ * dropped. A chain stays a chain: a passage the source itself took from
+ * the other article makes no sibling.
  */
 static void excerpt_siblings(doppel_index *x, const doppel_article *a, size_t from)
 {
