@@ -67,6 +67,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						abort();
 					if (txt && a.title && strlen(a.title) > 200)
 						abort();
+					/* a .txt text in UTF-8 keeps the file's offsets: each
+					 * byte the file's, or a space where something was
+					 * blanked out (title, date marker, mark, NUL) */
+					if (txt && doppel__utf8_valid((const char *)data + 1, size - 1, NULL)) {
+						if (a.text_len != size - 1)
+							abort();
+						for (size_t i = 0; i < a.text_len; i++)
+							if (a.text[i] != (char)data[1 + i] && a.text[i] != ' ')
+								abort();
+					}
 					if (a.date != DOPPEL_NO_DATE) {
 						char buf[11];
 						int32_t back;
