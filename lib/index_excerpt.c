@@ -118,6 +118,7 @@
 #define XEV_DONE 0x2  /* passages looked for */
 #define XEV_STORY 0x4 /* an excerpt of a report of the same story */
 #define XEV_DROP 0x8  /* a sibling's excerpt, to be dropped */
+#define XEV_MADE 0x10 /* the relation is the passages' verdict */
 
 typedef struct doppel__entry entry_t;
 
@@ -1140,7 +1141,8 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 				rel = DOPPEL_REL_NONE;
 		}
 	}
-	if (rel == DOPPEL_REL_NONE) {
+	const bool made = rel == DOPPEL_REL_NONE;
+	if (made) {
 		if ((rel = passage_relation(&x->p, o, q, x->ps, n)) == DOPPEL_REL_NONE)
 			return DOPPEL_OK;
 		if (!asked)
@@ -1173,9 +1175,15 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 	} else {
 		x->matches[k].relation = rel;
 	}
-	x->mxev[k] = event ? XEV_EVENT : story ? XEV_STORY : 0;
+	x->mxev[k] = (event ? XEV_EVENT : story ? XEV_STORY : 0) | (made ? XEV_MADE : 0);
 	direct(x, k, a, sk, boiler, when);
 	return keep_passages(x, k, n);
+}
+
+/* Whether the article a and match k's entry both have a date. */
+static bool dated(const doppel_index *x, const doppel_article *a, size_t k)
+{
+	return a->date != DOPPEL_NO_DATE && x->e[x->mslot[k]].date != DOPPEL_NO_DATE;
 }
 
 /*
@@ -1187,22 +1195,28 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
  * it). Such an excerpt goes back to the relation the pair had before its
  * passages were looked at (same event or story, without passages), or is
  * dropped. A chain stays a chain: a passage the source itself took from
- * the other article makes no sibling.
+ * the other article makes no sibling. A rewrite the passages made (after
+ * settle() looked at the article's rewrites) is asked what settle() asks
+ * of one (doppel__index_through), between dated articles, and becomes the
+ * same event.
  */
 static void excerpt_siblings(doppel_index *x, const doppel_article *a, size_t from)
 {
 	for (size_t i = from; i < x->nmatch; i++) {
 		doppel_match *m = &x->matches[i];
-		if (m->relation != DOPPEL_REL_EXCERPT)
+		bool rewrite = m->relation == DOPPEL_REL_REWRITE && (x->mxev[i] & XEV_MADE);
+		if (m->relation != DOPPEL_REL_EXCERPT && !rewrite)
 			continue;
 		bool sibling = false;
 		for (size_t k = from; k < x->nmatch && !sibling; k++)
-			sibling = doppel__index_through_passage(x, a, k, i);
+			sibling = rewrite ? dated(x, a, k) && doppel__index_through(x, a, k, i)
+			                  : doppel__index_through_passage(x, a, k, i);
 		if (!sibling)
 			continue;
-		if (x->mxev[i] & (XEV_EVENT | XEV_STORY)) {
-			m->relation = x->mxev[i] & XEV_EVENT ? DOPPEL_REL_SAME_EVENT
-			                                     : DOPPEL_REL_SAME_STORY;
+		if (rewrite || (x->mxev[i] & (XEV_EVENT | XEV_STORY))) {
+			m->relation = rewrite || (x->mxev[i] & XEV_EVENT)
+			                      ? DOPPEL_REL_SAME_EVENT
+			                      : DOPPEL_REL_SAME_STORY;
 			m->basis = DOPPEL_BASIS_NONE;
 			m->direction = DOPPEL_DIR_UNKNOWN;
 			x->mpn[i] = 0;
