@@ -92,6 +92,18 @@ static const doppel_pair *pair_of(const doppel_scan *s, const char *a, const cha
 	return NULL;
 }
 
+/* The pair of src and derived among the scan's pairs, into *pr: an excerpt
+ * of one passage, src its source by date. */
+static void assert_excerpt_of(const doppel_scan *s, const char *src, const char *derived,
+                              doppel_pair *pr)
+{
+	assert_non_null(pair_of(s, src, derived, pr));
+	assert_int_equal(pr->relation, DOPPEL_REL_EXCERPT);
+	assert_int_equal(pr->basis, DOPPEL_BASIS_DATE);
+	assert_string_equal(pr->a, src);
+	assert_int_equal(pr->npassages, 1);
+}
+
 /* A scan states the excerpts, the source first (by date), with their
  * passages byte for byte, and nothing for the feature. */
 static void test_scan_excerpts(void **state)
@@ -107,27 +119,17 @@ static void test_scan_excerpts(void **state)
 	doppel_pair pr;
 
 	/* the local report takes three paragraphs of the wire report */
-	assert_non_null(pair_of(s, WIRE, LOCAL, &pr));
-	assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
-	assert_int_equal(pr.basis, DOPPEL_BASIS_DATE);
-	assert_string_equal(pr.a, WIRE);
-	assert_int_equal(pr.npassages, 1);
+	assert_excerpt_of(s, WIRE, LOCAL, &pr);
 	assert_passage(&pr.passages[0], article(b, WIRE), article(b, LOCAL), LOCAL_FIRST,
 	               LOCAL_LAST);
 	/* a minority of both, so no copy */
 	assert_true(pr.containment < p.copy_containment);
 
 	/* the digest takes passages of both wire reports */
-	assert_non_null(pair_of(s, WIRE, DIGEST, &pr));
-	assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
-	assert_string_equal(pr.a, WIRE);
-	assert_int_equal(pr.npassages, 1);
+	assert_excerpt_of(s, WIRE, DIGEST, &pr);
 	assert_passage(&pr.passages[0], article(b, WIRE), article(b, DIGEST), LOCAL_FIRST,
 	               DIGEST_DAM_LAST);
-	assert_non_null(pair_of(s, STRIKE, DIGEST, &pr));
-	assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
-	assert_string_equal(pr.a, STRIKE);
-	assert_int_equal(pr.npassages, 1);
+	assert_excerpt_of(s, STRIKE, DIGEST, &pr);
 	assert_passage(&pr.passages[0], article(b, STRIKE), article(b, DIGEST),
 	               DIGEST_RAIL_FIRST, DIGEST_RAIL_LAST);
 
@@ -319,11 +321,7 @@ static void test_edited_excerpt(void **state)
 	doppel_batch *b = test_read_data("edited", 3);
 	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
 	doppel_pair pr;
-	assert_non_null(pair_of(s, BRIDGE, COLUMN, &pr));
-	assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
-	assert_string_equal(pr.a, BRIDGE);
-	assert_int_equal(pr.basis, DOPPEL_BASIS_DATE);
-	assert_int_equal(pr.npassages, 1);
+	assert_excerpt_of(s, BRIDGE, COLUMN, &pr);
 	assert_edited(&pr.passages[0], article(b, BRIDGE), "The authority said inspections",
 	              "escorted by a pilot car.", article(b, COLUMN),
 	              "The authority said its inspectors", "behind a pilot car.");
