@@ -114,11 +114,11 @@
 #define PTEXT_CACHE 256
 
 /* Flags of x->mxev. */
-#define XEV_EVENT 0x1 /* an excerpt of a report of the same event */
-#define XEV_DONE 0x2  /* passages looked for */
-#define XEV_STORY 0x4 /* an excerpt of a report of the same story */
-#define XEV_DROP 0x8  /* a sibling's excerpt, to be dropped */
-#define XEV_MADE 0x10 /* the relation is the passages' verdict */
+#define XEV_EVENT 0x1   /* an excerpt of a report of the same event */
+#define XEV_DONE 0x2    /* passages looked for */
+#define XEV_STORY 0x4   /* an excerpt of a report of the same story */
+#define XEV_SIBLING 0x8 /* related through a source of the article's */
+#define XEV_MADE 0x10   /* the relation is the passages' verdict */
 
 typedef struct doppel__entry entry_t;
 
@@ -1202,8 +1202,10 @@ static bool dated(const doppel_index *x, const doppel_article *a, size_t k)
  */
 static void excerpt_siblings(doppel_index *x, const doppel_article *a, size_t from)
 {
+	/* Decided first, each against the relations as they came: a sibling
+	 * is not the source of another. */
 	for (size_t i = from; i < x->nmatch; i++) {
-		doppel_match *m = &x->matches[i];
+		const doppel_match *m = &x->matches[i];
 		bool rewrite = m->relation == DOPPEL_REL_REWRITE && (x->mxev[i] & XEV_MADE);
 		if (m->relation != DOPPEL_REL_EXCERPT && !rewrite)
 			continue;
@@ -1211,24 +1213,29 @@ static void excerpt_siblings(doppel_index *x, const doppel_article *a, size_t fr
 		for (size_t k = from; k < x->nmatch && !sibling; k++)
 			sibling = rewrite ? dated(x, a, k) && doppel__index_through(x, a, k, i)
 			                  : doppel__index_through_passage(x, a, k, i);
-		if (!sibling)
+		if (sibling)
+			x->mxev[i] |= XEV_SIBLING;
+	}
+	for (size_t i = from; i < x->nmatch; i++) {
+		doppel_match *m = &x->matches[i];
+		if (!(x->mxev[i] & XEV_SIBLING))
 			continue;
-		if (rewrite || (x->mxev[i] & (XEV_EVENT | XEV_STORY))) {
-			m->relation = rewrite || (x->mxev[i] & XEV_EVENT)
-			                      ? DOPPEL_REL_SAME_EVENT
-			                      : DOPPEL_REL_SAME_STORY;
+		if (m->relation == DOPPEL_REL_REWRITE ||
+		    (x->mxev[i] & (XEV_EVENT | XEV_STORY))) {
+			m->relation =
+				m->relation == DOPPEL_REL_REWRITE || (x->mxev[i] & XEV_EVENT)
+					? DOPPEL_REL_SAME_EVENT
+					: DOPPEL_REL_SAME_STORY;
 			m->basis = DOPPEL_BASIS_NONE;
 			m->direction = DOPPEL_DIR_UNKNOWN;
 			x->mpn[i] = 0;
 			x->mxev[i] = 0;
-		} else {
-			x->mxev[i] |= XEV_DROP;
 		}
 	}
 	size_t w = from;
 	for (size_t i = from; i < x->nmatch; i++) {
-		if (x->mxev[i] & XEV_DROP)
-			continue;
+		if (x->mxev[i] & XEV_SIBLING)
+			continue; /* an excerpt of no event or story: dropped */
 		x->matches[w] = x->matches[i];
 		x->mslot[w] = x->mslot[i];
 		x->mpoff[w] = x->mpoff[i];
