@@ -139,15 +139,20 @@ static void test_repair_and_fields(void **state)
 	doppel_reader_free(r);
 }
 
+/* t from its first byte that is not white space. */
+static const char *skip_white(const char *t)
+{
+	while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
+		t++;
+	return t;
+}
+
 /* The body of a .txt article's text: from its first byte that is not
  * white space (the reader blanks a title, a date line and a date marker
  * out of the text, spaces in their place). */
 static const char *body(const doppel_article *a)
 {
-	const char *t = a->text;
-	while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
-		t++;
-	return t;
+	return skip_white(a->text);
 }
 
 /* A .txt article's text keeps the file's offsets: as long as the file
@@ -172,10 +177,7 @@ static const char *unblanked(const doppel_article *a, const char *file, size_t n
 		if (a->text[i] == file[i] || file[i] == ' ')
 			buf[m++] = a->text[i];
 	buf[m] = '\0';
-	size_t k = 0;
-	while (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r' || buf[k] == '\n')
-		k++;
-	return buf + k;
+	return skip_white(buf);
 }
 
 static void test_txt_metadata(void **state)
