@@ -90,6 +90,8 @@ struct doppel__pslot {
 /* A list at x->pka[off]: a head, n | room << 16, then its n entries. */
 #define DOPPEL__PKL_N(head) ((head)&0xffffu)
 #define DOPPEL__PKL_ROOM(head) ((head) >> 16)
+/* The most room a list has: its key's most holders (index_excerpt.c). */
+#define DOPPEL__PK_ROOM_MOST 20
 
 /* A stored article tokenized for passages, kept while it is likely to be
  * a candidate again. */
@@ -218,6 +220,10 @@ struct doppel_index {
 	doppel__shard *pk; /* of struct doppel__pslot: DOPPEL__SHARDS, or NULL */
 	uint32_t *pka;     /* the lists, each a head and its entries */
 	size_t npka, pkacap;
+	/* Room given up by lists that moved or whose key became common, by
+	 * its size: the offset + 1 of the first (0: none), each linking to the
+	 * next through its head word. */
+	uint32_t pkfree[DOPPEL__PK_ROOM_MOST + 1];
 	struct doppel__ptcached *ptc; /* by slot */
 	size_t nptc;
 	float *xscore; /* per entry: score of the probe's shared keys */
@@ -402,6 +408,12 @@ int doppel__excerpt_init(doppel_index *x);
 /* Everything excerpts keep in memory, dropped (forget) or freed. */
 void doppel__excerpt_forget(doppel_index *x);
 void doppel__excerpt_free(doppel_index *x);
+/* Posts entry slot under passage key (key != 0); DOPPEL_E_NOMEM. */
+int doppel__excerpt_post(doppel_index *x, uint32_t key, uint32_t slot);
+/* The entries posted under key, in the order posted, up to most of them
+ * into out: how many there are; 0 for a key never posted, SIZE_MAX for
+ * one held by too many (common). */
+size_t doppel__excerpt_holders(const doppel_index *x, uint32_t key, uint32_t *out, size_t most);
 /* The postings of the passage keys stored with the articles. */
 int doppel__excerpt_load(doppel_index *x);
 /* The passage keys of an article segmented into f, with w's scratch,

@@ -41,6 +41,7 @@
 /* A passage key in more stored articles than this pairs nothing: common
  * phrases and sentence shapes. */
 #define EXCERPT_MAX_DF 20
+_Static_assert(EXCERPT_MAX_DF <= DOPPEL__PK_ROOM_MOST, "a list's room is kept by its size");
 /* ... a window key, in more than this: two rare words near each other in
  * five articles are a subject's words, not a passage (and would weigh a
  * fifth at most); the lists stay short to read. */
@@ -145,6 +146,7 @@ int doppel__excerpt_init(doppel_index *x)
 void doppel__excerpt_forget(doppel_index *x)
 {
 	x->npka = 0;
+	memset(x->pkfree, 0, sizeof(x->pkfree));
 	doppel__shards_clear(x->pk, x->pk ? DOPPEL__SHARDS : 0);
 	free(x->pk);
 	x->pk = NULL;
@@ -211,10 +213,19 @@ static struct doppel__pslot *pk_place(const doppel__shard *s, uint32_t h, uint32
 	return &t[j];
 }
 
+/* Gives up the room of the list at off (it moved, or its key became
+ * common) to the next list of that room. */
+static void list_drop(doppel_index *x, uint32_t off)
+{
+	const uint32_t room = DOPPEL__PKL_ROOM(x->pka[off]);
+	x->pka[off] = x->pkfree[room];
+	x->pkfree[room] = off + 1;
+}
+
 /* Room for n entries in the list at *off: the lists live in one array,
  * x->pka, each its head then its entries; a list that outgrows its room
- * moves to the end (its old room is lost: lists are short and capped, so
- * little is). A new list (*off: DOPPEL__PK_LIST) is made at the end. */
+ * moves to room given up by another (list_drop) or to the end, and gives
+ * up its own. A new list (*off: DOPPEL__PK_LIST) is made the same way. */
 static int list_room(doppel_index *x, uint32_t *off, uint32_t n)
 {
 	const bool made = *off != DOPPEL__PK_LIST;
@@ -233,19 +244,28 @@ static int list_room(doppel_index *x, uint32_t *off, uint32_t n)
 	uint32_t cap = n < 4 ? n : 2 * room;
 	if (cap > EXCERPT_MAX_DF)
 		cap = EXCERPT_MAX_DF;
-	if (x->npka + 1 + cap >= DOPPEL__PK_LIST ||
-	    doppel__grow((void **)&x->pka, &x->pkacap, x->npka + 1 + cap, sizeof(*x->pka)))
-		return DOPPEL_E_NOMEM;
+	uint32_t to;
+	if (x->pkfree[cap]) {
+		to = x->pkfree[cap] - 1;
+		x->pkfree[cap] = x->pka[to];
+	} else {
+		if (x->npka + 1 + cap >= DOPPEL__PK_LIST ||
+		    doppel__grow((void **)&x->pka, &x->pkacap, x->npka + 1 + cap,
+		                 sizeof(*x->pka)))
+			return DOPPEL_E_NOMEM;
+		to = (uint32_t)x->npka;
+		x->npka += 1 + cap;
+	}
 	if (have)
-		memcpy(x->pka + x->npka + 1, x->pka + *off + 1, have * sizeof(*x->pka));
-	x->pka[x->npka] = have | cap << 16;
-	*off = (uint32_t)x->npka;
-	x->npka += 1 + cap;
+		memcpy(x->pka + to + 1, x->pka + *off + 1, have * sizeof(*x->pka));
+	x->pka[to] = have | cap << 16;
+	if (made)
+		list_drop(x, *off);
+	*off = to;
 	return DOPPEL_OK;
 }
 
-/* Posts entry slot under key. */
-static int post(doppel_index *x, uint32_t key, uint32_t slot)
+int doppel__excerpt_post(doppel_index *x, uint32_t key, uint32_t slot)
 {
 	if (!x->pk && !(x->pk = calloc(DOPPEL__SHARDS, sizeof(*x->pk))))
 		return DOPPEL_E_NOMEM;
@@ -278,7 +298,8 @@ static int post(doppel_index *x, uint32_t key, uint32_t slot)
 	                              ? EXCERPT_MAX_DF_WINDOW
 	                              : EXCERPT_MAX_DF;
 	if (n >= most) {
-		s->val = DOPPEL__PK_COMMON; /* its room is lost */
+		s->val = DOPPEL__PK_COMMON;
+		list_drop(x, off);
 		return DOPPEL_OK;
 	}
 	if (list_room(x, &off, n + 1))
@@ -289,12 +310,37 @@ static int post(doppel_index *x, uint32_t key, uint32_t slot)
 	return DOPPEL_OK;
 }
 
+size_t doppel__excerpt_holders(const doppel_index *x, uint32_t key, uint32_t *out, size_t most)
+{
+	if (!x->pk)
+		return 0;
+	const uint32_t h = doppel__mix32(key);
+	const doppel__shard *sh = pk_shard(x, h);
+	if (!sh->slot)
+		return 0;
+	const struct doppel__pslot *s = pk_place(sh, h, key);
+	if (!s->key)
+		return 0;
+	if (s->val == DOPPEL__PK_COMMON)
+		return SIZE_MAX;
+	if (!(s->val & DOPPEL__PK_LIST)) {
+		if (most)
+			out[0] = s->val;
+		return 1;
+	}
+	const uint32_t *l = x->pka + (s->val & ~DOPPEL__PK_LIST);
+	const uint32_t held = DOPPEL__PKL_N(*l);
+	for (uint32_t j = 0; j < held && j < most; j++)
+		out[j] = l[1 + j];
+	return held;
+}
+
 /* Posts every key of a blob of 4-byte little-endian keys. */
 static int post_blob(doppel_index *x, const uint8_t *blob, size_t len, uint32_t slot)
 {
 	for (size_t i = 0; i + 4 <= len; i += 4) {
 		uint32_t key = (uint32_t)doppel__get_le(blob + i, 4);
-		if (key && post(x, key, slot))
+		if (key && doppel__excerpt_post(x, key, slot))
 			return DOPPEL_E_NOMEM;
 	}
 	return DOPPEL_OK;
@@ -1296,7 +1342,7 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 	for (size_t k = 0; k < n; k++) {
 		if (k + 8 < n && x->pk)
 			PREFETCH_SLOT(x, keys[k + 8]);
-		if (post(x, keys[k], slot)) {
+		if (doppel__excerpt_post(x, keys[k], slot)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}

@@ -2,7 +2,8 @@
  * The one engine: a scan of a corpus and an index fed the same articles in
  * date order (then id) state the same relations, with the same
  * directions, passages, events and stories, however the articles are cut
- * into batches. Checked over every fixture corpus of tests/data.
+ * into batches. Checked over every fixture corpus of tests/data. And the
+ * postings of passage keys hold what was posted.
  */
 #include "testutil.h"
 
@@ -264,10 +265,88 @@ static void test_scan_is_index_in_date_order(void **state)
 	assert_int_not_equal(stat(":memory:.lock", &st), 0);
 }
 
+/* Passage-key postings: each key's holders in the order posted, however
+ * the lists move as they grow, and room a list gives up (moving, or its
+ * key becoming common) taken by later lists: every word of the lists'
+ * array is a live list's or in the room given up, and little is given
+ * up at the end. Against a model of the postings, with sentence keys (20
+ * holders at most: EXCERPT_MAX_DF) and window keys (4:
+ * EXCERPT_MAX_DF_WINDOW) under key rules 2. */
+static void test_passage_key_lists(void **state)
+{
+	(void)state;
+	enum { NKEYS = 3000, NART = 4000, PER = 12, MOST = 20, MOST_WINDOW = 4 };
+	doppel_index *x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	x->pkrules = 2;
+	uint32_t *key = malloc(NKEYS * sizeof(*key));
+	uint32_t(*held)[MOST + 1] = calloc(NKEYS, sizeof(*held));
+	size_t *n = calloc(NKEYS, sizeof(*n));
+	assert_true(key && held && n);
+	for (size_t k = 0; k < NKEYS; k++) /* a third window keys, all distinct */
+		key[k] = (uint32_t)(k + 1) << 2 | (k % 3 == 0 ? 0x40000000u : 0);
+	uint64_t rng = 7;
+	for (uint32_t slot = 0; slot < NART; slot++) {
+		uint32_t last = UINT32_MAX;
+		for (int j = 0; j < PER; j++) {
+			rng = rng * 6364136223846793005u + 1442695040888963407u;
+			/* a quarter of the posts go to 60 keys, which become
+			 * common; the others to keys of recent articles, more
+			 * as articles come, whose lists grow and move */
+			uint32_t r = (uint32_t)(rng >> 33);
+			uint32_t k = (rng >> 20) % 4 == 0 ? r % 60
+			                                  : 60 + r % (1 + slot * (NKEYS - 61) / NART);
+			if (k == last)
+				continue;
+			last = k;
+			assert_int_equal(doppel__excerpt_post(x, key[k], slot), DOPPEL_OK);
+			if (n[k] < MOST + 1)
+				held[k][n[k]] = slot;
+			n[k]++;
+		}
+	}
+	size_t lists = 0, live = 0;
+	uint32_t got[MOST + 1];
+	for (size_t k = 0; k < NKEYS; k++) {
+		const size_t most = key[k] & 0x40000000u ? MOST_WINDOW : MOST;
+		const size_t h = doppel__excerpt_holders(x, key[k], got, MOST + 1);
+		if (n[k] > most) {
+			assert_true(h == SIZE_MAX);
+			continue;
+		}
+		assert_int_equal(h, n[k]);
+		assert_memory_equal(got, held[k], h * sizeof(*got));
+		if (h >= 2) {
+			lists++;
+			/* the list's own words: its head and its room */
+			const doppel__shard *sh = &x->pk[doppel__shard32(doppel__mix32(key[k]))];
+			for (size_t j = 0; j <= sh->mask; j++) {
+				const struct doppel__pslot *ps = (const struct doppel__pslot *)sh->slot + j;
+				if (ps->key == key[k])
+					live += 1 + DOPPEL__PKL_ROOM(x->pka[ps->val & ~DOPPEL__PK_LIST]);
+			}
+		}
+	}
+	assert_true(lists > 100);
+	size_t given_up = 0;
+	for (uint32_t room = 0; room <= DOPPEL__PK_ROOM_MOST; room++)
+		for (uint32_t at = x->pkfree[room]; at; at = x->pka[at - 1])
+			given_up += 1 + room;
+	assert_int_equal(x->npka, live + given_up);
+	assert_true(given_up * 10 < x->npka);
+	doppel__excerpt_forget(x);
+	free(x->pka);
+	free(x);
+	free(key);
+	free(held);
+	free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_is_index_in_date_order),
+		cmocka_unit_test(test_passage_key_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
