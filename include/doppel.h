@@ -199,6 +199,8 @@ DOPPEL_API int doppel_params_check(const doppel_params *p, char *msg, size_t msg
  * One article. Strings other than text may be NULL (unknown). date is days
  * since 1970-01-01 (UTC) or DOPPEL_NO_DATE. origin names where the record
  * came from ("news/a.txt", "feed.jsonl:17") for messages; may be NULL.
+ * where is the place a reader can read its text again from
+ * (doppel_reader_reread), 0 when there is none.
  */
 typedef struct doppel_article {
 	const char *id;
@@ -209,6 +211,7 @@ typedef struct doppel_article {
 	const char *source;
 	const char *url;
 	const char *origin;
+	uint64_t where;
 } doppel_article;
 
 /* "YYYY-MM-DD" (a longer ISO 8601 stamp is cut at the day) to days since
@@ -305,13 +308,35 @@ DOPPEL_API int doppel_reader_add_range(doppel_reader *r, const char *path, uint6
 /*
  * Reads the next record into *out.
  *   DOPPEL_OK   *out holds an article; its strings are borrowed, valid until
- *               the next call on this reader.
+ *               the next call on this reader. out->where is nonzero for a
+ *               record of an uncompressed file (a .txt file, a JSON line),
+ *               which doppel_reader_reread() can read again; 0 for one of
+ *               standard input or of a compressed file.
  *   DOPPEL_END  no more records.
  *   < 0         one record (or one path) was bad and is skipped; the detail
  *               message names it ("feed.jsonl:17: invalid UTF-8 at byte 40");
  *               call again to go on.
  */
 DOPPEL_API int doppel_reader_next(doppel_reader *r, doppel_article *out);
+
+/*
+ * The text of the record at where (an article's where, from
+ * doppel_reader_next() on this reader), read again from its file: byte
+ * for byte the text doppel_reader_next() gave, decoded by the same rules
+ * (Windows-1252 or repaired, NUL bytes as spaces, a .txt file's title and
+ * date blanked out), with no warning given again. *text is the caller's
+ * (free()), NUL-terminated, of *len bytes. A file is read again only as it
+ * was: one whose size or time of last change differ is an error. Safe to
+ * call from several threads, and beside doppel_reader_next().
+ *   DOPPEL_E_ARG  where is 0 or not this reader's.
+ *   DOPPEL_E_IO   the file cannot be read again, or changed.
+ *   other         the record no longer reads as it did (as for
+ *                 doppel_reader_next()).
+ * On failure a message naming the file goes to err (errlen bytes, may be
+ * NULL).
+ */
+DOPPEL_API int doppel_reader_reread(doppel_reader *r, uint64_t where, char **text, size_t *len,
+                                    char *err, size_t errlen);
 
 /* Detail of the last error; never NULL; borrowed, valid until the next call
  * on this reader. */
@@ -499,7 +524,8 @@ typedef struct doppel_scan doppel_scan;
 
 /*
  * A one-shot scan of a corpus: the articles are kept (their texts
- * compressed) until doppel_scan_finish(), which relates them with the same
+ * compressed, or where to read them again) until doppel_scan_finish(),
+ * which relates them with the same
  * engine as an index, fed by date (undated last) then id. A scan states
  * exactly the relations, directions, events and stories that
  * doppel_index_add() of the same articles in that order states, however
@@ -519,7 +545,18 @@ DOPPEL_API void doppel_scan_free(doppel_scan *s);
 DOPPEL_API int doppel_scan_learn(doppel_scan *s, const doppel_batch *b);
 
 /*
- * Keeps the articles of b, their texts compressed in parallel. Ids must be
+ * Lets the scan keep, of each article added after it whose where is
+ * nonzero, that place instead of a copy of its text, which r reads again
+ * (doppel_reader_reread) each time the scan needs it: a scan of files
+ * then holds none of their texts. r must be the reader the articles came
+ * from and outlive the scan; NULL keeps every text again. DOPPEL_E_STATE
+ * once an article was added.
+ */
+DOPPEL_API int doppel_scan_reread_from(doppel_scan *s, doppel_reader *r);
+
+/*
+ * Keeps the articles of b, their texts compressed in parallel (or their
+ * places: doppel_scan_reread_from). Ids must be
  * unique across the scan: a repeated id is skipped
  * and counted, its message in doppel_scan_errmsg(), and the call returns
  * DOPPEL_E_DUPID after taking the rest of the batch.
@@ -623,6 +660,9 @@ typedef struct doppel_stats {
 	                          stories, those compared sentence by
 	                          sentence */
 	uint64_t edges;        /* verified relations */
+	uint64_t kept_bytes;   /* a scan's copies of texts, held until it is
+	                          finished: compressed, or as they are; none
+	                          for texts read again (doppel_scan_reread_from) */
 	unsigned bands, rows;  /* LSH layout in use */
 	double sketch_seconds; /* wall time spent normalizing and sketching */
 } doppel_stats;

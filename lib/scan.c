@@ -3,7 +3,9 @@
  * database in memory, fed in a canonical order.
  *
  * Articles come in batches in any order; each keeps its metadata and its
- * text compressed (in parallel) until the scan is finished. Then they go,
+ * text compressed (in parallel), or only the place a reader can read the
+ * text again from (doppel_scan_reread_from), until the scan is finished.
+ * Then they go,
  * by date (undated last) then id, into an index opened in memory, which
  * finds every relation of each with those before it and grows events and
  * stories online, exactly as `doppel add` of the same articles in that
@@ -50,7 +52,8 @@ struct kept {
 	uint8_t *z; /* the text, a zstd frame or (raw) as it is */
 	size_t zlen;
 	bool raw;
-	int rc; /* of compressing it */
+	uint64_t where; /* nonzero: no text kept; the reader reads it again */
+	int rc;         /* of compressing it */
 };
 
 /* A relation the index found, between kept articles a (the later one in
@@ -98,10 +101,12 @@ struct doppel_scan {
 
 	ZSTD_CCtx **cctx; /* one per thread */
 	ZSTD_DCtx *dctx;
-	ZSTD_DCtx *xdctx; /* the index's, for the texts read again */
-	bool keep_texts;  /* compressed to be kept: candidates may be read again */
-	bool reread;      /* kept until the end: they are (excerpts, SCAN_CACHE) */
-	size_t cache;     /* articles kept prepared; 0: SCAN_CACHE */
+	ZSTD_DCtx *xdctx;          /* the index's, for the texts read again */
+	bool keep_texts;           /* compressed to be kept: candidates may be read again */
+	doppel_reader *rr;         /* reads again the texts of articles with a place */
+	char kerr[DOPPEL__ERRLEN]; /* why a text could not be read again (kept_text) */
+	bool reread;               /* kept until the end: they are (excerpts, SCAN_CACHE) */
+	size_t cache;              /* articles kept prepared; 0: SCAN_CACHE */
 
 	doppel_stats stats;
 	char err[DOPPEL__ERRLEN];
@@ -242,6 +247,11 @@ static void compress_one(void *ctx, size_t i, unsigned worker)
 		return;
 	const doppel_article *a = doppel_batch_article(c->b, i);
 	struct kept *k = &c->s->k[c->slot[i]];
+	if (c->s->rr && a->where) {
+		k->where = a->where; /* read again when needed */
+		k->rc = DOPPEL_OK;
+		return;
+	}
 	k->rc = DOPPEL_E_NOMEM;
 	/* Without excerpts, the texts of the first SCAN_CACHE articles are
 	 * read again only if more come: read once, most likely. */
@@ -351,9 +361,11 @@ int doppel_scan_add(doppel_scan *s, const doppel_batch *b)
 		struct compress_ctx c = {s, b, slot};
 		doppel__parallel_for(s->threads, nb, compress_one, &c);
 		s->stats.sketch_seconds += doppel__now() - t0;
-		for (size_t i = base; i < s->n; i++)
+		for (size_t i = base; i < s->n; i++) {
 			if (s->k[i].rc)
 				rc = s->k[i].rc;
+			s->stats.kept_bytes += s->k[i].zlen;
+		}
 	}
 	free(slot);
 	if (rc) {
@@ -402,11 +414,15 @@ static void sort_order(uint32_t *v, uint32_t *tmp, size_t n, const struct kept *
 }
 
 /* The text of kept article k, decompressed with *dctx (made when NULL),
- * or copied when kept as it is, into *text (caller's, free()) of *len
- * bytes, NUL-terminated. */
-static int unpack_kept(const struct kept *k, ZSTD_DCtx **dctx, char **text, size_t *len)
+ * copied when kept as it is, or read again by s's reader (a message in
+ * err, errlen bytes, when it cannot be), into *text (caller's, free()) of
+ * *len bytes, NUL-terminated. */
+static int unpack_kept(const doppel_scan *s, const struct kept *k, ZSTD_DCtx **dctx,
+                       char **text, size_t *len, char *err, size_t errlen)
 {
 	*text = NULL;
+	if (k->where)
+		return doppel_reader_reread(s->rr, k->where, text, len, err, errlen);
 	if (k->raw) {
 		if (!k->z)
 			return DOPPEL_E_STATE;
@@ -446,7 +462,7 @@ static int kept_text(void *ctx, const char *id, char **text, size_t *len, char *
 	uint32_t i;
 	if (!doppel__strmap_get(&s->ids, id, &i))
 		return DOPPEL_E_NOTFOUND;
-	int rc = unpack_kept(&s->k[i], &s->xdctx, text, len);
+	int rc = unpack_kept(s, &s->k[i], &s->xdctx, text, len, s->kerr, sizeof(s->kerr));
 	if (rc == DOPPEL_OK && source && s->k[i].source &&
 	    !(*source = doppel__strdup(s->k[i].source))) {
 		free(*text);
@@ -460,7 +476,7 @@ static int kept_text(void *ctx, const char *id, char **text, size_t *len, char *
  * as they are); the kept texts are dropped unless they are read again, a
  * text kept as it is going to the batch itself. */
 static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t to,
-                      doppel_batch *b)
+                      doppel_batch *b, char *err, size_t errlen)
 {
 	doppel_batch_clear(b);
 	for (size_t i = from; i < to; i++) {
@@ -468,7 +484,7 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		char *text = (char *)k->z;
 		size_t len = k->zlen;
 		int rc = k->raw ? (k->z ? DOPPEL_OK : DOPPEL_E_STATE)
-		                : unpack_kept(k, &s->dctx, &text, &len);
+		                : unpack_kept(s, k, &s->dctx, &text, &len, err, errlen);
 		if (rc)
 			return rc;
 		doppel_article a = {.id = k->id,
@@ -479,6 +495,14 @@ static int fill_batch(doppel_scan *s, const uint32_t *order, size_t from, size_t
 		                    .source = k->source,
 		                    .url = k->url,
 		                    .origin = k->origin};
+		if (k->where) {
+			/* read again for the batch, which takes it */
+			if ((rc = doppel__batch_adopt(b, &a, text)))
+				free(text);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (k->raw && !s->reread) {
 			/* read once: the batch takes the text as it is, the
 			 * other strings stay the kept article's */
@@ -554,12 +578,13 @@ struct ahead {
 	size_t from, to;
 	doppel_batch *b;
 	int rc;
+	char err[DOPPEL__ERRLEN]; /* why a text could not be read again */
 };
 
 static void *make_ready(void *arg)
 {
 	struct ahead *j = arg;
-	j->rc = fill_batch(j->s, j->order, j->from, j->to, j->b);
+	j->rc = fill_batch(j->s, j->order, j->from, j->to, j->b, j->err, sizeof(j->err));
 	if (j->rc == DOPPEL_OK)
 		j->rc = doppel_index_prepare(j->x, j->b);
 	return NULL;
@@ -589,8 +614,8 @@ static int feed(doppel_scan *s, doppel_index *x)
 	int rc = DOPPEL_OK;
 	uint32_t *order = doppel__alloc_array(s->n + 1, sizeof(*order));
 	uint32_t *tmp = doppel__alloc_array(s->n + 1, sizeof(*tmp));
-	struct ahead job[2] = {{s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK},
-	                       {s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK}};
+	struct ahead job[2] = {{s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK, ""},
+	                       {s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK, ""}};
 	if (!order || !tmp || !job[0].b || !job[1].b) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
@@ -607,12 +632,16 @@ static int feed(doppel_scan *s, doppel_index *x)
 		if (started)
 			pthread_join(t, NULL);
 		started = false;
-		if ((rc = j->rc))
+		if ((rc = j->rc)) {
+			if (*j->err)
+				doppel__errf(s->err, "%s", j->err);
 			break;
+		}
 		if (j->to < s->n)
 			start_ahead(&job[k ^ 1], j->to, threaded, &t, &started);
 		if ((rc = doppel_index_add(x, j->b, DOPPEL_DUP_ERROR))) {
-			doppel__errf(s->err, "%s", doppel_index_errmsg(x));
+			/* a text that could not be read again says why */
+			doppel__errf(s->err, "%s", *s->kerr ? s->kerr : doppel_index_errmsg(x));
 			break;
 		}
 		rc = keep_relations(s, x, j->to - j->from);
@@ -954,6 +983,18 @@ static int make_stories(doppel_scan *s, doppel_index *x)
 			m += o->event[e].count;
 		}
 	}
+	return DOPPEL_OK;
+}
+
+int doppel_scan_reread_from(doppel_scan *s, doppel_reader *r)
+{
+	if (!s)
+		return DOPPEL_E_ARG;
+	if (s->n) {
+		doppel__errf(s->err, "a scan's reader is named before its first article");
+		return DOPPEL_E_STATE;
+	}
+	s->rr = r;
 	return DOPPEL_OK;
 }
 

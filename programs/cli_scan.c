@@ -2,8 +2,10 @@
  * cli_scan.c — `doppel scan`, `doppel stories` and `doppel explain`: the
  * commands that work on articles given on the command line, not an index.
  *
- * The inputs are read once: the scan keeps each article's text compressed
- * and relates them all when it is finished (doppel_scan_finish).
+ * The inputs are read, and the scan keeps each article's text compressed,
+ * or for an article of an uncompressed file only where it lies, to be read
+ * again by the same reader; it relates them all when it is finished
+ * (doppel_scan_finish).
  */
 #include "cli.h"
 
@@ -75,17 +77,15 @@ static int feed_hand(struct feed *f)
 	return EXIT_OK;
 }
 
-/* Reads every input into the scan. */
-static int feed_all(struct cli *c, doppel_scan *s, struct progress *pg)
+/* Reads every input into the scan with r. */
+static int feed_all(struct cli *c, doppel_scan *s, doppel_reader *r, struct progress *pg)
 {
 	struct feed f = {.c = c, .s = s};
-	doppel_reader *r = cli_reader(c);
 	f.batch[0] = doppel_batch_new();
 	f.batch[1] = doppel_batch_new();
 	int rc = EXIT_OK;
-	if (!r || !f.batch[0] || !f.batch[1]) {
-		if (r)
-			cli_error("out of memory");
+	if (!f.batch[0] || !f.batch[1]) {
+		cli_error("out of memory");
 		rc = EXIT_FATAL;
 		goto out;
 	}
@@ -123,7 +123,6 @@ out:;
 		rc = wrc;
 	doppel_batch_free(f.batch[0]);
 	doppel_batch_free(f.batch[1]);
-	doppel_reader_free(r);
 	return rc;
 }
 
@@ -144,7 +143,19 @@ static int run_scan(struct cli *c, doppel_scan **out)
 		cli_error("out of memory");
 		return EXIT_FATAL;
 	}
-	if ((rc = feed_all(c, s, &pg)))
+	/* The reader reads texts again while the scan relates: it lives as
+	 * long. */
+	doppel_reader *r = cli_reader(c);
+	if (!r) {
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	if (doppel_scan_reread_from(s, r) != DOPPEL_OK) {
+		cli_error("%s", doppel_scan_errmsg(s));
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	if ((rc = feed_all(c, s, r, &pg)))
 		goto out;
 	if (doppel_scan_finish(s) != DOPPEL_OK) {
 		cli_error("%s", doppel_scan_errmsg(s));
@@ -160,6 +171,7 @@ static int run_scan(struct cli *c, doppel_scan **out)
 out:
 	progress_end(&pg);
 	doppel_scan_free(s);
+	doppel_reader_free(r);
 	return rc;
 }
 

@@ -218,12 +218,13 @@ void print_stats(const struct cli *c, const doppel_stats *st, double seconds)
 	fprintf(stderr,
 	        "doppel: %llu articles (%.1f MB), %llu without content, %llu rejected, "
 	        "%llu read as Windows-1252; "
-	        "%llu candidate pairs (%llu aligned), %llu relations; %.2f s (%.2f s sketching)\n",
+	        "%llu candidate pairs (%llu aligned), %llu relations; %.1f MB of texts kept; "
+	        "%.2f s (%.2f s sketching)\n",
 	        (unsigned long long)st->articles, (double)st->bytes / 1e6,
 	        (unsigned long long)st->empty, (unsigned long long)c->rejected,
 	        (unsigned long long)c->cp1252, (unsigned long long)st->candidates,
-	        (unsigned long long)st->verified, (unsigned long long)st->edges, seconds,
-	        st->sketch_seconds);
+	        (unsigned long long)st->verified, (unsigned long long)st->edges,
+	        (double)st->kept_bytes / 1e6, seconds, st->sketch_seconds);
 }
 
 /* ------------------------------------------------------ relations, stories */

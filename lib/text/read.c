@@ -13,16 +13,26 @@
  * byte order mark at the start of a file or line is dropped and a NUL byte
  * reads as a space; nothing else of a valid record is changed, so offsets
  * into its text are offsets into the file.
+ *
+ * Reading again: every uncompressed file opened is listed with its size
+ * and time of change, and a record of one carries its place (where: the
+ * file's number and the byte its line starts at). doppel_reader_reread()
+ * reads that line or file again and decodes it with the functions that
+ * decoded it the first time, in buffers of its own, so the text is the
+ * same byte for byte and the reading in progress is left alone.
  */
 #include "internal.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #define DEFAULT_MAX_RECORD (256u << 20)
@@ -31,6 +41,17 @@
 #define CHUNK (1u << 20)
 /* Bytes allocated after the data of every buffer a line is parsed in. */
 #define PAD DOPPEL__JSON_PADDING
+/* A record's where: (its file's number + 1) << WHERE_SHIFT | the byte
+ * offset of its line (0 for a .txt file). A file numbered past WHERE_FILES
+ * or an offset past WHERE_OFFSETS gives 0: no place to read it again. */
+#define WHERE_SHIFT 40
+#define WHERE_OFFSETS ((UINT64_C(1) << WHERE_SHIFT) - 1)
+#define WHERE_FILES ((UINT64_C(1) << (64 - WHERE_SHIFT)) - 2)
+/* The number of no file (standard input, a compressed file). */
+#define NO_FILE SIZE_MAX
+/* Bytes asked of a file at first when a line is read again: a whole record
+ * most of the time, and little read past it. */
+#define AGAIN_CHUNK (16u << 10)
 
 void doppel_read_options_init(doppel_read_options *o)
 {
@@ -54,6 +75,15 @@ struct source {
 	ZSTD_inBuffer zin;
 	bool eof;
 	bool midframe; /* the decoder is inside a frame: more input is due */
+};
+
+/* An uncompressed file opened, as it was then: its records are read again
+ * only while it still is. */
+struct known_file {
+	char *path;
+	bool jsonl; /* else one text */
+	off_t size;
+	struct timespec mtime;
 };
 
 struct doppel_reader {
@@ -101,6 +131,22 @@ struct doppel_reader {
 	doppel_read_stats stats;
 	char err[DOPPEL__ERRLEN];
 	char warn[DOPPEL__ERRLEN]; /* about the record handed out, or "" */
+
+	/* Files whose records can be read again, numbered in the order opened.
+	 * doppel_reader_next() adds to the list while other threads may read
+	 * it: files_mu guards it. The entries' paths never move. */
+	struct known_file *files;
+	size_t nfiles, filescap;
+	size_t cur_file; /* the number of the input being read, or NO_FILE */
+	pthread_mutex_t files_mu;
+
+	/* doppel_reader_reread()'s own state, under again_mu for a whole
+	 * reread: a reader whose buffers it decodes in (made at the first
+	 * reread) and the file it read last, left open for the next. */
+	pthread_mutex_t again_mu;
+	doppel_reader *again;
+	int again_fd; /* or -1 */
+	size_t again_file;
 };
 
 static void field_names(const doppel_read_options *o, const char *names[6]);
@@ -110,10 +156,22 @@ doppel_reader *doppel_reader_new(const doppel_read_options *opt)
 	doppel_reader *r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
+	if (pthread_mutex_init(&r->files_mu, NULL)) {
+		free(r);
+		return NULL;
+	}
+	if (pthread_mutex_init(&r->again_mu, NULL)) {
+		pthread_mutex_destroy(&r->files_mu);
+		free(r);
+		return NULL;
+	}
 	if (opt)
 		r->opt = *opt;
 	r->max_record = r->opt.max_record_bytes ? r->opt.max_record_bytes : DEFAULT_MAX_RECORD;
 	field_names(&r->opt, r->names);
+	r->cur_file = NO_FILE;
+	r->again_fd = -1;
+	r->again_file = NO_FILE;
 	return r;
 }
 
@@ -133,6 +191,7 @@ static void close_current(doppel_reader *r)
 	free(r->cur.root);
 	memset(&r->cur, 0, sizeof(r->cur));
 	r->open = false;
+	r->cur_file = NO_FILE;
 	r->buflen = r->bufpos = 0;
 }
 
@@ -154,6 +213,14 @@ void doppel_reader_free(doppel_reader *r)
 	free(r->pathid);
 	free(r->source_name);
 	doppel__json_free(r->json);
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i].path);
+	free(r->files);
+	pthread_mutex_destroy(&r->files_mu);
+	if (r->again_fd >= 0)
+		close(r->again_fd);
+	doppel_reader_free(r->again);
+	pthread_mutex_destroy(&r->again_mu);
 	free(r);
 }
 
@@ -481,6 +548,36 @@ static int whole(doppel_reader *r, size_t *len)
 
 /* ---------------------------------------------------------------- opening */
 
+/* Lists the file just opened (uncompressed) as it is now, so that its
+ * records can be read again while it stays so. */
+static int remember_file(doppel_reader *r)
+{
+	struct stat st;
+	if (fstat(fileno(r->src.f), &st) != 0) {
+		doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
+		return DOPPEL_E_IO;
+	}
+	if (r->nfiles >= WHERE_FILES)
+		return DOPPEL_OK; /* its records have no where */
+	struct known_file kf = {doppel__strdup(r->cur.path), r->jsonl, st.st_size, st.st_mtim};
+	int rc = DOPPEL_E_NOMEM;
+	if (kf.path) {
+		pthread_mutex_lock(&r->files_mu);
+		rc = doppel__grow((void **)&r->files, &r->filescap, r->nfiles + 1,
+		                  sizeof(*r->files));
+		if (rc == DOPPEL_OK) {
+			r->cur_file = r->nfiles;
+			r->files[r->nfiles++] = kf;
+		}
+		pthread_mutex_unlock(&r->files_mu);
+	}
+	if (rc) {
+		free(kf.path);
+		doppel__errf(r->err, "out of memory");
+	}
+	return rc;
+}
+
 /* Opens the next queued file (expanding directories). DOPPEL_END when the
  * queue is empty; an error for a path that cannot be read (skipped). */
 static int open_next(doppel_reader *r)
@@ -534,6 +631,12 @@ static int open_next(doppel_reader *r)
 					close_current(r);
 					doppel__errf(r->err, "out of memory");
 					return DOPPEL_E_NOMEM;
+				}
+			} else {
+				int rc = remember_file(r);
+				if (rc) {
+					close_current(r);
+					return rc;
 				}
 			}
 		}
@@ -719,6 +822,18 @@ static int json_record(doppel_reader *r, char *line, size_t len, doppel_article 
 		doppel__text_date(a->text, a->text_len, &a->date);
 	}
 	return DOPPEL_OK;
+}
+
+/* A line of JSON Lines as next_line() gives it: its record, or DOPPEL_END
+ * for a blank line, which holds none. */
+static int json_line(doppel_reader *r, char *line, size_t len, doppel_article *a)
+{
+	size_t bom = doppel__bom_len(line, len);
+	/* a NUL inside a string would be refused by any JSON parser */
+	doppel__nul_to_space(line + bom, len - bom);
+	if (blank(line + bom, len - bom))
+		return DOPPEL_END;
+	return json_record(r, line, len, a);
 }
 
 /* "date YYYY-MM-DD" at s (after spaces): the date, and where the rest of the
@@ -983,6 +1098,14 @@ static int txt_names(doppel_reader *r, doppel_article *a)
 	return DOPPEL_OK;
 }
 
+/* The where of a record of file number file at byte offset. */
+static uint64_t where_of(size_t file, uint64_t offset)
+{
+	if (file == NO_FILE || file >= WHERE_FILES || offset > WHERE_OFFSETS)
+		return 0;
+	return ((uint64_t)file + 1) << WHERE_SHIFT | offset;
+}
+
 /* The next record, skipping blank JSON lines and finished inputs: what
  * doppel_reader_next() returns, before it counts. *out borrows the
  * reader's buffers until the next call. */
@@ -1004,6 +1127,7 @@ static int next_record(doppel_reader *r, doppel_article *out)
 				continue;
 			}
 			char *line = NULL;
+			uint64_t at = r->offset;
 			rc = next_line(r, &line, &len);
 			if (rc == DOPPEL_END) {
 				close_current(r);
@@ -1022,13 +1146,11 @@ static int next_record(doppel_reader *r, doppel_article *out)
 				close_current(r);
 				return rc;
 			}
-			size_t bom = doppel__bom_len(line, len);
-			/* a NUL inside a string would be refused by any JSON parser */
-			doppel__nul_to_space(line + bom, len - bom);
-			if (blank(line + bom, len - bom))
-				continue;
 			a.origin = r->origin;
-			rc = json_record(r, line, len, &a);
+			a.where = where_of(r->cur_file, at);
+			rc = json_line(r, line, len, &a);
+			if (rc == DOPPEL_END)
+				continue;
 		} else {
 			snprintf(r->origin, sizeof(r->origin), "%s", r->cur.path);
 			rc = whole(r, &len);
@@ -1040,6 +1162,7 @@ static int next_record(doppel_reader *r, doppel_article *out)
 			bool was_stdin = strcmp(r->cur.path, "-") == 0;
 			if (rc == DOPPEL_OK) {
 				a.origin = r->origin;
+				a.where = where_of(r->cur_file, 0);
 				rc = txt_record(r, r->rec, len, &a);
 				if (rc == DOPPEL_OK) {
 					if (was_stdin) {
@@ -1079,5 +1202,215 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 		r->warn[0] = '\0';
 		r->stats.rejected += rc < 0;
 	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- again */
+
+/*
+ * Opens file number file of r's list into r->again_fd (or keeps it open
+ * from the last reread) and checks that it is as it was when first read.
+ * Messages go to s->err, s being r->again; at is the offset of the record
+ * asked for, for them.
+ */
+static int open_again(doppel_reader *r, size_t file, const struct known_file *kf, uint64_t at)
+{
+	doppel_reader *s = r->again;
+	if (r->again_fd >= 0 && r->again_file != file) {
+		close(r->again_fd);
+		r->again_fd = -1;
+	}
+	if (r->again_fd < 0) {
+		int fd = open(kf->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
+			return DOPPEL_E_IO;
+		}
+		r->again_fd = fd;
+		r->again_file = file;
+	}
+	struct stat st;
+	if (fstat(r->again_fd, &st) != 0) {
+		doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
+		return DOPPEL_E_IO;
+	}
+	if (st.st_size != kf->size || st.st_mtim.tv_sec != kf->mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != kf->mtime.tv_nsec) {
+		close(r->again_fd);
+		r->again_fd = -1;
+		if (kf->jsonl)
+			doppel__errf(s->err,
+			             "%s: changed since it was read; cannot read the record at "
+			             "byte %" PRIu64 " again",
+			             kf->path, at);
+		else
+			doppel__errf(
+				s->err,
+				"%s: changed since it was read; cannot read its article again",
+				kf->path);
+		return DOPPEL_E_IO;
+	}
+	return DOPPEL_OK;
+}
+
+/*
+ * The line of fd starting at byte at, without its newline, into s->buf
+ * with PAD bytes after it: the line next_line() gave, under the same
+ * limit. pread(), so that nothing of the file's position is shared.
+ */
+static int line_again(doppel_reader *s, int fd, const char *path, uint64_t at, char **line,
+                      size_t *len)
+{
+	size_t n = 0, want = AGAIN_CHUNK;
+	for (;;) {
+		if (s->bufcap < n + want + PAD &&
+		    doppel__grow((void **)&s->buf, &s->bufcap, n + want + PAD, 1)) {
+			doppel__errf(s->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+		ssize_t got = pread(fd, s->buf + n, want, (off_t)(at + n));
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			doppel__errf(s->err, "%s: %s", path, strerror(errno));
+			return DOPPEL_E_IO;
+		}
+		const char *nl = memchr(s->buf + n, '\n', (size_t)got);
+		if (nl) {
+			n = (size_t)(nl - s->buf);
+			break;
+		}
+		n += (size_t)got;
+		/* the end of the file ends the last line too */
+		if (got == 0 || n > s->max_record)
+			break;
+		if (want < CHUNK)
+			want *= 2;
+	}
+	if (n > s->max_record) {
+		doppel__errf(s->err, "%s: record over %zu bytes", s->origin, s->max_record);
+		return DOPPEL_E_TOOBIG;
+	}
+	*line = s->buf;
+	*len = n;
+	return DOPPEL_OK;
+}
+
+/* The whole of fd, size bytes, into s->rec, NUL-terminated: what whole()
+ * gave for a .txt file. */
+static int file_again(doppel_reader *s, int fd, const struct known_file *kf, size_t *len)
+{
+	if ((uint64_t)kf->size > s->max_record) {
+		doppel__errf(s->err, "%s: article over %zu bytes", s->origin, s->max_record);
+		return DOPPEL_E_TOOBIG;
+	}
+	size_t n = (size_t)kf->size, done = 0;
+	if (s->reccap < n + 1 && doppel__grow((void **)&s->rec, &s->reccap, n + 1, 1)) {
+		doppel__errf(s->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	while (done < n) {
+		ssize_t got = pread(fd, s->rec + done, n - done, (off_t)done);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			doppel__errf(s->err, "%s: %s", kf->path,
+			             got < 0 ? strerror(errno) : "cut short since it was read");
+			return DOPPEL_E_IO;
+		}
+		done += (size_t)got;
+	}
+	s->rec[n] = '\0';
+	*len = n;
+	return DOPPEL_OK;
+}
+
+/* doppel_reader_reread() under r->again_mu, its messages in r->again->err. */
+static int reread(doppel_reader *r, uint64_t where, char **text, size_t *len)
+{
+	doppel_reader *s = r->again;
+	uint64_t number = where >> WHERE_SHIFT, at = where & WHERE_OFFSETS;
+	struct known_file kf = {0};
+	pthread_mutex_lock(&r->files_mu);
+	bool known = number >= 1 && number <= r->nfiles;
+	if (known)
+		kf = r->files[number - 1];
+	pthread_mutex_unlock(&r->files_mu);
+	if (!known) {
+		doppel__errf(s->err, "no file numbered %" PRIu64 " was read by this reader",
+		             number);
+		return DOPPEL_E_ARG;
+	}
+	if (!kf.jsonl && at != 0) {
+		doppel__errf(s->err, "%s: one article, not one at byte %" PRIu64, kf.path, at);
+		return DOPPEL_E_ARG;
+	}
+	int rc = open_again(r, (size_t)(number - 1), &kf, at);
+	if (rc)
+		return rc;
+	doppel_article a = {0};
+	if (kf.jsonl) {
+		/* the line number is not kept: messages give the byte */
+		snprintf(s->origin, sizeof(s->origin), "%s at byte %" PRIu64, kf.path, at);
+		char *line;
+		size_t n;
+		if ((rc = line_again(s, r->again_fd, kf.path, at, &line, &n)))
+			return rc;
+		a.origin = s->origin;
+		rc = json_line(s, line, n, &a);
+		if (rc == DOPPEL_END) {
+			doppel__errf(s->err, "%s: no record there", s->origin);
+			return DOPPEL_E_ARG;
+		}
+	} else {
+		snprintf(s->origin, sizeof(s->origin), "%s", kf.path);
+		size_t n;
+		if ((rc = file_again(s, r->again_fd, &kf, &n)))
+			return rc;
+		a.origin = s->origin;
+		rc = txt_record(s, s->rec, n, &a);
+	}
+	if (rc)
+		return rc;
+	char *copy = malloc(a.text_len + 1);
+	if (!copy) {
+		doppel__errf(s->err, "out of memory");
+		return DOPPEL_E_NOMEM;
+	}
+	memcpy(copy, a.text, a.text_len);
+	copy[a.text_len] = '\0';
+	*text = copy;
+	*len = a.text_len;
+	return DOPPEL_OK;
+}
+
+int doppel_reader_reread(doppel_reader *r, uint64_t where, char **text, size_t *len, char *err,
+                         size_t errlen)
+{
+	if (text)
+		*text = NULL;
+	if (len)
+		*len = 0;
+	if (err && errlen)
+		err[0] = '\0';
+	if (!r || !text || !len || where == 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s",
+			         where == 0 ? "no place to read the record again from"
+			                    : "no reader, or no place for the text");
+		return DOPPEL_E_ARG;
+	}
+	pthread_mutex_lock(&r->again_mu);
+	int rc;
+	if (!r->again && !(r->again = doppel_reader_new(&r->opt))) {
+		rc = DOPPEL_E_NOMEM;
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+	} else {
+		rc = reread(r, where, text, len);
+		if (rc && err && errlen)
+			snprintf(err, errlen, "%s", r->again->err);
+	}
+	pthread_mutex_unlock(&r->again_mu);
 	return rc;
 }

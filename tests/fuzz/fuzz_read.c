@@ -3,6 +3,7 @@
  * end. The first byte chooses: bit 0 a .txt article (else JSON Lines),
  * bit 1 UTF-8 repair, bit 2 a 64-byte record limit, bit 3 the file read
  * through a directory walk, bit 4 strict UTF-8. The rest is the file.
+ * Every article is read again from the file and must be the same text.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -77,6 +78,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 							if (a.text[i] != (char)data[1 + i] && a.text[i] != ' ')
 								abort();
 					}
+					/* a record of a plain file can be read again, the
+					 * same byte for byte */
+					char *again, err[256];
+					size_t len;
+					if (a.where == 0 ||
+					    doppel_reader_reread(r, a.where, &again, &len, err,
+					                         sizeof(err)) != DOPPEL_OK)
+						abort();
+					if (len != a.text_len ||
+					    memcmp(again, a.text, len) != 0)
+						abort();
+					free(again);
 					if (a.date != DOPPEL_NO_DATE) {
 						char buf[11];
 						int32_t back;

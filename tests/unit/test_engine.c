@@ -67,7 +67,9 @@ static void story_lines(const doppel_story *st, struct lines *out)
 		}
 }
 
-static doppel_batch *read_dir(const char *dir)
+/* The articles of dir, and the reader that read them (*reader, the
+ * caller's), which can read their texts again. */
+static doppel_batch *read_dir(const char *dir, doppel_reader **reader)
 {
 	doppel_read_options ro;
 	doppel_read_options_init(&ro);
@@ -79,7 +81,7 @@ static doppel_batch *read_dir(const char *dir)
 	while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END)
 		if (rc == DOPPEL_OK)
 			assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
-	doppel_reader_free(r);
+	*reader = r;
 	return b;
 }
 
@@ -94,8 +96,10 @@ static int by_date(const void *pa, const void *pb)
 }
 
 /* The scan side; a cache of `cache` prepared articles when not 0 (older
- * candidates segmented again from their kept texts). */
-static void scan_side(const doppel_batch *b, size_t cache, struct lines *rel, struct lines *st)
+ * candidates segmented again from their kept texts); the texts read again
+ * by r when not NULL (the reader of b's articles), none kept. */
+static void scan_side(const doppel_batch *b, size_t cache, doppel_reader *r, struct lines *rel,
+                      struct lines *st)
 {
 	doppel_params p;
 	doppel_params_init(&p);
@@ -104,8 +108,17 @@ static void scan_side(const doppel_batch *b, size_t cache, struct lines *rel, st
 	assert_non_null(s);
 	if (cache)
 		doppel__scan_set_cache(s, cache);
+	if (r)
+		assert_int_equal(doppel_scan_reread_from(s, r), DOPPEL_OK);
 	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
 	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	/* no copy of a text read again is kept */
+	doppel_stats sst;
+	doppel_scan_stats(s, &sst);
+	if (r)
+		assert_int_equal(sst.kept_bytes, 0);
+	else
+		assert_true(sst.kept_bytes > 0);
 	for (size_t i = 0; i < doppel_scan_pair_count(s); i++) {
 		doppel_pair pr;
 		assert_int_equal(doppel_scan_pair(s, i, &pr), DOPPEL_OK);
@@ -216,9 +229,10 @@ static void assert_same(const char *what, const char *corpus, struct lines *a, s
  * (NULL: any). */
 static void check_corpus(const char *dir, const char *tmp, size_t c, const char *must)
 {
-	doppel_batch *b = read_dir(dir);
+	doppel_reader *r;
+	doppel_batch *b = read_dir(dir, &r);
 	struct lines srel = {0}, sst = {0};
-	scan_side(b, 0, &srel, &sst);
+	scan_side(b, 0, NULL, &srel, &sst);
 	assert_true(srel.n > 0);
 	bool seen = !must;
 	for (size_t i = 0; i < srel.n && !seen; i++)
@@ -235,16 +249,25 @@ static void check_corpus(const char *dir, const char *tmp, size_t c, const char 
 		free_lines(&irel);
 		free_lines(&ist);
 	}
-	/* and a scan that keeps few articles prepared states the same */
-	struct lines crel = {0}, cst = {0};
-	scan_side(b, 3, &crel, &cst);
-	assert_same("relations (scan, cache of 3)", dir, &srel, &crel);
-	assert_same("stories (scan, cache of 3)", dir, &sst, &cst);
-	free_lines(&crel);
-	free_lines(&cst);
+	/* and a scan that keeps few articles prepared states the same, with
+	 * the texts kept or read again from the files */
+	for (int again = 0; again < 2; again++) {
+		struct lines crel = {0}, cst = {0};
+		scan_side(b, 3, again ? r : NULL, &crel, &cst);
+		assert_same(again ? "relations (scan, cache of 3, texts read again)"
+		                  : "relations (scan, cache of 3)",
+		            dir, &srel, &crel);
+		assert_same("stories (scan, cache of 3)", dir, &sst, &cst);
+		free_lines(&crel);
+		free_lines(&cst);
+	}
+	/* every article of these files can be read again */
+	for (size_t i = 0; i < doppel_batch_count(b); i++)
+		assert_true(doppel_batch_article(b, i)->where != 0);
 	free_lines(&srel);
 	free_lines(&sst);
 	doppel_batch_free(b);
+	doppel_reader_free(r);
 }
 
 static void test_scan_is_index_in_date_order(void **state)

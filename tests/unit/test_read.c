@@ -6,7 +6,10 @@
 
 #include <zstd.h>
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -1201,6 +1204,588 @@ static void test_lines_across_reads(void **state)
 	doppel_reader_free(r);
 }
 
+/* ----------------------------------------------------------- reading again */
+
+/* An article as doppel_reader_next() gave it: its where, and copies of its
+ * id and text taken before the next call. */
+struct copy {
+	uint64_t where;
+	char *id;
+	char *text;
+	size_t len;
+};
+
+struct copies {
+	struct copy *v;
+	size_t n, cap;
+};
+
+static void keep(struct copies *c, const doppel_article *a)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = realloc(c->v, c->cap * sizeof(*c->v));
+		assert_non_null(c->v);
+	}
+	char *t = malloc(a->text_len + 1);
+	assert_non_null(t);
+	memcpy(t, a->text, a->text_len + 1);
+	c->v[c->n++] = (struct copy){a->where, strdup(a->id), t, a->text_len};
+}
+
+static void copies_free(struct copies *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].id);
+		free(c->v[i].text);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Reads r to its end, keeping a copy of every article, each of which must
+ * have a where of its own. Returns how many records were bad. */
+static int read_all(doppel_reader *r, struct copies *c)
+{
+	doppel_article a;
+	int rc, errors = 0;
+	size_t first = c->n;
+	while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
+		if (rc != DOPPEL_OK) {
+			errors++;
+			continue;
+		}
+		if (a.where == 0)
+			fail_msg("%s: no where", a.origin);
+		keep(c, &a);
+	}
+	for (size_t i = first; i < c->n; i++)
+		for (size_t j = first; j < i; j++)
+			if (c->v[i].where == c->v[j].where)
+				fail_msg("%s and %s have one where", c->v[i].id, c->v[j].id);
+	return errors;
+}
+
+/* Reads a copy's record again: 0 when it is the text byte for byte, else
+ * a message in msg (usable from any thread). */
+static int reread_differs(doppel_reader *r, const struct copy *k, char *msg, size_t msglen)
+{
+	char *text, err[400];
+	size_t len;
+	int rc = doppel_reader_reread(r, k->where, &text, &len, err, sizeof(err));
+	if (rc != DOPPEL_OK) {
+		snprintf(msg, msglen, "%s: reread gave %d: %s", k->id, rc, err);
+		return 1;
+	}
+	int differs = len != k->len || memcmp(text, k->text, len) != 0 || text[len] != '\0';
+	if (differs)
+		snprintf(msg, msglen,
+		         "%s: read again as \"%.80s\" (%zu bytes), not \"%.80s\" (%zu)", k->id,
+		         text, len, k->text, k->len);
+	free(text);
+	return differs;
+}
+
+static void assert_reread(doppel_reader *r, const struct copy *k)
+{
+	char msg[512];
+	if (reread_differs(r, k, msg, sizeof(msg)))
+		fail_msg("%s", msg);
+}
+
+/* Every copy read again, last first, then in a scattered order. */
+static void assert_all_reread(doppel_reader *r, const struct copies *c)
+{
+	for (size_t i = c->n; i-- > 0;)
+		assert_reread(r, &c->v[i]);
+	for (size_t i = 0; i < c->n; i++)
+		assert_reread(r, &c->v[(i * 7 + 3) % c->n]);
+}
+
+/* A JSON Lines file of every kind of line, and lines longer than one read
+ * of the file: len bytes, caller frees. */
+static char *mixed_lines(size_t *len)
+{
+	static const char head[] =
+		"{\"id\":\"a\",\"title\":\"T\",\"text\":\"First text.\",\"date\":\"2024-03-05\"}\n"
+		"{\"id\":\"w\",\"title\":\"caf\xe9\",\"text\":\"caf\xe9 \x93quoted\x94 \x81 end\"}\n"
+		"{\"id\":\"n\",\"text\":\"nul \0 byte \0\0 here\"}\n"
+		"\xef\xbb\xbf{\"id\":\"bom\",\"text\":\"after a mark\"}\n"
+		"{\"id\":\"crlf\",\"text\":\"windows line\"}\r\n"
+		"\n"
+		"   \t \r\n"
+		"{\"id\":\"esc\",\"text\":\"caf\\u00e9 \\u0000 tab\\t \\u201cq\\u201d \\ud83d\\ude00 "
+		"nl\\n \\\"x\\\"\"}\n"
+		"{\"id\":42,\"text\":\"integer id\"}\n"
+		"{\"id\":\"bad\",\"text\":broken}\n"
+		"{\"text\":\"no id; date 2024-03-06\"}\n"
+		"\xef\xbb\xbf\n"
+		"\xef\xbb\xbf{\"id\":\"bom-nul\",\"text\":\"mark \0 and \xff byte\"}\n";
+	static const char tail[] = "{\"id\":\"last\",\"text\":\"no newline at the end\"}";
+	const size_t long1 = 200000, long2 = 1500000;
+	size_t cap = sizeof(head) + sizeof(tail) + long1 + long2 + 200, n = sizeof(head) - 1;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	memcpy(data, head, n);
+	const size_t lens[2] = {long1, long2};
+	for (int k = 0; k < 2; k++) {
+		n += (size_t)snprintf(data + n, cap - n, "{\"id\":\"long%d\",\"text\":\"", k);
+		for (size_t i = 0; i < lens[k]; i++)
+			data[n++] = "long line \xe2\x80\x94 "[i % 15];
+		n += (size_t)snprintf(data + n, cap - n, "\"}\n");
+	}
+	memcpy(data + n, tail, sizeof(tail) - 1);
+	*len = n + sizeof(tail) - 1;
+	return data;
+}
+
+/* Every article of a JSON Lines file read again, byte for byte: while the
+ * reader reads (which leaves what it handed out as it was), after its
+ * end, in any order, with each way of reading text that is not UTF-8. */
+static void test_reread_jsonl(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *data = mixed_lines(&len);
+	put(f, "mixed.jsonl", data, len);
+	free(data);
+	for (int mode = 0; mode < 3; mode++) {
+		doppel_read_options o;
+		doppel_read_options_init(&o);
+		o.repair_utf8 = mode == 1;
+		o.strict_utf8 = mode == 2;
+		doppel_reader *r = reader(&o, path_in(f, "mixed.jsonl"));
+		struct copies c = {0};
+		doppel_article a;
+		int rc, errors = 0;
+		while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
+			if (rc != DOPPEL_OK) {
+				errors++;
+				continue;
+			}
+			assert_true(a.where != 0);
+			keep(&c, &a);
+			char warn[600], msg[600];
+			const char *w = doppel_reader_warning(r);
+			snprintf(warn, sizeof(warn), "%s", w ? w : "");
+			snprintf(msg, sizeof(msg), "%s", doppel_reader_errmsg(r));
+			doppel_read_stats before, after;
+			doppel_reader_stats(r, &before);
+			assert_reread(r, &c.v[c.n - 1]);
+			assert_reread(r, &c.v[0]);
+			assert_reread(r, &c.v[c.n / 2]);
+			/* the article handed out and the reader are as they were */
+			assert_string_equal(a.id, c.v[c.n - 1].id);
+			assert_int_equal(a.text_len, c.v[c.n - 1].len);
+			assert_memory_equal(a.text, c.v[c.n - 1].text, a.text_len + 1);
+			w = doppel_reader_warning(r);
+			assert_string_equal(w ? w : "", warn);
+			assert_string_equal(doppel_reader_errmsg(r), msg);
+			doppel_reader_stats(r, &after);
+			assert_memory_equal(&before, &after, sizeof(before));
+		}
+		/* bad: "bad"; strict: "w" and "bom-nul" too */
+		assert_int_equal(errors, mode == 2 ? 3 : 1);
+		assert_int_equal(c.n, mode == 2 ? 10 : 12);
+		assert_string_equal(c.v[0].id, "a");
+		assert_string_equal(c.v[c.n - 1].id, "last");
+		for (size_t i = 0; i < c.n; i++)
+			if (strcmp(c.v[i].id, "w") == 0)
+				assert_non_null(strstr(
+					c.v[i].text, mode == 1 ? "caf\xef\xbf\xbd \xef\xbf\xbd"
+							       : "caf\xc3\xa9 \xe2\x80\x9c"));
+		assert_all_reread(r, &c);
+		doppel_read_stats st;
+		doppel_reader_stats(r, &st);
+		assert_int_equal(st.records, c.n);
+		assert_int_equal(st.cp1252, mode == 0 ? 2 : 0);
+		assert_int_equal(st.repaired, mode == 1 ? 2 : 0);
+		doppel_reader_free(r);
+		copies_free(&c);
+	}
+}
+
+/* .txt files read again as they were first given: byte order mark, title,
+ * date line and date marker blanked, NUL bytes as spaces, Windows-1252 or
+ * repaired; with the fixture tree's JSON Lines files among them. */
+static void test_reread_txt(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(mkdir(path_in(f, "t"), 0755), 0);
+	assert_int_equal(mkdir(path_in(f, "t/wire"), 0755), 0);
+	const char marked[] =
+		"\xef\xbb\xbf date 2024-03-05\nHeadline of it\n\nBody, first part.\n";
+	const char leading[] =
+		"\xef\xbb\xbfHeadline\r\n\r\n date 2024-03-06 GENEVA: the body.\r\n";
+	const char cp[] = "Caf\xe9 tax \x93paused\x94\n\ndate 2024-05-02\n\nThe \xa3 levy.\n";
+	const char nul[] = "Title\n\nA \0 NUL, and another \0.\n";
+	put(f, "t/marked.txt", marked, sizeof(marked) - 1);
+	put(f, "t/wire/leading.txt", leading, sizeof(leading) - 1);
+	put(f, "t/wire/cp.txt", cp, sizeof(cp) - 1);
+	put(f, "t/nul.txt", nul, sizeof(nul) - 1);
+	for (int repair = 0; repair < 2; repair++) {
+		doppel_read_options o;
+		doppel_read_options_init(&o);
+		o.repair_utf8 = repair;
+		doppel_reader *r = reader(&o, path_in(f, "t"));
+		assert_int_equal(doppel_reader_add_path(r, test_data("read")), DOPPEL_OK);
+		assert_int_equal(doppel_reader_add_path(r, path_in(f, "t/wire/cp.txt")),
+		                 DOPPEL_OK);
+		struct copies c = {0};
+		int errors = read_all(r, &c);
+		assert_int_equal(errors, 2); /* news/empty.txt, a bad line of news/feed.jsonl */
+		assert_true(c.n > 25);
+		assert_string_equal(c.v[0].id, "marked");
+		/* the date line and the title are blanked, the mark too */
+		assert_memory_equal(c.v[0].text, "                   \n              \n\nBody",
+		                    39);
+		assert_string_equal(c.v[2].id, "wire/cp");
+		assert_non_null(
+			strstr(c.v[2].text, repair ? "The \xef\xbf\xbd" : "The \xc2\xa3"));
+		assert_all_reread(r, &c);
+		doppel_reader_free(r);
+		copies_free(&c);
+	}
+}
+
+/* Readers given ranges of one file: each reads its own articles again. */
+static void test_reread_ranges(void **state)
+{
+	struct fx *f = *state;
+	char data[8192];
+	size_t len = 0;
+	for (int i = 0; i < 60; i++)
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+		                        "%s{\"id\":\"r%d\",\"text\":\"record %d%s\"}\n",
+		                        i % 5 ? "" : "\xef\xbb\xbf", i, i,
+		                        i % 3 ? "" : " caf\xe9 in Windows-1252");
+	put(f, "r.jsonl", data, len);
+	const uint64_t bounds[4] = {0, len / 3 + 1, len / 2 + 4, len};
+	int seen = 0;
+	for (int k = 0; k < 3; k++) {
+		doppel_reader *r = doppel_reader_new(NULL);
+		assert_int_equal(doppel_reader_add_range(r, path_in(f, "r.jsonl"), bounds[k],
+		                                         bounds[k + 1]),
+		                 DOPPEL_OK);
+		struct copies c = {0};
+		assert_int_equal(read_all(r, &c), 0);
+		seen += (int)c.n;
+		assert_all_reread(r, &c);
+		doppel_reader_free(r);
+		copies_free(&c);
+	}
+	assert_int_equal(seen, 60);
+}
+
+/* Under a record limit: the lines after one over it (longer than a read
+ * of the file) keep their places, and one of just the limit reads again. */
+static void test_reread_limit(void **state)
+{
+	struct fx *f = *state;
+	const size_t big = 5u << 19, cap = big + 400;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	size_t len = (size_t)snprintf(data, cap,
+	                              "{\"id\":\"a\",\"text\":\"before\"}\n"
+	                              "{\"id\":\"big\",\"text\":\"");
+	memset(data + len, 'x', big);
+	len += big;
+	len += (size_t)snprintf(data + len, cap - len, "\"}\n{\"id\":\"c\",\"text\":\"");
+	/* a line of 100 bytes */
+	memset(data + len, 'y', 100 - 20);
+	len += 100 - 20;
+	len += (size_t)snprintf(data + len, cap - len,
+	                        "\"}\n{\"id\":\"d\",\"text\":\"after\"}");
+	put(f, "limit.jsonl", data, len);
+	free(data);
+	for (size_t limit = 99; limit <= 100; limit++) {
+		doppel_read_options o;
+		doppel_read_options_init(&o);
+		o.max_record_bytes = limit;
+		doppel_reader *r = reader(&o, path_in(f, "limit.jsonl"));
+		struct copies c = {0};
+		assert_int_equal(read_all(r, &c), limit == 100 ? 1 : 2);
+		assert_int_equal(c.n, limit == 100 ? 3 : 2);
+		assert_string_equal(c.v[c.n - 1].id, "d");
+		assert_all_reread(r, &c);
+		doppel_reader_free(r);
+		copies_free(&c);
+	}
+}
+
+/* No where for standard input and compressed files; a where this reader
+ * did not give is refused. */
+static void test_reread_no_place(void **state)
+{
+	struct fx *f = *state;
+	const char plain[] = "{\"id\":\"z1\",\"text\":\"compressed text\"}\n";
+	char *z;
+	size_t zn = compress_into(&z, plain, sizeof(plain) - 1);
+	put(f, "c.jsonl.zst", z, zn);
+	free(z);
+	const char t[] = "Title\n\nCompressed body.\n";
+	zn = compress_into(&z, t, sizeof(t) - 1);
+	put(f, "t.txt.zst", z, zn);
+	free(z);
+	put(f, "in.jsonl", plain, sizeof(plain) - 1);
+	put(f, "one.txt", t, sizeof(t) - 1);
+
+	doppel_reader *r = reader(NULL, path_in(f, "c.jsonl.zst"));
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "t.txt.zst")), DOPPEL_OK);
+	doppel_article a;
+	next_ok(r, &a);
+	assert_int_equal(a.where, 0);
+	next_ok(r, &a);
+	assert_string_equal(a.id, "t");
+	assert_int_equal(a.where, 0);
+	next_end(r);
+	char *text = (char *)1, err[512];
+	size_t len = 1;
+	assert_int_equal(doppel_reader_reread(r, 0, &text, &len, err, sizeof(err)),
+	                 DOPPEL_E_ARG);
+	assert_null(text);
+	assert_int_equal(len, 0);
+	assert_true(err[0] != '\0');
+	/* no file was read that can be read again */
+	assert_int_equal(
+		doppel_reader_reread(r, UINT64_C(1) << 40, &text, &len, err, sizeof(err)),
+		DOPPEL_E_ARG);
+	assert_int_equal(doppel_reader_reread(r, 1, &text, &len, NULL, 0), DOPPEL_E_ARG);
+	doppel_reader_free(r);
+
+	assert_non_null(freopen(path_in(f, "in.jsonl"), "rb", stdin));
+	r = reader(NULL, "-");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "z1");
+	assert_int_equal(a.where, 0);
+	next_end(r);
+	doppel_reader_free(r);
+	assert_non_null(freopen(path_in(f, "one.txt"), "rb", stdin));
+	doppel_read_options o;
+	doppel_read_options_init(&o);
+	o.stdin_format = 1;
+	r = reader(&o, "-");
+	next_ok(r, &a);
+	assert_string_equal(a.id, "-");
+	assert_int_equal(a.where, 0);
+	next_end(r);
+	doppel_reader_free(r);
+
+	/* one file of each kind read: numbers past them, and a byte inside
+	 * a .txt file, are not places this reader gave */
+	r = reader(NULL, path_in(f, "in.jsonl"));
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "one.txt")), DOPPEL_OK);
+	next_ok(r, &a);
+	uint64_t line = a.where;
+	next_ok(r, &a);
+	uint64_t txt = a.where;
+	next_end(r);
+	assert_true(line != 0 && txt != 0 && line != txt);
+	assert_int_equal(doppel_reader_reread(r, line, &text, &len, err, sizeof(err)),
+	                 DOPPEL_OK);
+	assert_string_equal(text, "compressed text");
+	assert_int_equal(len, 15);
+	free(text);
+	assert_int_equal(doppel_reader_reread(r, txt, &text, &len, err, sizeof(err)),
+	                 DOPPEL_OK);
+	assert_int_equal(len, sizeof(t) - 1);
+	free(text);
+	const uint64_t wrong[] = {txt + 5, (UINT64_C(3) << 40), (UINT64_C(99) << 40) | 7,
+	                          UINT64_MAX};
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(*wrong); i++) {
+		text = (char *)1;
+		err[0] = '\0';
+		if (doppel_reader_reread(r, wrong[i], &text, &len, err, sizeof(err)) !=
+		    DOPPEL_E_ARG)
+			fail_msg("where %#llx: not refused", (unsigned long long)wrong[i]);
+		assert_null(text);
+		assert_true(err[0] != '\0');
+	}
+	/* a line past the file's end holds no record */
+	assert_int_equal(doppel_reader_reread(r, line + sizeof(plain) - 1, &text, &len, err,
+	                                      sizeof(err)),
+	                 DOPPEL_E_ARG);
+	assert_non_null(strstr(err, "in.jsonl"));
+	assert_int_equal(doppel_reader_reread(NULL, line, &text, &len, err, sizeof(err)),
+	                 DOPPEL_E_ARG);
+	assert_int_equal(doppel_reader_reread(r, line, NULL, &len, err, sizeof(err)),
+	                 DOPPEL_E_ARG);
+	assert_int_equal(doppel_reader_reread(r, line, &text, NULL, err, sizeof(err)),
+	                 DOPPEL_E_ARG);
+	/* and a bad call leaves the good ones working */
+	assert_int_equal(doppel_reader_reread(r, line, &text, &len, err, 1), DOPPEL_OK);
+	free(text);
+	doppel_reader_free(r);
+}
+
+/* Sets the time of last change of path back by an hour. */
+static void age(const char *path)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	struct timespec times[2] = {st.st_atim, st.st_mtim};
+	times[1].tv_sec -= 3600;
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+/* Reads the record again, which must fail with code and a message holding
+ * want. */
+static void reread_err(doppel_reader *r, uint64_t where, int code, const char *want)
+{
+	char *text = NULL, err[512] = "";
+	size_t len;
+	int rc = doppel_reader_reread(r, where, &text, &len, err, sizeof(err));
+	if (rc != code || !strstr(err, want))
+		fail_msg("expected %d \"%s\", got %d \"%s\"", code, want, rc, err);
+	assert_null(text);
+}
+
+/* A file that changed after it was read is not read again: another size,
+ * another time of change (the same size), gone. The others still are. */
+static void test_reread_changed(void **state)
+{
+	struct fx *f = *state;
+	const char two[] = "{\"id\":\"1\",\"text\":\"one\"}\n{\"id\":\"2\",\"text\":\"two\"}\n";
+	const char names[][16] = {"grown.jsonl", "aged.jsonl", "gone.jsonl",
+	                          "grown.txt",   "aged.txt",   "same.jsonl"};
+	const size_t nnames = sizeof(names) / sizeof(*names);
+	doppel_reader *r = doppel_reader_new(NULL);
+	for (size_t i = 0; i < nnames; i++) {
+		put(f, names[i], two, sizeof(two) - 1);
+		assert_int_equal(doppel_reader_add_path(r, path_in(f, names[i])), DOPPEL_OK);
+	}
+	struct copies c = {0};
+	assert_int_equal(read_all(r, &c), 0);
+	/* two records of each JSON Lines file, one of each .txt */
+	assert_int_equal(c.n, 10);
+	assert_string_equal(c.v[6].id, "grown");
+	assert_string_equal(c.v[7].id, "aged");
+	/* read once before the change: the file may be kept open */
+	assert_reread(r, &c.v[0]);
+	assert_reread(r, &c.v[6]);
+	const char more[] =
+		"{\"id\":\"1\",\"text\":\"one, and more\"}\n{\"id\":\"2\",\"text\":\"two\"}\n";
+	put(f, "grown.jsonl", more, sizeof(more) - 1);
+	put(f, "grown.txt", more, sizeof(more) - 1);
+	age(path_in(f, "aged.jsonl"));
+	age(path_in(f, "aged.txt"));
+	assert_int_equal(unlink(path_in(f, "gone.jsonl")), 0);
+	char want[1200];
+	snprintf(want, sizeof(want),
+	         "%s: changed since it was read; cannot read the record at byte 24 again",
+	         path_in(f, "grown.jsonl"));
+	/* the file read last first: kept open, it is checked all the same */
+	reread_err(r, c.v[6].where, DOPPEL_E_IO, path_in(f, "grown.txt"));
+	reread_err(r, c.v[1].where, DOPPEL_E_IO, want);
+	reread_err(r, c.v[0].where, DOPPEL_E_IO, path_in(f, "grown.jsonl"));
+	reread_err(r, c.v[2].where, DOPPEL_E_IO, path_in(f, "aged.jsonl"));
+	reread_err(r, c.v[4].where, DOPPEL_E_IO, path_in(f, "gone.jsonl"));
+	reread_err(r, c.v[7].where, DOPPEL_E_IO, path_in(f, "aged.txt"));
+	reread_err(r, c.v[7].where, DOPPEL_E_IO, "changed since it was read");
+	assert_reread(r, &c.v[8]);
+	assert_reread(r, &c.v[9]);
+	doppel_reader_free(r);
+	copies_free(&c);
+}
+
+/* One thread's rereads: every copy of some lists, twice. */
+struct rereader {
+	doppel_reader *r;
+	const struct copies *c[2]; /* the second may be NULL */
+	int backward;
+	int bad;
+	char msg[512];
+};
+
+static void *rereads(void *arg)
+{
+	struct rereader *t = arg;
+	for (int round = 0; round < 2; round++)
+		for (int l = 0; l < 2 && t->c[l]; l++)
+			for (size_t i = 0; i < t->c[l]->n; i++) {
+				size_t k = t->backward ? t->c[l]->n - 1 - i : i;
+				if (reread_differs(t->r, &t->c[l]->v[k], t->msg,
+				                   sizeof(t->msg))) {
+					t->bad++;
+					return NULL;
+				}
+			}
+	return NULL;
+}
+
+static void start(pthread_t th[2], struct rereader t[2])
+{
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, rereads, &t[k]), 0);
+}
+
+static void join(pthread_t th[2], struct rereader t[2])
+{
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(pthread_join(th[k], NULL), 0);
+		if (t[k].bad)
+			fail_msg("thread %d: %s", k, t[k].msg);
+	}
+}
+
+/* Two threads read a file's records again at once, while the reader goes
+ * on with other files and the reading thread rereads those. */
+static void test_reread_threads(void **state)
+{
+	struct fx *f = *state;
+	FILE *out = fopen(path_in(f, "many.jsonl"), "wb");
+	assert_non_null(out);
+	const int nrec = 3000;
+	for (int i = 0; i < nrec; i++) {
+		fprintf(out, "{\"id\":\"m%d\",\"text\":\"%s", i, i % 10 ? "" : "caf\xe9 ");
+		for (int k = 0; k < (i * 53) % 900 + 1; k++)
+			fputc('a' + k % 26, out);
+		if (i % 7)
+			fputs("\"}\n", out);
+		else
+			fwrite(" nul \0\"}\n", 1, 9, out);
+	}
+	fclose(out);
+	assert_int_equal(mkdir(path_in(f, "texts"), 0755), 0);
+	for (int i = 0; i < 80; i++) {
+		char name[64], text[128];
+		snprintf(name, sizeof(name), "texts/t%02d.txt", i);
+		int n = snprintf(text, sizeof(text),
+		                 "Title %d\n\ndate 2024-03-%02d\n\nText %d %s.\n", i,
+		                 i % 28 + 1, i, i % 3 ? "plain" : "caf\xe9");
+		put(f, name, text, (size_t)n);
+	}
+	doppel_reader *r = reader(NULL, path_in(f, "many.jsonl"));
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "texts")), DOPPEL_OK);
+	/* the threads read lines while this one adds to texts */
+	struct copies lines = {0}, texts = {0};
+	doppel_article a;
+	for (int i = 0; i < nrec; i++) {
+		next_ok(r, &a);
+		keep(&lines, &a);
+	}
+	struct rereader t[2] = {{r, {&lines, NULL}, 0, 0, ""}, {r, {&lines, NULL}, 1, 0, ""}};
+	pthread_t th[2];
+	start(th, t);
+	int rc;
+	while ((rc = doppel_reader_next(r, &a)) == DOPPEL_OK) {
+		keep(&texts, &a);
+		assert_reread(r, &texts.v[texts.n - 1]);
+		assert_reread(r, &texts.v[texts.n / 3]);
+		assert_reread(r, &lines.v[texts.n * 31]);
+	}
+	assert_int_equal(rc, DOPPEL_END);
+	join(th, t);
+	assert_int_equal(texts.n, 80);
+	/* and all at once after the end, the .txt files among them */
+	t[0].c[1] = t[1].c[1] = &texts;
+	start(th, t);
+	join(th, t);
+	doppel_reader_free(r);
+	copies_free(&lines);
+	copies_free(&texts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1230,6 +1815,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bom_jsonl, setup, teardown),
 		cmocka_unit_test(test_text_dates),
 		cmocka_unit_test_setup_teardown(test_lines_across_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_jsonl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_txt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_no_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_changed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_threads, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

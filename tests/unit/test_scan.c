@@ -195,6 +195,94 @@ static void test_duplicate_ids(void **state)
 	doppel_batch_free(NULL);
 }
 
+/* text as a JSON string's content: its newlines escaped (corpus texts
+ * hold no other character to escape). Caller frees. */
+static char *json_text(const char *text)
+{
+	char *out = malloc(2 * strlen(text) + 1), *o = out;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A scan that reads its texts again from their file (doppel_scan_reread_from)
+ * states what a scan that keeps them does, keeps none, and fails, naming
+ * the file, when the file changed before the scan was finished. */
+static void test_texts_read_again(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[600];
+	snprintf(path, sizeof(path), "%s/feed.jsonl", dir);
+	char *t = corpus_text(11, 300), *c = corpus_cut(t, 0.6);
+	char *orig = json_text(t), *cut = json_text(c);
+	free(t);
+	free(c);
+	size_t cap = strlen(orig) + strlen(cut) + 200, n = 0;
+	char *jsonl = malloc(cap);
+	n += (size_t)snprintf(jsonl + n, cap - n, "{\"id\":\"o\",\"text\":\"%s\"}\n", orig);
+	n += (size_t)snprintf(jsonl + n, cap - n, "{\"id\":\"c\",\"text\":\"%s\"}\n", cut);
+	test_write(path, jsonl, n);
+	char rel[2][160];
+	for (int again = 0; again < 3; again++) {
+		doppel_read_options ro;
+		doppel_read_options_init(&ro);
+		doppel_reader *r = doppel_reader_new(&ro);
+		assert_int_equal(doppel_reader_add_path(r, path), DOPPEL_OK);
+		doppel_params par;
+		doppel_params_init(&par);
+		doppel_scan *s = doppel_scan_new(&par);
+		if (again)
+			assert_int_equal(doppel_scan_reread_from(s, r), DOPPEL_OK);
+		doppel_batch *b = doppel_batch_new();
+		doppel_article a;
+		while (doppel_reader_next(r, &a) == DOPPEL_OK)
+			assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+		assert_int_equal(doppel_batch_count(b), 2);
+		assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+		/* a reader is named before the first article */
+		assert_int_equal(doppel_scan_reread_from(s, r), DOPPEL_E_STATE);
+		doppel_stats st;
+		doppel_scan_stats(s, &st);
+		if (again) {
+			assert_int_equal(st.kept_bytes, 0);
+		} else {
+			assert_true(st.kept_bytes > 0);
+		}
+		if (again == 2) {
+			/* the file is written over before the scan relates */
+			jsonl[20] = jsonl[20] == 'a' ? 'b' : 'a';
+			test_write(path, jsonl, n - 1);
+			assert_int_equal(doppel_scan_finish(s), DOPPEL_E_IO);
+			assert_non_null(strstr(doppel_scan_errmsg(s), path));
+			assert_non_null(strstr(doppel_scan_errmsg(s), "changed"));
+		} else {
+			assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+			assert_int_equal(doppel_scan_group_count(s), 1);
+			doppel_group g;
+			assert_int_equal(doppel_scan_group(s, 0, &g), DOPPEL_OK);
+			snprintf(rel[again], sizeof(rel[again]), "%s %s %zu", g.members[0].id,
+			         g.members[1].id, g.count);
+		}
+		doppel_batch_free(b);
+		doppel_scan_free(s);
+		doppel_reader_free(r);
+	}
+	assert_string_equal(rel[0], "o c 2");
+	assert_string_equal(rel[0], rel[1]);
+	free(orig);
+	free(cut);
+	free(jsonl);
+	test_rmdir(dir);
+}
+
 /* A line repeated in many articles of one source is learned as boilerplate
  * as articles come, in their order: once eight earlier articles of the
  * source had it, later short articles that share only it are not copies,
@@ -245,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_order_and_threads),
 		cmocka_unit_test(test_duplicate_ids),
 		cmocka_unit_test(test_learned_boilerplate),
+		cmocka_unit_test(test_texts_read_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
