@@ -1932,11 +1932,13 @@ int doppel__index_text(doppel_index *x, uint32_t slot, char **text, size_t *len,
 /* What a cached article keeps once prepared: the prepared keys, weights
  * and anchors, and its count of sentences. Its sentences, words, spans
  * and fact slots are dropped (comparisons read only the prepared form;
- * the fact slots live in the entry's views), and its anchors take no more
- * room than they fill: most of an article's state in memory otherwise. */
+ * the fact slots live in the entry's views), so are the counts its weights
+ * came from (stored already), and its anchors take no more room than they
+ * fill: most of an article's state in memory otherwise. */
 static void compact_cached(struct doppel__cached *c)
 {
 	doppel__features *f = &c->feat;
+	doppel__prepared_drop_counts(&c->prep);
 	free(f->sent);
 	free(f->tok);
 	free(f->span);
@@ -1990,7 +1992,9 @@ static const struct doppel__cached *prepared_of(doppel_index *x, uint32_t slot, 
 	if (*rc == DOPPEL_OK)
 		*rc = doppel__prepare(&c->feat, &x->rar, &c->prep);
 	if (*rc == DOPPEL_OK && nw &&
-	    doppel__prepared_set_weights(&c->prep, w, nw) == DOPPEL_E_NOMEM)
+	    (doppel__store_keeps_texts(x->store)
+	             ? doppel__prepared_set_weights(&c->prep, w, nw)
+	             : doppel__prepared_set_counts(&c->prep, w, nw)) == DOPPEL_E_NOMEM)
 		*rc = DOPPEL_E_NOMEM;
 	free(text);
 	free(source);
@@ -2816,7 +2820,9 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	 * database in memory whose cache holds every article (!x->reread)
 	 * reads nothing again. */
 	const doppel__prepared *pw = &x->cache[(x->n - 1) % x->ncache].prep;
-	size_t nw = again || x->reread ? doppel__prepared_weights_size(pw) : 0;
+	/* In memory, as the counts they were made from: about half the bytes
+	 * (doppel__prepared_set_counts). */
+	size_t nw = again ? doppel__prepared_weights_size(pw) : x->reread ? pw->ncounts : 0;
 	uint8_t kb[2 * K2], ab[2 * K2];
 	for (size_t i = 0; i < nsig; i++) {
 		doppel__put_le(kb + 2 * i, q->ksig[i], 2);
@@ -2836,8 +2842,10 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	for (size_t i = 0; i < nfslot; i++)
 		doppel__put_le(facts + 8 * i, q->f->fslot[i], 8);
 	uint8_t *weights = facts + 8 * nfslot;
-	if (nw)
+	if (nw && again)
 		doppel__prepared_weights_put(pw, weights);
+	else if (nw)
+		memcpy(weights, pw->counts, nw);
 	uint8_t *contain = weights + nw;
 	for (size_t i = 0; i < nwfp; i++)
 		doppel__put_le(contain + 4 * i, x->wfp[i], 4);

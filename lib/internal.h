@@ -831,6 +831,11 @@ typedef struct doppel__prepared {
 	float *aweight;
 	size_t nanchor;
 	double names_total, anchors_total;
+	/* What the weights were made from (doppel__prepared_set_counts): the
+	 * articles counted, then the document frequency behind each key's
+	 * weight and each anchor's, varints; NULL once dropped. */
+	uint8_t *counts;
+	size_t ncounts;
 } doppel__prepared;
 
 int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__prepared *p);
@@ -848,6 +853,17 @@ void doppel__prepared_free(doppel__prepared *p);
 size_t doppel__prepared_weights_size(const doppel__prepared *p);
 void doppel__prepared_weights_put(const doppel__prepared *p, uint8_t *out);
 int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_t len);
+/*
+ * The same weights from the counts they were made from (p->counts as
+ * doppel__prepare() wrote them, ncounts bytes): each weight is the
+ * function of the article count and the document frequency that made it,
+ * so the floats come back bit for bit, in about half the bytes (a
+ * database in memory keeps these). DOPPEL_E_FORMAT when blob does not fit
+ * p; DOPPEL_E_NOMEM. _drop_counts frees them (a cached article keeps
+ * none).
+ */
+int doppel__prepared_set_counts(doppel__prepared *p, const uint8_t *blob, size_t len);
+void doppel__prepared_drop_counts(doppel__prepared *p);
 
 /* A pair of aligned sentences with its score. */
 typedef struct doppel__pairing {

@@ -35,10 +35,12 @@ static double kind_factor(unsigned kind)
 
 /* ---------------------------------------------------------------- sorting */
 
-/* A key with its weight. */
+/* A key with its weight, and the document frequency the weight was
+ * made from (doppel__prepare). */
 struct kw {
 	uint32_t key;
 	float w;
+	uint32_t df;
 };
 
 /* Below this many items insertion sorts faster than radix passes. */
@@ -93,7 +95,7 @@ static void sort_kw(struct kw *a, struct kw *tmp, size_t n)
 static void topic_vector(doppel__prepared *p, size_t n, struct kw *tmp, struct kw *scratch)
 {
 	for (size_t i = 0; i < n; i++)
-		tmp[i] = (struct kw){p->keys[i], p->weights[i]};
+		tmp[i] = (struct kw){p->keys[i], p->weights[i], 0};
 	sort_kw(tmp, scratch, n);
 	double sq = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -314,14 +316,21 @@ uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key)
 	return slot->key ? slot->df : 0;
 }
 
-double doppel__rarity_weight(const doppel__rarity *r, uint64_t key)
+/* The weight of a key df of docs articles have: what
+ * doppel__rarity_weight() gives, and what counts stored with a prepared
+ * article give again (doppel__prepared_set_counts). */
+static double weight_of(uint32_t docs, uint32_t df)
 {
-	double n = r ? r->docs : 0;
-	uint32_t df = doppel__rarity_df(r, key);
+	double n = docs;
 	double idf = log((n + 1.0) / ((double)df + 0.5));
 	if (idf < 0)
 		idf = 0;
 	return (n * idf + PRIOR_DOCS * PRIOR_WEIGHT) / (n + PRIOR_DOCS);
+}
+
+double doppel__rarity_weight(const doppel__rarity *r, uint64_t key)
+{
+	return weight_of(r ? r->docs : 0, doppel__rarity_df(r, key));
 }
 
 /* ------------------------------------------------------------- prepared */
@@ -335,7 +344,15 @@ void doppel__prepared_free(doppel__prepared *p)
 	free(p->aweight);
 	free(p->tkeys);
 	free(p->tweights);
+	free(p->counts);
 	memset(p, 0, sizeof(*p));
+}
+
+void doppel__prepared_drop_counts(doppel__prepared *p)
+{
+	free(p->counts);
+	p->counts = NULL;
+	p->ncounts = 0;
 }
 
 /* Weights of the stems of one article, each looked up (and its logarithm
@@ -362,25 +379,61 @@ static int stem_weights_init(struct stem_weights *sw, size_t ntok)
 	return DOPPEL_OK;
 }
 
-static float stem_weight(struct stem_weights *sw, const doppel__rarity *r, uint32_t stem)
+/* The weight of stem (and in *df the count it was made from). */
+static float stem_weight(struct stem_weights *sw, const doppel__rarity *r, uint32_t stem,
+                         uint32_t *df)
 {
-	if (stem == STEM_FREE)
-		return (float)doppel__rarity_weight(r, doppel__stem_key(stem));
+	const uint32_t docs = r ? r->docs : 0;
+	if (stem == STEM_FREE) {
+		*df = doppel__rarity_df(r, doppel__stem_key(stem));
+		return (float)weight_of(docs, *df);
+	}
 	size_t i = doppel__mix32(stem) & sw->mask;
 	while (sw->slot[i].key != stem) {
 		if (sw->slot[i].key == STEM_FREE) {
 			sw->slot[i].key = stem;
-			sw->slot[i].w = (float)doppel__rarity_weight(r, doppel__stem_key(stem));
+			sw->slot[i].df = doppel__rarity_df(r, doppel__stem_key(stem));
+			sw->slot[i].w = (float)weight_of(docs, sw->slot[i].df);
 			break;
 		}
 		i = (i + 1) & sw->mask;
 	}
+	*df = sw->slot[i].df;
 	return sw->slot[i].w;
+}
+
+/* Appends v to out as a varint (seven bits a byte, low first). */
+static uint8_t *put_varint(uint8_t *out, uint64_t v)
+{
+	while (v >= 0x80) {
+		*out++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*out++ = (uint8_t)v;
+	return out;
+}
+
+/* A varint of [*at, end) into *v, moving *at past it; false when cut short
+ * or over 32 bits. */
+static bool get_varint32(const uint8_t **at, const uint8_t *end, uint32_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned shift = 0; *at < end && shift < 35; shift += 7) {
+		uint8_t b = *(*at)++;
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = (uint32_t)x;
+			return x <= UINT32_MAX;
+		}
+	}
+	return false;
 }
 
 int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__prepared *p)
 {
 	memset(p, 0, sizeof(*p));
+	/* the counts: docs, then a df a key and an anchor, 5 bytes at most each */
+	p->counts = doppel__alloc_array(5 * ((size_t)f->ntok + f->nanchor + 1), 1);
 	p->nsent = f->nsent;
 	p->keys = doppel__alloc_array(f->ntok + 1, sizeof(*p->keys));
 	p->weights = doppel__alloc_array(f->ntok + 1, sizeof(*p->weights));
@@ -391,19 +444,20 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__
 	struct kw *tmp = doppel__alloc_array(2 * f->ntok + 1, sizeof(*tmp));
 	struct stem_weights sw = {0};
 	if (!p->keys || !p->weights || !p->sstart || !p->snorm || !p->aweight || !tmp ||
-	    stem_weights_init(&sw, f->ntok)) {
+	    !p->counts || stem_weights_init(&sw, f->ntok)) {
 		free(tmp);
 		doppel__prepared_free(p);
 		return DOPPEL_E_NOMEM;
 	}
 	struct kw *scratch = tmp + f->ntok;
+	uint8_t *c = put_varint(p->counts, r ? r->docs : 0);
 	size_t at = 0;
 	for (size_t s = 0; s < f->nsent; s++) {
 		const doppel__sent *se = &f->sent[s];
 		for (uint32_t t = 0; t < se->ntok; t++) {
 			const doppel__ftok *tk = &f->tok[se->tok + t];
 			tmp[t].key = tk->key;
-			tmp[t].w = stem_weight(&sw, r, tk->stem);
+			tmp[t].w = stem_weight(&sw, r, tk->stem, &tmp[t].df);
 		}
 		sort_kw(tmp, scratch, se->ntok);
 		p->sstart[s] = (uint32_t)at;
@@ -411,6 +465,7 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__
 		for (uint32_t t = 0; t < se->ntok; t++) {
 			p->keys[at] = tmp[t].key;
 			p->weights[at++] = tmp[t].w;
+			c = put_varint(c, tmp[t].df);
 			sq += (double)tmp[t].w * tmp[t].w;
 		}
 		p->snorm[s] = (float)sqrt(sq);
@@ -434,12 +489,14 @@ int doppel__prepare(const doppel__features *f, const doppel__rarity *r, doppel__
 		unsigned kind = DOPPEL__ANCHOR_KIND(f->anchor[i]);
 		/* The totals add the weights as kept, so that weights stored
 		 * and set again (doppel__prepared_set_weights) give them too. */
-		p->aweight[i] =
-			(float)(doppel__rarity_weight(r, f->anchor[i]) * kind_factor(kind));
+		uint32_t df = doppel__rarity_df(r, f->anchor[i]);
+		p->aweight[i] = (float)(weight_of(r ? r->docs : 0, df) * kind_factor(kind));
+		c = put_varint(c, df);
 		p->anchors_total += p->aweight[i];
 		if (kind == DOPPEL__ANCHOR_NAME)
 			p->names_total += p->aweight[i];
 	}
+	p->ncounts = (size_t)(c - p->counts);
 	return DOPPEL_OK;
 }
 
@@ -462,15 +519,11 @@ void doppel__prepared_weights_put(const doppel__prepared *p, uint8_t *out)
 	}
 }
 
-int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_t len)
+/* What the weights of p give, once set again: each sentence's norm, the
+ * topic and the anchors' totals, as doppel__prepare() makes them. */
+static int reweigh(doppel__prepared *p)
 {
 	size_t nk = p->sstart[p->nsent];
-	if (len != doppel__prepared_weights_size(p))
-		return DOPPEL_E_FORMAT;
-	for (size_t i = 0; i < nk; i++, blob += 4) {
-		uint32_t bits = (uint32_t)doppel__get_le(blob, 4);
-		memcpy(&p->weights[i], &bits, 4);
-	}
 	for (size_t s = 0; s < p->nsent; s++) {
 		double sq = 0;
 		for (uint32_t i = p->sstart[s]; i < p->sstart[s + 1]; i++)
@@ -485,14 +538,55 @@ int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_
 	topic_vector(p, nk, tmp, tmp + nk);
 	free(tmp);
 	p->anchors_total = p->names_total = 0;
-	for (size_t i = 0; i < p->nanchor; i++, blob += 4) {
-		uint32_t bits = (uint32_t)doppel__get_le(blob, 4);
-		memcpy(&p->aweight[i], &bits, 4);
+	for (size_t i = 0; i < p->nanchor; i++) {
 		p->anchors_total += p->aweight[i];
 		if (DOPPEL__ANCHOR_KIND(p->anchor[i]) == DOPPEL__ANCHOR_NAME)
 			p->names_total += p->aweight[i];
 	}
 	return DOPPEL_OK;
+}
+
+int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_t len)
+{
+	size_t nk = p->sstart[p->nsent];
+	if (len != doppel__prepared_weights_size(p))
+		return DOPPEL_E_FORMAT;
+	for (size_t i = 0; i < nk; i++, blob += 4) {
+		uint32_t bits = (uint32_t)doppel__get_le(blob, 4);
+		memcpy(&p->weights[i], &bits, 4);
+	}
+	for (size_t i = 0; i < p->nanchor; i++, blob += 4) {
+		uint32_t bits = (uint32_t)doppel__get_le(blob, 4);
+		memcpy(&p->aweight[i], &bits, 4);
+	}
+	return reweigh(p);
+}
+
+int doppel__prepared_set_counts(doppel__prepared *p, const uint8_t *blob, size_t len)
+{
+	const size_t nk = p->sstart[p->nsent], nv = nk + p->nanchor;
+	const uint8_t *at = blob, *end = blob + len;
+	uint32_t docs = 0, df = 0;
+	/* the whole blob is checked before a weight changes */
+	if (!get_varint32(&at, end, &docs))
+		return DOPPEL_E_FORMAT;
+	for (size_t i = 0; i < nv; i++)
+		if (!get_varint32(&at, end, &df))
+			return DOPPEL_E_FORMAT;
+	if (at != end)
+		return DOPPEL_E_FORMAT;
+	at = blob;
+	get_varint32(&at, end, &docs);
+	for (size_t i = 0; i < nk; i++) {
+		get_varint32(&at, end, &df);
+		p->weights[i] = (float)weight_of(docs, df);
+	}
+	for (size_t i = 0; i < p->nanchor; i++) {
+		get_varint32(&at, end, &df);
+		unsigned kind = DOPPEL__ANCHOR_KIND(p->anchor[i]);
+		p->aweight[i] = (float)(weight_of(docs, df) * kind_factor(kind));
+	}
+	return reweigh(p);
 }
 
 /* ------------------------------------------------------------ comparing */

@@ -106,6 +106,79 @@ static void test_prepare_sorts_stably(void **state)
 	}
 }
 
+/* The counts a prepared article's weights were made from give the same
+ * weights back, bit for bit, once the corpus counts have moved on: keys'
+ * and anchors' (of every kind) weights, the sentences' norms, the topic
+ * and the anchors' totals; a blob cut short, too long or another
+ * article's changes nothing and is refused. */
+static void test_counts_give_weights_back(void **state)
+{
+	(void)state;
+	static const uint32_t sizes[] = {3, 30, 1, 61, 12};
+	doppel__features f = make_features(sizes, sizeof(sizes) / sizeof(*sizes), 0xffff, 9);
+	doppel__features other = make_features(sizes, 3, 0xffff, 10);
+	f.nanchor = 6;
+	f.anchor = calloc(f.nanchor, sizeof(*f.anchor));
+	for (size_t i = 0; i < f.nanchor; i++)
+		f.anchor[i] = (uint64_t)(i % 5) << 61 | (UINT64_C(0x1234567) * (i + 1));
+	doppel__rarity r = {0};
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(doppel__rarity_add(&r, i % 3 ? &other : &f), DOPPEL_OK);
+	doppel__prepared p, q;
+	assert_int_equal(doppel__prepare(&f, &r, &p), DOPPEL_OK);
+	assert_non_null(p.counts);
+	assert_true(p.ncounts > 0);
+	assert_true(p.ncounts < doppel__prepared_weights_size(&p));
+	/* the counts move on: prepared now, the weights differ */
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(doppel__rarity_add(&r, i % 2 ? &other : &f), DOPPEL_OK);
+	assert_int_equal(doppel__prepare(&f, &r, &q), DOPPEL_OK);
+	const size_t nk = p.sstart[p.nsent];
+	assert_true(memcmp(p.weights, q.weights, nk * sizeof(*p.weights)) != 0);
+	/* refused: cut short, one byte more, another article's counts */
+	assert_int_equal(doppel__prepared_set_counts(&q, p.counts, p.ncounts - 1),
+	                 DOPPEL_E_FORMAT);
+	uint8_t *longer = malloc(p.ncounts + 1);
+	memcpy(longer, p.counts, p.ncounts);
+	longer[p.ncounts] = 0;
+	assert_int_equal(doppel__prepared_set_counts(&q, longer, p.ncounts + 1), DOPPEL_E_FORMAT);
+	doppel__prepared o;
+	assert_int_equal(doppel__prepare(&other, &r, &o), DOPPEL_OK);
+	assert_int_equal(doppel__prepared_set_counts(&q, o.counts, o.ncounts), DOPPEL_E_FORMAT);
+	assert_true(memcmp(p.weights, q.weights, nk * sizeof(*p.weights)) != 0);
+	/* taken back */
+	assert_int_equal(doppel__prepared_set_counts(&q, p.counts, p.ncounts), DOPPEL_OK);
+	assert_memory_equal(q.weights, p.weights, nk * sizeof(*p.weights));
+	assert_memory_equal(q.aweight, p.aweight, p.nanchor * sizeof(*p.aweight));
+	assert_memory_equal(q.snorm, p.snorm, p.nsent * sizeof(*p.snorm));
+	assert_memory_equal(q.tkeys, p.tkeys, nk * sizeof(*p.tkeys));
+	assert_memory_equal(q.tweights, p.tweights, nk * sizeof(*p.tweights));
+	assert_true(q.tnorm == p.tnorm);
+	assert_true(q.anchors_total == p.anchors_total);
+	assert_true(q.names_total == p.names_total);
+	assert_true(p.names_total > 0);
+	/* the floats stored give the same */
+	uint8_t *blob = malloc(doppel__prepared_weights_size(&p));
+	doppel__prepared_weights_put(&p, blob);
+	doppel__prepared_drop_counts(&p);
+	assert_null(p.counts);
+	doppel__prepared_free(&q);
+	assert_int_equal(doppel__prepare(&f, &r, &q), DOPPEL_OK);
+	assert_int_equal(
+		doppel__prepared_set_weights(&q, blob, doppel__prepared_weights_size(&p)),
+		DOPPEL_OK);
+	assert_memory_equal(q.weights, p.weights, nk * sizeof(*p.weights));
+	assert_true(q.anchors_total == p.anchors_total);
+	free(blob);
+	free(longer);
+	doppel__prepared_free(&o);
+	doppel__prepared_free(&q);
+	doppel__prepared_free(&p);
+	doppel__rarity_free(&r);
+	doppel__features_free(&f);
+	doppel__features_free(&other);
+}
+
 /* A stem counts once per article however often it occurs; the counts
  * survive saving and loading. */
 static void test_rarity_counts(void **state)
@@ -188,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prepare_sorts_stably),
 		cmocka_unit_test(test_rarity_counts),
+		cmocka_unit_test(test_counts_give_weights_back),
 		cmocka_unit_test(test_relation_rank),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
