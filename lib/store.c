@@ -1072,7 +1072,7 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 	}
 	/* Signatures are stored little-endian whatever the host. */
 	uint8_t sigbytes[2048];
-	for (unsigned i = 0; i < k; i++) {
+	for (unsigned i = 0; i < k && !s->notexts; i++) {
 		sigbytes[2 * i] = (uint8_t)(sk->sig[i] & 0xff);
 		sigbytes[2 * i + 1] = (uint8_t)(sk->sig[i] >> 8);
 	}
@@ -1088,7 +1088,12 @@ int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__s
 	sqlite3_bind_int64(st, 6, sk->words);
 	sqlite3_bind_int64(st, 7, sk->shingles);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)sk->fingerprint);
-	sqlite3_bind_blob(st, 9, sigbytes, (int)(2 * k), SQLITE_STATIC);
+	/* A scan's database in memory is never opened again, and memory holds
+	 * the signatures it reads: none is stored there. */
+	if (s->notexts)
+		sqlite3_bind_zeroblob(st, 9, 0);
+	else
+		sqlite3_bind_blob(st, 9, sigbytes, (int)(2 * k), SQLITE_STATIC);
 	sqlite3_bind_int(st, 10, (int)boiler);
 	if (event)
 		sqlite3_bind_int64(st, 11, event);
