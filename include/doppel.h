@@ -549,8 +549,8 @@ DOPPEL_API int doppel_scan_learn(doppel_scan *s, const doppel_batch *b);
  * nonzero, that place instead of a copy of its text, which r reads again
  * (doppel_reader_reread) each time the scan needs it: a scan of files
  * then holds none of their texts. r must be the reader the articles came
- * from and outlive the scan; NULL keeps every text again. DOPPEL_E_STATE
- * once an article was added.
+ * from, and live until doppel_scan_finish() returns; NULL keeps every
+ * text again. DOPPEL_E_STATE once an article was added.
  */
 DOPPEL_API int doppel_scan_reread_from(doppel_scan *s, doppel_reader *r);
 

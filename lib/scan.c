@@ -1044,6 +1044,7 @@ int doppel_scan_finish(doppel_scan *s)
 		free(s->k[i].z);
 		s->k[i].z = NULL;
 	}
+	s->rr = NULL; /* no text is read again: the reader may go */
 	return rc;
 }
 
