@@ -557,8 +557,11 @@ static int remember_file(doppel_reader *r)
 		doppel__errf(r->err, "%s: %s", r->cur.path, strerror(errno));
 		return DOPPEL_E_IO;
 	}
-	if (r->nfiles >= WHERE_FILES)
-		return DOPPEL_OK; /* its records have no where */
+	/* A pipe, a FIFO or a device cannot be read again: its records have no
+	 * where (and are kept by whoever needs them again), as have those of
+	 * files past the count a where can name. */
+	if (!S_ISREG(st.st_mode) || r->nfiles >= WHERE_FILES)
+		return DOPPEL_OK;
 	struct known_file kf = {doppel__strdup(r->cur.path), r->jsonl, st.st_size, st.st_mtim};
 	int rc = DOPPEL_E_NOMEM;
 	if (kf.path) {
@@ -1221,7 +1224,9 @@ static int open_again(doppel_reader *r, size_t file, const struct known_file *kf
 		r->again_fd = -1;
 	}
 	if (r->again_fd < 0) {
-		int fd = open(kf->path, O_RDONLY | O_CLOEXEC);
+		/* not blocking: a path that became a FIFO is not waited on (its
+		 * size and time then differ, below) */
+		int fd = open(kf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
 			doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
 			return DOPPEL_E_IO;
@@ -1234,8 +1239,8 @@ static int open_again(doppel_reader *r, size_t file, const struct known_file *kf
 		doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
 		return DOPPEL_E_IO;
 	}
-	if (st.st_size != kf->size || st.st_mtim.tv_sec != kf->mtime.tv_sec ||
-	    st.st_mtim.tv_nsec != kf->mtime.tv_nsec) {
+	if (!S_ISREG(st.st_mode) || st.st_size != kf->size ||
+	    st.st_mtim.tv_sec != kf->mtime.tv_sec || st.st_mtim.tv_nsec != kf->mtime.tv_nsec) {
 		close(r->again_fd);
 		r->again_fd = -1;
 		if (kf->jsonl)

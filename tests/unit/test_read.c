@@ -1515,6 +1515,45 @@ static void test_reread_limit(void **state)
 
 /* No where for standard input and compressed files; a where this reader
  * did not give is refused. */
+/* Writes data into the FIFO at fifo, then closes it. */
+struct fifo_feed {
+	const char *fifo;
+	const char *data;
+	size_t len;
+};
+
+static void *feed_fifo(void *arg)
+{
+	const struct fifo_feed *ff = arg;
+	FILE *w = fopen(ff->fifo, "wb");
+	if (w) {
+		fwrite(ff->data, 1, ff->len, w);
+		fclose(w);
+	}
+	return NULL;
+}
+
+/* A FIFO's records are read once: they have no place to be read again
+ * from (reading again would wait for a writer that is gone). */
+static void test_reread_fifo(void **state)
+{
+	struct fx *f = *state;
+	const char data[] = "{\"id\":\"p1\",\"text\":\"through a pipe\"}\n";
+	const char *fifo = path_in(f, "pipe.jsonl");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	struct fifo_feed ff = {fifo, data, sizeof(data) - 1};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, feed_fifo, &ff), 0);
+	doppel_reader *r = reader(NULL, fifo);
+	doppel_article a;
+	next_ok(r, &a);
+	assert_string_equal(a.id, "p1");
+	assert_int_equal(a.where, 0);
+	next_end(r);
+	pthread_join(t, NULL);
+	doppel_reader_free(r);
+}
+
 static void test_reread_no_place(void **state)
 {
 	struct fx *f = *state;
@@ -1820,6 +1859,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reread_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reread_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reread_no_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reread_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reread_threads, setup, teardown),
 	};
