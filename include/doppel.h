@@ -309,9 +309,9 @@ DOPPEL_API int doppel_reader_add_range(doppel_reader *r, const char *path, uint6
  * Reads the next record into *out.
  *   DOPPEL_OK   *out holds an article; its strings are borrowed, valid until
  *               the next call on this reader. out->where is nonzero for a
- *               record of an uncompressed file (a .txt file, a JSON line),
- *               which doppel_reader_reread() can read again; 0 for one of
- *               standard input or of a compressed file.
+ *               record of a regular, uncompressed file (a .txt file, a JSON
+ *               line), which doppel_reader_reread() can read again; 0 for
+ *               one of standard input, a pipe or a compressed file.
  *   DOPPEL_END  no more records.
  *   < 0         one record (or one path) was bad and is skipped; the detail
  *               message names it ("feed.jsonl:17: invalid UTF-8 at byte 40");
