@@ -325,11 +325,13 @@ DOPPEL_API int doppel_reader_next(doppel_reader *r, doppel_article *out);
  * for byte the text doppel_reader_next() gave, decoded by the same rules
  * (Windows-1252 or repaired, NUL bytes as spaces, a .txt file's title and
  * date blanked out), with no warning given again. *text is the caller's
- * (free()), NUL-terminated, of *len bytes. A file is read again only as it
- * was: one whose size or time of last change differ is an error. Safe to
- * call from several threads, and beside doppel_reader_next().
+ * (free()), NUL-terminated, of *len bytes. A record is read again only as
+ * it was: its bytes must hash as they did when first read (lines added to
+ * the file since change nothing). Safe to call from several threads, and
+ * beside doppel_reader_next().
  *   DOPPEL_E_ARG  where is 0 or not this reader's.
- *   DOPPEL_E_IO   the file cannot be read again, or changed.
+ *   DOPPEL_E_IO   the file cannot be read again, or the record's bytes
+ *                 changed.
  *   other         the record no longer reads as it did (as for
  *                 doppel_reader_next()).
  * On failure a message naming the file goes to err (errlen bytes, may be

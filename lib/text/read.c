@@ -14,10 +14,11 @@
  * reads as a space; nothing else of a valid record is changed, so offsets
  * into its text are offsets into the file.
  *
- * Reading again: every uncompressed file opened is listed with its size
- * and time of change, and a record of one carries its place (where: the
- * file's number and the byte its line starts at). doppel_reader_reread()
- * reads that line or file again and decodes it with the functions that
+ * Reading again: every regular, uncompressed file opened is listed, with
+ * the records it handed out, each by the byte its line starts at and a
+ * hash of its bytes as read; a record carries its place (where: the
+ * file's number and that byte). doppel_reader_reread() reads the line or
+ * file again, checks its hash, and decodes it with the functions that
  * decoded it the first time, in buffers of its own, so the text is the
  * same byte for byte and the reading in progress is left alone.
  */
@@ -33,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zstd.h>
 
 #define DEFAULT_MAX_RECORD (256u << 20)
@@ -77,13 +79,21 @@ struct source {
 	bool midframe; /* the decoder is inside a frame: more input is due */
 };
 
-/* An uncompressed file opened, as it was then: its records are read again
- * only while it still is. */
+/* A record handed out: where its line starts (0 for a .txt file) and the
+ * hash of its bytes as read, before any was decoded. */
+struct mark {
+	uint64_t at;
+	uint64_t hash;
+};
+
+/* A regular, uncompressed file opened: its records handed out, in the
+ * order read (so by offset), each read again only while its bytes are
+ * what they were; lines added to the file since change nothing. */
 struct known_file {
 	char *path;
 	bool jsonl; /* else one text */
-	off_t size;
-	struct timespec mtime;
+	struct mark *marks;
+	size_t nmarks, markcap;
 };
 
 struct doppel_reader {
@@ -213,8 +223,10 @@ void doppel_reader_free(doppel_reader *r)
 	free(r->pathid);
 	free(r->source_name);
 	doppel__json_free(r->json);
-	for (size_t i = 0; i < r->nfiles; i++)
+	for (size_t i = 0; i < r->nfiles; i++) {
 		free(r->files[i].path);
+		free(r->files[i].marks);
+	}
 	free(r->files);
 	pthread_mutex_destroy(&r->files_mu);
 	if (r->again_fd >= 0)
@@ -548,8 +560,8 @@ static int whole(doppel_reader *r, size_t *len)
 
 /* ---------------------------------------------------------------- opening */
 
-/* Lists the file just opened (uncompressed) as it is now, so that its
- * records can be read again while it stays so. */
+/* Lists the file just opened (uncompressed), so that the records it hands
+ * out can be read again (mark_record). */
 static int remember_file(doppel_reader *r)
 {
 	struct stat st;
@@ -562,7 +574,7 @@ static int remember_file(doppel_reader *r)
 	 * files past the count a where can name. */
 	if (!S_ISREG(st.st_mode) || r->nfiles >= WHERE_FILES)
 		return DOPPEL_OK;
-	struct known_file kf = {doppel__strdup(r->cur.path), r->jsonl, st.st_size, st.st_mtim};
+	struct known_file kf = {doppel__strdup(r->cur.path), r->jsonl, NULL, 0, 0};
 	int rc = DOPPEL_E_NOMEM;
 	if (kf.path) {
 		pthread_mutex_lock(&r->files_mu);
@@ -1109,6 +1121,28 @@ static uint64_t where_of(size_t file, uint64_t offset)
 	return ((uint64_t)file + 1) << WHERE_SHIFT | offset;
 }
 
+/* The hash of a record's bytes as read, by which it is known again. */
+static uint64_t bytes_hash(const char *b, size_t n)
+{
+	return XXH3_64bits(b, n);
+}
+
+/* Notes the record handed out at *where (its bytes' hash h), so that it
+ * can be read again; *where becomes 0 when memory is short (it is then
+ * read once). */
+static void mark_record(doppel_reader *r, uint64_t *where, uint64_t h)
+{
+	if (!*where)
+		return;
+	pthread_mutex_lock(&r->files_mu);
+	struct known_file *kf = &r->files[(*where >> WHERE_SHIFT) - 1];
+	if (doppel__grow((void **)&kf->marks, &kf->markcap, kf->nmarks + 1, sizeof(*kf->marks)))
+		*where = 0;
+	else
+		kf->marks[kf->nmarks++] = (struct mark){*where & WHERE_OFFSETS, h};
+	pthread_mutex_unlock(&r->files_mu);
+}
+
 /* The next record, skipping blank JSON lines and finished inputs: what
  * doppel_reader_next() returns, before it counts. *out borrows the
  * reader's buffers until the next call. */
@@ -1151,9 +1185,13 @@ static int next_record(doppel_reader *r, doppel_article *out)
 			}
 			a.origin = r->origin;
 			a.where = where_of(r->cur_file, at);
+			/* the bytes as read: decoding changes some in place */
+			uint64_t h = a.where ? bytes_hash(line, len) : 0;
 			rc = json_line(r, line, len, &a);
 			if (rc == DOPPEL_END)
 				continue;
+			if (rc == DOPPEL_OK)
+				mark_record(r, &a.where, h);
 		} else {
 			snprintf(r->origin, sizeof(r->origin), "%s", r->cur.path);
 			rc = whole(r, &len);
@@ -1166,7 +1204,10 @@ static int next_record(doppel_reader *r, doppel_article *out)
 			if (rc == DOPPEL_OK) {
 				a.origin = r->origin;
 				a.where = where_of(r->cur_file, 0);
+				uint64_t h = a.where ? bytes_hash(r->rec, len) : 0;
 				rc = txt_record(r, r->rec, len, &a);
+				if (rc == DOPPEL_OK)
+					mark_record(r, &a.where, h);
 				if (rc == DOPPEL_OK) {
 					if (was_stdin) {
 						a.id = "-";
@@ -1212,11 +1253,11 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 
 /*
  * Opens file number file of r's list into r->again_fd (or keeps it open
- * from the last reread) and checks that it is as it was when first read.
- * Messages go to s->err, s being r->again; at is the offset of the record
- * asked for, for them.
+ * from the last reread), still a regular file, whose size goes to *size.
+ * Messages go to r->again->err.
  */
-static int open_again(doppel_reader *r, size_t file, const struct known_file *kf, uint64_t at)
+static int open_again(doppel_reader *r, size_t file, const struct known_file *kf,
+                      uint64_t *size)
 {
 	doppel_reader *s = r->again;
 	if (r->again_fd >= 0 && r->again_file != file) {
@@ -1224,8 +1265,7 @@ static int open_again(doppel_reader *r, size_t file, const struct known_file *kf
 		r->again_fd = -1;
 	}
 	if (r->again_fd < 0) {
-		/* not blocking: a path that became a FIFO is not waited on (its
-		 * size and time then differ, below) */
+		/* not blocking: a path that became a FIFO is not waited on */
 		int fd = open(kf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
 			doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
@@ -1235,27 +1275,53 @@ static int open_again(doppel_reader *r, size_t file, const struct known_file *kf
 		r->again_file = file;
 	}
 	struct stat st;
-	if (fstat(r->again_fd, &st) != 0) {
-		doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
-		return DOPPEL_E_IO;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size != kf->size ||
-	    st.st_mtim.tv_sec != kf->mtime.tv_sec || st.st_mtim.tv_nsec != kf->mtime.tv_nsec) {
+	if (fstat(r->again_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		doppel__errf(s->err, "%s: %s", kf->path,
+		             S_ISREG(st.st_mode) ? strerror(errno)
+		                                 : "no longer a regular file");
 		close(r->again_fd);
 		r->again_fd = -1;
-		if (kf->jsonl)
-			doppel__errf(s->err,
-			             "%s: changed since it was read; cannot read the record at "
-			             "byte %" PRIu64 " again",
-			             kf->path, at);
-		else
-			doppel__errf(
-				s->err,
-				"%s: changed since it was read; cannot read its article again",
-				kf->path);
 		return DOPPEL_E_IO;
 	}
+	*size = (uint64_t)st.st_size;
 	return DOPPEL_OK;
+}
+
+/* The hash of the record kf handed out at byte at, into *hash; false when
+ * it handed out none there. Under r->files_mu. */
+static bool marked(doppel_reader *r, size_t file, uint64_t at, uint64_t *hash)
+{
+	pthread_mutex_lock(&r->files_mu);
+	const struct known_file *kf = &r->files[file];
+	size_t lo = 0, hi = kf->nmarks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kf->marks[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool found = lo < kf->nmarks && kf->marks[lo].at == at;
+	if (found)
+		*hash = kf->marks[lo].hash;
+	pthread_mutex_unlock(&r->files_mu);
+	return found;
+}
+
+/* The error of a record whose bytes are no longer what they were. */
+static int changed(doppel_reader *s, const struct known_file *kf, uint64_t at)
+{
+	if (kf->jsonl)
+		doppel__errf(
+			s->err,
+			"%s: changed since it was read; cannot read the record at byte %" PRIu64
+			" again",
+			kf->path, at);
+	else
+		doppel__errf(s->err,
+		             "%s: changed since it was read; cannot read its article again",
+		             kf->path);
+	return DOPPEL_E_IO;
 }
 
 /*
@@ -1303,13 +1369,14 @@ static int line_again(doppel_reader *s, int fd, const char *path, uint64_t at, c
 
 /* The whole of fd, size bytes, into s->rec, NUL-terminated: what whole()
  * gave for a .txt file. */
-static int file_again(doppel_reader *s, int fd, const struct known_file *kf, size_t *len)
+static int file_again(doppel_reader *s, int fd, const struct known_file *kf, uint64_t size,
+                      size_t *len)
 {
-	if ((uint64_t)kf->size > s->max_record) {
+	if (size > s->max_record) {
 		doppel__errf(s->err, "%s: article over %zu bytes", s->origin, s->max_record);
 		return DOPPEL_E_TOOBIG;
 	}
-	size_t n = (size_t)kf->size, done = 0;
+	size_t n = (size_t)size, done = 0;
 	if (s->reccap < n + 1 && doppel__grow((void **)&s->rec, &s->reccap, n + 1, 1)) {
 		doppel__errf(s->err, "out of memory");
 		return DOPPEL_E_NOMEM;
@@ -1350,7 +1417,12 @@ static int reread(doppel_reader *r, uint64_t where, char **text, size_t *len)
 		doppel__errf(s->err, "%s: one article, not one at byte %" PRIu64, kf.path, at);
 		return DOPPEL_E_ARG;
 	}
-	int rc = open_again(r, (size_t)(number - 1), &kf, at);
+	uint64_t hash, size;
+	if (!marked(r, (size_t)(number - 1), at, &hash)) {
+		doppel__errf(s->err, "%s: no record was read at byte %" PRIu64, kf.path, at);
+		return DOPPEL_E_ARG;
+	}
+	int rc = open_again(r, (size_t)(number - 1), &kf, &size);
 	if (rc)
 		return rc;
 	doppel_article a = {0};
@@ -1360,7 +1432,9 @@ static int reread(doppel_reader *r, uint64_t where, char **text, size_t *len)
 		char *line;
 		size_t n;
 		if ((rc = line_again(s, r->again_fd, kf.path, at, &line, &n)))
-			return rc;
+			return rc == DOPPEL_E_TOOBIG ? changed(s, &kf, at) : rc;
+		if (bytes_hash(line, n) != hash)
+			return changed(s, &kf, at);
 		a.origin = s->origin;
 		rc = json_line(s, line, n, &a);
 		if (rc == DOPPEL_END) {
@@ -1370,8 +1444,10 @@ static int reread(doppel_reader *r, uint64_t where, char **text, size_t *len)
 	} else {
 		snprintf(s->origin, sizeof(s->origin), "%s", kf.path);
 		size_t n;
-		if ((rc = file_again(s, r->again_fd, &kf, &n)))
-			return rc;
+		if ((rc = file_again(s, r->again_fd, &kf, size, &n)))
+			return rc == DOPPEL_E_TOOBIG ? changed(s, &kf, at) : rc;
+		if (bytes_hash(s->rec, n) != hash)
+			return changed(s, &kf, at);
 		a.origin = s->origin;
 		rc = txt_record(s, s->rec, n, &a);
 	}

@@ -1679,14 +1679,17 @@ static void reread_err(doppel_reader *r, uint64_t where, int code, const char *w
 	assert_null(text);
 }
 
-/* A file that changed after it was read is not read again: another size,
- * another time of change (the same size), gone. The others still are. */
+/* A record whose bytes changed after it was read is not read again: a
+ * longer first line (which moves the second), a byte changed in place,
+ * the file gone. Records whose bytes are what they were still are: in a
+ * file only touched, one with lines added at its end, beside a changed
+ * record. */
 static void test_reread_changed(void **state)
 {
 	struct fx *f = *state;
 	const char two[] = "{\"id\":\"1\",\"text\":\"one\"}\n{\"id\":\"2\",\"text\":\"two\"}\n";
-	const char names[][16] = {"grown.jsonl", "aged.jsonl", "gone.jsonl",
-	                          "grown.txt",   "aged.txt",   "same.jsonl"};
+	const char names[][16] = {"grown.jsonl", "aged.jsonl", "gone.jsonl",     "grown.txt",
+	                          "aged.txt",    "same.jsonl", "appended.jsonl", "edited.jsonl"};
 	const size_t nnames = sizeof(names) / sizeof(*names);
 	doppel_reader *r = doppel_reader_new(NULL);
 	for (size_t i = 0; i < nnames; i++) {
@@ -1696,7 +1699,7 @@ static void test_reread_changed(void **state)
 	struct copies c = {0};
 	assert_int_equal(read_all(r, &c), 0);
 	/* two records of each JSON Lines file, one of each .txt */
-	assert_int_equal(c.n, 10);
+	assert_int_equal(c.n, 14);
 	assert_string_equal(c.v[6].id, "grown");
 	assert_string_equal(c.v[7].id, "aged");
 	/* read once before the change: the file may be kept open */
@@ -1709,6 +1712,15 @@ static void test_reread_changed(void **state)
 	age(path_in(f, "aged.jsonl"));
 	age(path_in(f, "aged.txt"));
 	assert_int_equal(unlink(path_in(f, "gone.jsonl")), 0);
+	/* a line added at the end; one byte of the second record changed in
+	 * place (the same size) */
+	const char added[] = "{\"id\":\"1\",\"text\":\"one\"}\n{\"id\":\"2\",\"text\":\"two\"}\n"
+	                     "{\"id\":\"3\",\"text\":\"three\"}\n";
+	put(f, "appended.jsonl", added, sizeof(added) - 1);
+	char edited[sizeof(two)];
+	memcpy(edited, two, sizeof(two));
+	edited[sizeof(two) - 5] = 'O'; /* "two" -> "twO" */
+	put(f, "edited.jsonl", edited, sizeof(two) - 1);
 	char want[1200];
 	snprintf(want, sizeof(want),
 	         "%s: changed since it was read; cannot read the record at byte 24 again",
@@ -1717,12 +1729,19 @@ static void test_reread_changed(void **state)
 	reread_err(r, c.v[6].where, DOPPEL_E_IO, path_in(f, "grown.txt"));
 	reread_err(r, c.v[1].where, DOPPEL_E_IO, want);
 	reread_err(r, c.v[0].where, DOPPEL_E_IO, path_in(f, "grown.jsonl"));
-	reread_err(r, c.v[2].where, DOPPEL_E_IO, path_in(f, "aged.jsonl"));
 	reread_err(r, c.v[4].where, DOPPEL_E_IO, path_in(f, "gone.jsonl"));
-	reread_err(r, c.v[7].where, DOPPEL_E_IO, path_in(f, "aged.txt"));
-	reread_err(r, c.v[7].where, DOPPEL_E_IO, "changed since it was read");
+	reread_err(r, c.v[13].where, DOPPEL_E_IO, path_in(f, "edited.jsonl"));
+	reread_err(r, c.v[13].where, DOPPEL_E_IO, "changed since it was read");
+	/* bytes that are what they were read again: touched only, lines
+	 * added after them, an unchanged neighbour of a changed record */
+	assert_reread(r, &c.v[2]);
+	assert_reread(r, &c.v[3]);
+	assert_reread(r, &c.v[7]);
 	assert_reread(r, &c.v[8]);
 	assert_reread(r, &c.v[9]);
+	assert_reread(r, &c.v[10]);
+	assert_reread(r, &c.v[11]);
+	assert_reread(r, &c.v[12]);
 	doppel_reader_free(r);
 	copies_free(&c);
 }
