@@ -251,6 +251,9 @@ typedef struct doppel_read_options {
 	int strict_utf8;          /* nonzero: a record that is not valid UTF-8
 	                             is rejected (DOPPEL_E_UTF8); wins over
 	                             repair_utf8 */
+	int no_places;            /* nonzero: no record gets a where, and
+	                             nothing is kept to read one again (16
+	                             bytes a record otherwise) */
 } doppel_read_options;
 
 DOPPEL_API void doppel_read_options_init(doppel_read_options *o);

@@ -65,6 +65,8 @@ static int run(struct cli *c, bool adding)
 	int rc = open_index(c, adding ? DOPPEL_OPEN_CREATE : DOPPEL_OPEN_READONLY, &x);
 	if (rc)
 		return rc;
+	/* an index keeps its texts: no record is read again */
+	c->read.no_places = 1;
 	doppel_reader *r = cli_reader(c);
 	doppel_batch *b = doppel_batch_new();
 	struct progress pg;

@@ -49,7 +49,8 @@
 #define WHERE_SHIFT 40
 #define WHERE_OFFSETS ((UINT64_C(1) << WHERE_SHIFT) - 1)
 #define WHERE_FILES ((UINT64_C(1) << (64 - WHERE_SHIFT)) - 2)
-/* The number of no file (standard input, a compressed file). */
+/* The number of no file (standard input, a pipe, a compressed file, or
+ * any when the options ask for no places). */
 #define NO_FILE SIZE_MAX
 /* Bytes asked of a file at first when a line is read again: a whole record
  * most of the time, and little read past it. */
@@ -571,8 +572,9 @@ static int remember_file(doppel_reader *r)
 	}
 	/* A pipe, a FIFO or a device cannot be read again: its records have no
 	 * where (and are kept by whoever needs them again), as have those of
-	 * files past the count a where can name. */
-	if (!S_ISREG(st.st_mode) || r->nfiles >= WHERE_FILES)
+	 * files past the count a where can name, and every record when the
+	 * options ask for no places. */
+	if (!S_ISREG(st.st_mode) || r->nfiles >= WHERE_FILES || r->opt.no_places)
 		return DOPPEL_OK;
 	struct known_file kf = {doppel__strdup(r->cur.path), r->jsonl, NULL, 0, 0};
 	int rc = DOPPEL_E_NOMEM;

@@ -1610,6 +1610,21 @@ static void test_reread_no_place(void **state)
 	next_end(r);
 	doppel_reader_free(r);
 
+	/* asked for no places, a reader gives none */
+	doppel_read_options_init(&o);
+	o.no_places = 1;
+	r = reader(&o, path_in(f, "in.jsonl"));
+	assert_int_equal(doppel_reader_add_path(r, path_in(f, "one.txt")), DOPPEL_OK);
+	next_ok(r, &a);
+	assert_int_equal(a.where, 0);
+	next_ok(r, &a);
+	assert_int_equal(a.where, 0);
+	next_end(r);
+	assert_int_equal(
+		doppel_reader_reread(r, UINT64_C(1) << 40, &text, &len, err, sizeof(err)),
+		DOPPEL_E_ARG);
+	doppel_reader_free(r);
+
 	/* one file of each kind read: numbers past them, and a byte inside
 	 * a .txt file, are not places this reader gave */
 	r = reader(NULL, path_in(f, "in.jsonl"));
