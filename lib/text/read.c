@@ -1277,10 +1277,10 @@ static int open_again(doppel_reader *r, size_t file, const struct known_file *kf
 		r->again_file = file;
 	}
 	struct stat st;
-	if (fstat(r->again_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	const bool got = fstat(r->again_fd, &st) == 0;
+	if (!got || !S_ISREG(st.st_mode)) {
 		doppel__errf(s->err, "%s: %s", kf->path,
-		             S_ISREG(st.st_mode) ? strerror(errno)
-		                                 : "no longer a regular file");
+		             got ? "no longer a regular file" : strerror(errno));
 		close(r->again_fd);
 		r->again_fd = -1;
 		return DOPPEL_E_IO;
