@@ -530,8 +530,8 @@ typedef struct doppel_scan doppel_scan;
 /*
  * A one-shot scan of a corpus: the articles are kept (their texts
  * compressed, or where to read them again) until doppel_scan_finish(),
- * which relates them with the same
- * engine as an index, fed by date (undated last) then id. A scan states
+ * which relates them with the same engine as an index, fed by date
+ * (undated last) then id. A scan states
  * exactly the relations, directions, events and stories that
  * doppel_index_add() of the same articles in that order states, however
  * they come in and whatever the number of threads.
@@ -561,10 +561,9 @@ DOPPEL_API int doppel_scan_reread_from(doppel_scan *s, doppel_reader *r);
 
 /*
  * Keeps the articles of b, their texts compressed in parallel (or their
- * places: doppel_scan_reread_from). Ids must be
- * unique across the scan: a repeated id is skipped
- * and counted, its message in doppel_scan_errmsg(), and the call returns
- * DOPPEL_E_DUPID after taking the rest of the batch.
+ * places: doppel_scan_reread_from). Ids must be unique across the scan: a
+ * repeated id is skipped and counted, its message in doppel_scan_errmsg(),
+ * and the call returns DOPPEL_E_DUPID after taking the rest of the batch.
  */
 DOPPEL_API int doppel_scan_add(doppel_scan *s, const doppel_batch *b);
 
