@@ -305,27 +305,47 @@ static void test_huge(void **state)
 	free(text);
 }
 
+/* A JSON Lines file r.jsonl of n records "r0".."r<n-1>", every third with a
+ * longer text (in Windows-1252 when marked), every fifth after a byte
+ * order mark when marked; its length. */
+static size_t ranged_file(struct fx *f, int n, bool marked)
+{
+	char data[8192];
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+		                        "%s{\"id\":\"r%d\",\"text\":\"record %d%s\"}\n",
+		                        marked && i % 5 == 0 ? "\xef\xbb\xbf" : "", i, i,
+		                        i % 3    ? ""
+		                        : marked ? " caf\xe9 in Windows-1252"
+		                                 : " with a longer text");
+	assert_true(len < sizeof(data));
+	put(f, "r.jsonl", data, len);
+	return len;
+}
+
+/* A reader of the k-th of the ranges [bounds[k], bounds[k + 1]) of r.jsonl. */
+static doppel_reader *range_reader(struct fx *f, const uint64_t *bounds, int k)
+{
+	doppel_reader *r = doppel_reader_new(NULL);
+	assert_int_equal(
+		doppel_reader_add_range(r, path_in(f, "r.jsonl"), bounds[k], bounds[k + 1]),
+		DOPPEL_OK);
+	return r;
+}
+
 /* Disjoint ranges that cover a file give every record exactly once,
  * wherever the cuts fall (inside a line, on a newline, after it). */
 static void test_ranges(void **state)
 {
 	struct fx *f = *state;
-	char data[4096];
-	size_t len = 0;
-	for (int i = 0; i < 40; i++)
-		len += (size_t)snprintf(data + len, sizeof(data) - len,
-		                        "{\"id\":\"r%d\",\"text\":\"record %d%s\"}\n", i, i,
-		                        i % 3 ? "" : " with a longer text");
-	put(f, "r.jsonl", data, len);
+	const size_t len = ranged_file(f, 40, false);
 	for (size_t cut1 = 0; cut1 <= len; cut1 += 7) {
 		size_t cut2 = cut1 + (len - cut1) / 2;
 		uint64_t bounds[4] = {0, cut1, cut2, len};
 		int seen[40] = {0};
 		for (int k = 0; k < 3; k++) {
-			doppel_reader *r = doppel_reader_new(NULL);
-			assert_int_equal(doppel_reader_add_range(r, path_in(f, "r.jsonl"), bounds[k],
-			                                         bounds[k + 1]),
-			                 DOPPEL_OK);
+			doppel_reader *r = range_reader(f, bounds, k);
 			doppel_article a;
 			int rc;
 			while ((rc = doppel_reader_next(r, &a)) != DOPPEL_END) {
@@ -813,6 +833,7 @@ static void test_stdin(void **state)
 	next_ok(r, &a);
 	assert_string_equal(a.id, "s1");
 	assert_string_equal(a.origin, "-:1");
+	assert_int_equal(a.where, 0); /* standard input is read once */
 	next_err(r, DOPPEL_E_JSON, "-:2: ");
 	next_end(r);
 	assert_int_equal(doppel_reader_bytes(r), sizeof(j) - 1);
@@ -831,6 +852,7 @@ static void test_stdin(void **state)
 	assert_string_equal(a.title, "Stdin headline");
 	assert_string_equal(date_str(a.date), "2024-03-05");
 	assert_string_equal(body(&a), "GENEVA: The text.\n");
+	assert_int_equal(a.where, 0);
 	next_end(r);
 	doppel_reader_free(r);
 }
@@ -1452,21 +1474,11 @@ static void test_reread_txt(void **state)
 static void test_reread_ranges(void **state)
 {
 	struct fx *f = *state;
-	char data[8192];
-	size_t len = 0;
-	for (int i = 0; i < 60; i++)
-		len += (size_t)snprintf(data + len, sizeof(data) - len,
-		                        "%s{\"id\":\"r%d\",\"text\":\"record %d%s\"}\n",
-		                        i % 5 ? "" : "\xef\xbb\xbf", i, i,
-		                        i % 3 ? "" : " caf\xe9 in Windows-1252");
-	put(f, "r.jsonl", data, len);
+	const size_t len = ranged_file(f, 60, true);
 	const uint64_t bounds[4] = {0, len / 3 + 1, len / 2 + 4, len};
 	int seen = 0;
 	for (int k = 0; k < 3; k++) {
-		doppel_reader *r = doppel_reader_new(NULL);
-		assert_int_equal(doppel_reader_add_range(r, path_in(f, "r.jsonl"), bounds[k],
-		                                         bounds[k + 1]),
-		                 DOPPEL_OK);
+		doppel_reader *r = range_reader(f, bounds, k);
 		struct copies c = {0};
 		assert_int_equal(read_all(r, &c), 0);
 		seen += (int)c.n;
@@ -1592,23 +1604,8 @@ static void test_reread_no_place(void **state)
 	assert_int_equal(doppel_reader_reread(r, 1, &text, &len, NULL, 0), DOPPEL_E_ARG);
 	doppel_reader_free(r);
 
-	assert_non_null(freopen(path_in(f, "in.jsonl"), "rb", stdin));
-	r = reader(NULL, "-");
-	next_ok(r, &a);
-	assert_string_equal(a.id, "z1");
-	assert_int_equal(a.where, 0);
-	next_end(r);
-	doppel_reader_free(r);
-	assert_non_null(freopen(path_in(f, "one.txt"), "rb", stdin));
+	/* (standard input: test_stdin) */
 	doppel_read_options o;
-	doppel_read_options_init(&o);
-	o.stdin_format = 1;
-	r = reader(&o, "-");
-	next_ok(r, &a);
-	assert_string_equal(a.id, "-");
-	assert_int_equal(a.where, 0);
-	next_end(r);
-	doppel_reader_free(r);
 
 	/* asked for no places, a reader gives none */
 	doppel_read_options_init(&o);
