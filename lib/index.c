@@ -2820,7 +2820,7 @@ static int store_deep(doppel_index *x, int64_t num, const struct probe *q, size_
 	 * database in memory whose cache holds every article (!x->reread)
 	 * reads nothing again. */
 	const doppel__prepared *pw = &x->cache[(x->n - 1) % x->ncache].prep;
-	/* In memory, as the counts they were made from: about half the bytes
+	/* In memory, as the counts they were made from, in fewer bytes
 	 * (doppel__prepared_set_counts). */
 	size_t nw = again ? doppel__prepared_weights_size(pw) : x->reread ? pw->ncounts : 0;
 	uint8_t kb[2 * K2], ab[2 * K2];

@@ -857,10 +857,10 @@ int doppel__prepared_set_weights(doppel__prepared *p, const uint8_t *blob, size_
  * The same weights from the counts they were made from (p->counts as
  * doppel__prepare() wrote them, ncounts bytes): each weight is the
  * function of the article count and the document frequency that made it,
- * so the floats come back bit for bit, in about half the bytes (a
- * database in memory keeps these). DOPPEL_E_FORMAT when blob does not fit
- * p; DOPPEL_E_NOMEM. _drop_counts frees them (a cached article keeps
- * none).
+ * so the floats come back bit for bit, in fewer bytes (a count under 128
+ * takes one, under 16,384 two; a float four): a database in memory keeps
+ * these. DOPPEL_E_FORMAT when blob does not fit p; DOPPEL_E_NOMEM.
+ * _drop_counts frees them (a cached article keeps none).
  */
 int doppel__prepared_set_counts(doppel__prepared *p, const uint8_t *blob, size_t len);
 void doppel__prepared_drop_counts(doppel__prepared *p);
