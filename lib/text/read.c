@@ -1254,38 +1254,36 @@ int doppel_reader_next(doppel_reader *r, doppel_article *out)
 /* ---------------------------------------------------------------- again */
 
 /*
- * Opens file number file of r's list into r->again_fd (or keeps it open
- * from the last reread), still a regular file, whose size goes to *size.
+ * Opens file number file of r's list into r->again_fd, checked once to be
+ * still a regular file, or keeps it open from the last reread: whether a
+ * record is what it was is told by its hash, not by the file's state.
  * Messages go to r->again->err.
  */
-static int open_again(doppel_reader *r, size_t file, const struct known_file *kf,
-                      uint64_t *size)
+static int open_again(doppel_reader *r, size_t file, const struct known_file *kf)
 {
 	doppel_reader *s = r->again;
-	if (r->again_fd >= 0 && r->again_file != file) {
+	if (r->again_fd >= 0 && r->again_file == file)
+		return DOPPEL_OK;
+	if (r->again_fd >= 0) {
 		close(r->again_fd);
 		r->again_fd = -1;
 	}
-	if (r->again_fd < 0) {
-		/* not blocking: a path that became a FIFO is not waited on */
-		int fd = open(kf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0) {
-			doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
-			return DOPPEL_E_IO;
-		}
-		r->again_fd = fd;
-		r->again_file = file;
+	/* not blocking: a path that became a FIFO is not waited on */
+	int fd = open(kf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
+		return DOPPEL_E_IO;
 	}
 	struct stat st;
-	const bool got = fstat(r->again_fd, &st) == 0;
+	const bool got = fstat(fd, &st) == 0;
 	if (!got || !S_ISREG(st.st_mode)) {
 		doppel__errf(s->err, "%s: %s", kf->path,
 		             got ? "no longer a regular file" : strerror(errno));
-		close(r->again_fd);
-		r->again_fd = -1;
+		close(fd);
 		return DOPPEL_E_IO;
 	}
-	*size = (uint64_t)st.st_size;
+	r->again_fd = fd;
+	r->again_file = file;
 	return DOPPEL_OK;
 }
 
@@ -1369,30 +1367,32 @@ static int line_again(doppel_reader *s, int fd, const char *path, uint64_t at, c
 	return DOPPEL_OK;
 }
 
-/* The whole of fd, size bytes, into s->rec, NUL-terminated: what whole()
- * gave for a .txt file. */
-static int file_again(doppel_reader *s, int fd, const struct known_file *kf, uint64_t size,
-                      size_t *len)
+/* The whole of fd into s->rec, NUL-terminated, under the record limit:
+ * what whole() gave for a .txt file. */
+static int file_again(doppel_reader *s, int fd, const struct known_file *kf, size_t *len)
 {
-	if (size > s->max_record) {
-		doppel__errf(s->err, "%s: article over %zu bytes", s->origin, s->max_record);
-		return DOPPEL_E_TOOBIG;
-	}
-	size_t n = (size_t)size, done = 0;
-	if (s->reccap < n + 1 && doppel__grow((void **)&s->rec, &s->reccap, n + 1, 1)) {
-		doppel__errf(s->err, "out of memory");
-		return DOPPEL_E_NOMEM;
-	}
-	while (done < n) {
-		ssize_t got = pread(fd, s->rec + done, n - done, (off_t)done);
+	size_t n = 0;
+	for (;;) {
+		if (s->reccap < n + CHUNK + 1 &&
+		    doppel__grow((void **)&s->rec, &s->reccap, n + CHUNK + 1, 1)) {
+			doppel__errf(s->err, "out of memory");
+			return DOPPEL_E_NOMEM;
+		}
+		ssize_t got = pread(fd, s->rec + n, s->reccap - n - 1, (off_t)n);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got <= 0) {
-			doppel__errf(s->err, "%s: %s", kf->path,
-			             got < 0 ? strerror(errno) : "cut short since it was read");
+		if (got < 0) {
+			doppel__errf(s->err, "%s: %s", kf->path, strerror(errno));
 			return DOPPEL_E_IO;
 		}
-		done += (size_t)got;
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > s->max_record) {
+			doppel__errf(s->err, "%s: article over %zu bytes", s->origin,
+			             s->max_record);
+			return DOPPEL_E_TOOBIG;
+		}
 	}
 	s->rec[n] = '\0';
 	*len = n;
@@ -1419,12 +1419,12 @@ static int reread(doppel_reader *r, uint64_t where, char **text, size_t *len)
 		doppel__errf(s->err, "%s: one article, not one at byte %" PRIu64, kf.path, at);
 		return DOPPEL_E_ARG;
 	}
-	uint64_t hash, size;
+	uint64_t hash;
 	if (!marked(r, (size_t)(number - 1), at, &hash)) {
 		doppel__errf(s->err, "%s: no record was read at byte %" PRIu64, kf.path, at);
 		return DOPPEL_E_ARG;
 	}
-	int rc = open_again(r, (size_t)(number - 1), &kf, &size);
+	int rc = open_again(r, (size_t)(number - 1), &kf);
 	if (rc)
 		return rc;
 	doppel_article a = {0};
@@ -1446,7 +1446,7 @@ static int reread(doppel_reader *r, uint64_t where, char **text, size_t *len)
 	} else {
 		snprintf(s->origin, sizeof(s->origin), "%s", kf.path);
 		size_t n;
-		if ((rc = file_again(s, r->again_fd, &kf, size, &n)))
+		if ((rc = file_again(s, r->again_fd, &kf, &n)))
 			return rc == DOPPEL_E_TOOBIG ? changed(s, &kf, at) : rc;
 		if (bytes_hash(s->rec, n) != hash)
 			return changed(s, &kf, at);

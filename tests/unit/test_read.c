@@ -1197,21 +1197,33 @@ static void test_text_dates(void **state)
 	doppel_reader_free(r);
 }
 
+/* many.jsonl: nrec records "m0".., record i's text (i * step) % most + 1
+ * letters "abc..."; when odd, every tenth text starts "caf\xe9 " (not
+ * UTF-8) and every seventh ends " nul " and a NUL byte. */
+static void many_lines(struct fx *f, int nrec, int step, int most, bool odd)
+{
+	FILE *out = fopen(path_in(f, "many.jsonl"), "wb");
+	assert_non_null(out);
+	for (int i = 0; i < nrec; i++) {
+		fprintf(out, "{\"id\":\"m%d\",\"text\":\"%s", i,
+		        odd && i % 10 == 0 ? "caf\xe9 " : "");
+		for (int k = 0; k < (i * step) % most + 1; k++)
+			fputc('a' + k % 26, out);
+		if (odd && i % 7 == 0)
+			fwrite(" nul \0\"}\n", 1, 9, out);
+		else
+			fputs("\"}\n", out);
+	}
+	fclose(out);
+}
+
 /* Lines of every length across the reader's 1 MiB reads: each comes out
  * whole, once, in order. */
 static void test_lines_across_reads(void **state)
 {
 	struct fx *f = *state;
-	FILE *out = fopen(path_in(f, "many.jsonl"), "wb");
-	assert_non_null(out);
 	const int nrec = 9000;
-	for (int i = 0; i < nrec; i++) {
-		fprintf(out, "{\"id\":\"m%d\",\"text\":\"", i);
-		for (int k = 0; k < (i * 37) % 700 + 1; k++)
-			fputc('a' + k % 26, out);
-		fputs("\"}\n", out);
-	}
-	fclose(out);
+	many_lines(f, nrec, 37, 700, false);
 	doppel_reader *r = reader(NULL, path_in(f, "many.jsonl"));
 	doppel_article a;
 	for (int i = 0; i < nrec; i++) {
@@ -1803,19 +1815,8 @@ static void join(pthread_t th[2], struct rereader t[2])
 static void test_reread_threads(void **state)
 {
 	struct fx *f = *state;
-	FILE *out = fopen(path_in(f, "many.jsonl"), "wb");
-	assert_non_null(out);
 	const int nrec = 3000;
-	for (int i = 0; i < nrec; i++) {
-		fprintf(out, "{\"id\":\"m%d\",\"text\":\"%s", i, i % 10 ? "" : "caf\xe9 ");
-		for (int k = 0; k < (i * 53) % 900 + 1; k++)
-			fputc('a' + k % 26, out);
-		if (i % 7)
-			fputs("\"}\n", out);
-		else
-			fwrite(" nul \0\"}\n", 1, 9, out);
-	}
-	fclose(out);
+	many_lines(f, nrec, 53, 900, true);
 	assert_int_equal(mkdir(path_in(f, "texts"), 0755), 0);
 	for (int i = 0; i < 80; i++) {
 		char name[64], text[128];
