@@ -726,6 +726,9 @@ bool doppel__weekday(const char *w, size_t n);
 /* True for a lowercase abbreviation after which a full stop ends no
  * sentence ("mr", "inc", "jan"). */
 bool doppel__abbreviation(const char *w, size_t n);
+/* True for a lowercase article, preposition or conjunction that no
+ * sentence ends with ("the", "of", "and"). */
+bool doppel__dangling(const char *w, size_t n);
 
 /* A word as segmentation sees it, shown to a watcher (facts.c) so that
  * it need not find the words, sentences and stems a second time. */

@@ -27,6 +27,15 @@ static const char *const stopwords[] = {
 	"you",     "your",      "yours",   "yourself",
 };
 
+/* Words no sentence ends with: articles, prepositions and conjunctions
+ * that want a word after them. A line that ends with one goes on into the
+ * next (segment.c). Sorted. */
+static const char *const dangling[] = {
+	"a",     "about", "against", "among", "an",   "and",  "as",   "at",    "between", "but",
+	"by",    "during", "for",    "from",  "in",   "into", "nor",  "of",    "onto",    "or",
+	"per",   "than",  "the",     "to",    "upon", "whose", "with",
+};
+
 /* Words before a full stop that does not end a sentence. Sorted. */
 static const char *const abbreviations[] = {
 	"al",  "apr", "aug", "capt", "co",  "col", "corp", "dec", "dept", "dr",   "est",
@@ -79,6 +88,11 @@ bool doppel__word_in(const char *const *list, size_t count, const char *w, size_
 bool doppel__stopword(const char *w, size_t n)
 {
 	return doppel__word_in(stopwords, sizeof(stopwords) / sizeof(*stopwords), w, n);
+}
+
+bool doppel__dangling(const char *w, size_t n)
+{
+	return doppel__word_in(dangling, sizeof(dangling) / sizeof(*dangling), w, n);
 }
 
 bool doppel__abbreviation(const char *w, size_t n)

@@ -143,6 +143,67 @@ static void test_wrapped_lines(void **state)
 	doppel__segmenter_free(sg);
 }
 
+/* A line goes on into the next, wrapped or not, when the next starts with
+ * a lowercase word (after a quote, too) or the line ends with a word no
+ * sentence ends with; and when the text marks its paragraphs by indenting
+ * them, an unindented line goes on whatever it starts with. */
+static void test_lines_go_on(void **state)
+{
+	(void)state;
+	doppel__segmenter *sg = doppel__segmenter_new(NULL, 0);
+	/* Too short to tell its wrapping: a lowercase line goes on, a line
+	 * ending with "the" too. */
+	const char *shortish = "The Bank of England said it had revised its\n"
+	                       "forecast of the shortage in the market to the\n"
+	                       "Vantaa figure of 700 mln stg.\n"
+	                       "Kallio said so.\n";
+	doppel__features f = seg(sg, shortish);
+	assert_int_equal(f.nsent, 2);
+	assert_sentence(&f, shortish, 0, "The Bank", "700 mln stg.");
+	assert_true(has_name(&f, "vantaa"));
+	doppel__features_free(&f);
+	/* A quoted lowercase word goes on; a line starting with a capital
+	 * after one that ends otherwise does not. */
+	const char *quoted = "Traders engage in what is called\n"
+	                     "\"front-running\" on the floor\n"
+	                     "Officials of the exchange said so.\n";
+	f = seg(sg, quoted);
+	assert_int_equal(f.nsent, 2);
+	assert_sentence(&f, quoted, 0, "Traders", "on the floor");
+	doppel__features_free(&f);
+	/* Paragraphs marked by indenting: the first line, cut short, goes on
+	 * into the capital of the next. */
+	const char *indented = "Directors of the Chicago Mercantile\n"
+	                       "Exchange will meet Wednesday to consider a petition.\n"
+	                       "    The petition calls for an end to dual trading, a\n"
+	                       "practice of the pit.\n"
+	                       "    Officials said so.\n";
+	f = seg(sg, indented);
+	assert_int_equal(f.nsent, 3);
+	assert_sentence(&f, indented, 0, "Directors", "a petition.");
+	assert_true(has_name(&f, "exchange"));
+	doppel__features_free(&f);
+	/* ... not when blank lines part its paragraphs. */
+	const char *blank = "Directors of the Chicago Mercantile\n"
+	                    "Exchange will meet Wednesday to consider a petition.\n"
+	                    "    The petition calls for an end to dual trading.\n"
+	                    "    Costs rose.\n"
+	                    "\n"
+	                    "    Officials said so.\n";
+	f = seg(sg, blank);
+	assert_int_equal(f.nsent, 5);
+	assert_false(has_name(&f, "exchange"));
+	doppel__features_free(&f);
+	/* A bullet's lowercase word starts its own line. */
+	const char *bullets = "What the plan holds\n"
+	                      "- cuts in spending\n"
+	                      "- taxes raised\n";
+	f = seg(sg, bullets);
+	assert_int_equal(f.nsent, 3);
+	doppel__features_free(&f);
+	doppel__segmenter_free(sg);
+}
+
 /* Counts the words segmentation marks as quoted (doppel__word_fn; ctx
  * is a size_t). */
 static int count_quoted(void *ctx, const doppel__word *w)
@@ -292,6 +353,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences),
 		cmocka_unit_test(test_wrapped_lines),
+		cmocka_unit_test(test_lines_go_on),
 		cmocka_unit_test(test_quote_ends),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_stems_and_stopwords),
