@@ -31,9 +31,9 @@ static const char *const stopwords[] = {
  * that want a word after them. A line that ends with one goes on into the
  * next (segment.c). Sorted. */
 static const char *const dangling[] = {
-	"a",     "about", "against", "among", "an",   "and",  "as",   "at",    "between", "but",
-	"by",    "during", "for",    "from",  "in",   "into", "nor",  "of",    "onto",    "or",
-	"per",   "than",  "the",     "to",    "upon", "whose", "with",
+	"a",    "about", "against", "among", "an",   "and", "as",   "at",    "between",
+	"but",  "by",    "during",  "for",   "from", "in",  "into", "nor",   "of",
+	"onto", "or",    "per",     "than",  "the",  "to",  "upon", "whose", "with",
 };
 
 /* Words before a full stop that does not end a sentence. Sorted. */

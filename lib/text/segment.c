@@ -790,9 +790,9 @@ static bool goes_on(const doppel__segmenter *sg, const char *line, size_t n, uin
 	if (!sg->open || base != sg->open_next || n == 0 || line[0] == ' ' || line[0] == '\t' ||
 	    sg->nwords == 0 || sg->open_columns || cols)
 		return false;
-	if (sg->wrap && sg->open_chars + 1 +
-	                        chars_of(line, sg->words[0].at + sg->words[0].scanned) >
-	                sg->wrap)
+	if (sg->wrap &&
+	    sg->open_chars + 1 + chars_of(line, sg->words[0].at + sg->words[0].scanned) >
+	            sg->wrap)
 		return true;
 	return sg->indents || sg->open_dangling || starts_lower(line, n, sg->words[0].at);
 }
@@ -841,7 +841,8 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	if (sg->nwords > 0) {
 		const struct line_word *lw = &sg->words[sg->nwords - 1];
 		if (lw->at + lw->scanned == end && lw->flen > 0) {
-			const struct word *wd = lookup(sg, sg->fold + lw->fold, lw->flen, lw->h);
+			const struct word *wd =
+				lookup(sg, sg->fold + lw->fold, lw->flen, lw->h);
 			if (!wd)
 				return DOPPEL_E_NOMEM;
 			sg->open_dangling = (wd->flags & WORD_DANGLING) != 0;
