@@ -5,7 +5,8 @@
  * nothing. Checked through a scan, through an index as articles arrive,
  * and through what a reopened index reads back; the passages' byte
  * offsets are checked against the texts as read. Then reuse edited word
- * by word (tests/data/edited), through a scan and a query.
+ * by word (tests/data/edited), through a scan and a query; and two
+ * reports of one event written alike (tests/data/alike).
  */
 #include "testutil.h"
 
@@ -358,6 +359,42 @@ static void test_edited_excerpt(void **state)
 	doppel_batch_free(b);
 }
 
+/* Two reports of one event written alike (tests/data/alike): passages
+ * that keep few of their words do not make the local report an excerpt of
+ * the wire report; the same paragraphs taken verbatim do. */
+static void test_written_alike(void **state)
+{
+	(void)state;
+	doppel_batch *all = test_read_data("alike", 3);
+	const char *other[] = {"local/harbour-quays", "reprint/harbour-quays-wire"};
+	for (size_t k = 0; k < 2; k++) {
+		doppel_batch *b = doppel_batch_new();
+		assert_int_equal(doppel_batch_push(b, article(all, "wire/harbour-vote")), DOPPEL_OK);
+		assert_int_equal(doppel_batch_push(b, article(all, other[k])), DOPPEL_OK);
+		doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
+		doppel_pair pr;
+		assert_non_null(pair_of(s, "wire/harbour-vote", other[k], &pr));
+		if (k == 0) {
+			assert_int_equal(pr.relation, DOPPEL_REL_SAME_EVENT);
+			assert_int_equal(pr.npassages, 0);
+		} else {
+			assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
+			assert_int_equal(pr.npassages, 1);
+			const doppel_article *w = article(all, "wire/harbour-vote");
+			size_t ws, we;
+			span_of(w->text, "VENNICK: The harbour board", "in the autumn.", &ws, &we);
+			const doppel_passage *p = &pr.passages[0];
+			size_t ps = pr.a[0] == 'w' ? p->a_start : p->b_start;
+			size_t pe = pr.a[0] == 'w' ? p->a_end : p->b_end;
+			assert_int_equal(ps, ws);
+			assert_int_equal(pe, we);
+		}
+		doppel_scan_free(s);
+		doppel_batch_free(b);
+	}
+	doppel_batch_free(all);
+}
+
 static int setup(void **state)
 {
 	return test_db_setup(state, "excerpt.db");
@@ -369,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_scan_excerpts),
 		cmocka_unit_test_setup_teardown(test_index_excerpts, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_edited_excerpt, setup, test_db_teardown),
+		cmocka_unit_test(test_written_alike),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
