@@ -641,6 +641,9 @@ typedef struct doppel__sent {
 #define DOPPEL__ANCHOR_QUOTE 3u
 #define DOPPEL__ANCHOR_DATE 4u /* a month and a day */
 #define DOPPEL__ANCHOR_KIND(h) ((unsigned)((h) >> 61))
+/* Not an anchor: the kind under which the rarity counts count a word of
+ * headlines (doppel__headline_key). */
+#define DOPPEL__HEADLINE_WORD 5u
 
 /* What segmentation finds in an article. */
 typedef struct doppel__features {
@@ -788,6 +791,9 @@ typedef struct doppel__rarity {
 
 /* Counts the distinct stems and anchors of one article. */
 int doppel__rarity_add(doppel__rarity *r, const doppel__features *f);
+/* Counts n keys once each (sorted, without repeats), as words of one
+ * article, without counting an article more. */
+int doppel__rarity_count(doppel__rarity *r, const uint64_t *keys, size_t n);
 void doppel__rarity_free(doppel__rarity *r);
 /* The counts of one part's keys as a little-endian blob: docs (4 bytes),
  * seq (8), then key (8) and df (4) pairs. Caller owns *blob (free). */
@@ -812,6 +818,14 @@ int doppel__rarity_load(doppel__rarity *r, const uint8_t *blob, size_t len);
 uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key);
 /* Weight of a stem (kind 0) or an anchor hash. */
 double doppel__rarity_weight(const doppel__rarity *r, uint64_t key);
+/* The key under which the rarity counts count a headline subject (a word
+ * of a headline as doppel__title_subjects hashes it): how many headlines
+ * name it, apart from how many texts do. */
+static inline uint64_t doppel__headline_key(uint64_t subject)
+{
+	return ((uint64_t)DOPPEL__HEADLINE_WORD << 61) | (subject & ((UINT64_C(1) << 61) - 1));
+}
+
 /* The key under which a stem is counted. */
 static inline uint64_t doppel__stem_key(uint32_t stem)
 {

@@ -223,6 +223,14 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 	return rc;
 }
 
+int doppel__rarity_count(doppel__rarity *r, const uint64_t *keys, size_t n)
+{
+	int rc = DOPPEL_OK;
+	for (size_t i = 0; i < n && rc == DOPPEL_OK; i++)
+		rc = rarity_bump(r, keys[i]);
+	return rc;
+}
+
 int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t seq,
                              uint8_t **blob, size_t *len)
 {

@@ -423,6 +423,17 @@ static int32_t char_at(const char *line, size_t n, size_t i, size_t *step)
 	return cp;
 }
 
+/* Whether a fraction's digits, a / and more digits, start at byte i of
+ * line (n bytes). */
+static bool fraction_at(const char *line, size_t n, size_t i)
+{
+	size_t j = i;
+	while (j < n && is_digit_ascii((unsigned char)line[j]))
+		j++;
+	return j > i && j + 1 < n && line[j] == '/' &&
+	       is_digit_ascii((unsigned char)line[j + 1]);
+}
+
 /* Finds, folds and hashes the words of a line into sg->words. */
 static int find_words(doppel__segmenter *sg, const char *line, size_t n)
 {
@@ -440,12 +451,16 @@ static int find_words(doppel__segmenter *sg, const char *line, size_t n)
 		size_t step;
 		int32_t cp = char_at(line, n, i, &step);
 		bool word_cp = doppel__is_word_cp(cp);
-		/* Joiners inside a word: apostrophes; inside a number: , and . */
+		/* Joiners inside a word: apostrophes; inside a number: , and .,
+		 * and the / of a fraction, with the - before its whole part
+		 * ("1/8", "6-1/16": two rates a sixteenth apart are two numbers,
+		 * not one "16"; "2025-02-11" stays three). */
 		bool joins = in_word && i + 1 < n &&
 		             (((cp == '\'' || cp == 0x2019) &&
 		               doppel__is_word_cp((unsigned char)line[i + 1])) ||
-		              ((cp == ',' || cp == '.') && digit &&
-		               is_digit_ascii((unsigned char)line[i - 1]) &&
+		              ((cp == ',' || cp == '.' || cp == '/' ||
+		                (cp == '-' && fraction_at(line, n, i + 1))) &&
+		               digit && is_digit_ascii((unsigned char)line[i - 1]) &&
 		               is_digit_ascii((unsigned char)line[i + 1])));
 		if (word_cp || joins) {
 			if (!in_word) {

@@ -280,6 +280,26 @@ static void test_anchors(void **state)
 	assert_int_equal(shared, f.nanchor);
 	doppel__features_free(&f);
 	doppel__features_free(&g);
+
+	/* A fraction is one number, its whole part with it: two rates a
+	 * sixteenth apart share no number anchor; an ISO date stays three
+	 * words (one number anchor, the year; the rest one or two digits
+	 * each: 02 and 11 are numbers too). */
+	f = seg(sg, "Federal funds were trading at 6-1/16 pct, up 1/8.");
+	g = seg(sg, "Federal funds were trading at 6-3/16 pct, up 1/8.");
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_NUMBER), 2);
+	assert_int_equal(f.ntok, g.ntok);
+	size_t same = 0;
+	for (size_t i = 0; i < f.nanchor; i++)
+		for (size_t j = 0; j < g.nanchor; j++)
+			same += f.anchor[i] == g.anchor[j] &&
+			        DOPPEL__ANCHOR_KIND(f.anchor[i]) == DOPPEL__ANCHOR_NUMBER;
+	assert_int_equal(same, 1); /* 1/8 */
+	doppel__features_free(&f);
+	doppel__features_free(&g);
+	f = seg(sg, "The survey was cited on 2025-02-11 by the board.");
+	assert_int_equal(count_kind(&f, DOPPEL__ANCHOR_NUMBER), 3);
+	doppel__features_free(&f);
 	doppel__segmenter_free(sg);
 }
 
