@@ -1747,10 +1747,12 @@ static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e)
 /*
  * Looking for copies alone, nothing is segmented: the headlines of the
  * probe and of entry e each name a word no dictionary knows, or give a
- * ticker, that the other headline does not, and that the probe's text
- * never names (two companies' dividend notices, word for word the same
- * below them). Asked of a pair whose texts are a copy's, so the probe's
- * text stands for both.
+ * ticker, that the other headline does not, and the entry's such word is
+ * one the probe's text never names (two companies' dividend notices,
+ * word for word the same below them; two issuers' filings of one
+ * template, each naming its issuer in its own text). Asked of a pair
+ * whose texts are a copy's, so the probe's text stands for both where
+ * they are one.
  * The words are first taken whatever a dictionary says, so that WordNet
  * is read only when a pair may be apart (once; never again if it cannot
  * be read: then no pair is).
@@ -1764,7 +1766,14 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	size_t nb = doppel__title_subjects(NULL, e->title, x->p.seed, b, TITLE_WORDS);
 	if (!na || !nb || !probe_body(x, q))
 		return false;
-	size_t nao = own_words(x, a, na, b, nb, ao), nbo = own_words(x, b, nb, a, na, bo);
+	/* The probe's own words need not be missing from its own text (it
+	 * names its subject there, as the other names its own); the other's
+	 * must be missing from the probe's text: when the texts are one, a
+	 * subject either headline names is in both. */
+	size_t nao = 0, nbo = own_words(x, b, nb, a, na, bo);
+	for (size_t i = 0; i < na; i++)
+		if (!bsearch(&a[i], b, nb, sizeof(*b), doppel__cmp_u64))
+			ao[nao++] = a[i];
 	if (!nao || !nbo)
 		return false;
 	if (!x->wn && !x->wn_failed) {
@@ -1780,9 +1789,7 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	na = with_tickers(x, q->a->title, a, na);
 	nb = with_tickers(x, e->title, b, nb);
 	/* subjects among the words of each that are its own */
-	uint64_t rest[TITLE_WORDS];
-	return own_words(x, ao, nao, a, na, rest) < nao &&
-	       own_words(x, bo, nbo, b, nb, rest) < nbo;
+	return any_of(ao, nao, a, na) && any_of(bo, nbo, b, nb);
 }
 
 /* What the facts of the probe and of entry e say against relating them. */

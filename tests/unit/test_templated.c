@@ -210,6 +210,12 @@ static void test_headline_abbreviations(void **state)
 	assert_int_equal(test_scan_relation(s, "filing-alphaquix", "filing-betazorn"),
 	                 DOPPEL_REL_NONE);
 	doppel_scan_free(s);
+	/* Looking for copies alone, each issuer's name is in its own text
+	 * only: the headlines still tell the filings apart. */
+	s = test_scan_batch(b, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
+	assert_int_equal(test_scan_relation(s, "filing-alphaquix", "filing-betazorn"),
+	                 DOPPEL_REL_NONE);
+	doppel_scan_free(s);
 	doppel_batch_free(b);
 }
 
