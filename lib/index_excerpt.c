@@ -107,6 +107,9 @@ _Static_assert(EXCERPT_MAX_DF <= DOPPEL__PK_ROOM_MOST, "a list's room is kept by
 /* Passages with this many distinct numbers on each side, most of them
  * other numbers, are two templated reports, not reuse. */
 #define EXCERPT_TEMPLATE_NUMBERS 2
+/* Passages that make this share of both texts' content words are the
+ * texts' template when their headlines name other subjects. */
+#define EXCERPT_TEMPLATE_SHARE 0.8
 /* A condensed passage alone makes an excerpt from this many aligned
  * sentence pairs (bench/RESULTS.md: on generated text, three pairs are
  * mostly chance; on PAN 2013, summaries align more). */
@@ -1220,6 +1223,18 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 			return DOPPEL_OK;
 		if (!asked)
 			veto = vetoes(ctx, slot);
+		/* Passages that make nearly all of both texts, whose headlines
+		 * name other subjects: one template, as the rule of rewrites
+		 * and copies says (two companies' notices, word for word alike).
+		 * All of one text only is an article taken whole into another
+		 * (a padded copy); a paragraph taken into a short report makes
+		 * most of both, not all. */
+		if ((veto & DOPPEL__VETO_SUBJECTS) &&
+		    (double)covered(o, x->ps, n, false) >=
+		            EXCERPT_TEMPLATE_SHARE * (double)o->ncontent &&
+		    (double)covered(q, x->ps, n, true) >=
+		            EXCERPT_TEMPLATE_SHARE * (double)q->ncontent)
+			return DOPPEL_OK;
 		bool apart = false;
 		if ((veto & DOPPEL__VETO_SUBJECTS) &&
 		    (rc = names_apart(x, o, q, x->ps, n, &apart))) {

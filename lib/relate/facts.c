@@ -559,6 +559,16 @@ static double number_value(const struct run *r, size_t i)
 	const char *s = wtext(r, i);
 	double v = 0, scale = 0;
 	for (size_t k = 0; k < wlen(r, i); k++) {
+		if (s[k] == '-' || s[k] == '/') {
+			/* a fraction, after its whole part or alone: "6-1/16", "1/8" */
+			double whole = s[k] == '-' ? v : 0, num = 0, den = 0;
+			size_t j = s[k] == '-' ? k + 1 : 0;
+			for (; j < wlen(r, i) && s[j] != '/'; j++)
+				num = num * 10 + (s[j] - '0');
+			for (j++; j < wlen(r, i); j++)
+				den = den * 10 + (s[j] - '0');
+			return den > 0 ? whole + num / den : v;
+		}
 		if (s[k] == '.') {
 			scale = 1;
 			continue;
@@ -1105,11 +1115,20 @@ static int mark_words(const struct run *r)
 			w->flags |= FW_CAPS;
 		const char *fw = sc->fold + w->fold;
 		bool number = w->flen > 0 && fw[0] >= '0' && fw[0] <= '9';
+		/* digits with one '.', or a fraction as segmentation joins one
+		 * ("1/8", "6-1/16": a '-' only before its '/') */
+		size_t dashes = 0, slashes = 0;
 		for (size_t k = 0; k < w->flen && number; k++) {
 			dots += fw[k] == '.';
-			number = (fw[k] >= '0' && fw[k] <= '9') || (fw[k] == '.' && dots == 1);
+			dashes += fw[k] == '-';
+			slashes += fw[k] == '/';
+			number = (fw[k] >= '0' && fw[k] <= '9') ||
+			         (fw[k] == '.' && dots == 1) ||
+			         (fw[k] == '-' && dashes == 1 && !slashes && !dots) ||
+			         (fw[k] == '/' && slashes == 1 && !dots);
 		}
-		if (number && fw[w->flen - 1] != '.')
+		if (number && (dashes ? slashes : 1) && fw[w->flen - 1] >= '0' &&
+		    fw[w->flen - 1] <= '9')
 			w->flags |= FW_NUMBER;
 		if (w->next > w->end)
 			w->flags |= FW_POSSESS;

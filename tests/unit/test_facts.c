@@ -226,6 +226,16 @@ static void test_numbers(void **state)
 	assert_true(f->lo == 35 && f->hi == 45);
 	assert_non_null(fact(&a, DOPPEL__FACT_NUMBER, "three border crossings"));
 	art_free(&a);
+	/* A fraction with its whole part, or alone, is one number of its
+	 * value. */
+	extract_str(&a, "Federal funds traded at 6-1/16 pct, and the bond rose 1/8 point.");
+	f = fact(&a, DOPPEL__FACT_NUMBER, "6-1/16 pct");
+	assert_non_null(f);
+	assert_true(f->lo == 6.0625);
+	f = fact(&a, DOPPEL__FACT_NUMBER, "1/8 point");
+	assert_non_null(f);
+	assert_true(f->lo == 0.125);
+	art_free(&a);
 }
 
 static void test_dates(void **state)

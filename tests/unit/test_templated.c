@@ -264,6 +264,37 @@ static void test_headline_template_words(void **state)
 	doppel_batch_free(b);
 }
 
+/* Two companies' notices of one long template, word for word the same
+ * and naming neither company: the shingles' copy is two templated
+ * reports (their headlines name other subjects), and passages that make
+ * all of both texts are no excerpt either. */
+static void test_template_passages(void **state)
+{
+	(void)state;
+	const char *text =
+		"The board of directors declared a regular quarterly dividend of 25 cents per "
+		"share on the common stock, payable May 15 to holders of record at the close of "
+		"business on April 24.\n    The board also approved the annual meeting of "
+		"shareholders for the third week of June at the company's headquarters, where "
+		"the election of directors and the appointment of auditors will be voted on.\n"
+		"    The dividend is the same as the one paid in the previous quarter, the "
+		"company said in a statement issued after the regular meeting of the board.\n";
+	const char *titles[] = {"ZORVANT CORP <ZRV> SETS DIVIDEND",
+	                        "QUELLMAR INC <QLM> SETS DIVIDEND"};
+	const char *ids[] = {"zorvant", "quellmar"};
+	doppel_batch *b = doppel_batch_new();
+	for (size_t i = 0; i < 2; i++) {
+		doppel_article a = {
+			.id = ids[i], .title = titles[i], .text = text, .text_len = strlen(text)};
+		assert_int_equal(doppel_parse_date("1987-03-05", 10, &a.date), DOPPEL_OK);
+		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	}
+	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
+	assert_int_equal(test_scan_relation(s, "zorvant", "quellmar"), DOPPEL_REL_NONE);
+	doppel_scan_free(s);
+	doppel_batch_free(b);
+}
+
 /* The facts and figures of an article are stored with it: after
  * reopening, the next day's report is still no copy of the stored one,
  * and its reprint is; looking for every relation or for copies alone. */
@@ -327,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_copy_new_headline),
 		cmocka_unit_test(test_headline_abbreviations),
 		cmocka_unit_test(test_headline_template_words),
+		cmocka_unit_test(test_template_passages),
 		cmocka_unit_test(test_explain_agrees),
 		cmocka_unit_test_setup_teardown(test_index_reopened, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_index_reopened_copies_only, setup,
