@@ -1576,6 +1576,9 @@ struct probe {
 	size_t nsubjects;                  /* found on first need: it meets many */
 	bool subjects_found;               /* entries */
 	bool body_made;                    /* x->body holds its text's tokens (titles_apart) */
+	uint64_t title[TITLE_WORDS];       /* its headline's words no dictionary knows, */
+	size_t ntitle;                     /* and tickers (titles_apart), found on */
+	bool title_found;                  /* first need */
 	int rc;
 };
 
@@ -1766,14 +1769,20 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	size_t nb = doppel__title_subjects(NULL, e->title, x->p.seed, b, TITLE_WORDS);
 	if (!na || !nb || !probe_body(x, q))
 		return false;
-	/* The probe's own words need not be missing from its own text (it
-	 * names its subject there, as the other names its own); the other's
-	 * must be missing from the probe's text: when the texts are one, a
-	 * subject either headline names is in both. */
+	/* The other's own words are missing from the probe's text; so are
+	 * the probe's when the two texts are one (a copy under a headline of
+	 * its own), not when they are two (each report names its subject in
+	 * its own text: two issuers' filings of one template). */
+	double j, cont;
+	doppel__compare(q->sk->sig, q->sk->shingles, x->sigs + (size_t)(e - x->e) * x->p.k,
+	                e->shingles, x->p.k, &j, &cont);
 	size_t nao = 0, nbo = own_words(x, b, nb, a, na, bo);
-	for (size_t i = 0; i < na; i++)
-		if (!bsearch(&a[i], b, nb, sizeof(*b), doppel__cmp_u64))
-			ao[nao++] = a[i];
+	if (j >= x->p.duplicate_jaccard)
+		nao = own_words(x, a, na, b, nb, ao);
+	else
+		for (size_t i = 0; i < na; i++)
+			if (!bsearch(&a[i], b, nb, sizeof(*b), doppel__cmp_u64))
+				ao[nao++] = a[i];
 	if (!nao || !nbo)
 		return false;
 	if (!x->wn && !x->wn_failed) {
@@ -1783,13 +1792,17 @@ static bool titles_apart(doppel_index *x, struct probe *q, const entry_t *e)
 	}
 	if (!x->wn)
 		return false; /* no dictionary: no pair is apart by its headlines */
-	na = doppel__title_subjects(x->wn, q->a->title, x->p.seed, a,
-	                            TITLE_WORDS - TITLE_TICKERS);
+	/* the probe's, once: it meets many entries */
+	if (!q->title_found) {
+		q->ntitle = doppel__title_subjects(x->wn, q->a->title, x->p.seed, q->title,
+		                                   TITLE_WORDS - TITLE_TICKERS);
+		q->ntitle = with_tickers(x, q->a->title, q->title, q->ntitle);
+		q->title_found = true;
+	}
 	nb = doppel__title_subjects(x->wn, e->title, x->p.seed, b, TITLE_WORDS - TITLE_TICKERS);
-	na = with_tickers(x, q->a->title, a, na);
 	nb = with_tickers(x, e->title, b, nb);
 	/* subjects among the words of each that are its own */
-	return any_of(ao, nao, a, na) && any_of(bo, nbo, b, nb);
+	return any_of(ao, nao, q->title, q->ntitle) && any_of(bo, nbo, b, nb);
 }
 
 /* What the facts of the probe and of entry e say against relating them. */

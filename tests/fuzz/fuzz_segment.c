@@ -2,13 +2,15 @@
  * fuzz_segment.c — segmentation with WordNet's synonym classes, rarity
  * weights, preparation, the view sketches and the comparison of two
  * articles, on any bytes (repaired to UTF-8, as the reader would). The
- * first byte says where the rest splits into articles a and b.
- * Sentences and spans lie inside their text, anchors are sorted and
- * distinct, aligned sentence pairs go forward in both texts, every figure
- * is a share in [0, 1], and topic, anchors and names do not depend on
- * which article comes first.
+ * first byte says where the rest splits into articles a and b; and the
+ * facts of each, compared. Sentences and spans lie inside their text,
+ * anchors are sorted and distinct, aligned sentence pairs go forward in
+ * both texts, every figure is a share in [0, 1], topic, anchors and names
+ * do not depend on which article comes first, facts lie inside their
+ * text, and their conflict is a share.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +149,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                  &ev, &rel) == DOPPEL_OK &&
 	    (rel < DOPPEL_REL_NONE || rel > DOPPEL_REL_EXCERPT))
 		abort();
+	/* Facts, read by a segmentation of their own, and compared. */
+	doppel__features ff[2];
+	doppel__facts fx[2];
+	memset(ff, 0, sizeof(ff));
+	memset(fx, 0, sizeof(fx));
+	bool facts = true;
+	for (int i = 0; i < 2 && facts; i++) {
+		facts = doppel__facts_extract(sg, text[i], len[i], 0, NULL, &ff[i], &fx[i]) ==
+		        DOPPEL_OK;
+		for (size_t k = 0; facts && k < fx[i].nfact; k++)
+			if (fx[i].fact[k].start > fx[i].fact[k].end || fx[i].fact[k].end > len[i])
+				abort();
+	}
+	if (facts) {
+		doppel__conflict c;
+		double share = doppel__facts_conflict(&fx[0], &fx[1], &c);
+		if (!(share >= 0.0 && share <= 1.0))
+			abort();
+	}
+	for (int i = 0; i < 2; i++) {
+		doppel__facts_free(&fx[i]);
+		doppel__features_free(&ff[i]);
+	}
 out:
 	free(pairs);
 	for (int i = 0; i < 2; i++) {

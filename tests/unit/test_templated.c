@@ -162,18 +162,31 @@ static void test_copy_new_headline(void **state)
 }
 
 
-/* A filing of issuer `name` into b, its headline naming the issuer and
- * the sum in a wire's capitals ("MLN DLR"). */
-static void push_filing(doppel_batch *b, const char *id, const char *name, const char *title)
+/* Syllables of made-up company names. */
+static const char *const syl[] = {"mar", "tel", "vok", "sin", "dra", "pol", "quen", "bru"};
+
+/* The i-th made-up name (i < 64) of three syllables into out, in capitals
+ * when caps. */
+static void made_up_name(int i, bool caps, char *out, size_t n)
 {
-	char text[512];
+	snprintf(out, n, "%s%s%s", syl[i % 8], syl[i / 8], syl[(i + 3) % 8]);
+	for (char *c = out; caps && *c; c++)
+		*c = (char)(*c - 'a' + 'A');
+}
+
+/* A filing of issuer `name` into b, its headline naming the issuer and
+ * the sum in a wire's capitals ("MLN DLR"); `use` says what the proceeds
+ * are for. */
+static void push_filing(doppel_batch *b, const char *id, const char *name, const char *title,
+                        const char *use)
+{
+	char text[640];
 	snprintf(text, sizeof(text),
 	         "The issuer, %s Inc, filed with the Securities and Exchange Commission for a shelf "
 	         "offering of up to 500 mln dlrs of debt securities on terms to be set at "
-	         "the time of sale.\nThe company said proceeds would be used for general "
-	         "corporate purposes and to reduce short-term borrowings.\nUnderwriters "
-	         "were not named in the draft prospectus.\n",
-	         name);
+	         "the time of sale.\nThe company said proceeds would be used for %s.\n"
+	         "Underwriters were not named in the draft prospectus.\n",
+	         name, use);
 	doppel_article a = {.id = id, .title = title, .text = text, .text_len = strlen(text)};
 	assert_int_equal(doppel_parse_date("1987-03-06", 10, &a.date), DOPPEL_OK);
 	assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
@@ -186,14 +199,14 @@ static void push_filing(doppel_batch *b, const char *id, const char *name, const
 static void test_headline_abbreviations(void **state)
 {
 	(void)state;
-	static const char *const syl[] = {"mar", "tel", "vok", "sin", "dra", "pol", "quen", "bru"};
 	doppel_batch *b = doppel_batch_new();
 	/* Enough earlier reports that write "mln dlrs" for the words to be
 	 * common (DOPPEL__SPECIFIC_DF), and name the regulator as often. */
 	for (int i = 0; i < 64; i++) {
-		char id[32], title[64], text[320];
+		char id[32], name[32], title[64], text[320];
 		snprintf(id, sizeof(id), "report-%02d", i);
-		snprintf(title, sizeof(title), "%s%s%s RESULTS", syl[i % 8], syl[i / 8], syl[(i + 3) % 8]);
+		made_up_name(i, false, name, sizeof(name));
+		snprintf(title, sizeof(title), "%s RESULTS", name);
 		snprintf(text, sizeof(text),
 		         "The %s%s %s group told the Securities and Exchange Commission that "
 		         "sales reached %d mln dlrs in the %s quarter against %d mln dlrs a year "
@@ -204,16 +217,27 @@ static void test_headline_abbreviations(void **state)
 		assert_int_equal(doppel_parse_date("1987-03-02", 10, &a.date), DOPPEL_OK);
 		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
 	}
-	push_filing(b, "filing-alphaquix", "Alphaquix", "ALPHAQUIX FILES 500 MLN DLR OFFERING");
-	push_filing(b, "filing-betazorn", "Betazorn", "BETAZORN FILES 500 MLN DLR DEBT OFFER");
+	const char *general = "general corporate purposes and to reduce short-term borrowings";
+	push_filing(b, "filing-alphaquix", "Alphaquix", "ALPHAQUIX FILES 500 MLN DLR OFFERING",
+	            general);
+	push_filing(b, "filing-betazorn", "Betazorn", "BETAZORN FILES 500 MLN DLR DEBT OFFER",
+	            general);
+	/* The same template, each filing's purpose its own (the texts are two,
+	 * not one text under two headlines). */
+	push_filing(b, "filing-gammatrel", "Gammatrel", "GAMMATREL FILES 500 MLN DLR OFFERING",
+	            "general corporate purposes, including the repurchase of its own securities "
+	            "and working capital for its Gammatrel stores");
+	push_filing(b, "filing-deltavok", "Deltavok", "DELTAVOK FILES 500 MLN DLR DEBT OFFER",
+	            "the reduction of short-term debt and capital expenditures at the Deltavok "
+	            "mills, and for general corporate purposes");
 	doppel_scan *s = test_scan_batch(b, DOPPEL_FIND_ALL);
 	assert_int_equal(test_scan_relation(s, "filing-alphaquix", "filing-betazorn"),
 	                 DOPPEL_REL_NONE);
 	doppel_scan_free(s);
 	/* Looking for copies alone, each issuer's name is in its own text
-	 * only: the headlines still tell the filings apart. */
+	 * only: the headlines still tell two texts of one template apart. */
 	s = test_scan_batch(b, DOPPEL_FIND_DUPLICATE | DOPPEL_FIND_COPY);
-	assert_int_equal(test_scan_relation(s, "filing-alphaquix", "filing-betazorn"),
+	assert_int_equal(test_scan_relation(s, "filing-gammatrel", "filing-deltavok"),
 	                 DOPPEL_REL_NONE);
 	doppel_scan_free(s);
 	doppel_batch_free(b);
@@ -241,12 +265,11 @@ static void push_notice(doppel_batch *b, const char *id, const char *name, const
 static void test_headline_template_words(void **state)
 {
 	(void)state;
-	static const char *const syl[] = {"MAR", "TEL", "VOK", "SIN", "DRA", "POL", "QUEN", "BRU"};
 	doppel_batch *b = doppel_batch_new();
 	for (int i = 0; i < 64; i++) {
 		char id[32], name[32], tick[8];
 		snprintf(id, sizeof(id), "notice-%02d", i);
-		snprintf(name, sizeof(name), "%s%s%s", syl[i % 8], syl[i / 8], syl[(i + 3) % 8]);
+		made_up_name(i, true, name, sizeof(name));
 		snprintf(tick, sizeof(tick), "%c%c%c", 'A' + i % 8, 'J' + i / 8, 'S' + i % 5);
 		push_notice(b, id, name, tick, 10 + i, "1987-03-02");
 	}
