@@ -122,11 +122,11 @@ _Static_assert(EXCERPT_MAX_DF <= DOPPEL__PK_ROOM_MOST, "a list's room is kept by
  * less and so made an excerpt of a pair whose unspun passages, covering
  * most of a text, did not. Measured (`make eval-real`, bench/RESULTS.md):
  * of the pairs so related that passages made excerpts, 28 of 308 on
- * Reuters with planted copies keep less (seven with a spun copy, three of
- * them edges the evaluation counts false; between originals, reports of one Brazil debt talk, of one
- * cocoa buffer-stock meeting, two ECU bond issues), 19 of 298 on PAN 2013
- * (one summary pair less found) and 57 of 294 on ECB+ (reports of one
- * event, same-event either way). */
+ * Reuters with planted copies keep less (seven with a spun copy, three
+ * of them edges the evaluation counts false; between originals, reports
+ * of one Brazil debt talk, of one cocoa buffer-stock meeting, two ECU
+ * bond issues), 19 of 298 on PAN 2013 (one summary pair less found) and
+ * 57 of 294 on ECB+ (reports of one event, same-event either way). */
 #define EXCERPT_EVENT_EXACT 0.33
 
 /* Stored articles kept tokenized, direct-mapped by entry. */

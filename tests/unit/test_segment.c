@@ -194,12 +194,16 @@ static void test_lines_go_on(void **state)
 	assert_int_equal(f.nsent, 5);
 	assert_false(has_name(&f, "exchange"));
 	doppel__features_free(&f);
-	/* A bullet's lowercase word starts its own line. */
+	/* A bullet's lowercase word starts its own line; a curly quote's
+	 * goes on. */
 	const char *bullets = "What the plan holds\n"
 	                      "- cuts in spending\n"
-	                      "- taxes raised\n";
+	                      "\xe2\x80\xa2 taxes raised\n"
+	                      "A measure called\n"
+	                      "\xe2\x80\x9c" "fair shares\xe2\x80\x9d passed.\n";
 	f = seg(sg, bullets);
-	assert_int_equal(f.nsent, 3);
+	assert_int_equal(f.nsent, 4);
+	assert_sentence(&f, bullets, 3, "A measure", "passed.");
 	doppel__features_free(&f);
 	doppel__segmenter_free(sg);
 }
