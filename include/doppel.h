@@ -1011,6 +1011,10 @@ typedef struct doppel_check {
 	unsigned relations_checked; /* DOPPEL_FIND_* bits related again: those
 	                               the database was written with, when it
 	                               says, else those of p */
+	int rules;                  /* 1 when some stored relations were made
+	                               by another version's rules (an older
+	                               doppel): relation differences are then
+	                               expected */
 } doppel_check;
 
 /*
@@ -1022,8 +1026,9 @@ typedef struct doppel_check {
  * sets): its signature and its relations with the articles before it must
  * be what is stored.
  * DOPPEL_OK when the check could run (what it found is in *out, sound
- * when integrity holds and signatures, missing and extra are 0);
- * otherwise a status, with a message in errmsg.
+ * when integrity holds and signatures, missing and extra are 0; missing
+ * and extra are to be expected when mixed or rules is set); otherwise a
+ * status, with a message in errmsg.
  */
 DOPPEL_API int doppel_index_check(const char *path, const doppel_params *p, doppel_check *out,
                                   char *errmsg, size_t errlen);

@@ -344,6 +344,10 @@ int doppel_index_check(const char *path, const doppel_params *p, doppel_check *o
 	doppel_params q = x->p;
 	if ((rc = doppel__store_relations(x->store, &stored, err)))
 		goto out;
+	bool ours;
+	if ((rc = doppel__store_rules(x->store, &ours, err)))
+		goto out;
+	out->rules = !ours;
 	if (stored == DOPPEL__RELATIONS_MIXED)
 		out->mixed = 1;
 	else if (stored)

@@ -1426,6 +1426,18 @@ bool doppel__store_has_passages(const doppel__store *s);
  * different sets, 0 when it does not say (made before it was kept). */
 #define DOPPEL__RELATIONS_MIXED 0x80000000u
 int doppel__store_relations(doppel__store *s, unsigned *mask, char *err);
+/*
+ * The version of the rules that turn evidence into relations (segmenting,
+ * the thresholds, the vetoes): a change of this library that makes other
+ * relations of the same articles raises it. A database records the
+ * version its relations were made by (meta `rules`); a writer of another
+ * version marks it "mixed". doppel__store_rules() says whether every
+ * stored relation was made by this version's rules: false when the
+ * database says another version, "mixed", or nothing while it holds
+ * articles (made before the version was kept).
+ */
+#define DOPPEL__RULES_VERSION 1
+int doppel__store_rules(doppel__store *s, bool *ours, char *err);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */
 int doppel__store_put(doppel__store *s, const doppel_article *a, const doppel__sketch *sk,

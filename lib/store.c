@@ -262,11 +262,13 @@ static int create_schema(doppel__store *s, const doppel_params *p, char *err)
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	char rel[96];
+	char rel[96], rules[96];
 	snprintf(rel, sizeof(rel), "INSERT INTO meta(key, value) VALUES('relations', '%u');",
 	         p->relations);
-	if ((rc = exec(s, rel, err)) || (rc = put_pkey_rules(s, DOPPEL__PKEY_RULES, err)) ||
-	    (rc = exec(s, "COMMIT;", err)))
+	snprintf(rules, sizeof(rules), "INSERT INTO meta(key, value) VALUES('rules', '%d');",
+	         DOPPEL__RULES_VERSION);
+	if ((rc = exec(s, rel, err)) || (rc = exec(s, rules, err)) ||
+	    (rc = put_pkey_rules(s, DOPPEL__PKEY_RULES, err)) || (rc = exec(s, "COMMIT;", err)))
 		goto fail;
 	return DOPPEL_OK;
 fail:
@@ -303,6 +305,81 @@ static int note_relations(doppel__store *s, const doppel_params *p, char *err)
 	if (rc || !mask || mask == p->relations || mask == DOPPEL__RELATIONS_MIXED)
 		return rc;
 	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('relations', 'mixed');",
+	            err);
+}
+
+/* The meta value of key into val (cap bytes; "" when there is none);
+ * *found says whether there is one. */
+static int meta_value(doppel__store *s, const char *key, char *val, size_t cap, bool *found,
+                      char *err)
+{
+	sqlite3_stmt *st = NULL;
+	*found = false;
+	val[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_error(s, "reading parameters", err);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(val, cap, "%s", v ? v : "");
+		*found = true;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(s, "reading parameters", err);
+	return DOPPEL_OK;
+}
+
+/* Whether the database holds an article. */
+static int has_articles(doppel__store *s, bool *any, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS(SELECT 1 FROM articles)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_error(s, "reading articles", err);
+	int step = sqlite3_step(st);
+	*any = step == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return db_error(s, "reading articles", err);
+	return DOPPEL_OK;
+}
+
+int doppel__store_rules(doppel__store *s, bool *ours, char *err)
+{
+	char val[32], want[32];
+	bool found, any = false;
+	int rc = meta_value(s, "rules", val, sizeof(val), &found, err);
+	if (rc == DOPPEL_OK && !found)
+		rc = has_articles(s, &any, err);
+	snprintf(want, sizeof(want), "%d", DOPPEL__RULES_VERSION);
+	*ours = found ? strcmp(val, want) == 0 : !any;
+	return rc;
+}
+
+/* A writer records the rules its relations are made by: the version, in
+ * a database that holds no article yet or says this version; "mixed"
+ * once relations of other rules are stored beside its own. */
+static int note_rules(doppel__store *s, char *err)
+{
+	char val[32], sql[96];
+	bool found, any = false;
+	int rc = meta_value(s, "rules", val, sizeof(val), &found, err);
+	if (rc == DOPPEL_OK && !found)
+		rc = has_articles(s, &any, err);
+	if (rc)
+		return rc;
+	if (found ? atoi(val) == DOPPEL__RULES_VERSION || strcmp(val, "mixed") == 0 : !any) {
+		if (found)
+			return DOPPEL_OK;
+		snprintf(sql, sizeof(sql),
+		         "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%d');",
+		         DOPPEL__RULES_VERSION);
+		return exec(s, sql, err);
+	}
+	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', 'mixed');",
 	            err);
 }
 
@@ -941,7 +1018,7 @@ int doppel__store_open(doppel__store **out, const char *path, unsigned flags, bo
 	if (!ro && !mem &&
 	    ((rc = exec(s, "PRAGMA journal_mode=WAL;", err)) ||
 	     (rc = exec(s, "PRAGMA synchronous=NORMAL;", err)) || (rc = add_columns(s, err)) ||
-	     (rc = note_relations(s, p, err))))
+	     (rc = note_relations(s, p, err)) || (rc = note_rules(s, err))))
 		goto fail;
 	if ((rc = settle_pkey_rules(s, ro, err)))
 		goto fail;

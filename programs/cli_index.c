@@ -201,7 +201,8 @@ int cli_check(struct cli *c)
 		cli_error("%s", err);
 		return EXIT_FATAL;
 	}
-	bool sound = k.integrity && !k.signatures && (k.mixed || (!k.missing && !k.extra));
+	bool sound = k.integrity && !k.signatures &&
+	             (k.mixed || k.rules || (!k.missing && !k.extra));
 	printf("%s: %s\n", c->db, sound ? "sound" : "NOT SOUND");
 	printf("  integrity check: %s\n", k.integrity ? "ok" : "failed");
 	printf("  articles: %llu, signatures made again that differ: %llu\n",
@@ -213,6 +214,9 @@ int cli_check(struct cli *c)
 	if (k.mixed)
 		printf("  written by runs that looked for different relations: related again "
 		       "with the relations of this run, so relation differences are expected\n");
+	if (k.rules)
+		printf("  relations written by another version's rules (an older doppel): related "
+		       "again by this version's, so relation differences are expected\n");
 	if (k.gaps)
 		printf("  %llu articles were deleted or replaced: the others were related beside "
 		       "them once, so some differences are expected\n",

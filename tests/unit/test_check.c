@@ -76,7 +76,45 @@ static void test_sound(void **state)
 	assert_int_equal(k.missing, 0);
 	assert_int_equal(k.extra, 0);
 	assert_int_equal(k.gaps, 0);
+	assert_int_equal(k.rules, 0);
 	assert_string_equal(k.first, "");
+	test_rmdir(dir);
+}
+
+/* A relation changed in a database whose relations another version's
+ * rules made (its meta says nothing of them, as an older doppel's did not,
+ * or names another version): the difference is found, and said to be one
+ * of rules. A writer of this version marks such a database mixed, and a
+ * new one as its own. */
+static void test_other_rules(void **state)
+{
+	(void)state;
+	char db[600];
+	char *dir = make_index(db, sizeof(db));
+	run_sql(db, "UPDATE relations SET relation = CASE relation WHEN 5 THEN 4 ELSE 5 END"
+	            " WHERE (a, b) = (SELECT a, b FROM relations LIMIT 1)");
+	doppel_check k;
+	check(db, &k);
+	assert_int_equal(k.rules, 0);
+	assert_int_equal(k.missing, 1);
+	run_sql(db, "DELETE FROM meta WHERE key = 'rules'");
+	check(db, &k);
+	assert_int_equal(k.rules, 1);
+	assert_int_equal(k.missing, 1);
+	assert_int_equal(k.extra, 1);
+	/* opened to write: marked mixed, still not this version's alone */
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_index *x = NULL;
+	char err[256];
+	assert_int_equal(doppel_index_open(&x, db, &p, 0, err, sizeof(err)), DOPPEL_OK);
+	doppel_index_close(x);
+	run_sql(db, "UPDATE meta SET value = value WHERE key = 'rules' AND value = 'mixed'");
+	check(db, &k);
+	assert_int_equal(k.rules, 1);
+	run_sql(db, "UPDATE meta SET value = '0' WHERE key = 'rules'");
+	check(db, &k);
+	assert_int_equal(k.rules, 1);
 	test_rmdir(dir);
 }
 
@@ -141,6 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sound),
+		cmocka_unit_test(test_other_rules),
 		cmocka_unit_test(test_changed_relation),
 		cmocka_unit_test(test_changed_signature),
 		cmocka_unit_test(test_changed_figures),
