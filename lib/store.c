@@ -364,23 +364,20 @@ int doppel__store_rules(doppel__store *s, bool *ours, char *err)
  * once relations of other rules are stored beside its own. */
 static int note_rules(doppel__store *s, char *err)
 {
-	char val[32], sql[96];
+	char val[32], want[32], sql[96];
 	bool found, any = false;
 	int rc = meta_value(s, "rules", val, sizeof(val), &found, err);
 	if (rc == DOPPEL_OK && !found)
 		rc = has_articles(s, &any, err);
 	if (rc)
 		return rc;
-	if (found ? atoi(val) == DOPPEL__RULES_VERSION || strcmp(val, "mixed") == 0 : !any) {
-		if (found)
-			return DOPPEL_OK;
-		snprintf(sql, sizeof(sql),
-		         "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%d');",
-		         DOPPEL__RULES_VERSION);
-		return exec(s, sql, err);
-	}
-	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', 'mixed');",
-	            err);
+	snprintf(want, sizeof(want), "%d", DOPPEL__RULES_VERSION);
+	if (found && (strcmp(val, want) == 0 || strcmp(val, "mixed") == 0))
+		return DOPPEL_OK;
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%s');",
+	         found || any ? "mixed" : want);
+	return exec(s, sql, err);
 }
 
 /* Compares (or adopts) the stored parameters. */
