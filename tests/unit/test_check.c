@@ -54,6 +54,14 @@ static void run_sql(const char *db, const char *sql)
 	sqlite3_close(h);
 }
 
+/* One stored relation said to be another (same-event and same-story
+ * swapped, or a relation made same-story). */
+static void change_one_relation(const char *db)
+{
+	run_sql(db, "UPDATE relations SET relation = CASE relation WHEN 5 THEN 4 ELSE 5 END"
+	            " WHERE (a, b) = (SELECT a, b FROM relations LIMIT 1)");
+}
+
 static void check(const char *db, doppel_check *k)
 {
 	doppel_params p;
@@ -91,8 +99,7 @@ static void test_other_rules(void **state)
 	(void)state;
 	char db[600];
 	char *dir = make_index(db, sizeof(db));
-	run_sql(db, "UPDATE relations SET relation = CASE relation WHEN 5 THEN 4 ELSE 5 END"
-	            " WHERE (a, b) = (SELECT a, b FROM relations LIMIT 1)");
+	change_one_relation(db);
 	doppel_check k;
 	check(db, &k);
 	assert_int_equal(k.rules, 0);
@@ -125,8 +132,7 @@ static void test_changed_relation(void **state)
 	char *dir = make_index(db, sizeof(db));
 	/* One stored relation said to be another: missing once, found again
 	 * once more. */
-	run_sql(db, "UPDATE relations SET relation = CASE relation WHEN 5 THEN 4 ELSE 5 END"
-	            " WHERE (a, b) = (SELECT a, b FROM relations LIMIT 1)");
+	change_one_relation(db);
 	doppel_check k;
 	check(db, &k);
 	assert_int_equal(k.missing, 1);
