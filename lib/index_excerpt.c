@@ -866,13 +866,21 @@ static bool minority(const doppel__ptext *a, const doppel__ptext *b, const doppe
 	       (double)covered(b, ps, n, true) < EXCERPT_MAX_SHARE * (double)b->ncontent;
 }
 
+/* Whether the passages make `share` of both texts' content words or
+ * more. */
+static bool cover_both(const doppel__ptext *a, const doppel__ptext *b,
+                       const doppel__passage *ps, size_t n, double share)
+{
+	return (double)covered(a, ps, n, false) >= share * (double)a->ncontent &&
+	       (double)covered(b, ps, n, true) >= share * (double)b->ncontent;
+}
+
 /* Whether the passages make EXCERPT_MAX_SHARE of both texts' content
  * words or more. */
 static bool most_of_both(const doppel__ptext *a, const doppel__ptext *b,
                          const doppel__passage *ps, size_t n)
 {
-	return (double)covered(a, ps, n, false) >= EXCERPT_MAX_SHARE * (double)a->ncontent &&
-	       (double)covered(b, ps, n, true) >= EXCERPT_MAX_SHARE * (double)b->ncontent;
+	return cover_both(a, b, ps, n, EXCERPT_MAX_SHARE);
 }
 
 /* Whether the passages keep EXCERPT_EVENT_EXACT of their content words
@@ -1230,10 +1238,7 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		 * (a padded copy); a paragraph taken into a short report makes
 		 * most of both, not all. */
 		if ((veto & DOPPEL__VETO_SUBJECTS) &&
-		    (double)covered(o, x->ps, n, false) >=
-		            EXCERPT_TEMPLATE_SHARE * (double)o->ncontent &&
-		    (double)covered(q, x->ps, n, true) >=
-		            EXCERPT_TEMPLATE_SHARE * (double)q->ncontent)
+		    cover_both(o, q, x->ps, n, EXCERPT_TEMPLATE_SHARE))
 			return DOPPEL_OK;
 		bool apart = false;
 		if ((veto & DOPPEL__VETO_SUBJECTS) &&

@@ -276,38 +276,6 @@ fail:
 	return rc;
 }
 
-int doppel__store_relations(doppel__store *s, unsigned *mask, char *err)
-{
-	*mask = 0;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'relations'", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return db_error(s, "reading parameters", err);
-	int step = sqlite3_step(st);
-	const char *val = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-	uint64_t v = 0;
-	if (val && strcmp(val, "mixed") == 0)
-		*mask = DOPPEL__RELATIONS_MIXED;
-	else if (val && parse_u64(val, &v) && v && !(v & ~(uint64_t)DOPPEL_FIND_ALL))
-		*mask = (unsigned)v;
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_error(s, "reading parameters", err);
-	return DOPPEL_OK;
-}
-
-/* A writer that looks for other relations than those the database was
- * written with marks it "mixed": no single set relates it again. */
-static int note_relations(doppel__store *s, const doppel_params *p, char *err)
-{
-	unsigned mask;
-	int rc = doppel__store_relations(s, &mask, err);
-	if (rc || !mask || mask == p->relations || mask == DOPPEL__RELATIONS_MIXED)
-		return rc;
-	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('relations', 'mixed');",
-	            err);
-}
-
 /* The meta value of key into val (cap bytes; "" when there is none);
  * *found says whether there is one. */
 static int meta_value(doppel__store *s, const char *key, char *val, size_t cap, bool *found,
@@ -347,13 +315,49 @@ static int has_articles(doppel__store *s, bool *any, char *err)
 	return DOPPEL_OK;
 }
 
+int doppel__store_relations(doppel__store *s, unsigned *mask, char *err)
+{
+	*mask = 0;
+	char val[32];
+	bool found;
+	int rc = meta_value(s, "relations", val, sizeof(val), &found, err);
+	uint64_t v = 0;
+	if (found && strcmp(val, "mixed") == 0)
+		*mask = DOPPEL__RELATIONS_MIXED;
+	else if (found && parse_u64(val, &v) && v && !(v & ~(uint64_t)DOPPEL_FIND_ALL))
+		*mask = (unsigned)v;
+	return rc;
+}
+
+/* A writer that looks for other relations than those the database was
+ * written with marks it "mixed": no single set relates it again. */
+static int note_relations(doppel__store *s, const doppel_params *p, char *err)
+{
+	unsigned mask;
+	int rc = doppel__store_relations(s, &mask, err);
+	if (rc || !mask || mask == p->relations || mask == DOPPEL__RELATIONS_MIXED)
+		return rc;
+	return exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('relations', 'mixed');",
+	            err);
+}
+
+/* The rules marker: its value into val (cap bytes), whether there is
+ * one, and, when there is none, whether the database holds articles. */
+static int read_rules(doppel__store *s, char *val, size_t cap, bool *found, bool *any,
+                      char *err)
+{
+	*any = false;
+	int rc = meta_value(s, "rules", val, cap, found, err);
+	if (rc == DOPPEL_OK && !*found)
+		rc = has_articles(s, any, err);
+	return rc;
+}
+
 int doppel__store_rules(doppel__store *s, bool *ours, char *err)
 {
 	char val[32], want[32];
-	bool found, any = false;
-	int rc = meta_value(s, "rules", val, sizeof(val), &found, err);
-	if (rc == DOPPEL_OK && !found)
-		rc = has_articles(s, &any, err);
+	bool found, any;
+	int rc = read_rules(s, val, sizeof(val), &found, &any, err);
 	snprintf(want, sizeof(want), "%d", DOPPEL__RULES_VERSION);
 	*ours = found ? strcmp(val, want) == 0 : !any;
 	return rc;
@@ -365,17 +369,14 @@ int doppel__store_rules(doppel__store *s, bool *ours, char *err)
 static int note_rules(doppel__store *s, char *err)
 {
 	char val[32], want[32], sql[96];
-	bool found, any = false;
-	int rc = meta_value(s, "rules", val, sizeof(val), &found, err);
-	if (rc == DOPPEL_OK && !found)
-		rc = has_articles(s, &any, err);
+	bool found, any;
+	int rc = read_rules(s, val, sizeof(val), &found, &any, err);
 	if (rc)
 		return rc;
 	snprintf(want, sizeof(want), "%d", DOPPEL__RULES_VERSION);
 	if (found && (strcmp(val, want) == 0 || strcmp(val, "mixed") == 0))
 		return DOPPEL_OK;
-	snprintf(sql, sizeof(sql),
-	         "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%s');",
+	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%s');",
 	         found || any ? "mixed" : want);
 	return exec(s, sql, err);
 }

@@ -1008,14 +1008,11 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 		*taken = 2;
 		return DOPPEL_OK;
 	}
-	/* "9-7/8": a whole and a fraction */
-	if (!spelled && gap_dash(r, k) && flag(r, k + 1, FW_NUMBER) && gap_is(r, k + 1, "/") &&
-	    flag(r, k + 2, FW_NUMBER)) {
-		double num = number_value(r, k + 1), den = number_value(r, k + 2);
-		if (den > 0)
-			lo += num / den;
-		k += 2;
-	} else if (!spelled && gap_is(r, k, "/") && flag(r, k + 1, FW_NUMBER)) {
+	/* "9–7/8": a whole, a dash and a fraction (segmentation joins a
+	 * fraction, and "9-7/8" whole: number_value() reads those) */
+	if (!spelled && gap_dash(r, k) && flag(r, k + 1, FW_NUMBER) &&
+	    memchr(wtext(r, k + 1), '/', wlen(r, k + 1))) {
+		lo += number_value(r, k + 1);
 		k++;
 	}
 	double hi = lo;

@@ -70,11 +70,12 @@ struct doppel__segmenter {
 	 * sentence the last line left open */
 	size_t wrap;
 	struct line_state ls;
-	bool open;          /* a line ended with ls's sentence open */
-	uint32_t open_end;  /* that line's end, trailing spaces left out */
-	uint32_t open_next; /* the byte after its line break */
-	size_t open_chars;  /* its length in characters */
-	bool open_columns;  /* it is a table's row (columns()) */
+	bool open;             /* a line ended with ls's sentence open */
+	uint32_t open_end;     /* that line's end, trailing spaces left out */
+	uint32_t open_next;    /* the byte after its line break */
+	size_t open_chars;     /* its length in characters */
+	const char *open_line; /* that line (open_len bytes): a table's row? */
+	size_t open_len;
 	bool open_dangling; /* it ends with a word no sentence ends with */
 	bool indents;       /* per call: the text marks its paragraphs by indenting */
 };
@@ -803,17 +804,17 @@ static bool starts_lower(const char *line, size_t n, size_t at)
  * end without a stop before an unindented line that would have; in the
  * 1,360 texts too short to tell, 448 lines start lowercase.
  */
-static bool goes_on(const doppel__segmenter *sg, const char *line, size_t n, uint32_t base,
-                    bool cols)
+static bool goes_on(const doppel__segmenter *sg, const char *line, size_t n, uint32_t base)
 {
 	if (!sg->open || base != sg->open_next || n == 0 || line[0] == ' ' || line[0] == '\t' ||
-	    sg->nwords == 0 || sg->open_columns || cols)
+	    sg->nwords == 0)
 		return false;
-	if (sg->wrap &&
-	    sg->open_chars + 1 + chars_of(line, sg->words[0].at + sg->words[0].scanned) >
-	            sg->wrap)
-		return true;
-	return sg->indents || sg->open_dangling || starts_lower(line, n, sg->words[0].at);
+	bool on = (sg->wrap &&
+	           sg->open_chars + 1 + chars_of(line, sg->words[0].at + sg->words[0].scanned) >
+	                   sg->wrap) ||
+	          sg->indents || sg->open_dangling || starts_lower(line, n, sg->words[0].at);
+	/* rows are looked for only then: most lines never need it */
+	return on && !columns(sg->open_line, sg->open_len) && !columns(line, n);
 }
 
 /* One content line: words, sentence ends and quotes. */
@@ -829,8 +830,7 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	if (rc)
 		return rc;
 	const uint32_t base = (uint32_t)(line - sg->text);
-	const bool cols = columns(line, n);
-	bool on = goes_on(sg, line, n, base, cols);
+	bool on = goes_on(sg, line, n, base);
 	if (sg->open && !on && (rc = close_open(sg)))
 		return rc;
 	if (!on)
@@ -855,7 +855,8 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	sg->open_end = base + (uint32_t)end;
 	sg->open_next = base + (uint32_t)n + 1;
 	sg->open_chars = sg->wrap ? chars_of(line, end) : 0;
-	sg->open_columns = cols;
+	sg->open_line = line;
+	sg->open_len = n;
 	sg->open_dangling = false;
 	if (sg->nwords > 0) {
 		const struct line_word *lw = &sg->words[sg->nwords - 1];

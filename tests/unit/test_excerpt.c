@@ -384,8 +384,9 @@ static void test_written_alike(void **state)
 			size_t ws, we;
 			span_of(w->text, "VENNICK: The harbour board", "in the autumn.", &ws, &we);
 			const doppel_passage *p = &pr.passages[0];
-			size_t ps = pr.a[0] == 'w' ? p->a_start : p->b_start;
-			size_t pe = pr.a[0] == 'w' ? p->a_end : p->b_end;
+			bool wire_a = !strcmp(pr.a, "wire/harbour-vote");
+			size_t ps = wire_a ? p->a_start : p->b_start;
+			size_t pe = wire_a ? p->a_end : p->b_end;
 			assert_int_equal(ps, ws);
 			assert_int_equal(pe, we);
 		}

@@ -236,6 +236,12 @@ static void test_numbers(void **state)
 	assert_non_null(f);
 	assert_true(f->lo == 0.125);
 	art_free(&a);
+	/* ... and after its whole part and a dash that joins no word */
+	extract_str(&a, "The notes were priced to yield 9\xe2\x80\x93" "7/8 pct.");
+	f = fact(&a, DOPPEL__FACT_NUMBER, "9\xe2\x80\x93" "7/8 pct");
+	assert_non_null(f);
+	assert_true(f->lo == 9.875);
+	art_free(&a);
 }
 
 static void test_dates(void **state)
