@@ -1436,7 +1436,7 @@ int doppel__store_relations(doppel__store *s, unsigned *mask, char *err);
  * database says another version, "mixed", or nothing while it holds
  * articles (made before the version was kept).
  */
-#define DOPPEL__RULES_VERSION 1
+#define DOPPEL__RULES_VERSION 2
 int doppel__store_rules(doppel__store *s, bool *ours, char *err);
 /* z (zlen bytes): the text compressed by doppel__store_compress(); NULL:
  * compress it here. */

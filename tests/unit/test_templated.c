@@ -12,7 +12,7 @@
 /* Reads tests/data/templated into a batch. */
 static doppel_batch *read_fixture(void)
 {
-	return test_read_data("templated", 19);
+	return test_read_data("templated", 21);
 }
 
 /* Scans the fixture looking for relations `find`. */
@@ -58,6 +58,14 @@ static void test_scan_templated(void **state)
 	 * differ are no excerpt. A paragraph taken whole into a report of
 	 * another subject is one. */
 	assert_int_equal(test_scan_relation(s, "deb-harnley", "deb-quillon"), DOPPEL_REL_NONE);
+	/* Three issuers' offerings of one day, each written its own way:
+	 * one beat, not one event nor one story, when each headline names
+	 * an issuer the other report never names. */
+	assert_int_equal(test_scan_relation(s, "deb-harnley", "notes-pellow"), DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "notes-talvern", "notes-pellow"),
+	                 DOPPEL_REL_NONE);
+	assert_int_equal(test_scan_relation(s, "deb-harnley", "notes-talvern"),
+	                 DOPPEL_REL_NONE);
 	assert_int_equal(test_scan_relation(s, "strike-varness", "orders-kelland"),
 	                 DOPPEL_REL_EXCERPT);
 	/* Two days' balances quote each other's figures, in other places:
