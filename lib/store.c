@@ -376,7 +376,8 @@ static int note_rules(doppel__store *s, char *err)
 	snprintf(want, sizeof(want), "%d", DOPPEL__RULES_VERSION);
 	if (found && (strcmp(val, want) == 0 || strcmp(val, "mixed") == 0))
 		return DOPPEL_OK;
-	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%s');",
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR REPLACE INTO meta(key, value) VALUES('rules', '%s');",
 	         found || any ? "mixed" : want);
 	return exec(s, sql, err);
 }
