@@ -1,7 +1,9 @@
 /*
  * test_templated.c — reports written from one template (money-market
  * operations of two days, two companies' dividends) share their words but
- * not their facts: they are not copies, nor one event. A reprint and a cut
+ * not their facts: they are not copies, nor one event; nor are two
+ * issuers' offerings of one day whose headlines each name their issuer.
+ * A reprint and a cut
  * copy keep the facts and stay copies; a report re-sent with its toll
  * updated is the same event. The index keeps each article's facts, so a
  * reopened index judges the same. A search for copies alone judges by the
