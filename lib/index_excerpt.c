@@ -883,16 +883,27 @@ static bool most_of_both(const doppel__ptext *a, const doppel__ptext *b,
 	return cover_both(a, b, ps, n, EXCERPT_MAX_SHARE);
 }
 
+/* The passages' content words in word k-grams both texts share (*exact)
+ * and on the side where they cover fewer (*least). */
+static void exact_words(const doppel__ptext *a, const doppel__ptext *b,
+                        const doppel__passage *ps, size_t n, uint32_t *exact, size_t *least)
+{
+	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
+	*least = ca < cb ? ca : cb;
+	*exact = 0;
+	for (size_t j = 0; j < n; j++)
+		*exact += ps[j].exact;
+}
+
 /* Whether the passages keep EXCERPT_EVENT_EXACT of their content words
  * (on the side where they cover fewer) in word k-grams both texts share. */
 static bool kept_words(const doppel__ptext *a, const doppel__ptext *b,
                        const doppel__passage *ps, size_t n)
 {
-	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
-	uint32_t exact = 0;
-	for (size_t j = 0; j < n; j++)
-		exact += ps[j].exact;
-	return (double)exact >= EXCERPT_EVENT_EXACT * (double)(ca < cb ? ca : cb);
+	uint32_t exact;
+	size_t least;
+	exact_words(a, b, ps, n, &exact, &least);
+	return (double)exact >= EXCERPT_EVENT_EXACT * (double)least;
 }
 
 /* Whether a passage scores EXCERPT_PASSAGE_SCORE, or EXCERPT_LONG_SCORE
@@ -940,11 +951,10 @@ static doppel_relation passage_relation(const doppel_params *p, const doppel__pt
 		return DOPPEL_REL_NONE;
 	if (minority(a, b, ps, n))
 		return DOPPEL_REL_EXCERPT;
-	size_t ca = covered(a, ps, n, false), cb = covered(b, ps, n, true);
-	uint32_t exact = 0;
-	for (size_t j = 0; j < n; j++)
-		exact += ps[j].exact;
-	bool reworded = 2.0 * exact < (double)(ca < cb ? ca : cb);
+	uint32_t exact;
+	size_t least;
+	exact_words(a, b, ps, n, &exact, &least);
+	bool reworded = 2.0 * exact < (double)least;
 	return reworded && (p->relations & DOPPEL_FIND_REWRITE) ? DOPPEL_REL_REWRITE
 	                                                        : DOPPEL_REL_EXCERPT;
 }

@@ -77,6 +77,7 @@ struct doppel__segmenter {
 	const char *open_line; /* that line (open_len bytes): a table's row? */
 	size_t open_len;
 	bool open_dangling; /* it ends with a word no sentence ends with */
+	bool took_dangling; /* so does the word take_word() took last */
 	bool indents;       /* per call: the text marks its paragraphs by indenting */
 };
 
@@ -503,6 +504,7 @@ static int take_word(doppel__segmenter *sg, struct line_state *ls, const char *l
 	const struct word *wd = lookup(sg, fw, m, lw->h);
 	if (!wd)
 		return DOPPEL_E_NOMEM;
+	sg->took_dangling = (wd->flags & WORD_DANGLING) != 0;
 	const bool upper = lw->upper, digit = lw->digit;
 	int rc;
 	if (sg->on_word) {
@@ -857,17 +859,10 @@ static int segment_line(void *ctx, const char *line, size_t n, const char *low, 
 	sg->open_chars = sg->wrap ? chars_of(line, end) : 0;
 	sg->open_line = line;
 	sg->open_len = n;
-	sg->open_dangling = false;
-	if (sg->nwords > 0) {
-		const struct line_word *lw = &sg->words[sg->nwords - 1];
-		if (lw->at + lw->scanned == end && lw->flen > 0) {
-			const struct word *wd =
-				lookup(sg, sg->fold + lw->fold, lw->flen, lw->h);
-			if (!wd)
-				return DOPPEL_E_NOMEM;
-			sg->open_dangling = (wd->flags & WORD_DANGLING) != 0;
-		}
-	}
+	/* the line's last word, when it ends the line, as take_word() found it */
+	const struct line_word *last = sg->nwords ? &sg->words[sg->nwords - 1] : NULL;
+	sg->open_dangling =
+		last && last->flen > 0 && last->at + last->scanned == end && sg->took_dangling;
 	return DOPPEL_OK;
 }
 
