@@ -6,9 +6,11 @@
  * Datasets", ch. 3.4).
  *
  * All bands share one open-addressing map from band key to a bucket, in
- * shards that grow apart (internal.h); a bucket is a singly linked list of
- * article numbers in a node array, newest first. The band number is part of the key's seed, so equal slot
- * values in different bands do not meet.
+ * shards that grow apart (internal.h). Most buckets hold one article (a
+ * band key an article shares with no other): its number is kept in the
+ * slot itself. A bucket of two or more is a singly linked list of article
+ * numbers in a node array, newest first. The band number is part of the
+ * key's seed, so equal slot values in different bands do not meet.
  */
 #include "internal.h"
 
@@ -21,9 +23,14 @@
  * about one probe in three would meet one other bucket; on the 10k and
  * Reuters corpora no output changed), for half the room a slot takes. */
 struct slot {
-	uint32_t key; /* 0: free */
-	uint32_t head;
+	uint32_t key;  /* 0: free */
+	uint32_t head; /* ALONE | the article of a bucket of one, else the
+	                  first node of its list */
 };
+
+/* The bit of a slot's head that marks the article of a bucket of one:
+ * article and node numbers stay below it. */
+#define ALONE 0x80000000u
 
 static inline uint32_t slot_key(uint64_t key)
 {
@@ -94,12 +101,20 @@ static struct slot *find_slot(const doppel__shard *s, uint32_t h, uint32_t key)
 	return &slots[i];
 }
 
+/* A node for article id before node next; NIL when out of memory. */
+static uint32_t new_node(doppel__lsh *l, uint32_t id, uint32_t next)
+{
+	if (l->nnodes + 1 >= ALONE ||
+	    doppel__grow((void **)&l->nodes, &l->nodecap, l->nnodes + 1, sizeof(*l->nodes)))
+		return NIL;
+	uint32_t node = (uint32_t)l->nnodes++;
+	l->nodes[node] = (struct node){id, next};
+	return node;
+}
+
 int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
 {
-	if (doppel__grow((void **)&l->nodes, &l->nodecap, l->nnodes + l->bands,
-	                 sizeof(*l->nodes)))
-		return DOPPEL_E_NOMEM;
-	if (l->nnodes + l->bands >= NIL)
+	if (id & ALONE)
 		return DOPPEL_E_NOMEM;
 	for (unsigned b = 0; b < l->bands; b++) {
 		uint32_t key = slot_key(keys[b]), h = doppel__mix32(key);
@@ -107,15 +122,21 @@ int doppel__lsh_insert(doppel__lsh *l, uint32_t id, const uint64_t *keys)
 		if (doppel__shard_reserve(s, sizeof(struct slot), slot_hash))
 			return DOPPEL_E_NOMEM;
 		struct slot *sl = find_slot(s, h, key);
-		uint32_t node = (uint32_t)l->nnodes++;
-		l->nodes[node].id = id;
 		if (sl->key == 0) {
 			sl->key = key;
-			l->nodes[node].next = NIL;
+			sl->head = ALONE | id;
 			s->used++;
-		} else {
-			l->nodes[node].next = sl->head;
+			continue;
 		}
+		uint32_t next = sl->head;
+		if (next & ALONE) {
+			/* a bucket of one becomes a list */
+			if ((next = new_node(l, next & ~ALONE, NIL)) == NIL)
+				return DOPPEL_E_NOMEM;
+		}
+		uint32_t node = new_node(l, id, next);
+		if (node == NIL)
+			return DOPPEL_E_NOMEM;
 		sl->head = node;
 	}
 	return DOPPEL_OK;
@@ -130,8 +151,12 @@ void doppel__lsh_query(const doppel__lsh *l, const uint64_t *keys, unsigned max_
 		if (!s->slot)
 			continue;
 		const struct slot *sl = find_slot(s, h, key);
-		if (sl->key == 0)
+		if (sl->key == 0 || max_bucket == 0)
 			continue;
+		if (sl->head & ALONE) {
+			fn(ctx, sl->head & ~ALONE);
+			continue;
+		}
 		unsigned seen = 0;
 		for (uint32_t n = sl->head; n != NIL && seen < max_bucket;
 		     n = l->nodes[n].next, seen++)

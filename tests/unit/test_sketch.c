@@ -209,6 +209,54 @@ static void test_lsh_buckets(void **state)
 	doppel__lsh_free(NULL);
 }
 
+/* A bucket of one article keeps it in the table's slot; a second makes a
+ * list, newest first, cut at max_bucket (0: nothing). */
+static void test_lsh_small_buckets(void **state)
+{
+	(void)state;
+	doppel__lsh *l = doppel__lsh_new(K, 16, 8);
+	assert_non_null(l);
+	uint16_t a[K], b[K];
+	for (int i = 0; i < K; i++) {
+		a[i] = (uint16_t)(i * 13 + 1);
+		b[i] = (uint16_t)(i * 17 + 5);
+	}
+	uint64_t ka[16], kb[16];
+	doppel__lsh_keys(l, a, ka);
+	doppel__lsh_keys(l, b, kb);
+	assert_int_equal(doppel__lsh_insert(l, 7, ka), DOPPEL_OK);
+	assert_int_equal(doppel__lsh_insert(l, 3, kb), DOPPEL_OK);
+	struct collect c = {.n = 0};
+	doppel__lsh_query(l, ka, 5, collect_id, &c);
+	assert_int_equal(c.n, 16);
+	for (unsigned i = 0; i < c.n; i++)
+		assert_int_equal(c.ids[i], 7);
+	/* a second article in a's buckets: both, the newest first */
+	assert_int_equal(doppel__lsh_insert(l, 9, ka), DOPPEL_OK);
+	c.n = 0;
+	doppel__lsh_query(l, ka, 5, collect_id, &c);
+	assert_int_equal(c.n, 32);
+	for (unsigned i = 0; i < c.n; i += 2) {
+		assert_int_equal(c.ids[i], 9);
+		assert_int_equal(c.ids[i + 1], 7);
+	}
+	c.n = 0;
+	doppel__lsh_query(l, ka, 1, collect_id, &c);
+	assert_int_equal(c.n, 16);
+	assert_int_equal(c.ids[0], 9);
+	c.n = 0;
+	doppel__lsh_query(l, ka, 0, collect_id, &c);
+	doppel__lsh_query(l, kb, 0, collect_id, &c);
+	assert_int_equal(c.n, 0);
+	/* b's buckets still hold b alone */
+	doppel__lsh_query(l, kb, 5, collect_id, &c);
+	assert_int_equal(c.n, 16);
+	assert_int_equal(c.ids[15], 3);
+	/* an article number must leave the slot's mark free */
+	assert_int_not_equal(doppel__lsh_insert(l, UINT32_C(0x80000000), kb), DOPPEL_OK);
+	doppel__lsh_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_bands),
 		cmocka_unit_test(test_lsh_buckets),
+		cmocka_unit_test(test_lsh_small_buckets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
