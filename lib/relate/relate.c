@@ -117,8 +117,9 @@ _Static_assert(DOPPEL__SHARD_BITS >= DOPPEL__RARITY_PART_BITS, "a part is a run 
 static bool rslot_hash(const void *slot, uint64_t *h)
 {
 	const struct doppel__rslot *s = slot;
-	*h = doppel__mix64(s->key);
-	return s->key != 0;
+	const uint64_t key = doppel__rslot_key(s);
+	*h = doppel__mix64(key);
+	return key != 0;
 }
 
 /* The slot of key (hash h) in shard s, which has slots: its own or the
@@ -127,7 +128,8 @@ static struct doppel__rslot *rarity_find(const doppel__shard *s, uint64_t h, uin
 {
 	struct doppel__rslot *slot = s->slot;
 	size_t i = (size_t)h & s->mask;
-	while (slot[i].key && slot[i].key != key)
+	uint64_t k;
+	while ((k = doppel__rslot_key(&slot[i])) != 0 && k != key)
 		i = (i + 1) & s->mask;
 	return &slot[i];
 }
@@ -166,8 +168,9 @@ static int rarity_bump(doppel__rarity *r, uint64_t key)
 	if (doppel__shard_reserve(s, sizeof(struct doppel__rslot), rslot_hash))
 		return DOPPEL_E_NOMEM;
 	struct doppel__rslot *slot = rarity_find(s, h, key);
-	if (!slot->key) {
-		slot->key = key;
+	if (!doppel__rslot_key(slot)) {
+		slot->klo = (uint32_t)key;
+		slot->khi = (uint32_t)(key >> 32);
 		s->used++;
 		r->used++;
 	}
@@ -248,9 +251,10 @@ int doppel__rarity_save_part(const doppel__rarity *r, unsigned part, uint64_t se
 	for (size_t k = 0; sh && k < PART_SHARDS; k++) {
 		const struct doppel__rslot *slot = sh[k].slot;
 		for (size_t i = 0; slot && i <= sh[k].mask; i++) {
-			if (!slot[i].key)
+			const uint64_t key = doppel__rslot_key(&slot[i]);
+			if (!key)
 				continue;
-			doppel__put_le(b + w, slot[i].key, 8);
+			doppel__put_le(b + w, key, 8);
 			doppel__put_le(b + w + 8, slot[i].df, 4);
 			w += 12;
 		}
@@ -266,8 +270,8 @@ void doppel__rarity_each(const doppel__rarity *r,
 	for (size_t k = 0; r->shard && k < DOPPEL__SHARDS; k++) {
 		const struct doppel__rslot *slot = r->shard[k].slot;
 		for (size_t i = 0; slot && i <= r->shard[k].mask; i++)
-			if (slot[i].key)
-				fn(ctx, slot[i].key, slot[i].df);
+			if (doppel__rslot_key(&slot[i]))
+				fn(ctx, doppel__rslot_key(&slot[i]), slot[i].df);
 	}
 }
 
@@ -321,7 +325,7 @@ uint32_t doppel__rarity_df(const doppel__rarity *r, uint64_t key)
 	if (!s->slot)
 		return 0;
 	const struct doppel__rslot *slot = rarity_find(s, h, k);
-	return slot->key ? slot->df : 0;
+	return doppel__rslot_key(slot) ? slot->df : 0;
 }
 
 /* The weight of a key df of docs articles have: what
