@@ -232,6 +232,10 @@ struct doppel_index {
 	uint32_t xgen;
 	uint32_t *xcand;
 	size_t xcandcap;
+	/* The entry + 1 that candidates() posted the keys of the article being
+	 * added for (0: none), which doppel__excerpt_remember() then need not
+	 * post. */
+	uint32_t xposted1;
 	doppel__passage *ps; /* scratch of doppel__passages_find */
 	size_t pscap;
 	doppel_passage *ppool; /* the passages of the matches */
@@ -441,7 +445,7 @@ int doppel__excerpt_batch(doppel_index *x, size_t n);
 	0x2u /* their headlines name subjects the
                                        other article never names */
 typedef unsigned (*doppel__veto_fn)(void *ctx, uint32_t slot);
-int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
+int doppel__excerpt_find(doppel_index *x, size_t i, bool adding, const doppel_article *a,
                          const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
                          doppel__veto_fn vetoes, void *ctx);
 /* The article of batch index i stored as entry slot, number num: its keys

@@ -2671,7 +2671,7 @@ int doppel_index_query(doppel_index *x, const doppel_batch *b)
 		}
 		int32_t when = settle(x, &q, from);
 		struct match_ctx mc = {x, &q};
-		if ((rc = doppel__excerpt_find(x, i, a, q.sk, q.boiler, from, &when,
+		if ((rc = doppel__excerpt_find(x, i, false, a, q.sk, q.boiler, from, &when,
 		                               copy_vetoes, &mc)))
 			return rc;
 		if (x->deep) {
@@ -3060,7 +3060,8 @@ static int relate_new(doppel_index *x, const doppel_article *a, size_t i, struct
 	}
 	*when = settle(x, q, from);
 	struct match_ctx mc = {x, q};
-	rc = doppel__excerpt_find(x, i, a, q->sk, q->boiler, from, when, copy_vetoes, &mc);
+	rc = doppel__excerpt_find(x, i, true, a, q->sk, q->boiler, from, when, copy_vetoes,
+	                          &mc);
 	if (rc)
 		doppel__prepared_free(&q->prep);
 	return rc;

@@ -283,15 +283,22 @@ static int list_room(doppel_index *x, uint32_t *off, uint32_t n)
 	return DOPPEL_OK;
 }
 
-int doppel__excerpt_post(doppel_index *x, uint32_t key, uint32_t slot)
+/* The shard of key (hash h), with room for one more key; NULL when out
+ * of memory. */
+static doppel__shard *pk_room(doppel_index *x, uint32_t h)
 {
 	if (!x->pk && !(x->pk = calloc(DOPPEL__SHARDS, sizeof(*x->pk))))
-		return DOPPEL_E_NOMEM;
-	const uint32_t h = doppel__mix32(key);
+		return NULL;
 	doppel__shard *sh = pk_shard(x, h);
 	if (doppel__shard_reserve(sh, sizeof(struct doppel__pslot), pslot_hash))
-		return DOPPEL_E_NOMEM;
-	struct doppel__pslot *s = pk_place(sh, h, key);
+		return NULL;
+	return sh;
+}
+
+/* Posts entry slot under key at its place s in shard sh (pk_room()'s). */
+static int post_at(doppel_index *x, doppel__shard *sh, struct doppel__pslot *s, uint32_t key,
+                   uint32_t slot)
+{
 	if (!s->key) {
 		s->key = key;
 		s->val = slot;
@@ -326,6 +333,15 @@ int doppel__excerpt_post(doppel_index *x, uint32_t key, uint32_t slot)
 	x->pka[off + 1 + n] = slot;
 	s->val = DOPPEL__PK_LIST | off;
 	return DOPPEL_OK;
+}
+
+int doppel__excerpt_post(doppel_index *x, uint32_t key, uint32_t slot)
+{
+	const uint32_t h = doppel__mix32(key);
+	doppel__shard *sh = pk_room(x, h);
+	if (!sh)
+		return DOPPEL_E_NOMEM;
+	return post_at(x, sh, pk_place(sh, h, key), key, slot);
 }
 
 size_t doppel__excerpt_holders(const doppel_index *x, uint32_t key, uint32_t *out, size_t most)
@@ -1064,8 +1080,14 @@ static int meet(doppel_index *x, uint32_t slot, float w, size_t *nmet)
 
 /* The stored entries the keys of batch article i meet, scored, the best
  * EXCERPT_MAX_CANDIDATES of those that reach EXCERPT_MIN_SCORE_1 (under key rules 1) or _2 into
- * *out (caller frees), *n of them. */
-static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
+ * *out (caller frees), *n of them. When the article is being added (self:
+ * the entry it is about to be; NO_SELF when queried), each key is posted
+ * for it once its holders are read, at the place just looked up: the
+ * article's own keys are distinct, so it meets none of them, and the
+ * table comes out as doppel__excerpt_post() of each key in turn would
+ * leave it, for one look at each place instead of two. */
+#define NO_SELF UINT32_MAX
+static int candidates(doppel_index *x, size_t i, uint32_t self, struct xcand **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -1089,30 +1111,34 @@ static int candidates(doppel_index *x, size_t i, struct xcand **out, size_t *n)
 	const size_t ahead = 8;
 	for (size_t k = 0; k < ahead && k < x->bnpk[i] && x->pk; k++)
 		PREFETCH_SLOT(x, keys[k]);
-	for (size_t k = 0; k < x->bnpk[i] && x->pk; k++) {
-		if (k + ahead < x->bnpk[i])
+	for (size_t k = 0; k < x->bnpk[i] && (x->pk || self != NO_SELF); k++) {
+		if (k + ahead < x->bnpk[i] && x->pk)
 			PREFETCH_SLOT(x, keys[k + ahead]);
 		const uint32_t h = doppel__mix32(keys[k]);
-		const doppel__shard *sh = pk_shard(x, h);
+		doppel__shard *sh = self != NO_SELF ? pk_room(x, h) : pk_shard(x, h);
+		if (!sh)
+			return DOPPEL_E_NOMEM;
 		if (!sh->slot)
 			continue;
-		const struct doppel__pslot *s = pk_place(sh, h, keys[k]);
-		if (!s->key || s->val == DOPPEL__PK_COMMON)
-			continue;
-		const unsigned kind = doppel__pk32_kind(keys[k], x->pkrules);
-		float w = kind == DOPPEL__PKEY_WINNOW   ? WINNOW_WEIGHT
-		          : kind == DOPPEL__PKEY_WINDOW ? WINDOW_WEIGHT
-		                                        : SENTENCE_WEIGHT;
-		if (!(s->val & DOPPEL__PK_LIST)) {
-			if (meet(x, s->val, w, &nmet))
-				return DOPPEL_E_NOMEM;
-			continue;
+		struct doppel__pslot *s = pk_place(sh, h, keys[k]);
+		if (s->key && s->val != DOPPEL__PK_COMMON) {
+			const unsigned kind = doppel__pk32_kind(keys[k], x->pkrules);
+			float w = kind == DOPPEL__PKEY_WINNOW   ? WINNOW_WEIGHT
+			          : kind == DOPPEL__PKEY_WINDOW ? WINDOW_WEIGHT
+			                                        : SENTENCE_WEIGHT;
+			if (!(s->val & DOPPEL__PK_LIST)) {
+				if (meet(x, s->val, w, &nmet))
+					return DOPPEL_E_NOMEM;
+			} else {
+				const uint32_t *l = x->pka + (s->val & ~DOPPEL__PK_LIST);
+				const uint32_t held = DOPPEL__PKL_N(*l);
+				for (uint32_t j = 1; j <= held; j++)
+					if (meet(x, l[j], w / (float)held, &nmet))
+						return DOPPEL_E_NOMEM;
+			}
 		}
-		const uint32_t *l = x->pka + (s->val & ~DOPPEL__PK_LIST);
-		const uint32_t held = DOPPEL__PKL_N(*l);
-		for (uint32_t j = 1; j <= held; j++)
-			if (meet(x, l[j], w / (float)held, &nmet))
-				return DOPPEL_E_NOMEM;
+		if (self != NO_SELF && post_at(x, sh, s, keys[k], self))
+			return DOPPEL_E_NOMEM;
 	}
 	const float least = x->pkrules >= 2 ? EXCERPT_MIN_SCORE_2 : EXCERPT_MIN_SCORE_1;
 	size_t m = 0;
@@ -1349,7 +1375,7 @@ static void excerpt_siblings(doppel_index *x, const doppel_article *a, size_t fr
 	x->nmatch = w;
 }
 
-int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
+int doppel__excerpt_find(doppel_index *x, size_t i, bool adding, const doppel_article *a,
                          const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
                          doppel__veto_fn vetoes, void *ctx)
 {
@@ -1367,10 +1393,17 @@ int doppel__excerpt_find(doppel_index *x, size_t i, const doppel_article *a,
 		return DOPPEL_OK;
 	struct xcand *c = NULL;
 	size_t nc = 0;
-	if ((rc = candidates(x, i, &c, &nc))) {
+	if (adding && x->n >= NO_SELF) {
+		doppel__errf(x->err, "too many articles");
+		return DOPPEL_E_NOMEM;
+	}
+	x->xposted1 = 0;
+	if ((rc = candidates(x, i, adding ? (uint32_t)x->n : NO_SELF, &c, &nc))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;
 	}
+	if (adding)
+		x->xposted1 = (uint32_t)x->n + 1;
 	for (size_t k = 0; k < nc && rc == DOPPEL_OK; k++)
 		rc = verify(x, a, sk, boiler, from, c[k].slot, when, vetoes, ctx);
 	free(c);
@@ -1397,7 +1430,9 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 		return DOPPEL_OK;
 	const uint32_t *keys = x->bpk[i];
 	size_t n = x->bnpk[i];
-	for (size_t k = 0; k < n; k++) {
+	/* Its keys were posted as candidates() looked them up, unless that
+	 * did not run for it. */
+	for (size_t k = 0; k < n && x->xposted1 != slot + 1; k++) {
 		if (k + 8 < n && x->pk)
 			PREFETCH_SLOT(x, keys[k + 8]);
 		if (doppel__excerpt_post(x, keys[k], slot)) {
@@ -1405,6 +1440,7 @@ int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t n
 			return DOPPEL_E_NOMEM;
 		}
 	}
+	x->xposted1 = 0;
 	/* Its words, when they were needed, for the next articles: in a
 	 * stream their candidates are mostly recent articles. */
 	if (x->qpt_made) {

@@ -3,7 +3,8 @@
  * date order (then id) state the same relations, with the same
  * directions, passages, events and stories, however the articles are cut
  * into batches. Checked over every fixture corpus of tests/data. And the
- * postings of passage keys hold what was posted.
+ * postings of passage keys hold what was posted, by an article added and
+ * not by one queried.
  */
 #include "testutil.h"
 
@@ -365,11 +366,88 @@ static void test_passage_key_lists(void **state)
 	free(n);
 }
 
+/* The holders of key, as doppel__excerpt_holders() gives them (at most
+ * 32), into out; how many, or SIZE_MAX for a key too common to hold any. */
+static size_t holders(const doppel_index *x, uint32_t key, uint32_t *out)
+{
+	return doppel__excerpt_holders(x, key, out, 32);
+}
+
+/* Whether slot is among the n holders h. */
+static bool holds(const uint32_t *h, size_t n, uint32_t slot)
+{
+	for (size_t i = 0; n != SIZE_MAX && i < n; i++)
+		if (h[i] == slot)
+			return true;
+	return false;
+}
+
+/* An article being added posts its passage keys as it looks them up; one
+ * queried posts none. The last article of tests/data/excerpt is queried,
+ * then added: after the query its keys have the holders they had, after
+ * the add each that is not common holds its entry once more, and only
+ * once. */
+static void test_query_posts_no_keys(void **state)
+{
+	(void)state;
+	char *tmp = test_tmpdir();
+	char db[600];
+	snprintf(db, sizeof(db), "%s/q.db", tmp);
+	doppel_reader *r;
+	doppel_batch *all = read_dir(test_data("excerpt"), &r);
+	const size_t n = doppel_batch_count(all);
+	assert_true(n >= 3);
+	doppel_index *x = test_open_index(db, DOPPEL_FIND_ALL, DOPPEL_OPEN_CREATE);
+	doppel_batch *b = doppel_batch_new(), *last = doppel_batch_new();
+	for (size_t i = 0; i + 1 < n; i++)
+		assert_int_equal(doppel_batch_push(b, doppel_batch_article(all, i)), DOPPEL_OK);
+	assert_int_equal(doppel_batch_push(last, doppel_batch_article(all, n - 1)), DOPPEL_OK);
+	assert_int_equal(doppel_index_add(x, b, DOPPEL_DUP_ERROR), DOPPEL_OK);
+	const uint32_t self = (uint32_t)x->n;
+	assert_int_equal(doppel_index_query(x, last), DOPPEL_OK);
+	/* the queried article's keys, kept by the index until its next call */
+	const size_t nk = x->bnpk[0];
+	assert_true(nk > 10);
+	uint32_t *keys = malloc(nk * sizeof(*keys));
+	size_t *before = malloc(nk * sizeof(*before));
+	assert_true(keys && before);
+	memcpy(keys, x->bpk[0], nk * sizeof(*keys));
+	uint32_t h[32];
+	size_t shared = 0;
+	for (size_t k = 0; k < nk; k++) {
+		before[k] = holders(x, keys[k], h);
+		assert_false(holds(h, before[k], self));
+		shared += before[k] != 0 && before[k] != SIZE_MAX;
+	}
+	assert_true(shared > 0); /* it shares passages with the others */
+	assert_int_equal(doppel_index_add(x, last, DOPPEL_DUP_ERROR), DOPPEL_OK);
+	assert_int_equal(x->n, self + 1);
+	for (size_t k = 0; k < nk; k++) {
+		size_t now = holders(x, keys[k], h);
+		if (now == SIZE_MAX)
+			continue; /* it made the key common */
+		assert_int_equal(now, before[k] + 1);
+		size_t times = 0;
+		for (size_t j = 0; j < now; j++)
+			times += h[j] == self;
+		assert_int_equal(times, 1);
+	}
+	free(keys);
+	free(before);
+	doppel_index_close(x);
+	doppel_batch_free(b);
+	doppel_batch_free(last);
+	doppel_batch_free(all);
+	doppel_reader_free(r);
+	test_rmdir(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_is_index_in_date_order),
 		cmocka_unit_test(test_passage_key_lists),
+		cmocka_unit_test(test_query_posts_no_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
