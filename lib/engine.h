@@ -438,7 +438,9 @@ int doppel__excerpt_batch(doppel_index *x, size_t n);
  * (the rule of the shingles' own candidates); passages of a candidate
  * whose headlines name other subjects (DOPPEL__VETO_SUBJECTS) tell no
  * excerpt when each side's passages name someone the other text never
- * does (two companies' reports of one template).
+ * does (two companies' reports of one template). When adding (not a
+ * query), the article's passage keys are posted for the entry it is about
+ * to be (x->n) as they are looked up.
  */
 #define DOPPEL__VETO_TEMPLATED 0x1u /* doppel__templated() of the two */
 #define DOPPEL__VETO_SUBJECTS                                                                  \
@@ -449,8 +451,8 @@ int doppel__excerpt_find(doppel_index *x, size_t i, bool adding, const doppel_ar
                          const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,
                          doppel__veto_fn vetoes, void *ctx);
 /* The article of batch index i stored as entry slot, number num: its keys
- * posted and saved, its words (when they were needed) kept for the next
- * articles. */
+ * posted (unless doppel__excerpt_find() posted them) and saved, its words
+ * (when they were needed) kept for the next articles. */
 int doppel__excerpt_remember(doppel_index *x, size_t i, uint32_t slot, int64_t num);
 /* The passages of match k as the relations table keeps them; NULL and 0
  * for none. The blob is x's, valid until the next call. */

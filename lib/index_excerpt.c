@@ -163,6 +163,7 @@ int doppel__excerpt_init(doppel_index *x)
 
 void doppel__excerpt_forget(doppel_index *x)
 {
+	x->xposted1 = 0;
 	x->npka = 0;
 	memset(x->pkfree, 0, sizeof(x->pkfree));
 	doppel__shards_clear(x->pk, x->pk ? DOPPEL__SHARDS : 0);
@@ -1381,6 +1382,7 @@ int doppel__excerpt_find(doppel_index *x, size_t i, bool adding, const doppel_ar
 {
 	if (!x->excerpt)
 		return DOPPEL_OK;
+	x->xposted1 = 0;
 	int rc = reserve_matches(x);
 	if (rc)
 		return rc;
@@ -1397,7 +1399,6 @@ int doppel__excerpt_find(doppel_index *x, size_t i, bool adding, const doppel_ar
 		doppel__errf(x->err, "too many articles");
 		return DOPPEL_E_NOMEM;
 	}
-	x->xposted1 = 0;
 	if ((rc = candidates(x, i, adding ? (uint32_t)x->n : NO_SELF, &c, &nc))) {
 		doppel__errf(x->err, "out of memory");
 		return rc;

@@ -772,19 +772,22 @@ int doppel__segment_with(doppel__segmenter *sg, const char *text, size_t len,
  * Document frequencies of stems and anchors in the articles seen, for
  * rarity weights: idf = ln((N + 1) / (df + 0.5)), blended with a flat
  * prior for small corpora so that five articles are enough.
+ *
+ * A slot keeps its key in two 32-bit halves, so that it takes 12 bytes,
+ * not 16 (a 64-bit member would pad it): the table holds every stem and
+ * anchor seen.
  */
-/* A key's count. The key is kept as two halves, so that a slot takes 12
- * bytes, not 16 (a 64-bit member would pad it): the table holds every
- * stem and anchor seen. */
 struct doppel__rslot {
 	uint32_t klo, khi; /* the key's low and high 32 bits; both 0: free */
 	uint32_t df;
 };
 
+/* The key of slot s; 0 when it is free. */
 static inline uint64_t doppel__rslot_key(const struct doppel__rslot *s)
 {
 	return (uint64_t)s->khi << 32 | s->klo;
 }
+
 typedef struct doppel__rarity {
 	/* Of struct doppel__rslot: DOPPEL__SHARDS, or NULL while empty. */
 	doppel__shard *shard;
