@@ -3162,10 +3162,45 @@ static int reload_after_failure(doppel_index *x)
 	return DOPPEL_OK;
 }
 
-/* Sizes the containment cells (copies alone) for the x->expect articles
- * of a scan, by the fingerprints of the batch's: the tables are made
- * once, not doubled again and again as they fill. Where memory runs
- * short, the rest grow as they fill. */
+/* Room for exactly n items of size bytes at *p (*cap of them now): an
+ * array a scan knows the final length of takes no more, where doubling
+ * would leave up to half of it unused. Nothing when it has the room. */
+static int presize(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return DOPPEL_OK;
+	void *q = doppel__realloc_array(*p, n, size);
+	if (!q)
+		return DOPPEL_E_NOMEM;
+	*p = q;
+	*cap = n;
+	return DOPPEL_OK;
+}
+
+/* Room for n entries, their signatures and (with relations beyond copy)
+ * their view sketches. */
+static int presize_entries(doppel_index *x, size_t n)
+{
+	if (presize((void **)&x->e, &x->cap, n, sizeof(*x->e)) ||
+	    presize((void **)&x->sigs, &x->sigcap, n, x->p.k * sizeof(*x->sigs)))
+		return DOPPEL_E_NOMEM;
+	if (!x->deep || n <= x->vcap)
+		return DOPPEL_OK;
+	size_t cap = x->vcap;
+	if (presize((void **)&x->ksigs, &cap, n, K2 * sizeof(*x->ksigs)))
+		return DOPPEL_E_NOMEM;
+	cap = x->vcap;
+	if (presize((void **)&x->asigs, &cap, n, K2 * sizeof(*x->asigs)))
+		return DOPPEL_E_NOMEM;
+	x->vcap = cap;
+	return DOPPEL_OK;
+}
+
+/* Sizes the entries (presize_entries) and the containment cells (copies
+ * alone) for the x->expect articles of a scan, the cells by the
+ * fingerprints of the batch's: the tables are made once, not doubled
+ * again and again as they fill. Where memory runs short, the rest grow as
+ * they fill. */
 static int presize_cells(doppel_index *x, size_t n)
 {
 	size_t keys = 0, sketched = 0;
@@ -3176,6 +3211,8 @@ static int presize_cells(doppel_index *x, size_t n)
 		}
 	size_t expect = x->expect;
 	x->expect = 0;
+	if (presize_entries(x, x->n + expect))
+		return DOPPEL_E_NOMEM;
 	if (x->deep || !sketched || x->wcell)
 		return DOPPEL_OK;
 	if (!(x->wcell = calloc(DOPPEL__SHARDS, sizeof(*x->wcell))))
