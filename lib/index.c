@@ -373,22 +373,45 @@ static int plist_post(doppel_index *x, struct doppel__plist *l, uint32_t slot)
 	return DOPPEL_OK;
 }
 
+/* Room for exactly n items of size bytes at *p (*cap of them now): an
+ * array a scan knows the final length of takes no more, where doubling
+ * would leave up to half of it unused. Nothing when it has the room. */
+static int presize(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return DOPPEL_OK;
+	void *q = doppel__realloc_array(*p, n, size);
+	if (!q)
+		return DOPPEL_E_NOMEM;
+	*p = q;
+	*cap = n;
+	return DOPPEL_OK;
+}
+
+/* Room in the view sketches for n entries: grown by doubling, or (exact,
+ * a scan that knows its final count) to n alone. */
+static int views_room(doppel_index *x, size_t n, bool exact)
+{
+	if (n <= x->vcap)
+		return DOPPEL_OK;
+	size_t kcap = x->vcap, acap = x->vcap;
+	void **ks = (void **)&x->ksigs, **as = (void **)&x->asigs;
+	const size_t size = K2 * sizeof(*x->ksigs);
+	if (exact ? presize(ks, &kcap, n, size) || presize(as, &acap, n, size)
+	          : doppel__grow(ks, &kcap, n, size) || doppel__grow(as, &acap, n, size))
+		return DOPPEL_E_NOMEM;
+	x->vcap = kcap < acap ? kcap : acap;
+	return DOPPEL_OK;
+}
+
 /* Gives entry slot its views and anchors and indexes them. */
 static int remember_views(doppel_index *x, uint32_t slot, const uint16_t *ksig, uint32_t nkeys,
                           const uint16_t *asig, uint32_t nanchors, uint32_t nsent,
                           const uint64_t *anchor, size_t nanchor, const uint64_t *fslot,
                           size_t nfslot, bool facts, const uint32_t *fp, size_t nfp)
 {
-	size_t need = x->n;
-	if (need > x->vcap) {
-		size_t cap = x->vcap;
-		if (doppel__grow((void **)&x->ksigs, &cap, need, K2 * sizeof(*x->ksigs)))
-			return DOPPEL_E_NOMEM;
-		cap = x->vcap;
-		if (doppel__grow((void **)&x->asigs, &cap, need, K2 * sizeof(*x->asigs)))
-			return DOPPEL_E_NOMEM;
-		x->vcap = cap;
-	}
+	if (views_room(x, x->n, false))
+		return DOPPEL_E_NOMEM;
 	entry_t *e = &x->e[slot];
 	memcpy(x->ksigs + (size_t)slot * K2, ksig, K2 * sizeof(*ksig));
 	memcpy(x->asigs + (size_t)slot * K2, asig, K2 * sizeof(*asig));
@@ -3162,21 +3185,6 @@ static int reload_after_failure(doppel_index *x)
 	return DOPPEL_OK;
 }
 
-/* Room for exactly n items of size bytes at *p (*cap of them now): an
- * array a scan knows the final length of takes no more, where doubling
- * would leave up to half of it unused. Nothing when it has the room. */
-static int presize(void **p, size_t *cap, size_t n, size_t size)
-{
-	if (n <= *cap)
-		return DOPPEL_OK;
-	void *q = doppel__realloc_array(*p, n, size);
-	if (!q)
-		return DOPPEL_E_NOMEM;
-	*p = q;
-	*cap = n;
-	return DOPPEL_OK;
-}
-
 /* Room for n entries, their signatures and (with relations beyond copy)
  * their view sketches. */
 static int presize_entries(doppel_index *x, size_t n)
@@ -3184,16 +3192,7 @@ static int presize_entries(doppel_index *x, size_t n)
 	if (presize((void **)&x->e, &x->cap, n, sizeof(*x->e)) ||
 	    presize((void **)&x->sigs, &x->sigcap, n, x->p.k * sizeof(*x->sigs)))
 		return DOPPEL_E_NOMEM;
-	if (!x->deep || n <= x->vcap)
-		return DOPPEL_OK;
-	size_t cap = x->vcap;
-	if (presize((void **)&x->ksigs, &cap, n, K2 * sizeof(*x->ksigs)))
-		return DOPPEL_E_NOMEM;
-	cap = x->vcap;
-	if (presize((void **)&x->asigs, &cap, n, K2 * sizeof(*x->asigs)))
-		return DOPPEL_E_NOMEM;
-	x->vcap = cap;
-	return DOPPEL_OK;
+	return x->deep ? views_room(x, n, true) : DOPPEL_OK;
 }
 
 /* Sizes the entries (presize_entries) and the containment cells (copies

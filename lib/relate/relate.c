@@ -269,9 +269,11 @@ void doppel__rarity_each(const doppel__rarity *r,
 {
 	for (size_t k = 0; r->shard && k < DOPPEL__SHARDS; k++) {
 		const struct doppel__rslot *slot = r->shard[k].slot;
-		for (size_t i = 0; slot && i <= r->shard[k].mask; i++)
-			if (doppel__rslot_key(&slot[i]))
-				fn(ctx, doppel__rslot_key(&slot[i]), slot[i].df);
+		for (size_t i = 0; slot && i <= r->shard[k].mask; i++) {
+			const uint64_t key = doppel__rslot_key(&slot[i]);
+			if (key)
+				fn(ctx, key, slot[i].df);
+		}
 	}
 }
 
