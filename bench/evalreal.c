@@ -6,13 +6,16 @@
  *        evalreal [--summary FILE] labels CORPUS LABELS_TSV SCAN
  *        evalreal [--summary FILE] ecb ECB_JSONL SCAN
  *        evalreal [--summary FILE] pan PAN_DIR SCAN
+ *        evalreal [--summary FILE] syndicated SYNDICATED_TSV SCAN
  *        evalreal [--summary FILE] agree NAME SCAN ADD [SCAN_STORIES INDEX_STORIES]
  *        evalreal summary FILE
  *
  * `prepare` writes the corpora doppel is run on into CACHE: reuters.jsonl
  * (the Reuters dev articles, by date then id), planted.jsonl (the same with
  * planted copies) and planted.tsv (copy, original, class, days after the
- * original, detail), ecb.jsonl and pan.jsonl. SPIN is bench/spin, run twice at a time for the spun
+ * original, detail), syndicated.jsonl (the same with outlets that take a
+ * wire report's lead) and syndicated.tsv (outlet, wire, the outlet's own
+ * story), ecb.jsonl and pan.jsonl. SPIN is bench/spin, run twice at a time for the spun
  * copies. The other commands read what `doppel scan --json`, `doppel add
  * --json` and `doppel stories --json` printed, score it against a truth
  * that owes nothing to the library, and print the figures, the headline
@@ -1067,6 +1070,111 @@ static void run_spinners(const char *spin, const char *dir, struct planted *p, s
 	}
 }
 
+/* ---------------------------------------------------- syndicated passages */
+
+/* Wire reports whose lead paragraphs outlets take, and outlets a wire. */
+#define WIRES 10
+#define OUTLETS 30
+/* The lead a wire report gives (its first paragraphs), and the least
+ * words of a wire report and of an outlet's own story. */
+#define LEAD_PARAGRAPHS 3
+#define WIRE_WORDS 300
+#define OUTLET_WORDS 150
+
+/* The words of paragraphs [0, np) of s. */
+static size_t lead_words(const struct sentences *s, int np)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < s->n && s->para[i] < np; i++)
+		w += sentence_words(s, i);
+	return w;
+}
+
+/* CACHE/syndicated.jsonl: the Reuters originals and, for WIRES long
+ * reports, OUTLETS outlets each: an original of another topic (its
+ * story, headline and all), its paragraphs as they were, then the wire's
+ * lead paragraphs as the outlet runs them, dated 0-2 days after the
+ * wire. The truth in CACHE/syndicated.tsv. No original serves twice. */
+static void prepare_syndicated(const char *cache, const struct corpus *c,
+                               const struct sentences *s)
+{
+	size_t *order = xcalloc(c->n, sizeof(*order));
+	for (size_t i = 0; i < c->n; i++)
+		order[i] = i;
+	shuffle(order, c->n);
+	bool *used = xcalloc(c->n, sizeof(*used));
+	size_t wire[WIRES], nw = 0;
+	for (size_t k = 0; k < c->n && nw < WIRES; k++) {
+		size_t o = order[k];
+		if (c->a[o].date == NO_DATE || s[o].words < WIRE_WORDS ||
+		    s[o].n == 0 || s[o].para[s[o].n - 1] < 2 * LEAD_PARAGRAPHS ||
+		    lead_words(&s[o], LEAD_PARAGRAPHS) < 40)
+			continue;
+		wire[nw++] = o;
+		used[o] = true;
+	}
+	struct article *out = xcalloc(WIRES * OUTLETS, sizeof(*out));
+	size_t *filler = xcalloc(WIRES * OUTLETS, sizeof(*filler));
+	size_t n = 0, next = 0;
+	for (size_t w = 0; w < nw; w++) {
+		const struct article *wa = &c->a[wire[w]];
+		struct buf lead = {0};
+		bool *keep = xcalloc(s[wire[w]].n, sizeof(*keep));
+		for (size_t i = 0; i < s[wire[w]].n; i++)
+			keep[i] = s[wire[w]].para[i] < LEAD_PARAGRAPHS;
+		emit_kept(&lead, &s[wire[w]], keep);
+		free(keep);
+		for (int k = 0; k < OUTLETS; k++) {
+			size_t f = c->n;
+			for (; next < c->n; next++) {
+				size_t o = order[next];
+				if (!used[o] && s[o].words >= OUTLET_WORDS &&
+				    c->a[o].date != NO_DATE && !share_topic(&c->a[o], wa)) {
+					f = o;
+					used[o] = true;
+					break;
+				}
+			}
+			if (f == c->n)
+				die("syndicated: too few originals for the outlets");
+			struct buf t = {0};
+			buf_str(&t, c->a[f].text);
+			buf_str(&t, "\n\n");
+			buf_add(&t, lead.p, lead.n);
+			char id[96];
+			snprintf(id, sizeof(id), "%s.outlet%02d", wa->id, k);
+			out[n] = (struct article){xstrdup(id), c->a[f].title, t.p,
+			                          wa->date + (long)below(3), NULL, 0, NULL};
+			filler[n++] = f;
+		}
+		free(lead.p);
+	}
+	struct article *all = xcalloc(c->n + n, sizeof(*all));
+	memcpy(all, c->a, c->n * sizeof(*all));
+	memcpy(all + c->n, out, n * sizeof(*all));
+	qsort(all, c->n + n, sizeof(*all), by_date_id);
+	FILE *f = open_out(cache, "syndicated.jsonl");
+	for (size_t i = 0; i < c->n + n; i++)
+		write_article(f, all[i].id, all[i].title, all[i].date, NULL, all[i].text);
+	close_out(f);
+	f = open_out(cache, "syndicated.tsv");
+	fprintf(f, "# outlet\twire\tthe outlet's own story\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\t%s\t%s\n", out[i].id, c->a[wire[i / OUTLETS]].id,
+		        c->a[filler[i]].id);
+	close_out(f);
+	fprintf(stderr, "evalreal: %zu wire reports taken by %zu outlets\n", nw, n);
+	for (size_t i = 0; i < n; i++) {
+		free(out[i].id);
+		free(out[i].text);
+	}
+	free(out);
+	free(filler);
+	free(all);
+	free(used);
+	free(order);
+}
+
 static void prepare_reuters(const char *data, const char *cache, const char *spin)
 {
 	char path[8300];
@@ -1191,6 +1299,7 @@ static void prepare_reuters(const char *data, const char *cache, const char *spi
 		        cls_name[p[i].cls], p[i].date - c.a[p[i].orig].date, p[i].detail);
 	close_out(f);
 	fprintf(stderr, "evalreal: %zu Reuters articles, %zu planted copies\n", c.n, np);
+	prepare_syndicated(cache, &c, s);
 	for (size_t i = 0; i < c.n; i++)
 		free_sentences(&s[i]);
 	free(s);
@@ -2289,6 +2398,117 @@ static int cmd_pan(const char *dir, const char *scan)
 	return 0;
 }
 
+/* ------------------------------------ part 1c: passages taken by many */
+
+/* What the scan of syndicated.jsonl stated between each outlet and its
+ * wire report (a derivation, the wire named its source), and the
+ * derivations an outlet has with any article but its wire, its own story
+ * and the other outlets of its wire. */
+static int cmd_syndicated(const char *tsv, const char *scan)
+{
+	struct idmap ids = {0};
+	struct edges es;
+	load_scan(scan, &ids, &es);
+	size_t len;
+	char *text = read_file(tsv, &len);
+	struct row {
+		int outlet, wire, own;
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#')
+			continue;
+		char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2)
+			die("%s: a line without three fields", tsv);
+		*t1 = *t2 = '\0';
+		struct row r = {id_add(&ids, line), id_add(&ids, t1 + 1), id_add(&ids, t2 + 1)};
+		PUSH(rows, n, cap, r);
+	}
+	free(text);
+	/* each article's row + 1 when it is an outlet */
+	int *row_of = xcalloc(ids.n + 1, sizeof(*row_of));
+	for (size_t i = 0; i < n; i++)
+		row_of[rows[i].outlet] = (int)i + 1;
+	struct pairmap pm = {0};
+	index_edges(&es, &pm);
+	unsigned long by[NREL] = {0}, found = 0, named = 0, twins = 0, other = 0, inherited = 0,
+		      outlet_edges = 0;
+	for (size_t i = 0; i < n; i++) {
+		int r = R_NONE, src = -1;
+		for (size_t k = 0; k < es.n; k++) {
+			const struct edge *e = &es.e[k];
+			if ((e->a == rows[i].outlet && e->b == rows[i].wire) ||
+			    (e->b == rows[i].outlet && e->a == rows[i].wire)) {
+				if (r == R_NONE || e->rel < r) {
+					r = e->rel;
+					src = e->src;
+				}
+			}
+		}
+		/* or from a duplicate or copy of the wire (Reuters sent some
+		 * reports twice): the same text, the earlier of which is the
+		 * passage's source */
+		bool twin = false;
+		for (size_t k = 0; k < es.n && !derivation(r) && !twin; k++) {
+			const struct edge *e = &es.e[k];
+			int other = e->a == rows[i].wire ? e->b : e->b == rows[i].wire ? e->a : -1;
+			twin = other >= 0 && (e->rel == R_DUPLICATE || e->rel == R_COPY) &&
+			       derivation(stated(&pm, rows[i].outlet, other));
+		}
+		by[r]++;
+		twins += twin;
+		found += derivation(r) || twin;
+		named += derivation(r) && src == rows[i].wire;
+	}
+	for (size_t k = 0; k < es.n; k++) {
+		const struct edge *e = &es.e[k];
+		if (!derivation(e->rel))
+			continue;
+		for (int side = 0; side < 2; side++) {
+			int me = side ? e->b : e->a, them = side ? e->a : e->b;
+			if (!row_of[me])
+				continue;
+			const struct row *r = &rows[row_of[me] - 1];
+			bool sibling = row_of[them] && rows[row_of[them] - 1].wire == r->wire;
+			outlet_edges++;
+			if (them == r->wire || them == r->own || sibling)
+				continue;
+			/* the outlet's own story or its wire is one of a derivation
+			 * the scan states (another outlet: through its own story) */
+			int via = row_of[them] ? rows[row_of[them] - 1].own : them;
+			bool inherit = derivation(stated(&pm, r->own, via)) ||
+			               derivation(stated(&pm, r->wire, via)) ||
+			               (row_of[them] && (via == r->own || via == r->wire ||
+			                                 rows[row_of[them] - 1].wire == r->own));
+			inherited += inherit;
+			other += !inherit;
+		}
+	}
+	printf("%zu outlets, each its own Reuters story with the lead paragraphs of a\n"
+	       "wire report below it (bench/README.md); what the scan states between\n"
+	       "an outlet and its wire:\n  ",
+	       n);
+	for (int r = 0; r < NREL; r++)
+		if (by[r])
+			printf(" %s %lu", rel_name[r], by[r]);
+	printf("\n  of those not a derivation, one of a duplicate or copy of the wire: %lu\n"
+	       "  a derivation naming the wire its source: %lu of %lu\n",
+	       twins, named, found - twins);
+	printf("  derivation edges of outlets: %lu; with an article other than the\n"
+	       "  wire, its own story or an outlet of the same wire: %lu, of them %lu\n"
+	       "  with an article the scan derives from or to its story or wire (or\n"
+	       "  an outlet of one), %lu with none\n",
+	       outlet_edges, other + inherited, inherited, other);
+	headline("syndicated: outlets derived from their wire", found, n, true, NO_TARGET);
+	headline("syndicated: outlets' other derivation edges", other, outlet_edges, false,
+	         NO_TARGET);
+	pm_free(&pm);
+	free(row_of);
+	free(rows);
+	return 0;
+}
+
 /* ------------------------------------- part 5: scan and index agreement */
 
 /* A relation as both sides state it: the pair in number order, the
@@ -2565,6 +2785,7 @@ static void usage(void)
 	        "       evalreal [--summary FILE] labels CORPUS LABELS_TSV SCAN\n"
 	        "       evalreal [--summary FILE] ecb ECB_JSONL SCAN\n"
 	        "       evalreal [--summary FILE] pan PAN_DIR SCAN\n"
+	        "       evalreal [--summary FILE] syndicated SYNDICATED_TSV SCAN\n"
 	        "       evalreal [--summary FILE] agree NAME SCAN ADD [SCAN_STORIES "
 	        "INDEX_STORIES]\n"
 	        "       evalreal summary FILE\n");
@@ -2599,6 +2820,8 @@ int main(int argc, char **argv)
 		rc = cmd_ecb(argv[2], argv[3]);
 	else if (!strcmp(cmd, "pan") && argc == 4)
 		rc = cmd_pan(argv[2], argv[3]);
+	else if (!strcmp(cmd, "syndicated") && argc == 4)
+		rc = cmd_syndicated(argv[2], argv[3]);
 	else if (!strcmp(cmd, "agree") && (argc == 5 || argc == 7))
 		rc = cmd_agree(argv[2], argv[3], argv[4], argc == 7 ? argv[5] : NULL,
 		               argc == 7 ? argv[6] : NULL);

@@ -92,6 +92,7 @@ run add-planted-copies add --json --threads 2 --relations duplicate,copy \
 	--db "$cache/add-planted-copies.db" "$cache/planted.jsonl"
 run stories-planted stories --json --threads 2 "$cache/planted.jsonl"
 add add-planted "$cache/planted.jsonl"
+run scan-syndicated scan --json --threads 2 "$cache/syndicated.jsonl"
 run scan-ecb scan --json --threads 2 "$cache/ecb.jsonl"
 run stories-ecb stories --json --threads 2 "$cache/ecb.jsonl"
 add add-ecb "$cache/ecb.jsonl"
@@ -108,6 +109,9 @@ echo
 echo "== 1b. the same, looking for duplicates and copies alone (--relations duplicate,copy)"
 "$eval" --summary "$sum" --copies-only planted "$data" "$cache/planted.tsv" \
 	"$cache/scan-planted-copies.jsonl"
+echo
+echo "== 1c. a wire report's lead taken by many outlets"
+score syndicated "$cache/syndicated.tsv" "$cache/scan-syndicated.jsonl"
 echo
 echo "== 2. hand-labelled Reuters pairs ($labels)"
 score labels "$cache/reuters.jsonl" "$labels" "$cache/scan-reuters.jsonl"

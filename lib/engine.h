@@ -17,6 +17,8 @@ struct doppel__src {
 	uint32_t slot;
 	float strength; /* containment + aligned */
 	bool whole;     /* the whole text derives: not an excerpt */
+	bool directed;  /* slot is the source; else a derivation of no known
+	                   direction, kept by the later added of the two */
 };
 
 /* An entry whose figures a database made before they were kept lacks. */
@@ -80,7 +82,8 @@ struct doppel__slot_work {
 
 /* Passage-key postings (index_excerpt.c): a sharded table (internal.h) of
  * 32-bit keys, each with the one article that has it, or the list of those
- * that do, or nothing more when too many do. */
+ * that do, or when too many do the first of them alone (a list flagged
+ * DOPPEL__PKL_COMMON) or nothing more. */
 struct doppel__pslot {
 	uint32_t key; /* 0: free */
 	uint32_t val; /* an entry; DOPPEL__PK_LIST | a list; DOPPEL__PK_COMMON */
@@ -89,7 +92,9 @@ struct doppel__pslot {
 #define DOPPEL__PK_COMMON 0xffffffffu
 /* A list at x->pka[off]: a head, n | room << 16, then its n entries. */
 #define DOPPEL__PKL_N(head) ((head)&0xffffu)
-#define DOPPEL__PKL_ROOM(head) ((head) >> 16)
+#define DOPPEL__PKL_ROOM(head) (((head) >> 16) & 0x7fffu)
+/* A list's head flag: its key is common, the list holds its first holder alone. */
+#define DOPPEL__PKL_COMMON 0x80000000u
 /* The most room a list has: its key's most holders (index_excerpt.c). */
 #define DOPPEL__PK_ROOM_MOST 20
 
@@ -416,7 +421,8 @@ void doppel__excerpt_free(doppel_index *x);
 int doppel__excerpt_post(doppel_index *x, uint32_t key, uint32_t slot);
 /* The entries posted under key, in the order posted, up to most of them
  * into out: how many there are; 0 for a key never posted, SIZE_MAX for
- * one held by too many (common). */
+ * one held by too many (common), with out[0] (most >= 1) the origin it
+ * keeps (index_excerpt.c, ORIGIN_HOLDERS) or UINT32_MAX. */
 size_t doppel__excerpt_holders(const doppel_index *x, uint32_t key, uint32_t *out, size_t most);
 /* The postings of the passage keys stored with the articles. */
 int doppel__excerpt_load(doppel_index *x);

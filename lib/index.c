@@ -480,13 +480,17 @@ static bool slot_of(const doppel_index *x, int64_t num, uint32_t *slot)
 	return false;
 }
 
-static int add_source(entry_t *e, uint32_t src, float strength, doppel_relation rel)
+/* Notes that e derives from src (directed), or that the two, e added
+ * after src, are a derivation of no known direction. */
+static int add_source(entry_t *e, uint32_t src, float strength, doppel_relation rel,
+                      bool directed)
 {
 	struct doppel__src *g = doppel__realloc_array(e->src, e->nsrc + 1, sizeof(*e->src));
 	if (!g)
 		return DOPPEL_E_NOMEM;
 	e->src = g;
-	e->src[e->nsrc++] = (struct doppel__src){src, strength, rel != DOPPEL_REL_EXCERPT};
+	e->src[e->nsrc++] =
+		(struct doppel__src){src, strength, rel != DOPPEL_REL_EXCERPT, directed};
 	return DOPPEL_OK;
 }
 
@@ -594,7 +598,8 @@ static int load_views(doppel_index *x)
 	return rc;
 }
 
-/* Each derivation's source and strength, and the dates undated articles
+/* Each derivation's source and strength (or, of no known direction, its
+ * earlier added article, kept by the later), and the dates undated articles
  * take from their derivations. */
 static int load_sources(doppel_index *x)
 {
@@ -616,13 +621,13 @@ static int load_sources(doppel_index *x)
 		    !slot_of(x, sqlite3_column_int64(st, 1), &sb))
 			continue;
 		infer_when(&x->e[sa], &x->e[sb]);
-		if (sqlite3_column_int(st, 4) == DOPPEL_BASIS_NONE)
-			continue;
-		bool a_source = sqlite3_column_int(st, 2);
+		bool directed = sqlite3_column_int(st, 4) != DOPPEL_BASIS_NONE;
+		/* undirected: kept by the later added, as link_sources() keeps it */
+		bool a_source = directed ? sqlite3_column_int(st, 2) != 0 : sa < sb;
 		float strength = (float)sqlite3_column_double(st, 3);
 		doppel_relation rel = (doppel_relation)sqlite3_column_int(st, 5);
 		if ((rc = add_source(&x->e[a_source ? sb : sa], a_source ? sa : sb, strength,
-		                     rel)))
+		                     rel, directed)))
 			break;
 	}
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
@@ -743,6 +748,10 @@ static int load_all(doppel_index *x)
 	int rc = doppel__store_load(x->store, x->p.k, load_row, x, x->err);
 	if (rc == DOPPEL_OK && x->deep)
 		rc = load_deep(x);
+	/* the sources before the passage keys: a common key keeps its first
+	 * holder when the others derive from it (index_excerpt.c) */
+	else if (rc == DOPPEL_OK && x->excerpt)
+		rc = load_sources(x);
 	if (rc == DOPPEL_OK)
 		rc = doppel__excerpt_load(x);
 	if (rc == DOPPEL_E_NOMEM)
@@ -2373,12 +2382,12 @@ static bool resembles_through(const doppel_index *x, uint32_t source, uint32_t o
 {
 	const entry_t *s = &x->e[source], *o = &x->e[other];
 	for (uint32_t i = 0; i < o->nsrc; i++)
-		if (o->src[i].slot == source)
+		if (o->src[i].directed && o->src[i].slot == source)
 			return o->src[i].strength >= strength;
 	if (!dated)
 		return false;
 	for (uint32_t i = 0; i < s->nsrc; i++)
-		if (s->src[i].slot == other)
+		if (s->src[i].directed && s->src[i].slot == other)
 			return false;
 	double j, cont;
 	doppel__compare(x->sigs + (size_t)source * x->p.k, s->shingles,
@@ -2429,7 +2438,7 @@ bool doppel__index_through_passage(const doppel_index *x, const doppel_article *
 		return false;
 	const entry_t *o = &x->e[x->mslot[i]];
 	for (uint32_t j = 0; j < o->nsrc; j++)
-		if (o->src[j].slot == x->mslot[k])
+		if (o->src[j].directed && o->src[j].slot == x->mslot[k])
 			return z->relation != DOPPEL_REL_EXCERPT || o->src[j].whole;
 	return false;
 }
@@ -3023,7 +3032,8 @@ static int choose_event(doppel_index *x, const doppel_article *a, size_t from, i
 }
 
 /* The sources of the derivations article self takes part in, found as
- * matches from..nmatch, and the dates it lends or borrows. */
+ * matches from..nmatch (and those of no known direction, kept by self),
+ * and the dates it lends or borrows. */
 static int link_sources(doppel_index *x, uint32_t self, size_t from)
 {
 	for (size_t k = from; k < x->nmatch; k++)
@@ -3031,12 +3041,13 @@ static int link_sources(doppel_index *x, uint32_t self, size_t from)
 			infer_when(&x->e[self], &x->e[x->mslot[k]]);
 	for (size_t k = from; k < x->nmatch; k++) {
 		const doppel_match *m = &x->matches[k];
-		if (m->basis == DOPPEL_BASIS_NONE || !doppel__is_derivation(m->relation))
+		if (!doppel__is_derivation(m->relation))
 			continue;
-		bool mine = m->direction == DOPPEL_DIR_TO;
+		bool directed = m->basis != DOPPEL_BASIS_NONE;
+		bool mine = directed && m->direction == DOPPEL_DIR_TO;
 		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
 		if (add_source(derived, mine ? self : x->mslot[k], (float)strength(m),
-		               m->relation)) {
+		               m->relation, directed)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}

@@ -9,14 +9,16 @@
  * (DOPPEL__PKEY_RULES), window keys: order-free keys of runs of content
  * words, which survive words shuffled inside a passage and sentence ends
  * moved. 4 bytes each. They are posted in a table from each key to the
- * articles that have it, a key in more than EXCERPT_MAX_DF articles (a
- * window key: EXCERPT_MAX_DF_WINDOW) dropped as too common (as the
- * postings of rare anchors are), and stored with the article (table
+ * articles that have it, a key in more than EXCERPT_MAX_DF articles
+ * keeping only its first (a window key, in more than
+ * EXCERPT_MAX_DF_WINDOW, nothing) as too common (as the postings of rare
+ * anchors are), and stored with the article (table
  * pkeys), so that opening an index posts them again without reading and
  * tokenizing every text.
  *
  * Candidates: the stored articles the new one shares keys with, each key
- * weighing 1 / (the articles that have it), a winnowed key WINNOW_WEIGHT
+ * weighing 1 / (the articles that have it), or 1 / sqrt of that for the
+ * origin of a passage many took (ORIGIN_HOLDERS), a winnowed key WINNOW_WEIGHT
  * times a sentence or window key; the best of those that reach
  * EXCERPT_MIN_SCORE_* are compared with doppel__passages_find on the two
  * texts, tokenized for passages (doppel__ptext_make) only then: the
@@ -35,6 +37,7 @@
  */
 #include "engine.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +49,20 @@ _Static_assert(EXCERPT_MAX_DF <= DOPPEL__PK_ROOM_MOST, "a list's room is kept by
  * five articles are a subject's words, not a passage (and would weigh a
  * fifth at most); the lists stay short to read. */
 #define EXCERPT_MAX_DF_WINDOW 4
+/* A key many articles hold weighs little for each (1 / holders), so a
+ * passage that many articles took from one source pairs none of them with
+ * it: of 300 outlets that each ran the lead of one of ten Reuters wire
+ * reports (`make eval-real`, part 1c), 74 were found to derive from it.
+ * The first holder of a key (the earliest: the scan adds in date order) is
+ * the passage's origin when the key has ORIGIN_HOLDERS holders or more
+ * and half the others or more derive from it (they name it among their
+ * sources: a derivation of it, or one of no known direction, as the
+ * wire's outlets of its own day are); it then weighs 1 / sqrt(holders). A key that passes EXCERPT_MAX_DF keeps its
+ * origin alone, when it has one then, weighed as if EXCERPT_MAX_DF + 1
+ * held it. A template's first report is no origin: the reports after it
+ * are no derivations of it. Window keys, common past
+ * EXCERPT_MAX_DF_WINDOW, have none. */
+#define ORIGIN_HOLDERS 5
 /* What a shared key weighs, divided by the articles that have it: a
  * winnowed k-gram of content words is rarer by chance than three words of
  * one sentence. */
@@ -296,6 +313,25 @@ static doppel__shard *pk_room(doppel_index *x, uint32_t h)
 	return sh;
 }
 
+/* Whether the first of the n holders of list l (l[1..n]) is the origin of
+ * a passage the others took (ORIGIN_HOLDERS). */
+static bool is_origin(const doppel_index *x, const uint32_t *l, uint32_t n)
+{
+	if (n < ORIGIN_HOLDERS)
+		return false;
+	uint32_t took = 0;
+	for (uint32_t j = 2; j <= n; j++) {
+		const entry_t *e = &x->e[l[j]];
+		for (uint32_t k = 0; k < e->nsrc; k++) {
+			if (e->src[k].slot == l[1]) {
+				took++;
+				break;
+			}
+		}
+	}
+	return 2 * took >= n - 1;
+}
+
 /* Posts entry slot under key at its place s in shard sh (pk_room()'s). */
 static int post_at(doppel_index *x, doppel__shard *sh, struct doppel__pslot *s, uint32_t key,
                    uint32_t slot)
@@ -323,9 +359,23 @@ static int post_at(doppel_index *x, doppel__shard *sh, struct doppel__pslot *s, 
 	const uint32_t most = doppel__pk32_kind(key, x->pkrules) == DOPPEL__PKEY_WINDOW
 	                              ? EXCERPT_MAX_DF_WINDOW
 	                              : EXCERPT_MAX_DF;
-	if (n >= most) {
+	if (x->pka[off] & DOPPEL__PKL_COMMON)
+		return DOPPEL_OK;
+	if (n >= most && (most == EXCERPT_MAX_DF_WINDOW || !is_origin(x, x->pka + off, n))) {
 		s->val = DOPPEL__PK_COMMON;
 		list_drop(x, off);
+		return DOPPEL_OK;
+	}
+	if (n >= most) {
+		/* common: the list keeps the origin alone */
+		const uint32_t origin = x->pka[off + 1];
+		list_drop(x, off);
+		uint32_t one = DOPPEL__PK_LIST;
+		if (list_room(x, &one, 1))
+			return DOPPEL_E_NOMEM;
+		x->pka[one] |= 1u | DOPPEL__PKL_COMMON;
+		x->pka[one + 1] = origin;
+		s->val = DOPPEL__PK_LIST | one;
 		return DOPPEL_OK;
 	}
 	if (list_room(x, &off, n + 1))
@@ -356,14 +406,22 @@ size_t doppel__excerpt_holders(const doppel_index *x, uint32_t key, uint32_t *ou
 	const struct doppel__pslot *s = pk_place(sh, h, key);
 	if (!s->key)
 		return 0;
-	if (s->val == DOPPEL__PK_COMMON)
+	if (s->val == DOPPEL__PK_COMMON) {
+		if (most)
+			out[0] = UINT32_MAX;
 		return SIZE_MAX;
+	}
 	if (!(s->val & DOPPEL__PK_LIST)) {
 		if (most)
 			out[0] = s->val;
 		return 1;
 	}
 	const uint32_t *l = x->pka + (s->val & ~DOPPEL__PK_LIST);
+	if (*l & DOPPEL__PKL_COMMON) {
+		if (most)
+			out[0] = l[1];
+		return SIZE_MAX;
+	}
 	const uint32_t held = DOPPEL__PKL_N(*l);
 	for (uint32_t j = 0; j < held && j < most; j++)
 		out[j] = l[1 + j];
@@ -1132,8 +1190,13 @@ static int candidates(doppel_index *x, size_t i, uint32_t self, struct xcand **o
 					return DOPPEL_E_NOMEM;
 			} else {
 				const uint32_t *l = x->pka + (s->val & ~DOPPEL__PK_LIST);
-				const uint32_t held = DOPPEL__PKL_N(*l);
-				for (uint32_t j = 1; j <= held; j++)
+				const bool common = *l & DOPPEL__PKL_COMMON;
+				const uint32_t held =
+					common ? EXCERPT_MAX_DF + 1 : DOPPEL__PKL_N(*l);
+				const uint32_t first = common || is_origin(x, l, held) ? 2 : 1;
+				if (first == 2 && meet(x, l[1], w / sqrtf((float)held), &nmet))
+					return DOPPEL_E_NOMEM;
+				for (uint32_t j = first; !common && j <= held; j++)
 					if (meet(x, l[j], w / (float)held, &nmet))
 						return DOPPEL_E_NOMEM;
 			}

@@ -303,6 +303,9 @@ static void test_passage_key_lists(void **state)
 	doppel_index *x = calloc(1, sizeof(*x));
 	assert_non_null(x);
 	x->pkrules = 2;
+	/* entries of no sources: no common key keeps an origin */
+	x->e = calloc(NART, sizeof(*x->e));
+	assert_non_null(x->e);
 	uint32_t *key = malloc(NKEYS * sizeof(*key));
 	uint32_t(*held)[MOST + 1] = calloc(NKEYS, sizeof(*held));
 	size_t *n = calloc(NKEYS, sizeof(*n));
@@ -336,6 +339,7 @@ static void test_passage_key_lists(void **state)
 		const size_t h = doppel__excerpt_holders(x, key[k], got, MOST + 1);
 		if (n[k] > most) {
 			assert_true(h == SIZE_MAX);
+			assert_int_equal(got[0], UINT32_MAX);
 			continue;
 		}
 		assert_int_equal(h, n[k]);
@@ -360,10 +364,80 @@ static void test_passage_key_lists(void **state)
 	assert_true(given_up * 10 < x->npka);
 	doppel__excerpt_forget(x);
 	free(x->pka);
+	free(x->e);
 	free(x);
 	free(key);
 	free(held);
 	free(n);
+}
+
+/* A passage key held by more articles than its list keeps keeps its
+ * first holder when half the others or more derive from it (name it
+ * among their sources, with a direction or without): the origin of a
+ * passage many took. A key whose holders do not derive from the first (a
+ * template's words) keeps none, nor does a window key. */
+static void test_passage_key_origin(void **state)
+{
+	(void)state;
+	enum { NART = 60, HELD = 25 };
+	doppel_index *x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	x->pkrules = 2;
+	x->e = calloc(NART, sizeof(*x->e));
+	struct doppel__src *src = calloc(NART, sizeof(*src));
+	assert_true(x->e && src);
+	/* articles 1..29 derive from article 0, the even ones with no known
+	 * direction; 30..59 from nothing */
+	for (uint32_t i = 1; i < 30; i++) {
+		src[i] = (struct doppel__src){.slot = 0, .strength = 1.0f, .directed = i % 2};
+		x->e[i].src = &src[i];
+		x->e[i].nsrc = 1;
+	}
+	enum { TOOK, FEW, NONE, WINDOW, NKEY };
+	const uint32_t key[NKEY] = {5u << 2, 6u << 2, 7u << 2, 8u << 2 | 0x40000000u};
+	/* TOOK, WINDOW: articles 0..24; NONE: 30..54; FEW: 0, six that derive
+	 * from it, then 30..47 */
+	uint32_t holder[NKEY][HELD];
+	for (uint32_t i = 0; i < HELD; i++) {
+		holder[TOOK][i] = holder[WINDOW][i] = i;
+		holder[NONE][i] = 30 + i;
+		holder[FEW][i] = i <= 6 ? i : 23 + i;
+	}
+	uint32_t got[32];
+	for (uint32_t i = 0; i < HELD; i++) {
+		for (int k = 0; k < NKEY; k++)
+			assert_int_equal(doppel__excerpt_post(x, key[k], holder[k][i]), DOPPEL_OK);
+		if (i == 9) { /* a list below its bound lists every holder */
+			assert_int_equal(doppel__excerpt_holders(x, key[TOOK], got, 32), 10);
+			assert_memory_equal(got, holder[TOOK], 10 * sizeof(*got));
+		}
+	}
+	assert_int_equal(doppel__excerpt_holders(x, key[TOOK], got, 32), SIZE_MAX);
+	assert_int_equal(got[0], 0);
+	for (int k = FEW; k < NKEY; k++) {
+		assert_int_equal(doppel__excerpt_holders(x, key[k], got, 32), SIZE_MAX);
+		assert_int_equal(got[0], UINT32_MAX);
+	}
+	/* the origin's list holds it alone */
+	const doppel__shard *sh = &x->pk[doppel__shard32(doppel__mix32(key[TOOK]))];
+	size_t found = 0;
+	for (size_t j = 0; j <= sh->mask; j++) {
+		const struct doppel__pslot *ps = (const struct doppel__pslot *)sh->slot + j;
+		if (ps->key != key[TOOK])
+			continue;
+		found++;
+		assert_true(ps->val & DOPPEL__PK_LIST);
+		const uint32_t head = x->pka[ps->val & ~DOPPEL__PK_LIST];
+		assert_true(head & DOPPEL__PKL_COMMON);
+		assert_int_equal(DOPPEL__PKL_N(head), 1);
+		assert_int_equal(DOPPEL__PKL_ROOM(head), 1);
+	}
+	assert_int_equal(found, 1);
+	doppel__excerpt_forget(x);
+	free(x->pka);
+	free(x->e);
+	free(src);
+	free(x);
 }
 
 /* The holders of key, as doppel__excerpt_holders() gives them (at most
@@ -447,6 +521,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_is_index_in_date_order),
 		cmocka_unit_test(test_passage_key_lists),
+		cmocka_unit_test(test_passage_key_origin),
 		cmocka_unit_test(test_query_posts_no_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

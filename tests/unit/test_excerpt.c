@@ -6,9 +6,10 @@
  * and through what a reopened index reads back; the passages' byte
  * offsets are checked against the texts as read. Then reuse edited word
  * by word (tests/data/edited), through a scan and a query; and two
- * reports of one event written alike (tests/data/alike).
+ * reports of one event written alike (tests/data/alike). Then three
+ * paragraphs of the wire report taken by many outlets.
  */
-#include "testutil.h"
+#include "corpus.h"
 
 #define WIRE "wire/dam-approval"
 #define LOCAL "local/dam-cressley"
@@ -396,6 +397,94 @@ static void test_written_alike(void **state)
 	doppel_batch_free(all);
 }
 
+/* Outlets that take the wire report's three paragraphs (LOCAL_FIRST to
+ * LOCAL_LAST) below stories of their own, two a day from the day after
+ * the wire's: more than a passage key's holders are listed for (so most
+ * keys weigh 1/12 to 1/20 for each holder, then become common). */
+#define OUTLETS 40
+
+/* The wire report and the OUTLETS outlets, in date then id order; texts in
+ * texts[] for the caller to free. */
+static doppel_batch *taken_widely(char **texts, char ids[][16])
+{
+	doppel_batch *all = read_fixture();
+	const doppel_article *wire = article(all, WIRE);
+	size_t from, to;
+	span_of(wire->text, LOCAL_FIRST, LOCAL_LAST, &from, &to);
+	doppel_batch *b = doppel_batch_new();
+	assert_int_equal(doppel_batch_push(b, wire), DOPPEL_OK);
+	for (int i = 0; i < OUTLETS; i++) {
+		char *own = corpus_letters((uint64_t)(1000 + i), 300);
+		size_t n = strlen(own) + 2 + (to - from) + 1;
+		texts[i] = malloc(n);
+		assert_non_null(texts[i]);
+		snprintf(texts[i], n, "%s\n\n%.*s", own, (int)(to - from), wire->text + from);
+		free(own);
+		snprintf(ids[i], 16, "outlet%02d", i);
+		doppel_article a = {.id = ids[i],
+		                    .text = texts[i],
+		                    .text_len = strlen(texts[i]),
+		                    .date = wire->date + 1 + i / 2};
+		assert_int_equal(doppel_batch_push(b, &a), DOPPEL_OK);
+	}
+	doppel_batch_free(all);
+	return b;
+}
+
+/* Adds articles [from, to) of b (taken_widely()'s) one at a time to the
+ * index at db, opened with flags: each outlet an excerpt of the wire. */
+static void add_taken(const char *db, const doppel_batch *b, size_t from, size_t to,
+                      unsigned flags)
+{
+	doppel_index *x = test_open_index(db, DOPPEL_FIND_ALL, flags);
+	doppel_batch *one = doppel_batch_new();
+	for (size_t i = from; i < to; i++) {
+		doppel_batch_clear(one);
+		assert_int_equal(doppel_batch_push(one, doppel_batch_article(b, i)), DOPPEL_OK);
+		assert_int_equal(doppel_index_add(x, one, DOPPEL_DUP_ERROR), DOPPEL_OK);
+		doppel_result r;
+		assert_int_equal(doppel_index_result(x, 0, &r), DOPPEL_OK);
+		if (i == 0)
+			continue;
+		const doppel_match *m = match_of(r.matches, r.count, WIRE);
+		assert_non_null(m);
+		assert_int_equal(m->relation, DOPPEL_REL_EXCERPT);
+		assert_int_equal(m->direction, DOPPEL_DIR_FROM);
+	}
+	doppel_batch_free(one);
+	doppel_index_close(x);
+}
+
+/* However many outlets take the wire's paragraphs, each is an excerpt of
+ * it (a passage's keys, held by more and more articles, weigh little for
+ * each, but the wire is their origin): through a scan, and through an
+ * index closed and opened again halfway, which posts the keys anew. */
+static void test_taken_widely(void **state)
+{
+	struct test_db *f = *state;
+	char *texts[OUTLETS], ids[OUTLETS][16];
+	doppel_batch *b = taken_widely(texts, ids);
+	doppel_params p;
+	doppel_params_init(&p);
+	doppel_scan *s = doppel_scan_new(&p);
+	assert_int_equal(doppel_scan_add(s, b), DOPPEL_OK);
+	assert_int_equal(doppel_scan_finish(s), DOPPEL_OK);
+	doppel_pair pr;
+	for (int i = 0; i < OUTLETS; i++) {
+		assert_non_null(pair_of(s, WIRE, ids[i], &pr));
+		assert_int_equal(pr.relation, DOPPEL_REL_EXCERPT);
+		assert_string_equal(pr.a, WIRE);
+	}
+	doppel_scan_free(s);
+
+	/* closed and opened again once most keys are common */
+	add_taken(f->db, b, 0, 25, DOPPEL_OPEN_CREATE);
+	add_taken(f->db, b, 25, doppel_batch_count(b), 0);
+	doppel_batch_free(b);
+	for (int i = 0; i < OUTLETS; i++)
+		free(texts[i]);
+}
+
 static int setup(void **state)
 {
 	return test_db_setup(state, "excerpt.db");
@@ -408,6 +497,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_excerpts, setup, test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_edited_excerpt, setup, test_db_teardown),
 		cmocka_unit_test(test_written_alike),
+		cmocka_unit_test_setup_teardown(test_taken_widely, setup, test_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
