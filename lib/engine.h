@@ -444,14 +444,16 @@ int doppel__excerpt_batch(doppel_index *x, size_t n);
  * (the rule of the shingles' own candidates); passages of a candidate
  * whose headlines name other subjects (DOPPEL__VETO_SUBJECTS) tell no
  * excerpt when each side's passages name someone the other text never
- * does (two companies' reports of one template). When adding (not a
+ * does (two companies' reports of one template), nor any when those
+ * subjects are places (DOPPEL__VETO_PLACES). When adding (not a
  * query), the article's passage keys are posted for the entry it is about
  * to be (x->n) as they are looked up.
  */
 #define DOPPEL__VETO_TEMPLATED 0x1u /* doppel__templated() of the two */
 #define DOPPEL__VETO_SUBJECTS                                                                  \
-	0x2u /* their headlines name subjects the
+	0x2u                     /* their headlines name subjects the
                                        other article never names */
+#define DOPPEL__VETO_PLACES 0x4u /* ... and those are places (no passage tells) */
 typedef unsigned (*doppel__veto_fn)(void *ctx, uint32_t slot);
 int doppel__excerpt_find(doppel_index *x, size_t i, bool adding, const doppel_article *a,
                          const doppel__sketch *sk, unsigned boiler, size_t from, int32_t *when,

@@ -1607,6 +1607,8 @@ struct probe {
 	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
 	size_t nsubjects;                  /* found on first need: it meets many */
 	bool subjects_found;               /* entries */
+	uint64_t names[TITLE_SUBJECTS];    /* and its headline's place names */
+	size_t nnames;                     /* (doppel__title_names), the same */
 	bool body_made;                    /* x->body holds its text's tokens (titles_apart) */
 	uint64_t title[TITLE_WORDS];       /* its headline's words no dictionary knows, */
 	size_t ntitle;                     /* and tickers (titles_apart), found on */
@@ -1659,6 +1661,8 @@ static int count_headline(doppel_index *x, const char *title)
 {
 	uint64_t s[TITLE_WORDS];
 	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, s, TITLE_WORDS);
+	n += doppel__title_names(x->wn, title, x->p.seed, NULL, NULL, s + n, TITLE_WORDS - n);
+	qsort(s, n, sizeof(*s), doppel__cmp_u64);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || s[i] != s[i - 1])
@@ -1711,6 +1715,15 @@ static size_t subjects_of(doppel_index *x, const char *title, uint64_t *out)
 	return rare_subjects(x, out, n, out);
 }
 
+/* The rare place names of a headline (doppel__title_names) into out (room
+ * for TITLE_SUBJECTS); how many. */
+static size_t names_of(doppel_index *x, const char *title, uint64_t *out)
+{
+	size_t n = doppel__title_names(x->wn, title, x->p.seed, common_word, x, out,
+	                               TITLE_SUBJECTS);
+	return rare_subjects(x, out, n, out);
+}
+
 /* x->body: the hashes (low 32 bits) of the tokens of the probe's text,
  * sorted; made on first need, from those its sketch kept (copies alone)
  * or by tokenizing its text again. */
@@ -1757,26 +1770,39 @@ static size_t own_words(const doppel_index *x, const uint64_t *w, size_t n, cons
 }
 
 /* The headlines of the probe and of entry e each name a subject (a rare
- * word no dictionary knows, or a ticker) and none the other article
- * names, in its headline or its text: two companies' dividends, two
- * issuers' offerings. */
-static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e)
+ * word no dictionary knows, or a ticker; failing those, a rare proper
+ * name: "CCC WHEAT CREDIT GUARANTEES FOR NORTH YEMEN") and none the other
+ * article names, in its headline or its text: two companies' dividends,
+ * two issuers' offerings, two countries' credits. Place names count only
+ * when neither headline has another subject: more subjects would be more
+ * chances to name one the other article names too, and a text's first
+ * word, often its subject, is no name anchor. */
+static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e, bool *places)
 {
+	*places = false;
 	if (!q->subjects_found) {
 		q->nsubjects = doppel__title_subjects_except(x->wn, q->a->title, x->p.seed,
 		                                             common_word, x, q->subjects,
 		                                             TITLE_SUBJECTS);
+		q->nnames = doppel__title_names(x->wn, q->a->title, x->p.seed, common_word, x,
+		                                q->names, TITLE_SUBJECTS);
 		q->subjects_found = true;
 	}
 	uint64_t sa[TITLE_SUBJECTS + TITLE_TICKERS], sb[TITLE_SUBJECTS + TITLE_TICKERS];
 	size_t na = rare_subjects(x, q->subjects, q->nsubjects, sa);
 	na = with_tickers(x, q->a->title, sa, na);
-	if (!na)
-		return false;
 	size_t nb = subjects_of(x, e->title, sb);
 	nb = with_tickers(x, e->title, sb, nb);
-	return nb && !any_of(sa, na, sb, nb) && !any_of(sa, na, e->anchor, e->nanchor) &&
-	       !any_of(sb, nb, q->f->anchor, q->f->nanchor);
+	if (!na && !nb) {
+		na = rare_subjects(x, q->names, q->nnames, sa);
+		nb = names_of(x, e->title, sb);
+		*places = true;
+	}
+	bool apart = na && nb && !any_of(sa, na, sb, nb) &&
+	             !any_of(sa, na, e->anchor, e->nanchor) &&
+	             !any_of(sb, nb, q->f->anchor, q->f->nanchor);
+	*places &= apart;
+	return apart;
 }
 
 /*
@@ -1859,7 +1885,7 @@ static void facts_against(doppel_index *x, struct probe *q, const entry_t *e,
 			q->sk->fig, q->sk->nfig, q->sk->words, e->fig, e->nfig, e->words);
 	g->keys = -1;
 	if (g->known)
-		g->subjects = subjects_apart(x, q, e);
+		g->subjects = subjects_apart(x, q, e, &g->places);
 	else if (g->token_figures == 0)
 		g->subjects = titles_apart(x, q, e);
 	if (!x->deep || !q->sk->fingerprint || !e->viewed)
@@ -1940,7 +1966,7 @@ static unsigned copy_vetoes(void *ctx, uint32_t other)
 	doppel__against g;
 	facts_against(c->x, c->q, &c->x->e[other], &g);
 	return (doppel__templated(&g, true) ? DOPPEL__VETO_TEMPLATED : 0) |
-	       (g.subjects ? DOPPEL__VETO_SUBJECTS : 0);
+	       (g.subjects ? DOPPEL__VETO_SUBJECTS : 0) | (g.places ? DOPPEL__VETO_PLACES : 0);
 }
 
 /* The repeated lines stored article num dropped when it was added, into

@@ -595,6 +595,12 @@ void doppel__wordnet_free(doppel__wordnet *wn);
 size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_t len,
                               uint32_t *out, size_t max);
 
+/* True when lemma (doppel__wordnet_lemmas()'s) is the proper name of a
+ * place: a noun only, its first sense spelled with a capital, one of its
+ * senses so spelled a location (Geneva, Jordan, Algeria; not Reagan, nor
+ * Lloyd). Known only to a WordNet loaded whole (doppel__wordnet_load). */
+bool doppel__wordnet_place(const doppel__wordnet *wn, uint32_t lemma);
+
 /* Synset numbers of a lemma, most frequent sense first (index.* order),
  * all parts of speech. Returns the count; writes up to max. */
 size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma, uint32_t *out,
@@ -1146,6 +1152,8 @@ typedef struct doppel__against {
 	bool subjects;     /* their headlines name subjects the other article
 	                      never names (doppel__title_subjects, and the
 	                      tickers of doppel__title_tickers) */
+	bool places;       /* ... places (doppel__title_names), their headlines
+	                      naming no other subject */
 	bool known;        /* both articles' facts were extracted */
 	int token_figures; /* when they were not: the figures of the shorter
 	                      its tokens hold that the longer's lack
@@ -1199,6 +1207,13 @@ typedef bool (*doppel__common_fn)(void *ctx, const char *w, size_t len);
 size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *title,
                                      uint64_t seed, doppel__common_fn common, void *ctx,
                                      uint64_t *out, size_t max);
+
+/* The words of a headline that WordNet knows as the names of places
+ * (doppel__wordnet_place: "JORDAN", "YEMEN", "GENEVA"), of four letters or
+ * more, as doppel__title_subjects_except() gives the words it does not
+ * know; none without a WordNet loaded whole. */
+size_t doppel__title_names(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                           doppel__common_fn common, void *ctx, uint64_t *out, size_t max);
 
 /*
  * The ticker symbols a headline gives in brackets, as financial wires

@@ -166,9 +166,14 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 	return doppel__title_subjects_except(wn, title, seed, NULL, NULL, out, max);
 }
 
-size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *title,
-                                     uint64_t seed, doppel__common_fn common, void *ctx,
-                                     uint64_t *out, size_t max)
+/* The fewest letters of a headline's proper name (doppel__title_names). */
+#define TITLE_NAME_MIN 4
+
+/* The words of a headline doppel__title_subjects_except() takes, or (names)
+ * those WordNet knows as the names of places, as name anchors, sorted. */
+static size_t title_words(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                          bool names, doppel__common_fn common, void *ctx, uint64_t *out,
+                          size_t max)
 {
 	size_t n = 0;
 	if (!title)
@@ -187,8 +192,11 @@ size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *titl
 				w[len++] = doppel__ascii_lower[*p];
 		}
 		uint32_t lemma;
-		if (!keep || len < 2 || doppel__stopword(w, len) ||
-		    (wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1)) ||
+		bool known = wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1);
+		/* a name of two or three letters is as often an abbreviation
+		 * ("CO-OP": Colorado, Ops) */
+		if (!keep || len < (names ? TITLE_NAME_MIN : 2) || doppel__stopword(w, len) ||
+		    (names ? !known || !doppel__wordnet_place(wn, lemma) : known) ||
 		    (common && common(ctx, w, len)))
 			continue;
 		out[n++] = name_anchor(w, len, seed);
@@ -196,6 +204,19 @@ size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *titl
 	if (n > 1)
 		qsort(out, n, sizeof(*out), doppel__cmp_u64);
 	return n;
+}
+
+size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *title,
+                                     uint64_t seed, doppel__common_fn common, void *ctx,
+                                     uint64_t *out, size_t max)
+{
+	return title_words(wn, title, seed, false, common, ctx, out, max);
+}
+
+size_t doppel__title_names(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                           doppel__common_fn common, void *ctx, uint64_t *out, size_t max)
+{
+	return wn ? title_words(wn, title, seed, true, common, ctx, out, max) : 0;
 }
 
 /* Most capital letters of a ticker. */

@@ -72,7 +72,10 @@ enum {
 
 static const char *const pos_names[NPOS] = {"noun", "verb", "adj", "adv"};
 
-#define LEMMA_NAME 0x1u /* a proper name: first sense capitalized, a noun only */
+#define LEMMA_NAME 0x1u  /* a proper name: first sense capitalized, a noun only */
+#define LEMMA_PLACE 0x2u /* a sense of it, capitalized, is a place (noun.location) */
+/* WordNet's lexicographer file of places (lexnames(5WN)). */
+#define LEX_LOCATION 15
 
 struct lemma {
 	uint32_t name;  /* offset into the string pool */
@@ -447,15 +450,18 @@ static int index_line(doppel__wordnet *wn, unsigned pos, const char *q, const ch
 /*
  * "synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...]
  * ..." of data.noun: a lemma whose first sense spells it with a capital and
- * that is a noun only is a proper name (Geneva, Washington, China).
+ * that is a noun only is a proper name (Geneva, Washington, China); a
+ * place when a sense of it so spelled is one (LEX_LOCATION: Jordan, the
+ * river first, then the country).
  */
 static int noun_line(doppel__wordnet *wn, unsigned pos, const char *q, const char *le)
 {
 	const char *f;
 	size_t n;
-	uint32_t off, w_cnt;
+	uint32_t off, lexfile, w_cnt;
 	if (!field(&q, le, &f, &n) || !to_u32(f, n, 10, &off) || !field(&q, le, &f, &n) ||
-	    !field(&q, le, &f, &n) || !field(&q, le, &f, &n) || !to_u32(f, n, 16, &w_cnt))
+	    !to_u32(f, n, 10, &lexfile) || !field(&q, le, &f, &n) || !field(&q, le, &f, &n) ||
+	    !to_u32(f, n, 16, &w_cnt))
 		return DOPPEL_OK;
 	uint32_t syn = synset_find(wn, pos, off);
 	if (syn == UINT32_MAX)
@@ -474,6 +480,8 @@ static int noun_line(doppel__wordnet *wn, unsigned pos, const char *q, const cha
 		if (k == UINT32_MAX)
 			continue;
 		struct lemma *l = &wn->lemma[k];
+		if (lexfile == LEX_LOCATION)
+			l->flags |= LEMMA_PLACE;
 		if (l->count && wn->senses[l->first] == syn &&
 		    wn->senses[l->first + l->count - 1] < wn->pos_start[POS_NOUN + 1])
 			l->flags |= LEMMA_NAME;
@@ -800,6 +808,13 @@ size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_
 	if (verb_first)
 		n = add_candidate(out, n, max, self);
 	return n < max ? n : max;
+}
+
+bool doppel__wordnet_place(const doppel__wordnet *wn, uint32_t lemma)
+{
+	return wn && lemma < wn->nlemma &&
+	       (wn->lemma[lemma].flags & (LEMMA_NAME | LEMMA_PLACE)) ==
+	               (LEMMA_NAME | LEMMA_PLACE);
 }
 
 size_t doppel__wordnet_synsets(const doppel__wordnet *wn, uint32_t lemma, uint32_t *out,

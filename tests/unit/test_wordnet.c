@@ -145,6 +145,29 @@ static void test_words_alone(void **state)
 	doppel__wordnet_free(words);
 }
 
+/* Places: proper names (a noun only, first sense capitalized) one of
+ * whose capitalized senses is a location; a person's name, a word of
+ * prose, or a place loaded with the words alone, is none. */
+static void test_places(void **state)
+{
+	(void)state;
+	const char *places[] = {"jordan", "yemen", "morocco", "geneva", "algeria"};
+	const char *others[] = {"reagan", "lloyd", "bank", "wheat", "turkey", "credit"};
+	for (size_t i = 0; i < sizeof(places) / sizeof(*places); i++)
+		assert_true(doppel__wordnet_place(wn, lemma(places[i])));
+	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++)
+		assert_false(doppel__wordnet_place(wn, lemma(others[i])));
+	assert_false(doppel__wordnet_place(wn, UINT32_MAX));
+	doppel__wordnet *words = NULL;
+	char err[DOPPEL__ERRLEN];
+	assert_int_equal(doppel__wordnet_load_words(NULL, &words, err), DOPPEL_OK);
+	uint32_t k = UINT32_MAX;
+	doppel__wordnet_lemmas(words, "jordan", 6, &k, 1);
+	assert_int_not_equal(k, UINT32_MAX);
+	assert_false(doppel__wordnet_place(words, k));
+	doppel__wordnet_free(words);
+}
+
 static void test_missing(void **state)
 {
 	(void)state;
@@ -164,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_related),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_words_alone),
+		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_missing),
 	};
 	return cmocka_run_group_tests(tests, load, unload);
