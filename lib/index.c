@@ -1608,7 +1608,7 @@ struct probe {
 	size_t nsubjects;                  /* found on first need: it meets many */
 	bool subjects_found;               /* entries */
 	uint64_t names[TITLE_SUBJECTS];    /* and its headline's place names */
-	size_t nnames;                     /* (doppel__title_names), the same */
+	size_t nnames;                     /* (doppel__title_places), the same */
 	bool body_made;                    /* x->body holds its text's tokens (titles_apart) */
 	uint64_t title[TITLE_WORDS];       /* its headline's words no dictionary knows, */
 	size_t ntitle;                     /* and tickers (titles_apart), found on */
@@ -1659,9 +1659,12 @@ static size_t rare_subjects(const doppel_index *x, const uint64_t *s, size_t n, 
  * what rare_subjects() asks of a headline's words. */
 static int count_headline(doppel_index *x, const char *title)
 {
-	uint64_t s[TITLE_WORDS];
-	size_t n = doppel__title_subjects(x->wn, title, x->p.seed, s, TITLE_WORDS);
-	n += doppel__title_names(x->wn, title, x->p.seed, NULL, NULL, s + n, TITLE_WORDS - n);
+	uint64_t s[2 * TITLE_WORDS];
+	size_t np;
+	size_t n = doppel__title_places(x->wn, title, x->p.seed, NULL, NULL, s, s + TITLE_WORDS,
+	                                &np, TITLE_WORDS);
+	memmove(s + n, s + TITLE_WORDS, np * sizeof(*s));
+	n += np;
 	qsort(s, n, sizeof(*s), doppel__cmp_u64);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
@@ -1707,20 +1710,15 @@ static bool common_word(void *ctx, const char *w, size_t len)
 	return false;
 }
 
-/* The subjects of a headline that few articles name. */
-static size_t subjects_of(doppel_index *x, const char *title, uint64_t *out)
+/* The subjects of a headline that few articles name into out and its
+ * place names that few articles name (doppel__title_places) into places
+ * (room for TITLE_SUBJECTS each), *nplaces of them; how many subjects. */
+static size_t subjects_places_of(doppel_index *x, const char *title, uint64_t *out,
+                                 uint64_t *places, size_t *nplaces)
 {
-	size_t n = doppel__title_subjects_except(x->wn, title, x->p.seed, common_word, x, out,
-	                                         TITLE_SUBJECTS);
-	return rare_subjects(x, out, n, out);
-}
-
-/* The rare place names of a headline (doppel__title_names) into out (room
- * for TITLE_SUBJECTS); how many. */
-static size_t names_of(doppel_index *x, const char *title, uint64_t *out)
-{
-	size_t n = doppel__title_names(x->wn, title, x->p.seed, common_word, x, out,
-	                               TITLE_SUBJECTS);
+	size_t n = doppel__title_places(x->wn, title, x->p.seed, common_word, x, out, places,
+	                                nplaces, TITLE_SUBJECTS);
+	*nplaces = rare_subjects(x, places, *nplaces, places);
 	return rare_subjects(x, out, n, out);
 }
 
@@ -1781,21 +1779,22 @@ static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e, b
 {
 	*places = false;
 	if (!q->subjects_found) {
-		q->nsubjects = doppel__title_subjects_except(x->wn, q->a->title, x->p.seed,
-		                                             common_word, x, q->subjects,
-		                                             TITLE_SUBJECTS);
-		q->nnames = doppel__title_names(x->wn, q->a->title, x->p.seed, common_word, x,
-		                                q->names, TITLE_SUBJECTS);
+		q->nsubjects =
+			doppel__title_places(x->wn, q->a->title, x->p.seed, common_word, x,
+		                             q->subjects, q->names, &q->nnames, TITLE_SUBJECTS);
 		q->subjects_found = true;
 	}
 	uint64_t sa[TITLE_SUBJECTS + TITLE_TICKERS], sb[TITLE_SUBJECTS + TITLE_TICKERS];
+	uint64_t pb[TITLE_SUBJECTS];
 	size_t na = rare_subjects(x, q->subjects, q->nsubjects, sa);
 	na = with_tickers(x, q->a->title, sa, na);
-	size_t nb = subjects_of(x, e->title, sb);
+	size_t npb;
+	size_t nb = subjects_places_of(x, e->title, sb, pb, &npb);
 	nb = with_tickers(x, e->title, sb, nb);
 	if (!na && !nb) {
 		na = rare_subjects(x, q->names, q->nnames, sa);
-		nb = names_of(x, e->title, sb);
+		memcpy(sb, pb, npb * sizeof(*sb));
+		nb = npb;
 		*places = true;
 	}
 	bool apart = na && nb && !any_of(sa, na, sb, nb) &&

@@ -1152,7 +1152,7 @@ typedef struct doppel__against {
 	bool subjects;     /* their headlines name subjects the other article
 	                      never names (doppel__title_subjects, and the
 	                      tickers of doppel__title_tickers) */
-	bool places;       /* ... places (doppel__title_names), their headlines
+	bool places;       /* ... places (doppel__title_places), their headlines
 	                      naming no other subject */
 	bool known;        /* both articles' facts were extracted */
 	int token_figures; /* when they were not: the figures of the shorter
@@ -1208,12 +1208,14 @@ size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *titl
                                      uint64_t seed, doppel__common_fn common, void *ctx,
                                      uint64_t *out, size_t max);
 
-/* The words of a headline that WordNet knows as the names of places
- * (doppel__wordnet_place: "JORDAN", "YEMEN", "GENEVA"), of four letters or
- * more, as doppel__title_subjects_except() gives the words it does not
- * know; none without a WordNet loaded whole. */
-size_t doppel__title_names(const doppel__wordnet *wn, const char *title, uint64_t seed,
-                           doppel__common_fn common, void *ctx, uint64_t *out, size_t max);
+/* doppel__title_subjects_except() into subj (its count returned) and, in
+ * the same pass, the words of the headline that WordNet knows as the names
+ * of places (doppel__wordnet_place: "JORDAN", "YEMEN", "GENEVA"), of four
+ * letters or more, into places (*nplaces, at most max); none without a
+ * WordNet loaded whole. */
+size_t doppel__title_places(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                            doppel__common_fn common, void *ctx, uint64_t *subj,
+                            uint64_t *places, size_t *nplaces, size_t max);
 
 /*
  * The ticker symbols a headline gives in brackets, as financial wires

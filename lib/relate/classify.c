@@ -166,19 +166,20 @@ size_t doppel__title_subjects(const doppel__wordnet *wn, const char *title, uint
 	return doppel__title_subjects_except(wn, title, seed, NULL, NULL, out, max);
 }
 
-/* The fewest letters of a headline's proper name (doppel__title_names). */
-#define TITLE_NAME_MIN 4
+/* The fewest letters of a headline's place name (doppel__title_places). */
+#define TITLE_PLACE_MIN 4
 
-/* The words of a headline doppel__title_subjects_except() takes, or (names)
- * those WordNet knows as the names of places, as name anchors, sorted. */
-static size_t title_words(const doppel__wordnet *wn, const char *title, uint64_t seed,
-                          bool names, doppel__common_fn common, void *ctx, uint64_t *out,
-                          size_t max)
+/* The words of a headline doppel__title_subjects_except() takes into subj
+ * (*nsubj of them) and, when places is not NULL, those WordNet knows as
+ * the names of places into places (*nplaces), as name anchors, sorted, at
+ * most max of each; one look in WordNet a word. */
+static void title_words(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                        doppel__common_fn common, void *ctx, uint64_t *subj, size_t *nsubj,
+                        uint64_t *places, size_t *nplaces, size_t max)
 {
-	size_t n = 0;
-	if (!title)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)title; *p && n < max;) {
+	size_t ns = 0, np = 0;
+	for (const unsigned char *p = (const unsigned char *)title;
+	     p && *p && (ns < max || (places && np < max));) {
 		if (!doppel__ascii_lower[*p] && *p < 0x80) {
 			p++;
 			continue;
@@ -191,32 +192,47 @@ static size_t title_words(const doppel__wordnet *wn, const char *title, uint64_t
 			if (keep)
 				w[len++] = doppel__ascii_lower[*p];
 		}
+		if (!keep || len < 2 || doppel__stopword(w, len))
+			continue;
 		uint32_t lemma;
 		bool known = wn && doppel__wordnet_lemmas(wn, w, len, &lemma, 1);
-		/* a name of two or three letters is as often an abbreviation
-		 * ("CO-OP": Colorado, Ops) */
-		if (!keep || len < (names ? TITLE_NAME_MIN : 2) || doppel__stopword(w, len) ||
-		    (names ? !known || !doppel__wordnet_place(wn, lemma) : known) ||
+		/* a place of two or three letters is as often an abbreviation
+		 * ("CO-OP": Colorado) */
+		bool place = known && places && len >= TITLE_PLACE_MIN &&
+		             doppel__wordnet_place(wn, lemma);
+		if ((known && !place) || (!known && ns == max) || (place && np == max) ||
 		    (common && common(ctx, w, len)))
 			continue;
-		out[n++] = name_anchor(w, len, seed);
+		if (place)
+			places[np++] = name_anchor(w, len, seed);
+		else
+			subj[ns++] = name_anchor(w, len, seed);
 	}
-	if (n > 1)
-		qsort(out, n, sizeof(*out), doppel__cmp_u64);
-	return n;
+	if (ns > 1)
+		qsort(subj, ns, sizeof(*subj), doppel__cmp_u64);
+	if (np > 1)
+		qsort(places, np, sizeof(*places), doppel__cmp_u64);
+	*nsubj = ns;
+	if (nplaces)
+		*nplaces = np;
 }
 
 size_t doppel__title_subjects_except(const doppel__wordnet *wn, const char *title,
                                      uint64_t seed, doppel__common_fn common, void *ctx,
                                      uint64_t *out, size_t max)
 {
-	return title_words(wn, title, seed, false, common, ctx, out, max);
+	size_t n;
+	title_words(wn, title, seed, common, ctx, out, &n, NULL, NULL, max);
+	return n;
 }
 
-size_t doppel__title_names(const doppel__wordnet *wn, const char *title, uint64_t seed,
-                           doppel__common_fn common, void *ctx, uint64_t *out, size_t max)
+size_t doppel__title_places(const doppel__wordnet *wn, const char *title, uint64_t seed,
+                            doppel__common_fn common, void *ctx, uint64_t *subj,
+                            uint64_t *places, size_t *nplaces, size_t max)
 {
-	return wn ? title_words(wn, title, seed, true, common, ctx, out, max) : 0;
+	size_t n;
+	title_words(wn, title, seed, common, ctx, subj, &n, places, nplaces, max);
+	return n;
 }
 
 /* Most capital letters of a ticker. */
