@@ -1607,8 +1607,8 @@ struct probe {
 	uint64_t subjects[TITLE_SUBJECTS]; /* its headline's (doppel__title_subjects), */
 	size_t nsubjects;                  /* found on first need: it meets many */
 	bool subjects_found;               /* entries */
-	uint64_t names[TITLE_SUBJECTS];    /* and its headline's place names */
-	size_t nnames;                     /* (doppel__title_places), the same */
+	uint64_t places[TITLE_SUBJECTS];   /* and its headline's place names */
+	size_t nplaces;                    /* (doppel__title_places), the same */
 	bool body_made;                    /* x->body holds its text's tokens (titles_apart) */
 	uint64_t title[TITLE_WORDS];       /* its headline's words no dictionary knows, */
 	size_t ntitle;                     /* and tickers (titles_apart), found on */
@@ -1768,20 +1768,21 @@ static size_t own_words(const doppel_index *x, const uint64_t *w, size_t n, cons
 }
 
 /* The headlines of the probe and of entry e each name a subject (a rare
- * word no dictionary knows, or a ticker; failing those, a rare proper
+ * word no dictionary knows, or a ticker; failing those, a rare place
  * name: "CCC WHEAT CREDIT GUARANTEES FOR NORTH YEMEN") and none the other
  * article names, in its headline or its text: two companies' dividends,
- * two issuers' offerings, two countries' credits. Place names count only
- * when neither headline has another subject: more subjects would be more
- * chances to name one the other article names too, and a text's first
- * word, often its subject, is no name anchor. */
-static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e, bool *places)
+ * two issuers' offerings, two countries' credits (*by_places: apart by
+ * their places). Place names count only when neither headline has another
+ * subject: more subjects would be more chances to name one the other
+ * article names too, and a text's first word, often its subject, is no
+ * name anchor. */
+static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e, bool *by_places)
 {
-	*places = false;
+	*by_places = false;
 	if (!q->subjects_found) {
-		q->nsubjects =
-			doppel__title_places(x->wn, q->a->title, x->p.seed, common_word, x,
-		                             q->subjects, q->names, &q->nnames, TITLE_SUBJECTS);
+		q->nsubjects = doppel__title_places(x->wn, q->a->title, x->p.seed, common_word,
+		                                    x, q->subjects, q->places, &q->nplaces,
+		                                    TITLE_SUBJECTS);
 		q->subjects_found = true;
 	}
 	uint64_t sa[TITLE_SUBJECTS + TITLE_TICKERS], sb[TITLE_SUBJECTS + TITLE_TICKERS];
@@ -1792,15 +1793,15 @@ static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e, b
 	size_t nb = subjects_places_of(x, e->title, sb, pb, &npb);
 	nb = with_tickers(x, e->title, sb, nb);
 	if (!na && !nb) {
-		na = rare_subjects(x, q->names, q->nnames, sa);
+		na = rare_subjects(x, q->places, q->nplaces, sa);
 		memcpy(sb, pb, npb * sizeof(*sb));
 		nb = npb;
-		*places = true;
+		*by_places = true;
 	}
 	bool apart = na && nb && !any_of(sa, na, sb, nb) &&
 	             !any_of(sa, na, e->anchor, e->nanchor) &&
 	             !any_of(sb, nb, q->f->anchor, q->f->nanchor);
-	*places &= apart;
+	*by_places &= apart;
 	return apart;
 }
 

@@ -57,11 +57,11 @@ _Static_assert(EXCERPT_MAX_DF <= DOPPEL__PK_ROOM_MOST, "a list's room is kept by
  * the passage's origin when the key has ORIGIN_HOLDERS holders or more
  * and half the others or more derive from it (they name it among their
  * sources: a derivation of it, or one of no known direction, as the
- * wire's outlets of its own day are); it then weighs 1 / sqrt(holders). A key that passes EXCERPT_MAX_DF keeps its
- * origin alone, when it has one then, weighed as if EXCERPT_MAX_DF + 1
- * held it. A template's first report is no origin: the reports after it
- * are no derivations of it. Window keys, common past
- * EXCERPT_MAX_DF_WINDOW, have none. */
+ * wire's outlets of its own day are); it then weighs 1 / sqrt(holders).
+ * A key that passes EXCERPT_MAX_DF keeps its origin alone, when it has one
+ * then, weighed as if EXCERPT_MAX_DF + 1 held it. A template's first
+ * report is no origin: the reports after it are no derivations of it.
+ * Window keys, common past EXCERPT_MAX_DF_WINDOW, have none. */
 #define ORIGIN_HOLDERS 5
 /* What a shared key weighs, divided by the articles that have it: a
  * winnowed k-gram of content words is rarer by chance than three words of
