@@ -40,7 +40,9 @@ struct doppel__entry {
 	unsigned boiler;
 	bool alive;
 	/* Relations beyond copy (index->deep): */
-	bool viewed; /* views, nsent and anchors are known */
+	bool viewed;    /* views, nsent and anchors are known */
+	uint16_t taken; /* how many sources lists name it (saturates; a
+	                   deleted article's stay counted) */
 	uint32_t nkeys, nanchors, nsent;
 	uint64_t *anchor; /* sorted; then nfslot packed slots of its facts */
 	uint32_t nanchor, nfslot;

@@ -480,17 +480,19 @@ static bool slot_of(const doppel_index *x, int64_t num, uint32_t *slot)
 	return false;
 }
 
-/* Notes that e derives from src (directed), or that the two, e added
- * after src, are a derivation of no known direction. */
-static int add_source(entry_t *e, uint32_t src, float strength, doppel_relation rel,
-                      bool directed)
+/* Notes that entry d derives from entry src (directed), or that the two,
+ * d added after src, are a derivation of no known direction. */
+static int add_source(doppel_index *x, uint32_t d, uint32_t src, float strength,
+                      doppel_relation rel, bool directed)
 {
+	entry_t *e = &x->e[d];
 	struct doppel__src *g = doppel__realloc_array(e->src, e->nsrc + 1, sizeof(*e->src));
 	if (!g)
 		return DOPPEL_E_NOMEM;
 	e->src = g;
 	e->src[e->nsrc++] =
 		(struct doppel__src){src, strength, rel != DOPPEL_REL_EXCERPT, directed};
+	x->e[src].taken = (uint16_t)(x->e[src].taken + (x->e[src].taken < UINT16_MAX));
 	return DOPPEL_OK;
 }
 
@@ -626,8 +628,8 @@ static int load_sources(doppel_index *x)
 		bool a_source = directed ? sqlite3_column_int(st, 2) != 0 : sa < sb;
 		float strength = (float)sqlite3_column_double(st, 3);
 		doppel_relation rel = (doppel_relation)sqlite3_column_int(st, 5);
-		if ((rc = add_source(&x->e[a_source ? sb : sa], a_source ? sa : sb, strength,
-		                     rel, directed)))
+		if ((rc = add_source(x, a_source ? sb : sa, a_source ? sa : sb, strength, rel,
+		                     directed)))
 			break;
 	}
 	if (rc == DOPPEL_OK && step != SQLITE_DONE)
@@ -3071,9 +3073,8 @@ static int link_sources(doppel_index *x, uint32_t self, size_t from)
 			continue;
 		bool directed = m->basis != DOPPEL_BASIS_NONE;
 		bool mine = directed && m->direction == DOPPEL_DIR_TO;
-		entry_t *derived = mine ? &x->e[x->mslot[k]] : &x->e[self];
-		if (add_source(derived, mine ? self : x->mslot[k], (float)strength(m),
-		               m->relation, directed)) {
+		if (add_source(x, mine ? x->mslot[k] : self, mine ? self : x->mslot[k],
+		               (float)strength(m), m->relation, directed)) {
 			doppel__errf(x->err, "out of memory");
 			return DOPPEL_E_NOMEM;
 		}

@@ -317,7 +317,9 @@ static doppel__shard *pk_room(doppel_index *x, uint32_t h)
  * a passage the others took (ORIGIN_HOLDERS). */
 static bool is_origin(const doppel_index *x, const uint32_t *l, uint32_t n)
 {
-	if (n < ORIGIN_HOLDERS)
+	/* taken counts every list that names it: fewer rule it out without
+	 * reading the holders' lists */
+	if (n < ORIGIN_HOLDERS || 2u * x->e[l[1]].taken < n - 1)
 		return false;
 	uint32_t took = 0;
 	for (uint32_t j = 2; j <= n; j++) {
