@@ -1788,14 +1788,18 @@ static bool subjects_apart(doppel_index *x, struct probe *q, const entry_t *e, b
 		q->subjects_found = true;
 	}
 	uint64_t sa[TITLE_SUBJECTS + TITLE_TICKERS], sb[TITLE_SUBJECTS + TITLE_TICKERS];
-	uint64_t pb[TITLE_SUBJECTS];
+	uint64_t pa[TITLE_SUBJECTS], pb[TITLE_SUBJECTS];
 	size_t na = rare_subjects(x, q->subjects, q->nsubjects, sa);
 	na = with_tickers(x, q->a->title, sa, na);
+	size_t npa = na ? 0 : rare_subjects(x, q->places, q->nplaces, pa);
+	if (!na && !npa)
+		return false; /* the probe's headline names nothing apart */
 	size_t npb;
 	size_t nb = subjects_places_of(x, e->title, sb, pb, &npb);
 	nb = with_tickers(x, e->title, sb, nb);
 	if (!na && !nb) {
-		na = rare_subjects(x, q->places, q->nplaces, sa);
+		memcpy(sa, pa, npa * sizeof(*sa));
+		na = npa;
 		memcpy(sb, pb, npb * sizeof(*sb));
 		nb = npb;
 		*by_places = true;

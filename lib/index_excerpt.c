@@ -1338,16 +1338,15 @@ static int verify(doppel_index *x, const doppel_article *a, const doppel__sketch
 		 * and copies says (two companies' notices, word for word alike).
 		 * All of one text only is an article taken whole into another
 		 * (a padded copy); a paragraph taken into a short report makes
-		 * most of both, not all. */
+		 * most of both, not all. Any passages, when the subjects are
+		 * places and the headlines name no other: one template's
+		 * reports of two countries ("... credit guarantees for
+		 * Morocco", "... for Jordan"), whose shared paragraph is the
+		 * template's; a passage taken from a report on one place
+		 * names it. */
 		if ((veto & DOPPEL__VETO_SUBJECTS) &&
-		    cover_both(o, q, x->ps, n, EXCERPT_TEMPLATE_SHARE))
-			return DOPPEL_OK;
-		/* Headlines that each name a place the other article never
-		 * names, and no other subject: one template's reports of two
-		 * countries ("... credit guarantees for Morocco", "... for
-		 * Jordan"), whose shared paragraph is the template's; a
-		 * passage taken from a report on one place names it. */
-		if (veto & DOPPEL__VETO_PLACES)
+		    ((veto & DOPPEL__VETO_PLACES) ||
+		     cover_both(o, q, x->ps, n, EXCERPT_TEMPLATE_SHARE)))
 			return DOPPEL_OK;
 		bool apart = false;
 		if ((veto & DOPPEL__VETO_SUBJECTS) &&
