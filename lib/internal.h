@@ -192,6 +192,8 @@ int doppel__cmp_u32(const void *a, const void *b);
  * few hundred values, for which qsort's calls cost more), with *scratch
  * (capacity *cap, grown; the caller's). */
 int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap);
+/* The same with tmp, room for n values, as the scratch. */
+void doppel__sort_u32_with(uint32_t *v, size_t n, uint32_t *tmp);
 
 /* Keeps each value of the sorted v[0..n) once, in place; how many. */
 size_t doppel__unique_u32(uint32_t *v, size_t n);
@@ -619,6 +621,9 @@ size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset, const
  * Automatically Spun Content on the Web", NDSS 2014).
  */
 uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word, size_t len);
+/* The synonym class (as doppel__wordnet_class gives it) of lemma number
+ * lemma (doppel__wordnet_lemmas); 0 for none. */
+uint32_t doppel__wordnet_lemma_class(const doppel__wordnet *wn, uint32_t lemma);
 
 /* True when two surface words share a synset (after morphology). */
 bool doppel__wordnet_related(const doppel__wordnet *wn, const char *a, size_t alen,
@@ -1082,6 +1087,12 @@ bool doppel__role_word(const char *w, size_t n);
 /* The word lists of facts.c that the n bytes of w (folded) are in, one bit
  * a list: asked once for each word a segmenter caches. */
 unsigned doppel__facts_lists(const char *w, size_t n);
+/* The same by a binary search of each list (the unit tests hold the two
+ * alike). */
+unsigned doppel__facts_lists_searched(const char *w, size_t n);
+/* Word i of all the lists and of the number words, in turn; NULL past the
+ * last (for the unit tests). */
+const char *doppel__facts_list_word(size_t i);
 
 /* True when facts.c's word lists are sorted, as their lookup needs. */
 bool doppel__facts_lists_sorted(void);

@@ -118,7 +118,15 @@ int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap)
 		return DOPPEL_OK;
 	if (doppel__grow((void **)scratch, cap, n, sizeof(**scratch)))
 		return DOPPEL_E_NOMEM;
-	uint32_t *src = v, *dst = *scratch;
+	doppel__sort_u32_with(v, n, *scratch);
+	return DOPPEL_OK;
+}
+
+void doppel__sort_u32_with(uint32_t *v, size_t n, uint32_t *tmp)
+{
+	if (n < 2)
+		return;
+	uint32_t *src = v, *dst = tmp;
 	for (unsigned shift = 0; shift < 32; shift += 8) {
 		size_t count[257] = {0};
 		for (size_t i = 0; i < n; i++)
@@ -132,7 +140,6 @@ int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap)
 		dst = t;
 	}
 	/* four passes: the result is back in v */
-	return DOPPEL_OK;
 }
 
 size_t doppel__unique_u32(uint32_t *v, size_t n)
@@ -218,12 +225,37 @@ void doppel__parallel_for(unsigned nthreads, size_t n, doppel__task_fn fn, void 
 #define SHARD_FIRST 16
 
 /* Whether a slot holds a key: one that is free is all zero bytes. */
-static bool slot_taken(const unsigned char *slot, size_t size)
+static inline bool slot_taken(const unsigned char *slot, size_t size)
 {
+	if (size % 8 == 0) {
+		uint64_t any = 0;
+		for (size_t i = 0; i < size; i += 8) {
+			uint64_t v;
+			memcpy(&v, slot + i, 8);
+			any |= v;
+		}
+		return any != 0;
+	}
 	for (size_t i = 0; i < size; i++)
 		if (slot[i])
 			return true;
 	return false;
+}
+
+/* The n slots at old, of size bytes, placed again in the to free slots at
+ * t by the low bits of their hashes. */
+static inline void move_slots(unsigned char *t, size_t to, const unsigned char *old, size_t n,
+                              size_t size, doppel__slot_hash_fn hash)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h;
+		if (!hash(old + i * size, &h))
+			continue;
+		size_t j = (size_t)h & (to - 1);
+		while (slot_taken(t + j * size, size))
+			j = (j + 1) & (to - 1);
+		memcpy(t + j * size, old + i * size, size);
+	}
 }
 
 int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn hash,
@@ -240,16 +272,13 @@ int doppel__shard_reserve_n(doppel__shard *s, size_t size, doppel__slot_hash_fn 
 	unsigned char *t = calloc(to, size);
 	if (!t)
 		return DOPPEL_E_NOMEM;
-	const unsigned char *old = s->slot;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t h;
-		if (!hash(old + i * size, &h))
-			continue;
-		size_t j = (size_t)h & (to - 1);
-		while (slot_taken(t + j * size, size))
-			j = (j + 1) & (to - 1);
-		memcpy(t + j * size, old + i * size, size);
-	}
+	/* the slots' common sizes moved by loops made for them */
+	if (size == 8)
+		move_slots(t, to, s->slot, n, 8, hash);
+	else if (size == 16)
+		move_slots(t, to, s->slot, n, 16, hash);
+	else
+		move_slots(t, to, s->slot, n, size, hash);
 	free(s->slot);
 	s->slot = t;
 	s->mask = (uint32_t)(to - 1);

@@ -21,6 +21,7 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -308,7 +309,66 @@ static bool number_words_sorted(void)
 	return true;
 }
 
+/* Every word of the lists with the bits of the lists that hold it (and
+ * WL_NUMBER_WORD's), by open addressing on its hash: what a word is, in
+ * one look rather than a search of each list. Made once. */
+#define LW_SLOTS 2048
+static struct lw_slot {
+	const char *w; /* NULL: free */
+	size_t n;
+	unsigned bits;
+} lw_table[LW_SLOTS];
+static pthread_once_t lw_once = PTHREAD_ONCE_INIT;
+
+static size_t lw_home(const char *w, size_t n)
+{
+	return (size_t)doppel__hash(w, n, 0x6c77) & (LW_SLOTS - 1);
+}
+
+static void lw_add(const char *w, unsigned bit)
+{
+	size_t n = strlen(w), i = lw_home(w, n);
+	while (lw_table[i].w && !(lw_table[i].n == n && memcmp(lw_table[i].w, w, n) == 0))
+		i = (i + 1) & (LW_SLOTS - 1);
+	lw_table[i].w = w;
+	lw_table[i].n = n;
+	lw_table[i].bits |= 1u << bit;
+}
+
+static void lw_build(void)
+{
+	for (unsigned l = 0; l < sizeof(word_lists) / sizeof(*word_lists); l++)
+		for (size_t k = 0; k < word_lists[l].count; k++)
+			lw_add(word_lists[l].words[k], l);
+	for (size_t k = 0; k < sizeof(number_words) / sizeof(*number_words); k++)
+		if (number_words[k].v != 0)
+			lw_add(number_words[k].w, WL_NUMBER_WORD);
+	lw_add("one", WL_NUMBER_WORD);
+}
+
+_Static_assert(LW_SLOTS >= 1024, "the lists' words fill at most half of lw_table");
+
 unsigned doppel__facts_lists(const char *w, size_t n)
+{
+	pthread_once(&lw_once, lw_build);
+	for (size_t i = lw_home(w, n); lw_table[i].w; i = (i + 1) & (LW_SLOTS - 1))
+		if (lw_table[i].n == n && memcmp(lw_table[i].w, w, n) == 0)
+			return lw_table[i].bits;
+	return 0;
+}
+
+const char *doppel__facts_list_word(size_t i)
+{
+	for (unsigned l = 0; l < sizeof(word_lists) / sizeof(*word_lists); l++) {
+		if (i < word_lists[l].count)
+			return word_lists[l].words[i];
+		i -= word_lists[l].count;
+	}
+	return i < sizeof(number_words) / sizeof(*number_words) ? number_words[i].w : NULL;
+}
+
+/* doppel__facts_lists() by a search of each list, for the unit tests. */
+unsigned doppel__facts_lists_searched(const char *w, size_t n)
 {
 	unsigned in = 0;
 	for (unsigned l = 0; l < sizeof(word_lists) / sizeof(*word_lists); l++)
@@ -382,6 +442,7 @@ struct doppel__fscratch {
 	size_t nm, mcap;
 	uint64_t *seen; /* open addressing: word hash, low 2 bits the marks */
 	size_t seencap;
+	size_t nseen; /* the slots this article's words use (a power of two) */
 };
 
 #define SEEN_LOWER 1u   /* written in lowercase somewhere */
@@ -1056,7 +1117,7 @@ static int take_number(const struct run *r, size_t i, size_t *taken)
 static uint64_t *seen_slot(struct doppel__fscratch *sc, uint64_t h)
 {
 	uint64_t key = (h & ~UINT64_C(3)) ? (h & ~UINT64_C(3)) : 4;
-	size_t mask = sc->seencap - 1, i = (size_t)doppel__mix64(key) & mask;
+	size_t mask = sc->nseen - 1, i = (size_t)doppel__mix64(key) & mask;
 	while (sc->seen[i] && (sc->seen[i] & ~UINT64_C(3)) != key)
 		i = (i + 1) & mask;
 	if (!sc->seen[i])
@@ -1101,7 +1162,10 @@ static int mark_words(const struct run *r)
 			return DOPPEL_E_NOMEM;
 		sc->seencap = need;
 	}
-	memset(sc->seen, 0, sc->seencap * sizeof(*sc->seen));
+	/* twice the words' slots: a longer article before left more room,
+	 * which this one neither clears nor uses */
+	sc->nseen = need;
+	memset(sc->seen, 0, need * sizeof(*sc->seen));
 	for (size_t i = 0; i < sc->nw; i++) {
 		struct fword *w = &sc->w[i];
 		const char *t = r->text + w->start;

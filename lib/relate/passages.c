@@ -374,11 +374,11 @@ static int fold_word(doppel__passager *pg, size_t at, const char *w, size_t n, b
 		if (reserve(&pg->fold, &pg->foldcap, at + n + 1, 1))
 			return DOPPEL_E_NOMEM;
 		char *f = pg->fold + at;
+		/* without a branch a byte, as segment.c folds */
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)w[i];
-			if (c == '\'' || c == ',')
-				continue;
-			f[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			f[m] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
+			m += c != '\'' && c != ',';
 		}
 		*out = m;
 		return DOPPEL_OK;
@@ -602,9 +602,8 @@ static int find_line_words(doppel__passager *pg, const char *line, size_t n, siz
 		bool ascii = true, digit = false;
 		while (i < n) {
 			unsigned char c = (unsigned char)line[i];
-			if (c < 0x80 && doppel__ascii_lower[c]) {
-				digit |= is_digit_byte(c);
-				i++;
+			if (doppel__ascii_lower[c]) {
+				i = doppel__ascii_word_run(line, n, i, &digit);
 				continue;
 			}
 			cp = char_at(line, n, i, &step);

@@ -58,15 +58,6 @@ int doppel__views(doppel__viewer *w, const doppel__features *f, const doppel__ra
 	return sketch_set(w, n, asig, nanchors);
 }
 
-/* Sorts v[0..n) and keeps each value once (shared ones count once);
- * returns how many are left. */
-static size_t sort_unique(uint32_t *v, size_t n)
-{
-	if (n > 1)
-		qsort(v, n, sizeof(*v), doppel__cmp_u32);
-	return doppel__unique_u32(v, n);
-}
-
 /* Room in *out for the hashes of every k-gram of n items, and the
  * fingerprints (at most one a k-gram) before them; *grams: how many. */
 static int gram_room(size_t n, size_t k, uint32_t **out, size_t *cap, size_t *grams)
@@ -89,8 +80,12 @@ int doppel__contain_keys(const doppel__features *f, uint32_t **out, size_t *n, s
 			v = doppel__mix64(v ^ f->tok[i + j].stem);
 		h[i] = (uint32_t)(v >> 32);
 	}
-	if (grams)
-		*n = sort_unique(*out, doppel__winnow(h, grams, DOPPEL__CONTAIN_W, *out));
+	if (grams) {
+		/* the k-grams' hashes are done with: their room is the sort's */
+		size_t m = doppel__winnow(h, grams, DOPPEL__CONTAIN_W, *out);
+		doppel__sort_u32_with(*out, m, h);
+		*n = doppel__unique_u32(*out, m);
+	}
 	return DOPPEL_OK;
 }
 

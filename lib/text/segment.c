@@ -215,11 +215,17 @@ static const struct word *lookup(doppel__segmenter *sg, const char *w, size_t n,
 	wd.key = wd.stem;
 	if (sg->wn && !(wd.flags & WORD_STOP)) {
 		uint32_t lemma;
-		if (doppel__wordnet_lemmas(sg->wn, w, n, &lemma, 1))
+		if (doppel__wordnet_lemmas(sg->wn, w, n, &lemma, 1)) {
 			wd.flags |= WORD_DICT;
-		uint32_t cls = doppel__wordnet_class(sg->wn, w, n);
-		if (cls)
-			wd.key = cls | 0x80000000u;
+			/* doppel__wordnet_class(), which a number has none of,
+			 * from the lemma just found */
+			bool digit = false;
+			for (size_t i = 0; i < n; i++)
+				digit |= w[i] >= '0' && w[i] <= '9';
+			uint32_t cls = digit ? 0 : doppel__wordnet_lemma_class(sg->wn, lemma);
+			if (cls)
+				wd.key = cls | 0x80000000u;
+		}
 	}
 	*slot = wd;
 	sg->used++;
@@ -315,11 +321,12 @@ static int fold_word(doppel__segmenter *sg, const char *w, size_t n, bool ascii,
 	char *fold = sg->fold + sg->foldlen;
 	size_t m = 0;
 	if (ascii) {
+		/* without a branch a byte: each is written where the next goes,
+		 * and the length grows by the bytes kept */
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)w[i];
-			if (c == '\'' || c == ',')
-				continue;
-			fold[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			fold[m] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
+			m += c != '\'' && c != ',';
 		}
 		fold[m] = '\0';
 		*out = m;
@@ -444,10 +451,10 @@ static int find_words(doppel__segmenter *sg, const char *line, size_t n)
 	bool in_word = false, upper = false, digit = false, ascii = true;
 	while (i < n) {
 		unsigned char c = (unsigned char)line[i];
-		/* Letters and digits of ASCII need no more thought. */
-		if (in_word && c < 0x80 && doppel__is_word_cp(c)) {
-			digit |= c <= '9';
-			i++;
+		/* Letters and digits of ASCII need no more thought: a run of
+		 * them at once. */
+		if (in_word && doppel__ascii_lower[c]) {
+			i = doppel__ascii_word_run(line, n, i, &digit);
 			continue;
 		}
 		size_t step;
@@ -664,10 +671,7 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
  * counted no further than max + 1. */
 static size_t chars_upto(const char *s, size_t n, size_t max)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n && c <= max; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
+	return doppel__chars_upto(s, n, max);
 }
 
 static size_t chars_of(const char *s, size_t n)

@@ -99,7 +99,10 @@ struct doppel__wordnet {
 	size_t npool, poolcap;
 	struct lemma *lemma;
 	size_t nlemma, lemmacap;
-	uint32_t *lmap; /* open addressing: lemma number + 1 */
+	/* open addressing: the high half of the name's hash (hstr) << 32 |
+	 * lemma number + 1; a look-up reads a lemma only when the halves
+	 * agree */
+	uint64_t *lmap;
 	size_t nlmap;
 	uint32_t *senses; /* synset numbers */
 	size_t nsenses, sensescap;
@@ -148,19 +151,42 @@ static int pool_add(char **pool, size_t *npool, size_t *cap, const char *s, size
 	return DOPPEL_OK;
 }
 
-/* Lemma number of s, or UINT32_MAX. */
-static uint32_t lemma_find(const doppel__wordnet *wn, const char *s, size_t n)
+/* The lmap entry of lemma k, whose name hashes to h. */
+static uint64_t lmap_entry(uint64_t h, uint32_t k)
+{
+	return (h >> 32) << 32 | ((uint64_t)k + 1);
+}
+
+/* Places lemma k (its name's hash h) in the map m of n slots. */
+static void lmap_put(uint64_t *m, size_t n, uint64_t h, uint32_t k)
+{
+	size_t i = (size_t)h & (n - 1);
+	while (m[i])
+		i = (i + 1) & (n - 1);
+	m[i] = lmap_entry(h, k);
+}
+
+/* Lemma number of s, whose hash (hstr) is h, or UINT32_MAX. */
+static uint32_t lemma_find_h(const doppel__wordnet *wn, const char *s, size_t n, uint64_t h)
 {
 	if (!wn->nlmap || n > UINT8_MAX)
 		return UINT32_MAX;
-	size_t mask = wn->nlmap - 1, i = (size_t)hstr(s, n) & mask;
-	while (wn->lmap[i]) {
-		const struct lemma *l = &wn->lemma[wn->lmap[i] - 1];
+	const uint64_t tag = h >> 32;
+	size_t mask = wn->nlmap - 1, i = (size_t)h & mask;
+	for (uint64_t e; (e = wn->lmap[i]); i = (i + 1) & mask) {
+		if (e >> 32 != tag)
+			continue;
+		const struct lemma *l = &wn->lemma[(uint32_t)e - 1];
 		if (l->len == n && memcmp(wn->pool + l->name, s, n) == 0)
-			return wn->lmap[i] - 1;
-		i = (i + 1) & mask;
+			return (uint32_t)e - 1;
 	}
 	return UINT32_MAX;
+}
+
+/* Lemma number of s, or UINT32_MAX. */
+static uint32_t lemma_find(const doppel__wordnet *wn, const char *s, size_t n)
+{
+	return lemma_find_h(wn, s, n, hstr(s, n));
 }
 
 static int lmap_rebuild(doppel__wordnet *wn, size_t want)
@@ -168,15 +194,12 @@ static int lmap_rebuild(doppel__wordnet *wn, size_t want)
 	size_t n = 1024;
 	while (n < want * 2)
 		n *= 2;
-	uint32_t *m = calloc(n, sizeof(*m));
+	uint64_t *m = calloc(n, sizeof(*m));
 	if (!m)
 		return DOPPEL_E_NOMEM;
 	for (size_t k = 0; k < wn->nlemma; k++) {
 		const struct lemma *l = &wn->lemma[k];
-		size_t i = (size_t)hstr(wn->pool + l->name, l->len) & (n - 1);
-		while (m[i])
-			i = (i + 1) & (n - 1);
-		m[i] = (uint32_t)k + 1;
+		lmap_put(m, n, hstr(wn->pool + l->name, l->len), (uint32_t)k);
 	}
 	free(wn->lmap);
 	wn->lmap = m;
@@ -358,7 +381,8 @@ static int each_line(doppel__wordnet *wn, unsigned pos, const char *buf, size_t 
 	return DOPPEL_OK;
 }
 
-static int add_lemma(doppel__wordnet *wn, const char *name, size_t n, uint32_t *out)
+/* Adds lemma name (n bytes, hash h: hstr) as number *out. */
+static int add_lemma(doppel__wordnet *wn, const char *name, size_t n, uint64_t h, uint32_t *out)
 {
 	if (doppel__grow((void **)&wn->lemma, &wn->lemmacap, wn->nlemma + 1,
 	                 sizeof(*wn->lemma)))
@@ -374,10 +398,7 @@ static int add_lemma(doppel__wordnet *wn, const char *name, size_t n, uint32_t *
 		if (lmap_rebuild(wn, wn->nlemma * 2))
 			return DOPPEL_E_NOMEM;
 	} else {
-		size_t mask = wn->nlmap - 1, i = (size_t)hstr(name, n) & mask;
-		while (wn->lmap[i])
-			i = (i + 1) & mask;
-		wn->lmap[i] = k + 1;
+		lmap_put(wn->lmap, wn->nlmap, h, k);
 	}
 	*out = k;
 	return DOPPEL_OK;
@@ -401,9 +422,10 @@ static int index_line(doppel__wordnet *wn, unsigned pos, const char *q, const ch
 	if (!field(&q, le, &f, &n) || !to_u32(f, n, 10, &sense_cnt) || !field(&q, le, &f, &n) ||
 	    !to_u32(f, n, 10, &tagsense_cnt))
 		return DOPPEL_OK;
-	uint32_t k = lemma_find(wn, name, name_len);
+	const uint64_t h = hstr(name, name_len);
+	uint32_t k = lemma_find_h(wn, name, name_len, h);
 	if (k == UINT32_MAX) {
-		if (add_lemma(wn, name, name_len, &k) ||
+		if (add_lemma(wn, name, name_len, h, &k) ||
 		    doppel__grow((void **)&wn->tagged, &wn->taggedcap, wn->nlemma,
 		                 sizeof(*wn->tagged)))
 			return DOPPEL_E_NOMEM;
@@ -489,19 +511,31 @@ static int noun_line(doppel__wordnet *wn, unsigned pos, const char *q, const cha
 	return DOPPEL_OK;
 }
 
-/* Looks up a form; the first of its chain + 1, or 0. */
-static uint32_t exc_find(const doppel__wordnet *wn, const char *s, size_t n, size_t *slot)
+/* Looks up a form, whose hash (hstr) is h; the first of its chain + 1,
+ * or 0. */
+static uint32_t exc_find_h(const doppel__wordnet *wn, const char *s, size_t n, uint64_t h,
+                           size_t *slot)
 {
-	size_t mask = wn->nemap - 1, i = (size_t)hstr(s, n) & mask;
+	size_t mask = wn->nemap - 1, i = (size_t)h & mask;
 	while (wn->emap[i]) {
 		const char *form = wn->epool + wn->exc[wn->emap[i] - 1].form;
-		if (strlen(form) == n && memcmp(form, s, n) == 0)
+		/* forms hold no NUL (exc_line): the one after a form's bytes
+		 * stops the comparison where the form is shorter than s */
+		size_t k = 0;
+		while (k < n && form[k] && form[k] == s[k])
+			k++;
+		if (k == n && form[n] == '\0')
 			break;
 		i = (i + 1) & mask;
 	}
 	if (slot)
 		*slot = i;
 	return wn->emap[i];
+}
+
+static uint32_t exc_find(const doppel__wordnet *wn, const char *s, size_t n, size_t *slot)
+{
+	return exc_find_h(wn, s, n, hstr(s, n), slot);
 }
 
 /* "form base [base...]" of POS.exc. Bases that are no lemma are dropped. */
@@ -731,18 +765,27 @@ int doppel__wordnet_load_words(const char *dir, doppel__wordnet **out, char *err
 /* ------------------------------------------------------------- lookups */
 
 /* Detachment rules of morphy(7WN): suffix -> ending, per part of speech. */
+#define RULE(suffix, ending, pos)                                                              \
+	{                                                                                      \
+		suffix, ending, sizeof(suffix) - 1, sizeof(ending) - 1, pos                    \
+	}
 static const struct rule {
 	const char *suffix, *ending;
+	size_t sl, el; /* their lengths */
 	unsigned pos;
 } rules[] = {
-	{"s", "", POS_NOUN},      {"ses", "s", POS_NOUN},   {"xes", "x", POS_NOUN},
-	{"zes", "z", POS_NOUN},   {"ches", "ch", POS_NOUN}, {"shes", "sh", POS_NOUN},
-	{"men", "man", POS_NOUN}, {"ies", "y", POS_NOUN},   {"s", "", POS_VERB},
-	{"ies", "y", POS_VERB},   {"es", "e", POS_VERB},    {"es", "", POS_VERB},
-	{"ed", "e", POS_VERB},    {"ed", "", POS_VERB},     {"ing", "e", POS_VERB},
-	{"ing", "", POS_VERB},    {"er", "", POS_ADJ},      {"est", "", POS_ADJ},
-	{"er", "e", POS_ADJ},     {"est", "e", POS_ADJ},
+	RULE("s", "", POS_NOUN),      RULE("ses", "s", POS_NOUN),
+	RULE("xes", "x", POS_NOUN),   RULE("zes", "z", POS_NOUN),
+	RULE("ches", "ch", POS_NOUN), RULE("shes", "sh", POS_NOUN),
+	RULE("men", "man", POS_NOUN), RULE("ies", "y", POS_NOUN),
+	RULE("s", "", POS_VERB),      RULE("ies", "y", POS_VERB),
+	RULE("es", "e", POS_VERB),    RULE("es", "", POS_VERB),
+	RULE("ed", "e", POS_VERB),    RULE("ed", "", POS_VERB),
+	RULE("ing", "e", POS_VERB),   RULE("ing", "", POS_VERB),
+	RULE("er", "", POS_ADJ),      RULE("est", "", POS_ADJ),
+	RULE("er", "e", POS_ADJ),     RULE("est", "e", POS_ADJ),
 };
+#undef RULE
 
 static bool has_pos(const doppel__wordnet *wn, uint32_t k, unsigned pos)
 {
@@ -772,7 +815,7 @@ static size_t apply_rules(const doppel__wordnet *wn, const char *word, size_t le
 {
 	char buf[MAX_WORD + 8];
 	for (size_t r = 0; r < sizeof(rules) / sizeof(*rules); r++) {
-		size_t sl = strlen(rules[r].suffix), el = strlen(rules[r].ending);
+		const size_t sl = rules[r].sl, el = rules[r].el;
 		if (len <= sl || memcmp(word + len - sl, rules[r].suffix, sl) != 0)
 			continue;
 		memcpy(buf, word, len - sl);
@@ -791,14 +834,15 @@ size_t doppel__wordnet_lemmas(const doppel__wordnet *wn, const char *word, size_
 		return 0;
 	size_t n = 0;
 	/* exceptions first: they are the irregular forms */
-	uint32_t e = exc_find(wn, word, len, NULL);
+	const uint64_t h = hstr(word, len);
+	uint32_t e = exc_find_h(wn, word, len, h, NULL);
 	for (; e; e = wn->exc[e - 1].next)
 		n = add_candidate(out, n, max, wn->exc[e - 1].base);
 	/* A past participle ("stated", "united") is also an adjective lemma;
 	 * the verb it comes from is what a synonym swap keeps, so it goes
 	 * first. An -ing form that is a noun ("meeting", "building") is
 	 * mostly that noun in news text. */
-	uint32_t self = lemma_find(wn, word, len);
+	uint32_t self = lemma_find_h(wn, word, len, h);
 	bool verb_first = len > 4 && memcmp(word + len - 2, "ed", 2) == 0;
 	if (len > 5 && memcmp(word + len - 3, "ing", 3) == 0)
 		verb_first = self == UINT32_MAX || !has_pos(wn, self, POS_NOUN);
@@ -837,6 +881,11 @@ size_t doppel__wordnet_members(const doppel__wordnet *wn, uint32_t synset, const
 	for (size_t i = 0; i < n && i < max; i++)
 		out[i] = wn->pool + wn->lemma[wn->members[wn->mstart[synset] + i]].name;
 	return n;
+}
+
+uint32_t doppel__wordnet_lemma_class(const doppel__wordnet *wn, uint32_t lemma)
+{
+	return wn && lemma < wn->nlemma ? wn->lemma[lemma].cls : 0;
 }
 
 uint32_t doppel__wordnet_class(const doppel__wordnet *wn, const char *word, size_t len)

@@ -106,6 +106,46 @@ static void test_lists_sorted(void **state)
 	assert_false(doppel__role_word("varga", 5));
 }
 
+/* The lists' words in one table give what a search of each list gives:
+ * every word of them, each cut short and lengthened, every string of up
+ * to three letters, and a few with other bytes. */
+static void test_lists_table(void **state)
+{
+	(void)state;
+	size_t words = 0, listed = 0;
+	char buf[64];
+	for (const char *w; (w = doppel__facts_list_word(words)); words++) {
+		size_t n = strlen(w);
+		unsigned bits = doppel__facts_lists(w, n);
+		assert_int_equal(bits, doppel__facts_lists_searched(w, n));
+		listed += bits != 0;
+		assert_int_equal(doppel__facts_lists(w, n - 1),
+		                 doppel__facts_lists_searched(w, n - 1));
+		snprintf(buf, sizeof(buf), "%ss", w);
+		assert_int_equal(doppel__facts_lists(buf, n + 1),
+		                 doppel__facts_lists_searched(buf, n + 1));
+		memcpy(buf, w, n);
+		buf[n] = '\0';
+		buf[n + 1] = 'x';
+		assert_int_equal(doppel__facts_lists(buf, n + 2),
+		                 doppel__facts_lists_searched(buf, n + 2));
+	}
+	assert_true(words > 300);
+	assert_int_equal(listed, words); /* each is in a list, or a number */
+	for (unsigned i = 0; i < 26 * 26 * 26 + 26 * 26 + 26; i++) {
+		unsigned v = i;
+		size_t n = 0;
+		do {
+			buf[n++] = (char)('a' + v % 26);
+			v /= 26;
+		} while (v && n < 3);
+		assert_int_equal(doppel__facts_lists(buf, n), doppel__facts_lists_searched(buf, n));
+	}
+	assert_int_equal(doppel__facts_lists("\xc3\xa9t\xc3\xa9", 5), 0);
+	assert_int_not_equal(doppel__facts_lists("one", 3), 0);
+	assert_int_not_equal(doppel__facts_lists("minister", 8), 0);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -778,6 +818,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_sorted),
+		cmocka_unit_test(test_lists_table),
 		cmocka_unit_test(test_line_happenings),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_title_tickers),

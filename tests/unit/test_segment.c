@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include "internal.h"
+#include "text/wordchar.h"
 
 static doppel__features seg(doppel__segmenter *sg, const char *text)
 {
@@ -372,10 +373,46 @@ static void test_many_anchors(void **state)
 	doppel__segmenter_free(sg);
 }
 
+/* The sixteen-byte runs of ASCII word bytes and counts of characters
+ * give what a byte at a time gives, on random bytes of every kind (ASCII
+ * letters, digits and marks, UTF-8 lead and continuation bytes), from
+ * every start and with bounds below, at and above the count. */
+static void test_runs_alike(void **state)
+{
+	(void)state;
+	static const char pool[] = "abcxyzABCXYZ0189 .,'-\n\t\x80\xbf\xc3\xa9\xe2\xff@[`{/:";
+	char s[96];
+	unsigned seed = 7;
+	for (int round = 0; round < 3000; round++) {
+		size_t n = (size_t)(round % 97);
+		/* long runs of letters and digits too, not only mixtures */
+		bool words = round % 3 == 0;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % (words ? 16 : sizeof(pool) - 1);
+			s[i] = pool[r];
+		}
+		for (size_t i = 0; i <= n; i++) {
+			bool digit = false, want_digit = false;
+			size_t end = doppel__ascii_word_run(s, n, i, &digit), j = i;
+			for (; j < n && doppel__ascii_lower[(unsigned char)s[j]]; j++)
+				want_digit |= s[j] >= '0' && s[j] <= '9';
+			assert_int_equal(end, j);
+			assert_int_equal(digit, want_digit);
+		}
+		size_t chars = 0;
+		for (size_t i = 0; i < n; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		for (size_t max = 0; max <= n + 1; max++)
+			assert_int_equal(doppel__chars_upto(s, n, max), chars <= max ? chars : max + 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences),
+		cmocka_unit_test(test_runs_alike),
 		cmocka_unit_test(test_wrapped_lines),
 		cmocka_unit_test(test_lines_go_on),
 		cmocka_unit_test(test_quote_ends),
