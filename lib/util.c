@@ -126,6 +126,17 @@ void doppel__sort_u32_with(uint32_t *v, size_t n, uint32_t *tmp)
 {
 	if (n < 2)
 		return;
+	/* a few: insertion costs less than four passes of 256 counts */
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			uint32_t x = v[i];
+			size_t j = i;
+			for (; j > 0 && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
 	uint32_t *src = v, *dst = tmp;
 	for (unsigned shift = 0; shift < 32; shift += 8) {
 		size_t count[257] = {0};

@@ -1170,8 +1170,9 @@ static int mark_words(const struct run *r)
 		struct fword *w = &sc->w[i];
 		const char *t = r->text + w->start;
 		size_t n = w->end - w->start, caps = 0, dots = 0;
-		for (size_t k = 0; k < n; k++)
-			caps += t[k] >= 'A' && t[k] <= 'Z';
+		/* all capitals: the run of them from the first is the word */
+		while (caps < n && t[caps] >= 'A' && t[caps] <= 'Z')
+			caps++;
 		if (n >= 2 && caps == n)
 			w->flags |= FW_CAPS;
 		const char *fw = sc->fold + w->fold;
@@ -2223,14 +2224,16 @@ int doppel__facts_extract(doppel__segmenter *sg, const char *text, size_t len,
 			sc->m[i].entity = (int32_t)out->fact[sc->m[i].entity].start;
 	if (out->nfact > 1)
 		qsort(out->fact, out->nfact, sizeof(*out->fact), cmp_fact);
+	/* the names come first */
+	size_t names = 0;
+	while (names < out->nfact && DOPPEL__FACT_IS_NAME(out->fact[names].kind))
+		names++;
 	for (size_t i = 0; i < sc->nm; i++) {
 		if (sc->m[i].entity < 0)
 			continue;
 		/* two names never start at one word */
 		uint32_t start = (uint32_t)sc->m[i].entity;
-		size_t lo = 0, hi = 0;
-		while (hi < out->nfact && DOPPEL__FACT_IS_NAME(out->fact[hi].kind))
-			hi++;
+		size_t lo = 0, hi = names;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
 			if (out->fact[mid].start < start)

@@ -374,11 +374,11 @@ static int fold_word(doppel__passager *pg, size_t at, const char *w, size_t n, b
 		if (reserve(&pg->fold, &pg->foldcap, at + n + 1, 1))
 			return DOPPEL_E_NOMEM;
 		char *f = pg->fold + at;
-		/* without a branch a byte, as segment.c folds */
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)w[i];
-			f[m] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
-			m += c != '\'' && c != ',';
+			if (c == '\'' || c == ',')
+				continue;
+			f[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
 		*out = m;
 		return DOPPEL_OK;

@@ -196,26 +196,22 @@ int doppel__rarity_add(doppel__rarity *r, const doppel__features *f)
 {
 	/* Distinct stems, counted in ascending order: the table's layout, and
 	 * so the saved blob, depends on the order of insertion. */
-	struct kw *k = doppel__alloc_array(2 * f->ntok + 1, sizeof(*k));
-	if (!k)
+	uint32_t *d = doppel__alloc_array(2 * f->ntok + 1, sizeof(*d));
+	if (!d)
 		return DOPPEL_E_NOMEM;
 	for (size_t i = 0; i < f->ntok; i++)
-		k[i].key = f->tok[i].stem;
-	sort_kw(k, k + f->ntok, f->ntok);
-	size_t nd = 0;
-	for (size_t i = 0; i < f->ntok; i++)
-		if (i == 0 || k[i].key != k[i - 1].key)
-			k[f->ntok + nd++].key = k[i].key;
+		d[i] = f->tok[i].stem;
+	doppel__sort_u32_with(d, f->ntok, d + f->ntok);
+	const size_t nd = doppel__unique_u32(d, f->ntok);
 	/* Every key lands on a slot of its own, in a table larger than the
 	 * caches: the slots of the next keys are fetched while one is counted. */
-	const struct kw *d = k + f->ntok;
 	int rc = DOPPEL_OK;
 	for (size_t i = 0; i < nd && rc == DOPPEL_OK; i++) {
 		if (i + RARITY_AHEAD < nd)
-			RARITY_PREFETCH(r, doppel__stem_key(d[i + RARITY_AHEAD].key));
-		rc = rarity_bump(r, doppel__stem_key(d[i].key));
+			RARITY_PREFETCH(r, doppel__stem_key(d[i + RARITY_AHEAD]));
+		rc = rarity_bump(r, doppel__stem_key(d[i]));
 	}
-	free(k);
+	free(d);
 	for (size_t i = 0; i < f->nanchor && rc == DOPPEL_OK; i++) {
 		if (i + RARITY_AHEAD < f->nanchor)
 			RARITY_PREFETCH(r, f->anchor[i + RARITY_AHEAD]);

@@ -321,12 +321,11 @@ static int fold_word(doppel__segmenter *sg, const char *w, size_t n, bool ascii,
 	char *fold = sg->fold + sg->foldlen;
 	size_t m = 0;
 	if (ascii) {
-		/* without a branch a byte: each is written where the next goes,
-		 * and the length grows by the bytes kept */
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)w[i];
-			fold[m] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
-			m += c != '\'' && c != ',';
+			if (c == '\'' || c == ',')
+				continue;
+			fold[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
 		fold[m] = '\0';
 		*out = m;
