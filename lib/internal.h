@@ -188,9 +188,9 @@ void doppel__strmap_free(doppel__strmap *m);
 int doppel__cmp_u64(const void *a, const void *b);
 int doppel__cmp_u32(const void *a, const void *b);
 
-/* Sorts n values in place, least significant byte first (four passes: a
- * few hundred values, for which qsort's calls cost more), with *scratch
- * (capacity *cap, grown; the caller's). */
+/* Sorts n values in place, least significant byte first (at most four
+ * passes: a few hundred values, for which qsort's calls cost more; a few
+ * by insertion), with *scratch (capacity *cap, grown; the caller's). */
 int doppel__sort_u32(uint32_t *v, size_t n, uint32_t **scratch, size_t *cap);
 /* The same with tmp, room for n values, as the scratch. */
 void doppel__sort_u32_with(uint32_t *v, size_t n, uint32_t *tmp);

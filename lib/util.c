@@ -137,20 +137,40 @@ void doppel__sort_u32_with(uint32_t *v, size_t n, uint32_t *tmp)
 		}
 		return;
 	}
+	if (n > UINT32_MAX) { /* counts of 32 bits below */
+		qsort(v, n, sizeof(*v), doppel__cmp_u32);
+		return;
+	}
+	/* the four bytes' counts in one reading; a pass whose byte is the
+	 * same in every value moves nothing and is left out */
+	uint32_t count[4][256] = {{0}};
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t x = v[i];
+		count[0][x & 0xff]++;
+		count[1][(x >> 8) & 0xff]++;
+		count[2][(x >> 16) & 0xff]++;
+		count[3][x >> 24]++;
+	}
 	uint32_t *src = v, *dst = tmp;
-	for (unsigned shift = 0; shift < 32; shift += 8) {
-		size_t count[257] = {0};
+	for (unsigned d = 0; d < 4; d++) {
+		uint32_t *c = count[d];
+		const unsigned shift = 8 * d;
+		if (c[(v[0] >> shift) & 0xff] == n)
+			continue;
+		uint32_t at = 0;
+		for (unsigned b = 0; b < 256; b++) {
+			const uint32_t m = c[b];
+			c[b] = at;
+			at += m;
+		}
 		for (size_t i = 0; i < n; i++)
-			count[((src[i] >> shift) & 0xff) + 1]++;
-		for (size_t b = 1; b < 257; b++)
-			count[b] += count[b - 1];
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+			dst[c[(src[i] >> shift) & 0xff]++] = src[i];
 		uint32_t *t = src;
 		src = dst;
 		dst = t;
 	}
-	/* four passes: the result is back in v */
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
 }
 
 size_t doppel__unique_u32(uint32_t *v, size_t n)
