@@ -569,14 +569,16 @@ static int keep_relations(doppel_scan *s, doppel_index *x, size_t count)
 }
 
 /* The next batch made ready while the index relates the one before it:
- * texts decompressed, then their text work done ahead
- * (doppel_index_prepare), on a thread of its own. */
+ * texts decompressed, then, on a thread of its own (prepare), their text
+ * work done ahead (doppel_index_prepare); on the thread that adds, the
+ * index does that work itself. */
 struct ahead {
 	doppel_scan *s;
 	doppel_index *x;
 	const uint32_t *order;
 	size_t from, to;
 	doppel_batch *b;
+	bool prepare;
 	int rc;
 	char err[DOPPEL__ERRLEN]; /* why a text could not be read again */
 };
@@ -585,7 +587,7 @@ static void *make_ready(void *arg)
 {
 	struct ahead *j = arg;
 	j->rc = fill_batch(j->s, j->order, j->from, j->to, j->b, j->err, sizeof(j->err));
-	if (j->rc == DOPPEL_OK)
+	if (j->rc == DOPPEL_OK && j->prepare)
 		j->rc = doppel_index_prepare(j->x, j->b);
 	return NULL;
 }
@@ -597,6 +599,7 @@ static void start_ahead(struct ahead *j, size_t from, bool threaded, pthread_t *
 {
 	j->from = from;
 	j->to = from + FEED_ARTICLES < j->s->n ? from + FEED_ARTICLES : j->s->n;
+	j->prepare = threaded;
 	*started = threaded && pthread_create(t, NULL, make_ready, j) == 0;
 	if (!*started)
 		make_ready(j);
@@ -605,17 +608,18 @@ static void start_ahead(struct ahead *j, size_t from, bool threaded, pthread_t *
 /*
  * Feeds every kept article to an index in memory, in canonical order.
  * With two threads or more, the text work of the next batch runs beside
- * the relating of this one: what the index relates does not depend on
- * it (an article whose dropped lines came out otherwise when it was made
- * ready is done again by the index), only how long it takes.
+ * the relating of this one; with one, the index does it as it adds. What
+ * the index relates does not depend on it (an article whose dropped lines
+ * came out otherwise when it was made ready is done again by the index),
+ * only how long it takes.
  */
 static int feed(doppel_scan *s, doppel_index *x)
 {
 	int rc = DOPPEL_OK;
 	uint32_t *order = doppel__alloc_array(s->n + 1, sizeof(*order));
 	uint32_t *tmp = doppel__alloc_array(s->n + 1, sizeof(*tmp));
-	struct ahead job[2] = {{s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK, ""},
-	                       {s, x, order, 0, 0, doppel_batch_new(), DOPPEL_OK, ""}};
+	struct ahead job[2] = {{s, x, order, 0, 0, doppel_batch_new(), false, DOPPEL_OK, ""},
+	                       {s, x, order, 0, 0, doppel_batch_new(), false, DOPPEL_OK, ""}};
 	if (!order || !tmp || !job[0].b || !job[1].b) {
 		rc = DOPPEL_E_NOMEM;
 		goto out;
@@ -637,8 +641,8 @@ static int feed(doppel_scan *s, doppel_index *x)
 				doppel__errf(s->err, "%s", j->err);
 			break;
 		}
-		if (j->to < s->n)
-			start_ahead(&job[k ^ 1], j->to, threaded, &t, &started);
+		if (threaded && j->to < s->n)
+			start_ahead(&job[k ^ 1], j->to, true, &t, &started);
 		if ((rc = doppel_index_add(x, j->b, DOPPEL_DUP_ERROR))) {
 			/* a text that could not be read again says why */
 			doppel__errf(s->err, "%s", *s->kerr ? s->kerr : doppel_index_errmsg(x));
@@ -647,6 +651,12 @@ static int feed(doppel_scan *s, doppel_index *x)
 		rc = keep_relations(s, x, j->to - j->from);
 		if (rc)
 			break;
+		/* On one thread the next batch's texts are read once this one
+		 * is added, and the index does their text work as it adds them:
+		 * done ahead, with the counts of lines of before, a tenth of
+		 * them came out with other lines repeated and were done again. */
+		if (!threaded && j->to < s->n)
+			start_ahead(&job[k ^ 1], j->to, false, &t, &started);
 	}
 	if (started)
 		pthread_join(t, NULL);
