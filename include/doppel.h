@@ -183,7 +183,7 @@ DOPPEL_API void doppel_params_init(doppel_params *p);
  * <= k, chosen to minimize the area of false positives below the threshold
  * plus false negatives above it (Leskovec, Rajaraman, Ullman, "Mining of
  * Massive Datasets", ch. 3.4). Returns DOPPEL_E_ARG for parameters out of
- * range.
+ * range, DOPPEL_E_NOMEM when out of memory.
  */
 DOPPEL_API int doppel_params_bands(const doppel_params *p, unsigned *bands, unsigned *rows);
 

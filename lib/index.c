@@ -864,7 +864,11 @@ int doppel_index_open(doppel_index **out, const char *path, const doppel_params 
 	                             err)))
 		goto fail;
 	x->threads = x->p.threads ? x->p.threads : doppel__ncores();
-	if (doppel_params_bands(&x->p, &x->bands, &x->rows)) {
+	if ((rc = doppel_params_bands(&x->p, &x->bands, &x->rows))) {
+		if (rc == DOPPEL_E_NOMEM) {
+			doppel__errf(err, "out of memory");
+			goto fail;
+		}
 		doppel__errf(err, "%s: stored parameters out of range", path);
 		rc = DOPPEL_E_MISMATCH;
 		goto fail;

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 #include <zstd.h>
@@ -71,23 +72,31 @@ int doppel_params_check(const doppel_params *p, char *msg, size_t msglen)
 	return bad ? DOPPEL_E_ARG : DOPPEL_OK;
 }
 
-/* Probability that two signatures of Jaccard s share a band. */
-static double p_candidate(double s, unsigned b, unsigned r)
+/* Points of the trapezoid rule over an interval. */
+#define AREA_STEPS 100
+
+/* s^r at the AREA_STEPS + 1 points of [lo, hi], for r = 1 .. k: pw[(r - 1)
+ * * (AREA_STEPS + 1) + i]. Every (b, r) of one r shares them. */
+static void powers(double lo, double hi, unsigned k, double *pw)
 {
-	return 1.0 - pow(1.0 - pow(s, (double)r), (double)b);
+	const double h = (hi - lo) / AREA_STEPS;
+	for (unsigned r = 1; r <= k; r++)
+		for (int i = 0; i <= AREA_STEPS; i++)
+			pw[(size_t)(r - 1) * (AREA_STEPS + 1) + (size_t)i] =
+				pow(lo + h * i, (double)r);
 }
 
-/* Trapezoid rule over [lo, hi] of P (or 1 - P when miss). */
-static double area(double lo, double hi, unsigned b, unsigned r, bool miss)
+/* Trapezoid rule over [lo, hi] of the probability that two signatures of
+ * Jaccard s share one of b bands of r rows, 1 - (1 - s^r)^b (or of 1 - that
+ * when miss), the s^r given (powers). */
+static double area(double lo, double hi, const double *sr, unsigned b, bool miss)
 {
-	const int steps = 100;
-	double h = (hi - lo) / steps, sum = 0.0;
-	for (int i = 0; i <= steps; i++) {
-		double s = lo + h * i;
-		double v = p_candidate(s, b, r);
+	double h = (hi - lo) / AREA_STEPS, sum = 0.0;
+	for (int i = 0; i <= AREA_STEPS; i++) {
+		double v = 1.0 - pow(1.0 - sr[i], (double)b);
 		if (miss)
 			v = 1.0 - v;
-		sum += (i == 0 || i == steps) ? v / 2 : v;
+		sum += (i == 0 || i == AREA_STEPS) ? v / 2 : v;
 	}
 	return sum * h;
 }
@@ -96,12 +105,22 @@ int doppel_params_bands(const doppel_params *p, unsigned *bands, unsigned *rows)
 {
 	if (doppel_params_check(p, NULL, 0))
 		return DOPPEL_E_ARG;
+	double *below = doppel__alloc_array((size_t)p->k * (AREA_STEPS + 1), sizeof(*below));
+	double *above = doppel__alloc_array((size_t)p->k * (AREA_STEPS + 1), sizeof(*above));
+	if (!below || !above) {
+		free(below);
+		free(above);
+		return DOPPEL_E_NOMEM;
+	}
+	powers(0.0, p->threshold, p->k, below);
+	powers(p->threshold, 1.0, p->k, above);
 	double best = INFINITY;
 	unsigned bb = 1, br = 1;
 	for (unsigned b = 1; b <= p->k; b++) {
 		for (unsigned r = 1; b * r <= p->k; r++) {
-			double fp = area(0.0, p->threshold, b, r, false);
-			double fn = area(p->threshold, 1.0, b, r, true);
+			const size_t at = (size_t)(r - 1) * (AREA_STEPS + 1);
+			double fp = area(0.0, p->threshold, below + at, b, false);
+			double fn = area(p->threshold, 1.0, above + at, b, true);
 			if (fp + fn < best) {
 				best = fp + fn;
 				bb = b;
@@ -109,6 +128,8 @@ int doppel_params_bands(const doppel_params *p, unsigned *bands, unsigned *rows)
 			}
 		}
 	}
+	free(below);
+	free(above);
 	*bands = bb;
 	*rows = br;
 	return DOPPEL_OK;

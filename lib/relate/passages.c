@@ -476,22 +476,31 @@ static int close_sentence(doppel__passager *pg, uint32_t end)
 
 /* Finds the word at bytes [at, at + n) of the line, a possessive 's left
  * out, folded into pg->fold from byte *fold (which moves past it), its
- * cache slot fetched. */
+ * cache slot fetched; plain: the word is ASCII letters and digits alone. */
 static int fold_line_word(doppel__passager *pg, const char *line, size_t at, size_t n,
-                          bool ascii, size_t *fold, struct line_word *out)
+                          bool ascii, bool plain, size_t *fold, struct line_word *out)
 {
 	const char *w = line + at;
-	size_t m = n;
-	/* A possessive is the word itself: "Valdoria's" is Valdoria. */
-	if (m > 2 && (w[m - 1] == 's' || w[m - 1] == 'S') && w[m - 2] == '\'')
-		m -= 2;
-	else if (m > 4 && (w[m - 1] == 's' || w[m - 1] == 'S') &&
-	         memcmp(w + m - 4, "\xe2\x80\x99", 3) == 0)
-		m -= 4;
-	size_t flen = 0;
-	int rc = fold_word(pg, *fold, w, m, ascii, &flen);
-	if (rc)
-		return rc;
+	size_t m = n, flen = 0;
+	if (plain) {
+		/* ASCII letters and digits alone: a letter's bit 0x20 lowers it,
+		 * and a digit has it */
+		if (reserve(&pg->fold, &pg->foldcap, *fold + n + 1, 1))
+			return DOPPEL_E_NOMEM;
+		for (size_t i = 0; i < n; i++)
+			pg->fold[*fold + i] = (char)(w[i] | 0x20);
+		flen = n;
+	} else {
+		/* A possessive is the word itself: "Valdoria's" is Valdoria. */
+		if (m > 2 && (w[m - 1] == 's' || w[m - 1] == 'S') && w[m - 2] == '\'')
+			m -= 2;
+		else if (m > 4 && (w[m - 1] == 's' || w[m - 1] == 'S') &&
+		         memcmp(w + m - 4, "\xe2\x80\x99", 3) == 0)
+			m -= 4;
+		int rc = fold_word(pg, *fold, w, m, ascii, &flen);
+		if (rc)
+			return rc;
+	}
 	*out = (struct line_word){
 		.at = at, .n = n, .fold = *fold, .flen = flen, .ascii = ascii};
 	if (flen) {
@@ -502,9 +511,11 @@ static int fold_line_word(doppel__passager *pg, const char *line, size_t at, siz
 	return DOPPEL_OK;
 }
 
-/* Adds the word lw of the line (at base in the text). */
+/* Adds the word lw of the line (at base in the text), whose first
+ * character is cp, of Unicode category cat when it is not ASCII. The
+ * caller has made room for it in the words and the content words. */
 static int add_word(doppel__passager *pg, const char *line, size_t linelen, size_t base,
-                    const struct line_word *lw)
+                    const struct line_word *lw, int32_t cp, utf8proc_category_t cat)
 {
 	doppel__ptext *t = pg->t;
 	const size_t at = lw->at, n = lw->n;
@@ -515,27 +526,19 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	if (!e)
 		return DOPPEL_E_NOMEM;
 	uint32_t flags = e->flags & ~(uint32_t)NO_FULL_STOP;
-	size_t step;
-	int32_t cp = char_at(line, linelen, at, &step);
 	if (cp < 0x80) {
 		if (cp >= 'A' && cp <= 'Z')
 			flags |= DOPPEL__PW_UPPER;
 		else if (cp >= 'a' && cp <= 'z')
 			flags |= DOPPEL__PW_LOWER;
 	} else {
-		utf8proc_category_t c = utf8proc_category(cp);
-		if (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT)
+		if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
 			flags |= DOPPEL__PW_UPPER;
-		else if (c == UTF8PROC_CATEGORY_LL)
+		else if (cat == UTF8PROC_CATEGORY_LL)
 			flags |= DOPPEL__PW_LOWER;
 	}
-	if (reserve(&t->word, &t->wordcap, t->nword + 1, sizeof(*t->word)))
-		return DOPPEL_E_NOMEM;
-	if (!(flags & DOPPEL__PW_STOP)) {
-		if (reserve(&t->content, &t->contentcap, t->ncontent + 1, sizeof(*t->content)))
-			return DOPPEL_E_NOMEM;
+	if (!(flags & DOPPEL__PW_STOP))
 		t->content[t->ncontent++] = (uint32_t)t->nword;
-	}
 	t->word[t->nword++] = (doppel__pword){
 		(uint32_t)(base + at), (uint32_t)(base + at + n), e->lemma, e->key, 0, flags};
 	/* A full stop after an abbreviation or a single letter (an initial,
@@ -599,7 +602,8 @@ static int find_line_words(doppel__passager *pg, const char *line, size_t n, siz
 			continue;
 		}
 		size_t ws = i;
-		bool ascii = true, digit = false;
+		/* plain: ASCII letters and digits alone */
+		bool ascii = true, digit = false, plain = true;
 		while (i < n) {
 			unsigned char c = (unsigned char)line[i];
 			if (doppel__ascii_lower[c]) {
@@ -609,6 +613,7 @@ static int find_line_words(doppel__passager *pg, const char *line, size_t n, siz
 			cp = char_at(line, n, i, &step);
 			if (doppel__is_word_cp(cp)) {
 				ascii &= cp < 0x80;
+				plain = false;
 				i += step;
 				continue;
 			}
@@ -623,11 +628,13 @@ static int find_line_words(doppel__passager *pg, const char *line, size_t n, siz
 			if (!joins)
 				break;
 			ascii &= cp < 0x80;
+			plain = false;
 			i += step;
 		}
 		if (reserve(&pg->lw, &pg->lwcap, *nw + 1, sizeof(*pg->lw)))
 			return DOPPEL_E_NOMEM;
-		int rc = fold_line_word(pg, line, ws, i - ws, ascii, &fold, &pg->lw[*nw]);
+		int rc =
+			fold_line_word(pg, line, ws, i - ws, ascii, plain, &fold, &pg->lw[*nw]);
 		if (rc)
 			return rc;
 		(*nw)++;
@@ -653,18 +660,23 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 	size_t nw;
 	if ((rc = find_line_words(pg, line, n, &nw)))
 		return rc;
+	/* room for every word of the line at once */
+	doppel__ptext *t = pg->t;
+	if (reserve(&t->word, &t->wordcap, t->nword + nw, sizeof(*t->word)) ||
+	    reserve(&t->content, &t->contentcap, t->ncontent + nw, sizeof(*t->content)))
+		return DOPPEL_E_NOMEM;
 	size_t gap = 0;
 	for (size_t k = 0; k < nw; k++) {
 		const struct line_word *lw = &pg->lw[k];
 		const size_t ws = lw->at;
 		size_t st3;
 		int32_t first_cp = char_at(line, n, ws, &st3);
-		bool upper = first_cp < 0x80
-		                     ? (first_cp >= 'A' && first_cp <= 'Z')
-		                     : utf8proc_category(first_cp) == UTF8PROC_CATEGORY_LU;
-		bool lower = first_cp < 0x80
-		                     ? (first_cp >= 'a' && first_cp <= 'z')
-		                     : utf8proc_category(first_cp) == UTF8PROC_CATEGORY_LL;
+		const utf8proc_category_t cat =
+			first_cp < 0x80 ? UTF8PROC_CATEGORY_CN : utf8proc_category(first_cp);
+		bool upper = first_cp < 0x80 ? (first_cp >= 'A' && first_cp <= 'Z')
+		                             : cat == UTF8PROC_CATEGORY_LU;
+		bool lower = first_cp < 0x80 ? (first_cp >= 'a' && first_cp <= 'z')
+		                             : cat == UTF8PROC_CATEGORY_LL;
 		if (k == 0) {
 			/* A line that does not go on with a lowercase word ends the
 			 * sentence the line before left open. */
@@ -673,7 +685,7 @@ static int take_line(void *ctx, const char *line, size_t n, const char *low, siz
 		} else if ((rc = take_gap(pg, line, n, base, gap, ws, upper))) {
 			return rc;
 		}
-		if ((rc = add_word(pg, line, n, base, lw)))
+		if ((rc = add_word(pg, line, n, base, lw, first_cp, cat)))
 			return rc;
 		gap = ws + lw->n;
 	}

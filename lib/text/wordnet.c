@@ -816,7 +816,13 @@ static size_t apply_rules(const doppel__wordnet *wn, const char *word, size_t le
 	char buf[MAX_WORD + 8];
 	for (size_t r = 0; r < sizeof(rules) / sizeof(*rules); r++) {
 		const size_t sl = rules[r].sl, el = rules[r].el;
-		if (len <= sl || memcmp(word + len - sl, rules[r].suffix, sl) != 0)
+		if (len <= sl)
+			continue;
+		/* a suffix of a few letters: compared here, not by a call */
+		size_t i = 0;
+		while (i < sl && word[len - sl + i] == rules[r].suffix[i])
+			i++;
+		if (i < sl)
 			continue;
 		memcpy(buf, word, len - sl);
 		memcpy(buf + len - sl, rules[r].ending, el);
