@@ -631,6 +631,29 @@ static double sentence_cosine(const doppel__prepared *a, size_t i, const doppel_
 	       (na * nb);
 }
 
+/* A sentence's keys as a set of SENT_SIG_WORDS * 64 bits, one for each
+ * key by a multiplicative hash: two sentences whose sets do not meet have
+ * no key in common, and the dot product of their weights is 0. */
+#define SENT_SIG_WORDS 4
+
+static void sentence_sig(const doppel__prepared *p, size_t s, uint64_t *sig)
+{
+	for (unsigned k = 0; k < SENT_SIG_WORDS; k++)
+		sig[k] = 0;
+	for (uint32_t t = p->sstart[s]; t < p->sstart[s + 1]; t++) {
+		const uint32_t bit = (p->keys[t] * UINT32_C(0x9e3779b1)) >> 24;
+		sig[bit >> 6] |= UINT64_C(1) << (bit & 63);
+	}
+}
+
+static bool sigs_meet(const uint64_t *a, const uint64_t *b)
+{
+	uint64_t any = 0;
+	for (unsigned k = 0; k < SENT_SIG_WORDS; k++)
+		any |= a[k] & b[k];
+	return any != 0;
+}
+
 /* Topic: cosine over all keys of each article. */
 static double topic_cosine(const doppel__prepared *a, const doppel__prepared *b)
 {
@@ -682,8 +705,16 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 	/* Alignment: best total score of an order-preserving one-to-one
 	 * matching of sentences whose cosine reaches min_sentence. */
 	double *dp = doppel__alloc_array((n + 1) * (m + 1), sizeof(*dp));
-	if (!dp)
+	uint64_t *sig = doppel__alloc_array((n + m) * SENT_SIG_WORDS, sizeof(*sig));
+	if (!dp || !sig) {
+		free(dp);
+		free(sig);
 		return DOPPEL_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		sentence_sig(a, i, sig + i * SENT_SIG_WORDS);
+	for (size_t j = 0; j < m; j++)
+		sentence_sig(b, j, sig + (n + j) * SENT_SIG_WORDS);
 	const size_t w = m + 1;
 	for (size_t j = 0; j <= m; j++)
 		dp[j] = 0;
@@ -693,7 +724,11 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 			double best = dp[(i - 1) * w + j];
 			if (dp[i * w + j - 1] > best)
 				best = dp[i * w + j - 1];
-			double s = sentence_cosine(a, i - 1, b, j - 1);
+			/* sentences of no key in common have a cosine of 0 */
+			double s = sigs_meet(sig + (i - 1) * SENT_SIG_WORDS,
+			                     sig + (n + j - 1) * SENT_SIG_WORDS)
+			                   ? sentence_cosine(a, i - 1, b, j - 1)
+			                   : 0.0;
 			if (s >= min_sentence && dp[(i - 1) * w + j - 1] + s > best)
 				best = dp[(i - 1) * w + j - 1] + s;
 			dp[i * w + j] = best;
@@ -719,6 +754,7 @@ int doppel__compare_prepared(const doppel__prepared *a, const doppel__prepared *
 	}
 	double total = dp[n * w + m];
 	free(dp);
+	free(sig);
 	if (pairs) {
 		for (size_t x = 0; x < count / 2; x++) {
 			doppel__pairing t = pairs[x];
