@@ -538,7 +538,8 @@ struct lowering {
 /* The open word of g is done: its token into t. */
 static inline void end_word(struct lowering *g, const char *out, doppel__tokens *t)
 {
-	hash_word(t, out + g->ws, g->len - g->ws, g->digit);
+	if (t)
+		hash_word(t, out + g->ws, g->len - g->ws, g->digit);
 	g->bits |= UINT64_C(1) << word_bit(out + g->ws, g->len - g->ws);
 	g->in_word = false;
 }
@@ -628,7 +629,8 @@ static void lower_block(struct lowering *g, const char *s, char *out, doppel__to
  * it ends, is hashed into t (with t->seed), which reserve_line() made room
  * for. The tokens are those of an ASCII line (the words of its lowered
  * form); the caller takes them back when the line turns out not to be
- * ASCII, or is dropped. out has room for 16 bytes past the line's.
+ * ASCII, or is dropped. With t NULL, the lowered line alone, sixteen
+ * bytes at a time. out has room for 16 bytes past the line's.
  */
 static struct lowered lower_hash(const char *s, size_t n, char *out, doppel__tokens *t)
 {
@@ -814,8 +816,7 @@ static int content_lines(const char *text, size_t len, uint64_t source_key,
 				goto out;
 			}
 		}
-		struct lowered lw =
-			hashed ? lower_hash(line, n, low, hashed) : lower_line(line, n, low);
+		struct lowered lw = lower_hash(line, n, low, hashed);
 		unsigned kind = 0;
 		if (lw.words && lw.words <= RULES_MAX_WORDS) {
 			bool has_key;
@@ -966,13 +967,16 @@ int doppel__normalize(const char *text, size_t len, uint64_t source_key,
 	return rc;
 }
 
-int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_t seed,
-                      doppel__tokens *t)
+/* doppel__line_keys(), each line lowered sixteen bytes at a time
+ * (lower_hash) or, bytewise, a byte at a time (lower_line). */
+static int line_keys(const char *text, size_t len, uint64_t source_key, uint64_t seed,
+                     doppel__tokens *t, bool bytewise)
 {
 	t->nlines = 0;
 	if (!source_key)
 		return DOPPEL_OK;
-	char *low = malloc(len + 2);
+	/* with the room lower_hash() writes past a line */
+	char *low = malloc(len + 2 + 16);
 	if (!low)
 		return DOPPEL_E_NOMEM;
 	int rc = DOPPEL_OK;
@@ -985,7 +989,8 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_
 		unsigned words = count_words(line, n, LINE_MAX_WORDS);
 		if (words < LINE_MIN_WORDS || words > LINE_MAX_WORDS)
 			continue;
-		struct lowered lw = lower_line(line, n, low);
+		struct lowered lw =
+			bytewise ? lower_line(line, n, low) : lower_hash(line, n, low, NULL);
 		uint64_t key;
 		if (!line_key(source_key, low, lw, seed, &key))
 			continue;
@@ -996,6 +1001,18 @@ int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_
 	}
 	free(low);
 	return rc;
+}
+
+int doppel__line_keys(const char *text, size_t len, uint64_t source_key, uint64_t seed,
+                      doppel__tokens *t)
+{
+	return line_keys(text, len, source_key, seed, t, false);
+}
+
+int doppel__line_keys_bytewise(const char *text, size_t len, uint64_t source_key, uint64_t seed,
+                               doppel__tokens *t)
+{
+	return line_keys(text, len, source_key, seed, t, true);
 }
 
 /* Whether t->fig[i] is a number at token position pos. */

@@ -311,10 +311,11 @@ static void test_fast_paths_fold_as_utf8proc(void **state)
 }
 
 /* The keys of candidate boilerplate lines (made of each line's lowered
- * form) are the same whether the line was lowered alone
- * (doppel__line_keys) or lowered and tokenized at once (doppel__normalize,
- * sixteen bytes at a time where it can): random texts of short and long
- * lines, words split across those blocks. */
+ * form) are the same whether the line was lowered a byte at a time
+ * (doppel__line_keys_bytewise), sixteen bytes at a time where it can
+ * (doppel__line_keys), or lowered and tokenized at once
+ * (doppel__normalize): random texts of short and long lines, words split
+ * across those blocks. */
 static void test_lowered_alike(void **state)
 {
 	(void)state;
@@ -349,7 +350,11 @@ static void test_lowered_alike(void **state)
 		}
 		text[n] = '\0';
 		assert_int_equal(doppel__normalize(text, n, 77, NULL, 5, &a), DOPPEL_OK);
-		assert_int_equal(doppel__line_keys(text, n, 77, 5, &b), DOPPEL_OK);
+		assert_int_equal(doppel__line_keys_bytewise(text, n, 77, 5, &b), DOPPEL_OK);
+		assert_int_equal(a.nlines, b.nlines);
+		if (a.nlines)
+			assert_memory_equal(a.lines, b.lines, a.nlines * sizeof(*a.lines));
+		assert_int_equal(doppel__line_keys(text, n, 77, 5, &a), DOPPEL_OK);
 		assert_int_equal(a.nlines, b.nlines);
 		if (a.nlines)
 			assert_memory_equal(a.lines, b.lines, a.nlines * sizeof(*a.lines));
