@@ -523,7 +523,10 @@ static inline void hash_word(doppel__tokens *t, const char *w, size_t n, unsigne
 	t->hash[t->n++] = h;
 	if (digit)
 		push_fig(t, h, 0);
-	else
+	/* most words have no figure word's length and first letter: told
+	 * here, without a call */
+	else if (n >= FIG_MIN && n <= FIG_MAX && w[0] >= 'a' && w[0] <= 'z' &&
+	         fig_shape[n - FIG_MIN][w[0] - 'a'])
 		note_figure(t, w, n, h, false);
 }
 
