@@ -446,6 +446,14 @@ static bool is_digit_byte(unsigned char c)
 static size_t punct_run(const char *s, size_t n, size_t i)
 {
 	while (i < n) {
+		const unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			/* ASCII: a letter or digit, or a space of ASCII, ends it */
+			if (doppel__ascii_lower[c] || c == ' ' || (c >= '\t' && c <= '\r'))
+				break;
+			i++;
+			continue;
+		}
 		size_t step;
 		int32_t cp = char_at(s, n, i, &step);
 		if (doppel__is_word_cp(cp) || is_space_cp(cp))
@@ -552,6 +560,13 @@ static int add_word(doppel__passager *pg, const char *line, size_t linelen, size
 	return DOPPEL_OK;
 }
 
+/* An ASCII byte no sentence ends at: any but . ! ? and the bytes beyond
+ * ASCII (the ellipsis is one of those). */
+static inline bool quiet_byte(unsigned char c)
+{
+	return c < 0x80 && c != '.' && c != '!' && c != '?';
+}
+
 /* What ends a sentence: . ! ? and the ellipsis. */
 static bool terminal_cp(int32_t cp)
 {
@@ -569,6 +584,11 @@ static int take_gap(doppel__passager *pg, const char *line, size_t n, size_t bas
                     size_t to, bool next_upper)
 {
 	while (i < to) {
+		/* the ASCII that ends nothing, at once: spaces, commas, dashes */
+		while (i < to && quiet_byte((unsigned char)line[i]))
+			i++;
+		if (i == to)
+			break;
 		size_t step;
 		int32_t cp = char_at(line, n, i, &step);
 		if (terminal_cp(cp) && !(cp == '.' && pg->prev_nostop)) {

@@ -589,6 +589,12 @@ static int take_gap(doppel__segmenter *sg, struct line_state *ls, const char *li
 	const uint32_t base = (uint32_t)(line - sg->text);
 	int rc;
 	while (i < to) {
+		/* the ASCII that neither quotes nor ends anything, at once */
+		for (unsigned char c; i < to && (c = (unsigned char)line[i]) < 0x80 &&
+		                      c != '"' && c != '.' && c != '!' && c != '?';)
+			i++;
+		if (i == to)
+			break;
 		size_t step;
 		int32_t cp = char_at(line, n, i, &step);
 		/* Quotes: curly ones open and close; a straight one toggles. */
